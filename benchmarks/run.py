@@ -1,0 +1,86 @@
+"""`make bench`: run every benchmarks/*.py that defines run(), write BENCHMARKS.md.
+
+Each benchmark module exposes `run() -> str` returning a Markdown section (its own heading,
+figures, targets and the anchor measured in the same run). BENCH_ONLY=name1,name2 limits the set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}; {platform.system()} {platform.release()}"
+
+
+def main() -> int:
+    only = {s for s in os.environ.get("BENCH_ONLY", "").split(",") if s}
+    sections = []
+    failed = 0
+    for path in sorted(HERE.glob("*.py")):
+        if path.name in {"run.py", "__init__.py"} or path.name.startswith("_"):
+            continue
+        if only and path.stem not in only:
+            continue
+        spec = importlib.util.spec_from_file_location(f"bench_{path.stem}", path)
+        assert spec and spec.loader
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        spec.loader.exec_module(mod)
+        if not hasattr(mod, "run"):
+            continue
+        print(f"== {path.stem}", flush=True)
+        t0 = time.perf_counter()
+        try:
+            text = mod.run()
+        except Exception:  # a broken benchmark is reported, the others still run
+            failed += 1
+            text = f"## {path.stem}\n\nFAILED:\n\n```\n{traceback.format_exc()}\n```\n"
+        sections.append(
+            text.rstrip() + f"\n\n_({path.stem}: {time.perf_counter() - t0:.0f} s wall)_\n"
+        )
+    head = (
+        "# Benchmarks\n\n"
+        f"Machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}  \n"
+        "Written by `make bench` (benchmarks/run.py). Machines are noisy: ratios and medians are the figures to trust.\n\n"
+    )
+    out = HERE.parent / "BENCHMARKS.md"
+    if only and out.exists():
+        # Partial run: replace only the sections that ran, keep the rest.
+        old = out.read_text()
+        kept = []
+        for block in old.split("\n## ")[1:]:
+            name = block.split("\n", 1)[0]
+            if not any(s.startswith(f"## {name}\n") for s in sections):
+                kept.append("## " + block.rstrip() + "\n")
+        sections = kept + sections
+    out.write_text(head + "\n".join(sections))
+    print(f"wrote {out}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

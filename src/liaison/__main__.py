@@ -1,0 +1,3 @@
+from liaison.cli.app import main
+
+main()

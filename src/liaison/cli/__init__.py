@@ -1,0 +1,1 @@
+"""The `liaison` command: thin Typer adapters over the library."""

@@ -1,0 +1,37 @@
+"""Output helpers: every reporting command prints a rich table or, with --json, stable JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, datetime):
+        from liaison.core.clock import iso
+
+        return iso(o)
+    if isinstance(o, (set, frozenset, tuple)):
+        return list(o)
+    if hasattr(o, "to_dict"):
+        return o.to_dict()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+def emit(data: Any, as_json: bool, render: Callable[[], None]) -> None:
+    if as_json:
+        sys.stdout.write(dumps(data) + "\n")
+    else:
+        render()

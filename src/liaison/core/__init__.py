@@ -1,0 +1,1 @@
+"""Shared primitives: errors, time, ids, geography, markings and gradings."""

@@ -1,0 +1,31 @@
+"""One error hierarchy: the CLI and web map any LiaisonError to a clear message, never a traceback."""
+
+from __future__ import annotations
+
+
+class LiaisonError(Exception):
+    """A user-facing error: the message says what was wrong and where."""
+
+    exit_code = 2
+
+
+class ValidationError(LiaisonError):
+    """Bad input. `problems` lists every (location, message) found, so one run reports them all."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = problems or []
+        full = message if not self.problems else message + "\n" + "\n".join(self.problems)
+        super().__init__(full)
+        self.summary = message
+
+
+class NotFoundError(LiaisonError):
+    """A named thing (partner, unit, meeting…) does not exist."""
+
+
+class ConflictError(LiaisonError):
+    """The request contradicts what the store already holds."""
+
+
+class SecurityError(LiaisonError):
+    """A check that denies by default said no."""

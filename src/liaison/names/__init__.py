@@ -1,0 +1,1 @@
+"""Names: designations in five languages, transliteration, and the gazetteer."""

@@ -1,0 +1,1 @@
+"""Order of battle: partners, sources, units, observations and pictures."""

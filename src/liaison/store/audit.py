@@ -1,0 +1,68 @@
+"""The audit chain: each entry's hash covers the previous hash and its own canonical content,
+so any edit or deletion inside the log breaks verification from that point on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from liaison.core.clock import iso, utcnow
+from liaison.store.schema.audit import audit
+
+GENESIS = "0" * 64
+
+
+def _digest(prev: str, at: str, actor: str, action: str, target: str, detail: Any) -> str:
+    body = json.dumps(
+        [prev, at, actor, action, target, detail],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def record(conn: Connection, actor: str, action: str, target: str = "", detail: Any = None) -> str:
+    """Append one entry inside the caller's transaction (so it rolls back with the work it logs)."""
+    detail = detail if detail is not None else {}
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE audit IN EXCLUSIVE MODE")
+    last = conn.execute(sa.select(audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).scalar()
+    prev = last or GENESIS
+    now = utcnow()
+    h = _digest(prev, iso(now) or "", actor, action, target, detail)
+    conn.execute(
+        audit.insert().values(
+            at=now, actor=actor, action=action, target=target, detail=detail, prev_hash=prev, hash=h
+        )
+    )
+    return h
+
+
+@dataclass
+class ChainReport:
+    entries: int
+    ok: bool
+    broken_at: int | None = None
+    reason: str = ""
+
+
+def verify(conn: Connection) -> ChainReport:
+    prev = GENESIS
+    n = 0
+    for row in conn.execute(sa.select(audit).order_by(audit.c.seq)):
+        n += 1
+        if row.prev_hash != prev:
+            return ChainReport(
+                n, False, row.seq, "previous-hash link broken (entry removed or reordered)"
+            )
+        expect = _digest(prev, iso(row.at) or "", row.actor, row.action, row.target, row.detail)
+        if expect != row.hash:
+            return ChainReport(n, False, row.seq, "entry content does not match its hash (edited)")
+        prev = row.hash
+    return ChainReport(n, True)
