@@ -9,7 +9,6 @@ import importlib
 import os
 import sys
 
-import click
 import typer
 
 from liaison.core.errors import LiaisonError
@@ -41,20 +40,12 @@ for _name in GROUPS:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; typer handles usage errors, we turn LiaisonError into message + exit 2."""
     try:
-        rv = app(args=argv, standalone_mode=False, prog_name="liaison")
+        app(args=argv, prog_name="liaison")
     except LiaisonError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        print("aborted", file=sys.stderr)
-        sys.exit(130)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
-    sys.exit(rv if isinstance(rv, int) else 0)

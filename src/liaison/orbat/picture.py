@@ -1,0 +1,170 @@
+"""Pictures as of any valid time and any recorded time, and a unit's history.
+
+A picture folds a unit's observations in valid-time order: each fact takes its latest known
+value, so a daily position report does not erase the equipment reported last week.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from liaison.core.clock import iso
+from liaison.core.errors import NotFoundError
+from liaison.core.markings import Marking
+from liaison.orbat.model import Picture, UnitView
+from liaison.orbat.partners import get_partner
+from liaison.store.schema.orbat import observation, source, unit
+
+_COLS = (
+    observation.c.id,
+    observation.c.valid_at,
+    observation.c.recorded_at,
+    observation.c.designation,
+    observation.c.echelon,
+    observation.c.branch,
+    observation.c.parent_local_id,
+    observation.c.sidc,
+    observation.c.lat,
+    observation.c.lon,
+    observation.c.place,
+    observation.c.equipment,
+    observation.c.strength,
+    observation.c.reliability,
+    observation.c.credibility,
+    observation.c.tlp,
+    observation.c.rel_to,
+    observation.c.orcon,
+    observation.c.notes,
+    observation.c.retracts,
+    unit.c.local_id,
+    source.c.codename,
+)
+
+
+def _rows(conn: Connection, partner: str, recorded_at: datetime | None) -> Any:
+    q = (
+        sa.select(*_COLS)
+        .select_from(observation.join(unit, unit.c.id == observation.c.unit_id).outerjoin(source))
+        .where(observation.c.partner_code == partner)
+    )
+    if recorded_at is not None:
+        q = q.where(observation.c.recorded_at <= recorded_at)
+    return conn.execute(
+        q.order_by(unit.c.local_id, observation.c.valid_at, observation.c.recorded_at)
+    )
+
+
+def get_picture(
+    conn: Connection,
+    partner: str,
+    valid_at: datetime | None = None,
+    recorded_at: datetime | None = None,
+) -> Picture:
+    """The partner's picture: what was true at `valid_at` as known at `recorded_at` (None = now)."""
+    p = get_partner(conn, partner)
+    rows = list(_rows(conn, p.code, recorded_at))
+    retracted = {r.retracts for r in rows if r.retracts is not None}
+    units: dict[str, UnitView] = {}
+    for r in rows:
+        if r.retracts is not None or r.id in retracted:
+            continue
+        if valid_at is not None and r.valid_at > valid_at:
+            continue
+        u = units.get(r.local_id)
+        if u is None:
+            u = units[r.local_id] = UnitView(
+                partner=p.code, unit_id=r.local_id, designation=r.designation or ""
+            )
+        if r.designation:
+            u.designation = r.designation
+        if r.echelon:
+            u.echelon = r.echelon
+        if r.branch:
+            u.branch = r.branch
+        if r.parent_local_id is not None:
+            u.parent_id = r.parent_local_id or None
+        if r.sidc:
+            u.sidc = r.sidc
+        if r.lat is not None and r.lon is not None:
+            u.lat, u.lon, u.place = r.lat, r.lon, r.place
+        elif r.place:
+            u.lat = u.lon = None
+            u.place = r.place
+        if r.equipment:
+            u.equipment = dict(r.equipment)
+        if r.strength is not None:
+            u.strength = r.strength
+        u.reliability, u.credibility, u.source = r.reliability, r.credibility, r.codename
+        u.marking = Marking(
+            r.tlp, tuple(x for x in (r.rel_to or "").split(",") if x), bool(r.orcon)
+        )
+        if r.notes:
+            u.notes = r.notes
+        u.observed_at, u.recorded_at, u.observation_id = r.valid_at, r.recorded_at, r.id
+    fill_sidcs(units.values())
+    return Picture(partner=p.code, units=units, valid_at=valid_at, recorded_at=recorded_at)
+
+
+def fill_sidcs(units: Any) -> None:
+    """Derive a SIDC from echelon and branch where none was given (hostile identity)."""
+    try:
+        from liaison.orbat.symbology import derive_sidc
+    except ImportError:  # symbology lands with the scenario work
+        return
+    for u in units:
+        if not u.sidc and u.echelon:
+            try:
+                u.sidc = derive_sidc(u.echelon, u.branch)
+            except ValueError:
+                pass
+
+
+def history(conn: Connection, partner: str, unit_id: str) -> list[dict[str, Any]]:
+    """Every observation and retraction of one unit, in valid-time then recorded-time order."""
+    p = get_partner(conn, partner)
+    rows = list(
+        conn.execute(
+            sa.select(*_COLS)
+            .select_from(
+                observation.join(unit, unit.c.id == observation.c.unit_id).outerjoin(source)
+            )
+            .where(unit.c.partner_code == p.code, unit.c.local_id == unit_id)
+            .order_by(observation.c.valid_at, observation.c.recorded_at)
+        )
+    )
+    if not rows:
+        raise NotFoundError(f"no unit {unit_id!r} in {p.code}'s picture")
+    retracted = {r.retracts for r in rows if r.retracts}
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "observation_id": r.id,
+                "kind": "retraction" if r.retracts else "observation",
+                "retracts": r.retracts,
+                "retracted": r.id in retracted,
+                "valid_at": iso(r.valid_at),
+                "recorded_at": iso(r.recorded_at),
+                "designation": r.designation,
+                "echelon": r.echelon,
+                "branch": r.branch,
+                "parent_id": r.parent_local_id,
+                "lat": r.lat,
+                "lon": r.lon,
+                "place": r.place,
+                "equipment": r.equipment or {},
+                "strength": r.strength,
+                "source": r.codename,
+                "reliability": r.reliability,
+                "credibility": r.credibility,
+                "marking": Marking(
+                    r.tlp, tuple(x for x in (r.rel_to or "").split(",") if x), bool(r.orcon)
+                ).to_text(),
+                "notes": r.notes,
+            }
+        )
+    return out
