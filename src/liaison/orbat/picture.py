@@ -6,6 +6,7 @@ value, so a daily position report does not erase the equipment reported last wee
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -117,10 +118,8 @@ def fill_sidcs(units: Any) -> None:
         return
     for u in units:
         if not u.sidc and u.echelon:
-            try:
+            with contextlib.suppress(ValueError):
                 u.sidc = derive_sidc(u.echelon, u.branch)
-            except ValueError:
-                pass
 
 
 def history(conn: Connection, partner: str, unit_id: str) -> list[dict[str, Any]]:
