@@ -66,6 +66,7 @@ class UnitRow:
     sidc: str | None = None
     notes: str | None = None
     unplaced: bool = False  # place given but not resolvable, imported without position
+    bad_position: bool = False  # lat/lon given but wrong: reported, not guessed from the place
 
 
 @dataclass
@@ -260,6 +261,7 @@ def parse_file(
             bad(line, "parent_id", "a unit cannot be its own parent")
         lat_s, lon_s = vals.get("lat", ""), vals.get("lon", "")
         if lat_s or lon_s:
+            row.bad_position = True
             if not (lat_s and lon_s):
                 bad(line, "lat" if not lat_s else "lon", "lat and lon must be given together")
             else:
@@ -267,6 +269,7 @@ def parse_file(
                     lat, lon = float(lat_s.replace(",", ".")), float(lon_s.replace(",", "."))
                     check_lat_lon(lat, lon)
                     row.lat, row.lon = lat, lon
+                    row.bad_position = False
                 except ValueError as exc:
                     col = "lon" if "longitude" in str(exc) else "lat"
                     msg = str(exc) if "itude" in str(exc) else f"not a number: {lat_s!r}, {lon_s!r}"
@@ -353,7 +356,7 @@ def _place_rows(
 ) -> None:
     """Position from the gazetteer when only `place` is given; parents first, so a child's
     ambiguous place can be settled by its parent's position."""
-    todo = [r for r in rows if r.lat is None and r.place]
+    todo = [r for r in rows if r.lat is None and r.place and not r.bad_position]
     if not todo:
         return
     if resolve_place is None:
