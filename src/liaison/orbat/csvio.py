@@ -47,7 +47,7 @@ FUTURE_SKEW = timedelta(minutes=5)
 MAX_PROBLEMS = 200
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRow:
     line: int
     unit_id: str
