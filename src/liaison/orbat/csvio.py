@@ -156,18 +156,20 @@ def _read_table(
                 yield i, [u.get(k) for k in keys]
 
         return keys, jrows()
-    raw = data if data is not None else path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    stream: io.TextIOBase
+    if data is not None:
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    else:
+        stream = path.open(encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise ValidationError(
             f"{path.name}: the file is empty (a header row is required)"
         ) from None
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{path.name}, line 1: not UTF-8 text (byte {exc.start})") from None
     except csv.Error as exc:
         raise ValidationError(f"{path.name}, line 1: {exc}") from None
 
@@ -175,8 +177,14 @@ def _read_table(
         try:
             for r in reader:
                 yield reader.line_num, r
+        except UnicodeDecodeError:
+            raise ValidationError(
+                f"{path.name}, line {reader.line_num + 1}: not UTF-8 text"
+            ) from None
         except csv.Error as exc:
             raise ValidationError(f"{path.name}, line {reader.line_num}: {exc}") from None
+        finally:
+            stream.close()
 
     return header, crows()
 
@@ -196,57 +204,86 @@ def _cell(v: Any) -> str:
 PlaceResolver = Callable[[str, tuple[float, float] | None], tuple[float, float] | str]
 
 
-def parse_file(
-    path: str | Path,
-    data: bytes | None = None,
-    *,
-    allow_unplaced: bool = False,
-    resolve_place: PlaceResolver | None = None,
-    known_parents: set[str] | None = None,
-    now: datetime | None = None,
-) -> Parsed:
-    """Read and validate a unit file. `known_parents` are ids already in the store for this partner."""
-    p = Path(path)
-    name = p.name
-    header, rows_iter = _read_table(p, data)
-    problems: list[str] = []
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        problems.append(
-            f"{name}, line 1: unknown column(s) {', '.join(repr(u) for u in unknown)} "
-            f"(allowed: {', '.join(COLUMNS)})"
-        )
-    for req in REQUIRED:
-        if req not in header:
-            problems.append(f"{name}, line 1: required column {req!r} is missing")
-    dupcols = {h for h in header if header.count(h) > 1 and h}
-    if dupcols:
-        problems.append(f"{name}, line 1: column(s) given twice: {', '.join(sorted(dupcols))}")
-    if problems:
-        return Parsed(name, [], problems)
-    idx = {h: i for i, h in enumerate(header)}
-    now = now or utcnow()
-    rows: list[UnitRow] = []
-    seen: dict[str, int] = {}
+class UnitReader:
+    """Stream a unit file: `rows()` yields each valid row as it is read; `finish()` runs the
+    whole-file checks (parents, cycles) on compact maps and places the rows that need the
+    gazetteer. Memory stays bounded by those maps, not by the rows."""
 
-    def bad(line: int, col: str, msg: str) -> None:
-        problems.append(f"{name}, line {line}, column {col}: {msg}")
+    def __init__(
+        self,
+        path: str | Path,
+        data: bytes | None = None,
+        *,
+        allow_unplaced: bool = False,
+        resolve_place: PlaceResolver | None = None,
+        known_parents: set[str] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        p = Path(path)
+        self.name = p.name
+        self.header, self._iter = _read_table(p, data)
+        self.problems: list[str] = []
+        self.allow_unplaced = allow_unplaced
+        self.resolve_place = resolve_place
+        self.known = known_parents or set()
+        self.now = now or utcnow()
+        self.lines: dict[str, int] = {}  # unit_id → line
+        self.parents: dict[str, str | None] = {}
+        self.positions: dict[str, tuple[float, float]] = {}
+        self.deferred: list[UnitRow] = []  # rows whose position must come from the gazetteer
+        self.count = 0
+        unknown = [h for h in self.header if h not in COLUMNS]
+        if unknown:
+            self.problems.append(
+                f"{self.name}, line 1: unknown column(s) {', '.join(repr(u) for u in unknown)} "
+                f"(allowed: {', '.join(COLUMNS)})"
+            )
+        for req in REQUIRED:
+            if req not in self.header:
+                self.problems.append(f"{self.name}, line 1: required column {req!r} is missing")
+        dupcols = {h for h in self.header if self.header.count(h) > 1 and h}
+        if dupcols:
+            self.problems.append(
+                f"{self.name}, line 1: column(s) given twice: {', '.join(sorted(dupcols))}"
+            )
 
-    for line, raw in rows_iter:
-        vals = {h: _cell(raw[i]) if i < len(raw) else "" for h, i in idx.items()}
-        if not any(vals.values()):
-            continue  # blank line
-        if len(raw) > len(header) and any(_cell(x) for x in raw[len(header) :]):
-            problems.append(f"{name}, line {line}: more cells than header columns")
-            continue
+    def bad(self, line: int, col: str, msg: str) -> None:
+        self.problems.append(f"{self.name}, line {line}, column {col}: {msg}")
+
+    def rows(self) -> Iterator[UnitRow]:
+        if self.problems:
+            return
+        idx = {h: i for i, h in enumerate(self.header)}
+        width = len(self.header)
+        for line, raw in self._iter:
+            vals = {h: _cell(raw[i]) if i < len(raw) else "" for h, i in idx.items()}
+            if not any(vals.values()):
+                continue  # blank line
+            if len(raw) > width and any(_cell(x) for x in raw[width:]):
+                self.problems.append(f"{self.name}, line {line}: more cells than header columns")
+                continue
+            before = len(self.problems)
+            row = self._row(line, vals)
+            if row is None or len(self.problems) > before:
+                continue
+            self.count += 1
+            if row.lat is not None and row.lon is not None:
+                self.positions[row.unit_id] = (row.lat, row.lon)
+            if row.lat is None and row.place and not row.bad_position:
+                self.deferred.append(row)
+                continue
+            yield row
+
+    def _row(self, line: int, vals: dict[str, str]) -> UnitRow | None:
+        bad = self.bad
         uid = vals["unit_id"]
         if not uid:
             bad(line, "unit_id", "empty (every row needs a unit_id)")
-            continue
-        if uid in seen:
-            bad(line, "unit_id", f"duplicate unit_id {uid!r} (first on line {seen[uid]})")
-            continue
-        seen[uid] = line
+            return None
+        if uid in self.lines:
+            bad(line, "unit_id", f"duplicate unit_id {uid!r} (first on line {self.lines[uid]})")
+            return None
+        self.lines[uid] = line
         row = UnitRow(line=line, unit_id=uid, designation=vals["designation"])
         if not row.designation:
             bad(line, "designation", "empty (every row needs a designation)")
@@ -257,6 +294,7 @@ def parse_file(
                 except ValueError as exc:
                     bad(line, col, str(exc))
         row.parent_id = vals.get("parent_id") or None
+        self.parents[uid] = row.parent_id
         if row.parent_id == uid:
             bad(line, "parent_id", "a unit cannot be its own parent")
         lat_s, lon_s = vals.get("lat", ""), vals.get("lon", "")
@@ -278,7 +316,7 @@ def parse_file(
         if vals.get("observed_at"):
             try:
                 t = parse_time(vals["observed_at"])
-                if t > now + FUTURE_SKEW:
+                if t > self.now + FUTURE_SKEW:
                     bad(line, "observed_at", f"{vals['observed_at']} is in the future")
                 else:
                     row.observed_at = t
@@ -291,10 +329,9 @@ def parse_file(
                 bad(line, "equipment", str(exc))
         if vals.get("strength"):
             try:
-                s = int(float(vals["strength"]))
-                if s < 0 or str(vals["strength"]).strip().startswith("-"):
+                if str(vals["strength"]).strip().startswith("-"):
                     raise ValueError
-                row.strength = s
+                row.strength = int(float(vals["strength"]))
             except ValueError:
                 bad(line, "strength", f"not a whole number ≥ 0: {vals['strength']!r}")
         if vals.get("source_reliability"):
@@ -314,79 +351,92 @@ def parse_file(
             else:
                 row.sidc = sidc
         row.notes = vals.get("notes") or None
-        rows.append(row)
+        if row.designation and (row.echelon is None or row.branch is None):
+            from liaison.names import parse_designation
 
-    _infer_from_designation(rows)
-    by_id = {r.unit_id: r for r in rows}
-    known = known_parents or set()
-    for r in rows:
-        if r.parent_id and r.parent_id not in by_id and r.parent_id not in known:
-            bad(
-                r.line,
+            d = parse_designation(row.designation)
+            row.echelon = row.echelon or d.echelon
+            row.branch = row.branch or d.branch
+        return row
+
+    def finish(self) -> list[UnitRow]:
+        """Whole-file checks; returns the deferred rows, now placed (or marked unplaced)."""
+        for uid, parent in self.parents.items():
+            if parent and parent not in self.parents and parent not in self.known:
+                self.bad(
+                    self.lines[uid],
+                    "parent_id",
+                    f"parent {parent!r} is neither in this file nor in the store",
+                )
+        for cyc in find_cycles(self.parents):
+            self.bad(
+                self.lines[cyc[0]],
                 "parent_id",
-                f"parent {r.parent_id!r} is neither in this file nor in the store",
+                "parent links make a cycle: " + " → ".join(cyc + [cyc[0]]),
             )
-    for cyc in find_cycles({r.unit_id: r.parent_id for r in rows}):
-        first = by_id[cyc[0]]
-        bad(first.line, "parent_id", "parent links make a cycle: " + " → ".join(cyc + [cyc[0]]))
-    _place_rows(rows, by_id, name, bad, allow_unplaced, resolve_place)
-    return Parsed(name, rows, problems)
+        self._place()
+        return self.deferred
 
+    def _place(self) -> None:
+        """Position from the gazetteer when only `place` is given; parents first, so an
+        ambiguous name can be settled by the parent's position."""
+        if not self.deferred:
+            return
+        resolve = self.resolve_place or default_place_resolver
+        by_id = {r.unit_id: r for r in self.deferred}
+        done: set[str] = set()
 
-def _infer_from_designation(rows: list[UnitRow]) -> None:
-    """Echelon and branch come from the designation when the columns are empty."""
-    missing = [r for r in rows if r.designation and (r.echelon is None or r.branch is None)]
-    if not missing:
-        return
-    from liaison.names import parse_designation
-
-    for r in missing:
-        d = parse_designation(r.designation)
-        r.echelon = r.echelon or d.echelon
-        r.branch = r.branch or d.branch
-
-
-def _place_rows(
-    rows: list[UnitRow],
-    by_id: dict[str, UnitRow],
-    name: str,
-    bad: Callable[[int, str, str], None],
-    allow_unplaced: bool,
-    resolve_place: PlaceResolver | None,
-) -> None:
-    """Position from the gazetteer when only `place` is given; parents first, so a child's
-    ambiguous place can be settled by its parent's position."""
-    todo = [r for r in rows if r.lat is None and r.place and not r.bad_position]
-    if not todo:
-        return
-    if resolve_place is None:
-        resolve_place = default_place_resolver
-    done: set[str] = set()
-
-    def position(r: UnitRow, depth: int = 0) -> tuple[float, float] | None:
-        if r.lat is not None and r.lon is not None:
-            return (r.lat, r.lon)
-        if r.unit_id in done or depth > 50 or not r.place:
+        def position(uid: str | None, depth: int = 0) -> tuple[float, float] | None:
+            if uid is None:
+                return None
+            if uid in self.positions:
+                return self.positions[uid]
+            r = by_id.get(uid)
+            if r is None or uid in done or depth > 50 or not r.place:
+                return None
+            done.add(uid)
+            near = position(self.parents.get(uid), depth + 1)
+            got = resolve(r.place, near)
+            if isinstance(got, tuple):
+                r.lat, r.lon = got
+                self.positions[uid] = got
+                return got
+            if self.allow_unplaced:
+                r.unplaced = True
+            else:
+                self.bad(
+                    r.line,
+                    "place",
+                    f"{got} — give lat/lon, or import with --allow-unplaced to keep it without position",
+                )
             return None
-        done.add(r.unit_id)
-        parent = by_id.get(r.parent_id or "")
-        near = position(parent, depth + 1) if parent else None
-        got = resolve_place(r.place, near)
-        if isinstance(got, tuple):
-            r.lat, r.lon = got
-            return got
-        if allow_unplaced:
-            r.unplaced = True
-        else:
-            bad(
-                r.line,
-                "place",
-                f"{got} — give lat/lon, or import with --allow-unplaced to keep it without position",
-            )
-        return None
 
-    for r in todo:
-        position(r)
+        for r in self.deferred:
+            position(r.unit_id)
+
+
+def parse_file(
+    path: str | Path,
+    data: bytes | None = None,
+    *,
+    allow_unplaced: bool = False,
+    resolve_place: PlaceResolver | None = None,
+    known_parents: set[str] | None = None,
+    now: datetime | None = None,
+) -> Parsed:
+    """Read and validate a whole unit file into memory (for files read without a store)."""
+    reader = UnitReader(
+        path,
+        data,
+        allow_unplaced=allow_unplaced,
+        resolve_place=resolve_place,
+        known_parents=known_parents,
+        now=now,
+    )
+    rows = list(reader.rows())
+    rows += reader.finish()
+    rows.sort(key=lambda r: r.line)
+    return Parsed(reader.name, rows, reader.problems)
 
 
 def default_place_resolver(

@@ -16,10 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso, utcnow
-from liaison.core.errors import ValidationError
 from liaison.core.ids import new_id
 from liaison.core.markings import Marking
-from liaison.orbat.csvio import PlaceResolver, find_cycles, parse_file
+from liaison.orbat.csvio import Parsed, PlaceResolver, UnitReader, UnitRow, find_cycles
 from liaison.orbat.observe import fingerprint, unit_ids
 from liaison.orbat.partners import find_source, get_partner
 from liaison.store import audit
@@ -77,7 +76,7 @@ def import_file(
     marking = marking or Marking()
     source_id = find_source(conn, p.code, source)[0] if source else None
     ids = unit_ids(conn, p.code)
-    parsed = parse_file(
+    reader = UnitReader(
         path,
         data,
         allow_unplaced=allow_unplaced,
@@ -85,21 +84,7 @@ def import_file(
         now=now,
         resolve_place=resolve_place,
     )
-    parsed.raise_if_problems()
-    if ids:
-        merged = _current_parents(conn, p.code)
-        merged.update({r.unit_id: r.parent_id for r in parsed.rows})
-        by_line = {r.unit_id: r.line for r in parsed.rows}
-        for cyc in find_cycles(merged):
-            line = next((by_line[u] for u in cyc if u in by_line), 0)
-            raise ValidationError(
-                f"{parsed.path}: 1 problem(s); nothing was written",
-                [
-                    f"{parsed.path}, line {line}, column parent_id: with the store's picture, parent links make a cycle: "
-                    + " → ".join(cyc + [cyc[0]])
-                ],
-            )
-    existing = set()
+    existing: set[tuple[str, str]] = set()
     if ids:
         existing = {
             (r.unit_id, r.fingerprint)
@@ -110,9 +95,10 @@ def import_file(
             )
         }
     batch = new_id()
-    rep = ImportReport(partner=p.code, file=str(path), rows=len(parsed.rows), batch=batch)
+    rep = ImportReport(partner=p.code, file=str(path), batch=batch)
     new_units: list[dict[str, object]] = []
     new_obs: list[dict[str, object]] = []
+    rel_to = ",".join(marking.rel_to)
 
     def flush() -> None:
         if new_units:
@@ -122,8 +108,7 @@ def import_file(
             conn.execute(observation.insert(), new_obs)
             new_obs.clear()
 
-    rel_to = ",".join(marking.rel_to)
-    for r in parsed.rows:
+    def add(r: UnitRow) -> None:
         facts = {
             "designation": r.designation,
             "echelon": r.echelon,
@@ -149,8 +134,7 @@ def import_file(
             rep.units_new += 1
         elif (internal, fp) in existing:
             rep.unchanged += 1
-            continue
-        existing.add((internal, fp))
+            return
         new_obs.append(
             {
                 "id": new_id(),
@@ -173,7 +157,30 @@ def import_file(
             rep.unplaced.append(r.unit_id)
         if len(new_obs) >= BATCH:
             flush()
+
+    # Rows are written as they are validated; once any problem is seen we only keep validating,
+    # and the caller's transaction is rolled back by the ValidationError raised at the end.
+    for r in reader.rows():
+        if not reader.problems:
+            add(r)
+    for r in reader.finish():
+        if not reader.problems:
+            add(r)
+    if not reader.problems and ids:
+        merged = _current_parents(conn, p.code)
+        merged.update(reader.parents)
+        for cyc in find_cycles(merged):
+            line = next((reader.lines[u] for u in cyc if u in reader.lines), 0)
+            reader.bad(
+                line,
+                "parent_id",
+                "with the store's picture, parent links make a cycle: "
+                + " → ".join(cyc + [cyc[0]]),
+            )
+            break
+    Parsed(reader.name, [], reader.problems).raise_if_problems()
     flush()
+    rep.rows = reader.count
     digest = hashlib.sha256(data if data is not None else Path(path).read_bytes()).hexdigest()
     audit.record(
         conn,
