@@ -8,8 +8,9 @@ Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate 
 garrison towns and stations too small for GeoNames' lists). The index is built once and cached.
 
 Ambiguity is never settled silently: with `near` (e.g. the unit's parent's position) the
-nearest candidate wins; without it, one candidate wins only if it is at least 20 times as
-populous as every other; otherwise the answer is "ambiguous" with the candidates.
+nearest candidate wins; without it, one candidate wins only if it is the only one in Liaison's
+theatre (the former USSR, the Baltic, Poland, Manchuria, Mongolia, Korea, Japan) or at least ten
+times as populous as every other; otherwise the answer is "ambiguous" with the candidates.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ REGION = {
 }
 # Liaison's theatre: when exactly one candidate lies in it, it wins over the rest of the world.
 THEATRE = {"RU", "UA", "BY", "LT", "LV", "EE", "PL", "CN", "MN", "KZ", "KP", "KR", "JP", "FI", "MD"}
-OVERWHELMING = 20.0  # population ratio that settles an ambiguity without context
-INDEX_VERSION = 4
+OVERWHELMING = 10.0  # population ratio that settles an ambiguity without context
+INDEX_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,8 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
                         abs(p.lat - lat) < 0.2
                         and abs(p.lon - lon) < 0.3
                         and haversine_km(lat, lon, p.lat, p.lon) < 12
-                    ):
-                        if target is None or p.population > places[target].population:
-                            target = j
+                    ) and (target is None or p.population > places[target].population):
+                        target = j
             if target is None:
                 target = len(places)
                 places.append(Place(row["name"], lat, lon, row["country"], 0, None))
@@ -201,14 +201,28 @@ def resolve(
     # Tiers: the name as written (diacritics folded) first, then its phonetic keys, then fuzzy.
     ids: list[int] = list(index.get(exact_key(q), []))
     how = "as written"
+    phonetic: list[int] = []
+    for k in name_keys(q):
+        for i in index.get(k, []):
+            if i not in ids and i not in phonetic:
+                phonetic.append(i)
     if not ids:
-        how = "phonetic"
-        for k in name_keys(q):
-            for i in index.get(k, []):
-                if i not in ids:
-                    ids.append(i)
+        ids, how = phonetic, "phonetic"
+    elif keys := name_keys(q):
+        # a far larger town under the same primary key beats a village with the exact spelling
+        top = max(places[i].population for i in ids)
+        ids += [
+            i
+            for i in index.get(keys[0], [])
+            if i not in ids and places[i].population >= 10 * max(top, 1)
+        ]
     if not ids:
         ids, how = _fuzzy(q, index), "fuzzy"
+    cyrillic_countries = {"RU", "UA", "BY", "KZ", "KG", "MN", "TJ"}
+    if script_of(q) == "cyrillic" and len(ids) > 1:
+        # written in Cyrillic: a place in a Cyrillic-writing country is what was meant
+        in_script = [i for i in ids if places[i].country in cyrillic_countries]
+        ids = in_script or ids
     cands = [places[i] for i in ids]
     if country:
         cands = [c for c in cands if c.country == country.upper()] or cands
@@ -239,12 +253,14 @@ def _fuzzy(q: str, index: dict[str, list[int]]) -> list[int]:
     from rapidfuzz import fuzz, process
 
     keys = [k for k in name_keys(q) if len(k) >= 6 and not k.startswith("j:")]
+    if name_keys(q) and name_keys(q)[0].startswith("j:"):
+        return _fuzzy_kana(name_keys(q)[0], index)
     if not keys:
         return []
     choices = _fuzzy_choices()
     out: list[int] = []
     for k in keys:
-        for match, score, _ in process.extract(
+        for match, _score, _ in process.extract(
             k, choices, scorer=fuzz.ratio, score_cutoff=88, limit=5
         ):
             for i in index[match]:
@@ -256,3 +272,60 @@ def _fuzzy(q: str, index: dict[str, list[int]]) -> list[int]:
 @lru_cache(maxsize=1)
 def _fuzzy_choices() -> list[str]:
     return [k for k in _index()[1] if not k.startswith("j:") and len(k) >= 5]
+
+
+_KANA_FOLD = str.maketrans(
+    {
+        "ァ": "ア",
+        "ィ": "イ",
+        "ゥ": "ウ",
+        "ェ": "エ",
+        "ォ": "オ",
+        "ャ": "ヤ",
+        "ュ": "ユ",
+        "ョ": "ヨ",
+        "ヴ": "ブ",
+        "ヂ": "ジ",
+        "ヅ": "ズ",
+    }
+)
+
+
+def _kana_fold(k: str) -> str:
+    """Katakana spellings of one foreign name vary (ヴィテプスク, ヴィーツェプスク): fold the
+    long-vowel mark, the small kana and ヴ so the variants come close."""
+    return (
+        k.removeprefix("j:")
+        .replace("ー", "")
+        .replace("ッ", "")
+        .replace("・", "")
+        .translate(_KANA_FOLD)
+    )
+
+
+@lru_cache(maxsize=1)
+def _kana_choices() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k in _index()[1]:
+        if k.startswith("j:") and len(k) >= 5:
+            out.setdefault(_kana_fold(k), []).append(k)
+    return out
+
+
+def _fuzzy_kana(key: str, index: dict[str, list[int]]) -> list[int]:
+    from rapidfuzz import fuzz, process
+
+    folded = _kana_fold(key)
+    if len(folded) < 3:
+        return []
+    choices = _kana_choices()
+    hits = process.extract(folded, list(choices), scorer=fuzz.ratio, score_cutoff=80, limit=3)
+    if not hits:
+        return []
+    best = hits[0][1]
+    out: list[int] = []
+    for match, score, _ in hits:
+        if score == best:
+            for k in choices[match]:
+                out += [i for i in index[k] if i not in out]
+    return out
