@@ -1089,9 +1089,10 @@ def format_designation(
     if lang == "pl":
         noun, g = _PL_ECH[echelon]
         end = "a" if g == "f" else "y"
-        adj_end = lambda stem: (
-            stem + ("a" if g == "f" else ("i" if stem.endswith(("sk", "k")) else "y"))
-        )  # noqa: E731
+
+        def adj_end(stem):
+            return stem + ("a" if g == "f" else ("i" if stem.endswith(("sk", "k")) else "y"))  # noqa: E731
+
         if abbreviated and not name:
             short = {
                 "division": "Dyw.",

@@ -57,7 +57,7 @@ REGION = {
 # Liaison's theatre: when exactly one candidate lies in it, it wins over the rest of the world.
 THEATRE = {"RU", "UA", "BY", "LT", "LV", "EE", "PL", "CN", "MN", "KZ", "KP", "KR", "JP", "FI", "MD"}
 OVERWHELMING = 10.0  # population ratio that settles an ambiguity without context
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,7 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             for k in name_keys(c["name"])[:1]:
                 add(k, i)
             add(exact_key(c["name"]), i)
+            add("m" + exact_key(c["name"]), i)
             for a in c.get("alternatenames") or []:
                 if _keep_alt(a):
                     ks = name_keys(a)
@@ -200,6 +201,9 @@ def resolve(
     places, index = _index()
     # Tiers: the name as written (diacritics folded) first, then its phonetic keys, then fuzzy.
     ids: list[int] = list(index.get(exact_key(q), []))
+    main = [i for i in index.get("m" + exact_key(q), []) if i in ids]
+    if main:
+        ids = main  # a town whose own name is written so beats one with that spelling among its alternates
     how = "as written"
     phonetic: list[int] = []
     for k in name_keys(q):
@@ -208,7 +212,7 @@ def resolve(
                 phonetic.append(i)
     if not ids:
         ids, how = phonetic, "phonetic"
-    elif keys := name_keys(q):
+    elif not main and (keys := name_keys(q)):
         # a far larger town under the same primary key beats a village with the exact spelling
         top = max(places[i].population for i in ids)
         ids += [
