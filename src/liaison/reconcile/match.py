@@ -1,0 +1,390 @@
+"""Reconciliation: match two partners' pictures unit to unit and list every discrepancy.
+
+Candidates come from identity blocks (same number, echelon within one step) and from geography
+(a KD-tree on unit positions, radius by echelon) for units without a number — never from exact
+grid cells, so a unit 6 km away is always a candidate. Each candidate pair gets a log-likelihood
+score (Fellegi–Sunter style: agreement and disagreement weights per field), parents' matches feed
+back into their children's scores, a one-to-one assignment is solved per connected component
+(Hungarian algorithm), and the score becomes a probability through a logistic calibration.
+A unit that fits two others equally well is reported as a `conflict`, never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from liaison.core.clock import iso
+from liaison.core.geo import EARTH_RADIUS_KM, haversine_km
+from liaison.names import Designation, parse_designation
+from liaison.names.vocab import AVIATION, ECHELON_RANK
+from liaison.orbat.model import Picture, UnitView
+
+# Location tolerance by echelon (km): two reports of one unit farther apart than this disagree.
+TOLERANCE_KM = {"front": 150.0, "army": 80.0, "corps": 50.0, "division": 30.0, "brigade": 25.0, "regiment": 20.0,
+                "battalion": 15.0, "squadron": 15.0, "company": 10.0}
+STALE_DAYS = 90
+EQUIPMENT_TOLERANCE = 0.15  # relative; plus an absolute floor of 2
+STRENGTH_TOLERANCE = 0.15
+ACCEPT = 0.5  # probability above which a pair is matched
+TIE = 1.0  # log-odds: two candidates closer than this are a tie
+# Logistic calibration of the log-likelihood score (fitted on the benchmark generator; see docs/meeting.md).
+CAL_A, CAL_B = 0.9, -4.0
+
+KINDS = ("location", "equipment", "strength", "subordination", "echelon", "branch", "only_ours", "only_theirs",
+         "conflict", "stale")
+
+
+@dataclass
+class Match:
+    ours: str
+    theirs: str
+    score: float  # calibrated probability
+    confirmed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ours": self.ours, "theirs": self.theirs, "score": round(self.score, 4)}
+
+
+@dataclass
+class Discrepancy:
+    kind: str
+    ours: str | None
+    theirs: str | None
+    detail: dict[str, Any]
+    severity: str
+    ours_source: dict[str, Any] | None = None
+    theirs_source: dict[str, Any] | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.ours or '-'}:{self.theirs or '-'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["detail"] = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in self.detail.items()}
+        return d
+
+
+@dataclass
+class Result:
+    ours_partner: str
+    theirs_partner: str
+    matches: list[Match]
+    discrepancies: list[Discrepancy]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        by_kind = {k: 0 for k in KINDS}
+        for d in self.discrepancies:
+            by_kind[d.kind] += 1
+        return {"ours": self.ours_partner, "theirs": self.theirs_partner, "matched": len(self.matches),
+                "discrepancies": len(self.discrepancies), "by_kind": by_kind, "warnings": self.warnings}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"matches": [m.to_dict() for m in self.matches],
+                "discrepancies": [d.to_dict() for d in self.discrepancies], "summary": self.summary}
+
+
+@dataclass
+class _U:
+    """A unit prepared for matching."""
+
+    view: UnitView
+    d: Designation
+    echelon: str | None
+    branch: str | None
+    xyz: np.ndarray | None
+
+
+@lru_cache(maxsize=200_000)
+def _parse(text: str) -> Designation:
+    return parse_designation(text)
+
+
+def _prepare(p: Picture, parse: Callable[[str], Designation]) -> dict[str, _U]:
+    out = {}
+    for uid, u in p.units.items():
+        d = parse(u.designation or "")
+        xyz = None
+        if u.has_position:
+            la, lo = math.radians(u.lat), math.radians(u.lon)  # type: ignore[arg-type]
+            xyz = np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
+        out[uid] = _U(u, d, u.echelon or d.echelon, u.branch or d.branch, xyz)
+    return out
+
+
+def _branch_family(b: str | None) -> str | None:
+    return "aviation" if b in AVIATION else b
+
+
+def _pair_score(a: _U, b: _U) -> float:
+    s = 0.0
+    na, nb = a.d.number, b.d.number
+    if na is not None and nb is not None:
+        s += 6.0 if na == nb else -9.0
+    if a.d.name or b.d.name:
+        s += 5.0 if a.d.name == b.d.name else -6.0
+    ea, eb = a.echelon, b.echelon
+    if ea and eb:
+        gap = abs(ECHELON_RANK[ea] - ECHELON_RANK[eb])
+        s += 2.0 if gap == 0 else -2.0 if gap == 1 else -7.0
+    ba, bb = a.branch, b.branch
+    if ba and bb:
+        if ba == bb:
+            s += 2.0
+        elif _branch_family(ba) == _branch_family(bb):
+            s += 0.5
+        else:
+            s -= 4.0
+    elif ba or bb:
+        s -= 0.5
+    ha, hb = a.d.honorifics, b.d.honorifics
+    s += 0.5 if ha == hb else -1.5 * len(ha ^ hb)
+    if a.xyz is not None and b.xyz is not None:
+        km = haversine_km(a.view.lat, a.view.lon, b.view.lat, b.view.lon)  # type: ignore[arg-type]
+        tol = TOLERANCE_KM.get(ea or eb or "division", 30.0)
+        s += 2.0 if km <= tol else -min(5.0, 1.0 + math.log2(km / tol))
+    ea_eq, eb_eq = a.view.equipment, b.view.equipment
+    if ea_eq and eb_eq:
+        keys = set(ea_eq) | set(eb_eq)
+        sim = sum(min(ea_eq.get(k, 0), eb_eq.get(k, 0)) for k in keys) / max(1, sum(max(ea_eq.get(k, 0), eb_eq.get(k, 0)) for k in keys))
+        s += 1.0 * (sim - 0.5)
+    return s
+
+
+def probability(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-(CAL_A * score + CAL_B)))
+
+
+def _candidates(ours: dict[str, _U], theirs: dict[str, _U]) -> set[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    blocks: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for tid, t in theirs.items():
+        if t.d.number is not None:
+            blocks[("n", t.d.number)].append(tid)
+        if t.d.name:
+            blocks[("name", t.d.name)].append(tid)
+    for oid, o in ours.items():
+        keys = []
+        if o.d.number is not None:
+            keys.append(("n", o.d.number))
+        if o.d.name:
+            keys.append(("name", o.d.name))
+        for k in keys:
+            for tid in blocks.get(k, ()):
+                t = theirs[tid]
+                if o.echelon and t.echelon and abs(ECHELON_RANK[o.echelon] - ECHELON_RANK[t.echelon]) > 1:
+                    continue
+                pairs.add((oid, tid))
+    # geography: units lacking a number or a name on one side are found by where they are
+    t_ids = [tid for tid, t in theirs.items() if t.xyz is not None]
+    if t_ids:
+        tree = cKDTree(np.vstack([theirs[t].xyz for t in t_ids]))
+        for oid, o in ours.items():
+            if o.xyz is None:
+                continue
+            radius = 3 * TOLERANCE_KM.get(o.echelon or "division", 30.0) / EARTH_RADIUS_KM
+            for j in tree.query_ball_point(o.xyz, radius):
+                t = theirs[t_ids[j]]
+                if (o.d.number is None or t.d.number is None) and (o.d.name is None or t.d.name is None or o.d.name == t.d.name):
+                    if o.echelon and t.echelon and abs(ECHELON_RANK[o.echelon] - ECHELON_RANK[t.echelon]) > 1:
+                        continue
+                    pairs.add((oid, t_ids[j]))
+    return pairs
+
+
+def _assign(
+    scores: dict[tuple[str, str], float], confirmed: set[tuple[str, str]]
+) -> tuple[dict[str, str], list[tuple[str, list[str], str]]]:
+    """One-to-one assignment per connected component; returns matches and conflicts."""
+    matched: dict[str, str] = {o: t for o, t in confirmed}
+    taken_t = set(matched.values())
+    live = {p: s for p, s in scores.items() if probability(s) >= ACCEPT and p[0] not in matched and p[1] not in taken_t}
+    if not live:
+        return matched, []
+    o_ids = sorted({o for o, _ in live})
+    t_ids = sorted({t for _, t in live})
+    oi = {o: i for i, o in enumerate(o_ids)}
+    ti = {t: i for i, t in enumerate(t_ids)}
+    rows = [oi[o] for o, _ in live]
+    cols = [len(o_ids) + ti[t] for _, t in live]
+    n = len(o_ids) + len(t_ids)
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    comps: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for p in live:
+        comps[labels[oi[p[0]]]].append(p)
+    conflicts: list[tuple[str, list[str], str]] = []
+    for pairs in comps.values():
+        co = sorted({o for o, _ in pairs})
+        ct = sorted({t for _, t in pairs})
+        m = np.full((len(co), len(ct)), -1e6)
+        for o, t in pairs:
+            m[co.index(o), ct.index(t)] = live[(o, t)]
+        r, c = linear_sum_assignment(-m)
+        chosen = {co[i]: ct[j] for i, j in zip(r, c, strict=True) if m[i, j] > -1e5}
+        # ties: a unit with two candidates scoring alike is a conflict, not a guess
+        for o, t in list(chosen.items()):
+            rivals = [t2 for t2 in ct if t2 != t and (o, t2) in live and abs(live[(o, t2)] - live[(o, t)]) < TIE]
+            rivals_o = [o2 for o2 in co if o2 != o and (o2, t) in live and abs(live[(o2, t)] - live[(o, t)]) < TIE
+                        and chosen.get(o2) is None]
+            # a rival that the assignment gave to another unit is not a tie: the other unit explains it
+            if rivals and not any(t2 in chosen.values() for t2 in rivals):
+                conflicts.append((o, sorted([t, *rivals]), "ours"))
+                del chosen[o]
+            elif rivals_o:
+                conflicts.append((t, sorted([o, *rivals_o]), "theirs"))
+                del chosen[o]
+        matched.update(chosen)
+    return matched, conflicts
+
+
+def _source(u: UnitView) -> dict[str, Any]:
+    return {"partner": u.partner, "unit_id": u.unit_id, "source": u.source, "reliability": u.reliability,
+            "credibility": u.credibility, "observed_at": iso(u.observed_at), "designation": u.designation}
+
+
+def reconcile(
+    ours: Picture,
+    theirs: Picture,
+    *,
+    confirmed: Iterable[tuple[str, str]] = (),
+    rejected: Iterable[tuple[str, str]] = (),
+    parse: Callable[[str], Designation] = _parse,
+) -> Result:
+    """Match `ours` against `theirs`. Confirmed links are kept as they are; rejected ones are never proposed."""
+    warnings = _check(ours) + _check(theirs)
+    po, pt = _prepare(ours, parse), _prepare(theirs, parse)
+    confirmed_set = {(o, t) for o, t in confirmed if o in po and t in pt}
+    rejected_set = set(rejected)
+    cands = _candidates(po, pt) - rejected_set
+    base = {p: _pair_score(po[p[0]], pt[p[1]]) for p in cands}
+    matched, _ = _assign(base, confirmed_set)
+    # parents' matches raise their children's scores (and mismatched parents lower them) …
+    scores = dict(base)
+    for (o, t), s in base.items():
+        op, tp = po[o].view.parent_id, pt[t].view.parent_id
+        if op and tp and op in matched:
+            scores[(o, t)] = s + (2.0 if matched[op] == tp else -1.0)
+    # … and children's matches support their parents
+    kids_o: dict[str, list[str]] = defaultdict(list)
+    for o, u in po.items():
+        if u.view.parent_id:
+            kids_o[u.view.parent_id].append(o)
+    kids_t: dict[str, set[str]] = defaultdict(set)
+    for t, u in pt.items():
+        if u.view.parent_id:
+            kids_t[u.view.parent_id].add(t)
+    for (o, t), s in list(scores.items()):
+        agree = sum(1 for k in kids_o.get(o, ()) if matched.get(k) in kids_t.get(t, ()))
+        if agree:
+            scores[(o, t)] = s + min(3.0, 1.0 * agree)
+    matched, conflicts = _assign(scores, confirmed_set)
+    matches = [Match(o, t, 1.0 if (o, t) in confirmed_set else probability(scores.get((o, t), 0.0)),
+                     (o, t) in confirmed_set) for o, t in sorted(matched.items())]
+    discs = _discrepancies(po, pt, matched, conflicts, scores)
+    return Result(ours.partner, theirs.partner, matches, discs, warnings)
+
+
+def _check(p: Picture) -> list[str]:
+    """Pictures with missing parents, cycles or unplaced units are reported, never a crash."""
+    from liaison.orbat.csvio import find_cycles
+
+    out = []
+    missing = [u.unit_id for u in p.units.values() if u.parent_id and u.parent_id not in p.units]
+    if missing:
+        out.append(f"{p.partner}: {len(missing)} unit(s) name a parent not in the picture: {', '.join(missing[:5])}")
+    for cyc in find_cycles({u.unit_id: u.parent_id for u in p.units.values()}):
+        out.append(f"{p.partner}: parent links make a cycle: {' → '.join(cyc)}")
+    unplaced = [u.unit_id for u in p.units.values() if not u.has_position]
+    if unplaced:
+        out.append(f"{p.partner}: {len(unplaced)} unit(s) without position: {', '.join(unplaced[:5])}")
+    return out
+
+
+def _severity_rank(echelon: str | None) -> str:
+    return "high" if echelon and ECHELON_RANK[echelon] <= ECHELON_RANK["division"] else "medium"
+
+
+def _discrepancies(
+    po: dict[str, _U],
+    pt: dict[str, _U],
+    matched: dict[str, str],
+    conflicts: list[tuple[str, list[str], str]],
+    scores: dict[tuple[str, str], float],
+) -> list[Discrepancy]:
+    out: list[Discrepancy] = []
+    in_conflict_o = {c[0] for c in conflicts if c[2] == "ours"} | {x for c in conflicts if c[2] == "theirs" for x in c[1]}
+    in_conflict_t = {c[0] for c in conflicts if c[2] == "theirs"} | {x for c in conflicts if c[2] == "ours" for x in c[1]}
+    for unit_id, rivals, side in conflicts:
+        if side == "ours":
+            u = po[unit_id].view
+            out.append(Discrepancy("conflict", unit_id, None,
+                                   {"candidates": rivals, "scores": [round(probability(scores[(unit_id, r)]), 3) for r in rivals]},
+                                   "high", _source(u), None))
+        else:
+            u = pt[unit_id].view
+            out.append(Discrepancy("conflict", None, unit_id,
+                                   {"candidates": rivals, "scores": [round(probability(scores[(r, unit_id)]), 3) for r in rivals]},
+                                   "high", None, _source(u)))
+    rev = {t: o for o, t in matched.items()}
+    for o, t in sorted(matched.items()):
+        a, b = po[o], pt[t]
+        ua, ub = a.view, b.view
+        sa, sb = _source(ua), _source(ub)
+        ech = a.echelon or b.echelon
+        if ua.has_position and ub.has_position:
+            km = haversine_km(ua.lat, ua.lon, ub.lat, ub.lon)  # type: ignore[arg-type]
+            tol = TOLERANCE_KM.get(ech or "division", 30.0)
+            if km > tol:
+                out.append(Discrepancy("location", o, t, {"distance_km": round(km, 1), "tolerance_km": tol,
+                                                          "ours_place": ua.place, "theirs_place": ub.place},
+                                       "high" if km > 3 * tol else "medium", sa, sb))
+        if ua.equipment and ub.equipment:
+            diffs = {}
+            for k in sorted(set(ua.equipment) | set(ub.equipment)):
+                x, y = ua.equipment.get(k), ub.equipment.get(k)
+                if x is None or y is None:
+                    continue
+                if abs(x - y) > max(2, EQUIPMENT_TOLERANCE * max(x, y)):
+                    diffs[k] = {"ours": x, "theirs": y}
+            if diffs:
+                worst = max(abs(v["ours"] - v["theirs"]) / max(v["ours"], v["theirs"]) for v in diffs.values())
+                out.append(Discrepancy("equipment", o, t, {"items": diffs}, "high" if worst > 0.4 else "medium", sa, sb))
+        if ua.strength and ub.strength and abs(ua.strength - ub.strength) > STRENGTH_TOLERANCE * max(ua.strength, ub.strength):
+            out.append(Discrepancy("strength", o, t, {"ours": ua.strength, "theirs": ub.strength}, "medium", sa, sb))
+        if ua.parent_id and ub.parent_id and ua.parent_id in matched and matched[ua.parent_id] != ub.parent_id:
+            out.append(Discrepancy("subordination", o, t, {"ours_parent": ua.parent_id, "theirs_parent": ub.parent_id,
+                                                          "ours_parent_matches": matched[ua.parent_id],
+                                                          "theirs_parent_matches": rev.get(ub.parent_id)},
+                                   "high", sa, sb))
+        if a.echelon and b.echelon and a.echelon != b.echelon:
+            out.append(Discrepancy("echelon", o, t, {"ours": a.echelon, "theirs": b.echelon}, "medium", sa, sb))
+        if a.branch and b.branch and _branch_family(a.branch) != _branch_family(b.branch):
+            out.append(Discrepancy("branch", o, t, {"ours": a.branch, "theirs": b.branch}, "medium", sa, sb))
+        if ua.observed_at and ub.observed_at:
+            days = (ua.observed_at - ub.observed_at).total_seconds() / 86400
+            if abs(days) > STALE_DAYS:
+                out.append(Discrepancy("stale", o, t, {"ours_observed_at": ua.observed_at, "theirs_observed_at": ub.observed_at,
+                                                       "older": "theirs" if days > 0 else "ours", "days": round(abs(days))},
+                                       "low", sa, sb))
+    for o in sorted(set(po) - set(matched) - in_conflict_o):
+        out.append(Discrepancy("only_ours", o, None, {"designation": po[o].view.designation, "place": po[o].view.place},
+                               _severity_rank(po[o].echelon), _source(po[o].view), None))
+    for t in sorted(set(pt) - set(rev) - in_conflict_t):
+        out.append(Discrepancy("only_theirs", None, t, {"designation": pt[t].view.designation, "place": pt[t].view.place},
+                               _severity_rank(pt[t].echelon), None, _source(pt[t].view)))
+    return out
