@@ -32,8 +32,17 @@ from liaison.names.vocab import AVIATION, ECHELON_RANK
 from liaison.orbat.model import Picture, UnitView
 
 # Location tolerance by echelon (km): two reports of one unit farther apart than this disagree.
-TOLERANCE_KM = {"front": 150.0, "army": 80.0, "corps": 50.0, "division": 30.0, "brigade": 25.0, "regiment": 20.0,
-                "battalion": 15.0, "squadron": 15.0, "company": 10.0}
+TOLERANCE_KM = {
+    "front": 150.0,
+    "army": 80.0,
+    "corps": 50.0,
+    "division": 30.0,
+    "brigade": 25.0,
+    "regiment": 20.0,
+    "battalion": 15.0,
+    "squadron": 15.0,
+    "company": 10.0,
+}
 STALE_DAYS = 90
 EQUIPMENT_TOLERANCE = 0.15  # relative; plus an absolute floor of 2
 STRENGTH_TOLERANCE = 0.15
@@ -42,8 +51,18 @@ TIE = 1.0  # log-odds: two candidates closer than this are a tie
 # Logistic calibration of the log-likelihood score (fitted on the benchmark generator; see docs/meeting.md).
 CAL_A, CAL_B = 0.9, -4.0
 
-KINDS = ("location", "equipment", "strength", "subordination", "echelon", "branch", "only_ours", "only_theirs",
-         "conflict", "stale")
+KINDS = (
+    "location",
+    "equipment",
+    "strength",
+    "subordination",
+    "echelon",
+    "branch",
+    "only_ours",
+    "only_theirs",
+    "conflict",
+    "stale",
+)
 
 
 @dataclass
@@ -73,7 +92,9 @@ class Discrepancy:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["detail"] = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in self.detail.items()}
+        d["detail"] = {
+            k: (iso(v) if isinstance(v, datetime) else v) for k, v in self.detail.items()
+        }
         return d
 
 
@@ -90,12 +111,21 @@ class Result:
         by_kind = {k: 0 for k in KINDS}
         for d in self.discrepancies:
             by_kind[d.kind] += 1
-        return {"ours": self.ours_partner, "theirs": self.theirs_partner, "matched": len(self.matches),
-                "discrepancies": len(self.discrepancies), "by_kind": by_kind, "warnings": self.warnings}
+        return {
+            "ours": self.ours_partner,
+            "theirs": self.theirs_partner,
+            "matched": len(self.matches),
+            "discrepancies": len(self.discrepancies),
+            "by_kind": by_kind,
+            "warnings": self.warnings,
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        return {"matches": [m.to_dict() for m in self.matches],
-                "discrepancies": [d.to_dict() for d in self.discrepancies], "summary": self.summary}
+        return {
+            "matches": [m.to_dict() for m in self.matches],
+            "discrepancies": [d.to_dict() for d in self.discrepancies],
+            "summary": self.summary,
+        }
 
 
 @dataclass
@@ -160,7 +190,9 @@ def _pair_score(a: _U, b: _U) -> float:
     ea_eq, eb_eq = a.view.equipment, b.view.equipment
     if ea_eq and eb_eq:
         keys = set(ea_eq) | set(eb_eq)
-        sim = sum(min(ea_eq.get(k, 0), eb_eq.get(k, 0)) for k in keys) / max(1, sum(max(ea_eq.get(k, 0), eb_eq.get(k, 0)) for k in keys))
+        sim = sum(min(ea_eq.get(k, 0), eb_eq.get(k, 0)) for k in keys) / max(
+            1, sum(max(ea_eq.get(k, 0), eb_eq.get(k, 0)) for k in keys)
+        )
         s += 1.0 * (sim - 0.5)
     return s
 
@@ -186,7 +218,11 @@ def _candidates(ours: dict[str, _U], theirs: dict[str, _U]) -> set[tuple[str, st
         for k in keys:
             for tid in blocks.get(k, ()):
                 t = theirs[tid]
-                if o.echelon and t.echelon and abs(ECHELON_RANK[o.echelon] - ECHELON_RANK[t.echelon]) > 1:
+                if (
+                    o.echelon
+                    and t.echelon
+                    and abs(ECHELON_RANK[o.echelon] - ECHELON_RANK[t.echelon]) > 1
+                ):
                     continue
                 pairs.add((oid, tid))
     # geography: units lacking a number or a name on one side are found by where they are
@@ -199,8 +235,14 @@ def _candidates(ours: dict[str, _U], theirs: dict[str, _U]) -> set[tuple[str, st
             radius = 3 * TOLERANCE_KM.get(o.echelon or "division", 30.0) / EARTH_RADIUS_KM
             for j in tree.query_ball_point(o.xyz, radius):
                 t = theirs[t_ids[j]]
-                if (o.d.number is None or t.d.number is None) and (o.d.name is None or t.d.name is None or o.d.name == t.d.name):
-                    if o.echelon and t.echelon and abs(ECHELON_RANK[o.echelon] - ECHELON_RANK[t.echelon]) > 1:
+                if (o.d.number is None or t.d.number is None) and (
+                    o.d.name is None or t.d.name is None or o.d.name == t.d.name
+                ):
+                    if (
+                        o.echelon
+                        and t.echelon
+                        and abs(ECHELON_RANK[o.echelon] - ECHELON_RANK[t.echelon]) > 1
+                    ):
                         continue
                     pairs.add((oid, t_ids[j]))
     return pairs
@@ -212,7 +254,11 @@ def _assign(
     """One-to-one assignment per connected component; returns matches and conflicts."""
     matched: dict[str, str] = {o: t for o, t in confirmed}
     taken_t = set(matched.values())
-    live = {p: s for p, s in scores.items() if probability(s) >= ACCEPT and p[0] not in matched and p[1] not in taken_t}
+    live = {
+        p: s
+        for p, s in scores.items()
+        if probability(s) >= ACCEPT and p[0] not in matched and p[1] not in taken_t
+    }
     if not live:
         return matched, []
     o_ids = sorted({o for o, _ in live})
@@ -238,9 +284,19 @@ def _assign(
         chosen = {co[i]: ct[j] for i, j in zip(r, c, strict=True) if m[i, j] > -1e5}
         # ties: a unit with two candidates scoring alike is a conflict, not a guess
         for o, t in list(chosen.items()):
-            rivals = [t2 for t2 in ct if t2 != t and (o, t2) in live and abs(live[(o, t2)] - live[(o, t)]) < TIE]
-            rivals_o = [o2 for o2 in co if o2 != o and (o2, t) in live and abs(live[(o2, t)] - live[(o, t)]) < TIE
-                        and chosen.get(o2) is None]
+            rivals = [
+                t2
+                for t2 in ct
+                if t2 != t and (o, t2) in live and abs(live[(o, t2)] - live[(o, t)]) < TIE
+            ]
+            rivals_o = [
+                o2
+                for o2 in co
+                if o2 != o
+                and (o2, t) in live
+                and abs(live[(o2, t)] - live[(o, t)]) < TIE
+                and chosen.get(o2) is None
+            ]
             # a rival that the assignment gave to another unit is not a tie: the other unit explains it
             if rivals and not any(t2 in chosen.values() for t2 in rivals):
                 conflicts.append((o, sorted([t, *rivals]), "ours"))
@@ -253,8 +309,15 @@ def _assign(
 
 
 def _source(u: UnitView) -> dict[str, Any]:
-    return {"partner": u.partner, "unit_id": u.unit_id, "source": u.source, "reliability": u.reliability,
-            "credibility": u.credibility, "observed_at": iso(u.observed_at), "designation": u.designation}
+    return {
+        "partner": u.partner,
+        "unit_id": u.unit_id,
+        "source": u.source,
+        "reliability": u.reliability,
+        "credibility": u.credibility,
+        "observed_at": iso(u.observed_at),
+        "designation": u.designation,
+    }
 
 
 def reconcile(
@@ -293,8 +356,15 @@ def reconcile(
         if agree:
             scores[(o, t)] = s + min(3.0, 1.0 * agree)
     matched, conflicts = _assign(scores, confirmed_set)
-    matches = [Match(o, t, 1.0 if (o, t) in confirmed_set else probability(scores.get((o, t), 0.0)),
-                     (o, t) in confirmed_set) for o, t in sorted(matched.items())]
+    matches = [
+        Match(
+            o,
+            t,
+            1.0 if (o, t) in confirmed_set else probability(scores.get((o, t), 0.0)),
+            (o, t) in confirmed_set,
+        )
+        for o, t in sorted(matched.items())
+    ]
     discs = _discrepancies(po, pt, matched, conflicts, scores)
     return Result(ours.partner, theirs.partner, matches, discs, warnings)
 
@@ -306,12 +376,16 @@ def _check(p: Picture) -> list[str]:
     out = []
     missing = [u.unit_id for u in p.units.values() if u.parent_id and u.parent_id not in p.units]
     if missing:
-        out.append(f"{p.partner}: {len(missing)} unit(s) name a parent not in the picture: {', '.join(missing[:5])}")
+        out.append(
+            f"{p.partner}: {len(missing)} unit(s) name a parent not in the picture: {', '.join(missing[:5])}"
+        )
     for cyc in find_cycles({u.unit_id: u.parent_id for u in p.units.values()}):
         out.append(f"{p.partner}: parent links make a cycle: {' → '.join(cyc)}")
     unplaced = [u.unit_id for u in p.units.values() if not u.has_position]
     if unplaced:
-        out.append(f"{p.partner}: {len(unplaced)} unit(s) without position: {', '.join(unplaced[:5])}")
+        out.append(
+            f"{p.partner}: {len(unplaced)} unit(s) without position: {', '.join(unplaced[:5])}"
+        )
     return out
 
 
@@ -327,19 +401,45 @@ def _discrepancies(
     scores: dict[tuple[str, str], float],
 ) -> list[Discrepancy]:
     out: list[Discrepancy] = []
-    in_conflict_o = {c[0] for c in conflicts if c[2] == "ours"} | {x for c in conflicts if c[2] == "theirs" for x in c[1]}
-    in_conflict_t = {c[0] for c in conflicts if c[2] == "theirs"} | {x for c in conflicts if c[2] == "ours" for x in c[1]}
+    in_conflict_o = {c[0] for c in conflicts if c[2] == "ours"} | {
+        x for c in conflicts if c[2] == "theirs" for x in c[1]
+    }
+    in_conflict_t = {c[0] for c in conflicts if c[2] == "theirs"} | {
+        x for c in conflicts if c[2] == "ours" for x in c[1]
+    }
     for unit_id, rivals, side in conflicts:
         if side == "ours":
             u = po[unit_id].view
-            out.append(Discrepancy("conflict", unit_id, None,
-                                   {"candidates": rivals, "scores": [round(probability(scores[(unit_id, r)]), 3) for r in rivals]},
-                                   "high", _source(u), None))
+            out.append(
+                Discrepancy(
+                    "conflict",
+                    unit_id,
+                    None,
+                    {
+                        "candidates": rivals,
+                        "scores": [round(probability(scores[(unit_id, r)]), 3) for r in rivals],
+                    },
+                    "high",
+                    _source(u),
+                    None,
+                )
+            )
         else:
             u = pt[unit_id].view
-            out.append(Discrepancy("conflict", None, unit_id,
-                                   {"candidates": rivals, "scores": [round(probability(scores[(r, unit_id)]), 3) for r in rivals]},
-                                   "high", None, _source(u)))
+            out.append(
+                Discrepancy(
+                    "conflict",
+                    None,
+                    unit_id,
+                    {
+                        "candidates": rivals,
+                        "scores": [round(probability(scores[(r, unit_id)]), 3) for r in rivals],
+                    },
+                    "high",
+                    None,
+                    _source(u),
+                )
+            )
     rev = {t: o for o, t in matched.items()}
     for o, t in sorted(matched.items()):
         a, b = po[o], pt[t]
@@ -350,9 +450,22 @@ def _discrepancies(
             km = haversine_km(ua.lat, ua.lon, ub.lat, ub.lon)  # type: ignore[arg-type]
             tol = TOLERANCE_KM.get(ech or "division", 30.0)
             if km > tol:
-                out.append(Discrepancy("location", o, t, {"distance_km": round(km, 1), "tolerance_km": tol,
-                                                          "ours_place": ua.place, "theirs_place": ub.place},
-                                       "high" if km > 3 * tol else "medium", sa, sb))
+                out.append(
+                    Discrepancy(
+                        "location",
+                        o,
+                        t,
+                        {
+                            "distance_km": round(km, 1),
+                            "tolerance_km": tol,
+                            "ours_place": ua.place,
+                            "theirs_place": ub.place,
+                        },
+                        "high" if km > 3 * tol else "medium",
+                        sa,
+                        sb,
+                    )
+                )
         if ua.equipment and ub.equipment:
             diffs = {}
             for k in sorted(set(ua.equipment) | set(ub.equipment)):
@@ -362,29 +475,106 @@ def _discrepancies(
                 if abs(x - y) > max(2, EQUIPMENT_TOLERANCE * max(x, y)):
                     diffs[k] = {"ours": x, "theirs": y}
             if diffs:
-                worst = max(abs(v["ours"] - v["theirs"]) / max(v["ours"], v["theirs"]) for v in diffs.values())
-                out.append(Discrepancy("equipment", o, t, {"items": diffs}, "high" if worst > 0.4 else "medium", sa, sb))
-        if ua.strength and ub.strength and abs(ua.strength - ub.strength) > STRENGTH_TOLERANCE * max(ua.strength, ub.strength):
-            out.append(Discrepancy("strength", o, t, {"ours": ua.strength, "theirs": ub.strength}, "medium", sa, sb))
-        if ua.parent_id and ub.parent_id and ua.parent_id in matched and matched[ua.parent_id] != ub.parent_id:
-            out.append(Discrepancy("subordination", o, t, {"ours_parent": ua.parent_id, "theirs_parent": ub.parent_id,
-                                                          "ours_parent_matches": matched[ua.parent_id],
-                                                          "theirs_parent_matches": rev.get(ub.parent_id)},
-                                   "high", sa, sb))
+                worst = max(
+                    abs(v["ours"] - v["theirs"]) / max(v["ours"], v["theirs"])
+                    for v in diffs.values()
+                )
+                out.append(
+                    Discrepancy(
+                        "equipment",
+                        o,
+                        t,
+                        {"items": diffs},
+                        "high" if worst > 0.4 else "medium",
+                        sa,
+                        sb,
+                    )
+                )
+        if (
+            ua.strength
+            and ub.strength
+            and abs(ua.strength - ub.strength) > STRENGTH_TOLERANCE * max(ua.strength, ub.strength)
+        ):
+            out.append(
+                Discrepancy(
+                    "strength", o, t, {"ours": ua.strength, "theirs": ub.strength}, "medium", sa, sb
+                )
+            )
+        if (
+            ua.parent_id
+            and ub.parent_id
+            and ua.parent_id in matched
+            and matched[ua.parent_id] != ub.parent_id
+        ):
+            out.append(
+                Discrepancy(
+                    "subordination",
+                    o,
+                    t,
+                    {
+                        "ours_parent": ua.parent_id,
+                        "theirs_parent": ub.parent_id,
+                        "ours_parent_matches": matched[ua.parent_id],
+                        "theirs_parent_matches": rev.get(ub.parent_id),
+                    },
+                    "high",
+                    sa,
+                    sb,
+                )
+            )
         if a.echelon and b.echelon and a.echelon != b.echelon:
-            out.append(Discrepancy("echelon", o, t, {"ours": a.echelon, "theirs": b.echelon}, "medium", sa, sb))
+            out.append(
+                Discrepancy(
+                    "echelon", o, t, {"ours": a.echelon, "theirs": b.echelon}, "medium", sa, sb
+                )
+            )
         if a.branch and b.branch and _branch_family(a.branch) != _branch_family(b.branch):
-            out.append(Discrepancy("branch", o, t, {"ours": a.branch, "theirs": b.branch}, "medium", sa, sb))
+            out.append(
+                Discrepancy(
+                    "branch", o, t, {"ours": a.branch, "theirs": b.branch}, "medium", sa, sb
+                )
+            )
         if ua.observed_at and ub.observed_at:
             days = (ua.observed_at - ub.observed_at).total_seconds() / 86400
             if abs(days) > STALE_DAYS:
-                out.append(Discrepancy("stale", o, t, {"ours_observed_at": ua.observed_at, "theirs_observed_at": ub.observed_at,
-                                                       "older": "theirs" if days > 0 else "ours", "days": round(abs(days))},
-                                       "low", sa, sb))
+                out.append(
+                    Discrepancy(
+                        "stale",
+                        o,
+                        t,
+                        {
+                            "ours_observed_at": ua.observed_at,
+                            "theirs_observed_at": ub.observed_at,
+                            "older": "theirs" if days > 0 else "ours",
+                            "days": round(abs(days)),
+                        },
+                        "low",
+                        sa,
+                        sb,
+                    )
+                )
     for o in sorted(set(po) - set(matched) - in_conflict_o):
-        out.append(Discrepancy("only_ours", o, None, {"designation": po[o].view.designation, "place": po[o].view.place},
-                               _severity_rank(po[o].echelon), _source(po[o].view), None))
+        out.append(
+            Discrepancy(
+                "only_ours",
+                o,
+                None,
+                {"designation": po[o].view.designation, "place": po[o].view.place},
+                _severity_rank(po[o].echelon),
+                _source(po[o].view),
+                None,
+            )
+        )
     for t in sorted(set(pt) - set(rev) - in_conflict_t):
-        out.append(Discrepancy("only_theirs", None, t, {"designation": pt[t].view.designation, "place": pt[t].view.place},
-                               _severity_rank(pt[t].echelon), None, _source(pt[t].view)))
+        out.append(
+            Discrepancy(
+                "only_theirs",
+                None,
+                t,
+                {"designation": pt[t].view.designation, "place": pt[t].view.place},
+                _severity_rank(pt[t].echelon),
+                None,
+                _source(pt[t].view),
+            )
+        )
     return out

@@ -1,0 +1,169 @@
+"""Minutes of a meeting (Markdown, and PDF when reportlab is installed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from liaison.core.clock import iso
+from liaison.reconcile.match import KINDS, Result
+
+
+def _who(d: dict[str, Any]) -> str:
+    parts = []
+    for side in ("ours", "theirs"):
+        src = d.get(f"{side}_source")
+        if src:
+            grade = f"{src.get('reliability') or '?'}{src.get('credibility') or '?'}"
+            parts.append(
+                f"{src['partner']} {src['unit_id']} «{src.get('designation', '')}» ({grade}, {src.get('observed_at') or '?'})"
+            )
+    return "; ".join(parts)
+
+
+def _detail(d: dict[str, Any]) -> str:
+    det = d["detail"]
+    k = d["kind"]
+    if k == "location":
+        return f"{det['distance_km']} km apart (tolerance {det['tolerance_km']} km): {det.get('ours_place')} / {det.get('theirs_place')}"
+    if k == "equipment":
+        return ", ".join(f"{item} {v['ours']} / {v['theirs']}" for item, v in det["items"].items())
+    if k in ("strength", "echelon", "branch"):
+        return f"{det['ours']} / {det['theirs']}"
+    if k == "subordination":
+        return f"parent {det['ours_parent']} / {det['theirs_parent']}"
+    if k == "stale":
+        return f"{det['older']} report is {det['days']} days older"
+    if k == "conflict":
+        return "fits " + ", ".join(det["candidates"]) + " equally"
+    return str(det.get("designation", ""))
+
+
+def minutes_markdown(
+    conn: Connection,
+    meeting_id: int,
+    *,
+    closed_at: datetime | None = None,
+    closed_by: str = "",
+    agreed_count: int = 0,
+    digest: str = "",
+) -> str:
+    from liaison.orbat.partners import get_partner
+    from liaison.reconcile.meeting import current_meeting, list_discrepancies
+
+    m = current_meeting(conn, meeting_id)
+    discs = list_discrepancies(conn, m.id)
+    po, pt = get_partner(conn, m.ours_partner), get_partner(conn, m.theirs_partner)
+    lines = [
+        f"# Minutes of liaison meeting {m.id}: {po.code} – {pt.code}",
+        "",
+        f"- Participants: {po.name} ({po.code}); {pt.name} ({pt.code})",
+        f"- Pictures as of: {iso(m.as_of) or 'latest'} (valid time), as known at {iso(m.snapshot_at)}",
+        f"- Opened by {m.opened_by}; closed {iso(closed_at) or '—'} by {closed_by or '—'}",
+        f"- Matched units: {m.summary.get('matched')}; discrepancies: {len(discs)}",
+        "",
+    ]
+    if agreed_count:
+        lines += [f"Agreed picture: {agreed_count} units, SHA-256 {digest}.", ""]
+    lines += ["| kind | count |", "|---|---|"]
+    for k in KINDS:
+        n = sum(1 for d in discs if d["kind"] == k)
+        if n:
+            lines.append(f"| {k} | {n} |")
+    lines += [
+        "",
+        "## Discrepancies",
+        "",
+        "| # | kind | severity | units | detail | resolution | comment |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for d in discs:
+        units = f"{d['ours'] or '—'} ↔ {d['theirs'] or '—'}"
+        lines.append(
+            f"| {d['id']} | {d['kind']} | {d['severity']} | {units} | {_detail(d)} | {d['resolution'] or 'open'} | "
+            f"{(d['comment'] or '').replace('|', '/')} |"
+        )
+    lines += ["", "## Sources", ""]
+    for d in discs:
+        lines.append(f"- {d['id']}: {_who(d)}")
+    return "\n".join(lines) + "\n"
+
+
+def result_markdown(res: Result, title: str) -> str:
+    """Minutes-style report of a stateless reconciliation (`liaison reconcile --minutes`)."""
+    s = res.summary
+    lines = [
+        f"# {title}",
+        "",
+        f"- Pictures: {res.ours_partner} and {res.theirs_partner}",
+        f"- Matched units: {s['matched']}; discrepancies: {s['discrepancies']}",
+        "",
+    ]
+    lines += ["| kind | count |", "|---|---|"] + [
+        f"| {k} | {n} |" for k, n in s["by_kind"].items() if n
+    ]
+    lines += ["", "| kind | severity | units | detail |", "|---|---|---|---|"]
+    for d in res.discrepancies:
+        dd = d.to_dict()
+        lines.append(
+            f"| {d.kind} | {d.severity} | {d.ours or '—'} ↔ {d.theirs or '—'} | {_detail(dd)} |"
+        )
+    if res.warnings:
+        lines += ["", "## Warnings", ""] + [f"- {w}" for w in res.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _font_runs(text: str) -> str:
+    """ReportLab paragraphs with one font per script run: DejaVu Sans (from matplotlib's package data)
+    for Latin and Cyrillic, ReportLab's built-in CID font for Japanese."""
+    out: list[str] = []
+    cur: str | None = None
+    for ch in text:
+        cjk = "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+        font = "HeiseiKakuGo-W5" if cjk else "DejaVuSans"
+        if font != cur:
+            if cur:
+                out.append("</font>")
+            out.append(f'<font name="{font}">')
+            cur = font
+        out.append({"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(ch, ch))
+    if cur:
+        out.append("</font>")
+    return "".join(out)
+
+
+def minutes_pdf(markdown: str, path: str, map_png: str | None = None) -> None:
+    """The minutes as a PDF, with the static map when given."""
+    from pathlib import Path
+
+    import matplotlib
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf)))
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    styles = getSampleStyleSheet()
+    doc = SimpleDocTemplate(path, pagesize=landscape(A4), title="Liaison meeting minutes")
+    story: list[Any] = []
+    for line in markdown.splitlines():
+        if line.startswith("# "):
+            story.append(Paragraph(_font_runs(line[2:]), styles["Title"]))
+            if map_png:
+                story.append(Image(map_png, width=24 * cm, height=13.5 * cm))
+        elif line.startswith("## "):
+            story.append(Paragraph(_font_runs(line[3:]), styles["Heading2"]))
+        elif line.startswith("|---"):
+            continue
+        elif line.strip():
+            story.append(Paragraph(_font_runs(line), styles["BodyText"]))
+        else:
+            story.append(Spacer(1, 6))
+    doc.build(story)

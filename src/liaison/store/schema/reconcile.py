@@ -1,0 +1,93 @@
+"""The liaison meeting: crosswalk decisions, meetings, their discrepancies and the agreed picture."""
+
+import sqlalchemy as sa
+
+from liaison.store.schema.base import metadata
+from liaison.store.types import UTCDateTime
+
+# Append-only: the latest decision for a pair is the one in force ("withdrawn" undoes a link).
+crosswalk = sa.Table(
+    "crosswalk",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ours_partner", sa.String(16), sa.ForeignKey("partner.code"), nullable=False),
+    sa.Column("ours_unit", sa.String(200), nullable=False),
+    sa.Column("theirs_partner", sa.String(16), sa.ForeignKey("partner.code"), nullable=False),
+    sa.Column("theirs_unit", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("decided_at", UTCDateTime, nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.CheckConstraint("status IN ('confirmed','rejected','withdrawn')", name="status"),
+)
+
+meeting = sa.Table(
+    "meeting",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ours_partner", sa.String(16), sa.ForeignKey("partner.code"), nullable=False),
+    sa.Column("theirs_partner", sa.String(16), sa.ForeignKey("partner.code"), nullable=False),
+    sa.Column("as_of", UTCDateTime, nullable=True),
+    sa.Column("snapshot_at", UTCDateTime, nullable=False),
+    sa.Column("opened_by", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+    sa.Column("closed_at", UTCDateTime, nullable=True),
+    sa.Column("closed_by", sa.String(200), nullable=True),
+    sa.Column("summary", sa.JSON, nullable=False),
+    sa.Column("agreed_digest", sa.String(64), nullable=True),
+    sa.Column("minutes", sa.Text, nullable=True),
+    sa.CheckConstraint("status IN ('open','closed')", name="status"),
+)
+
+meeting_match = sa.Table(
+    "meeting_match",
+    metadata,
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meeting.id"), primary_key=True),
+    sa.Column("ours_unit", sa.String(200), primary_key=True),
+    sa.Column("theirs_unit", sa.String(200), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("confirmed", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+discrepancy = sa.Table(
+    "discrepancy",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meeting.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("ours_unit", sa.String(200), nullable=True),
+    sa.Column("theirs_unit", sa.String(200), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Column("severity", sa.String(10), nullable=False),
+    sa.Column("ours_source", sa.JSON, nullable=True),
+    sa.Column("theirs_source", sa.JSON, nullable=True),
+    sa.Column("resolution", sa.String(10), nullable=True),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("resolved_by", sa.String(200), nullable=True),
+    sa.Column("resolved_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint(
+        "resolution IS NULL OR resolution IN ('ours','theirs','neither','defer')", name="resolution"
+    ),
+)
+sa.Index("ix_discrepancy_meeting", discrepancy.c.meeting_id)
+
+collection_requirement = sa.Table(
+    "collection_requirement",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meeting.id"), nullable=False),
+    sa.Column("discrepancy_id", sa.Integer, sa.ForeignKey("discrepancy.id"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+agreed_unit = sa.Table(
+    "agreed_unit",
+    metadata,
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meeting.id"), primary_key=True),
+    sa.Column("key", sa.String(450), primary_key=True),
+    sa.Column("ours_unit", sa.String(200), nullable=True),
+    sa.Column("theirs_unit", sa.String(200), nullable=True),
+    sa.Column("facts", sa.JSON, nullable=False),
+)
