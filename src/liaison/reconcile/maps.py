@@ -31,6 +31,22 @@ def _asset(*parts: str) -> str:
     return (resources.files("liaison").joinpath(*parts)).read_text(encoding="utf-8")
 
 
+def basemap() -> dict[str, Any]:
+    """Country outlines with rings that cross the antimeridian unwrapped (Chukotka east of 180°)."""
+    geo = json.loads(_asset("data", "basemap", "countries-50m.geojson"))
+    for f in geo["features"]:
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        for poly in polys:
+            for ring in poly:
+                lons = [c[0] for c in ring]
+                if min(lons) < -170 and max(lons) > 170:
+                    for c in ring:
+                        if c[0] < 0:
+                            c[0] += 360
+    return geo
+
+
 def _units(p: Picture, side: str) -> list[dict[str, Any]]:
     out = []
     for u in p.units.values():
@@ -165,7 +181,7 @@ def map_html(
     ours: Picture, theirs: Picture, res: Result, title: str = "Liaison meeting map"
 ) -> str:
     data = map_data(ours, theirs, res)
-    basemap = _asset("data", "basemap", "countries-50m.geojson")
+    base = json.dumps(basemap(), separators=(",", ":"))
 
     def safe(s: str) -> str:
         return s.replace("</", "<\\/")
@@ -177,7 +193,7 @@ def map_html(
         .replace(
             "__MILSYMBOL_JS__", safe(_asset("web", "static", "vendor", "milsymbol", "milsymbol.js"))
         )
-        .replace("__BASEMAP__", safe(basemap))
+        .replace("__BASEMAP__", safe(base))
         .replace("__DATA__", safe(json.dumps(data, ensure_ascii=False)))
     )
 
@@ -196,7 +212,7 @@ def map_png(ours: Picture, theirs: Picture, res: Result, path: str, title: str =
         xs, ys = zip(*pts, strict=True)
         ax.set_xlim(min(xs) - 3, max(xs) + 3)
         ax.set_ylim(min(ys) - 2, max(ys) + 2)
-    geo = json.loads(_asset("data", "basemap", "countries-50m.geojson"))
+    geo = basemap()
     for f in geo["features"]:
         g = f["geometry"]
         polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
