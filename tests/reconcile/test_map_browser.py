@@ -17,13 +17,25 @@ from liaison.reconcile.maps import map_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium): browser test skipped")
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium installed (apt-get install chromium): browser test skipped",
+)
 def test_offline_map_draws_symbols(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: browser test skipped")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed: browser test skipped"
+    )
     pl = load_picture(scenario_dir() / "pl.csv", "PL")
     jp = load_picture(scenario_dir() / "jp.csv", "JP")
     res = reconcile(pl, jp)
@@ -35,7 +47,12 @@ def test_offline_map_draws_symbols(tmp_path: Path) -> None:
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         ctx = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})
-        ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        ctx.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith("file:") else route.abort()
+            ),
+        )
         page = ctx.new_page()
         page.on("request", lambda r: requests.append(r.url))
         errors: list[str] = []
@@ -51,9 +68,13 @@ def test_offline_map_draws_symbols(tmp_path: Path) -> None:
         page.locator("input.fp[value=theirs]").uncheck()
         only_ours = int(page.evaluate("document.body.dataset.symbols"))
         browser.close()
-    placed = sum(u.has_position for u in pl.units.values()) + sum(u.has_position for u in jp.units.values())
+    placed = sum(u.has_position for u in pl.units.values()) + sum(
+        u.has_position for u in jp.units.values()
+    )
     assert errors == []
     assert drawn == placed and svgs == placed
     assert lines >= len(res.matches)
     assert only_ours == sum(u.has_position for u in pl.units.values())
-    assert all(u.startswith("file:") for u in requests), [u for u in requests if not u.startswith("file:")]
+    assert all(u.startswith("file:") for u in requests), [
+        u for u in requests if not u.startswith("file:")
+    ]

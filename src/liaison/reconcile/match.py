@@ -46,7 +46,7 @@ TOLERANCE_KM = {
 STALE_DAYS = 90
 EQUIPMENT_TOLERANCE = 0.15  # relative; plus an absolute floor of 2
 STRENGTH_TOLERANCE = 0.15
-ACCEPT = 0.5  # probability above which a pair is matched
+ACCEPT = 0.6  # probability above which a pair is matched
 TIE = 1.0  # log-odds: two candidates closer than this are a tie
 # Logistic calibration of the log-likelihood score (fitted on the benchmark generator; see docs/meeting.md).
 CAL_A, CAL_B = 0.9, -4.0
@@ -178,7 +178,7 @@ def _pair_score(a: _U, b: _U) -> float:
         elif _branch_family(ba) == _branch_family(bb):
             s += 0.5
         else:
-            s -= 4.0
+            s -= 6.0
     elif ba or bb:
         s -= 0.5
     ha, hb = a.d.honorifics, b.d.honorifics
