@@ -86,7 +86,7 @@ def unit_identity(draw):  # type: ignore[no-untyped-def]
             ]
         )
     )
-    return draw(st.integers(1, 999)), echelon, branch, frozenset(hon)
+    return draw(st.integers(1, 99_999)), echelon, branch, frozenset(hon)
 
 
 @settings(max_examples=400, deadline=None)

@@ -592,7 +592,12 @@ def _normalise(text: str) -> str:
 
 
 def kanji_number(s: str) -> int | None:
-    """二十七 → 27, 百二 → 102, 三 → 3; None if not a kanji numeral."""
+    """二十七 → 27, 百二 → 102, 三 → 3, 一万二千 → 12000; None if not a kanji numeral."""
+    if "万" in s:
+        high, _, low = s.partition("万")
+        h = kanji_number(high) if high else 1
+        lo = kanji_number(low) if low else 0
+        return None if h is None or lo is None else h * 10000 + lo
     if not s or any(c not in _KANJI_DIGITS and c not in _KANJI_UNITS for c in s):
         return None
     total, cur = 0, 0
@@ -650,7 +655,7 @@ def _find(stems: list[tuple[str, str]], low: str) -> str | None:
 
 def _number(s: str, lang: str | None) -> int | None:
     if lang == "ja":
-        m = re.search(r"第\s*([0-9]+|[〇零一二三四五六七八九十百千]+)", s)
+        m = re.search(r"第\s*([0-9]+|[〇零一二三四五六七八九十百千万]+)", s)
         if m:
             g = m.group(1)
             return int(g) if g.isdigit() else kanji_number(g)
@@ -717,7 +722,7 @@ def parse_designation(text: str) -> Designation:
                     echelon = echelon or e
                     branch = branch or b
     if lang == "ja":
-        body = re.sub(r"第\s*[0-9〇零一二三四五六七八九十百千]+", " ", s)
+        body = re.sub(r"第\s*[0-9〇零一二三四五六七八九十百千万]+", " ", s)
         e = _find(ECHELON_STEMS["ja"], body)
         echelon = e or echelon
         b = _find(BRANCH_STEMS["ja"], body)
@@ -1044,6 +1049,9 @@ def _ordinal_en(n: int) -> str:
 
 def _kanji(n: int) -> str:
     digits = "〇一二三四五六七八九"
+    if n >= 10000:
+        high, n = divmod(n, 10000)
+        return _kanji(high) + "万" + (_kanji(n) if n else "")
     out = ""
     for val, ch in ((1000, "千"), (100, "百"), (10, "十")):
         q, n = divmod(n, val)
