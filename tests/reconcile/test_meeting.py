@@ -181,3 +181,15 @@ def test_cli_reconcile_files_and_meeting(
     )
     code, _, err = run(["meet", "close"], capsys)
     assert code == 2 and "unresolved" in err
+
+
+def test_minutes_pdf_embeds_fonts_for_every_script(tmp_path: Path) -> None:
+    from liaison.reconcile.minutes import minutes_pdf
+
+    pdf = tmp_path / "m.pdf"
+    minutes_pdf(
+        "# Minutes PL – JP\n\n| # | units |\n|---|---|\n| 1 | 第27狙撃師団 ↔ 27 Dywizja Strzelców (Władywostok, Хабаровск) |\n",
+        str(pdf),
+    )
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and b"NotoSansJP" in data and b"DejaVuSans" in data

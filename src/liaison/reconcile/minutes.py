@@ -116,13 +116,13 @@ def result_markdown(res: Result, title: str) -> str:
 
 
 def _font_runs(text: str) -> str:
-    """ReportLab paragraphs with one font per script run: DejaVu Sans (from matplotlib's package data)
-    for Latin and Cyrillic, ReportLab's built-in CID font for Japanese."""
+    """ReportLab markup with one font per script run: DejaVu Sans (matplotlib's package data) for
+    Latin and Cyrillic, the shipped Noto Sans JP for Japanese — both embedded in the PDF."""
     out: list[str] = []
     cur: str | None = None
     for ch in text:
         cjk = "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
-        font = "HeiseiKakuGo-W5" if cjk else "DejaVuSans"
+        font = "NotoSansJP" if cjk else "DejaVuSans"
         if font != cur:
             if cur:
                 out.append("</font>")
@@ -134,36 +134,76 @@ def _font_runs(text: str) -> str:
     return "".join(out)
 
 
-def minutes_pdf(markdown: str, path: str, map_png: str | None = None) -> None:
-    """The minutes as a PDF, with the static map when given."""
+def _register_fonts() -> None:
+    from importlib import resources
     from pathlib import Path
 
     import matplotlib
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(
+            TTFont("DejaVuSans", str(Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"))
+        )
+    if "NotoSansJP" not in pdfmetrics.getRegisteredFontNames():
+        jp = resources.files("liaison") / "data" / "fonts" / "NotoSansJP-VF.ttf"
+        pdfmetrics.registerFont(TTFont("NotoSansJP", str(jp)))
+
+
+def minutes_pdf(markdown: str, path: str, map_png: str | None = None) -> None:
+    """The minutes as a PDF (Markdown headings, lists and tables), with the static map when given."""
+    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf)))
-    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    _register_fonts()
     styles = getSampleStyleSheet()
-    doc = SimpleDocTemplate(path, pagesize=landscape(A4), title="Liaison meeting minutes")
+    body = styles["BodyText"]
+    small = body.clone("small", fontSize=7.5, leading=9)
+    doc = SimpleDocTemplate(
+        path,
+        pagesize=landscape(A4),
+        title="Liaison meeting minutes",
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+    )
     story: list[Any] = []
+    table: list[list[str]] = []
+
+    def flush() -> None:
+        if not table:
+            return
+        rows = [[Paragraph(_font_runs(c), small) for c in r] for r in table]
+        t = Table(rows, repeatRows=1)
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(t)
+        story.append(Spacer(1, 6))
+        table.clear()
+
     for line in markdown.splitlines():
+        if line.startswith("|"):
+            if not line.startswith("|---"):
+                table.append([c.strip() for c in line.strip().strip("|").split("|")])
+            continue
+        flush()
         if line.startswith("# "):
             story.append(Paragraph(_font_runs(line[2:]), styles["Title"]))
             if map_png:
                 story.append(Image(map_png, width=24 * cm, height=13.5 * cm))
         elif line.startswith("## "):
             story.append(Paragraph(_font_runs(line[3:]), styles["Heading2"]))
-        elif line.startswith("|---"):
-            continue
         elif line.strip():
-            story.append(Paragraph(_font_runs(line), styles["BodyText"]))
-        else:
-            story.append(Spacer(1, 6))
+            story.append(Paragraph(_font_runs(line), body))
+    flush()
     doc.build(story)
