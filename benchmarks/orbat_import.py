@@ -18,25 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from liaison.orbat.csvio import COLUMNS
+
 ROWS = int(os.environ.get("ORBAT_IMPORT_ROWS", "100000"))
 REPEATS = int(os.environ.get("ORBAT_IMPORT_REPEATS", "3"))
-HEADER = [
-    "unit_id",
-    "designation",
-    "echelon",
-    "branch",
-    "parent_id",
-    "lat",
-    "lon",
-    "place",
-    "observed_at",
-    "equipment",
-    "strength",
-    "source_reliability",
-    "info_credibility",
-    "sidc",
-    "notes",
-]
+HEADER = list(COLUMNS)
 ECH = ["army", "corps", "division", "brigade", "regiment", "battalion"]
 
 

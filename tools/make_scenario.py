@@ -16,6 +16,7 @@ import random
 from pathlib import Path
 
 from liaison.names import format_designation
+from liaison.orbat.csvio import COLUMNS
 
 OUT = Path(__file__).parents[1] / "src/liaison/data/scenario"
 rng = random.Random(19381)
@@ -474,27 +475,10 @@ NOTE = "ILLUSTRATIVE demo scenario, not a historical record (tools/make_scenario
 pl_rows[0]["notes"] = NOTE
 jp_rows.sort(key=lambda r: r["unit_id"])
 jp_rows[0]["notes"] = NOTE
-COLUMNS = [
-    "unit_id",
-    "designation",
-    "echelon",
-    "branch",
-    "parent_id",
-    "lat",
-    "lon",
-    "place",
-    "observed_at",
-    "equipment",
-    "strength",
-    "source_reliability",
-    "info_credibility",
-    "sidc",
-    "notes",
-]
 OUT.mkdir(parents=True, exist_ok=True)
 for name, rows in (("pl.csv", pl_rows), ("jp.csv", jp_rows)):
     with (OUT / name).open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        w = csv.DictWriter(f, fieldnames=list(COLUMNS), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
 crosswalk = [

@@ -66,8 +66,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Match two pictures and list every discrepancy (nothing is stored)."""
         from liaison.reconcile import reconcile
-        from liaison.reconcile.maps import map_html, map_png
-        from liaison.reconcile.minutes import minutes_pdf, result_markdown
+        from liaison.reconcile.maps import map_html
+        from liaison.reconcile.minutes import result_markdown
 
         po, pt = _picture(ours, "OURS"), _picture(theirs, "THEIRS")
         if po.partner == pt.partner:
@@ -78,13 +78,13 @@ def register(app: typer.Typer) -> None:
                 map_html(po, pt, res, f"{po.partner} – {pt.partner}"), encoding="utf-8"
             )
         if minutes:
-            text = result_markdown(res, f"Reconciliation {po.partner} – {pt.partner}")
-            if minutes.suffix.lower() == ".pdf":
-                png = minutes.with_suffix(".png")
-                map_png(po, pt, res, str(png))
-                minutes_pdf(text, str(minutes), str(png))
-            else:
-                minutes.write_text(text, encoding="utf-8")
+            _write_minutes(
+                result_markdown(res, f"Reconciliation {po.partner} – {pt.partner}"),
+                minutes,
+                po,
+                pt,
+                res,
+            )
 
         def render() -> None:
             s = res.summary
@@ -253,9 +253,9 @@ def register(app: typer.Typer) -> None:
 def write_outputs(store, meeting_id: int, minutes: Path | None, map_file: Path | None) -> None:  # type: ignore[no-untyped-def]
     """Minutes (Markdown or PDF with the static map) and the HTML map of a meeting."""
     from liaison.reconcile import meeting
-    from liaison.reconcile.maps import map_html, map_png
+    from liaison.reconcile.maps import map_html
     from liaison.reconcile.match import reconcile
-    from liaison.reconcile.minutes import minutes_markdown, minutes_pdf
+    from liaison.reconcile.minutes import minutes_markdown
 
     with store.connect() as conn:
         m = meeting.current_meeting(conn, meeting_id)
@@ -271,9 +271,17 @@ def write_outputs(store, meeting_id: int, minutes: Path | None, map_file: Path |
             encoding="utf-8",
         )
     if minutes:
-        if minutes.suffix.lower() == ".pdf":
-            png = minutes.with_suffix(".png")
-            map_png(po, pt, res, str(png))
-            minutes_pdf(text, str(minutes), str(png))
-        else:
-            minutes.write_text(text, encoding="utf-8")
+        _write_minutes(text, minutes, po, pt, res)
+
+
+def _write_minutes(text: str, path: Path, po: Picture, pt: Picture, res) -> None:  # type: ignore[no-untyped-def]
+    """Markdown as is; PDF with the static map (written beside it as PNG)."""
+    from liaison.reconcile.maps import map_png
+    from liaison.reconcile.minutes import minutes_pdf
+
+    if path.suffix.lower() == ".pdf":
+        png = path.with_suffix(".png")
+        map_png(po, pt, res, str(png))
+        minutes_pdf(text, str(path), str(png))
+    else:
+        path.write_text(text, encoding="utf-8")
