@@ -1,0 +1,1 @@
+"""The courier: signed, encrypted, numbered pouches between partners, released by policy."""
