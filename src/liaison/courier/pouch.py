@@ -382,6 +382,16 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
     from liaison.core.markings import Marking
 
     ids = unit_ids(conn, partner)
+    existing = set()
+    if ids:
+        existing = {
+            (r.unit_id, r.fingerprint)
+            for r in conn.execute(
+                sa.select(observation.c.unit_id, observation.c.fingerprint).where(
+                    observation.c.partner_code == partner
+                )
+            )
+        }
     now = utcnow()
     new_units, new_obs = [], []
     for u in units:

@@ -1,0 +1,154 @@
+"""Pouch speed: seal and open 100,000 released units, against the raw AEAD over the same bytes.
+
+Anchor, same run: libsodium's sealed box alone (encrypt + decrypt) over the payload bytes the
+pouch carries — the floor for any pouch. Ratio = raw time / pouch time (target ≥ 50 %).
+Also: the import rate on SQLite when opening, and an incremental pouch of 1,000 changes end to end.
+Sizes: COURIER_UNITS (default 100000).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+N = int(os.environ.get("COURIER_UNITS", "100000"))
+
+
+def run() -> str:
+    from nacl.public import SealedBox
+
+    from liaison.core.ids import new_id
+    from liaison.core.markings import Marking
+    from liaison.courier import keys
+    from liaison.courier.canonical import canonical
+    from liaison.courier.pouch import add_partner_key, open_pouch, seal, set_policy
+    from liaison.orbat import partners
+    from liaison.orbat.observe import fingerprint
+    from liaison.store import Store
+    from liaison.store.schema.orbat import observation, unit
+
+    tmp = Path(tempfile.mkdtemp(prefix="liaison-courier-"))
+    pl, jp = Store(f"sqlite:///{tmp / 'pl.db'}"), Store(f"sqlite:///{tmp / 'jp.db'}")
+    kpl, kjp = keys.generate("PL"), keys.generate("JP")
+    for st, me, other, kp in ((pl, "PL", "JP", kjp), (jp, "JP", "PL", kpl)):
+        with st.begin() as conn:
+            partners.add_partner(conn, me, me, is_self=True)
+            partners.add_partner(conn, other, other)
+            add_partner_key(conn, kp.public)
+    t0 = datetime(1938, 6, 1, tzinfo=UTC)
+    mk = Marking("GREEN")
+    with pl.begin() as conn:
+        set_policy(conn, "JP", "AMBER")
+        units, obs = [], []
+        for i in range(N):
+            uid = new_id()
+            facts = {
+                "designation": f"{i % 500 + 1} Dywizja Strzelców",
+                "echelon": "division",
+                "branch": "infantry",
+                "parent_local_id": "",
+                "sidc": None,
+                "lat": 40 + (i % 2000) / 100,
+                "lon": 20 + (i % 1200) / 10,
+                "place": None,
+                "equipment": {"tanks": i % 90, "guns": i % 70},
+                "strength": 10000 + i % 5000,
+                "reliability": "B",
+                "credibility": 2,
+                "notes": None,
+            }
+            units.append({"id": uid, "partner_code": "PL", "local_id": f"U{i}", "created_at": t0})
+            obs.append(
+                {
+                    "id": new_id(),
+                    "unit_id": uid,
+                    "partner_code": "PL",
+                    "valid_at": t0,
+                    "recorded_at": t0 + timedelta(seconds=1),
+                    "tlp": "GREEN",
+                    "rel_to": "",
+                    "orcon": False,
+                    "source_id": None,
+                    "retracts": None,
+                    "batch": None,
+                    "fingerprint": fingerprint(facts, "", mk, None),
+                    **facts,
+                }
+            )
+        conn.execute(unit.insert(), units)
+        conn.execute(observation.insert(), obs)
+    ts = time.perf_counter()
+    with pl.begin() as conn:
+        data, m = seal(conn, kpl, "JP", now=datetime.now(UTC))
+    seal_s = time.perf_counter() - ts
+    to = time.perf_counter()
+    with jp.begin() as conn:
+        res = open_pouch(conn, kjp, data)
+    open_s = time.perf_counter() - to
+    assert res["units"] == N and res["new_observations"] == N
+    # anchor: the raw AEAD over the same payload bytes (median of 3)
+    import json
+
+    payload = canonical(
+        json.loads(
+            SealedBox(kjp.box).decrypt(
+                __import__("base64").b64decode(json.loads(data[16:])["ciphertext"])
+            )
+        )
+    )
+    raws = []
+    for _ in range(3):
+        t = time.perf_counter()
+        SealedBox(kjp.box).decrypt(SealedBox(kjp.box.public_key).encrypt(payload))
+        raws.append(time.perf_counter() - t)
+    raw = statistics.median(raws)
+    # crypto part of the pouch alone (seal + open without the database), for the ratio
+    t = time.perf_counter()
+    ct = SealedBox(kjp.box.public_key).encrypt(payload)
+    kpl.signing.sign(canonical(m))
+    SealedBox(kjp.box).decrypt(ct)
+    kpl.signing.verify_key.verify(kpl.signing.sign(canonical(m)))
+    crypto = time.perf_counter() - t
+    # incremental: 1,000 changes, seal → open
+    with pl.begin() as conn:
+        conn.execute(
+            observation.update()
+            .where(observation.c.unit_id.in_([u["id"] for u in units[:1000]]))
+            .values(recorded_at=datetime.now(UTC), lat=61.0)
+        )
+    ti = time.perf_counter()
+    with pl.begin() as conn:
+        d2, m2 = seal(conn, kpl, "JP")
+    with jp.begin() as conn:
+        r2 = open_pouch(conn, kjp, d2)
+    incr = time.perf_counter() - ti
+    return "\n".join(
+        [
+            "## courier — pouches of 100,000 units",
+            "",
+            f"{N:,} released units ({len(data) / 1e6:.1f} MB pouch), SQLite on both sides.",
+            "",
+            "| measure | figure |",
+            "|---|---|",
+            f"| seal (read picture, release policy, canonical JSON, encrypt, sign, log) | {seal_s:.2f} s |",
+            f"| open (verify, decrypt, check sequence and chain, import {N:,} observations) | {open_s:.2f} s — {N / open_s:,.0f} observations/s |",
+            f"| anchor: raw sealed box encrypt + decrypt of the same {len(payload) / 1e6:.1f} MB payload | {raw:.3f} s |",
+            f"| pouch crypto alone (box + Ed25519 sign/verify) vs raw | {crypto:.3f} s — {raw / crypto:.0%} of raw speed |",
+            f"| whole pouch path vs raw AEAD | {raw / (seal_s + open_s):.1%} of raw speed |",
+            f"| incremental pouch of {r2['units']:,} changes, seal → open | {incr:.2f} s |",
+            "",
+            f"Targets: pouch ≥ 50 % of raw AEAD speed — the pouch's own cryptography is at {raw / crypto:.0%}, the whole "
+            f"seal + open path (which reads and writes both stores) at {raw / (seal_s + open_s):.1%}: "
+            f"{'met' if raw / (seal_s + open_s) >= 0.5 else 'NOT met'}. Import ≥ 50,000 observations/s on SQLite: "
+            f"{'met' if N / open_s >= 50000 else 'NOT met'}. Incremental sync of 1,000 changes ≤ 1 s: "
+            f"{'met' if incr <= 1 else 'NOT met'}.",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    print(run())
