@@ -434,11 +434,7 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
                     "created_at": now,
                 }
             )
-        elif conn.execute(
-            sa.select(observation.c.id).where(
-                observation.c.unit_id == internal, observation.c.fingerprint == fp
-            )
-        ).first():
+        elif (internal, fp) in existing:
             continue
         new_obs.append(
             {
