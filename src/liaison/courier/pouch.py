@@ -21,7 +21,9 @@ import base64
 import binascii
 import json
 import os
+import time
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import nacl.exceptions
@@ -464,7 +466,14 @@ def open_file(store: Any, kp: KeyPair, data: bytes, *, actor: str = "cli") -> di
     """Open in one transaction; on refusal the transaction is rolled back and the refusal audited."""
     try:
         with store.begin() as conn:
-            return open_pouch(conn, kp, data, actor=actor)
+            out = open_pouch(conn, kp, data, actor=actor)
+            fault = os.environ.get("LIAISON_FAULT_BEFORE_COMMIT")
+            if (
+                fault
+            ):  # fault-injection point for the crash test: everything written, nothing committed
+                Path(fault).write_text("importing")
+                time.sleep(60)
+            return out
     except PouchRejected as exc:
         with store.begin() as conn:
             audit.record(

@@ -1,0 +1,152 @@
+"""A pouch open killed mid-import leaves the store as it was; the parser survives hostile bytes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from liaison.core.markings import Marking
+from liaison.courier import keys
+from liaison.courier.canonical import canonical
+from liaison.courier.pouch import MAGIC, PouchRejected, add_partner_key, open_file, seal, set_policy
+from liaison.orbat import observe, partners
+from liaison.store import Store
+
+PASS = "correct horse battery staple"
+
+
+def make_pair(tmp: Path, n: int = 50):  # type: ignore[no-untyped-def]
+    pl, jp = Store(f"sqlite:///{tmp / 'pl.db'}"), Store(f"sqlite:///{tmp / 'jp.db'}")
+    kpl, kjp = keys.generate("PL"), keys.generate("JP")
+    for st_, me, other, other_kp in ((pl, "PL", "JP", kjp), (jp, "JP", "PL", kpl)):
+        with st_.begin() as conn:
+            partners.add_partner(conn, me, me, is_self=True)
+            partners.add_partner(conn, other, other)
+            add_partner_key(conn, other_kp.public)
+    with pl.begin() as conn:
+        set_policy(conn, "JP", "AMBER")
+        for i in range(n):
+            observe.record(
+                conn,
+                "PL",
+                f"U{i}",
+                valid_at=datetime(1938, 6, 1, tzinfo=UTC),
+                designation=f"{i + 1} Dywizja Strzelców",
+                lat=50.0,
+                lon=30.0 + i / 100,
+                marking=Marking("GREEN"),
+            )
+        data, _ = seal(conn, kpl, "JP")
+    keys.save_private(kjp, tmp / "JP.key", PASS)
+    return pl, jp, kpl, kjp, data
+
+
+def state(store: Store) -> tuple[int, int, int]:
+    with store.connect() as conn:
+        return tuple(
+            conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("observation", "pouch_log", "unit")
+        )  # type: ignore[return-value]
+
+
+def test_sigkill_during_open_leaves_the_store_unchanged(tmp_path: Path) -> None:
+    pl, jp, _kpl, kjp, data = make_pair(tmp_path)
+    pouch = tmp_path / "p.pouch"
+    pouch.write_bytes(data)
+    before = state(jp)
+    marker = tmp_path / "marker"
+    env = {
+        **os.environ,
+        "LIAISON_DATABASE_URL": f"sqlite:///{tmp_path / 'jp.db'}",
+        "LIAISON_PASSPHRASE": PASS,
+        "LIAISON_FAULT_BEFORE_COMMIT": str(marker),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "liaison",
+            "pouch",
+            "open",
+            str(pouch),
+            "--key",
+            str(tmp_path / "JP.key"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while not marker.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert marker.exists(), proc.stderr.read().decode() if proc.poll() is not None else "timed out"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+    jp.dispose()
+    jp2 = Store(f"sqlite:///{tmp_path / 'jp.db'}")
+    assert state(jp2) == before
+    out = open_file(jp2, kjp, data)  # the same pouch opens cleanly afterwards
+    assert out["units"] == 50 and state(jp2)[0] == before[0] + 50
+
+
+MUTATIONS = st.one_of(
+    st.binary(max_size=2000),
+    st.tuples(st.integers(0, 10_000), st.binary(min_size=1, max_size=8)),
+    st.tuples(st.integers(0, 10_000), st.integers(1, 64)),
+    st.sampled_from(["manifest", "ciphertext", "signature", "seq", "prev", "from", "to", "units"]),
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_pair(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return make_pair(tmp_path_factory.mktemp("fuzz"), n=5)
+
+
+@settings(
+    max_examples=int(os.environ.get("LIAISON_FUZZ_CASES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(MUTATIONS)
+def test_fuzzed_pouches_are_refused_never_crash(fuzz_pair, mutation) -> None:  # type: ignore[no-untyped-def]
+    _pl, jp, _kpl, kjp, data = fuzz_pair
+    if isinstance(mutation, bytes):
+        bad = MAGIC + mutation if len(mutation) % 2 else mutation
+    elif isinstance(mutation, str):
+        env = json.loads(data[len(MAGIC) :])
+        target = env if mutation in env else env["manifest"]
+        target[mutation] = [None, {"x": 1}, -1, "A" * 300][len(mutation) % 4]
+        bad = MAGIC + canonical(env)
+    elif isinstance(mutation[1], bytes):
+        pos = mutation[0] % len(data)
+        bad = data[:pos] + mutation[1] + data[pos + len(mutation[1]) :]
+    else:
+        pos = mutation[0] % len(data)
+        bad = data[:pos] + data[pos + mutation[1] :]
+    if bad == data:
+        return
+    before = state(jp)
+    try:
+        open_file(jp, kjp, bad)
+    except PouchRejected:
+        pass
+    else:  # a mutation that leaves a valid pouch can only be a no-op re-encoding of the same content
+        assert (
+            json.loads(bad[len(MAGIC) :])["manifest"] == json.loads(data[len(MAGIC) :])["manifest"]
+        )
+        base64.b64decode(json.loads(bad[len(MAGIC) :])["ciphertext"])
+        pytest.fail("a mutated pouch was accepted")
+    assert state(jp)[:2] == before[:2]
