@@ -11,7 +11,7 @@ Discrepancy labels come from the reports themselves under the same tolerances th
 Splink (DuckDB backend) gets the same parsed fields (number, echelon, branch, honorifics, named
 formation — it cannot read five languages itself), plus position: blocking on number and on named
 formation, exact comparisons on the identity fields, DistanceInKMAtThresholds on position, u from
-random sampling, m by EM, then a greedy one-to-one on its match probabilities ≥ 0.5.
+random sampling, m by EM (two passes: blocked on number and echelon, then on number and branch), then a greedy one-to-one on its match probabilities ≥ 0.5.
 Sizes: RECONCILE_SIZES=3000,30000 (default).
 """
 
@@ -329,19 +329,13 @@ def splink_match(a, b) -> tuple[set[tuple[str, str]], float]:  # type: ignore[no
         [block_on("number", "echelon", "branch")], recall=0.8
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("number"))
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("echelon", "branch")
+        block_on("number", "echelon")
     )
-    preds = (
-        linker.inference.predict(threshold_match_probability=0.5).as_duckdbpyrelation().fetchall()
-    )
-    cols = [
-        c.lower()
-        for c in linker.inference.predict(threshold_match_probability=0.5)
-        .as_duckdbpyrelation()
-        .columns
-    ]
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("number", "branch"))
+    predicted = linker.inference.predict(threshold_match_probability=0.5).as_duckdbpyrelation()
+    preds = predicted.fetchall()
+    cols = [c.lower() for c in predicted.columns]
     il, ir, ip = (
         cols.index("unique_id_l"),
         cols.index("unique_id_r"),
