@@ -325,3 +325,26 @@ def test_cli_keys_seal_inspect_open(
     monkeypatch.setenv("LIAISON_PASSPHRASE", "wrong passphrase!")
     code, _, err = run("jp.db", "pouch", "open", str(pouch), "--key", str(tmp_path / "JP.key"))
     assert code == 2 and "wrong passphrase" in err
+
+
+def test_partner_add_with_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from liaison.cli.app import main
+
+    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    kp = keys.generate("JP")
+    (tmp_path / "jp.pub").write_text(json.dumps(kp.public.to_dict()))
+    with pytest.raises(SystemExit) as ei:
+        main(
+            ["partner", "add", "JP", "--name", "Japan", "--key", str(tmp_path / "jp.pub"), "--json"]
+        )
+    assert ei.value.code == 0
+    assert json.loads(capsys.readouterr().out)["fingerprint"] == kp.public.fingerprint
+    with pytest.raises(SystemExit) as ei:
+        main(["partner", "add", "FR", "--name", "France", "--key", str(tmp_path / "jp.pub")])
+    assert ei.value.code == 2 and "holds JP's key" in capsys.readouterr().err
+    with Store(
+        f"sqlite:///{tmp_path / 'x.db'}"
+    ).connect() as conn:  # all or nothing: FR was not added
+        assert [p.code for p in partners.list_partners(conn)] == ["JP"]
