@@ -67,11 +67,28 @@ def register(app: typer.Typer) -> None:
             None, "--language", help="Working language (en, pl, ru, de, ja)."
         ),
         json_: bool = typer.Option(False, "--json"),
+        key: Path = typer.Option(
+            None, "--key", help="The partner's public key file (see liaison keys)."
+        ),
     ) -> None:
-        """Add a partner."""
+        """Add a partner (with its public key, whose fingerprint to compare out of band)."""
+        fp = None
         with open_store().begin() as conn:
             p = partners.add_partner(conn, code, name, is_self, language)
-        emit(p.to_dict(), json_, lambda: console.print(f"Partner {p.code} added: {p.name}"))
+            if key is not None:
+                from liaison.courier.keys import read_public
+                from liaison.courier.pouch import add_partner_key
+
+                pk = read_public(key)
+                if pk.partner != p.code:
+                    raise ValidationError(f"{key} holds {pk.partner}'s key, not {p.code}'s")
+                fp = add_partner_key(conn, pk)
+        note = f"\nKey fingerprint (compare out of band): {fp}" if fp else ""
+        emit(
+            {**p.to_dict(), "fingerprint": fp},
+            json_,
+            lambda: console.print(f"Partner {p.code} added: {p.name}{note}"),
+        )
 
     @partner_app.command("list")
     def partner_list(json_: bool = typer.Option(False, "--json")) -> None:
