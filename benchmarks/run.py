@@ -7,15 +7,22 @@ figures, targets and the anchor measured in the same run). BENCH_ONLY=name1,name
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 import platform
+import subprocess
 import sys
 import time
-import traceback
 from pathlib import Path
 
 HERE = Path(__file__).parent
+MARK = "\n<<<BENCHMARK SECTION>>>\n"
+CHILD = (
+    "import importlib.util, sys\n"
+    "spec = importlib.util.spec_from_file_location('bench', sys.argv[1])\n"
+    "mod = importlib.util.module_from_spec(spec); sys.modules['bench'] = mod; spec.loader.exec_module(mod)\n"
+    "text = mod.run() if hasattr(mod, 'run') else ''\n"
+    f"sys.stdout.write({MARK!r} + text)\n"
+)
 
 
 def machine() -> str:
@@ -45,20 +52,21 @@ def main() -> int:
             continue
         if only and path.stem not in only:
             continue
-        spec = importlib.util.spec_from_file_location(f"bench_{path.stem}", path)
-        assert spec and spec.loader
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = mod
-        spec.loader.exec_module(mod)
-        if not hasattr(mod, "run"):
-            continue
         print(f"== {path.stem}", flush=True)
         t0 = time.perf_counter()
-        try:
-            text = mod.run()
-        except Exception:  # a broken benchmark is reported, the others still run
+        # Each benchmark runs in a fresh process, so one's memory high-water mark cannot leak into
+        # another's (Linux keeps ru_maxrss across fork and exec).
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(path)],
+            capture_output=True,
+            text=True,
+            cwd=HERE.parent,
+        )
+        if proc.returncode != 0:
             failed += 1
-            text = f"## {path.stem}\n\nFAILED:\n\n```\n{traceback.format_exc()}\n```\n"
+            text = f"## {path.stem}\n\nFAILED:\n\n```\n{proc.stderr[-4000:]}\n```\n"
+        else:
+            text = proc.stdout.split(MARK, 1)[-1]
         sections.append(
             text.rstrip() + f"\n\n_({path.stem}: {time.perf_counter() - t0:.0f} s wall)_\n"
         )
