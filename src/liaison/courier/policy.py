@@ -57,13 +57,19 @@ def released_unit(u: UnitView, policy: Policy, parent_released: bool) -> dict[st
     }
 
 
-def release(picture: Picture, policy: Policy | None) -> tuple[list[dict[str, Any]], int]:
-    """(released units, number withheld) — everything a pouch would carry, already filtered."""
-    ok = {uid for uid, u in picture.units.items() if releasable(u.marking, policy)}
+def release(
+    picture: Picture, policy: Policy | None, only: set[str] | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """(released units, number withheld) — everything a pouch would carry, already filtered.
+
+    `only` limits what is carried (an incremental pouch); whether a parent is releasable is still
+    judged over the whole picture."""
+    wanted = set(picture.units) if only is None else only & set(picture.units)
     if policy is None:
-        return [], len(picture.units)
+        return [], len(wanted)
+    ok = {uid for uid, u in picture.units.items() if releasable(u.marking, policy)}
     out = [
         released_unit(picture.units[uid], policy, picture.units[uid].parent_id in ok)
-        for uid in sorted(ok)
+        for uid in sorted(ok & wanted)
     ]
-    return out, len(picture.units) - len(ok)
+    return out, len(wanted - ok)

@@ -194,14 +194,14 @@ def seal(
     now = now or utcnow()
     last = _last(conn, "out", recipient.partner)
     pic = get_picture(conn, me.code, recorded_at=now)
-    units, withheld = release(pic, get_policy(conn, recipient.partner))
+    if since not in ("last", "all"):
+        raise ValidationError("--since is 'last' or 'all'")
+    changed = None
     if since == "last" and last is not None:
         changed = {
             uid for uid, u in pic.units.items() if u.recorded_at and u.recorded_at > last.created_at
         }
-        units = [u for u in units if u["unit_id"] in changed]
-    elif since not in ("last", "all"):
-        raise ValidationError("--since is 'last' or 'all'")
+    units, withheld = release(pic, get_policy(conn, recipient.partner), changed)
     payload = canonical({"units": units, "withheld": withheld})
     ct = SealedBox(recipient.box_key).encrypt(payload)
     manifest = {
