@@ -325,3 +325,24 @@ def test_cli_keys_seal_inspect_open(
     monkeypatch.setenv("LIAISON_PASSPHRASE", "wrong passphrase!")
     code, _, err = run("jp.db", "pouch", "open", str(pouch), "--key", str(tmp_path / "JP.key"))
     assert code == 2 and "wrong passphrase" in err
+
+
+def test_import_partner_key_from_file(store: Store, tmp_path: Path) -> None:
+    """The library entry point behind `keys import` and `partner add --key FILE`."""
+    from liaison.courier.pouch import current_key, import_partner_key
+
+    jp = keys.generate("JP")
+    pub = tmp_path / "jp.pub"
+    pub.write_text(json.dumps(jp.public.to_dict()), encoding="utf-8")
+    with store.begin() as conn:
+        partners.add_partner(conn, "PL", "PL service", is_self=True)
+        partners.add_partner(conn, "JP", "JP service")
+        with pytest.raises(ValidationError, match="holds JP's key, not PL's"):
+            import_partner_key(conn, "PL", pub)
+        pk = import_partner_key(conn, "jp", str(pub))
+        assert pk.fingerprint == jp.public.fingerprint
+        assert current_key(conn, "JP") == jp.public
+        with pytest.raises(ValidationError, match="already known"):
+            import_partner_key(conn, "JP", pub)
+        with pytest.raises(ValidationError, match="no such key file"):
+            import_partner_key(conn, "JP", tmp_path / "missing.pub")

@@ -96,14 +96,11 @@ def register(app: typer.Typer) -> None:
     @keys_app.command("import")
     def keys_import(code: str, file: Path, json_: bool = typer.Option(False, "--json")) -> None:
         """Import a partner's public key file; shows the fingerprint to compare out of band."""
-        from liaison.courier import keys
-        from liaison.courier.pouch import add_partner_key
+        from liaison.courier.pouch import import_partner_key
 
-        pk = keys.read_public(file)
-        if pk.partner != code.upper():
-            raise ValidationError(f"{file} holds {pk.partner}'s key, not {code.upper()}'s")
         with open_store().begin() as conn:
-            fp = add_partner_key(conn, pk)
+            pk = import_partner_key(conn, code, file)
+        fp = pk.fingerprint
         emit(
             pk.to_dict(),
             json_,
