@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,9 @@ from liaison.core.errors import ValidationError
 from liaison.core.markings import Marking
 from liaison.courier import policy
 from liaison.courier.stix import UNIT_TYPE, export_bundle, import_bundle
+from liaison.orbat import observe, picture
 from liaison.orbat.model import Picture, UnitView
+from liaison.store import Store
 
 
 def released() -> list[dict]:  # type: ignore[type-arg]
@@ -84,3 +87,55 @@ def test_same_unit_keeps_its_stix_id() -> None:
 def test_import_refuses_what_is_not_a_bundle(bad: object) -> None:
     with pytest.raises(ValidationError):
         import_bundle(bad)
+
+
+def test_two_stores_exchange_by_stix_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PL exports what it releases to JP as STIX; JP imports it as PL's received picture."""
+    from liaison.cli.app import main
+
+    def run(db: str, *args: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite:///{tmp_path / db}")
+        with pytest.raises(SystemExit) as ei:
+            main(list(args))
+        out = capsys.readouterr()
+        return int(ei.value.code or 0), out.out, out.err
+
+    for db, me, other in (("pl.db", "PL", "JP"), ("jp.db", "JP", "PL")):
+        assert run(db, "partner", "add", me, "--name", me, "--self")[0] == 0
+        assert run(db, "partner", "add", other, "--name", other)[0] == 0
+    pl = Store(f"sqlite:///{tmp_path / 'pl.db'}")
+    with pl.begin() as conn:
+        for uid, mk in (("D27", Marking("GREEN")), ("D28", Marking("RED"))):
+            observe.record(
+                conn,
+                "PL",
+                uid,
+                valid_at=datetime(1938, 6, 1, tzinfo=UTC),
+                designation=f"{uid[1:]} Dywizja",
+                lat=43.1,
+                lon=131.9,
+                marking=mk,
+            )
+    pl.dispose()
+    out_file = tmp_path / "pl.json"
+    code, out, _ = run(
+        "pl.db", "pouch", "stix-export", "--to", "JP", "--out", str(out_file), "--json"
+    )
+    assert code == 0 and json.loads(out)["units"] == 0  # deny by default: no policy yet
+    assert run("pl.db", "release", "set", "JP", "--max-tlp", "AMBER")[0] == 0
+    code, out, _ = run(
+        "pl.db", "pouch", "stix-export", "--to", "JP", "--out", str(out_file), "--json"
+    )
+    assert code == 0 and json.loads(out)["units"] == 1
+    code, out, _ = run("jp.db", "pouch", "stix-import", str(out_file), "--from", "PL", "--json")
+    assert code == 0 and json.loads(out)["observations"] == 1
+    jp = Store(f"sqlite:///{tmp_path / 'jp.db'}")
+    with jp.connect() as conn:
+        pic = picture.get_picture(conn, "PL")
+    jp.dispose()
+    assert set(pic.units) == {"D27"} and pic.units["D27"].lat == 43.1
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    code, _, err = run("jp.db", "pouch", "stix-import", str(tmp_path / "bad.json"), "--from", "PL")
+    assert code == 2 and "not JSON" in err and "Traceback" not in err

@@ -165,6 +165,52 @@ def register(app: typer.Typer) -> None:
             ),
         )
 
+    @pouch_app.command("stix-export")
+    def pouch_stix_export(
+        to: str = typer.Option(..., "--to"),
+        out: Path = typer.Option(..., "--out"),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Write what policy releases to a partner as a STIX 2.1 bundle (unsigned, unencrypted)."""
+        import json
+
+        from liaison.courier.stix import UNIT_TYPE, export_for
+
+        with open_store().begin() as conn:
+            bundle = export_for(conn, to)
+        out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
+        n = sum(o["type"] == UNIT_TYPE for o in bundle["objects"])
+        emit(
+            {"file": str(out), "units": n, "objects": len(bundle["objects"])},
+            json_,
+            lambda: console.print(f"STIX bundle for {to.upper()}: {n} units → {out}"),
+        )
+
+    @pouch_app.command("stix-import")
+    def pouch_stix_import(
+        file: Path,
+        from_: str = typer.Option(..., "--from"),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Import a partner's STIX 2.1 bundle as its received picture (one transaction)."""
+        import json
+
+        from liaison.courier.stix import import_from
+
+        try:
+            bundle = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValidationError(f"{file}: no such file") from None
+        except (ValueError, UnicodeDecodeError) as e:
+            raise ValidationError(f"{file}: not JSON ({e})") from None
+        with open_store().begin() as conn:
+            n = import_from(conn, from_, bundle)
+        emit(
+            {"file": str(file), "partner": from_.upper(), "observations": n},
+            json_,
+            lambda: console.print(f"{n} new observations from {from_.upper()}"),
+        )
+
     @pouch_app.command("open")
     def pouch_open(
         file: Path,

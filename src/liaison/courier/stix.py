@@ -14,7 +14,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
+from liaison.core.clock import utcnow
 from liaison.core.errors import ValidationError
+from liaison.courier.policy import release
+from liaison.courier.pouch import _receive, get_policy
+from liaison.orbat.partners import get_partner, get_self
+from liaison.orbat.picture import get_picture
+from liaison.store import audit
 
 UNIT_TYPE = "x-liaison-military-unit"
 EXTENSION_ID = "extension-definition--5b1f2b8e-6d0c-4e53-9a5e-0d1c3f7e2a11"
@@ -170,3 +178,26 @@ def import_bundle(bundle: Any) -> list[dict[str, Any]]:
         u["lat"], u["lon"] = loc.get("latitude"), loc.get("longitude")
         out.append(u)
     return sorted(out, key=lambda u: u["unit_id"])
+
+
+def export_for(conn: Connection, partner: str, *, actor: str = "cli") -> dict[str, Any]:
+    """Our picture as a STIX bundle, filtered by the release policy for `partner` (audited)."""
+    me = get_self(conn)
+    if me is None:
+        raise ValidationError("no partner is marked as ourselves")
+    code = get_partner(conn, partner).code
+    units, withheld = release(get_picture(conn, me.code), get_policy(conn, code))
+    audit.record(conn, actor, "stix.export", code, {"units": len(units), "withheld": withheld})
+    return export_bundle(me.code, units, utcnow())
+
+
+def import_from(conn: Connection, partner: str, bundle: Any, *, actor: str = "cli") -> int:
+    """A partner's STIX bundle into its received picture; returns observations added.
+
+    A bundle carries no signature: use it with platforms that cannot read pouches, over a
+    channel that authenticates the partner (TAXII with its token), not from removable media.
+    """
+    code = get_partner(conn, partner).code
+    n = _receive(conn, code, import_bundle(bundle), utcnow())
+    audit.record(conn, actor, "stix.import", code, {"observations": n})
+    return n
