@@ -116,3 +116,56 @@ def test_other_partner_and_strangers_see_nothing(server: tuple[str, Store]) -> N
     r = httpx.get(f"{base}{collection_id('FR')}/objects/", headers=fr)
     units = [o for o in r.json()["objects"] if o["type"] == "x-liaison-military-unit"]
     assert r.status_code == 200 and units == []  # no policy for FR: deny by default
+
+
+def test_sync_pulls_incrementally_into_a_second_store(
+    server: tuple[str, Store], tmp_path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """JP's store runs `liaison sync PL` against PL's server: first all, then only the change."""
+    import json
+
+    from liaison.cli.app import main
+    from liaison.orbat import picture
+
+    url, pl = server
+    jp_url = f"sqlite:///{tmp_path / 'jp.db'}"
+    jp = Store(jp_url)
+    with jp.begin() as conn:
+        partners.add_partner(conn, "JP", "JP", is_self=True)
+        partners.add_partner(conn, "PL", "PL")
+    monkeypatch.setenv("LIAISON_DATABASE_URL", jp_url)
+    monkeypatch.setenv("LIAISON_SYNC_TOKEN", "jp-token")
+
+    def sync() -> dict:  # type: ignore[type-arg]
+        with pytest.raises(SystemExit) as ei:
+            main(["sync", "PL", "--url", url, "--json"])
+        assert ei.value.code in (0, None)
+        return json.loads(capsys.readouterr().out)
+
+    first = sync()
+    assert first["new_observations"] == 4
+    with jp.connect() as conn:
+        pic = picture.get_picture(conn, "PL")
+    assert sorted(pic.units) == ["D0", "D1", "D2", "D3"] and pic.units["D2"].lat == 52.0
+    assert sync()["objects"] == 0  # nothing new
+    time.sleep(0.01)
+    with pl.begin() as conn:
+        observe.record(
+            conn,
+            "PL",
+            "D2",
+            valid_at=datetime(1938, 6, 3, tzinfo=UTC),
+            designation="2 Dywizja",
+            lat=56.0,
+            lon=31.0,
+            marking=Marking("AMBER", ("JP",)),
+        )
+    third = sync()
+    assert third["new_observations"] == 1 and third["objects"] == 3  # unit, sighting, location
+    with jp.connect() as conn:
+        assert picture.get_picture(conn, "PL").units["D2"].lat == 56.0
+    monkeypatch.setenv("LIAISON_SYNC_TOKEN", "bad")
+    with pytest.raises(SystemExit) as ei:
+        main(["sync", "PL", "--url", url])
+    assert ei.value.code == 2 and "HTTP 401" in capsys.readouterr().err
+    jp.dispose()

@@ -165,6 +165,30 @@ def register(app: typer.Typer) -> None:
             ),
         )
 
+    @app.command("sync")
+    def sync_cmd(
+        code: str,
+        url: str = typer.Option(..., "--url", help="The partner's TAXII 2.1 discovery URL."),
+        token: str = typer.Option(
+            None, "--token", envvar="LIAISON_SYNC_TOKEN", help="Our token on their server."
+        ),
+        all_: bool = typer.Option(False, "--all", help="Pull everything, not only what is new."),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Pull what a partner's TAXII server releases to us, since the last pull; one transaction."""
+        from liaison.courier.sync import pull
+
+        if not token:
+            raise ValidationError("a token is needed (--token or LIAISON_SYNC_TOKEN)")
+        r = pull(open_store(), code, url, token, since=None if all_ else "last")
+        emit(
+            r,
+            json_,
+            lambda: console.print(
+                f"{r['objects']} objects from {r['partner']}, {r['new_observations']} new observations"
+            ),
+        )
+
     @pouch_app.command("stix-export")
     def pouch_stix_export(
         to: str = typer.Option(..., "--to"),

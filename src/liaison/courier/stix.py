@@ -103,8 +103,9 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
         sdo.update({k: u[k] for k in _UNIT_FIELDS if u.get(k) is not None and k != "designation"})
         if u["marking"]["rel_to"]:
             sdo["rel_to"] = list(u["marking"]["rel_to"])
-        if u.get("parent_id") in ids:
+        if u.get("parent_id") in ids:  # both: the id survives a pull that lacks the parent
             sdo["parent_ref"] = ids[u["parent_id"]]
+            sdo["parent_unit_id"] = u["parent_id"]
         objects.append(sdo)
         if not u.get("observed_at"):
             continue
@@ -166,7 +167,7 @@ def import_bundle(bundle: Any) -> list[dict[str, Any]]:
         parent = units.get(o.get("parent_ref", ""))
         u: dict[str, Any] = {k: o.get(k) for k in _UNIT_FIELDS}
         u["designation"] = o["name"]
-        u["parent_id"] = parent["unit_id"] if parent else None
+        u["parent_id"] = parent["unit_id"] if parent else o.get("parent_unit_id")
         u["marking"] = {"tlp": o.get("tlp", "CLEAR"), "rel_to": list(o.get("rel_to", []))}
         s = latest.get(sid, {})
         facts = s.get("extensions", {}).get(EXTENSION_ID, {})
