@@ -141,8 +141,7 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
             sighting["where_sighted_refs"] = [loc["id"]]
         objects.append(sighting)
     # Locations may repeat between units; keep one of each.
-    seen_ids: set[str] = set()
-    unique = [o for o in objects if not (o["id"] in seen_ids or seen_ids.add(o["id"]))]
+    unique = list({o["id"]: o for o in objects}.values())
     return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": unique}
 
 
