@@ -3,19 +3,47 @@
 Anchor, same run: libsodium's sealed box alone (encrypt + decrypt) over the payload bytes the
 pouch carries — the floor for any pouch. Ratio = raw time / pouch time (target ≥ 50 %).
 Also: the import rate on SQLite when opening, and an incremental pouch of 1,000 changes end to end.
-Sizes: COURIER_UNITS (default 100000).
+And the release-policy property test run with COURIER_POLICY_CASES hypothesis cases (issue: ≥ 10,000).
+Sizes: COURIER_UNITS (default 100000), COURIER_POLICY_CASES (default 10000).
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 N = int(os.environ.get("COURIER_UNITS", "100000"))
+CASES = int(os.environ.get("COURIER_POLICY_CASES", "10000"))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def policy_property() -> tuple[bool, float]:
+    """Run the 'nothing sealed breaks policy' property with CASES examples; (passed, seconds)."""
+    t = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/courier/test_pouch.py",
+            "-k",
+            "nothing_released_breaks_policy",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "LIAISON_POLICY_CASES": str(CASES)},
+        capture_output=True,
+        text=True,
+    )
+    return done.returncode == 0, time.perf_counter() - t
 
 
 def run() -> str:
@@ -126,9 +154,10 @@ def run() -> str:
     with jp.begin() as conn:
         r2 = open_pouch(conn, kjp, d2)
     incr = time.perf_counter() - ti
+    prop_ok, prop_s = policy_property()
     return "\n".join(
         [
-            "## courier — pouches of 100,000 units",
+            f"## courier — pouches of {N:,} units",
             "",
             f"{N:,} released units ({len(data) / 1e6:.1f} MB pouch), SQLite on both sides.",
             "",
@@ -140,12 +169,15 @@ def run() -> str:
             f"| pouch crypto alone (box + Ed25519 sign/verify) vs raw | {crypto:.3f} s — {raw / crypto:.0%} of raw speed |",
             f"| whole pouch path vs raw AEAD | {raw / (seal_s + open_s):.1%} of raw speed |",
             f"| incremental pouch of {r2['units']:,} changes, seal → open | {incr:.2f} s |",
+            f"| release-policy property, {CASES:,} random pictures/markings/policies | "
+            f"{'no violation' if prop_ok else 'FAILED'} in {prop_s:.1f} s |",
             "",
             f"Targets: pouch ≥ 50 % of raw AEAD speed — the pouch's own cryptography is at {raw / crypto:.0%}, the whole "
             f"seal + open path (which reads and writes both stores) at {raw / (seal_s + open_s):.1%}: "
             f"{'met' if raw / (seal_s + open_s) >= 0.5 else 'NOT met'}. Import ≥ 50,000 observations/s on SQLite: "
             f"{'met' if N / open_s >= 50000 else 'NOT met'}. Incremental sync of 1,000 changes ≤ 1 s: "
-            f"{'met' if incr <= 1 else 'NOT met'}.",
+            f"{'met' if incr <= 1 else 'NOT met'}. Policy property ≥ 10,000 cases: "
+            f"{'met' if prop_ok and CASES >= 10000 else 'NOT met'}.",
         ]
     )
 

@@ -348,3 +348,24 @@ def test_partner_add_with_key(
         f"sqlite:///{tmp_path / 'x.db'}"
     ).connect() as conn:  # all or nothing: FR was not added
         assert [p.code for p in partners.list_partners(conn)] == ["JP"]
+
+
+def test_import_partner_key_from_file(store: Store, tmp_path: Path) -> None:
+    """The library entry point behind `keys import` and `partner add --key FILE`."""
+    from liaison.courier.pouch import current_key, import_partner_key
+
+    jp = keys.generate("JP")
+    pub = tmp_path / "jp.pub"
+    pub.write_text(json.dumps(jp.public.to_dict()), encoding="utf-8")
+    with store.begin() as conn:
+        partners.add_partner(conn, "PL", "PL service", is_self=True)
+        partners.add_partner(conn, "JP", "JP service")
+        with pytest.raises(ValidationError, match="holds JP's key, not PL's"):
+            import_partner_key(conn, "PL", pub)
+        pk = import_partner_key(conn, "jp", str(pub))
+        assert pk.fingerprint == jp.public.fingerprint
+        assert current_key(conn, "JP") == jp.public
+        with pytest.raises(ValidationError, match="already known"):
+            import_partner_key(conn, "JP", pub)
+        with pytest.raises(ValidationError, match="no such key file"):
+            import_partner_key(conn, "JP", tmp_path / "missing.pub")

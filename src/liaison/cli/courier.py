@@ -96,14 +96,11 @@ def register(app: typer.Typer) -> None:
     @keys_app.command("import")
     def keys_import(code: str, file: Path, json_: bool = typer.Option(False, "--json")) -> None:
         """Import a partner's public key file; shows the fingerprint to compare out of band."""
-        from liaison.courier import keys
-        from liaison.courier.pouch import add_partner_key
+        from liaison.courier.pouch import import_partner_key
 
-        pk = keys.read_public(file)
-        if pk.partner != code.upper():
-            raise ValidationError(f"{file} holds {pk.partner}'s key, not {code.upper()}'s")
         with open_store().begin() as conn:
-            fp = add_partner_key(conn, pk)
+            pk = import_partner_key(conn, code, file)
+        fp = pk.fingerprint
         emit(
             pk.to_dict(),
             json_,
@@ -166,6 +163,76 @@ def register(app: typer.Typer) -> None:
             lambda: console.print(
                 f"Pouch {m['from']}→{m['to']} #{m['seq']}: {m['units']} units, {len(data):,} bytes → {out}"
             ),
+        )
+
+    @app.command("sync")
+    def sync_cmd(
+        code: str,
+        url: str = typer.Option(..., "--url", help="The partner's TAXII 2.1 discovery URL."),
+        token: str = typer.Option(
+            None, "--token", envvar="LIAISON_SYNC_TOKEN", help="Our token on their server."
+        ),
+        all_: bool = typer.Option(False, "--all", help="Pull everything, not only what is new."),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Pull what a partner's TAXII server releases to us, since the last pull; one transaction."""
+        from liaison.courier.sync import pull
+
+        if not token:
+            raise ValidationError("a token is needed (--token or LIAISON_SYNC_TOKEN)")
+        r = pull(open_store(), code, url, token, since=None if all_ else "last")
+        emit(
+            r,
+            json_,
+            lambda: console.print(
+                f"{r['objects']} objects from {r['partner']}, {r['new_observations']} new observations"
+            ),
+        )
+
+    @pouch_app.command("stix-export")
+    def pouch_stix_export(
+        to: str = typer.Option(..., "--to"),
+        out: Path = typer.Option(..., "--out"),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Write what policy releases to a partner as a STIX 2.1 bundle (unsigned, unencrypted)."""
+        import json
+
+        from liaison.courier.stix import UNIT_TYPE, export_for
+
+        with open_store().begin() as conn:
+            bundle = export_for(conn, to)
+        out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
+        n = sum(o["type"] == UNIT_TYPE for o in bundle["objects"])
+        emit(
+            {"file": str(out), "units": n, "objects": len(bundle["objects"])},
+            json_,
+            lambda: console.print(f"STIX bundle for {to.upper()}: {n} units → {out}"),
+        )
+
+    @pouch_app.command("stix-import")
+    def pouch_stix_import(
+        file: Path,
+        from_: str = typer.Option(..., "--from"),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Import a partner's STIX 2.1 bundle as its received picture (one transaction)."""
+        import json
+
+        from liaison.courier.stix import import_from
+
+        try:
+            bundle = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValidationError(f"{file}: no such file") from None
+        except (ValueError, UnicodeDecodeError) as e:
+            raise ValidationError(f"{file}: not JSON ({e})") from None
+        with open_store().begin() as conn:
+            n = import_from(conn, from_, bundle)
+        emit(
+            {"file": str(file), "partner": from_.upper(), "observations": n},
+            json_,
+            lambda: console.print(f"{n} new observations from {from_.upper()}"),
         )
 
     @pouch_app.command("open")

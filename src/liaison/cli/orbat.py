@@ -76,13 +76,9 @@ def register(app: typer.Typer) -> None:
         with open_store().begin() as conn:
             p = partners.add_partner(conn, code, name, is_self, language)
             if key is not None:
-                from liaison.courier.keys import read_public
-                from liaison.courier.pouch import add_partner_key
+                from liaison.courier.pouch import import_partner_key
 
-                pk = read_public(key)
-                if pk.partner != p.code:
-                    raise ValidationError(f"{key} holds {pk.partner}'s key, not {p.code}'s")
-                fp = add_partner_key(conn, pk)
+                fp = import_partner_key(conn, p.code, key).fingerprint
         note = f"\nKey fingerprint (compare out of band): {fp}" if fp else ""
         emit(
             {**p.to_dict(), "fingerprint": fp},

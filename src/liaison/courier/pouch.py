@@ -36,7 +36,7 @@ from liaison.core.errors import NotFoundError, SecurityError, ValidationError
 from liaison.core.ids import new_id
 from liaison.core.markings import TLP_LEVELS, parse_tlp
 from liaison.courier.canonical import canonical, digest
-from liaison.courier.keys import KeyPair, PublicKeys, fingerprint
+from liaison.courier.keys import KeyPair, PublicKeys, fingerprint, read_public
 from liaison.courier.policy import Policy, release
 from liaison.orbat.observe import fingerprint as obs_fingerprint
 from liaison.orbat.observe import unit_ids
@@ -93,6 +93,21 @@ def add_partner_key(conn: Connection, pk: PublicKeys, *, actor: str = "cli") -> 
     )
     audit.record(conn, actor, "key.add", pk.partner, {"fingerprint": pk.fingerprint})
     return pk.fingerprint
+
+
+def import_partner_key(
+    conn: Connection, code: str, key_file: Path | str, *, actor: str = "cli"
+) -> PublicKeys:
+    """Read a partner's public key file and store it; the file must hold `code`'s key.
+
+    The one entry point for `liaison keys import` and the lead's `partner add --key FILE`.
+    Returns the key so the caller can show its fingerprint to compare out of band.
+    """
+    pk = read_public(Path(key_file))
+    if pk.partner != code.upper():
+        raise ValidationError(f"{key_file} holds {pk.partner}'s key, not {code.upper()}'s")
+    add_partner_key(conn, pk, actor=actor)
+    return pk
 
 
 def revoke_partner_key(
