@@ -94,12 +94,11 @@ def dm_soundex(name: str) -> set[str]:
     branches: list[tuple[str, str | None]] = [("", None)]
     i = 0
     while i < len(text) and any(len(b[0]) < 6 for b in branches):
-        for pat, start, vowel, other in _RULES:
-            if text.startswith(pat, i):
-                break
-        else:  # letter outside the chart
+        rule = next((r for r in _RULES if text.startswith(r[0], i)), None)
+        if rule is None:  # letter outside the chart
             i += 1
             continue
+        pat, start, vowel, other = rule
         nxt = text[i + len(pat)] if i + len(pat) < len(text) else ""
         code = start if i == 0 else vowel if nxt in _VOWELS else other
         new: list[tuple[str, str | None]] = []
