@@ -1,9 +1,9 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from liaison.evac.tracking import Log, where
 
-T = datetime(1940, 8, 20, 12, tzinfo=timezone.utc)
+T = datetime(1940, 8, 20, 12, tzinfo=UTC)
 
 
 def test_two_devices_sync_without_loss(tmp_path: Path) -> None:
