@@ -114,8 +114,13 @@ def optimal(
     ix = _Index(departures)
     dep_row = {d.dep_id: i for i, d in enumerate(departures)}
     cols: list[tuple[Group, list[Departure]]] = []
+    by_id = {d.dep_id: d for d in departures}
+    warm = greedy(groups, departures).assigned  # greedy's chains are columns: never worse
     for g in groups:
         seen: set[tuple[str, ...]] = set()
+        if g.group_id in warm:
+            seen.add(tuple(warm[g.group_id]))
+            cols.append((g, [by_id[x] for x in warm[g.group_id]]))
         for k in range(per_group):
             ch = _chain(ix, k, g, None)
             if ch is None:
