@@ -98,3 +98,31 @@ def test_dups_on_demo(cli_env, capsys, threshold: str) -> None:
     )
     pairs = {(c["a"], c["b"]) for c in json.loads(capsys.readouterr().out)}
     assert ("K001", "K004") in pairs and ("K006", "K007") in pairs
+
+
+def test_listings_and_exports_are_audited(tmp_path: Path, cli_env, store) -> None:
+    import sqlalchemy as sa
+
+    from liaison.store.schema.audit import audit
+
+    assert run(["evac", "dups", str(DEMO), "--actor", "rev"]) == 0
+    assert (
+        run(
+            [
+                "evac",
+                "export",
+                str(DEMO),
+                "--out",
+                str(tmp_path / "x.csv"),
+                "--role",
+                "admin",
+                "--actor",
+                "boss",
+            ]
+        )
+        == 0
+    )
+    with store.connect() as conn:
+        rows = conn.execute(sa.select(audit.c.actor, audit.c.action)).all()
+    assert ("rev", "evac.persons.duplicates") in rows
+    assert ("boss", "evac.persons.export") in rows
