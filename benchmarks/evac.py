@@ -109,7 +109,7 @@ def _latin_variant(name: str, rnd: random.Random) -> str:
     for a, b in rnd.sample(LATIN_RULES, len(LATIN_RULES)):
         if a in low:
             return (low.replace(a, b, 1)).capitalize()
-    return low.capitalize() + "n"
+    return name  # no rule applies: the same spelling
 
 
 def _cyrillic(name: str) -> str:

@@ -100,7 +100,7 @@ def export_cmd(
 def dups_cmd(
     persons: Path = typer.Argument(...),
     actor: str = typer.Option(..., "--actor"),
-    threshold: float = typer.Option(0.75, "--threshold"),
+    threshold: float = typer.Option(0.8, "--threshold"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Duplicate candidates for review (never merged automatically); the listing is audited."""

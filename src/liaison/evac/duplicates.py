@@ -22,8 +22,16 @@ class Candidate:
     why: str
 
 
+def _first(text: str) -> str:
+    return text.split()[0] if text.split() else ""
+
+
 def _keys(p: Person) -> set[str]:
-    return {f"{c}|{p.birth_date.year}" for c in dm_soundex(p.surname_icao or p.surname)}
+    """Surname codes + birth year, and given-name codes + full birth date (catches surname drift)."""
+    keys = {f"s{c}|{p.birth_date.year}" for c in dm_soundex(p.surname_icao or p.surname)}
+    given = _first(p.given_names_icao or p.given_names)
+    keys |= {f"g{c}|{p.birth_date.isoformat()}" for c in dm_soundex(given)} if given else set()
+    return keys
 
 
 def score(a: Person, b: Person) -> tuple[float, str]:
@@ -50,7 +58,7 @@ def score(a: Person, b: Person) -> tuple[float, str]:
     return min(s, 1.0), f"name {name:.2f}, given {given:.0f}, birth {born:.1f}"
 
 
-def candidates(persons: list[Person], threshold: float = 0.75) -> list[Candidate]:
+def candidates(persons: list[Person], threshold: float = 0.8) -> list[Candidate]:
     """Pairs sharing a Soundex block and birth year, scoring at least `threshold`."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(persons):
