@@ -126,3 +126,29 @@ def test_listings_and_exports_are_audited(tmp_path: Path, cli_env, store) -> Non
         rows = conn.execute(sa.select(audit.c.actor, audit.c.action)).all()
     assert ("rev", "evac.persons.duplicates") in rows
     assert ("boss", "evac.persons.export") in rows
+
+
+def test_plan_demo_keeps_families(cli_env, capsys) -> None:
+    deps = DEMO.parent / "departures.csv"
+    args = [
+        "evac",
+        "plan",
+        str(DEMO),
+        "--departures",
+        str(deps),
+        "--ready",
+        "1940-08-01",
+        "--until",
+        "1940-09-30",
+        "--json",
+    ]
+    assert run(args) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["placed_people"] == 12 and not plan["left"]
+    assert plan["assigned"]["F01"] == ["R-0801", "T-0803", "S-0815", "K-0818"]
+    assert "K009" not in plan["assigned"]  # travels with guardian K010's family F03
+    assert run([*args, "--optimal"]) == 0
+    assert json.loads(capsys.readouterr().out)["placed_people"] == 12
+    assert run([*args[:-3], "--until", "1940-08-10", "--json"]) == 0
+    left = json.loads(capsys.readouterr().out)["left"]
+    assert left["F01"].startswith("no itinerary")

@@ -196,5 +196,65 @@ def verify_cmd(
         raise typer.Exit(1)
 
 
+@evac.command("plan")
+def plan_cmd(
+    persons: Path = typer.Argument(...),
+    departures: Path = typer.Option(..., "--departures", help="CSV: dep_id,leg,day,arrive,seats…"),
+    ready: str = typer.Option(..., "--ready", help="Earliest day anyone can leave."),
+    until: str = typer.Option(..., "--until", help="Documents valid until."),
+    optimal: bool = typer.Option(False, "--optimal", help="HiGHS MILP instead of greedy."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Seat families together on dated departures; lists groups left without a place and why."""
+    import csv
+
+    from liaison.evac import planner, registry
+
+    people = registry.read_csv(persons)
+    group_of: dict[str, str] = {}
+    for p in people:
+        group_of[p.person_id] = p.family_id or p.person_id
+    for p in people:  # a child with a guardian travels in the guardian's group
+        if p.guardian_id:
+            group_of[p.person_id] = group_of[p.guardian_id]
+    sizes: dict[str, int] = {}
+    for g in group_of.values():
+        sizes[g] = sizes.get(g, 0) + 1
+    try:
+        d0, d1 = date.fromisoformat(ready), date.fromisoformat(until)
+        with departures.open(encoding="utf-8") as f:
+            deps = [
+                planner.Departure(
+                    r["dep_id"],
+                    int(r["leg"]),
+                    date.fromisoformat(r["day"]),
+                    date.fromisoformat(r["arrive"]),
+                    int(r["seats"]),
+                    r.get("mode", "rail"),
+                )
+                for r in csv.DictReader(f)
+            ]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ValidationError(f"{departures}: {exc}") from None
+    groups = [planner.Group(g, n, d0, d1) for g, n in sorted(sizes.items())]
+    plan = (planner.optimal if optimal else planner.greedy)(groups, deps)
+    data = {
+        "method": plan.method,
+        "placed_people": plan.placed_people,
+        "gap": plan.gap,
+        "assigned": plan.assigned,
+        "left": plan.left,
+    }
+
+    def show() -> None:
+        console.print(f"{plan.method}: {plan.placed_people} placed")
+        for g, ds in plan.assigned.items():
+            console.print(f"  {g} ({sizes[g]}): {' > '.join(ds)}")
+        for g, why in plan.left.items():
+            console.print(f"  LEFT {g} ({sizes[g]}): {why}")
+
+    emit(data, as_json, show)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(evac, name="evac")
