@@ -30,7 +30,7 @@ def test_several_codes_for_ambiguous_letters() -> None:
     assert dm_soundex("Auerbach") == {"097500", "097400"}
 
 
-@pytest.mark.parametrize("name", ["Szapiro", "Shapiro", "Шапиро", "שפירא"])
+@pytest.mark.parametrize("name", ["Szapiro", "Shapiro", "Шапиро", "שפירא", "シャピロ"])
 def test_same_block_across_scripts(name: str) -> None:
     assert dm_soundex(name) & dm_soundex("Shapiro")
 
