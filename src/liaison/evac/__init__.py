@@ -1,0 +1,1 @@
+"""Evacuation: registry names, duplicate blocking, sealed transit documents verifiable offline."""
