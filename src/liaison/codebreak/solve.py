@@ -108,7 +108,19 @@ def crack_vigenere(ct: str, lang: str, max_period: int = 12) -> Solution:
     return Solution("vigenere", lang, key, pt, round(-chi2(pt, lang), 4), conf)
 
 
-SOLVERS = {"caesar": crack_caesar, "affine": crack_affine, "vigenere": crack_vigenere}
+def crack_substitution(ct: str, lang: str, budget: float = 5.0) -> Solution:
+    from liaison.codebreak import substitution
+
+    pt, key, per, conf = substitution.solve(ct, lang, budget=budget)
+    return Solution("substitution", lang, key, pt, per, conf)
+
+
+SOLVERS = {
+    "caesar": crack_caesar,
+    "affine": crack_affine,
+    "vigenere": crack_vigenere,
+    "substitution": crack_substitution,
+}
 
 
 def crack(
@@ -126,9 +138,9 @@ def crack(
         )
     if len(ct) > MAX_LETTERS:
         raise LiaisonError(f"ciphertext has {len(ct)} letters; the limit is {MAX_LETTERS}")
-    names = [cipher] if cipher else list(SOLVERS)
+    names = [cipher] if cipher else ["vigenere"]
     if not cipher and ioc(ct) >= 0.6 * lang_ioc(lang) + 0.4 / len(alphabet(lang)):
-        names = ["caesar", "affine"]  # monoalphabetic: letter statistics survive
+        names = ["caesar", "affine", "substitution"]  # monoalphabetic: letter statistics survive
     for nm in names:
         if nm not in SOLVERS:
             raise LiaisonError(f"no solver for cipher {nm!r} yet; available: {', '.join(SOLVERS)}")
@@ -136,8 +148,14 @@ def crack(
     for nm in names:
         if time.monotonic() - start > budget:
             break
-        sol = SOLVERS[nm](ct, lang)
-        if best is None or sol.score > best.score + 0.02:
+        if nm == "substitution":
+            if best is not None and best.confidence >= 0.9:
+                break  # Caesar/affine already certain
+            left = budget - (time.monotonic() - start)
+            sol = crack_substitution(ct, lang, budget=max(0.1, left * 0.9))
+        else:
+            sol = SOLVERS[nm](ct, lang)
+        if best is None or sol.confidence > best.confidence:
             best = sol
     assert best is not None
     return best
