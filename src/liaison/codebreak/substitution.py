@@ -14,7 +14,9 @@ def _score(table: np.ndarray, pt: np.ndarray) -> float:
     return float(table[pt[:-3], pt[1:-2], pt[2:-1], pt[3:]].sum())
 
 
-def solve(ct: str, lang: str, budget: float = 5.0, seed: int = 0) -> tuple[str, str, float, float]:
+def solve(
+    ct: str, lang: str, budget: float = 5.0, seed: int = 0, max_restarts: int = 200
+) -> tuple[str, str, float, float]:
     """Return (plaintext, cipher alphabet key, score per quadgram, confidence)."""
     deadline = time.monotonic() + budget
     a = alphabet(lang)
@@ -29,7 +31,7 @@ def solve(ct: str, lang: str, budget: float = 5.0, seed: int = 0) -> tuple[str, 
     best_key, best = None, -np.inf
     results: list[float] = []
     restart = 0
-    while (restart == 0 or time.monotonic() < deadline) and restart < 200:
+    while (restart == 0 or time.monotonic() < deadline) and restart < max_restarts:
         key = np.empty(n, dtype=np.int64)  # cipher code -> plain code
         key[np.argsort(-counts, kind="stable")] = plain_rank
         if restart:
