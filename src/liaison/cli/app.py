@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 # One module per command group; each defines register(app).
-GROUPS = ["store", "orbat", "reconcile", "courier", "demo", "evac"]
+GROUPS = ["store", "orbat", "reconcile", "courier", "demo", "evac", "web"]
 
 
 @app.callback()
