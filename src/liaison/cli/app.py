@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 # One module per command group; each defines register(app).
-GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "demo"]
+GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "web", "demo"]
 
 
 @app.callback()
