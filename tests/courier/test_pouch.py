@@ -121,6 +121,15 @@ def test_seal_open_incremental_and_policy(pair) -> None:  # type: ignore[no-unty
     assert open_file(jp.store, jp.kp, data2)["new_observations"] == 1
     with jp.store.connect() as conn:
         assert picture.get_picture(conn, "PL").units["U1"].lat == 55.5
+    # an incremental pouch still judges the (unchanged, RED) parent: the link stays withheld
+    with pl.store.begin() as conn:
+        observe.record(conn, "PL", "C1", valid_at=datetime(1938, 6, 5, tzinfo=UTC), strength=900)
+        data3, m3 = seal(conn, pl.kp, "JP")
+    assert m3["units"] == 1
+    open_file(jp.store, jp.kp, data3)
+    with jp.store.connect() as conn:
+        c1 = picture.get_picture(conn, "PL").units["C1"]
+    assert c1.strength == 900 and c1.parent_id is None
 
 
 def reject(jp, data: bytes, reason: str) -> None:  # type: ignore[no-untyped-def]

@@ -41,7 +41,7 @@ from liaison.courier.policy import Policy, release
 from liaison.orbat.observe import fingerprint as obs_fingerprint
 from liaison.orbat.observe import unit_ids
 from liaison.orbat.partners import get_partner, get_self
-from liaison.orbat.picture import get_picture
+from liaison.orbat.picture import changed_since, get_picture
 from liaison.store import audit
 from liaison.store.schema.courier import partner_key, pouch_log, release_policy
 from liaison.store.schema.orbat import observation, unit
@@ -49,6 +49,7 @@ from liaison.store.schema.orbat import observation, unit
 MAGIC = b"LIAISON-POUCH/1\n"
 GENESIS = "0" * 64
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+INCREMENTAL_LIMIT = 5_000  # above this many changed units, fold the whole picture in one pass
 MANIFEST_FIELDS = {
     "version",
     "from",
@@ -208,14 +209,19 @@ def seal(
     recipient = current_key(conn, get_partner(conn, to).code)
     now = now or utcnow()
     last = _last(conn, "out", recipient.partner)
-    pic = get_picture(conn, me.code, recorded_at=now)
     if since not in ("last", "all"):
         raise ValidationError("--since is 'last' or 'all'")
     changed = None
     if since == "last" and last is not None:
-        changed = {
-            uid for uid, u in pic.units.items() if u.recorded_at and u.recorded_at > last.created_at
-        }
+        changed = changed_since(conn, me.code, last.created_at, now)
+    if changed is not None and len(changed) <= INCREMENTAL_LIMIT:
+        # only the changed units and their parents (whose releasability decides the parent link)
+        pic = get_picture(conn, me.code, recorded_at=now, only=changed)
+        parents = {u.parent_id for u in pic.units.values() if u.parent_id} - set(pic.units)
+        if parents:
+            pic.units.update(get_picture(conn, me.code, recorded_at=now, only=parents).units)
+    else:
+        pic = get_picture(conn, me.code, recorded_at=now)
     units, withheld = release(pic, get_policy(conn, recipient.partner), changed)
     payload = canonical({"units": units, "withheld": withheld})
     ct = SealedBox(recipient.box_key).encrypt(payload)
@@ -399,16 +405,15 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
     from liaison.core.markings import Marking
 
     ids = unit_ids(conn, partner)
-    existing = set()
+    existing: set[tuple[str, str]] = set()
     if ids:
-        existing = {
-            (r.unit_id, r.fingerprint)
-            for r in conn.execute(
-                sa.select(observation.c.unit_id, observation.c.fingerprint).where(
-                    observation.c.partner_code == partner
-                )
-            )
-        }
+        q = sa.select(observation.c.unit_id, observation.c.fingerprint).where(
+            observation.c.partner_code == partner
+        )
+        mine = [ids[str(u["unit_id"])] for u in units if str(u.get("unit_id")) in ids]
+        if len(mine) <= INCREMENTAL_LIMIT:  # a small pouch: look up only its units' facts
+            q = q.where(observation.c.unit_id.in_(mine))
+        existing = {(r.unit_id, r.fingerprint) for r in conn.execute(q)}
     now = utcnow()
     new_units, new_obs = [], []
     for u in units:

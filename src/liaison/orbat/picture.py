@@ -46,7 +46,9 @@ _COLS = (
 )
 
 
-def _rows(conn: Connection, partner: str, recorded_at: datetime | None) -> Any:
+def _rows(
+    conn: Connection, partner: str, recorded_at: datetime | None, only: set[str] | None = None
+) -> Any:
     q = (
         sa.select(*_COLS)
         .select_from(observation.join(unit, unit.c.id == observation.c.unit_id).outerjoin(source))
@@ -54,6 +56,8 @@ def _rows(conn: Connection, partner: str, recorded_at: datetime | None) -> Any:
     )
     if recorded_at is not None:
         q = q.where(observation.c.recorded_at <= recorded_at)
+    if only is not None:
+        q = q.where(unit.c.local_id.in_(sorted(only)))
     return conn.execute(
         q.order_by(unit.c.local_id, observation.c.valid_at, observation.c.recorded_at)
     )
@@ -64,10 +68,13 @@ def get_picture(
     partner: str,
     valid_at: datetime | None = None,
     recorded_at: datetime | None = None,
+    only: set[str] | None = None,
 ) -> Picture:
-    """The partner's picture: what was true at `valid_at` as known at `recorded_at` (None = now)."""
+    """The partner's picture: what was true at `valid_at` as known at `recorded_at` (None = now).
+
+    `only` limits it to those units (an incremental pouch needs the changed units, not all)."""
     p = get_partner(conn, partner)
-    rows = list(_rows(conn, p.code, recorded_at))
+    rows = list(_rows(conn, p.code, recorded_at, only))
     retracted = {r.retracts for r in rows if r.retracts is not None}
     units: dict[str, UnitView] = {}
     for r in rows:
@@ -167,3 +174,18 @@ def history(conn: Connection, partner: str, unit_id: str) -> list[dict[str, Any]
             }
         )
     return out
+
+
+def changed_since(
+    conn: Connection, partner: str, since: datetime, until: datetime | None = None
+) -> set[str]:
+    """Units of a partner with an observation (or retraction) recorded after `since`."""
+    q = (
+        sa.select(unit.c.local_id)
+        .select_from(observation.join(unit, unit.c.id == observation.c.unit_id))
+        .where(observation.c.partner_code == partner, observation.c.recorded_at > since)
+        .distinct()
+    )
+    if until is not None:
+        q = q.where(observation.c.recorded_at <= until)
+    return {r.local_id for r in conn.execute(q)}
