@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/liaison demo
+	$(BIN)/liaison serve --demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

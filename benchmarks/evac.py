@@ -5,19 +5,20 @@ Sizes: EVAC_DOCS (2139), EVAC_PEOPLE (2000), EVAC_DEPARTURES (600+), EVAC_DUP_NA
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 
 from nacl.signing import SigningKey  # noqa: E402
 
-from liaison.evac import documents, duplicates, numbers, planner, registry, seal, trust  # noqa: E402
+from liaison.evac import documents, duplicates, planner, registry, seal, trust  # noqa: E402
 
 SURNAMES = [
     "Szapiro",
@@ -125,11 +126,18 @@ def _time(fn, n: int = 1) -> float:  # type: ignore[no-untyped-def]
 
 
 def bench_issue(n: int) -> list[str]:
+    """Import a registry into a fresh SQLite store, then issue from a station block in the store
+    (numbers, seals, document rows, audit) and print one PDF; anchor: a per-document PDF loop."""
+    import tempfile
+
+    from liaison.evac import issuing, people
+    from liaison.store import Store
+
     iss = seal.Issuer.generate("JP-KAUNAS", "Consulate of Japan, Kaunas")
     root = SigningKey.generate()
     v = trust.Verifier(trust.make_trust_list(root, [iss]), bytes(root.verify_key))
     rnd = random.Random(1)
-    people = [
+    persons = [
         registry.Person(
             f"P{i}",
             rnd.choice(SURNAMES),
@@ -138,12 +146,27 @@ def bench_issue(n: int) -> list[str]:
         )
         for i in range(n)
     ]
-    block = numbers.allocate(["KAU"], 100000)["KAU"]
     route = ["Kaunas", "Moscow", "Vladivostok", "Tsuruga", "Kobe"]
-    t0 = time.perf_counter()
-    docs = documents.issue(people, iss, block, route, date(1940, 8, 1), date(1940, 9, 30))
-    documents.render_batch(docs, "Consulate of Japan, Kaunas")
-    batch = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "persons.csv"
+        buf = io.StringIO()
+        registry.write_rows(persons, buf)
+        csv_path.write_text(buf.getvalue(), encoding="utf-8")
+        store = Store(f"sqlite:///{tmp}/bench.db")
+        t0 = time.perf_counter()
+        with store.begin() as conn:
+            people.import_persons(conn, csv_path, "bench")
+        imported = time.perf_counter() - t0
+        with store.begin() as conn:
+            issuing.allocate_block(conn, "KAU", 1, 100000, "bench")
+        t0 = time.perf_counter()
+        with store.begin() as conn:
+            docs = issuing.issue(
+                conn, iss, "KAU", route, date(1940, 8, 1), date(1940, 9, 30), "bench"
+            )
+        documents.render_batch(docs, "Consulate of Japan, Kaunas")
+        batch = time.perf_counter() - t0
+        store.dispose()
     m = min(n, 100)
     anchor = _time(lambda: [documents.render_pdf(d, "x") for d in docs[:m]]) / m * n
     qr = docs[0].qr
@@ -153,11 +176,38 @@ def bench_issue(n: int) -> list[str]:
         _time(lambda: v.verify(documents.decode_image(png), date(1940, 8, 5))) for _ in range(20)
     )
     return [
-        f"| issue {n} signed documents + PDF (batch) | {batch:.1f} s | ≤ 20 s |",
+        f"| import {n} persons into the store (CSV, all-or-nothing) | {imported:.2f} s | — |",
+        f"| issue {n} signed documents in the store + PDF (batch) | {batch:.1f} s | ≤ 20 s |",
         f"| anchor: per-document PDF loop (from {m}, scaled) | {anchor:.1f} s | — |",
         f"| verify one seal (median) | {ver * 1e3:.3f} ms | ≤ 1 ms |",
         f"| decode QR from PNG + verify (median) | {img * 1e3:.1f} ms | ≤ 50 ms |",
     ]
+
+
+def bench_sync(n: int) -> list[str]:
+    """Two devices' checkpoint logs of n events each: export one, import into the other."""
+    import tempfile
+
+    from liaison.evac import tracking
+    from liaison.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = Store(f"sqlite:///{tmp}/a.db"), Store(f"sqlite:///{tmp}/b.db")
+        at = datetime(1940, 8, 1, tzinfo=UTC)
+        for st, dev in ((a, "moscow"), (b, "vladivostok")):
+            with st.begin() as conn:
+                for i in range(n):
+                    tracking.record(conn, dev, f"G{i}", "departed", "Moscow", at, "", "bench")
+        log = Path(tmp) / "a.jsonl"
+        with a.begin() as conn:
+            tracking.export_log(conn, log)
+        t0 = time.perf_counter()
+        with b.begin() as conn:
+            rep = tracking.import_log(conn, log)
+        took = time.perf_counter() - t0
+        a.dispose()
+        b.dispose()
+    return [f"| tracking sync: import {rep.new} events from another device | {took:.2f} s | — |"]
 
 
 def bench_plan(people: int, deps_per_leg: int) -> list[str]:
@@ -239,6 +289,7 @@ def run() -> str:
     deps = int(os.environ.get("EVAC_DEPARTURES", "640"))
     dup = int(os.environ.get("EVAC_DUP_NAMES", "400"))
     rows = bench_issue(n_docs) + bench_plan(people, max(1, deps // 4)) + bench_dups(dup)
+    rows += bench_sync(int(os.environ.get("EVAC_EVENTS", "2000")))
     return "\n".join(["## evac", "", "| what | measured | target |", "|---|---|---|", *rows, ""])
 
 

@@ -150,3 +150,195 @@ def test_fuzzed_pouches_are_refused_never_crash(fuzz_pair, mutation) -> None:  #
         base64.b64decode(json.loads(bad[len(MAGIC) :])["ciphertext"])
         pytest.fail("a mutated pouch was accepted")
     assert state(jp)[:2] == before[:2]
+
+
+# ---- the payload parser: validly signed and encrypted pouches whose content is hostile ----------
+JSON = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=False),
+        st.text(max_size=20),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _paths(obj, prefix=()):  # type: ignore[no-untyped-def]
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _paths(v, (*prefix, i))
+
+
+def _base_payload(kpl: keys.KeyPair) -> dict:  # type: ignore[type-arg]
+    from liaison.courier import records
+
+    return {
+        "units": [
+            {
+                "unit_id": "U1",
+                "designation": "1 Dywizja",
+                "lat": 50.5,
+                "lon": 30.25,
+                "equipment": {"tanks": 3},
+                "strength": 900,
+                "observed_at": "1938-06-01T00:00:00Z",
+                "info_credibility": 2,
+                "marking": {"tlp": "GREEN", "rel_to": ["JP"]},
+            }
+        ],
+        "withheld": 0,
+        "items": {
+            "intercepts": [
+                {
+                    "local_id": "I1",
+                    "intercepted_at": "1938-06-02T00:00:00Z",
+                    "ciphertext": "ZHOO",
+                    "frequency_khz": 6410.0,
+                    "marking": {"tlp": "GREEN", "rel_to": []},
+                    "solutions": [
+                        {
+                            "cipher": "caesar",
+                            "plaintext": "WELL",
+                            "solved_at": "1938-06-03T00:00:00Z",
+                        }
+                    ],
+                }
+            ],
+            "reports": [
+                {
+                    "local_id": "R1",
+                    "title": "T",
+                    "body": "B",
+                    "written_at": "1938-06-02T00:00:00Z",
+                    "attachments": [
+                        {
+                            "name": "a.txt",
+                            "content": base64.b64encode(b"hi").decode(),
+                            "sha256": __import__("hashlib").sha256(b"hi").hexdigest(),
+                        }
+                    ],
+                }
+            ],
+            "retractions": [
+                records.sign(
+                    kpl,
+                    {
+                        "type": "retraction",
+                        "issuer": "PL",
+                        "kind": "observation",
+                        "ref": "U1",
+                        "valid_at": "1938-06-01T00:00:00Z",
+                        "issued_at": "1938-06-04T00:00:00Z",
+                        "reason": None,
+                    },
+                )
+            ],
+            "outcomes": [],
+            "acks": [],
+        },
+    }
+
+
+def _sealed(kpl: keys.KeyPair, kjp: keys.KeyPair, payload: bytes):  # type: ignore[no-untyped-def]
+    from nacl.public import SealedBox
+
+    from liaison.courier.canonical import digest
+
+    ct = SealedBox(kjp.box.public_key).encrypt(payload)
+    m = {
+        "version": 1,
+        "from": "PL",
+        "to": "JP",
+        "seq": 2,
+        "prev": "",
+        "created": "2026-01-01T00:00:00Z",
+        "sender_key": kpl.public.fingerprint,
+        "recipient_key": kjp.public.fingerprint,
+        "payload_sha256": digest(payload),
+        "payload_size": len(payload),
+        "ciphertext_sha256": digest(ct),
+        "units": 1,
+        "counts": {},
+        "keys": [],
+    }
+    return m, ct  # type: ignore[return-value]
+
+
+@settings(
+    max_examples=int(os.environ.get("LIAISON_FUZZ_CASES", "200")) // 2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.integers(0, 10_000), JSON, st.booleans())
+def test_hostile_payloads_are_refused_or_imported_never_crash(
+    fuzz_pair, where, value, drop
+) -> None:  # type: ignore[no-untyped-def]
+    """The payload parser (units, intercepts, reports, attachments, retractions) behind a valid
+    signature and encryption: any content is either imported or refused with PouchRejected."""
+    from liaison.courier.pouch import encode_envelope, open_pouch
+    from liaison.store.schema.courier import pouch_log
+
+    _pl, jp, kpl, kjp, _data = fuzz_pair
+    body = _base_payload(kpl)
+    paths = list(_paths(body))[1:]
+    path = paths[where % len(paths)]
+    target = body
+    for p in path[:-1]:
+        target = target[p]
+    if drop and isinstance(target, dict):
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    try:
+        payload = canonical(body)
+    except Exception:  # not representable as canonical JSON: nothing to send
+        return
+    with jp.connect() as conn:
+        last = conn.execute(
+            sa.select(pouch_log)
+            .where(pouch_log.c.direction == "in")
+            .order_by(pouch_log.c.seq.desc())
+        ).first()
+    m, ct = _sealed(kpl, kjp, payload)
+    m["seq"], m["prev"] = (last.seq + 1, last.digest) if last else (1, "0" * 64)
+    data = encode_envelope(m, ct, kpl.signing.sign(canonical(m)).signature.hex())
+    with jp.connect() as conn:
+        tx = conn.begin()
+        try:
+            open_pouch(conn, kjp, data)
+        except PouchRejected:
+            pass
+        finally:
+            tx.rollback()
+
+
+def test_the_unmutated_hostile_payload_base_opens(fuzz_pair) -> None:  # type: ignore[no-untyped-def]
+    """The fuzz above starts from a payload that opens, so mutations reach every parser."""
+    from liaison.courier.pouch import encode_envelope, open_pouch
+    from liaison.store.schema.courier import pouch_log
+
+    _pl, jp, kpl, kjp, _data = fuzz_pair
+    m, ct = _sealed(kpl, kjp, canonical(_base_payload(kpl)))
+    with jp.connect() as conn:
+        last = conn.execute(
+            sa.select(pouch_log)
+            .where(pouch_log.c.direction == "in")
+            .order_by(pouch_log.c.seq.desc())
+        ).first()
+    m["seq"], m["prev"] = (last.seq + 1, last.digest) if last else (1, "0" * 64)
+    data = encode_envelope(m, ct, kpl.signing.sign(canonical(m)).signature.hex())
+    with jp.connect() as conn:
+        tx = conn.begin()
+        out = open_pouch(conn, kjp, data)
+        tx.rollback()
+    assert out["new_observations"] == 1
+    assert out["items"]["intercepts"] == 1 and out["items"]["attachments"] == 1

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from liaison.core.errors import SecurityError, ValidationError
 from liaison.core.markings import TLP_LEVELS, Marking
 from liaison.courier import keys, policy
-from liaison.courier.canonical import canonical
+from liaison.courier.canonical import canonical, digest
+from liaison.courier.items import receive_ack
 from liaison.courier.pouch import (
     MAGIC,
     PouchRejected,
@@ -105,7 +106,24 @@ def test_seal_open_incremental_and_policy(pair) -> None:  # type: ignore[no-unty
     assert m["seq"] == 1 and m["units"] == 6  # RED unit withheld
     assert inspect(data)["from"] == "PL" and b"Dywizja" not in data  # encrypted
     out = open_file(jp.store, jp.kp, data)
-    assert out == {"from": "PL", "seq": 1, "units": 6, "new_observations": 6}
+    ack = out.pop("ack")
+    assert {k: out[k] for k in ("from", "seq", "units", "new_observations")} == {
+        "from": "PL",
+        "seq": 1,
+        "units": 6,
+        "new_observations": 6,
+    }
+    assert ack["body"] == {
+        "type": "ack",
+        "from": "JP",
+        "to": "PL",
+        "seq": 1,
+        "digest": digest(data),
+    }
+    # without an acknowledgement the next pouch carries everything again (incremental since ack)
+    with pl.store.begin() as conn:
+        assert seal(conn, pl.kp, "JP")[1]["units"] == 6
+        assert receive_ack(conn, "JP", open_file(jp.store, jp.kp, _last_out(conn))["ack"]) == 2
     with jp.store.connect() as conn:
         got = picture.get_picture(conn, "PL")
     assert set(got.units) == {"U0", "U1", "U2", "U3", "U4", "C1"}
@@ -117,8 +135,11 @@ def test_seal_open_incremental_and_policy(pair) -> None:  # type: ignore[no-unty
             conn, "PL", "U1", valid_at=datetime(1938, 6, 2, tzinfo=UTC), lat=55.5, lon=31.0
         )
         data2, m2 = seal(conn, pl.kp, "JP")
-    assert m2["seq"] == 2 and m2["units"] == 1 and m2["prev"] != "0" * 64
-    assert open_file(jp.store, jp.kp, data2)["new_observations"] == 1
+    assert m2["seq"] == 3 and m2["units"] == 1 and m2["prev"] != "0" * 64
+    out2 = open_file(jp.store, jp.kp, data2)
+    assert out2["new_observations"] == 1
+    with pl.store.begin() as conn:
+        receive_ack(conn, "JP", out2["ack"])
     with jp.store.connect() as conn:
         assert picture.get_picture(conn, "PL").units["U1"].lat == 55.5
     # an incremental pouch still judges the (unchanged, RED) parent: the link stays withheld
@@ -130,6 +151,14 @@ def test_seal_open_incremental_and_policy(pair) -> None:  # type: ignore[no-unty
     with jp.store.connect() as conn:
         c1 = picture.get_picture(conn, "PL").units["C1"]
     assert c1.strength == 900 and c1.parent_id is None
+
+
+def _last_out(conn) -> bytes:  # type: ignore[no-untyped-def]
+    from liaison.store.schema.courier import pouch_outbox
+
+    return conn.execute(
+        sa.select(pouch_outbox.c.data).order_by(pouch_outbox.c.seq.desc()).limit(1)
+    ).scalar()
 
 
 def reject(jp, data: bytes, reason: str) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,8 @@ app = typer.Typer(
 )
 
 # One module per command group; each defines register(app).
-GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "web", "demo"]
+GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "web", "user", "demo"]
+GROUPS += ["intercepts", "train"]
 
 
 @app.callback()

@@ -16,9 +16,19 @@ CIPHERS = [
     "substitution",
     "vigenere",
     "beaufort",
+    "keyed_vigenere",
     "columnar",
+    "double_columnar",
+    "checkerboard",
     "two_digit_additive",
+    "codebook",
 ]
+KEY_HELP = (
+    "caesar: shift; affine: 'mul,add'; substitution: cipher alphabet; vigenere/beaufort: keyword; "
+    "keyed_vigenere: 'keyword,alphabet keyword'; columnar: keyword; double_columnar: 'key1,key2'; "
+    "checkerboard: 'alphabet keyword,blank digits' (e.g. 'ASINTOER,26'); two_digit_additive and "
+    "codebook: additive digits"
+)
 MAX_BYTES = 2_000_000
 
 
@@ -29,28 +39,53 @@ def _read(file: str | None) -> str:
         p = Path(file)
         if not p.is_file():
             raise LiaisonError(f"no such file: {file}")
-        data = p.read_text(encoding="utf-8", errors="replace")[: MAX_BYTES + 1]
+        with p.open(encoding="utf-8", errors="replace") as fh:
+            data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise LiaisonError(f"input is larger than {MAX_BYTES} bytes")
+        raise LiaisonError(f"input is larger than {MAX_BYTES} characters")
     return data
 
 
-def _apply(cipher: str, text: str, key: str, lang: str, decrypt: bool) -> str:
-    from liaison.codebreak import ciphers
+def _two(key: str, what: str) -> tuple[str, str]:
+    a, sep, b = key.partition(",")
+    if not sep or not a.strip() or not b.strip():
+        raise LiaisonError(f"{what} key must be two parts separated by a comma")
+    return a.strip(), b.strip()
 
-    if cipher == "caesar":
-        return ciphers.caesar(text, int(key), lang, decrypt)
-    if cipher == "affine":
-        m, _, a = key.partition(",")
-        return ciphers.affine(text, int(m), int(a or 0), lang, decrypt)
+
+def apply(cipher: str, text: str, key: str, lang: str, decrypt: bool) -> str:
+    """Encrypt or decrypt with a cipher named as on the command line (key given as a string)."""
+    from liaison.codebreak import ciphers, codebook
+
+    try:
+        if cipher == "caesar":
+            return ciphers.caesar(text, int(key), lang, decrypt)
+        if cipher == "affine":
+            m, _, a = key.partition(",")
+            return ciphers.affine(text, int(m), int(a or 0), lang, decrypt)
+    except ValueError:
+        raise LiaisonError(f"{cipher} key must be whole numbers, got {key!r}") from None
     if cipher == "substitution":
         return ciphers.substitution(text, key, lang, decrypt)
     if cipher in ("vigenere", "beaufort"):
         return ciphers.vigenere(text, key, lang, decrypt, beaufort=cipher == "beaufort")
+    if cipher == "keyed_vigenere":
+        k, ak = _two(key, "keyed_vigenere")
+        return ciphers.keyed_vigenere(text, k, ak, lang, decrypt)
     if cipher == "columnar":
         return ciphers.columnar(text, key, lang, decrypt)
+    if cipher == "double_columnar":
+        k1, k2 = _two(key, "double_columnar")
+        return ciphers.double_columnar(text, k1, k2, lang, decrypt)
+    if cipher == "checkerboard":
+        k, blanks = _two(key, "checkerboard")
+        return ciphers.checkerboard(text, k, blanks, lang, decrypt)
     if cipher == "two_digit_additive":
         return ciphers.two_digit_additive(text, key, lang, decrypt)
+    if cipher == "codebook":
+        if decrypt:
+            return codebook.decrypt(text, key, lang)
+        return codebook.encrypt(text, key, lang)
     raise LiaisonError(f"unknown cipher {cipher!r}; use one of {', '.join(CIPHERS)}")
 
 
@@ -64,16 +99,18 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Break a ciphertext; prints cipher, language, key, plaintext, score and confidence."""
-        from liaison.codebreak.solve import crack
+        from liaison.codebreak.solve import CONFIDENT, crack
 
+        if budget <= 0:
+            raise LiaisonError("--budget must be positive")
         sol = crack(_read(file), lang=lang, cipher=cipher, budget=budget)
         if as_json:
             print(json.dumps(sol.as_dict(), ensure_ascii=False))
             return
         print(f"cipher: {sol.cipher}  language: {sol.language}  key: {sol.key}")
         print(f"confidence: {sol.confidence}  score: {sol.score}")
-        if sol.confidence < 0.2:
-            print("no solution above confidence 0.2; best guess:")
+        if sol.confidence < CONFIDENT:
+            print(f"no solution above confidence {CONFIDENT}; best guess:")
         print(sol.plaintext)
 
     for name, decrypt in (("encrypt", False), ("decrypt", True)):
@@ -81,11 +118,11 @@ def register(app: typer.Typer) -> None:
         def _cmd(
             file: str = typer.Argument(None, help="Text file; stdin when omitted or '-'."),
             cipher: str = typer.Option(..., "--cipher", help=", ".join(CIPHERS)),
-            key: str = typer.Option(..., "--key", help="Shift, 'mul,add', keyword or digits."),
+            key: str = typer.Option(..., "--key", help=KEY_HELP),
             lang: str = typer.Option("en", "--lang"),
             _decrypt: bool = typer.Option(decrypt, hidden=True),
         ) -> None:
-            print(_apply(cipher, _read(file), key, lang, _decrypt))
+            print(apply(cipher, _read(file), key, lang, _decrypt))
 
         _cmd.__doc__ = f"{name.capitalize()} text with a classical cipher."
         app.command(name)(_cmd)

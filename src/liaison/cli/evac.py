@@ -1,17 +1,52 @@
-"""`liaison evac …`: keys, trust lists, check/export persons, duplicates, issue and verify seals."""
+"""`liaison evac …`: registry in the store, duplicates and merges, number blocks, sealed documents,
+offline verification, route and planning, checkpoint tracking and the status dashboard.
+
+Keys and trust lists stay files (a checkpoint verifies from a trust list and the root public key
+alone, with no store); everything else lives in the store.
+"""
 
 from __future__ import annotations
 
+import getpass
 import json
-from datetime import date
+import os
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import typer
 
 from liaison.cli.output import console, emit
 from liaison.core.errors import ValidationError
+from liaison.store import open_store
 
-evac = typer.Typer(help="Evacuation: registry, sealed transit documents, offline verification.")
+evac = typer.Typer(
+    help="Evacuation: registry, sealed transit documents, offline verification, routes, tracking.",
+    no_args_is_help=True,
+)
+track = typer.Typer(help="Checkpoint events: record, export, import (device logs).")
+evac.add_typer(track, name="track")
+
+ACTOR = typer.Option(
+    None, "--actor", help="Who does this (audit log); default LIAISON_ACTOR or the login name."
+)
+AS_ROLE = typer.Option(..., "--as-role", help="Your role: registrar, admin or analyst.")
+
+
+def _actor(actor: str | None) -> str:
+    return actor or os.environ.get("LIAISON_ACTOR") or getpass.getuser()
+
+
+def _who(actor: str | None, role: str):  # type: ignore[no-untyped-def]
+    from liaison.evac.people import Actor
+
+    return Actor(_actor(actor), role)
+
+
+def _date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{what}: not a date YYYY-MM-DD ({text!r})") from None
 
 
 def _load_key(path: Path):  # type: ignore[no-untyped-def]
@@ -24,6 +59,14 @@ def _load_key(path: Path):  # type: ignore[no-untyped-def]
         raise ValidationError(f"{path}: not an evac key file ({exc})") from None
 
 
+def _load_pub(path: Path) -> tuple[str, str, bytes]:
+    try:
+        d = json.loads(Path(path).read_text())
+        return d["kid"], d.get("name", ""), bytes.fromhex(d["pub"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ValidationError(f"{path}: not an evac public key file ({exc})") from None
+
+
 @evac.command("keys")
 def keys_cmd(
     kid: str = typer.Argument(..., help="Key id, e.g. JP-KAUNAS (ROOT for a trust-list root)."),
@@ -31,46 +74,40 @@ def keys_cmd(
     name: str = typer.Option("", "--name", help="Issuing office's name."),
 ) -> None:
     """Create a signing key pair (Ed25519)."""
-    from nacl.signing import SigningKey
+    from liaison.evac.keys import write_key_pair
 
-    k = SigningKey.generate()
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{kid}.key").write_text(json.dumps({"kid": kid, "name": name, "seed": bytes(k).hex()}))
-    (out / f"{kid}.key").chmod(0o600)
-    pub = {"kid": kid, "name": name, "pub": bytes(k.verify_key).hex()}
-    (out / f"{kid}.pub").write_text(json.dumps(pub))
-    console.print(f"wrote {out / (kid + '.key')} and {out / (kid + '.pub')}")
+    key, pub = write_key_pair(out, kid, name)
+    console.print(f"wrote {key} and {pub}")
 
 
 @evac.command("trust")
 def trust_cmd(
     root: Path = typer.Option(..., "--root", help="Root key file."),
     issuer: list[Path] = typer.Option(..., "--issuer", help="Issuer .pub files (repeat)."),
-    revoked: Path = typer.Option(None, "--revoked", help="JSON {kid: [numbers]}."),
-    out: Path = typer.Option(..., "--out"),
+    revoked: Path = typer.Option(None, "--revoked", help="Extra JSON {kid: [numbers]}."),
+    out: Path = typer.Option(..., "--out", help="The trust list for `evac verify` (COSE)."),
+    web: Path = typer.Option(
+        None, "--web", help="Also write trust.json, revocations.json, root.json for the web page."
+    ),
 ) -> None:
-    """Sign a trust list (issuers and revoked numbers) with the root key."""
-    import cbor2
-
-    from liaison.evac import seal, trust
+    """Sign a trust list (issuers and revoked numbers: the store's plus --revoked) with the root."""
+    from liaison.evac import issuing, keys
 
     _, _, rk = _load_key(root)
-    rev = json.loads(revoked.read_text()) if revoked else {}
-    body = {"issuers": {}}
-    for p in issuer:
-        d = json.loads(p.read_text())
-        body["issuers"][d["kid"]] = {
-            "name": d["name"],
-            "pub": bytes.fromhex(d["pub"]),
-            "revoked": sorted(rev.get(d["kid"], [])),
-        }
-    out.write_bytes(seal.cose_sign1(rk, trust.ROOT_KID, cbor2.dumps(body)))
-    console.print(f"trust list with {len(body['issuers'])} issuer(s) → {out}")
+    rev: dict[str, list[str]] = json.loads(revoked.read_text()) if revoked else {}
+    with open_store().connect() as conn:
+        for kid, numbers in issuing.revoked(conn).items():
+            rev[kid] = sorted(set(rev.get(kid, [])) | set(numbers))
+    pubs = [_load_pub(p) for p in issuer]
+    n = keys.write_trust_files(rk, pubs, rev, out, web)
+    console.print(f"trust list with {n} issuer(s) → {out}" + (f" and {web}/" if web else ""))
 
 
 @evac.command("check")
-def check_cmd(persons: Path = typer.Argument(...), as_json: bool = typer.Option(False, "--json")):
-    """Validate a persons CSV (all problems listed, exit 2 if any). Prints counts, never people."""
+def check_cmd(
+    persons: Path = typer.Argument(...), as_json: bool = typer.Option(False, "--json")
+) -> None:
+    """Validate a persons CSV without importing (all problems listed). Prints counts, never people."""
     from liaison.evac import registry
 
     people = registry.read_csv(persons)
@@ -79,88 +116,248 @@ def check_cmd(persons: Path = typer.Argument(...), as_json: bool = typer.Option(
     emit(data, as_json, lambda: console.print(data))
 
 
+@evac.command("import")
+def import_cmd(
+    persons: Path = typer.Argument(..., help="Persons CSV (columns in docs/evac.md)."),
+    actor: str = ACTOR,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Import persons into the registry, all-or-nothing (every problem named by line and column)."""
+    from liaison.evac import people
+
+    with open_store().begin() as conn:
+        rep = people.import_persons(conn, persons, _actor(actor))
+    emit(
+        rep.to_dict(),
+        as_json,
+        lambda: console.print(
+            f"imported {rep.new} person(s) ({rep.unchanged} already held, "
+            f"{rep.groups_new} new families)"
+        ),
+    )
+
+
+@evac.command("persons")
+def persons_cmd(
+    as_role: str = AS_ROLE, actor: str = ACTOR, as_json: bool = typer.Option(False, "--json")
+) -> None:
+    """List persons (needs a reading role; the listing is written to the audit log)."""
+    from liaison.evac import people
+
+    with open_store().begin() as conn:
+        ps = people.list_persons(conn, _who(actor, as_role))
+    data = [
+        {
+            "person_id": p.person_id,
+            "surname": p.surname,
+            "given_names": p.given_names,
+            "icao": f"{p.surname_icao} {p.given_names_icao}",
+            "birth_date": p.birth_date.isoformat(),
+            "group": p.family_id,
+            "guardian": p.guardian_id,
+            "status": p.status,
+        }
+        for p in ps
+    ]
+
+    def show() -> None:
+        for d in data:
+            console.print(
+                f"{d['person_id']}  {d['surname']}, {d['given_names']}  ({d['icao']})  "
+                f"{d['birth_date']}  {d['group']}  {d['status']}"
+            )
+
+    emit(data, as_json, show)
+
+
 @evac.command("export")
 def export_cmd(
-    persons: Path = typer.Argument(...),
     out: Path = typer.Option(..., "--out"),
-    role: str = typer.Option(..., "--role", help="registrar or admin."),
-    actor: str = typer.Option(..., "--actor"),
+    as_role: str = typer.Option(..., "--as-role", help="registrar or admin."),
+    actor: str = ACTOR,
 ) -> None:
-    """Export persons (normalised, with ICAO names); needs a role; audited."""
-    from liaison.evac import registry
-    from liaison.store import open_store
+    """Export the registry as the persons CSV; needs role registrar or admin; audited."""
+    from liaison.evac import people
 
-    people = registry.read_csv(persons)
     with open_store().begin() as conn:
-        n = registry.write_csv(people, out, actor=actor, role=role, conn=conn)
+        n = people.export_persons(conn, out, _who(actor, as_role))
     console.print(f"exported {n} person(s) → {out}")
+
+
+@evac.command("children")
+def children_cmd(
+    group: str = typer.Argument(..., help="New group id, e.g. C01."),
+    guardian: str = typer.Option(..., "--guardian", help="The guardian's person id."),
+    child: list[str] = typer.Option(..., "--child", help="A child's person id (repeat)."),
+    actor: str = ACTOR,
+) -> None:
+    """Put unaccompanied children into a group travelling with a guardian."""
+    from liaison.evac import people
+
+    with open_store().begin() as conn:
+        people.add_children_group(conn, group, guardian, child, _actor(actor))
+    console.print(f"group {group}: {len(child)} child(ren) with guardian {guardian}")
 
 
 @evac.command("dups")
 def dups_cmd(
-    persons: Path = typer.Argument(...),
-    actor: str = typer.Option(..., "--actor"),
+    as_role: str = AS_ROLE,
+    actor: str = ACTOR,
     threshold: float = typer.Option(0.8, "--threshold"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Duplicate candidates for review (never merged automatically); the listing is audited."""
-    from liaison.evac import duplicates, registry
-    from liaison.store import open_store
+    from liaison.evac import people
 
-    people = registry.read_csv(persons)
-    cands = duplicates.candidates(people, threshold)
     with open_store().begin() as conn:
-        registry.list_persons(people, actor, conn, purpose="duplicates")
+        cands = people.duplicate_candidates(conn, _who(actor, as_role), threshold)
     data = [c.__dict__ for c in cands]
     emit(
         data, as_json, lambda: [console.print(f"{c.a} ~ {c.b}  {c.score}  {c.why}") for c in cands]
     )
 
 
+@evac.command("merge")
+def merge_cmd(
+    keep: str = typer.Argument(..., help="Person id kept."),
+    drop: str = typer.Argument(..., help="Person id found to be the same person."),
+    note: str = typer.Option("", "--note"),
+    actor: str = ACTOR,
+) -> None:
+    """Record a reviewer's merge (reversible with `evac unmerge MERGE_ID`)."""
+    from liaison.evac import people
+
+    with open_store().begin() as conn:
+        mid = people.merge(conn, keep, drop, _actor(actor), note=note)
+    console.print(f"merged {drop} into {keep}: merge {mid}")
+
+
+@evac.command("unmerge")
+def unmerge_cmd(
+    merge_id: str = typer.Argument(...),
+    note: str = typer.Option("", "--note"),
+    actor: str = ACTOR,
+) -> None:
+    """Undo a merge (a new record; the original decision stays in the log)."""
+    from liaison.evac import people
+
+    with open_store().begin() as conn:
+        uid = people.undo_merge(conn, merge_id, _actor(actor), note)
+    console.print(f"undone {merge_id} by {uid}")
+
+
+@evac.command("merges")
+def merges_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every merge and undo, for review (ids only)."""
+    from liaison.evac import people
+
+    with open_store().connect() as conn:
+        log = people.merge_log(conn)
+
+    def show() -> None:
+        for m in log:
+            what = f"undo {m['undoes']}" if m["undoes"] else f"{m['drop']} → {m['keep']}"
+            console.print(f"{m['id']}  {what}  by {m['by']} {m['at']}  {m['note']}")
+
+    emit(log, as_json, show)
+
+
+@evac.command("block")
+def block_cmd(
+    station: str = typer.Argument(..., help="3-character station code, e.g. KAU."),
+    first: int = typer.Option(..., "--first"),
+    last: int = typer.Option(..., "--last"),
+    actor: str = ACTOR,
+) -> None:
+    """Allocate a station's block of document serials (disjoint from every other station's)."""
+    from liaison.evac import issuing
+
+    with open_store().begin() as conn:
+        b = issuing.allocate_block(conn, station, first, last, _actor(actor))
+    console.print(f"station {b.station}: serials {b.first}–{b.last}")
+
+
 @evac.command("issue")
 def issue_cmd(
-    persons: Path = typer.Argument(..., help="Persons CSV."),
     key: Path = typer.Option(..., "--key", help="Issuer key file."),
-    station: str = typer.Option(..., "--station", help="3-character station code."),
-    block_start: int = typer.Option(..., "--block-start"),
-    block_end: int = typer.Option(..., "--block-end"),
+    station: str = typer.Option(..., "--station", help="Station whose block numbers them."),
     route: str = typer.Option(..., "--route", help="Stops separated by '>'."),
     valid_from: str = typer.Option(..., "--from"),
     valid_until: str = typer.Option(..., "--until"),
-    out: Path = typer.Option(..., "--out", help="Directory for PDFs and seals.jsonl."),
-    only: str = typer.Option("", "--only", help="Comma-separated person ids (single issue)."),
-    pdf: bool = typer.Option(True, "--pdf/--no-pdf"),
+    out: Path = typer.Option(None, "--out", help="Directory for the PDF(s)."),
+    only: str = typer.Option("", "--only", help="Comma-separated person ids (else everyone)."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="One PDF of all pages in --out."),
+    actor: str = ACTOR,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Issue numbered, sealed transit documents from a station's block; state kept in --out."""
-    from liaison.evac import documents, registry, seal
-    from liaison.evac.numbers import Block
+    """Issue numbered, sealed transit documents (singly with --only, else in batch)."""
+    from liaison.evac import documents, issuing, seal
 
-    people = registry.read_csv(persons)
-    if only:
-        want = set(only.split(","))
-        people = [p for p in people if p.person_id in want]
-        if missing := want - {p.person_id for p in people}:
-            raise ValidationError(f"unknown person id(s): {', '.join(sorted(missing))}")
     kid, name, sk = _load_key(key)
-    out.mkdir(parents=True, exist_ok=True)
-    state = out / f"block-{station}.json"
-    nxt = json.loads(state.read_text())["next"] if state.exists() else block_start
-    block = Block(station, block_start, block_end, nxt)
-    try:
-        d0, d1 = date.fromisoformat(valid_from), date.fromisoformat(valid_until)
-    except ValueError as exc:
-        raise ValidationError(f"--from/--until: {exc}") from None
-    issuer = seal.Issuer(kid, name, sk)
-    docs = documents.issue(people, issuer, block, route.split(">"), d0, d1)
-    with (out / "seals.jsonl").open("a") as f:
+    d0, d1 = _date(valid_from, "--from"), _date(valid_until, "--until")
+    ids = [x.strip() for x in only.split(",") if x.strip()] or None
+    if pdf and out is None:
+        raise ValidationError("--out DIR is needed for the PDF (or give --no-pdf)")
+    with open_store().begin() as conn:
+        docs = issuing.issue(
+            conn,
+            seal.Issuer(kid, name, sk),
+            station,
+            [s.strip() for s in route.split(">")],
+            d0,
+            d1,
+            _actor(actor),
+            ids,
+        )
+    path = None
+    if pdf and docs:
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"documents-{docs[0].number}-{docs[-1].number}.pdf"
+        documents.render_batch(docs, name or kid, path)
+    data = {"issued": len(docs), "numbers": [d.number for d in docs], "pdf": str(path or "")}
+    emit(data, as_json, lambda: console.print(f"issued {len(docs)} document(s) {path or ''}"))
+
+
+@evac.command("documents")
+def documents_cmd(
+    as_role: str = AS_ROLE,
+    actor: str = ACTOR,
+    qr: bool = typer.Option(False, "--qr", help="Include the seal text."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Issued documents (number, person id, validity, issuer, revoked); audited listing."""
+    from liaison.evac import issuing
+
+    with open_store().begin() as conn:
+        docs = issuing.list_documents(conn, _who(actor, as_role))
+    if not qr:
         for d in docs:
-            f.write(json.dumps({"number": d.number, "person_id": d.person_id, "qr": d.qr}) + "\n")
-            if pdf:
-                documents.render_pdf(d, name or kid, out / f"{d.number}.pdf")
-    state.write_text(json.dumps({"next": block.next}))
-    data = {"issued": len(docs), "numbers": [d.number for d in docs]}
-    emit(data, as_json, lambda: console.print(f"issued {len(docs)} document(s) → {out}"))
+            d.pop("qr")
+
+    def show() -> None:
+        for d in docs:
+            flag = "  REVOKED" if d["revoked"] else ""
+            console.print(
+                f"{d['number']}  {d['person_id']}  {d['issuer']}  "
+                f"{d['valid_from']}..{d['valid_until']}{flag}"
+            )
+
+    emit(docs, as_json, show)
+
+
+@evac.command("revoke")
+def revoke_cmd(
+    number: str = typer.Argument(...),
+    reason: str = typer.Option("", "--reason"),
+    issuer: str = typer.Option("", "--issuer", help="Issuer key id (for numbers not issued here)."),
+    actor: str = ACTOR,
+) -> None:
+    """Revoke a document; re-sign the trust list (`evac trust`) to publish it."""
+    from liaison.evac import issuing
+
+    with open_store().begin() as conn:
+        issuing.revoke(conn, number, _actor(actor), reason, issuer)
+    console.print(f"revoked {number.upper()}; run `liaison evac trust …` to publish")
 
 
 @evac.command("verify")
@@ -171,7 +368,7 @@ def verify_cmd(
     today: str = typer.Option("", "--today", help="Check date (default: today)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Valid or invalid, with the reason. Offline; says nothing about anyone else."""
+    """Valid or invalid, with the reason. Offline, no store; says nothing about anyone else."""
     from liaison.evac import documents, trust
 
     text = seal_or_image
@@ -181,12 +378,10 @@ def verify_cmd(
         except Exception:
             text = ""
     try:
-        v = trust.Verifier(
-            trust_list.read_bytes(), bytes.fromhex(json.loads(root_pub.read_text())["pub"])
-        )
+        v = trust.Verifier(trust_list.read_bytes(), _load_pub(root_pub)[2])
     except (OSError, ValueError, KeyError) as exc:
         raise ValidationError(f"trust list not usable: {exc}") from None
-    verdict = v.verify(text, date.fromisoformat(today) if today else None)
+    verdict = v.verify(text, _date(today, "--today") if today else None)
     emit(
         verdict.as_dict(),
         as_json,
@@ -196,48 +391,35 @@ def verify_cmd(
         raise typer.Exit(1)
 
 
-@evac.command("plan")
-def plan_cmd(
-    persons: Path = typer.Argument(...),
-    departures: Path = typer.Option(..., "--departures", help="CSV: dep_id,leg,day,arrive,seats…"),
-    ready: str = typer.Option(..., "--ready", help="Earliest day anyone can leave."),
-    until: str = typer.Option(..., "--until", help="Documents valid until."),
-    optimal: bool = typer.Option(False, "--optimal", help="HiGHS MILP instead of greedy."),
+@evac.command("departures")
+def departures_cmd(
+    csv_file: Path = typer.Argument(..., help="CSV: dep_id,leg,from,to,mode,day,arrive,seats"),
+    actor: str = ACTOR,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Seat families together on dated departures; lists groups left without a place and why."""
-    import csv
+    """Import the route's legs and dated departures with seat limits (all-or-nothing)."""
+    from liaison.evac import routes
 
-    from liaison.evac import planner, registry
+    with open_store().begin() as conn:
+        rep = routes.import_departures(conn, csv_file, _actor(actor))
+    emit(rep, as_json, lambda: console.print(rep))
 
-    people = registry.read_csv(persons)
-    group_of: dict[str, str] = {}
-    for p in people:
-        group_of[p.person_id] = p.family_id or p.person_id
-    for p in people:  # a child with a guardian travels in the guardian's group
-        if p.guardian_id:
-            group_of[p.person_id] = group_of[p.guardian_id]
-    sizes: dict[str, int] = {}
-    for g in group_of.values():
-        sizes[g] = sizes.get(g, 0) + 1
-    try:
-        d0, d1 = date.fromisoformat(ready), date.fromisoformat(until)
-        with departures.open(encoding="utf-8") as f:
-            deps = [
-                planner.Departure(
-                    r["dep_id"],
-                    int(r["leg"]),
-                    date.fromisoformat(r["day"]),
-                    date.fromisoformat(r["arrive"]),
-                    int(r["seats"]),
-                    r.get("mode", "rail"),
-                )
-                for r in csv.DictReader(f)
-            ]
-    except (OSError, ValueError, KeyError) as exc:
-        raise ValidationError(f"{departures}: {exc}") from None
-    groups = [planner.Group(g, n, d0, d1) for g, n in sorted(sizes.items())]
-    plan = (planner.optimal if optimal else planner.greedy)(groups, deps)
+
+@evac.command("plan")
+def plan_cmd(
+    ready: str = typer.Option(..., "--ready", help="Earliest day anyone can leave."),
+    until: str = typer.Option(..., "--until", help="Deadline for groups without documents."),
+    optimal: bool = typer.Option(False, "--optimal", help="HiGHS MILP instead of greedy."),
+    save: bool = typer.Option(False, "--save", help="Store the plan for the dashboard."),
+    actor: str = ACTOR,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Seat travel groups together on dated departures; lists groups left without a place and why."""
+    from liaison.evac import routes
+
+    d0, d1 = _date(ready, "--ready"), _date(until, "--until")
+    with open_store().begin() as conn:
+        plan, sizes = routes.plan(conn, d0, d1, optimal, save, _actor(actor))
     data = {
         "method": plan.method,
         "placed_people": plan.placed_people,
@@ -254,6 +436,106 @@ def plan_cmd(
             console.print(f"  LEFT {g} ({sizes[g]}): {why}")
 
     emit(data, as_json, show)
+
+
+def _device(device: str | None) -> str:
+    d = device or os.environ.get("LIAISON_DEVICE")
+    if not d:
+        raise ValidationError("name this device with --device or LIAISON_DEVICE")
+    return d
+
+
+@track.command("record")
+def track_record(
+    subject: str = typer.Argument(..., help="Travel group id (or person id)."),
+    kind: str = typer.Argument(..., help="departed, arrived or crossed."),
+    place: str = typer.Argument(...),
+    departure: str = typer.Option("", "--departure", help="Departure id (train, ship)."),
+    at: str = typer.Option("", "--at", help="ISO time (default now, UTC)."),
+    device: str = typer.Option(None, "--device", help="This device's id (or LIAISON_DEVICE)."),
+    actor: str = ACTOR,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Append a checkpoint event with this device's next sequence number."""
+    from liaison.core.clock import parse_time
+    from liaison.evac import tracking
+
+    try:
+        when = parse_time(at) if at else datetime.now(UTC)
+    except ValueError as exc:
+        raise ValidationError(f"--at: {exc}") from None
+    with open_store().begin() as conn:
+        ev = tracking.record(
+            conn, _device(device), subject, kind, place, when, departure, _actor(actor)
+        )
+    emit(ev.to_dict(), as_json, lambda: console.print(f"event {ev.device}/{ev.seq} recorded"))
+
+
+@track.command("export")
+def track_export(
+    out: Path = typer.Option(..., "--out", help="JSON-lines file."),
+    device: str = typer.Option(None, "--device", help="Only this device's events."),
+    actor: str = ACTOR,
+) -> None:
+    """Write the event log (to carry to another device)."""
+    from liaison.evac import tracking
+
+    with open_store().begin() as conn:
+        n = tracking.export_log(conn, out, device, _actor(actor))
+    console.print(f"exported {n} event(s) → {out}")
+
+
+@track.command("import")
+def track_import(
+    log: Path = typer.Argument(..., help="JSON-lines log from another device."),
+    actor: str = ACTOR,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Merge another device's log: new events added, known ones skipped, conflicts refused."""
+    from liaison.evac import tracking
+
+    with open_store().begin() as conn:
+        rep = tracking.import_log(conn, log, _actor(actor))
+    emit(
+        rep.to_dict(),
+        as_json,
+        lambda: console.print(f"{rep.new} new event(s), {rep.known} already held"),
+    )
+
+
+@evac.command("status")
+def status_cmd(
+    today: str = typer.Option("", "--today", help="As of this day (default today)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Where everyone is: by leg, at a place, arrived, waiting, overdue (groups and head counts)."""
+    from liaison.evac import people, tracking
+
+    day = _date(today, "--today") if today else date.today()
+    with open_store().connect() as conn:
+        board = tracking.status(conn, day, people.travel_groups(conn))
+
+    def show() -> None:
+        arrived = board["arrived"]
+        console.print(f"As of {board['as_of']} — destination {board['destination']}")
+        console.print(f"  arrived: {arrived['people']} people ({len(arrived['groups'])} groups)")
+        for leg in board["by_leg"]:
+            console.print(
+                f"  on leg {leg['leg']} {leg['from']} → {leg['to']} ({leg['mode']}): "
+                f"{leg['people']} people {' '.join(leg['groups'])}"
+            )
+        for place, g in board["at_place"].items():
+            console.print(f"  at {place}: {g['people']} people {' '.join(g['groups'])}")
+        console.print(f"  waiting to leave: {board['waiting']['people']} people")
+        if board["unplanned"]["groups"]:
+            console.print(f"  not in a plan: {board['unplanned']['people']} people")
+        for o in board["overdue"]:
+            console.print(
+                f"  [bold red]OVERDUE[/] {o['subject']} ({o['people']}): expected "
+                f"{o['expected']}, last {o['last_seen']}"
+            )
+
+    emit(board, as_json, show)
 
 
 def register(app: typer.Typer) -> None:

@@ -103,3 +103,86 @@ def two_digit_additive(text: str, additive: str, lang: str, decrypt: bool = Fals
             raise LiaisonError(f"code group {plain[i : i + 2]} at digit {i} is not a letter")
         out.append(a[code])
     return "".join(out)
+
+
+def mixed_alphabet(keyword: str, lang: str) -> str:
+    """Keyword-mixed alphabet: the keyword's letters (first occurrence) then the rest in order."""
+    a = alphabet(lang)
+    seen: list[str] = []
+    for c in normalise(keyword, lang) + a:
+        if c not in seen:
+            seen.append(c)
+    return "".join(seen)
+
+
+def keyed_vigenere(text: str, key: str, alpha_key: str, lang: str, decrypt: bool = False) -> str:
+    """Vigenère over a keyword-mixed alphabet (both the plain and the cipher alphabet mixed)."""
+    m = mixed_alphabet(alpha_key, lang)
+    n = len(m)
+    k = [m.index(c) for c in normalise(key, lang)]
+    if not k:
+        raise LiaisonError("empty Vigenère key")
+    sign = -1 if decrypt else 1
+    return "".join(
+        m[(m.index(c) + sign * k[i % len(k)]) % n] for i, c in enumerate(normalise(text, lang))
+    )
+
+
+def beaufort(text: str, key: str, lang: str, decrypt: bool = False) -> str:
+    """Beaufort (cipher = key − plain); its own inverse."""
+    return vigenere(text, key, lang, decrypt, beaufort=True)
+
+
+def _board(key: str, blanks: str, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Straddling checkerboard: top row of 10 − b letters, b blank columns prefix two-digit rows."""
+    a = alphabet(lang)
+    mixed = mixed_alphabet(key, lang)
+    b = [int(d) for d in blanks if d.isdigit()]
+    if len(set(b)) != len(b) or not b:
+        raise LiaisonError("checkerboard blanks must be distinct digits, e.g. 26")
+    if (10 - len(b)) + 10 * len(b) < len(a):
+        raise LiaisonError(f"{len(b)} blank digits are too few for {len(a)} letters; use {3}")
+    enc: dict[str, str] = {}
+    it = iter(mixed)
+    for d in range(10):
+        if d not in b:
+            c = next(it, None)
+            if c is not None:
+                enc[c] = str(d)
+    for row in b:
+        for d in range(10):
+            c = next(it, None)
+            if c is not None:
+                enc[c] = f"{row}{d}"
+    return enc, {v: k for k, v in enc.items()}
+
+
+def checkerboard(text: str, key: str, blanks: str, lang: str, decrypt: bool = False) -> str:
+    """Straddling checkerboard over a keyword-mixed alphabet; `blanks` are the row digits."""
+    enc, dec = _board(key, blanks, lang)
+    if not decrypt:
+        return "".join(enc[c] for c in normalise(text, lang))
+    rows = {int(d) for d in blanks if d.isdigit()}
+    digits = [c for c in text if c.isdigit()]
+    out, i = [], 0
+    while i < len(digits):
+        d = digits[i]
+        if int(d) in rows:
+            if i + 1 >= len(digits):
+                raise LiaisonError(f"checkerboard text ends inside a two-digit code at digit {i}")
+            d += digits[i + 1]
+            i += 1
+        if d not in dec:
+            raise LiaisonError(f"code {d} at digit {i} is not on the board")
+        out.append(dec[d])
+        i += 1
+    return "".join(out)
+
+
+def add_digits(a: str, b: str) -> str:
+    """Digit-by-digit addition without carry (the period's 'false addition')."""
+    return "".join(str((int(x) + int(y)) % 10) for x, y in zip(a, b, strict=True))
+
+
+def sub_digits(a: str, b: str) -> str:
+    return "".join(str((int(x) - int(y)) % 10) for x, y in zip(a, b, strict=True))

@@ -1,13 +1,19 @@
-"""N-gram language models built on first use from wordfreq's word lists and cached as .npz.
+"""Language models built on first use from wordfreq's word lists and cached under $LIAISON_CACHE.
 
 wordfreq's data is CC BY-SA, so nothing derived is committed: the tables live under
-${LIAISON_CACHE:-~/.cache/liaison}/lm/. Text is a frequency-weighted sample of word sequences,
-so n-grams cross word boundaries as they do in unspaced ciphertext.
+${LIAISON_CACHE:-~/.cache/liaison}/lm/. Two models per language:
+
+- n-gram log-probabilities (quadgrams by default) from a frequency-weighted sample of word sequences,
+  so n-grams cross word boundaries as they do in unspaced ciphertext;
+- a word model (a trie over the 100,000 commonest words with their log-frequencies), which scores a
+  candidate plaintext by its best segmentation into words. Short ciphertexts have many n-gram-plausible
+  decryptions (the unicity problem); the word score is what separates the real one.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +23,10 @@ from liaison.codebreak.alphabets import alphabet, normalise
 from liaison.core.errors import LiaisonError
 
 ORDER = 4
+VERSION = 3  # bump when the build changes so stale caches are rebuilt
+N_WORDS = 100_000
+MAX_WORD = 20
+SAMPLE_WORDS = 4_000_000  # words sampled for the n-gram counts (LIAISON_LM_SAMPLE overrides)
 
 
 def cache_dir() -> Path:
@@ -24,45 +34,122 @@ def cache_dir() -> Path:
     return Path(base) / "lm"
 
 
-def _sample_text(lang: str, n_words: int, seed: int = 1) -> str:
+def _freqs(lang: str) -> list[tuple[str, float]]:
+    """(normalised word, frequency) for the commonest words made only of the alphabet's letters."""
     try:
-        from wordfreq import top_n_list, word_frequency
+        from wordfreq import get_frequency_dict, top_n_list
     except ImportError:  # pragma: no cover - dependency declared in pyproject
         raise LiaisonError("the wordfreq package is needed to build language models") from None
-    words = [normalise(w, lang) for w in top_n_list(lang, 30000)]
-    freqs = np.array([word_frequency(w, lang) for w in top_n_list(lang, 30000)], dtype=float)
-    keep = [i for i, w in enumerate(words) if w]
-    words = [words[i] for i in keep]
-    p = freqs[keep] / freqs[keep].sum()
+    alpha = set(alphabet(lang))
+    freq = get_frequency_dict(lang, "large")
+    out: dict[str, float] = {}
+    for w in top_n_list(lang, N_WORDS, wordlist="large"):
+        up = "".join("ß" if ch in "ßẞ" else ch.upper() for ch in w).replace("Ё", "Е")
+        if not up or any(ch not in alpha for ch in up) or len(up) > MAX_WORD:
+            continue  # words with foreign letters, digits or apostrophes would teach false n-grams
+        out[up] = out.get(up, 0.0) + freq.get(w, 0.0)
+    return [(w, f) for w, f in out.items() if f > 0]
+
+
+def _sample_text(lang: str, n_words: int, seed: int = 1) -> str:
+    pairs = _freqs(lang)
+    words = [w for w, _ in pairs]
+    p = np.array([f for _, f in pairs], dtype=float)
+    p /= p.sum()
     rng = np.random.default_rng(seed)
     idx = rng.choice(len(words), size=n_words, p=p)
     return "".join(words[i] for i in idx)
 
 
-def build(lang: str, order: int = ORDER, n_words: int = 400_000) -> np.ndarray:
+def build(lang: str, order: int = ORDER, n_words: int | None = None) -> np.ndarray:
     """Log-probability table of shape (A,)*order with add-0.5 smoothing."""
     a = alphabet(lang)
-    text = _sample_text(lang, n_words)
-    codes = np.frombuffer(np.array([a.index(c) for c in text], dtype=np.int64).tobytes(), np.int64)
+    if n_words is None:
+        n_words = int(os.environ.get("LIAISON_LM_SAMPLE", SAMPLE_WORDS))
+    text = normalise(_sample_text(lang, n_words), lang)
+    lut = {c: i for i, c in enumerate(a)}
+    codes = np.fromiter((lut[c] for c in text), dtype=np.int64, count=len(text))
     n = len(a)
-    flat = np.zeros(n**order, dtype=np.float64)
-    idx = np.zeros(len(codes) - order + 1, dtype=np.int64)
+    m = len(codes) - order + 1
+    idx = np.zeros(m, dtype=np.int64)
     for k in range(order):
-        idx = idx * n + codes[k : len(codes) - order + 1 + k]
-    np.add.at(flat, idx, 1.0)
-    flat += 0.5
+        idx = idx * n + codes[k : k + m]
+    flat = np.bincount(idx, minlength=n**order).astype(np.float64) + 0.5
     logp = np.log(flat / flat.sum()).astype(np.float32)
     return logp.reshape((n,) * order)
 
 
+def _atomic_save(path: Path, **arrays: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+    np.savez(tmp, **arrays)
+    tmp.replace(path)
+
+
 @lru_cache(maxsize=8)
 def load(lang: str, order: int = ORDER) -> np.ndarray:
-    path = cache_dir() / f"{lang}-{order}.npy"
+    """The n-gram table for `lang`, built and cached on first use (a few seconds)."""
+    alphabet(lang)
+    path = cache_dir() / f"{lang}-{order}-v{VERSION}.npz"
     if path.is_file():
-        return np.load(path)
+        return np.load(path)["logp"]
     table = build(lang, order)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npy")
-    np.save(tmp, table)
-    tmp.replace(path)
+    _atomic_save(path, logp=table)
     return table
+
+
+@dataclass(frozen=True)
+class Words:
+    """A trie: children[node, letter] → child node or -1; logp[node] < 0 when a word ends there."""
+
+    children: np.ndarray  # int32 (nodes, A)
+    logp: np.ndarray  # float32 (nodes,), +1.0 where no word ends
+
+    def contains(self, codes: list[int]) -> bool:
+        node = 0
+        for c in codes:
+            node = int(self.children[node, c])
+            if node < 0:
+                return False
+        return bool(self.logp[node] < 0)
+
+
+def build_words(lang: str) -> Words:
+    a = alphabet(lang)
+    lut = {c: i for i, c in enumerate(a)}
+    pairs = _freqs(lang)
+    total = sum(f for _, f in pairs)
+    children = [[-1] * len(a)]
+    logp = [1.0]
+    for w, f in pairs:
+        node = 0
+        for ch in w:
+            c = lut[ch]
+            nxt = children[node][c]
+            if nxt < 0:
+                nxt = len(children)
+                children[node][c] = nxt
+                children.append([-1] * len(a))
+                logp.append(1.0)
+            node = nxt
+        logp[node] = float(np.log(f / total))
+    return Words(np.array(children, dtype=np.int32), np.array(logp, dtype=np.float32))
+
+
+@lru_cache(maxsize=8)
+def words(lang: str) -> Words:
+    """The word trie for `lang`, built and cached on first use."""
+    alphabet(lang)
+    path = cache_dir() / f"{lang}-words-v{VERSION}.npz"
+    if path.is_file():
+        z = np.load(path)
+        return Words(z["children"], z["logp"])
+    wm = build_words(lang)
+    _atomic_save(path, children=wm.children, logp=wm.logp)
+    return wm
+
+
+def unigram(lang: str) -> np.ndarray:
+    """Letter log-probabilities, marginalised from the n-gram table."""
+    t = load(lang)
+    return np.log(np.exp(t.astype(np.float64)).sum(axis=tuple(range(1, t.ndim))))

@@ -1,21 +1,31 @@
-"""Solvers with a time budget: Caesar, affine and Vigenère by chi² against letter frequencies.
+"""Solvers with a time budget and the `crack` entry point.
 
-This is the first increment: n-gram models and substitution/transposition search are not yet built.
+Public API (stable; the CLI, training and intercepts call it):
+    crack(text, lang=None, cipher=None, budget=10.0) -> Solution
+    Solution(cipher, language, key, plaintext, score, confidence); .as_dict() is the JSON contract.
+    SOLVERS: cipher name -> solver(ct, lang, budget) -> Solution.
+Without `cipher` the ciphertext is identified first (identify.py) and the likeliest families are
+tried in order within the budget; without `lang` the alphabet decides (plain ASCII tries en, de, pl).
+A confidence below CONFIDENT is an honest "no solution above confidence" — the best guess is still
+returned so a person can judge it.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from math import gcd
 
 import numpy as np
 
 from liaison.codebreak import ciphers
-from liaison.codebreak.alphabets import FREQ, alphabet, detect_language, normalise
+from liaison.codebreak.alphabets import FREQ, alphabet, normalise
 from liaison.core.errors import LiaisonError
 
 MAX_LETTERS = 100_000
+SEARCH_PREFIX = 1000  # long texts: keys are searched on a prefix and applied to the whole
+CONFIDENT = 0.2
 
 
 @dataclass
@@ -70,21 +80,22 @@ def lm_score(codes: np.ndarray, lang: str) -> float:
     return float(t[codes[:-3], codes[1:-2], codes[2:-1], codes[3:]].sum() / len(codes))
 
 
-def crack_caesar(ct: str, lang: str) -> Solution:
+def crack_caesar(ct: str, lang: str, budget: float = 1.0) -> Solution:
     a = alphabet(lang)
     n = len(a)
-    codes = np.array([a.index(c) for c in ct], dtype=np.int64)
+    codes = np.array([a.index(c) for c in ct[:SEARCH_PREFIX]], dtype=np.int64)
     scored = sorted((-lm_score((codes - s) % n, lang), s) for s in range(n))
     (b, s), (b2, _) = scored[0], scored[1]
     pt = ciphers.caesar(ct, s, lang, True)
-    conf = round(float(np.clip((b2 - b) * len(ct) / 8.0, 0, 1)), 3)
+    conf = round(float(np.clip((b2 - b) * min(len(ct), 40) / 8.0, 0, 1)), 3)
     return Solution("caesar", lang, s, pt, round(-b, 4), conf)
 
 
-def crack_affine(ct: str, lang: str) -> Solution:
+def crack_affine(ct: str, lang: str, budget: float = 1.0) -> Solution:
     n = len(alphabet(lang))
+    head = ct[:SEARCH_PREFIX]
     scored = sorted(
-        (chi2(ciphers.affine(ct, m, k, lang, True), lang), m, k)
+        (chi2(ciphers.affine(head, m, k, lang, True), lang), m, k)
         for m in range(1, n)
         if gcd(m, n) == 1
         for k in range(n)
@@ -109,41 +120,90 @@ def _period(ct: str, lang: str, max_period: int) -> int:
     return min(ok) if ok else max(iocs, key=lambda p: iocs[p])
 
 
-def crack_vigenere(ct: str, lang: str, max_period: int = 12) -> Solution:
-    """Each period: per-column unigram fit, then column-shift refinement on quadgrams; best wins."""
-    from liaison.codebreak import model
+KEY_LETTER_COST = 6.0  # log-score charged per key letter: a longer key fits any short text better
 
-    a = alphabet(lang)
-    n = len(a)
-    codes = np.array([a.index(c) for c in ct], dtype=np.int64)
-    uni = np.log(np.exp(model.load(lang)).sum(axis=(1, 2, 3)))
-    shifts_all = np.arange(n)
-    cands = []
-    for p in range(1, min(max_period, max(1, len(ct) // 2)) + 1):
+
+def _periodic_climb(
+    codes: np.ndarray, p: int, lang: str, sign: int, restarts: int = 3
+) -> tuple[float, np.ndarray]:
+    """Best key of period p: per-column unigram fit, then coordinate ascent on quadgrams, plus a
+    few random restarts. sign=-1 is Vigenère (plain = cipher − key), +1 Beaufort (key − cipher)."""
+    from liaison.codebreak import fast, model
+
+    n = len(alphabet(lang))
+    q = model.load(lang).ravel()
+    uni = model.unigram(lang)
+    shifts = np.arange(n)
+    rng = np.random.default_rng(p)
+
+    def plain(key: np.ndarray) -> np.ndarray:
+        ks = np.resize(key, len(codes))
+        return (codes - ks) % n if sign < 0 else (ks - codes) % n
+
+    best, best_key = -np.inf, np.zeros(p, dtype=np.int64)
+    for r in range(restarts):
         key = np.zeros(p, dtype=np.int64)
         for col in range(p):
             c = codes[col::p]
-            ll = uni[(c[None, :] - shifts_all[:, None]) % n].sum(axis=1)
-            key[col] = int(np.argmax(ll))
-        ks = np.resize(key, len(codes))
-        cur = lm_score((codes - ks) % n, lang)
-        for _ in range(2):
+            cand = (
+                (c[None, :] - shifts[:, None]) % n
+                if sign < 0
+                else (shifts[:, None] - c[None, :]) % n
+            )
+            ll = uni[cand].sum(axis=1)
+            key[col] = int(np.argmax(ll)) if r == 0 else int(rng.integers(n))
+        cur = fast.ngram_score(plain(key), q, n)
+        improved = True
+        while improved:
+            improved = False
             for col in range(p):
+                keep = key[col]
                 for sh in range(n):
-                    old_k = key[col]
                     key[col] = sh
-                    sc = lm_score((codes - np.resize(key, len(codes))) % n, lang)
-                    if sc > cur:
-                        cur = sc
-                    else:
-                        key[col] = old_k
-        cands.append((cur - 0.012 * p, p, "".join(a[k] for k in key)))
-    cands.sort(reverse=True)
-    best, _, key_s = cands[0]
-    second = cands[1][0] if len(cands) > 1 else best - 1
-    pt = ciphers.vigenere(ct, key_s, lang, True)
-    conf = round(float(np.clip((best - second) * 10 + (best + 11) / 3, 0, 1)), 3)
-    return Solution("vigenere", lang, key_s, pt, round(best, 4), conf)
+                    sc = fast.ngram_score(plain(key), q, n)
+                    if sc > cur + 1e-9:
+                        cur, keep, improved = sc, sh, True
+                key[col] = keep
+        if cur > best:
+            best, best_key = cur, key.copy()
+    return best, best_key
+
+
+def crack_vigenere(
+    ct: str, lang: str, budget: float = 5.0, max_period: int = 12, beaufort: bool = False
+) -> Solution:
+    """Every period up to max_period: key by column fit and quadgram ascent; periods ranked by
+    quadgrams + words − KEY_LETTER_COST per key letter."""
+    from liaison.codebreak import substitution
+
+    a = alphabet(lang)
+    deadline = time.monotonic() + budget
+    head = ct[:SEARCH_PREFIX]
+    codes = np.array([a.index(c) for c in head], dtype=np.int64)
+    sign = 1 if beaufort else -1
+    cands = []
+    for p in range(1, min(max_period, max(1, len(ct) // 3)) + 1):
+        if cands and time.monotonic() > deadline:
+            break
+        _, key = _periodic_climb(codes, p, lang, sign)
+        key_s = "".join(a[k] for k in key)
+        pt = ciphers.vigenere(head, key_s, lang, True, beaufort=beaufort)
+        total = substitution.score(pt, lang)
+        cands.append((total - KEY_LETTER_COST * p, p, key_s, pt, total))
+    cands.sort(key=lambda c: -c[0])
+    best, p, key_s, _, total = cands[0]
+    second = cands[1][0] if len(cands) > 1 else best - 10
+    per = total / max(1, len(head))
+    pt = ciphers.vigenere(ct, key_s, lang, True, beaufort=beaufort)
+    conf = float(np.clip((best - second) / 10, 0, 1)) * float(np.clip((per + 13.0) / 4.0, 0, 1))
+    if p == 1 and not beaufort:  # a one-letter Vigenère key is a Caesar shift
+        return Solution("caesar", lang, a.index(key_s), pt, round(per, 4), round(conf, 3))
+    name = "beaufort" if beaufort else "vigenere"
+    return Solution(name, lang, key_s, pt, round(per, 4), round(conf, 3))
+
+
+def crack_beaufort(ct: str, lang: str, budget: float = 5.0) -> Solution:
+    return crack_vigenere(ct, lang, budget, beaufort=True)
 
 
 def crack_substitution(ct: str, lang: str, budget: float = 5.0) -> Solution:
@@ -153,47 +213,139 @@ def crack_substitution(ct: str, lang: str, budget: float = 5.0) -> Solution:
     return Solution("substitution", lang, key, pt, per, conf)
 
 
-SOLVERS = {
+def crack_columnar(ct: str, lang: str, budget: float = 5.0) -> Solution:
+    from liaison.codebreak import transposition
+
+    pt, order, per, conf = transposition.solve(ct, lang, budget=budget)
+    return Solution("columnar", lang, order, pt, per, conf)
+
+
+def crack_two_digit_additive(text: str, lang: str, budget: float = 5.0) -> Solution:
+    from liaison.codebreak import additive
+
+    pt, key, per, conf = additive.solve(text, lang, budget=budget)
+    return Solution("two_digit_additive", lang, key, pt, per, conf)
+
+
+def crack_codebook(text: str, lang: str, budget: float = 5.0) -> Solution:
+    """Known book, messages in depth (one per line): strip the additive column by column."""
+    from liaison.codebreak import codebook
+
+    lines = [ln for ln in text.splitlines() if any(c.isdigit() for c in ln)]
+    if len(lines) < 2:
+        raise LiaisonError(
+            "a codebook solve needs at least two messages in depth, one per line "
+            "(same additive from the same starting group)"
+        )
+    add = codebook.strip(lines, lang)
+    additive = " ".join(add)
+    plain = [codebook.decrypt(ln, " ".join(add[: len(codebook._groups(ln))]), lang) for ln in lines]
+    groups = sum(len(codebook._groups(ln)) for ln in lines)
+    unknown = sum(p.count("[") for p in plain)
+    conf = round(max(0.0, 1 - unknown / max(1, groups)) * min(1.0, len(lines) / 4), 3)
+    return Solution("codebook", lang, additive, "\n".join(plain), round(-unknown / groups, 4), conf)
+
+
+SOLVERS: dict[str, Callable[[str, str, float], Solution]] = {
     "caesar": crack_caesar,
     "affine": crack_affine,
     "vigenere": crack_vigenere,
+    "beaufort": crack_beaufort,
     "substitution": crack_substitution,
+    "columnar": crack_columnar,
+    "two_digit_additive": crack_two_digit_additive,
+    "codebook": crack_codebook,
 }
+DIGIT_CIPHERS = {"two_digit_additive", "codebook"}
+# share of the remaining budget each family gets when several are tried in turn
+SHARE = {"caesar": 0.05, "affine": 0.1, "vigenere": 0.4, "beaufort": 0.4, "columnar": 0.5}
+
+
+_PREPARED: set[str] = set()
+
+
+def _prepare(langs: list[str]) -> None:
+    """Load (on first use: build) the language models and compile the kernels once per process, so
+    a fresh cache does not eat the first solve's budget."""
+    from liaison.codebreak import fast, model
+
+    for lg in langs:
+        if lg not in _PREPARED:
+            model.load(lg)
+            model.words(lg)
+            _PREPARED.add(lg)
+    fast.warm()
 
 
 def crack(
     text: str, lang: str | None = None, cipher: str | None = None, budget: float = 10.0
 ) -> Solution:
-    """Try the solvers (or the named one) within `budget` seconds; best by chi²."""
+    """Break `text` within `budget` seconds (the cipher and language identified when not given).
+
+    Raises LiaisonError for input no solver can take (empty, no letters, odd digits, too long);
+    otherwise returns the most confident solution found — check `confidence` against CONFIDENT.
+    """
+    from liaison.codebreak import identify
+
+    budget = max(0.05, float(budget))
+    if lang is not None:
+        alphabet(lang)
+    if cipher is not None and cipher not in SOLVERS:
+        raise LiaisonError(f"no solver for cipher {cipher!r}; available: {', '.join(SOLVERS)}")
+    letters = sum(map(str.isalpha, text))  # C-speed count: refuse huge input before any work
+    if letters > MAX_LETTERS:
+        raise LiaisonError(f"ciphertext has {letters} letters; the limit is {MAX_LETTERS}")
+    digits = sum(map(str.isdigit, text))
+    if digits > 2 * MAX_LETTERS:
+        raise LiaisonError(f"ciphertext has {digits} digits; the limit is {2 * MAX_LETTERS}")
+    if cipher is not None and text.strip():
+        if cipher not in DIGIT_CIPHERS and digits >= 4 * letters:
+            raise LiaisonError(f"cipher {cipher} expects letters; the input is mostly digits")
+        if cipher in DIGIT_CIPHERS and digits < 4 * letters:
+            raise LiaisonError(f"cipher {cipher} expects digits; the input is mostly letters")
+    ident = identify.identify(text, lang)
     start = time.monotonic()
-    if not text.strip():
-        raise LiaisonError("empty ciphertext")
-    lang = lang or detect_language(text)
-    ct = normalise(text, lang)
-    if not ct:
-        raise LiaisonError(
-            f"no {lang} letters in the ciphertext (digits need --cipher two_digit_additive)"
-        )
-    if len(ct) > MAX_LETTERS:
-        raise LiaisonError(f"ciphertext has {len(ct)} letters; the limit is {MAX_LETTERS}")
-    names = [cipher] if cipher else ["vigenere"]
-    if not cipher and ioc(ct) >= 0.6 * lang_ioc(lang) + 0.4 / len(alphabet(lang)):
-        names = ["caesar", "affine", "substitution"]  # monoalphabetic: letter statistics survive
-    for nm in names:
-        if nm not in SOLVERS:
-            raise LiaisonError(f"no solver for cipher {nm!r} yet; available: {', '.join(SOLVERS)}")
+    if cipher is not None:
+        if (cipher in DIGIT_CIPHERS) != (ident.kind == "digits"):
+            want = "digits" if cipher in DIGIT_CIPHERS else "letters"
+            raise LiaisonError(f"cipher {cipher} expects {want}; the input is mostly {ident.kind}")
+        names = [cipher]
+    else:
+        names = ident.ciphers
+    langs = ident.languages
+    if ident.kind == "letters":
+        longest = max(len(normalise(text, lg)) for lg in langs)
+        if longest > MAX_LETTERS:
+            raise LiaisonError(f"ciphertext has {longest} letters; the limit is {MAX_LETTERS}")
     best: Solution | None = None
-    for nm in names:
-        if time.monotonic() - start > budget:
+    errors: list[str] = []
+    for li, lg in enumerate(langs):
+        ct = text if ident.kind == "digits" else normalise(text, lg)
+        if not ct:
+            continue
+        if best is not None and best.confidence >= 0.9:
             break
-        if nm == "substitution":
-            if best is not None and best.confidence >= 0.9:
-                break  # Caesar/affine already certain
+        t_prep = time.monotonic()
+        _prepare([lg])  # one-time model build and kernel compile: not charged to the budget
+        start += time.monotonic() - t_prep
+        for ni, nm in enumerate(names):
             left = budget - (time.monotonic() - start)
-            sol = crack_substitution(ct, lang, budget=max(0.1, left * 0.9))
-        else:
-            sol = SOLVERS[nm](ct, lang)
-        if best is None or sol.confidence > best.confidence:
-            best = sol
-    assert best is not None
+            if best is not None and (left <= 0 or best.confidence >= 0.9):
+                break
+            # split what is left over the languages and ciphers still to try
+            todo_l = len(langs) - li
+            share = 1.0 if ni == len(names) - 1 else SHARE.get(nm, 0.5)
+            part = max(0.02, left / todo_l * share)
+            try:
+                sol = SOLVERS[nm](ct, lg, part)
+            except LiaisonError as exc:
+                if cipher is not None:
+                    raise
+                errors.append(f"{nm}: {exc}")
+                continue
+            if best is None or sol.confidence > best.confidence:
+                best = sol
+    if best is None:
+        why = "; ".join(dict.fromkeys(errors)) or "nothing to try"
+        raise LiaisonError(f"no solver could read this input ({why})")
     return best

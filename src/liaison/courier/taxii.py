@@ -10,23 +10,29 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
 
+from liaison.courier.items import receive_ack
 from liaison.courier.policy import release
 from liaison.courier.pouch import get_policy
+from liaison.courier.records import PouchRejected
 from liaison.courier.stix import UNIT_TYPE, _ts, export_bundle
 from liaison.orbat.partners import get_self
 from liaison.orbat.picture import get_picture
 from liaison.store import Store, audit
+from liaison.store.schema.courier import pouch_outbox
 
 TAXII = "application/taxii+json;version=2.1"
 STIX = "application/stix+json;version=2.1"
+POUCH = "application/vnd.liaison.pouch"
 API_ROOT = "liaison"
 _NS = uuid.UUID("7a0c2a55-93a4-4c8e-b7a1-2f4d5e6c7b80")
 _EPOCH = "2026-01-01T00:00:00.000Z"
@@ -45,9 +51,18 @@ def _error(status: int, title: str) -> HTTPException:
     return HTTPException(status, detail={"title": title, "http_status": str(status)})
 
 
-def make_router(store: Callable[[], Store], tokens: Mapping[str, str]) -> APIRouter:
-    """`store()` gives the store; `tokens` maps a secret token to the partner code it stands for."""
+Tokens = Mapping[str, str] | Callable[[str], str | None]
+
+
+def make_router(store: Callable[[], Store], tokens: Tokens) -> APIRouter:
+    """`store()` gives the store; `tokens` maps a secret token to the partner code it stands for
+    (a mapping, or a callable the web app supplies from its own API tokens)."""
     router = APIRouter(prefix="/taxii2")
+
+    def who(token: str) -> str | None:
+        if callable(tokens):
+            return tokens(token)
+        return tokens.get(token)
 
     def caller(request: Request) -> str:
         auth = request.headers.get("authorization", "")
@@ -60,9 +75,10 @@ def make_router(store: Callable[[], Store], tokens: Mapping[str, str]) -> APIRou
                 token = base64.b64decode(value, validate=True).decode().partition(":")[2]
             except (binascii.Error, UnicodeDecodeError):
                 token = None
-        if not token or token not in tokens:
+        partner = who(token) if token else None
+        if not partner:
             raise HTTPException(401, "a valid token is required", {"WWW-Authenticate": "Bearer"})
-        return tokens[token].upper()
+        return partner.upper()
 
     def collection(request: Request, cid: str) -> str:
         partner = caller(request)
@@ -191,5 +207,38 @@ def make_router(store: Callable[[], Store], tokens: Mapping[str, str]) -> APIRou
     def versions(request: Request, cid: str, oid: str) -> JSONResponse:
         versions = [o.get("modified", d) for d, o in find(request, cid, oid)]
         return _reply({"more": False, "versions": versions})
+
+    # ---- pouches over the network (not TAXII: a partner fetches the pouches sealed for it) ----
+    @router.get("/courier/pouches/next")
+    def next_pouch(request: Request, after: int = Query(0, ge=0, le=2**31 - 2)) -> Response:
+        """The pouch after sequence `after` sealed for the caller (204 when there is none yet)."""
+        partner = caller(request)
+        with store().begin() as conn:
+            row = conn.execute(
+                sa.select(pouch_outbox.c.seq, pouch_outbox.c.data).where(
+                    pouch_outbox.c.partner_code == partner, pouch_outbox.c.seq == after + 1
+                )
+            ).first()
+            if row is None:
+                return Response(status_code=204)
+            audit.record(conn, f"courier:{partner}", "pouch.fetch", partner, {"seq": row.seq})
+        return Response(
+            bytes(row.data), media_type=POUCH, headers={"X-Liaison-Pouch-Seq": str(row.seq)}
+        )
+
+    @router.post("/courier/acks")
+    async def post_ack(request: Request) -> JSONResponse:
+        """A signed acknowledgement of the caller's: the next pouch it is sealed is incremental."""
+        partner = caller(request)
+        try:
+            rec = json.loads(await request.body())
+        except ValueError:
+            raise HTTPException(400, "the acknowledgement is not JSON") from None
+        try:
+            with store().begin() as conn:
+                seq = receive_ack(conn, partner, rec, actor=f"courier:{partner}")
+        except PouchRejected as exc:
+            raise HTTPException(400, str(exc)) from None
+        return JSONResponse({"acked": seq})
 
     return router

@@ -2,7 +2,8 @@
 
 Fonts come with dependencies or the package: DejaVu Sans from matplotlib (Latin, Polish,
 Cyrillic, Hebrew) and Noto Sans JP (OFL, shipped in liaison/data/fonts) for Japanese. Hebrew
-runs are reordered right-to-left here (a minimal visual reordering, no LGPL bidi library).
+and Yiddish lines are put in visual order by `liaison.evac.bidi` (UAX #9 for one line, written
+here because the bidi libraries on PyPI are LGPL or GPL) and right-to-left lines set flush right.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import segno
 
+from liaison.evac import bidi
 from liaison.evac import seal as sealmod
 from liaison.evac.numbers import Block
 from liaison.evac.registry import Person
@@ -56,17 +58,8 @@ def issue(
 
 
 def visual_order(text: str) -> str:
-    """Reverse each run of Hebrew letters (and the order of Hebrew words) for left-to-right drawing."""
-
-    def is_heb(ch: str) -> bool:
-        return "\u0590" <= ch <= "\u05ff"
-
-    words = text.split(" ")
-    if not any(is_heb(c) for c in text):
-        return text
-    if all(any(is_heb(c) for c in w) or not w for w in words):
-        return " ".join(w[::-1] for w in reversed(words))
-    return " ".join(w[::-1] if any(is_heb(c) for c in w) else w for w in words)
+    """The line in drawing order (Hebrew and Yiddish right to left): see `liaison.evac.bidi`."""
+    return bidi.visual(text)
 
 
 _FONTS: dict[str, str] = {}
@@ -114,7 +107,10 @@ def _draw(c, doc: Document, issuer_name: str) -> None:  # type: ignore[no-untype
     for text, size in lines:
         shown = visual_order(text)
         c.setFont(_font_for(shown), size)
-        c.drawString(8 * mm, y, shown)
+        if bidi.base_level(text):  # a right-to-left line is set flush right
+            c.drawRightString(w - 8 * mm, y, shown)
+        else:
+            c.drawString(8 * mm, y, shown)
         y -= size + 5
     # The QR as vector squares in module units (one fill; runs merged): sharp and cheap. A fixed
     # mask skips segno's mask scoring, the costliest step; any mask is valid for decoders.

@@ -62,10 +62,20 @@ class Person:
         return (on.year - b.year - ((on.month, on.day) < (b.month, b.day))) < 18
 
 
-def read_csv(path: Path) -> list[Person]:
-    """Parse and check a whole file; raise ValidationError listing every problem, else persons."""
+def read_csv(path: Path, known: set[str] | frozenset[str] = frozenset()) -> list[Person]:
+    """Parse and check a whole file; raise ValidationError listing every problem, else persons.
+
+    A guardian must be in the file or among `known` ids (the registry the file goes into)."""
+    return read_csv_lines(path, known)[0]
+
+
+def read_csv_lines(
+    path: Path, known: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[Person], dict[str, int]]:
+    """As `read_csv`, with each person's line number (for errors found later, against a store)."""
     problems: list[str] = []
     persons: list[Person] = []
+    line_of: dict[str, int] = {}
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -104,6 +114,7 @@ def read_csv(path: Path) -> list[Person]:
             bad = True
         if bad:
             continue
+        line_of[pid] = line
         persons.append(
             Person(
                 person_id=pid,
@@ -122,14 +133,14 @@ def read_csv(path: Path) -> list[Person]:
             )
         )
     for p in persons:
-        if p.guardian_id and p.guardian_id not in seen:
+        if p.guardian_id and p.guardian_id not in seen and p.guardian_id not in known:
             problems.append(
-                f"{path}: person {p.person_id}: column guardian_id: unknown person "
+                f"{path}: line {line_of[p.person_id]}: column guardian_id: unknown person "
                 f"{p.guardian_id!r}"
             )
     if problems:
         raise ValidationError(f"{path}: {len(problems)} problem(s); nothing imported", problems)
-    return persons
+    return persons, line_of
 
 
 def unaccompanied(persons: list[Person], on: date) -> list[Person]:
@@ -155,6 +166,18 @@ def list_persons(
     return persons
 
 
+def write_rows(persons: list[Person], out: io.StringIO) -> None:
+    """The persons CSV (the import format), one row per person."""
+    w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for p in persons:
+        row = asdict(p)
+        row["birth_date"] = p.birth_date.isoformat()
+        row["documents"] = ";".join(p.documents)
+        row["languages"] = ";".join(p.languages)
+        w.writerow(row)
+
+
 def write_csv(
     persons: list[Person], path: Path, *, actor: str, role: str, conn: Connection | None = None
 ) -> int:
@@ -163,13 +186,6 @@ def write_csv(
         raise SecurityError(f"exporting persons needs role registrar or admin, not {role!r}")
     list_persons(persons, actor, conn, purpose="export")
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    w.writeheader()
-    for p in persons:
-        row = asdict(p)
-        row["birth_date"] = p.birth_date.isoformat()
-        row["documents"] = ";".join(p.documents)
-        row["languages"] = ";".join(p.languages)
-        w.writerow(row)
+    write_rows(persons, buf)
     Path(path).write_text(buf.getvalue(), encoding="utf-8")
     return len(persons)

@@ -8,11 +8,14 @@ and never lists people.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
 import cbor2
-from nacl.signing import SigningKey
+import rfc8785
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
 
 from liaison.evac import seal as sealmod
 
@@ -51,6 +54,51 @@ def make_trust_list(
     return sealmod.cose_sign1(root, ROOT_KID, cbor2.dumps(body))
 
 
+TRUST_TYPE = "liaison-evac-trust-list"
+REVOCATION_TYPE = "liaison-evac-revocations"
+
+
+def signed_json(root: SigningKey, body: dict) -> dict:
+    """A JSON file a browser can check: the RFC 8785 canonical payload as a string, and an
+    Ed25519 signature (hex) over its UTF-8 bytes — no canonicalisation needed on the checking side."""
+    payload = rfc8785.dumps(body).decode("utf-8")
+    sig = root.sign(payload.encode("utf-8")).signature
+    return {"alg": "Ed25519", "kid": ROOT_KID, "payload": payload, "sig": sig.hex()}
+
+
+def open_signed_json(doc: dict, root_public: bytes, kind: str) -> dict:
+    """Check the root signature and the payload's type (a revocation list is not a trust list)."""
+    try:
+        payload = doc["payload"].encode("utf-8")
+        VerifyKey(root_public).verify(payload, bytes.fromhex(doc["sig"]))
+        body = json.loads(payload)
+    except (KeyError, AttributeError, ValueError, TypeError, BadSignatureError) as exc:
+        raise ValueError(f"{kind}: signature does not verify with the root key ({exc})") from None
+    if body.get("type") != kind:
+        raise ValueError(f"not a {kind} (type {body.get('type')!r})")
+    return body
+
+
+def trust_json(root: SigningKey, issuers: list[tuple[str, str, bytes]], issued_at: str) -> dict:
+    """The trust list for the browser verifier: [(kid, name, public key)] signed by the root."""
+    body = {
+        "type": TRUST_TYPE,
+        "issued_at": issued_at,
+        "issuers": {kid: {"name": name, "pub": pub.hex()} for kid, name, pub in issuers},
+    }
+    return signed_json(root, body)
+
+
+def revocation_json(root: SigningKey, revoked: dict[str, list[str]], issued_at: str) -> dict:
+    """The revocation list for the browser verifier, signed by the root, dated."""
+    body = {
+        "type": REVOCATION_TYPE,
+        "issued_at": issued_at,
+        "revoked": {k: sorted(v) for k, v in sorted(revoked.items())},
+    }
+    return signed_json(root, body)
+
+
 class Verifier:
     """Checks seals against a trust list whose root signature was checked once at load."""
 
@@ -61,6 +109,19 @@ class Verifier:
         body = cbor2.loads(payload)
         self.issuers: dict[str, dict] = body["issuers"]
         self.revoked = {k: set(v["revoked"]) for k, v in self.issuers.items()}
+
+    @classmethod
+    def from_json(cls, trust: dict, revocations: dict | None, root_public: bytes) -> Verifier:
+        """The same checks from the browser's signed JSON files (so both paths are tested alike)."""
+        body = open_signed_json(trust, root_public, TRUST_TYPE)
+        rev = open_signed_json(revocations, root_public, REVOCATION_TYPE) if revocations else {}
+        v = cls.__new__(cls)
+        v.issuers = {
+            k: {"name": e["name"], "pub": bytes.fromhex(e["pub"])}
+            for k, e in body["issuers"].items()
+        }
+        v.revoked = {k: set(rev.get("revoked", {}).get(k, [])) for k in v.issuers}
+        return v
 
     def verify(self, text: str, today: date | None = None) -> Verdict:
         today = today or date.today()

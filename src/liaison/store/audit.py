@@ -66,3 +66,33 @@ def verify(conn: Connection) -> ChainReport:
             return ChainReport(n, False, row.seq, "entry content does not match its hash (edited)")
         prev = row.hash
     return ChainReport(n, True)
+
+
+def entries(
+    conn: Connection,
+    *,
+    limit: int = 100,
+    before: int | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+) -> list[dict[str, Any]]:
+    """Newest first, `limit` at a time; `before` (a seq) pages back through the log."""
+    q = sa.select(audit).order_by(audit.c.seq.desc()).limit(max(1, min(limit, 1000)))
+    if before is not None:
+        q = q.where(audit.c.seq < before)
+    if actor:
+        q = q.where(audit.c.actor == actor)
+    if action:
+        q = q.where(audit.c.action.startswith(action, autoescape=True))
+    return [
+        {
+            "seq": r.seq,
+            "at": iso(r.at),
+            "actor": r.actor,
+            "action": r.action,
+            "target": r.target,
+            "detail": r.detail,
+            "hash": r.hash,
+        }
+        for r in conn.execute(q)
+    ]

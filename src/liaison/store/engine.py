@@ -56,7 +56,10 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 10})
+        # Pool sized for the web server's thread pool (40 threads, one connection each).
+        engine = sa.create_engine(
+            url, connect_args={"timeout": 10}, pool_size=10, max_overflow=40, pool_timeout=60
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # Let SQLAlchemy own transactions (pysqlite's implicit BEGIN is unreliable).
@@ -69,7 +72,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=60)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -1,27 +1,141 @@
-"""The web app factory: one FastAPI app per store, routers listed in ROUTERS."""
+"""The web app factory: one FastAPI app per store, routers listed in ROUTERS.
+
+Cross-cutting rules live here: user errors become 4xx with the message (never a traceback), a page
+request without a session is redirected to sign-in, and every response carries security headers
+(a strict Content-Security-Policy: scripts only from our own vendored files).
+"""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
 
+from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, SecurityError
 from liaison.store import open_store
+from liaison.store.engine import Store
+from liaison.web import auth
+from liaison.web.deps import SignInRedirect, resolve_user
 
 #: Router modules under ``liaison.web.routers``; each exposes ``router: APIRouter``.
-ROUTERS: list[str] = ["health"]
+ROUTERS: list[str] = [
+    "health",
+    "session",
+    "admin",
+    "dashboard",
+    "pictures",
+    "imports",
+    "evac",
+    "train",
+]
 
+ROUTERS += ["meetings", "alerts"]  # the meeting queue, minutes and alerts
 STATIC = Path(__file__).parent / "static"
 
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
 
-def create_app(store_url: str | None = None) -> FastAPI:
+
+class TokenPartners(Mapping[str, str]):
+    """API token → partner code, looked up in the store; lets the TAXII router use web tokens."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __getitem__(self, token: str) -> str:
+        with self.store.connect() as conn:
+            user = auth.token_user(conn, token)
+        if user is None:
+            raise KeyError(token)
+        return user.partner
+
+    def __contains__(self, token: object) -> bool:
+        if not isinstance(token, str):
+            return False
+        try:
+            self[token]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())  # tokens are never listed
+
+    def __len__(self) -> int:
+        return 0
+
+
+def create_app(store_url: str | None = None, *, store: Store | None = None) -> FastAPI:
     """Build the app; the store is opened once and shared through ``app.state.store``."""
-    app = FastAPI(title="Liaison", openapi_url="/api/v1/openapi.json", docs_url=None)
-    app.state.store = open_store(store_url)
+    app = FastAPI(
+        title="Liaison",
+        version="1",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = store or open_store(store_url)
+    app.state.limiter = auth.SignInLimiter()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for name in ROUTERS:
         module = importlib.import_module(f"liaison.web.routers.{name}")
         app.include_router(module.router)
+
+    from liaison.courier.taxii import make_router
+
+    app.include_router(make_router(lambda: app.state.store, TokenPartners(app.state.store)))
+
+    @app.exception_handler(SignInRedirect)
+    async def _to_login(request: Request, exc: SignInRedirect) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", status_code=303)
+
+    @app.exception_handler(LiaisonError)
+    async def _user_error(request: Request, exc: LiaisonError) -> Response:
+        status = 422
+        if isinstance(exc, NotFoundError):
+            status = 404
+        elif isinstance(exc, ConflictError):
+            status = 409
+        elif isinstance(exc, SecurityError):
+            status = 403
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.exception_handler(DataError)
+    async def _bad_value(request: Request, exc: DataError) -> Response:
+        # the database refused a value the client sent (NUL in text, a number out of range)
+        return JSONResponse({"detail": "a value in the request is not allowed"}, status_code=422)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # NUL is never meaningful in a path or query, and PostgreSQL text cannot hold it
+        if "%00" in request.url.query or "\x00" in request.url.path:
+            return JSONResponse({"detail": "NUL characters are not allowed"}, status_code=400)
+        if not request.url.path.startswith("/static/"):
+            request.state.user = await run_in_threadpool(
+                resolve_user, request.app.state.store, request
+            )
+        resp = await call_next(request)
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path.startswith("/api/") or request.url.path in ("/login",):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
     return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` and multi-worker serving: the store from the environment."""
+    return create_app()

@@ -1,0 +1,517 @@
+"""The meeting over the web: open one, work the discrepancy queue, close it, read the minutes.
+
+A thin adapter over `liaison.reconcile.meeting` / `minutes`. Meetings are the home partner's
+business (they compare our picture with a partner's as received): only users of the `is_self`
+partner see them; anyone else gets 404, so not even their existence leaks. Viewers read only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+from pydantic import BaseModel, Field
+from sqlalchemy.engine import Connection
+
+from liaison.core.clock import iso, to_utc
+from liaison.core.errors import LiaisonError
+from liaison.orbat.model import UnitView
+from liaison.orbat.picture import get_picture
+from liaison.reconcile import meeting as mt
+from liaison.reconcile.match import KINDS
+from liaison.reconcile.minutes import _detail, minutes_markdown, minutes_pdf
+from liaison.store import audit
+from liaison.store.schema.reconcile import discrepancy, meeting
+from liaison.web import auth
+from liaison.web.deps import current_user, db, page_user, render, writer
+from liaison.web.scope import is_home_user
+
+router = APIRouter()
+TAG = ["meetings"]
+#: Ids within the store's integer range (a larger one is simply not found, never a server error).
+MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+DiscId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+NO_NUL = r"^[^\x00]*$"
+#: The request's transaction, committed BEFORE the response is sent (FastAPI's default scope for a
+#: yield dependency ends after sending: a client that follows a redirect or re-reads at once could
+#: miss the write, and a failed commit would follow a 2xx). One scope everywhere in a request, or
+#: FastAPI would open a second connection.
+DB = Depends(db, scope="function")
+
+#: What each resolution means, in the order the queue's 1–4 keys pick them.
+RESOLUTION_HELP = {
+    "ours": "accept our report",
+    "theirs": "accept their report",
+    "neither": "neither: raise a collection requirement",
+    "defer": "defer to the next meeting",
+}
+#: Unit facts shown side by side for each discrepancy.
+SIDE_FACTS = (
+    "designation",
+    "echelon",
+    "branch",
+    "parent_id",
+    "place",
+    "lat",
+    "lon",
+    "strength",
+    "equipment",
+    "sidc",
+    "source",
+    "reliability",
+    "credibility",
+    "observed_at",
+)
+
+
+def utc_or_422(when: datetime | None, field: str) -> datetime | None:
+    """An aware UTC time, or 422 for one outside the representable range (e.g. year 1 at -23:59)."""
+    if when is None:
+        return None
+    try:
+        return to_utc(when)
+    except (OverflowError, ValueError):
+        raise HTTPException(422, f"{field}: time out of range") from None
+
+
+def require_home(conn: Connection, user: auth.User) -> None:
+    """404 for users of another partner: meetings are the home partner's own working material."""
+    if not is_home_user(conn, user):
+        raise HTTPException(status_code=404, detail="not found")
+
+
+def home_reader(user: auth.User = Depends(current_user), conn: Connection = DB) -> auth.User:
+    require_home(conn, user)
+    return user
+
+
+def home_writer(user: auth.User = Depends(writer), conn: Connection = DB) -> auth.User:
+    require_home(conn, user)
+    return user
+
+
+def home_page_user(user: auth.User = Depends(page_user), conn: Connection = DB) -> auth.User:
+    require_home(conn, user)
+    return user
+
+
+class MeetingIn(BaseModel):
+    theirs: str = Field(
+        min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$", description="partner code"
+    )
+    as_of: datetime | None = Field(None, description="valid time of the pictures (default: now)")
+
+
+class ResolveIn(BaseModel):
+    resolution: str = Field(
+        max_length=20, pattern=NO_NUL, description="ours, theirs, neither, defer"
+    )
+    comment: str = Field(max_length=4000, pattern=NO_NUL, description="why; required")
+
+
+class PairIn(BaseModel):
+    ours_unit: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    theirs_unit: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    status: Literal["confirmed", "rejected", "withdrawn"]
+    comment: str | None = Field(None, max_length=4000, pattern=NO_NUL)
+
+
+def _meeting_row(conn: Connection, meeting_id: int) -> Any:
+    row = conn.execute(sa.select(meeting).where(meeting.c.id == meeting_id)).first()
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"no meeting {meeting_id}")
+    return row
+
+
+def _counts(conn: Connection, ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """meeting id → (resolved, total) in one grouped query."""
+    q = sa.select(
+        discrepancy.c.meeting_id,
+        sa.func.count(),
+        sa.func.count(discrepancy.c.resolution),
+    ).group_by(discrepancy.c.meeting_id)
+    if ids is not None:
+        q = q.where(discrepancy.c.meeting_id.in_(ids))
+    return {int(r[0]): (int(r[2]), int(r[1])) for r in conn.execute(q)}
+
+
+def _summary(row: Any, counts: tuple[int, int]) -> dict[str, Any]:
+    resolved, total = counts
+    return {
+        "id": row.id,
+        "ours": row.ours_partner,
+        "theirs": row.theirs_partner,
+        "as_of": iso(row.as_of),
+        "snapshot_at": iso(row.snapshot_at),
+        "status": row.status,
+        "opened_by": row.opened_by,
+        "closed_at": iso(row.closed_at),
+        "closed_by": row.closed_by,
+        "agreed_digest": row.agreed_digest,
+        "matched": (row.summary or {}).get("matched"),
+        "by_kind": (row.summary or {}).get("by_kind", {}),
+        "progress": {"resolved": resolved, "total": total, "open": total - resolved},
+    }
+
+
+def list_meetings(conn: Connection) -> list[dict[str, Any]]:
+    rows = list(conn.execute(sa.select(meeting).order_by(meeting.c.id.desc())))
+    counts = _counts(conn, [r.id for r in rows]) if rows else {}
+    return [_summary(r, counts.get(r.id, (0, 0))) for r in rows]
+
+
+def meeting_summary(conn: Connection, meeting_id: int) -> dict[str, Any]:
+    row = _meeting_row(conn, meeting_id)
+    return _summary(row, _counts(conn, [row.id]).get(row.id, (0, 0)))
+
+
+def _side(u: UnitView | None) -> dict[str, Any] | None:
+    if u is None:
+        return None
+    out: dict[str, Any] = {}
+    for f in SIDE_FACTS:
+        v = getattr(u, f)
+        out[f] = iso(v) if isinstance(v, datetime) else (dict(v) if isinstance(v, dict) else v)
+    return out
+
+
+def discrepancies(
+    conn: Connection,
+    meeting_id: MeetingId,
+    *,
+    status: str = "all",
+    kind: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+    disc_id: int | None = None,
+) -> dict[str, Any]:
+    """A page of a meeting's discrepancies with both units' facts as the meeting saw them.
+
+    Two queries for the page itself and two picture reads limited to the units on the page (not
+    the whole pictures), so the queue stays fast with thousands of units."""
+    m = _meeting_row(conn, meeting_id)
+    q = sa.select(discrepancy).where(discrepancy.c.meeting_id == m.id)
+    if status == "open":
+        q = q.where(discrepancy.c.resolution.is_(None))
+    elif status == "resolved":
+        q = q.where(discrepancy.c.resolution.is_not(None))
+    if kind:
+        q = q.where(discrepancy.c.kind == kind)
+    if disc_id is not None:
+        q = q.where(discrepancy.c.id == disc_id)
+    total = conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar() or 0
+    rows = list(conn.execute(q.order_by(discrepancy.c.id).limit(limit).offset(offset)))
+    ours_ids = {r.ours_unit for r in rows if r.ours_unit}
+    theirs_ids = {r.theirs_unit for r in rows if r.theirs_unit}
+    po = (
+        get_picture(conn, m.ours_partner, m.as_of, m.snapshot_at, only=ours_ids).units
+        if ours_ids
+        else {}
+    )
+    pt = (
+        get_picture(conn, m.theirs_partner, m.as_of, m.snapshot_at, only=theirs_ids).units
+        if theirs_ids
+        else {}
+    )
+    items = []
+    for r in rows:
+        d = {
+            "id": r.id,
+            "kind": r.kind,
+            "severity": r.severity,
+            "ours": r.ours_unit,
+            "theirs": r.theirs_unit,
+            "detail": r.detail,
+            "ours_source": r.ours_source,
+            "theirs_source": r.theirs_source,
+            "resolution": r.resolution,
+            "comment": r.comment,
+            "resolved_by": r.resolved_by,
+            "resolved_at": iso(r.resolved_at),
+        }
+        resolution, reason = mt.suggest(d)
+        d["summary"] = _detail(d)
+        d["suggested"] = {"resolution": resolution, "reason": reason}
+        d["ours_facts"] = _side(po.get(r.ours_unit)) if r.ours_unit else None
+        d["theirs_facts"] = _side(pt.get(r.theirs_unit)) if r.theirs_unit else None
+        d["fields"] = list(mt.FIELDS.get(r.kind, ()))
+        items.append(d)
+    return {
+        "meeting": m.id,
+        "status": m.status,
+        "total": int(total),
+        "offset": offset,
+        "items": items,
+    }
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind and kind not in KINDS:
+        raise HTTPException(422, f"kind must be one of {', '.join(KINDS)}")
+
+
+# ---------------------------------------------------------------- JSON API
+
+
+@router.get("/api/v1/meetings", tags=TAG)
+def api_meetings(
+    _: auth.User = Depends(home_reader), conn: Connection = DB
+) -> list[dict[str, Any]]:
+    """Every meeting, newest first, with its progress (resolved / total discrepancies)."""
+    return list_meetings(conn)
+
+
+@router.post("/api/v1/meetings", status_code=201, tags=TAG)
+def api_open(
+    body: MeetingIn, user: auth.User = Depends(home_writer), conn: Connection = DB
+) -> dict[str, Any]:
+    """Open a meeting with a partner: snapshot both pictures and reconcile them (409 if one is open)."""
+    as_of = utc_or_422(body.as_of, "as_of")
+    mid, _ = mt.open_meeting(conn, body.theirs, as_of=as_of, actor=user.username)
+    return meeting_summary(conn, mid)
+
+
+@router.get("/api/v1/meetings/{meeting_id}", tags=TAG)
+def api_meeting(
+    meeting_id: MeetingId, _: auth.User = Depends(home_reader), conn: Connection = DB
+) -> dict[str, Any]:
+    return meeting_summary(conn, meeting_id)
+
+
+@router.get("/api/v1/meetings/{meeting_id}/discrepancies", tags=TAG)
+def api_discrepancies(
+    meeting_id: MeetingId,
+    status: Literal["open", "resolved", "all"] = "all",
+    kind: str | None = Query(None, max_length=20),
+    limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=10**9),
+    _: auth.User = Depends(home_reader),
+    conn: Connection = DB,
+) -> dict[str, Any]:
+    """The queue: both sides' facts side by side, severity, sources and gradings, a suggestion."""
+    _check_kind(kind)
+    return discrepancies(conn, meeting_id, status=status, kind=kind, limit=limit, offset=offset)
+
+
+@router.get("/api/v1/meetings/{meeting_id}/discrepancies/{disc_id}", tags=TAG)
+def api_discrepancy(
+    meeting_id: MeetingId,
+    disc_id: DiscId,
+    _: auth.User = Depends(home_reader),
+    conn: Connection = DB,
+) -> dict[str, Any]:
+    page = discrepancies(conn, meeting_id, disc_id=disc_id)
+    if not page["items"]:
+        raise HTTPException(404, f"no discrepancy {disc_id} in meeting {meeting_id}")
+    return page["items"][0]
+
+
+@router.post("/api/v1/meetings/{meeting_id}/discrepancies/{disc_id}/resolve", tags=TAG)
+def api_resolve(
+    meeting_id: MeetingId,
+    disc_id: DiscId,
+    body: ResolveIn,
+    user: auth.User = Depends(home_writer),
+    conn: Connection = DB,
+) -> dict[str, Any]:
+    """Resolve (or re-resolve while the meeting is open): 422 for a bad value, 409 once closed."""
+    found = conn.execute(
+        sa.select(discrepancy.c.id).where(
+            discrepancy.c.id == disc_id, discrepancy.c.meeting_id == meeting_id
+        )
+    ).first()
+    if found is None:
+        raise HTTPException(404, f"no discrepancy {disc_id} in meeting {meeting_id}")
+    if body.resolution not in mt.RESOLUTIONS:
+        raise HTTPException(422, f"resolution must be one of {', '.join(mt.RESOLUTIONS)}")
+    out = mt.resolve(conn, disc_id, body.resolution, body.comment, actor=user.username)
+    return {**out, "progress": meeting_summary(conn, meeting_id)["progress"]}
+
+
+@router.post("/api/v1/meetings/{meeting_id}/pairs", status_code=201, tags=TAG)
+def api_pair(
+    meeting_id: MeetingId,
+    body: PairIn,
+    user: auth.User = Depends(home_writer),
+    conn: Connection = DB,
+) -> dict[str, Any]:
+    """Confirm, reject or withdraw a pairing in the crosswalk; the next meeting uses it."""
+    m = _meeting_row(conn, meeting_id)
+    mt.decide_pair(
+        conn,
+        m.ours_partner,
+        m.theirs_partner,
+        body.ours_unit,
+        body.theirs_unit,
+        body.status,
+        actor=user.username,
+        comment=body.comment,
+    )
+    return {"ours_unit": body.ours_unit, "theirs_unit": body.theirs_unit, "status": body.status}
+
+
+@router.post("/api/v1/meetings/{meeting_id}/close", tags=TAG)
+def api_close(
+    meeting_id: MeetingId, user: auth.User = Depends(home_writer), conn: Connection = DB
+) -> dict[str, Any]:
+    """Make the agreed picture and the minutes; 422 while discrepancies are open, 409 if closed."""
+    _meeting_row(conn, meeting_id)
+    return mt.close_meeting(conn, actor=user.username, meeting_id=meeting_id)
+
+
+def minutes_text(conn: Connection, meeting_id: int) -> str:
+    """The minutes as written at close; a draft from the current state while the meeting is open."""
+    row = _meeting_row(conn, meeting_id)
+    return row.minutes or minutes_markdown(conn, row.id)
+
+
+@router.get(
+    "/api/v1/meetings/{meeting_id}/minutes",
+    tags=TAG,
+    responses={200: {"content": {"text/markdown": {}, "application/pdf": {}}}},
+)
+def api_minutes(
+    meeting_id: MeetingId,
+    format: Literal["md", "pdf"] = "md",
+    user: auth.User = Depends(home_reader),
+    conn: Connection = DB,
+) -> Response:
+    """The minutes as Markdown or PDF (an export: recorded in the audit log)."""
+    text = minutes_text(conn, meeting_id)
+    audit.record(conn, user.username, "minutes.export", f"meeting/{meeting_id}", {"format": format})
+    name = f"minutes-{meeting_id}.{format}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "md":
+        return Response(text, media_type="text/markdown; charset=utf-8", headers=disposition)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = FilePath(tmp) / name
+        minutes_pdf(text, str(path))
+        data = path.read_bytes()
+    return Response(data, media_type="application/pdf", headers=disposition)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def markdown_html(text: str) -> Markup:
+    """The minutes' Markdown subset (headings, lists, tables, paragraphs) as HTML, all text escaped.
+
+    The minutes are our own generator's output, so a small renderer beats a dependency."""
+    out: list[str] = []
+    table: list[list[str]] = []
+    items: list[str] = []
+
+    def inline(s: str) -> str:
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(s))
+
+    def flush() -> None:
+        if table:
+            head, *body = table
+            out.append('<table class="grid"><thead><tr>')
+            out.extend(f"<th>{inline(c)}</th>" for c in head)
+            out.append("</tr></thead><tbody>")
+            for r in body:
+                out.append("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>")
+            out.append("</tbody></table>")
+            table.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{inline(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in text.splitlines():
+        if line.startswith("|"):
+            if items:
+                flush()
+            if not line.startswith("|---"):
+                table.append([c.strip() for c in line.strip().strip("|").split("|")])
+            continue
+        if line.startswith("- "):
+            if table:
+                flush()
+            items.append(line[2:])
+            continue
+        flush()
+        if line.startswith("## "):
+            out.append(f"<h2>{inline(line[3:])}</h2>")
+        elif line.startswith("# "):
+            out.append(f"<h1>{inline(line[2:])}</h1>")
+        elif line.strip():
+            out.append(f"<p>{inline(line)}</p>")
+    flush()
+    return Markup("\n".join(out))
+
+
+@router.get("/meetings", include_in_schema=False)
+def meetings_page(
+    request: Request,
+    error: str | None = Query(None, max_length=300),
+    user: auth.User = Depends(home_page_user),
+    conn: Connection = DB,
+) -> Response:
+    from liaison.orbat.partners import list_partners
+
+    partners = [p.code for p in list_partners(conn) if not p.is_self]
+    ctx = {
+        "meetings": list_meetings(conn),
+        "partners": partners,
+        "can_write": user.role in ("admin", "analyst"),
+        "error": error,
+    }
+    return render(request, "meetings.html", ctx)
+
+
+@router.post("/meetings", include_in_schema=False)
+def meetings_open_form(
+    theirs: str = Form("", max_length=16),
+    user: auth.User = Depends(home_page_user),
+    conn: Connection = DB,
+) -> Response:
+    """The plain-form way to open a meeting (the CSRF token travels in the form)."""
+    if user.role not in ("admin", "analyst"):
+        raise HTTPException(403, "not allowed for this role")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", theirs):
+        return RedirectResponse("/meetings?error=pick+a+partner", status_code=303)
+    try:
+        mid, _ = mt.open_meeting(conn, theirs, actor=user.username)  # checks come before writes
+    except LiaisonError as exc:
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/meetings?error={quote(str(exc))}", status_code=303)
+    return RedirectResponse(f"/meetings/{mid}", status_code=303)
+
+
+@router.get("/meetings/{meeting_id}", include_in_schema=False)
+def meeting_page(
+    request: Request,
+    meeting_id: MeetingId,
+    user: auth.User = Depends(home_page_user),
+    conn: Connection = DB,
+) -> Response:
+    ctx = {
+        "m": meeting_summary(conn, meeting_id),
+        "can_write": user.role in ("admin", "analyst"),
+        "resolutions": RESOLUTION_HELP,
+    }
+    return render(request, "meeting.html", ctx)
+
+
+@router.get("/meetings/{meeting_id}/minutes", include_in_schema=False)
+def minutes_page(
+    request: Request,
+    meeting_id: MeetingId,
+    _: auth.User = Depends(home_page_user),
+    conn: Connection = DB,
+) -> Response:
+    ctx = {
+        "m": meeting_summary(conn, meeting_id),
+        "minutes": markdown_html(minutes_text(conn, meeting_id)),
+    }
+    return render(request, "minutes.html", ctx)

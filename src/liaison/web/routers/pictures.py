@@ -1,0 +1,361 @@
+"""Pictures on the web: partner list, map data (GeoJSON), a unit's history, the ORBAT tree, exports,
+the offline basemap, and the map, ORBAT and import pages.
+
+Every read goes through `liaison.web.scope` so a user sees only their own partner's picture and what
+our policy releases to them; the map-data route builds the whole FeatureCollection from one picture
+query (no per-unit queries) because the load benchmark hammers it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.engine import Connection
+
+from liaison.core.clock import iso
+from liaison.courier.pouch import get_policy
+from liaison.orbat import export as orbat_export
+from liaison.orbat.model import Picture, UnitView
+from liaison.store import audit
+from liaison.store.schema.orbat import observation
+from liaison.web import auth
+from liaison.web.deps import current_user, db, page_user, render
+from liaison.web.scope import (
+    check_partner,
+    history_for,
+    is_home_user,
+    picture_for,
+    visible_partners,
+)
+
+router = APIRouter()
+
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def _utc(t: datetime | None) -> datetime | None:
+    """Naive times from a query string are taken as UTC (storage is UTC throughout)."""
+    if t is None:
+        return None
+    try:
+        return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+    except OverflowError:
+        raise HTTPException(422, "valid_at is out of range") from None
+
+
+def _filtered(p: Picture, echelon: str | None, branch: str | None) -> list[UnitView]:
+    units = [p.units[k] for k in sorted(p.units)]
+    if echelon:
+        units = [u for u in units if (u.echelon or "").lower() == echelon.lower()]
+    if branch:
+        units = [u for u in units if (u.branch or "").lower() == branch.lower()]
+    return units
+
+
+def _props(u: UnitView, partner: str) -> dict[str, Any]:
+    return {
+        "partner": partner,
+        "unit_id": u.unit_id,
+        "designation": u.designation,
+        "echelon": u.echelon,
+        "branch": u.branch,
+        "sidc": u.sidc,
+        "parent_id": u.parent_id,
+        "place": u.place,
+        "observed_at": iso(u.observed_at),
+        "reliability": u.reliability,
+        "credibility": u.credibility,
+        "equipment": u.equipment,
+        "strength": u.strength,
+    }
+
+
+@router.get("/api/v1/pictures", tags=["pictures"])
+def pictures(
+    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+) -> list[dict[str, Any]]:
+    """The pictures this user may open, own partner first, with unit counts as they see them."""
+    out = []
+    for code in visible_partners(conn, user):
+        p = picture_for(conn, user, code)
+        out.append(
+            {
+                "partner": code,
+                "units": len(p),
+                "placed": sum(1 for u in p.units.values() if u.has_position),
+                "own": code == user.partner,
+            }
+        )
+    return out
+
+
+def _version(conn: Connection, user: auth.User, code: str) -> tuple[Any, ...]:
+    """What the scoped picture depends on: the partner's observations (append-only, so their count
+    and latest recorded time change with every write) and, for a released view, the policy."""
+    n, last = conn.execute(
+        sa.select(sa.func.count(), sa.func.max(observation.c.recorded_at)).where(
+            observation.c.partner_code == code
+        )
+    ).one()
+    scope: tuple[Any, ...] = ("all",)
+    if code != user.partner and not is_home_user(conn, user):
+        scope = ("released", user.partner, repr(get_policy(conn, user.partner)))
+    return (code, int(n or 0), iso(last), *scope)
+
+
+class _Cache:
+    """Serialized map data per (picture version, scope, query): the map is read far more often
+    than the picture changes, and folding a 3,000-unit picture costs far more than the check."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.data: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        with self.lock:
+            body = self.data.get(key)
+            if body is not None:
+                self.data.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        with self.lock:
+            self.data[key] = body
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+def _cache(request: Request) -> _Cache:
+    cache = getattr(request.app.state, "map_cache", None)
+    if cache is None:
+        cache = request.app.state.map_cache = _Cache()
+    return cache
+
+
+def feature_collection(
+    p: Picture, echelon: str | None = None, branch: str | None = None
+) -> dict[str, Any]:
+    """RFC 7946 FeatureCollection ([lon, lat]) of a picture; units without position apart."""
+    feats, unplaced = [], []
+    for u in _filtered(p, echelon, branch):
+        props = _props(u, p.partner)
+        if u.has_position:
+            feats.append(
+                {
+                    "type": "Feature",
+                    "id": f"{p.partner}:{u.unit_id}",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(u.lon, 6), round(u.lat, 6)],  # type: ignore[arg-type]
+                    },
+                    "properties": props,
+                }
+            )
+        else:
+            unplaced.append(props)
+    return {
+        "type": "FeatureCollection",
+        "partner": p.partner,
+        "valid_at": iso(p.valid_at),
+        "features": feats,
+        "unplaced": unplaced,
+    }
+
+
+@router.get(
+    "/api/v1/pictures/{partner}/units",
+    tags=["pictures"],
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {}}, "description": "FeatureCollection"}},
+)
+def units_geojson(
+    request: Request,
+    partner: str,
+    valid_at: datetime | None = Query(None, description="valid time (ISO 8601); default now"),
+    echelon: str | None = Query(None, max_length=64),
+    branch: str | None = Query(None, max_length=64),
+    user: auth.User = Depends(current_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> Response:
+    """The scoped picture as an RFC 7946 FeatureCollection (lon, lat); unplaced units listed apart.
+
+    The map-data route of the load benchmark: one version query, then cached bytes until the
+    partner's picture (or, for a released view, the policy) changes."""
+    code = check_partner(conn, user, partner)
+    at = _utc(valid_at)
+    key = (*_version(conn, user, code), iso(at), (echelon or "").lower(), (branch or "").lower())
+    cache = _cache(request)
+    body = cache.get(key)
+    if body is None:
+        p = picture_for(conn, user, code, valid_at=at)
+        doc = feature_collection(p, echelon, branch)
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        cache.put(key, body)
+    return Response(body, media_type="application/geo+json")
+
+
+@router.get("/api/v1/pictures/{partner}/units/{unit_id}/history", tags=["pictures"])
+def unit_history(
+    partner: str,
+    unit_id: str,
+    user: auth.User = Depends(current_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> dict[str, Any]:
+    """Every observation of one unit the user may see, oldest first, with source and grading."""
+    code = check_partner(conn, user, partner)
+    if "\x00" in unit_id:  # PostgreSQL rejects NUL in text: no such unit, not a server error
+        raise HTTPException(404, "no such unit")
+    return {"partner": code, "unit_id": unit_id, "history": history_for(conn, user, code, unit_id)}
+
+
+def tree(p: Picture) -> list[dict[str, Any]]:
+    """Nested hierarchy; roots are units whose parent is absent or withheld (or in a cycle)."""
+    kids = p.children()
+    for ids in kids.values():
+        ids.sort()
+
+    def node(uid: str, seen: set[str]) -> dict[str, Any]:
+        seen.add(uid)
+        u = p.units[uid]
+        return {
+            "unit_id": uid,
+            "designation": u.designation,
+            "echelon": u.echelon,
+            "branch": u.branch,
+            "sidc": u.sidc,
+            "placed": u.has_position,
+            "children": [node(c, seen) for c in kids.get(uid, []) if c not in seen],
+        }
+
+    seen: set[str] = set()
+    roots = [node(uid, seen) for uid in kids.get(None, [])]
+    for uid in sorted(p.units):  # a parent cycle has no root: show its members as roots
+        if uid not in seen:
+            roots.append(node(uid, seen))
+    return roots
+
+
+@router.get("/api/v1/pictures/{partner}/tree", tags=["pictures"])
+def orbat_tree(
+    partner: str,
+    valid_at: datetime | None = Query(None),
+    user: auth.User = Depends(current_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> dict[str, Any]:
+    p = picture_for(conn, user, partner, valid_at=_utc(valid_at))
+    return {"partner": p.partner, "units": len(p), "roots": tree(p)}
+
+
+@router.get("/api/v1/pictures/{partner}/export", tags=["pictures"])
+def export_picture(
+    partner: str,
+    format: str = Query("csv", pattern="^(csv|geojson|kml|xlsx|json)$"),
+    valid_at: datetime | None = Query(None),
+    user: auth.User = Depends(current_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> Response:
+    """The scoped picture as a file; every export goes into the audit log."""
+    p = picture_for(conn, user, partner, valid_at=_utc(valid_at))
+    body = orbat_export.export(p, format)
+    audit.record(
+        conn,
+        user.username,
+        "picture.export",
+        p.partner,
+        {"format": format, "units": len(p), "valid_at": iso(p.valid_at)},
+    )
+    name = f"{p.partner.lower()}-picture.{format}"
+    return Response(
+        body,
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/api/v1/pictures/{partner}/discrepancy-kinds", tags=["pictures"])
+def discrepancy_kinds(
+    partner: str,
+    user: auth.User = Depends(current_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> dict[str, Any]:
+    """Discrepancy kinds per unit from the latest meeting with this partner (home users only)."""
+    if not is_home_user(conn, user):
+        raise HTTPException(404, "meetings belong to the home partner's users")
+    code = check_partner(conn, user, partner)
+    from liaison.reconcile.meeting import list_discrepancies
+    from liaison.store.schema.reconcile import meeting
+
+    row = conn.execute(
+        sa.select(meeting.c.id, meeting.c.ours_partner, meeting.c.theirs_partner)
+        .where(sa.or_(meeting.c.theirs_partner == code, meeting.c.ours_partner == code))
+        .order_by(meeting.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return {"partner": code, "meeting_id": None, "kinds": [], "units": {}}
+    side = "ours" if row.ours_partner == code else "theirs"
+    units: dict[str, list[str]] = {}
+    kinds: set[str] = set()
+    for d in list_discrepancies(conn, row.id):
+        kinds.add(d["kind"])
+        if d[side]:
+            units.setdefault(d[side], []).append(d["kind"])
+    return {"partner": code, "meeting_id": row.id, "kinds": sorted(kinds), "units": units}
+
+
+@lru_cache(maxsize=1)
+def _basemap_bytes() -> bytes:
+    from liaison.reconcile.maps import basemap
+
+    return json.dumps(basemap(), separators=(",", ":")).encode("utf-8")
+
+
+@router.get("/api/v1/basemap", tags=["pictures"])
+def basemap_geojson(_: auth.User = Depends(current_user)) -> Response:
+    """The shipped country outlines (Natural Earth via world-atlas) for the offline map."""
+    return Response(
+        _basemap_bytes(),
+        media_type="application/geo+json",
+        headers={"Cache-Control": "private, max-age=86400"},
+    )
+
+
+# ---- pages -------------------------------------------------------------------------------------
+
+
+@router.get("/map", include_in_schema=False)
+def map_page(
+    request: Request,
+    user: auth.User = Depends(page_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> Response:
+    ctx = {"partners": visible_partners(conn, user), "home": is_home_user(conn, user)}
+    return render(request, "map.html", ctx)
+
+
+@router.get("/orbat", include_in_schema=False)
+@router.get("/orbat/{partner}", include_in_schema=False)
+def orbat_page(
+    request: Request,
+    partner: str | None = None,
+    user: auth.User = Depends(page_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> Response:
+    partners = visible_partners(conn, user)
+    code = check_partner(conn, user, partner) if partner else partners[0]
+    return render(request, "orbat.html", {"partners": partners, "partner": code})

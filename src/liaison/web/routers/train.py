@@ -1,0 +1,251 @@
+"""The school in the browser: a trainee page (assigned exercises, take, hint, answer, grade) and an
+instructor page (create exercises, class progress). Thin over liaison.codebreak.training.
+
+A trainee is the signed-in user whose username is a trainee's (`liaison train trainee add` with the
+web username); instructors are users holding one of INSTRUCTOR_ROLES. Pages send a browser without
+a session to sign-in; every state change is a CSRF-checked POST that redirects (303) back to its
+page, with a user error shown on that page rather than as an error response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from liaison.codebreak import messages, named, training
+from liaison.core.errors import LiaisonError, NotFoundError
+from liaison.store.engine import Store
+from liaison.store.schema.training import trainee
+from liaison.web.deps import (
+    User,
+    current_user,
+    get_store,
+    page_role,
+    page_user,
+    render,
+    require_role,
+)
+from liaison.web.scope import is_home_user
+
+router = APIRouter()
+
+INSTRUCTOR_ROLES = ("admin", "analyst")
+
+
+def _page(request: Request, name: str, ctx: dict[str, Any]) -> HTMLResponse:
+    return render(request, name, ctx)  # adds the user and the CSRF token for the forms
+
+
+def _home_only(store: Store, user: User) -> User:
+    """Instructors are our own partner's analysts and admins; a partner's liaison officer with an
+    account here may be a trainee (the Polish bureau taught Japanese officers) but never sets work."""
+    with store.connect() as conn:
+        if not is_home_user(conn, user):
+            raise HTTPException(status_code=403, detail="instructors are the home partner's staff")
+    return user
+
+
+def instructor_page_user(
+    user: User = Depends(page_role(*INSTRUCTOR_ROLES)), store: Store = Depends(get_store)
+) -> User:
+    return _home_only(store, user)
+
+
+def instructor_user(
+    user: User = Depends(require_role(*INSTRUCTOR_ROLES)), store: Store = Depends(get_store)
+) -> User:
+    return _home_only(store, user)
+
+
+def _trainee(store: Store, user: User) -> training.Trainee:
+    with store.connect() as conn:
+        try:
+            return training.get_trainee(conn, user.username)
+        except NotFoundError:
+            raise HTTPException(
+                status_code=403, detail="you are not enrolled as a trainee"
+            ) from None
+
+
+def _back(path: str, error: str | None = None) -> RedirectResponse:
+    url = path + (f"?error={quote(error)}" if error else "")
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/train", response_class=HTMLResponse, response_model=None, include_in_schema=False)
+def trainee_home(
+    request: Request, user: User = Depends(page_user), store: Store = Depends(get_store)
+) -> Response:
+    with store.connect() as conn:
+        enrolled = conn.execute(
+            sa.select(trainee.c.id).where(trainee.c.username == user.username)
+        ).first()
+        if enrolled is None and user.role in INSTRUCTOR_ROLES and is_home_user(conn, user):
+            return RedirectResponse("/train/instructor", status_code=303)
+    t = _trainee(store, user)
+    with store.connect() as conn:
+        rows = training.assigned(conn, t.username)
+    return _page(request, "train/trainee.html", {"user": user, "trainee": t, "rows": rows})
+
+
+@router.get("/train/exercises/{number}", response_class=HTMLResponse, include_in_schema=False)
+def exercise_page(
+    request: Request,
+    number: int,
+    error: str | None = None,
+    user: User = Depends(page_user),
+    store: Store = Depends(get_store),
+) -> HTMLResponse:
+    t = _trainee(store, user)
+    with store.connect() as conn:
+        rows = {r["number"]: r for r in training.assigned(conn, t.username)}
+        if number not in rows:
+            raise HTTPException(status_code=404, detail="no such exercise for you")
+        taken = training.view(conn, number, t.username)
+    ctx = {
+        "user": user,
+        "trainee": t,
+        "row": rows[number],
+        "taken": taken,
+        "hint_costs": training.HINT_COSTS,
+        "hint_text": training.hint_text,
+        "groups": _groups,
+        "error": error,
+    }
+    return _page(request, "train/exercise.html", ctx)
+
+
+def _groups(text: str) -> str:
+    from liaison.codebreak.intercepts import groups
+
+    return groups(text)
+
+
+def _act(number: int, fn: Any) -> Response:
+    path = f"/train/exercises/{number}"
+    try:
+        fn()
+    except LiaisonError as exc:
+        return _back(path, str(exc))
+    return _back(path)
+
+
+@router.post("/train/exercises/{number}/take", include_in_schema=False)
+def take(
+    number: int, user: User = Depends(current_user), store: Store = Depends(get_store)
+) -> Response:
+    t = _trainee(store, user)
+
+    def run() -> None:
+        with store.begin() as conn:
+            training.take(conn, number, t.username)
+
+    return _act(number, run)
+
+
+@router.post("/train/exercises/{number}/hint", include_in_schema=False)
+def hint(
+    number: int,
+    kind: str = Form(...),
+    user: User = Depends(current_user),
+    store: Store = Depends(get_store),
+) -> Response:
+    t = _trainee(store, user)
+
+    def run() -> None:
+        with store.begin() as conn:
+            training.hint(conn, number, t.username, kind)
+
+    return _act(number, run)
+
+
+@router.post("/train/exercises/{number}/answer", include_in_schema=False)
+def answer(
+    number: int,
+    text: str = Form(""),
+    user: User = Depends(current_user),
+    store: Store = Depends(get_store),
+) -> Response:
+    t = _trainee(store, user)
+
+    def run() -> None:
+        with store.begin() as conn:
+            training.answer(conn, number, t.username, text)
+
+    return _act(number, run)
+
+
+@router.get("/train/instructor", response_class=HTMLResponse, include_in_schema=False)
+def instructor_page(
+    request: Request,
+    class_name: str | None = None,
+    error: str | None = None,
+    created: str | None = None,
+    user: User = Depends(instructor_page_user),
+    store: Store = Depends(get_store),
+) -> HTMLResponse:
+    with store.connect() as conn:
+        classes = training.list_classes(conn)
+        chosen = class_name or (classes[0].name if classes else None)
+        progress, exercises = [], []
+        if chosen:
+            try:
+                progress = training.progress(conn, chosen)
+                exercises = training.list_exercises(conn, chosen)
+            except NotFoundError:
+                error, chosen = f"no class {chosen!r}", None
+    ctx = {
+        "user": user,
+        "classes": classes,
+        "chosen": chosen,
+        "progress": progress,
+        "exercises": exercises,
+        "ciphers": named.names(),
+        "languages": list(messages.BODY),
+        "kinds": messages.KINDS,
+        "error": error,
+        "created": created,
+    }
+    return _page(request, "train/instructor.html", ctx)
+
+
+@router.post("/train/instructor/exercises", include_in_schema=False)
+def create_exercises(
+    class_name: str = Form(...),
+    set_name: str = Form(""),
+    cipher: str = Form("caesar"),
+    language: str = Form("ru"),
+    kind: str = Form("report"),
+    difficulty: int = Form(2),
+    letters: str = Form(""),
+    count: int = Form(1),
+    user: User = Depends(instructor_user),
+    store: Store = Depends(get_store),
+) -> Response:
+    base = f"/train/instructor?class_name={quote(class_name)}"
+    try:
+        n_letters = int(letters) if letters.strip() else None
+    except ValueError:
+        return RedirectResponse(base + "&error=" + quote("length must be a number"), 303)
+    try:
+        with store.begin() as conn:
+            made = training.new_exercises(
+                conn,
+                cipher,
+                language,
+                letters=n_letters,
+                difficulty=difficulty,
+                kind=kind,
+                count=count,
+                class_name=class_name,
+                set_name=set_name.strip() or None,
+                actor=user.username,
+            )
+    except LiaisonError as exc:
+        return RedirectResponse(base + "&error=" + quote(str(exc)), 303)
+    nums = ",".join(str(e.number) for e in made)
+    return RedirectResponse(base + "&created=" + quote(nums), 303)

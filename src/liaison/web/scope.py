@@ -1,0 +1,104 @@
+"""What a signed-in user may see: partner scoping, deny by default.
+
+A server belongs to one partner (the `is_self` partner). Its own users see everything the server
+holds: our picture and every partner's picture as received. A user who belongs to another partner
+(a liaison officer given an account here) sees that partner's own material and what our release
+policy for that partner lets go — with the same rules as a pouch (TLP ceiling, REL TO, ORCON;
+sources and notes stripped unless released; parent links to withheld units cut). Nothing else:
+no third partner's material, ever. Every page and API route goes through these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from fastapi import HTTPException
+from sqlalchemy.engine import Connection
+
+from liaison.core.markings import parse_marking
+from liaison.courier.policy import releasable
+from liaison.courier.pouch import get_policy
+from liaison.orbat.model import Picture
+from liaison.orbat.partners import get_self, list_partners
+from liaison.orbat.picture import get_picture, history
+from liaison.web.auth import User
+
+
+def home_partner(conn: Connection) -> str | None:
+    s = get_self(conn)
+    return s.code if s else None
+
+
+def is_home_user(conn: Connection, user: User) -> bool:
+    return user.partner == home_partner(conn)
+
+
+def visible_partners(conn: Connection, user: User) -> list[str]:
+    """Partner codes whose pictures this user may open: the user's own first."""
+    home = home_partner(conn)
+    if user.partner == home:
+        return [home] + sorted(p.code for p in list_partners(conn) if p.code != home)
+    out = [user.partner]
+    if home is not None and get_policy(conn, user.partner) is not None:
+        out.append(home)
+    return out
+
+
+def check_partner(conn: Connection, user: User, partner: str) -> str:
+    """The partner code (upper case) if visible; 404 otherwise, so existence is not revealed."""
+    code = partner.upper()
+    if code not in visible_partners(conn, user):
+        raise HTTPException(status_code=404, detail=f"no picture {code!r} for you")
+    return code
+
+
+def picture_for(
+    conn: Connection,
+    user: User,
+    partner: str,
+    valid_at: datetime | None = None,
+    recorded_at: datetime | None = None,
+) -> Picture:
+    """The partner's picture as this user may see it (released view for other partners)."""
+    code = check_partner(conn, user, partner)
+    pic = get_picture(conn, code, valid_at=valid_at, recorded_at=recorded_at)
+    if code == user.partner or is_home_user(conn, user):
+        return pic
+    policy = get_policy(conn, user.partner)
+    ok = {uid for uid, u in pic.units.items() if releasable(u.marking, policy)}
+    units = {}
+    for uid in ok:
+        u = pic.units[uid]
+        units[uid] = replace(
+            u,
+            parent_id=u.parent_id if u.parent_id in ok else None,
+            source=u.source if policy and policy.release_sources else None,
+            notes=u.notes if policy and policy.release_notes else None,
+            equipment=dict(u.equipment),
+        )
+    return Picture(partner=code, units=units, valid_at=valid_at, recorded_at=recorded_at)
+
+
+def history_for(conn: Connection, user: User, partner: str, unit_id: str) -> list[dict[str, Any]]:
+    """A unit's observations as this user may see them; 404 for units outside the user's view."""
+    code = check_partner(conn, user, partner)
+    if code == user.partner or is_home_user(conn, user):
+        return history(conn, code, unit_id)
+    seen = picture_for(conn, user, code).units
+    if unit_id not in seen:
+        raise HTTPException(status_code=404, detail=f"no unit {unit_id!r} for you")
+    policy = get_policy(conn, user.partner)
+    out = []
+    for h in history(conn, code, unit_id):
+        if h["kind"] != "observation" or not releasable(parse_marking(h["marking"]), policy):
+            continue
+        if not (policy and policy.release_sources):
+            h["source"] = None
+        if not (policy and policy.release_notes):
+            h["notes"] = None
+        if h["parent_id"] not in seen:
+            h["parent_id"] = None
+        out.append(h)
+    return out

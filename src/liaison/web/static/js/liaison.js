@@ -1,0 +1,27 @@
+// Shared page helpers. Every state-changing request carries the session's CSRF token.
+(function () {
+  "use strict";
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = meta ? meta.content : "";
+  document.addEventListener("htmx:configRequest", (ev) => {
+    ev.detail.headers["X-CSRF-Token"] = csrf;
+  });
+  // fetch() wrapper for page scripts: JSON in, JSON out, CSRF header, errors thrown with the
+  // server's message.
+  window.liaisonFetch = async function (url, options = {}) {
+    const opts = Object.assign({ credentials: "same-origin" }, options);
+    opts.headers = Object.assign({ "X-CSRF-Token": csrf, Accept: "application/json" }, options.headers || {});
+    if (opts.body && typeof opts.body === "object" && !(opts.body instanceof FormData)) {
+      opts.body = JSON.stringify(opts.body);
+      opts.headers["Content-Type"] = "application/json";
+    }
+    const resp = await fetch(url, opts);
+    const text = await resp.text();
+    const data = text ? JSON.parse(text) : null;
+    if (!resp.ok) {
+      const detail = data && data.detail ? data.detail : resp.statusText;
+      throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+    }
+    return data;
+  };
+})();

@@ -1,0 +1,61 @@
+// The ORBAT page: the partner's hierarchy as a collapsible tree with APP-6D symbols.
+(function () {
+  "use strict";
+  const box = document.getElementById("orbat-tree");
+  if (!box) return;
+  const partner = box.dataset.partner;
+  const status = document.getElementById("orbat-status");
+
+  function node(n) {
+    const li = document.createElement("li");
+    li.className = "node";
+    li.dataset.unit = n.unit_id;
+    const t = document.createElement("button");
+    t.type = "button";
+    t.className = "toggle";
+    t.textContent = n.children.length ? "▾" : "";
+    t.addEventListener("click", () => {
+      li.classList.toggle("collapsed");
+      t.textContent = li.classList.contains("collapsed") ? "▸" : "▾";
+    });
+    li.appendChild(t);
+    if (n.sidc) {
+      try {
+        const span = document.createElement("span");
+        span.className = "unit-symbol";
+        span.innerHTML = new ms.Symbol(n.sidc, { size: 16 }).asSVG();
+        li.appendChild(span);
+      } catch (e) { /* an unknown SIDC leaves just the name */ }
+    }
+    const label = document.createElement("span");
+    label.className = "label";
+    label.textContent = `${n.designation} `;
+    const meta = document.createElement("span");
+    meta.className = "muted";
+    meta.textContent = `${n.unit_id} · ${n.echelon || "?"}${n.branch ? " · " + n.branch : ""}${n.placed ? "" : " · no position"}`;
+    li.append(label, meta);
+    if (n.children.length) {
+      const ul = document.createElement("ul");
+      n.children.forEach((c) => ul.appendChild(node(c)));
+      li.appendChild(ul);
+    }
+    return li;
+  }
+
+  window.liaisonFetch(`/api/v1/pictures/${encodeURIComponent(partner)}/tree`).then((t) => {
+    const ul = document.createElement("ul");
+    t.roots.forEach((r) => ul.appendChild(node(r)));
+    box.appendChild(ul);
+    status.textContent = `${t.units} units, ${t.roots.length} at the top`;
+  }).catch((e) => { status.textContent = "could not load the tree: " + e.message; });
+
+  function all(collapse) {
+    box.querySelectorAll("li.node").forEach((li) => {
+      if (!li.querySelector("ul")) return;
+      li.classList.toggle("collapsed", collapse);
+      li.querySelector(".toggle").textContent = collapse ? "▸" : "▾";
+    });
+  }
+  document.getElementById("expand-all").addEventListener("click", () => all(false));
+  document.getElementById("collapse-all").addEventListener("click", () => all(true));
+})();

@@ -1,0 +1,182 @@
+"""Solvers beyond substitution at generous lengths, identification, and hostile input."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from liaison.codebreak import ciphers, codebook, identify
+from liaison.codebreak.alphabets import ALPHABETS, alphabet
+from liaison.codebreak.solve import crack
+from liaison.codebreak.templates import message
+from liaison.core.errors import LiaisonError
+
+
+def _msg(lang: str, n: int, seed: int) -> str:
+    return message(lang, n, random.Random(seed))
+
+
+def _right(a: str, b: str) -> float:
+    assert len(a) == len(b)
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(b)
+
+
+@pytest.mark.parametrize("lang,key", [("ru", "ШТАБФРОНТ"), ("en", "ZEBRAS")])
+def test_columnar_solved_and_identified(lang: str, key: str) -> None:
+    pt = _msg(lang, 120, 3)
+    ct = ciphers.columnar(pt, key, lang)
+    assert identify.identify(ct).ciphers[0] == "columnar"
+    sol = crack(ct, lang=lang, budget=3.0)
+    assert sol.cipher == "columnar" and _right(sol.plaintext, pt) >= 0.95
+
+
+def test_two_digit_additive_solved_without_hints() -> None:
+    pt = _msg("ru", 100, 5)
+    ct = ciphers.two_digit_additive(pt, "3917", "ru")
+    sol = crack(" ".join(ct[i : i + 5] for i in range(0, len(ct), 5)), lang="ru", budget=3.0)
+    assert sol.cipher == "two_digit_additive"
+    assert sol.plaintext == pt and sol.key == "3917"
+
+
+@pytest.mark.parametrize("beaufort", [False, True])
+def test_vigenere_and_beaufort_identified(beaufort: bool) -> None:
+    pt = _msg("en", 80, 9)
+    ct = ciphers.vigenere(pt, "LANCER", "en", beaufort=beaufort)
+    sol = crack(ct, lang="en", budget=4.0)
+    assert sol.cipher == ("beaufort" if beaufort else "vigenere")
+    assert sol.key == "LANCER" and sol.plaintext == pt
+
+
+def test_codebook_depth_strip_with_known_book() -> None:
+    from liaison.codebreak.templates import PHRASES
+
+    lines = [ph.format(p="kiev", n="two") for ph in PHRASES["en"]]  # eight different messages
+    additive = "4821 0937 5563 1208 7741 3390"
+    cts = [codebook.encrypt(t, additive, "en") for t in lines]
+    sol = crack("\n".join(cts), lang="en", cipher="codebook", budget=2.0)
+    assert str(sol.key).split()[:4] == additive.split()[:4]
+    got = sol.plaintext.splitlines()
+    assert got[0].split()[:4] == codebook.decrypt(cts[0], additive, "en").split()[:4]
+
+
+def test_identify_language_and_family() -> None:
+    pt = _msg("ru", 90, 1)
+    ident = identify.identify(ciphers.vigenere(pt, "КОНЬ", "ru"))
+    assert ident.languages == ["ru"] and "vigenere" in ident.ciphers[:2]
+    assert identify.identify("0123 4567 8901 2345\n1111 2222 3333 4444").ciphers[0] == "codebook"
+
+
+# --- hostile input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad,cipher,needle",
+    [
+        ("", None, "empty"),
+        ("\n\t  ", None, "empty"),
+        ("12345 67890 12345 67890 12345 67890 1", "substitution", "expects letters"),
+        ("THE DIVISION ДИВИЗИЯ НАСТУПАЕТ ATTACKS AT DAWN", None, "mixed alphabets"),
+        ("ATTACK AT DAWN", "two_digit_additive", "expects digits"),
+        ("ABC", "enigma", "no solver"),
+        ("1234", None, "too few"),
+        ("12345 67890 1", None, "odd"),
+    ],
+)
+def test_garbage_gives_clear_errors(bad: str, cipher: str | None, needle: str) -> None:
+    with pytest.raises(LiaisonError, match=needle):
+        crack(bad, cipher=cipher, budget=1.0)
+
+
+def test_one_megabyte_is_refused_quickly() -> None:
+    big = "ПРОТИВНИК ОТХОДИТ " * 60_000  # ~1 MB of text
+    t = time.monotonic()
+    with pytest.raises(LiaisonError, match="limit"):
+        crack(big, budget=2.0)
+    with pytest.raises(LiaisonError, match="limit"):
+        crack("0123456789 " * 100_000, budget=2.0)
+    assert time.monotonic() - t < 5
+
+
+def test_noise_is_low_confidence_within_budget() -> None:
+    rng = random.Random(4)
+    noise = "".join(rng.choice(alphabet("ru")) for _ in range(300))
+    crack(noise[:40], lang="ru", budget=0.2)  # models loaded and kernels compiled
+    t = time.monotonic()
+    sol = crack(noise, lang="ru", budget=1.5)
+    assert time.monotonic() - t < 2.5
+    assert sol.confidence < 0.2
+
+
+def test_cli_stdin_json_and_honest_low_confidence(cli_env, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from liaison.cli.app import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("XQZVB KWPLM"))
+    with pytest.raises(SystemExit) as exc:
+        main(["crack", "-", "--lang", "en", "--budget", "0.5"])
+    assert exc.value.code in (0, None)
+    assert "no solution above confidence" in capsys.readouterr().out
+    pt = _msg("en", 60, 2)
+    monkeypatch.setattr("sys.stdin", io.StringIO(ciphers.caesar(pt, 11, "en")))
+    with pytest.raises(SystemExit) as exc:
+        main(["crack", "--json", "--budget", "3"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["plaintext"] == pt and out["cipher"] == "caesar" and out["key"] == 11
+
+
+# --- round trips of the newer ciphers ------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(list(ALPHABETS)), st.data())
+def test_new_cipher_round_trips(lang: str, data) -> None:  # type: ignore[no-untyped-def]
+    a = ALPHABETS[lang]
+    text = data.draw(st.text(alphabet=a, min_size=1, max_size=60))
+    kw = data.draw(st.text(alphabet=a, min_size=1, max_size=8))
+    ak = data.draw(st.text(alphabet=a, min_size=0, max_size=8))
+    assert (
+        ciphers.keyed_vigenere(ciphers.keyed_vigenere(text, kw, ak, lang), kw, ak, lang, True)
+        == text
+    )
+    blanks = "269" if len(a) > 28 else "26"
+    digits = ciphers.checkerboard(text, ak, blanks, lang)
+    assert digits.isdigit() and ciphers.checkerboard(digits, ak, blanks, lang, True) == text
+    assert sorted(ciphers.mixed_alphabet(kw, lang)) == sorted(a)
+
+
+def test_codebook_round_trip_and_spelling() -> None:
+    text = "the division will attack near zhytomyrx"
+    ct = codebook.encrypt(text, "1234 5678", "en")
+    assert all(len(g) == 4 for g in ct.split())
+    back = codebook.decrypt(ct, "1234 5678", "en")
+    assert back.replace(" ", "") == text.replace(" ", "").upper()
+    assert back.startswith("THE DIVISION WILL ATTACK") and back.endswith(" ".join("ZHYTOMYRX"))
+
+
+def test_cli_encrypt_decrypt_every_cipher(capsys) -> None:  # type: ignore[no-untyped-def]
+    from liaison.cli.codebreak import CIPHERS, apply
+
+    keys = {
+        "caesar": "3",
+        "affine": "5,8",
+        "substitution": "QWERTYUIOPASDFGHJKLZXCVBNM",
+        "vigenere": "LANCER",
+        "beaufort": "LANCER",
+        "keyed_vigenere": "LANCER,KRYPTOS",
+        "columnar": "ZEBRAS",
+        "double_columnar": "ZEBRAS,HORSE",
+        "checkerboard": "ASINTOER,26",
+        "two_digit_additive": "31415",
+        "codebook": "1234 5678",
+    }
+    assert set(keys) == set(CIPHERS)
+    for name, key in keys.items():
+        ct = apply(name, "ATTACK AT DAWN", key, "en", False)
+        back = apply(name, ct, key, "en", True)
+        assert back.replace(" ", "") == "ATTACKATDAWN", name

@@ -1,0 +1,104 @@
+"""The fast paths give the same bytes as the reference: canonical JSON (RFC 8785), the envelope,
+and the received-observation fingerprint (orbat.observe.fingerprint)."""
+
+from __future__ import annotations
+
+import os
+
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from liaison.core.markings import Marking
+from liaison.courier.canonical import canonical, canonical_records
+from liaison.courier.pouch import MAGIC, _new_ids, encode_envelope, fast_fingerprint
+from liaison.orbat.observe import fingerprint
+
+CASES = int(os.environ.get("LIAISON_FAST_PATH_CASES", "300"))
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**60), 2**60),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([40.0, -0.0, 1e-5, 1e-7, 1e16, 1e21, 123456789012345680.0, 0.1, 43.12]),
+    TEXT,
+    st.sampled_from(["\x00\x1f\x7f\u2028", 'q"uo\\te', "Dywizja Strzelców", "第27狙撃師団", "😀"]),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(TEXT, st.just("😀k")), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=CASES, deadline=None)
+@given(st.lists(st.dictionaries(TEXT, VALUES, max_size=6), max_size=6))
+def test_canonical_records_equals_rfc8785(records) -> None:  # type: ignore[no-untyped-def]
+    try:
+        want = rfc8785.dumps(records)
+    except (rfc8785.IntegerDomainError, rfc8785.FloatDomainError):
+        return  # the reference refuses these; so would the fast path's fallback
+    assert canonical_records(records) == want
+
+
+def test_envelope_is_canonical_and_parses_like_the_reference() -> None:
+    m = {"seq": 1, "from": "PL", "note": "ż\n"}
+    data = encode_envelope(m, b"\x00\xff" * 50, "ab" * 64)
+    env = {"manifest": m, "ciphertext": __import__("base64").b64encode(b"\x00\xff" * 50).decode(),
+           "signature": "ab" * 64}  # fmt: skip
+    assert data == MAGIC + canonical(env)
+
+
+FACTS = st.fixed_dictionaries(
+    {
+        "designation": TEXT.filter(bool),
+        "echelon": st.one_of(st.none(), TEXT),
+        "branch": st.one_of(st.none(), TEXT),
+        "parent_local_id": TEXT,
+        "sidc": st.one_of(st.none(), st.just("10061000001211000000")),
+        "lat": st.one_of(st.none(), st.floats(-90, 90)),
+        "lon": st.one_of(st.none(), st.floats(-180, 180)),
+        "place": st.one_of(st.none(), TEXT),
+        "equipment": st.one_of(
+            st.none(), st.dictionaries(TEXT, st.integers(0, 10**6), min_size=1, max_size=3)
+        ),
+        "strength": st.one_of(st.none(), st.integers(0, 10**6)),
+        "reliability": st.one_of(st.none(), st.sampled_from("ABCDEF")),
+        "credibility": st.one_of(st.none(), st.integers(1, 6)),
+        "notes": st.one_of(st.none(), TEXT),
+    }
+)
+
+
+@settings(max_examples=CASES, deadline=None)
+@given(FACTS, st.sampled_from(["1938-06-01T00:00:00Z", "1939-08-20T05:30:00.5Z"]),
+       st.sampled_from(["CLEAR", "GREEN", "AMBER"]), st.lists(st.sampled_from(["JP", "PL", "ż"]), max_size=2))  # fmt: skip
+def test_fast_fingerprint_equals_the_orbat_fingerprint(facts, at, tlp, rel) -> None:  # type: ignore[no-untyped-def]
+    assert fast_fingerprint(facts, at, tlp, rel) == fingerprint(
+        facts, at, Marking(tlp, tuple(rel)), None
+    )
+
+
+def test_bulk_ids_are_increasing_uuid7() -> None:
+    import uuid
+
+    ids = _new_ids(1000)
+    assert ids == sorted(ids) and len(set(ids)) == 1000
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+
+
+def test_fast_envelope_parse_agrees_with_json_or_steps_aside() -> None:
+    import json
+
+    from liaison.courier.pouch import _fast_envelope
+
+    body = encode_envelope({"x": 1, "y": "ż"}, b"abc" * 10, "00")[len(MAGIC) :]
+    assert _fast_envelope(body) == json.loads(body)
+    assert _fast_envelope(json.dumps(json.loads(body), indent=2).encode()) is None
+    assert _fast_envelope(b'{"ciphertext":"a\\u0041","manifest":{},"signature":""}') is None
+    dup = b'{"ciphertext":"QQ==","manifest":{},"ciphertext":"Qg==","signature":""}'
+    assert _fast_envelope(dup) is None and json.loads(dup)["ciphertext"] == "Qg=="
