@@ -143,10 +143,10 @@ def test_basemap_and_pages(web: Web) -> None:
 
 def test_hostile_parameters_are_client_errors(web: Web) -> None:
     c = web.login("viewer.pl")
-    assert c.get("/api/v1/pictures/PL/units/pl%001/history").status_code == 404
+    assert c.get("/api/v1/pictures/PL/units/pl%001/history").status_code == 400  # NUL refused
     far = c.get("/api/v1/pictures/PL/units", params={"valid_at": "0001-01-01T00:00:00+05:00"})
     assert far.status_code == 422
-    assert c.get("/api/v1/pictures/PL%00/tree").status_code == 404
+    assert c.get("/api/v1/pictures/PL%00/tree").status_code == 400
 
 
 def test_map_data_cache_follows_writes_and_policy(web: Web) -> None:
