@@ -79,6 +79,10 @@ def test_resolve_progress_and_bad_values(meet_web: Web) -> None:
         (did, "theirs", "analyst.pl")
     ]
     assert c.get(f"/api/v1/meetings/{mid}/discrepancies?status=open").json()["total"] == 3
+    # a changed resolution shows at once (the queue's cached page follows every resolution)
+    assert c.post(url, json={"resolution": "ours", "comment": "on reflection"}).status_code == 200
+    page = c.get(f"/api/v1/meetings/{mid}/discrepancies?status=resolved").json()
+    assert [(d["resolution"], d["comment"]) for d in page["items"]] == [("ours", "on reflection")]
     # a discrepancy of another meeting is not reachable through this one
     assert (
         c.post(

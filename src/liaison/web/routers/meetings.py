@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
+import orjson
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -31,6 +32,7 @@ from liaison.reconcile.minutes import _detail, minutes_markdown, minutes_pdf
 from liaison.store import audit
 from liaison.store.schema.reconcile import discrepancy, meeting
 from liaison.web import auth
+from liaison.web.cache import cache_for
 from liaison.web.deps import current_user, db, page_user, render, writer
 from liaison.web.scope import is_home_user
 
@@ -286,8 +288,14 @@ def api_meeting(
     return meeting_summary(conn, meeting_id)
 
 
-@router.get("/api/v1/meetings/{meeting_id}/discrepancies", tags=TAG)
+@router.get(
+    "/api/v1/meetings/{meeting_id}/discrepancies",
+    tags=TAG,
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}, "description": "a page of the queue"}},
+)
 def api_discrepancies(
+    request: Request,
     meeting_id: MeetingId,
     status: Literal["open", "resolved", "all"] = "all",
     kind: str | None = Query(None, max_length=20),
@@ -295,10 +303,35 @@ def api_discrepancies(
     offset: int = Query(0, ge=0, le=10**9),
     _: auth.User = Depends(home_reader),
     conn: Connection = DB,
-) -> dict[str, Any]:
+) -> Response:
     """The queue: both sides' facts side by side, severity, sources and gradings, a suggestion."""
     _check_kind(kind)
-    return discrepancies(conn, meeting_id, status=status, kind=kind, limit=limit, offset=offset)
+    key = (*_queue_version(conn, meeting_id), status, kind, limit, offset)
+
+    def build() -> bytes:
+        return orjson.dumps(
+            discrepancies(conn, meeting_id, status=status, kind=kind, limit=limit, offset=offset)
+        )
+
+    body = cache_for(request, "queue").get_or_build(key, build)
+    return Response(body, media_type="application/json")
+
+
+def _queue_version(conn: Connection, meeting_id: int) -> tuple[Any, ...]:
+    """What a queue page depends on: the meeting's state and its resolutions. Discrepancies are
+    written once when the meeting opens and facts come from its fixed snapshot; a resolution sets
+    ``resolved_at`` to now, so (resolved count, latest resolution) moves with every one."""
+    mine = discrepancy.c.meeting_id == meeting.c.id
+    n = sa.select(sa.func.count(discrepancy.c.resolution)).where(mine).scalar_subquery()
+    last = sa.select(sa.func.max(discrepancy.c.resolved_at)).where(mine).scalar_subquery()
+    row = conn.execute(
+        sa.select(meeting.c.id, meeting.c.status, n.label("n"), last.label("last")).where(
+            meeting.c.id == meeting_id
+        )
+    ).first()
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"no meeting {meeting_id}")
+    return (row.id, row.status, int(row.n or 0), iso(row.last))
 
 
 @router.get("/api/v1/meetings/{meeting_id}/discrepancies/{disc_id}", tags=TAG)

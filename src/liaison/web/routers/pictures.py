@@ -9,12 +9,11 @@ query (no per-unit queries) because the load benchmark hammers it.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -27,6 +26,7 @@ from liaison.orbat.model import Picture, UnitView
 from liaison.store import audit
 from liaison.store.schema.orbat import observation
 from liaison.web import auth
+from liaison.web.cache import cache_for
 from liaison.web.deps import current_user, db, page_user, render
 from liaison.web.scope import (
     check_partner,
@@ -117,36 +117,6 @@ def _version(conn: Connection, user: auth.User, code: str) -> tuple[Any, ...]:
     return (code, int(n or 0), iso(last), *scope)
 
 
-class _Cache:
-    """Serialized map data per (picture version, scope, query): the map is read far more often
-    than the picture changes, and folding a 3,000-unit picture costs far more than the check."""
-
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self.data: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
-        with self.lock:
-            body = self.data.get(key)
-            if body is not None:
-                self.data.move_to_end(key)
-            return body
-
-    def put(self, key: tuple[Any, ...], body: bytes) -> None:
-        with self.lock:
-            self.data[key] = body
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-
-
-def _cache(request: Request) -> _Cache:
-    cache = getattr(request.app.state, "map_cache", None)
-    if cache is None:
-        cache = request.app.state.map_cache = _Cache()
-    return cache
-
-
 def feature_collection(
     p: Picture, echelon: str | None = None, branch: str | None = None
 ) -> dict[str, Any]:
@@ -199,13 +169,12 @@ def units_geojson(
     code = check_partner(conn, user, partner)
     at = _utc(valid_at)
     key = (*_version(conn, user, code), iso(at), (echelon or "").lower(), (branch or "").lower())
-    cache = _cache(request)
-    body = cache.get(key)
-    if body is None:
-        p = picture_for(conn, user, code, valid_at=at)
-        doc = feature_collection(p, echelon, branch)
-        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        cache.put(key, body)
+
+    def build() -> bytes:
+        doc = feature_collection(picture_for(conn, user, code, valid_at=at), echelon, branch)
+        return orjson.dumps(doc)
+
+    body = cache_for(request, "map").get_or_build(key, build)
     return Response(body, media_type="application/geo+json")
 
 
