@@ -168,6 +168,7 @@ def anneal_substitution(
     t0: float,
     iters2: int,
     t1: float,
+    wgain: float,
     seed: int,
     keys_out: np.ndarray,
     scores_out: np.ndarray,
@@ -178,7 +179,10 @@ def anneal_substitution(
     keeps `start` as is), anneals `iters` proposals on quadgrams alone from temperature t0 to 0,
     then `iters2` on quadgrams + words from t1, then climbs to a local optimum. Quadgrams are
     delta-scored (only those touching the swapped letters), which makes phase 1 several times
-    cheaper than rescoring; the word segmentation is recomputed whole. The best key of each
+    cheaper than rescoring; the word segmentation is recomputed whole, but only for proposals that
+    could pass: the acceptance threshold is drawn first, and a swap whose quadgram loss exceeds it
+    by more than `wgain` (the largest word-score gain we allow a swap) is rejected unscored —
+    most proposals late in a run, so phase 2 costs a fraction of its DP. The best key of each
     restart goes to keys_out/scores_out; returns how many were written.
     """
     np.random.seed(seed)
@@ -235,9 +239,17 @@ def anneal_substitution(
                 ka, kb = key[a], key[b]
                 tick += 1
                 dq = _swap_quad(pt, q, A, occ, counts, a, b, kb, ka, stamp, tick, starts)
-                nw = word_score(pt, children, wlp, unk) if use_w else 0.0
+                u = np.random.random()
+                thr = temp * np.log(u) if temp > 0.0 and u > 0.0 else (0.0 if temp <= 0.0 else NEG)
+                if use_w:
+                    if dq + lam * wgain < thr:
+                        nw = wsc - 1e30  # cannot pass: skip the segmentation
+                    else:
+                        nw = word_score(pt, children, wlp, unk)
+                else:
+                    nw = 0.0
                 d = dq + lam * (nw - wsc)
-                if d >= 0.0 or (temp > 0.0 and np.random.random() < np.exp(d / temp)):
+                if d >= thr:
                     key[a], key[b] = kb, ka
                     quad += dq
                     wsc = nw
@@ -266,7 +278,12 @@ def anneal_substitution(
                     ka, kb = key[a], key[b]
                     tick += 1
                     dq = _swap_quad(pt, q, A, occ, counts, a, b, kb, ka, stamp, tick, starts)
-                    nw = word_score(pt, children, wlp, unk) if lam > 0.0 else 0.0
+                    if lam > 0.0 and dq + lam * wgain > 0.0:
+                        nw = word_score(pt, children, wlp, unk)
+                    elif lam > 0.0:
+                        nw = wsc - 1e30  # cannot improve: skip the segmentation
+                    else:
+                        nw = 0.0
                     if dq + lam * (nw - wsc) > 1e-9:
                         key[a], key[b] = kb, ka
                         quad += dq
@@ -483,7 +500,7 @@ def warm() -> None:
     sc = np.empty(1)
     start = np.arange(A, dtype=np.int64)
     anneal_substitution(
-        ct, A, q, children, wlp, -5.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 0, keys, sc
+        ct, A, q, children, wlp, -5.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
     )
     climb_substitution_quad(ct, A, q, start, 1, 0, keys[0])
     order = np.empty(3, dtype=np.int64)
