@@ -97,3 +97,13 @@ def test_cli_error_exit_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SystemExit) as exc:
         main(["crack", str(f)])
     assert exc.value.code == 2
+
+
+def test_columnar_key_with_sharp_s_keeps_its_width() -> None:
+    """str.upper turns ß into SS; the key STRAßE must stay six columns, ß sorting as one letter."""
+    text = "DIEDIVISIONGREIFTSOFORTAN"
+    ct = ciphers.columnar(text, "straße", "de")
+    assert ciphers.columnar(ct, "STRAẞE", "de", True) == text
+    # six columns: the read-out order matches an equivalent six-letter key of the same ranks
+    assert ct == ciphers.columnar(text, "STRAZE", "de")
+    assert ciphers._order("straße") == [3, 5, 2, 0, 1, 4]

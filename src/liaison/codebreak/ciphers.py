@@ -53,8 +53,12 @@ def vigenere(text: str, key: str, lang: str, decrypt: bool = False, beaufort: bo
 
 
 def _order(key: str) -> list[int]:
-    """Column read-out order: columns sorted by key letter, ties left to right."""
-    return sorted(range(len(key)), key=lambda i: (key[i], i))
+    """Column read-out order: columns sorted by key letter (case-blind), ties left to right.
+
+    Letters are upper-cased one by one, keeping the key's length: str.upper would turn ß into SS
+    and so add a column (ß and ẞ sort as one letter, as in `normalise`)."""
+    up = ["ß" if ch in "ßẞ" else ch.upper() if len(ch.upper()) == 1 else ch for ch in key]
+    return sorted(range(len(up)), key=lambda i: (up[i], i))
 
 
 def columnar(text: str, key: str, lang: str, decrypt: bool = False) -> str:
@@ -63,7 +67,7 @@ def columnar(text: str, key: str, lang: str, decrypt: bool = False) -> str:
     w = len(key)
     if w < 2:
         raise LiaisonError("columnar key needs at least 2 letters")
-    order = _order(key.upper())
+    order = _order(key)
     n = len(t)
     rows, extra = divmod(n, w)
     heights = [rows + (1 if c < extra else 0) for c in range(w)]

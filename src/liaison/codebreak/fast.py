@@ -111,6 +111,48 @@ def _score(pt, q, A, children, wlp, unk, lam):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _swap_quad(
+    pt: np.ndarray,
+    q: np.ndarray,
+    A: int,
+    occ: np.ndarray,
+    counts: np.ndarray,
+    a: int,
+    b: int,
+    va: int,
+    vb: int,
+    stamp: np.ndarray,
+    tick: int,
+    starts: np.ndarray,
+) -> float:
+    """Write plain letter va at cipher letter a's places and vb at b's, and return the change
+    in quadgram score: only the quadgrams touching those places are rescored (delta scoring)."""
+    n = len(pt)
+    m = 0
+    for c in (a, b):
+        for k in range(counts[c], counts[c + 1]):
+            p = occ[k]
+            for s in range(max(0, p - 3), min(p, n - 4) + 1):
+                if stamp[s] != tick:
+                    stamp[s] = tick
+                    starts[m] = s
+                    m += 1
+    old = 0.0
+    for k in range(m):
+        s = starts[k]
+        old += q[((pt[s] * A + pt[s + 1]) * A + pt[s + 2]) * A + pt[s + 3]]
+    for k in range(counts[a], counts[a + 1]):
+        pt[occ[k]] = va
+    for k in range(counts[b], counts[b + 1]):
+        pt[occ[k]] = vb
+    new = 0.0
+    for k in range(m):
+        s = starts[k]
+        new += q[((pt[s] * A + pt[s + 1]) * A + pt[s + 2]) * A + pt[s + 3]]
+    return new - old
+
+
+@njit(cache=True)
 def anneal_substitution(
     ct: np.ndarray,
     A: int,
@@ -126,6 +168,7 @@ def anneal_substitution(
     t0: float,
     iters2: int,
     t1: float,
+    wgain: float,
     seed: int,
     keys_out: np.ndarray,
     scores_out: np.ndarray,
@@ -133,17 +176,36 @@ def anneal_substitution(
     """Simulated annealing over substitution keys (cipher code → plain code), `restarts` times.
 
     Each restart begins at `start` with `kick` random swaps (restart 0 of a full kick, kick == A,
-    keeps `start` as is), anneals `iters` proposals on n-grams alone from temperature t0 to 0, then
-    `iters2` on n-grams + words from t1, then climbs to a local optimum. The best key of each
+    keeps `start` as is), anneals `iters` proposals on quadgrams alone from temperature t0 to 0,
+    then `iters2` on quadgrams + words from t1, then climbs to a local optimum. Quadgrams are
+    delta-scored (only those touching the swapped letters), which makes phase 1 several times
+    cheaper than rescoring; the word segmentation is recomputed whole, but only for proposals that
+    could pass: the acceptance threshold is drawn first, and a swap whose quadgram loss exceeds it
+    by more than `wgain` (the largest word-score gain we allow a swap) is rejected unscored —
+    most proposals late in a run, so phase 2 costs a fraction of its DP. The best key of each
     restart goes to keys_out/scores_out; returns how many were written.
     """
     np.random.seed(seed)
     n = len(ct)
-    present = np.zeros(A, dtype=np.bool_)
+    counts = np.zeros(A + 1, dtype=np.int64)
     for i in range(n):
-        present[ct[i]] = True
-    pres = np.nonzero(present)[0]
-    npres = len(pres)
+        counts[ct[i] + 1] += 1
+    for c in range(A):
+        counts[c + 1] += counts[c]
+    occ = np.empty(max(n, 1), dtype=np.int64)
+    fill = counts[:A].copy()
+    for i in range(n):
+        occ[fill[ct[i]]] = i
+        fill[ct[i]] += 1
+    pres = np.empty(A, dtype=np.int64)
+    npres = 0
+    for c in range(A):
+        if counts[c + 1] > counts[c]:
+            pres[npres] = c
+            npres += 1
+    stamp = np.zeros(max(n, 1), dtype=np.int64)
+    starts = np.empty(8 * n + 8, dtype=np.int64)
+    tick = 0
     pt = np.empty(n, dtype=np.int64)
     for r in range(restarts):
         key = start.copy()
@@ -156,14 +218,16 @@ def anneal_substitution(
         best = -1e300
         # phase 1: n-grams only (cheap, finds the neighbourhood); phase 2: n-grams + words
         for phase in range(2):
-            lam_p = 0.0 if phase == 0 else lam
+            use_w = phase == 1 and lam > 0.0
             n_it = iters if phase == 0 else iters2
             tp = t0 if phase == 0 else t1
             if phase == 1:
                 key[:] = best_key
             for i in range(n):
                 pt[i] = key[ct[i]]
-            cur = _score(pt, q, A, children, wlp, unk, lam_p)
+            quad = quad_score(pt, q, A)
+            wsc = word_score(pt, children, wlp, unk) if use_w else 0.0
+            cur = quad + lam * wsc
             best = cur
             best_key[:] = key
             for step in range(n_it):
@@ -172,21 +236,37 @@ def anneal_substitution(
                 b = np.random.randint(A)
                 if a == b:
                     continue
-                key[a], key[b] = key[b], key[a]
-                for i in range(n):
-                    pt[i] = key[ct[i]]
-                new = _score(pt, q, A, children, wlp, unk, lam_p)
-                d = new - cur
-                if d >= 0.0 or (temp > 0.0 and np.random.random() < np.exp(d / temp)):
-                    cur = new
+                ka, kb = key[a], key[b]
+                tick += 1
+                dq = _swap_quad(pt, q, A, occ, counts, a, b, kb, ka, stamp, tick, starts)
+                u = np.random.random()
+                thr = temp * np.log(u) if temp > 0.0 and u > 0.0 else (0.0 if temp <= 0.0 else NEG)
+                if use_w:
+                    if dq + lam * wgain < thr:
+                        nw = wsc - 1e30  # cannot pass: skip the segmentation
+                    else:
+                        nw = word_score(pt, children, wlp, unk)
+                else:
+                    nw = 0.0
+                d = dq + lam * (nw - wsc)
+                if d >= thr:
+                    key[a], key[b] = kb, ka
+                    quad += dq
+                    wsc = nw
+                    cur = quad + lam * wsc
                     if cur > best:
                         best = cur
                         best_key[:] = key
                 else:
-                    key[a], key[b] = key[b], key[a]
+                    tick += 1
+                    _swap_quad(pt, q, A, occ, counts, a, b, ka, kb, stamp, tick, starts)
         # final steepest-ascent polish from the best key seen
         key[:] = best_key
-        cur = best
+        for i in range(n):
+            pt[i] = key[ct[i]]
+        quad = quad_score(pt, q, A)
+        wsc = word_score(pt, children, wlp, unk) if lam > 0.0 else 0.0
+        cur = quad + lam * wsc
         improved = True
         while improved:
             improved = False
@@ -195,15 +275,24 @@ def anneal_substitution(
                 for b in range(A):
                     if a == b:
                         continue
-                    key[a], key[b] = key[b], key[a]
-                    for i in range(n):
-                        pt[i] = key[ct[i]]
-                    new = _score(pt, q, A, children, wlp, unk, lam)
-                    if new > cur + 1e-9:
-                        cur = new
+                    ka, kb = key[a], key[b]
+                    tick += 1
+                    dq = _swap_quad(pt, q, A, occ, counts, a, b, kb, ka, stamp, tick, starts)
+                    if lam > 0.0 and dq + lam * wgain > 0.0:
+                        nw = word_score(pt, children, wlp, unk)
+                    elif lam > 0.0:
+                        nw = wsc - 1e30  # cannot improve: skip the segmentation
+                    else:
+                        nw = 0.0
+                    if dq + lam * (nw - wsc) > 1e-9:
+                        key[a], key[b] = kb, ka
+                        quad += dq
+                        wsc = nw
+                        cur = quad + lam * wsc
                         improved = True
                     else:
-                        key[a], key[b] = key[b], key[a]
+                        tick += 1
+                        _swap_quad(pt, q, A, occ, counts, a, b, ka, kb, stamp, tick, starts)
         keys_out[r, :] = key
         scores_out[r] = cur
     return restarts
@@ -411,7 +500,7 @@ def warm() -> None:
     sc = np.empty(1)
     start = np.arange(A, dtype=np.int64)
     anneal_substitution(
-        ct, A, q, children, wlp, -5.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 0, keys, sc
+        ct, A, q, children, wlp, -5.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
     )
     climb_substitution_quad(ct, A, q, start, 1, 0, keys[0])
     order = np.empty(3, dtype=np.int64)

@@ -2,9 +2,11 @@
 
 Phase 1 anneals on quadgrams alone (cheap: it finds the neighbourhood of a good key); phase 2
 anneals on quadgrams plus the best word segmentation (`model.words`), which is what separates the
-real plaintext from the many n-gram-plausible ones a short text allows (the unicity problem). Restarts
-run until the budget is spent or the same best key has been reached `agree` times — agreement is
-also the confidence. `baseline` is the plain quadgram hill-climber the benchmark compares against.
+real plaintext from the many n-gram-plausible ones a short text allows (the unicity problem). After
+`FRESH` fresh restarts, every other run instead perturbs the best key so far (`KICK` swaps) and
+re-anneals it on quadgrams + words at a low temperature: the best key is usually partly right.
+Runs continue until the budget is spent or `agree` fresh restarts have reached the same best key —
+agreement is also the confidence. `baseline` is the plain quadgram hill-climber the benchmark compares against.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from liaison.codebreak.alphabets import alphabet
 LAM = 1.0  # weight of the word score against the quadgram score
 UNK = -5.0  # log-cost of a letter outside any dictionary word
 ITERS1, T1 = 3000, 5.0  # phase 1 proposals and start temperature
-ITERS2, T2 = 8000, 8.0  # phase 2
+ITERS2, T2 = 32000, 8.0  # phase 2 (long: most of the gain over short runs came from here)
+FRESH, KICK = 4, 4  # fresh restarts before perturbing the best key; swaps per perturbation
+ITERS_K, T_K = 4000, 3.0  # annealing of a perturbed key (quadgrams + words)
+WGAIN = 15.0  # largest word-score gain a single swap is credited with (skips hopeless DPs)
 MAX_SOLVE_LETTERS = 400  # longer texts: solve on a prefix, apply the key to all
 
 
@@ -76,27 +81,39 @@ def solve(
     scores = np.empty(chunk)
     best, best_key, hits, runs = -np.inf, start.copy(), 0, 0
 
-    def offer(key: np.ndarray, sc: float) -> None:
+    def offer(key: np.ndarray, sc: float, fresh: bool) -> None:
+        """Keep the best key; count fresh restarts that reach it (perturbations of it would
+        trivially return to it, so they improve the key but never count as agreement)."""
         nonlocal best, best_key, hits, runs
         runs += 1
         if sc > best + 1e-6:
             same = best_key[pres].tolist() == key[pres].tolist()
-            best, best_key, hits = sc, key.copy(), (hits + 1 if same else 1)
-        elif sc > best - 1e-6:
+            best, best_key = sc, key.copy()
+            hits = (hits + 1 if same else 1) if fresh else 0
+        elif sc > best - 1e-6 and fresh:
             hits += 1
 
     r = 0
-    # two-phase restarts (quadgrams, then quadgrams + words) until agreement or budget.
+    # two-phase restarts (quadgrams, then quadgrams + words) until agreement or budget; every
+    # other restart after the first few instead perturbs the best key so far and re-anneals it on
+    # quadgrams + words only (the best key is usually partly right: cheaper than starting afresh)
     t_run = 0.0  # slowest restart so far: stop when another would overrun the budget
     while runs < max_restarts and (runs == 0 or time.monotonic() + t_run < deadline):
         t_start = time.monotonic()
-        fast.anneal_substitution(
-            codes, n, q, w.children, w.logp, UNK, LAM, start, n, chunk,
-            ITERS1, T1, ITERS2, T2, seed * 1_000_003 + r, keys, scores,
-        )  # fmt: skip
+        fresh = not (r >= FRESH and r % 2 == 1)
+        if not fresh:
+            fast.anneal_substitution(
+                codes, n, q, w.children, w.logp, UNK, LAM, best_key, KICK, chunk,
+                0, T1, ITERS_K, T_K, WGAIN, seed * 1_000_003 + r, keys, scores,
+            )  # fmt: skip
+        else:
+            fast.anneal_substitution(
+                codes, n, q, w.children, w.logp, UNK, LAM, start, n, chunk,
+                ITERS1, T1, ITERS2, T2, WGAIN, seed * 1_000_003 + r, keys, scores,
+            )  # fmt: skip
         r += 1
         for k in range(chunk):
-            offer(keys[k], float(scores[k]))
+            offer(keys[k], float(scores[k]), fresh)
         t_run = max(t_run, time.monotonic() - t_start)
         if hits >= agree:
             break
