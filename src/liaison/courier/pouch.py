@@ -1,14 +1,16 @@
 """The pouch: one file between two partners — signed, encrypted, numbered, hash-chained.
 
-File: the line `LIAISON-POUCH/1`, then an RFC 8785 canonical JSON envelope
-`{"manifest": {...}, "ciphertext": base64, "signature": hex}`. The manifest (sender, recipient,
-sequence, previous pouch's digest, key fingerprints, sizes and digests) stays readable so a pouch can
-be inspected without its key; the payload (canonical JSON of the released units) is encrypted to the
-recipient with a libsodium sealed box (X25519 + XSalsa20-Poly1305: anonymous-sender public-key
-encryption; authenticity comes from the Ed25519 signature over the manifest, which commits to the
-ciphertext's digest). Sealed boxes were chosen over HPKE because PyNaCl is a mature, maintained
-binding of libsodium with one obvious construction, and over age because no maintained Python
-binding of age exists.
+File (format 2): the line `LIAISON-POUCH/2`, the manifest as one line of RFC 8785 canonical JSON,
+the line of its Ed25519 signature (128 hex digits), then the ciphertext as raw bytes to the end. The
+manifest (sender, recipient, sequence, previous pouch's digest, key fingerprints, sizes and digests)
+stays readable so a pouch can be inspected without its key; the payload (canonical JSON of the
+released units) is encrypted to the recipient with a libsodium sealed box (X25519 +
+XSalsa20-Poly1305: anonymous-sender public-key encryption; authenticity comes from the signature
+over the manifest, which commits to the ciphertext's digest). Sealed boxes were chosen over HPKE
+because PyNaCl is a mature, maintained binding of libsodium with one obvious construction, and over
+age because no maintained Python binding of age exists. Format 1 carried the ciphertext in base64
+inside a JSON envelope; encoding and decoding it cost more than the encryption itself, so format 2
+carries it raw. A format-1 pouch is refused as `old-format`, saying so.
 
 Opening checks, in order, and refuses with a reason (nothing imported, an audit entry written):
 size, format, recipient, sender key known and not revoked, signature, ciphertext digest, decryption,
@@ -17,7 +19,6 @@ payload digest, sequence (no replay, no gap) and the hash chain.
 
 from __future__ import annotations
 
-import binascii
 import contextlib
 import gc
 import hashlib
@@ -29,10 +30,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import nacl.bindings
 import nacl.exceptions
 import orjson
 import sqlalchemy as sa
 from nacl.public import SealedBox
+from nacl.signing import VerifyKey
 from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso, parse_time, utcnow
@@ -51,7 +54,12 @@ from liaison.store import audit
 from liaison.store.schema.courier import partner_key, pouch_log, pouch_outbox, release_policy
 from liaison.store.schema.orbat import observation, unit
 
-MAGIC = b"LIAISON-POUCH/1\n"
+MAGIC = b"LIAISON-POUCH/2\n"
+FORMAT = 2
+_ANY_MAGIC = b"LIAISON-POUCH/"
+MAX_MANIFEST = 1 << 20  # the manifest line; key records make it grow a little with each rotation
+_SIG_HEX = 128
+SEALBYTES = nacl.bindings.crypto_box_SEALBYTES
 GENESIS = "0" * 64
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 INCREMENTAL_LIMIT = 5_000  # above this many changed units, fold the whole picture in one pass
@@ -235,10 +243,9 @@ def _seal(
     units, withheld = release(pic, pol, changed)
     extra, withheld_items = courier_items.collect(conn, kp, recipient.partner, pol, cut, now)
     payload = encode_payload(units, withheld, extra)
-    ct = SealedBox(recipient.box_key).encrypt(payload)
     counts = {k: len(v) for k, v in extra.items()}
-    manifest = {
-        "version": 1,
+    fields = {
+        "version": FORMAT,
         "from": me.code,
         "to": recipient.partner,
         "seq": (last.seq + 1) if last else 1,
@@ -246,21 +253,18 @@ def _seal(
         "created": iso(now),
         "sender_key": kp.public.fingerprint,
         "recipient_key": recipient.fingerprint,
-        "payload_sha256": digest(payload),
-        "payload_size": len(payload),
-        "ciphertext_sha256": digest(ct),
         "units": len(units),
         "counts": counts,
         "keys": courier_items.own_key_records(conn, me.code, cut),
     }
-    sig = kp.signing.sign(canonical(manifest)).signature.hex()
-    data = encode_envelope(manifest, ct, sig)
+    data, manifest = seal_payload(kp, recipient, fields, payload)
+    data_digest = digest(data)
     conn.execute(
         pouch_log.insert().values(
             direction="out",
             partner_code=recipient.partner,
             seq=manifest["seq"],
-            digest=digest(data),
+            digest=data_digest,
             prev_digest=manifest["prev"],
             created_at=now,
             units=len(units),
@@ -282,7 +286,7 @@ def _seal(
             "withheld": withheld,
             "items": counts,
             "withheld_items": withheld_items,
-            "digest": digest(data),
+            "digest": data_digest,
         },
     )
     return data, manifest
@@ -304,43 +308,54 @@ def encode_payload(units: list[dict[str, Any]], withheld: int, extra: dict[str, 
     )
 
 
-def encode_envelope(manifest: dict[str, Any], ct: bytes, signature: str) -> bytes:
-    """MAGIC + canonical envelope, written directly: base64 needs no escaping and the keys
-    (ciphertext, manifest, signature) are already in order — the same bytes as `canonical`."""
-    return b"".join(
-        (
-            MAGIC,
-            b'{"ciphertext":"',
-            binascii.b2a_base64(ct, newline=False),
-            b'","manifest":',
-            canonical(manifest),
-            b',"signature":',
-            canonical(signature),
-            b"}",
-        )
-    )
+def seal_payload(
+    kp: KeyPair, recipient: PublicKeys, fields: dict[str, Any], payload: bytes
+) -> tuple[bytes, dict[str, Any]]:
+    """The pouch construction: encrypt `payload` to `recipient`, complete the manifest with the
+    digests and sizes, sign it, write the file. (pouch file, manifest)"""
+    ct = SealedBox(recipient.box_key).encrypt(payload)
+    manifest = {
+        **fields,
+        "payload_sha256": digest(payload),
+        "payload_size": len(payload),
+        "ciphertext_sha256": digest(ct),
+    }
+    head = canonical(manifest)
+    return encode_envelope(head, ct, kp.signing.sign(head).signature.hex()), manifest
 
 
-def _fast_envelope(body: bytes) -> dict[str, Any] | None:
-    """Parse an envelope in the shape `encode_envelope` writes without running the JSON parser
-    over the (large) ciphertext; None when it is not in that shape (the caller parses it fully)."""
-    head = b'{"ciphertext":"'
-    if not body.startswith(head):
-        return None
-    end = body.find(b'"', len(head))
-    if end < 0 or not body.startswith(b',"manifest":', end + 1):
-        return None
-    ct = body[len(head) : end]
-    if b"\\" in ct:
-        return None
+def encode_envelope(manifest: dict[str, Any] | bytes, ct: bytes, signature: str) -> bytes:
+    """MAGIC, the canonical manifest (or its bytes, already canonical) and the signature, one line
+    each, then the raw ciphertext. Canonical JSON escapes control characters, so the manifest
+    never holds a newline of its own."""
+    head = manifest if isinstance(manifest, bytes) else canonical(manifest)
+    return b"".join((MAGIC, head, b"\n", signature.encode("ascii"), b"\n", ct))
+
+
+def unseal(env: dict[str, Any], verify_key: VerifyKey, own: KeyPair) -> bytes:
+    """The payload of an inspected pouch, checked in order: the signature over the manifest's
+    bytes, the ciphertext's digest, decryption, the payload's digest and size."""
+    m = env["manifest"]
     try:
-        rest = json.loads(b"{" + body[end + 2 :])
-        ct_text = ct.decode("ascii")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(rest, dict) or "ciphertext" in rest:
-        return None
-    return {"ciphertext": ct_text, **rest}
+        verify_key.verify(env["manifest_bytes"], bytes.fromhex(env["signature"]))
+    except (nacl.exceptions.BadSignatureError, ValueError):
+        raise PouchRejected(
+            "bad-signature", "the signature does not match the manifest (tampered)"
+        ) from None
+    ct = env["ciphertext"]
+    if digest(ct) != m["ciphertext_sha256"]:
+        raise PouchRejected(
+            "tampered-ciphertext", "the ciphertext does not match the signed digest"
+        )
+    try:
+        payload = SealedBox(own.box).decrypt(ct)
+    except nacl.exceptions.CryptoError:
+        raise PouchRejected(
+            "tampered-ciphertext", "the ciphertext does not decrypt with our key"
+        ) from None
+    if digest(payload) != m["payload_sha256"] or len(payload) != m["payload_size"]:
+        raise PouchRejected("tampered-ciphertext", "the payload does not match the signed digest")
+    return payload
 
 
 # ---- opening -----------------------------------------------------------------------------------
@@ -350,39 +365,64 @@ def inspect(data: bytes, *, max_bytes: int | None = None) -> dict[str, Any]:
     if len(data) > limit:
         raise PouchRejected("oversized", f"{len(data):,} bytes is over the {limit:,}-byte limit")
     if not data.startswith(MAGIC):
-        raise PouchRejected("malformed", "not a Liaison pouch (no LIAISON-POUCH/1 header)")
-    body = data[len(MAGIC) :]
+        if data.startswith(_ANY_MAGIC):
+            first = data[: data.find(b"\n", 0, 40)].decode("ascii", "replace")
+            raise PouchRejected(
+                "old-format",
+                f"{first!r} is not a format this version reads (LIAISON-POUCH/{FORMAT}): "
+                "ask the sender to seal it again with a current Liaison",
+            )
+        raise PouchRejected(
+            "malformed", f"not a Liaison pouch (no {MAGIC.decode().strip()} header)"
+        )
+    start = len(MAGIC)
+    end = data.find(b"\n", start, start + MAX_MANIFEST + 1)
+    if end < 0:
+        rest = data[start : start + MAX_MANIFEST + 1]
+        try:
+            orjson.loads(rest)
+        except orjson.JSONDecodeError:  # cut inside the manifest (or not JSON at all)
+            if len(rest) <= MAX_MANIFEST:
+                raise PouchRejected("truncated", "the pouch ends inside its manifest") from None
+        raise PouchRejected("malformed", "no complete manifest line")
+    head = data[start:end]
+    sig_end = end + 1 + _SIG_HEX
+    if len(data) <= sig_end:
+        raise PouchRejected("truncated", "the pouch ends before its ciphertext")
+    sig = data[end + 1 : sig_end]
+    if data[sig_end] != 0x0A or sig.strip(b"0123456789abcdef"):
+        raise PouchRejected("malformed", "the signature line is not 128 hex digits")
     try:
-        env = _fast_envelope(body)
-        if env is None:
-            env = json.loads(body)
-    except json.JSONDecodeError as exc:
-        kind = (
-            "truncated"
-            if not body.rstrip().endswith(b"}") or exc.pos >= len(exc.doc) - 1
-            else "malformed"
-        )
-        raise PouchRejected(
-            kind, f"the envelope is not valid JSON ({exc.msg} at byte {exc.pos})"
-        ) from None
-    except UnicodeDecodeError:
-        raise PouchRejected("malformed", "the envelope is not UTF-8") from None
-    if not isinstance(env, dict) or set(env) != {"manifest", "ciphertext", "signature"}:
-        raise PouchRejected(
-            "malformed", "the envelope must hold exactly manifest, ciphertext and signature"
-        )
-    m = env["manifest"]
+        m = orjson.loads(head)  # strict: no NaN, no lone surrogates, UTF-8 only
+    except orjson.JSONDecodeError as exc:
+        raise PouchRejected("malformed", f"the manifest is not valid JSON ({exc})") from None
     if not isinstance(m, dict) or set(m) != MANIFEST_FIELDS:
         raise PouchRejected("malformed", "the manifest's fields are not the expected ones")
+    try:
+        is_canonical = canonical(m) == head
+    except Exception:  # rfc8785's domain errors: a number canonical JSON cannot hold
+        is_canonical = False
+    if not is_canonical:
+        raise PouchRejected("malformed", "the manifest is not in RFC 8785 canonical form")
+    if m["version"] != FORMAT:
+        raise PouchRejected("malformed", f"manifest version {m['version']!r}, expected {FORMAT}")
     if not (
-        isinstance(m["seq"], int)
+        type(m["seq"]) is int
         and m["seq"] >= 1
         and isinstance(m["from"], str)
         and isinstance(m["to"], str)
     ):
         raise PouchRejected("malformed", "bad sequence number or partner codes in the manifest")
-    if not isinstance(env["ciphertext"], str) or not isinstance(env["signature"], str):
-        raise PouchRejected("malformed", "ciphertext and signature must be strings")
+    size = m["payload_size"]
+    if type(size) is not int or size < 0:
+        raise PouchRejected("malformed", "bad payload size in the manifest")
+    ct = data[sig_end + 1 :]
+    if len(ct) != size + SEALBYTES:
+        kind = "truncated" if len(ct) < size + SEALBYTES else "malformed"
+        raise PouchRejected(
+            kind, f"{len(ct):,} bytes of ciphertext, the manifest says {size + SEALBYTES:,}"
+        )
+    env = {"manifest": m, "manifest_bytes": head, "signature": sig.decode(), "ciphertext": ct}
     return {**m, "size": len(data), "envelope": env}
 
 
@@ -465,28 +505,7 @@ def _open_pouch(
                 f"({key.revoked_reason}); this pouch was signed with it at {iso(created)}",
             )
     sender = PublicKeys(m["from"], key.sign_pk, key.box_pk)
-    try:
-        sender.verify_key.verify(canonical(m), bytes.fromhex(env["signature"]))
-    except (nacl.exceptions.BadSignatureError, ValueError):
-        raise PouchRejected(
-            "bad-signature", "the signature does not match the manifest (tampered)"
-        ) from None
-    try:
-        ct = binascii.a2b_base64(env["ciphertext"], strict_mode=True)
-    except (binascii.Error, ValueError, TypeError):
-        raise PouchRejected("malformed", "the ciphertext is not base64") from None
-    if digest(ct) != m["ciphertext_sha256"]:
-        raise PouchRejected(
-            "tampered-ciphertext", "the ciphertext does not match the signed digest"
-        )
-    try:
-        payload = SealedBox(own.box).decrypt(ct)
-    except nacl.exceptions.CryptoError:
-        raise PouchRejected(
-            "tampered-ciphertext", "the ciphertext does not decrypt with our key"
-        ) from None
-    if digest(payload) != m["payload_sha256"] or len(payload) != m["payload_size"]:
-        raise PouchRejected("tampered-ciphertext", "the payload does not match the signed digest")
+    payload = unseal(env, sender.verify_key, own)
     last = _last(conn, "in", m["from"])
     expect = (last.seq + 1) if last else 1
     if m["seq"] < expect:
@@ -518,7 +537,7 @@ def _open_pouch(
             direction="in",
             partner_code=m["from"],
             seq=m["seq"],
-            digest=digest(data),
+            digest=digest(data),  # the next pouch's `prev`: the chain runs over whole files
             prev_digest=m["prev"],
             created_at=utcnow(),
             units=len(units),
