@@ -114,3 +114,29 @@ def test_bulk_ids_are_increasing_uuid7() -> None:
     ids = _new_ids(1000)
     assert ids == sorted(ids) and len(set(ids)) == 1000
     assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+
+
+def test_direct_libsodium_calls_interoperate_with_pynacl(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The in-place sealed box (PyNaCl's cffi module) and PyNaCl's public SealedBox open each
+    other's boxes, and both refuse a flipped bit."""
+    import nacl.exceptions
+    import pytest
+
+    from liaison.courier import keys, pouch
+
+    assert pouch._DIRECT  # the fast path is the one in use
+    kp = keys.generate("JP")
+    msg = b"\x00payload\n" * 1000
+    direct = bytes(pouch._box_seal(msg, kp.public))
+    monkeypatch.setattr(pouch, "_DIRECT", False)
+    public = bytes(pouch._box_seal(msg, kp.public))
+    assert pouch._box_open(memoryview(direct), kp) == msg
+    monkeypatch.setattr(pouch, "_DIRECT", True)
+    assert pouch._box_open(memoryview(public)[0:], kp) == msg
+    for direct_path in (True, False):
+        monkeypatch.setattr(pouch, "_DIRECT", direct_path)
+        bad = bytearray(public)
+        bad[60] ^= 1
+        for ct in (bytes(bad), public[:10]):
+            with pytest.raises(nacl.exceptions.CryptoError):
+                pouch._box_open(ct, kp)

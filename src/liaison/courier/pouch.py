@@ -308,12 +308,48 @@ def encode_payload(units: list[dict[str, Any]], withheld: int, extra: dict[str, 
     )
 
 
+try:  # libsodium through PyNaCl's own cffi module, to encrypt and decrypt without extra copies
+    from nacl._sodium import ffi as _ffi
+    from nacl._sodium import lib as _lib
+
+    _DIRECT = hasattr(_lib, "crypto_box_seal") and hasattr(_lib, "crypto_box_seal_open")
+except ImportError:  # pragma: no cover - a PyNaCl without it: the public API, a copy or two more
+    _DIRECT = False
+
+
+def _box_seal(payload: bytes, pk: PublicKeys) -> bytes | bytearray:
+    """crypto_box_seal of `payload` to `pk`. PyNaCl's public call zero-fills a buffer, encrypts
+    into it and copies it out; with 40 MB payloads the fill and the copy cost as much as the
+    encryption, so the same libsodium function writes into a fresh buffer here instead."""
+    if not _DIRECT:
+        return SealedBox(pk.box_key).encrypt(payload)
+    out = bytearray(len(payload) + SEALBYTES)
+    key = pk.box_key.encode()
+    if _lib.crypto_box_seal(_ffi.from_buffer(out), payload, len(payload), key) != 0:
+        raise RuntimeError("crypto_box_seal failed")  # pragma: no cover - libsodium's own error
+    return out
+
+
+def _box_open(ct: bytes | memoryview, own: KeyPair) -> bytes | bytearray:
+    """crypto_box_seal_open of `ct` with our key, reading it in place (a view into the pouch) —
+    the public call needs its own copy of the ciphertext. CryptoError when it does not open."""
+    if not _DIRECT:
+        return SealedBox(own.box).decrypt(bytes(ct))
+    if len(ct) < SEALBYTES:
+        raise nacl.exceptions.CryptoError("ciphertext too short")
+    out = bytearray(len(ct) - SEALBYTES)
+    pk, sk = own.box.public_key.encode(), own.box.encode()
+    if _lib.crypto_box_seal_open(_ffi.from_buffer(out), _ffi.from_buffer(ct), len(ct), pk, sk):
+        raise nacl.exceptions.CryptoError("the sealed box does not open")
+    return out
+
+
 def seal_payload(
     kp: KeyPair, recipient: PublicKeys, fields: dict[str, Any], payload: bytes
 ) -> tuple[bytes, dict[str, Any]]:
     """The pouch construction: encrypt `payload` to `recipient`, complete the manifest with the
     digests and sizes, sign it, write the file. (pouch file, manifest)"""
-    ct = SealedBox(recipient.box_key).encrypt(payload)
+    ct = _box_seal(payload, recipient)
     manifest = {
         **fields,
         "payload_sha256": digest(payload),
@@ -324,7 +360,9 @@ def seal_payload(
     return encode_envelope(head, ct, kp.signing.sign(head).signature.hex()), manifest
 
 
-def encode_envelope(manifest: dict[str, Any] | bytes, ct: bytes, signature: str) -> bytes:
+def encode_envelope(
+    manifest: dict[str, Any] | bytes, ct: bytes | bytearray | memoryview, signature: str
+) -> bytes:
     """MAGIC, the canonical manifest (or its bytes, already canonical) and the signature, one line
     each, then the raw ciphertext. Canonical JSON escapes control characters, so the manifest
     never holds a newline of its own."""
@@ -332,7 +370,7 @@ def encode_envelope(manifest: dict[str, Any] | bytes, ct: bytes, signature: str)
     return b"".join((MAGIC, head, b"\n", signature.encode("ascii"), b"\n", ct))
 
 
-def unseal(env: dict[str, Any], verify_key: VerifyKey, own: KeyPair) -> bytes:
+def unseal(env: dict[str, Any], verify_key: VerifyKey, own: KeyPair) -> bytes | bytearray:
     """The payload of an inspected pouch, checked in order: the signature over the manifest's
     bytes, the ciphertext's digest, decryption, the payload's digest and size."""
     m = env["manifest"]
@@ -348,7 +386,7 @@ def unseal(env: dict[str, Any], verify_key: VerifyKey, own: KeyPair) -> bytes:
             "tampered-ciphertext", "the ciphertext does not match the signed digest"
         )
     try:
-        payload = SealedBox(own.box).decrypt(ct)
+        payload = _box_open(ct, own)
     except nacl.exceptions.CryptoError:
         raise PouchRejected(
             "tampered-ciphertext", "the ciphertext does not decrypt with our key"
@@ -416,7 +454,7 @@ def inspect(data: bytes, *, max_bytes: int | None = None) -> dict[str, Any]:
     size = m["payload_size"]
     if type(size) is not int or size < 0:
         raise PouchRejected("malformed", "bad payload size in the manifest")
-    ct = data[sig_end + 1 :]
+    ct = memoryview(data)[sig_end + 1 :]  # read in place: a slice would copy 40 MB
     if len(ct) != size + SEALBYTES:
         kind = "truncated" if len(ct) < size + SEALBYTES else "malformed"
         raise PouchRejected(
