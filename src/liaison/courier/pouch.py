@@ -23,6 +23,7 @@ import contextlib
 import gc
 import hashlib
 import json
+import operator
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -644,72 +645,82 @@ def _new_ids(n: int) -> list[str]:
     rand = int.from_bytes(os.urandom(10), "big")
     base = (ms << 80) | (0x7 << 76) | ((rand >> 62) & 0xFFF) << 64 | (0b10 << 62)
     start = rand & ((1 << 61) - 1)  # room to count up without touching the variant bits
-    out = []
-    for i in range(n):
-        h = f"{base | (start + i):032x}"
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return out
+    h = f"{base:032x}"
+    head = f"{h[:8]}-{h[8:12]}-{h[12:16]}-"  # the counter lives in the low 64 bits only
+    low = base & ((1 << 64) - 1)
+    return [
+        f"{head}{x[:4]}-{x[4:]}"
+        for x in map("{:016x}".format, range(low | start, (low | start) + n))
+    ]
 
 
 def fast_fingerprint(f: dict[str, Any], observed_at: str, tlp: str, rel_to: list[str]) -> str:
     """`orbat.observe.fingerprint` of a received record (no source, no ORCON), the same bytes
     written out directly instead of through json.dumps — checked against it in the tests."""
+    eq = f["equipment"]
     return _fp(
+        _s(f["branch"]),
+        f["credibility"],
         f["designation"],
-        f["echelon"],
-        f["branch"],
-        f["parent_local_id"],
-        f["sidc"],
+        _s(f["echelon"]),
+        "null" if eq is None else _eq_text(eq),
         f["lat"],
         f["lon"],
-        f["place"],
-        f["equipment"],
-        f["strength"],
-        f["reliability"],
-        f["credibility"],
         f["notes"],
-        observed_at,
-        tlp,
-        rel_to,
+        _enc(observed_at),
+        f["parent_local_id"],
+        f["place"],
+        _rel_text(rel_to),
+        _s(f["reliability"]),
+        _s(f["sidc"]),
+        f["strength"],
+        _enc(tlp),
     )
+
+
+def _eq_text(eq: dict[str, int]) -> str:
+    """json.dumps(eq, sort_keys=True, ensure_ascii=False) of checked {str: int}: the fingerprint's
+    piece, and on SQLite the stored column too."""
+    return "{" + ", ".join([f"{_enc(k)}: {int.__repr__(n)}" for k, n in sorted(eq.items())]) + "}"
+
+
+def _rel_text(rel_to: list[str]) -> str:
+    return "[" + ", ".join(map(_enc, rel_to)) + "]"
 
 
 def _fp(
+    br: str,
+    cred: int | None,
     des: str,
-    ech: str | None,
-    br: str | None,
-    parent: str,
-    sidc: str | None,
+    ech: str,
+    eq: str,
     lat: float | None,
     lon: float | None,
-    place: str | None,
-    eq: dict[str, int] | None,
-    st: int | None,
-    rel: str | None,
-    cred: int | None,
     notes: str | None,
     observed_at: str,
+    parent: str,
+    place: str | None,
+    rel_to: str,
+    rel: str,
+    sidc: str,
+    st: int | None,
     tlp: str,
-    rel_to: list[str],
 ) -> str:
-    eqs = (
-        "null"
-        if eq is None
-        else "{" + ", ".join(f"{_enc(k)}: {int.__repr__(eq[k])}" for k in sorted(eq)) + "}"
-    )
+    """The fingerprint from its pieces, in key order; `br`, `ech`, `eq`, `observed_at`, `rel_to`,
+    `rel`, `sidc` and `tlp` come already JSON-encoded (the import encodes each distinct value
+    once), the rest raw."""
     text = (
-        f'{{"branch": {_s(br)}, '
+        f'{{"branch": {br}, '
         f'"credibility": {"null" if cred is None else int.__repr__(cred)}, '
-        f'"designation": {_enc(des)}, "echelon": {_s(ech)}, '
-        f'"equipment": {eqs}, '
+        f'"designation": {_enc(des)}, "echelon": {ech}, "equipment": {eq}, '
         f'"lat": {"null" if lat is None else float.__repr__(lat)}, '
         f'"lon": {"null" if lon is None else float.__repr__(lon)}, '
-        f'"notes": {_s(notes)}, "observed_at": {_enc(observed_at)}, "orcon": false, '
-        f'"parent_local_id": {_enc(parent)}, "place": {_s(place)}, '
-        f'"rel_to": [{", ".join(map(_enc, rel_to))}], '
-        f'"reliability": {_s(rel)}, "sidc": {_s(sidc)}, "source": null, '
-        f'"strength": {"null" if st is None else int.__repr__(st)}, '
-        f'"tlp": {_enc(tlp)}}}'
+        f'"notes": {"null" if notes is None else _enc(notes)}, '
+        f'"observed_at": {observed_at}, "orcon": false, '
+        f'"parent_local_id": {_enc(parent)}, '
+        f'"place": {"null" if place is None else _enc(place)}, '
+        f'"rel_to": {rel_to}, "reliability": {rel}, "sidc": {sidc}, "source": null, '
+        f'"strength": {"null" if st is None else int.__repr__(st)}, "tlp": {tlp}}}'
     )
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -740,102 +751,99 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
 
     now = utcnow()
     now_db = stored(now)
-    times: dict[Any, tuple[Any, str]] = {}
-    markings: dict[Any, tuple[str, list[str], str]] = {}
-    created_t = (stored(created), iso(created) or "")
+    times: dict[Any, tuple[Any, str]] = {}  # observed_at as sent → (stored, JSON-encoded ISO)
+    markings: dict[Any, tuple[str, str, str, str]] = {}  # → (tlp, stored rel_to, encoded both)
+    equipment: dict[tuple[Any, ...], tuple[dict[str, int], str]] = {}  # → (checked, JSON text)
+    # the JSON text of each distinct echelon, branch, SIDC and grading
+    enc: dict[Any, str] = {None: "null"}
+    created_t = (stored(created), _enc(iso(created) or ""))
     fresh = iter(_new_ids(2 * len(units) + 1))
     new_units: list[tuple[Any, ...]] = []
     new_obs: list[tuple[Any, ...]] = []
     seen: set[tuple[str, str]] = set()
     orcon = 0 if sqlite else False
-    dumps = json.dumps
     writer = _Writer(conn)
     written = 0
+    str_, int_, float_ = str, int, float
     try:
-        str_ = str
         for u in units:
-            g = u.get
             try:
-                obs_at = g("observed_at")
+                try:
+                    (
+                        obs_at, mk, des, ech, br, sidc, place, rel, notes, parent,
+                        lat, lon, eq, st, cred, local,
+                    ) = _fields(u)  # fmt: skip
+                except KeyError:  # a field left out counts as null, as with .get
+                    g = u.get
+                    (
+                        obs_at, mk, des, ech, br, sidc, place, rel, notes, parent,
+                        lat, lon, eq, st, cred, local,
+                    ) = [g(k) for k in _FIELDS]  # fmt: skip
+                    des, local = u["designation"], u["unit_id"]
                 if obs_at:
                     t = times.get(obs_at)
                     if t is None:
                         v = parse_time(obs_at)
-                        t = times[obs_at] = (stored(v), iso(v) or "")
+                        t = times[obs_at] = (stored(v), _enc(iso(v) or ""))
                 else:
                     t = created_t
-                mk = g("marking") or {}
-                mkey = (mk.get("tlp"), tuple(mk.get("rel_to") or ()))
+                mk = mk or {}
+                tlp = mk.get("tlp")
+                rt = mk.get("rel_to")
+                mkey = (tlp, *rt) if rt else tlp
                 m = markings.get(mkey)
                 if m is None:
-                    tlp = mkey[0] if mkey[0] in TLP_LEVELS else "AMBER"
-                    rel_to = [str_(x) for x in mkey[1]]
-                    m = markings[mkey] = (tlp, rel_to, ",".join(rel_to))
-                des, ech, br, sidc, place, rel, notes = (
-                    u["designation"],
-                    g("echelon"),
-                    g("branch"),
-                    g("sidc"),
-                    g("place"),
-                    g("source_reliability"),
-                    g("notes"),
-                )
-                parent = g("parent_id") or ""
-                for x in (ech, br, sidc, place, rel, notes):
-                    if x is not None and type(x) is not str_:
-                        raise TypeError
+                    tlp = tlp if tlp in TLP_LEVELS else "AMBER"
+                    rel_to = [str_(x) for x in rt or ()]
+                    m = markings[mkey] = (tlp, ",".join(rel_to), _enc(tlp), _rel_text(rel_to))
+                parent = parent or ""
                 if type(des) is not str_ or type(parent) is not str_:
                     raise TypeError
-                lat, lon, eq, st, cred = (
-                    g("lat"),
-                    g("lon"),
-                    g("equipment"),
-                    g("strength"),
-                    g("info_credibility"),
-                )
+                if place is not None and type(place) is not str_:
+                    raise TypeError
+                if notes is not None and type(notes) is not str_:
+                    raise TypeError
+                ech_e = enc.get(ech) or _enc_new(enc, ech)
+                br_e = enc.get(br) or _enc_new(enc, br)
+                sidc_e = enc.get(sidc) or _enc_new(enc, sidc)
+                rel_e = enc.get(rel) or _enc_new(enc, rel)
                 if lat is not None:
-                    lat = float(lat)
+                    lat = float_(lat)
                     if not -90 <= lat <= 90:  # also refuses NaN
                         raise ValueError
                 if lon is not None:
-                    lon = float(lon)
+                    lon = float_(lon)
                     if not -180 <= lon <= 180:
                         raise ValueError
                 if eq:
-                    eq = {str_(k): int(n) for k, n in eq.items()}
-                    for n in eq.values():
-                        if not 0 <= n <= 1_000_000_000:
-                            raise ValueError
+                    ekey = tuple(eq.items())  # tables of equipment repeat: check each once
+                    hit = equipment.get(ekey)
+                    if hit is None:
+                        eq = {str_(k): int_(n) for k, n in ekey}
+                        for n in eq.values():
+                            if not 0 <= n <= 1_000_000_000:
+                                raise ValueError
+                        hit = equipment[ekey] = (eq, _eq_text(eq))
+                    eq, eq_e = hit
                 else:
                     eq = None
+                    eq_e = "null"
                 if st is not None:
-                    st = int(st)
+                    st = int_(st)
                     if not 0 <= st <= 1_000_000_000:
                         raise ValueError
-                if cred is not None and (type(cred) is not int or not 1 <= cred <= 6):
+                if cred is not None and (type(cred) is not int_ or not 1 <= cred <= 6):
                     raise ValueError
                 fp = _fp(
-                    des,
-                    ech,
-                    br,
-                    parent,
-                    sidc,
-                    lat,
-                    lon,
-                    place,
-                    eq,
-                    st,
-                    rel,
-                    cred,
-                    notes,
-                    t[1],
-                    m[0],
-                    m[1],
-                )
-                local = str_(u["unit_id"])
+                    br_e, cred, des, ech_e, eq_e, lat, lon, notes, t[1], parent, place, m[3],
+                    rel_e, sidc_e, st, m[2],
+                )  # fmt: skip
+                local = str_(local)
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
                 raise PouchRejected(
-                    "malformed", f"unit {u.get('unit_id')!r} in the payload has a bad field"
+                    "malformed",
+                    f"unit {u.get('unit_id') if isinstance(u, dict) else u!r:.80} in the payload: "
+                    f"{_bad_field(u)}",
                 ) from None
             internal = ids.get(local)
             if internal is None:
@@ -847,12 +855,11 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
             if key in seen:  # the same record twice in one pouch
                 continue
             seen.add(key)
-            if sqlite and eq is not None:
-                eq = dumps(eq)
             new_obs.append(
                 (
-                    next(fresh), internal, partner, t[0], now_db, m[0], m[2], orcon, None, fp, None,
-                    None, des, ech, br, parent, sidc, lat, lon, place, eq, st, rel, cred, notes,
+                    next(fresh), internal, partner, t[0], now_db, m[0], m[1], orcon, None, fp,
+                    None, None, des, ech, br, parent, sidc, lat, lon, place,
+                    eq_e if sqlite and eq is not None else eq, st, rel, cred, notes,
                 )
             )  # fmt: skip
             if len(new_obs) >= CHUNK:
@@ -865,6 +872,88 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
         raise
     writer.finish()
     return written + len(new_obs)
+
+
+def _enc_new(enc: dict[Any, str], x: Any) -> str:
+    """JSON text of a string-or-null field, remembered; anything else is a malformed record."""
+    if type(x) is not str:
+        raise TypeError
+    out = enc[x] = _enc(x)
+    return out
+
+
+_FIELDS = (
+    "observed_at",
+    "marking",
+    "designation",
+    "echelon",
+    "branch",
+    "sidc",
+    "place",
+    "source_reliability",
+    "notes",
+    "parent_id",
+    "lat",
+    "lon",
+    "equipment",
+    "strength",
+    "info_credibility",
+    "unit_id",
+)
+_fields = operator.itemgetter(*_FIELDS)  # one C call for a record with every field present
+_STR_FIELDS = ("echelon", "branch", "sidc", "place", "source_reliability", "notes")
+
+
+def _bad_field(u: Any) -> str:
+    """Which field of a refused record is wrong, for the message (only on the error path)."""
+    if not isinstance(u, dict):
+        return "not an object"
+    checks: list[tuple[str, Any]] = [
+        ("unit_id", lambda v: isinstance(v, str) and v),
+        ("designation", lambda v: isinstance(v, str) and v),
+        ("parent_id", lambda v: v is None or isinstance(v, str)),
+        *((f, lambda v: v is None or isinstance(v, str)) for f in _STR_FIELDS),
+        ("observed_at", lambda v: not v or (isinstance(v, str) and _parses(v))),
+        ("marking", lambda v: v is None or (isinstance(v, dict) and _marking_ok(v))),
+        ("lat", lambda v: v is None or _in(v, -90, 90)),
+        ("lon", lambda v: v is None or _in(v, -180, 180)),
+        ("strength", lambda v: v is None or _in(v, 0, 1_000_000_000, whole=True)),
+        ("info_credibility", lambda v: v is None or (type(v) is int and 1 <= v <= 6)),
+        ("equipment", lambda v: not v or (isinstance(v, dict) and all(
+            isinstance(k, str) and _in(n, 0, 1_000_000_000, whole=True) for k, n in v.items()
+        ))),
+    ]  # fmt: skip
+    for name, ok in checks:
+        try:
+            good = ok(u.get(name))
+        except Exception:  # noqa: BLE001 - any failure of the check is a bad field
+            good = False
+        if not good:
+            return f"bad {name}: {u.get(name)!r:.80}"
+    return "a bad field"
+
+
+def _parses(v: str) -> bool:
+    try:
+        parse_time(v)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def _marking_ok(mk: dict[str, Any]) -> bool:
+    rt = mk.get("rel_to")
+    return rt is None or (
+        isinstance(rt, list) and all(isinstance(x, (str, int, float)) for x in rt)
+    )
+
+
+def _in(v: Any, lo: float, hi: float, *, whole: bool = False) -> bool:
+    try:
+        x = int(v) if whole else float(v)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return bool(lo <= x <= hi)
 
 
 CHUNK = 20_000
