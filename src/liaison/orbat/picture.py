@@ -77,6 +77,7 @@ def get_picture(
     rows = list(_rows(conn, p.code, recorded_at, only))
     retracted = {r.retracts for r in rows if r.retracts is not None}
     units: dict[str, UnitView] = {}
+    markings: dict[tuple[Any, ...], Marking] = {}
     for r in rows:
         if r.retracts is not None or r.id in retracted:
             continue
@@ -107,9 +108,13 @@ def get_picture(
         if r.strength is not None:
             u.strength = r.strength
         u.reliability, u.credibility, u.source = r.reliability, r.credibility, r.codename
-        u.marking = Marking(
-            r.tlp, tuple(x for x in (r.rel_to or "").split(",") if x), bool(r.orcon)
-        )
+        mkey = (r.tlp, r.rel_to, r.orcon)
+        mk = markings.get(mkey)
+        if mk is None:  # a few distinct markings among many rows; Marking is immutable
+            mk = markings[mkey] = Marking(
+                r.tlp, tuple(x for x in (r.rel_to or "").split(",") if x), bool(r.orcon)
+            )
+        u.marking = mk
         if r.notes:
             u.notes = r.notes
         u.observed_at, u.recorded_at, u.observation_id = r.valid_at, r.recorded_at, r.id
@@ -123,10 +128,16 @@ def fill_sidcs(units: Any) -> None:
         from liaison.orbat.symbology import derive_sidc
     except ImportError:  # symbology lands with the scenario work
         return
+    derived: dict[tuple[str, str | None], str | None] = {}  # few distinct pairs, many units
     for u in units:
         if not u.sidc and u.echelon:
-            with contextlib.suppress(ValueError):
-                u.sidc = derive_sidc(u.echelon, u.branch)
+            key = (u.echelon, u.branch)
+            if key not in derived:
+                derived[key] = None
+                with contextlib.suppress(ValueError):
+                    derived[key] = derive_sidc(u.echelon, u.branch)
+            if derived[key] is not None:
+                u.sidc = derived[key]
 
 
 def history(conn: Connection, partner: str, unit_id: str) -> list[dict[str, Any]]:
