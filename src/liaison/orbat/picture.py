@@ -20,7 +20,7 @@ from liaison.orbat.model import Picture, UnitView
 from liaison.orbat.partners import get_partner
 from liaison.store.schema.orbat import observation, source, unit
 
-_COLS = (
+_COLS = (  # get_picture unpacks its rows in this order
     observation.c.id,
     observation.c.valid_at,
     observation.c.recorded_at,
@@ -78,46 +78,52 @@ def get_picture(
     retracted = {r.retracts for r in rows if r.retracts is not None}
     units: dict[str, UnitView] = {}
     markings: dict[tuple[Any, ...], Marking] = {}
-    for r in rows:
-        if r.retracts is not None or r.id in retracted:
+    code = p.code
+    # rows unpacked as tuples (in _COLS order): attribute access per field was a third of the time
+    for (
+        oid, r_valid, r_recorded, designation, echelon, branch, parent, sidc, lat, lon, place,
+        equipment, strength, reliability, credibility, tlp, rel_to, orcon, notes, retracts,
+        local_id, codename,
+    ) in rows:  # fmt: skip
+        if retracts is not None or oid in retracted:
             continue
-        if valid_at is not None and r.valid_at > valid_at:
+        if valid_at is not None and r_valid > valid_at:
             continue
-        u = units.get(r.local_id)
+        u = units.get(local_id)
         if u is None:
-            u = units[r.local_id] = UnitView(
-                partner=p.code, unit_id=r.local_id, designation=r.designation or ""
+            u = units[local_id] = UnitView(
+                partner=code, unit_id=local_id, designation=designation or ""
             )
-        if r.designation:
-            u.designation = r.designation
-        if r.echelon:
-            u.echelon = r.echelon
-        if r.branch:
-            u.branch = r.branch
-        if r.parent_local_id is not None:
-            u.parent_id = r.parent_local_id or None
-        if r.sidc:
-            u.sidc = r.sidc
-        if r.lat is not None and r.lon is not None:
-            u.lat, u.lon, u.place = r.lat, r.lon, r.place
-        elif r.place:
+        if designation:
+            u.designation = designation
+        if echelon:
+            u.echelon = echelon
+        if branch:
+            u.branch = branch
+        if parent is not None:
+            u.parent_id = parent or None
+        if sidc:
+            u.sidc = sidc
+        if lat is not None and lon is not None:
+            u.lat, u.lon, u.place = lat, lon, place
+        elif place:
             u.lat = u.lon = None
-            u.place = r.place
-        if r.equipment:
-            u.equipment = dict(r.equipment)
-        if r.strength is not None:
-            u.strength = r.strength
-        u.reliability, u.credibility, u.source = r.reliability, r.credibility, r.codename
-        mkey = (r.tlp, r.rel_to, r.orcon)
+            u.place = place
+        if equipment:
+            u.equipment = dict(equipment)
+        if strength is not None:
+            u.strength = strength
+        u.reliability, u.credibility, u.source = reliability, credibility, codename
+        mkey = (tlp, rel_to, orcon)
         mk = markings.get(mkey)
         if mk is None:  # a few distinct markings among many rows; Marking is immutable
             mk = markings[mkey] = Marking(
-                r.tlp, tuple(x for x in (r.rel_to or "").split(",") if x), bool(r.orcon)
+                tlp, tuple(x for x in (rel_to or "").split(",") if x), bool(orcon)
             )
         u.marking = mk
-        if r.notes:
-            u.notes = r.notes
-        u.observed_at, u.recorded_at, u.observation_id = r.valid_at, r.recorded_at, r.id
+        if notes:
+            u.notes = notes
+        u.observed_at, u.recorded_at, u.observation_id = r_valid, r_recorded, oid
     fill_sidcs(units.values())
     return Picture(partner=p.code, units=units, valid_at=valid_at, recorded_at=recorded_at)
 
