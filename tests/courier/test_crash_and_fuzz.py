@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import os
 import signal
 import subprocess
@@ -20,7 +19,15 @@ from hypothesis import strategies as st
 from liaison.core.markings import Marking
 from liaison.courier import keys
 from liaison.courier.canonical import canonical
-from liaison.courier.pouch import MAGIC, PouchRejected, add_partner_key, open_file, seal, set_policy
+from liaison.courier.pouch import (
+    MAGIC,
+    PouchRejected,
+    add_partner_key,
+    inspect,
+    open_file,
+    seal,
+    set_policy,
+)
 from liaison.orbat import observe, partners
 from liaison.store import Store
 
@@ -126,10 +133,20 @@ def test_fuzzed_pouches_are_refused_never_crash(fuzz_pair, mutation) -> None:  #
     if isinstance(mutation, bytes):
         bad = MAGIC + mutation if len(mutation) % 2 else mutation
     elif isinstance(mutation, str):
-        env = json.loads(data[len(MAGIC) :])
-        target = env if mutation in env else env["manifest"]
-        target[mutation] = [None, {"x": 1}, -1, "A" * 300][len(mutation) % 4]
-        bad = MAGIC + canonical(env)
+        env = inspect(data)["envelope"]
+        value = [None, {"x": 1}, -1, "A" * 300][len(mutation) % 4]
+        parts = {
+            "manifest": env["manifest_bytes"],
+            "signature": env["signature"].encode(),
+            "ciphertext": env["ciphertext"],
+        }
+        if mutation in parts:
+            parts[mutation] = canonical(value)
+        else:
+            parts["manifest"] = canonical({**env["manifest"], mutation: value})
+        bad = b"".join(
+            (MAGIC, parts["manifest"], b"\n", parts["signature"], b"\n", parts["ciphertext"])
+        )
     elif isinstance(mutation[1], bytes):
         pos = mutation[0] % len(data)
         bad = data[:pos] + mutation[1] + data[pos + len(mutation[1]) :]
@@ -143,11 +160,7 @@ def test_fuzzed_pouches_are_refused_never_crash(fuzz_pair, mutation) -> None:  #
         open_file(jp, kjp, bad)
     except PouchRejected:
         pass
-    else:  # a mutation that leaves a valid pouch can only be a no-op re-encoding of the same content
-        assert (
-            json.loads(bad[len(MAGIC) :])["manifest"] == json.loads(data[len(MAGIC) :])["manifest"]
-        )
-        base64.b64decode(json.loads(bad[len(MAGIC) :])["ciphertext"])
+    else:  # the format has one encoding of each pouch: any change must be refused
         pytest.fail("a mutated pouch was accepted")
     assert state(jp)[:2] == before[:2]
 
@@ -255,7 +268,7 @@ def _sealed(kpl: keys.KeyPair, kjp: keys.KeyPair, payload: bytes):  # type: igno
 
     ct = SealedBox(kjp.box.public_key).encrypt(payload)
     m = {
-        "version": 1,
+        "version": 2,
         "from": "PL",
         "to": "JP",
         "seq": 2,
@@ -342,3 +355,79 @@ def test_the_unmutated_hostile_payload_base_opens(fuzz_pair) -> None:  # type: i
         tx.rollback()
     assert out["new_observations"] == 1
     assert out["items"]["intercepts"] == 1 and out["items"]["attachments"] == 1
+
+
+def test_a_bad_field_is_named_in_the_refusal(fuzz_pair) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from liaison.courier.pouch import _receive
+
+    _pl, jp, _kpl, _kjp, _data = fuzz_pair
+    good = {"unit_id": "U9", "designation": "9 Dywizja", "lat": 50.0, "lon": 20.0}
+    for field, value in [
+        ("lat", 91.0),
+        ("echelon", 7),
+        ("equipment", {"tanks": -1}),
+        ("info_credibility", 9),
+        ("observed_at", "yesterday"),
+        ("strength", "many"),
+    ]:
+        with jp.connect() as conn:
+            tx = conn.begin()
+            with pytest.raises(PouchRejected) as ei:
+                _receive(conn, "PL", [good, {**good, field: value}], datetime.now(UTC))
+            tx.rollback()
+        assert ei.value.reason == "malformed"
+        assert f"unit 'U9' in the payload: bad {field}:" in str(ei.value)
+
+
+def test_received_fingerprints_are_the_orbat_fingerprints_of_what_was_stored(fuzz_pair) -> None:  # type: ignore[no-untyped-def]
+    """The import encodes repeated values once and writes equipment as the fingerprint's text;
+    what lands in the store must still fingerprint, read back, to the stored fingerprint."""
+    from datetime import UTC, datetime
+
+    from liaison.core.clock import iso
+    from liaison.core.markings import Marking
+    from liaison.courier.pouch import _receive
+    from liaison.orbat.observe import FACTS, fingerprint
+    from liaison.store.schema.orbat import observation
+
+    _pl, jp, _kpl, _kjp, _data = fuzz_pair
+    units = [
+        {
+            "unit_id": f"F{i}",
+            "designation": ["7 Dywizja", "第27狙撃師団", 'q"uo\\te'][i % 3],
+            "echelon": [None, "division", "brigade"][i % 3],
+            "branch": ["infantry", None][i % 2],
+            "sidc": None,
+            "parent_id": ["", "F0", None][i % 3],
+            "lat": [None, 50.25, -33.5][i % 3],
+            "lon": [None, 20.5, 180.0][i % 3],
+            "place": [None, "Łódź"][i % 2],
+            "observed_at": ["1938-06-01T00:00:00Z", None, "1939-08-20T05:30:00.5+02:00"][i % 3],
+            "equipment": [None, {"tanks": 3, "działa": 0}, {"z": 1, "a": 2}][i % 3],
+            "strength": [None, 12000][i % 2],
+            "source_reliability": ["B", None][i % 2],
+            "info_credibility": [None, 2, 6][i % 3],
+            "notes": None,
+            "marking": [
+                {"tlp": "GREEN", "rel_to": []},
+                {"tlp": "AMBER", "rel_to": ["JP", "PL"]},
+                {"tlp": "BOGUS"},
+            ][i % 3],  # fmt: skip
+        }
+        for i in range(12)
+    ]
+    with jp.connect() as conn:
+        tx = conn.begin()
+        n = _receive(conn, "PL", units, datetime(2026, 1, 1, tzinfo=UTC))
+        rows = conn.execute(
+            sa.select(observation).where(observation.c.fingerprint.is_not(None))
+        ).fetchall()
+        tx.rollback()
+    assert n == 12
+    assert len(rows) >= 12
+    for r in rows:
+        facts = {k: getattr(r, k) for k in FACTS}
+        mk = Marking(r.tlp, tuple(x for x in r.rel_to.split(",") if x), bool(r.orcon))
+        assert fingerprint(facts, iso(r.valid_at) or "", mk, r.source_id) == r.fingerprint, facts

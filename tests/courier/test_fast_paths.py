@@ -1,5 +1,5 @@
-"""The fast paths give the same bytes as the reference: canonical JSON (RFC 8785), the envelope,
-and the received-observation fingerprint (orbat.observe.fingerprint)."""
+"""The fast paths give the same bytes as the reference: canonical JSON (RFC 8785), the envelope
+layout, and the received-observation fingerprint (orbat.observe.fingerprint)."""
 
 from __future__ import annotations
 
@@ -45,12 +45,37 @@ def test_canonical_records_equals_rfc8785(records) -> None:  # type: ignore[no-u
     assert canonical_records(records) == want
 
 
-def test_envelope_is_canonical_and_parses_like_the_reference() -> None:
-    m = {"seq": 1, "from": "PL", "note": "ż\n"}
-    data = encode_envelope(m, b"\x00\xff" * 50, "ab" * 64)
-    env = {"manifest": m, "ciphertext": __import__("base64").b64encode(b"\x00\xff" * 50).decode(),
-           "signature": "ab" * 64}  # fmt: skip
-    assert data == MAGIC + canonical(env)
+def test_canonical_records_strings_over_every_code_point() -> None:
+    """orjson's string escapes are RFC 8785's, for every code point (surrogates aside), in values
+    and in keys (which also exercises the key order)."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for i in range(0, len(chars), 4096):
+        chunk = chars[i : i + 4096]
+        records = [{"v": "".join(chunk), "w": chunk[:64]}, {c: c for c in chunk[:512]}]
+        assert canonical_records(records) == rfc8785.dumps(records)
+
+
+@settings(max_examples=CASES * 10, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=20))
+def test_canonical_records_floats(xs) -> None:  # type: ignore[no-untyped-def]
+    records = [{"lat": x, "n": [x, -x]} for x in xs]
+    assert canonical_records(records) == rfc8785.dumps(records)
+
+
+def test_envelope_layout_and_round_trip() -> None:
+    """Three lines — magic, canonical manifest, hex signature — then the raw ciphertext, which
+    comes back out of `inspect` byte for byte (newlines and all)."""
+    from liaison.courier.pouch import FORMAT, MANIFEST_FIELDS, SEALBYTES, inspect
+
+    m = {k: "x" for k in MANIFEST_FIELDS} | {"version": FORMAT, "seq": 1, "note": "ż\n"}
+    m.pop("note")
+    m["payload_size"] = 100 - SEALBYTES
+    ct = (b"\x00\n\xff" * 34)[:100]
+    data = encode_envelope(m, ct, "ab" * 64)
+    assert data == MAGIC + canonical(m) + b"\n" + b"ab" * 64 + b"\n" + ct
+    env = inspect(data)["envelope"]
+    assert env["manifest"] == m and env["manifest_bytes"] == canonical(m)
+    assert env["ciphertext"] == ct and env["signature"] == "ab" * 64
 
 
 FACTS = st.fixed_dictionaries(
@@ -91,14 +116,27 @@ def test_bulk_ids_are_increasing_uuid7() -> None:
     assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
 
 
-def test_fast_envelope_parse_agrees_with_json_or_steps_aside() -> None:
-    import json
+def test_direct_libsodium_calls_interoperate_with_pynacl(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The in-place sealed box (PyNaCl's cffi module) and PyNaCl's public SealedBox open each
+    other's boxes, and both refuse a flipped bit."""
+    import nacl.exceptions
+    import pytest
 
-    from liaison.courier.pouch import _fast_envelope
+    from liaison.courier import keys, pouch
 
-    body = encode_envelope({"x": 1, "y": "ż"}, b"abc" * 10, "00")[len(MAGIC) :]
-    assert _fast_envelope(body) == json.loads(body)
-    assert _fast_envelope(json.dumps(json.loads(body), indent=2).encode()) is None
-    assert _fast_envelope(b'{"ciphertext":"a\\u0041","manifest":{},"signature":""}') is None
-    dup = b'{"ciphertext":"QQ==","manifest":{},"ciphertext":"Qg==","signature":""}'
-    assert _fast_envelope(dup) is None and json.loads(dup)["ciphertext"] == "Qg=="
+    assert pouch._DIRECT  # the fast path is the one in use
+    kp = keys.generate("JP")
+    msg = b"\x00payload\n" * 1000
+    direct = bytes(pouch._box_seal(msg, kp.public))
+    monkeypatch.setattr(pouch, "_DIRECT", False)
+    public = bytes(pouch._box_seal(msg, kp.public))
+    assert pouch._box_open(memoryview(direct), kp) == msg
+    monkeypatch.setattr(pouch, "_DIRECT", True)
+    assert pouch._box_open(memoryview(public)[0:], kp) == msg
+    for direct_path in (True, False):
+        monkeypatch.setattr(pouch, "_DIRECT", direct_path)
+        bad = bytearray(public)
+        bad[60] ^= 1
+        for ct in (bytes(bad), public[:10]):
+            with pytest.raises(nacl.exceptions.CryptoError):
+                pouch._box_open(ct, kp)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 from datetime import UTC, datetime
@@ -16,12 +15,13 @@ from hypothesis import strategies as st
 from liaison.core.errors import SecurityError, ValidationError
 from liaison.core.markings import TLP_LEVELS, Marking
 from liaison.courier import keys, policy
-from liaison.courier.canonical import canonical, digest
+from liaison.courier.canonical import digest
 from liaison.courier.items import receive_ack
 from liaison.courier.pouch import (
     MAGIC,
     PouchRejected,
     add_partner_key,
+    encode_envelope,
     inspect,
     open_file,
     revoke_partner_key,
@@ -175,9 +175,9 @@ def reject(jp, data: bytes, reason: str) -> None:  # type: ignore[no-untyped-def
 
 
 def tamper(data: bytes, fn) -> bytes:  # type: ignore[no-untyped-def]
-    env = json.loads(data[len(MAGIC) :])
+    env = inspect(data)["envelope"]
     fn(env)
-    return MAGIC + canonical(env)
+    return encode_envelope(env["manifest"], env["ciphertext"], env["signature"])
 
 
 def test_adversarial_pouches_are_refused_with_reasons(pair, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -186,9 +186,9 @@ def test_adversarial_pouches_are_refused_with_reasons(pair, tmp_path: Path) -> N
         data, _ = seal(conn, pl.kp, "JP")
 
     def flip_ct(env):  # type: ignore[no-untyped-def]
-        ct = bytearray(base64.b64decode(env["ciphertext"]))
+        ct = bytearray(env["ciphertext"])
         ct[40] ^= 1
-        env["ciphertext"] = base64.b64encode(bytes(ct)).decode()
+        env["ciphertext"] = bytes(ct)
 
     reject(jp, tamper(data, flip_ct), "tampered-ciphertext")
     reject(jp, tamper(data, lambda e: e["manifest"].update(units=999)), "bad-signature")
@@ -196,6 +196,15 @@ def test_adversarial_pouches_are_refused_with_reasons(pair, tmp_path: Path) -> N
     reject(jp, data[: len(data) // 2], "truncated")
     reject(jp, b"GARBAGE" + data, "malformed")
     reject(jp, MAGIC + b'{"manifest": 1}', "malformed")
+    # format 1 (base64 in a JSON envelope) is named as such, not taken for garbage
+    reject(jp, b'LIAISON-POUCH/1\n{"ciphertext":"QQ==","manifest":{},"signature":""}', "old-format")
+    env = inspect(data)["envelope"]
+    head, sig, ct = env["manifest_bytes"], env["signature"].encode(), env["ciphertext"]
+    loose = json.dumps(env["manifest"]).encode()  # the same manifest, not in canonical form
+    reject(jp, MAGIC + loose + b"\n" + sig + b"\n" + ct, "malformed")
+    reject(jp, MAGIC + head + b"\n" + sig.upper() + b"\n" + ct, "malformed")
+    reject(jp, MAGIC + head + b"\n" + sig + b"\n" + ct + b"x", "malformed")
+    reject(jp, MAGIC + head + b"\n" + sig[:-1], "truncated")
     with pytest.raises(PouchRejected) as ei:
         inspect(data, max_bytes=100)
     assert ei.value.reason == "oversized"

@@ -1,14 +1,16 @@
 """The pouch: one file between two partners — signed, encrypted, numbered, hash-chained.
 
-File: the line `LIAISON-POUCH/1`, then an RFC 8785 canonical JSON envelope
-`{"manifest": {...}, "ciphertext": base64, "signature": hex}`. The manifest (sender, recipient,
-sequence, previous pouch's digest, key fingerprints, sizes and digests) stays readable so a pouch can
-be inspected without its key; the payload (canonical JSON of the released units) is encrypted to the
-recipient with a libsodium sealed box (X25519 + XSalsa20-Poly1305: anonymous-sender public-key
-encryption; authenticity comes from the Ed25519 signature over the manifest, which commits to the
-ciphertext's digest). Sealed boxes were chosen over HPKE because PyNaCl is a mature, maintained
-binding of libsodium with one obvious construction, and over age because no maintained Python
-binding of age exists.
+File (format 2): the line `LIAISON-POUCH/2`, the manifest as one line of RFC 8785 canonical JSON,
+the line of its Ed25519 signature (128 hex digits), then the ciphertext as raw bytes to the end. The
+manifest (sender, recipient, sequence, previous pouch's digest, key fingerprints, sizes and digests)
+stays readable so a pouch can be inspected without its key; the payload (canonical JSON of the
+released units) is encrypted to the recipient with a libsodium sealed box (X25519 +
+XSalsa20-Poly1305: anonymous-sender public-key encryption; authenticity comes from the signature
+over the manifest, which commits to the ciphertext's digest). Sealed boxes were chosen over HPKE
+because PyNaCl is a mature, maintained binding of libsodium with one obvious construction, and over
+age because no maintained Python binding of age exists. Format 1 carried the ciphertext in base64
+inside a JSON envelope; encoding and decoding it cost more than the encryption itself, so format 2
+carries it raw. A format-1 pouch is refused as `old-format`, saying so.
 
 Opening checks, in order, and refuses with a reason (nothing imported, an audit entry written):
 size, format, recipient, sender key known and not revoked, signature, ciphertext digest, decryption,
@@ -17,11 +19,11 @@ payload digest, sequence (no replay, no gap) and the hash chain.
 
 from __future__ import annotations
 
-import binascii
 import contextlib
 import gc
 import hashlib
 import json
+import operator
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -29,10 +31,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import nacl.bindings
 import nacl.exceptions
 import orjson
 import sqlalchemy as sa
 from nacl.public import SealedBox
+from nacl.signing import VerifyKey
 from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso, parse_time, utcnow
@@ -51,7 +55,12 @@ from liaison.store import audit
 from liaison.store.schema.courier import partner_key, pouch_log, pouch_outbox, release_policy
 from liaison.store.schema.orbat import observation, unit
 
-MAGIC = b"LIAISON-POUCH/1\n"
+MAGIC = b"LIAISON-POUCH/2\n"
+FORMAT = 2
+_ANY_MAGIC = b"LIAISON-POUCH/"
+MAX_MANIFEST = 1 << 20  # the manifest line; key records make it grow a little with each rotation
+_SIG_HEX = 128
+SEALBYTES = nacl.bindings.crypto_box_SEALBYTES
 GENESIS = "0" * 64
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 INCREMENTAL_LIMIT = 5_000  # above this many changed units, fold the whole picture in one pass
@@ -235,10 +244,9 @@ def _seal(
     units, withheld = release(pic, pol, changed)
     extra, withheld_items = courier_items.collect(conn, kp, recipient.partner, pol, cut, now)
     payload = encode_payload(units, withheld, extra)
-    ct = SealedBox(recipient.box_key).encrypt(payload)
     counts = {k: len(v) for k, v in extra.items()}
-    manifest = {
-        "version": 1,
+    fields = {
+        "version": FORMAT,
         "from": me.code,
         "to": recipient.partner,
         "seq": (last.seq + 1) if last else 1,
@@ -246,21 +254,18 @@ def _seal(
         "created": iso(now),
         "sender_key": kp.public.fingerprint,
         "recipient_key": recipient.fingerprint,
-        "payload_sha256": digest(payload),
-        "payload_size": len(payload),
-        "ciphertext_sha256": digest(ct),
         "units": len(units),
         "counts": counts,
         "keys": courier_items.own_key_records(conn, me.code, cut),
     }
-    sig = kp.signing.sign(canonical(manifest)).signature.hex()
-    data = encode_envelope(manifest, ct, sig)
+    data, manifest = seal_payload(kp, recipient, fields, payload)
+    data_digest = digest(data)
     conn.execute(
         pouch_log.insert().values(
             direction="out",
             partner_code=recipient.partner,
             seq=manifest["seq"],
-            digest=digest(data),
+            digest=data_digest,
             prev_digest=manifest["prev"],
             created_at=now,
             units=len(units),
@@ -282,7 +287,7 @@ def _seal(
             "withheld": withheld,
             "items": counts,
             "withheld_items": withheld_items,
-            "digest": digest(data),
+            "digest": data_digest,
         },
     )
     return data, manifest
@@ -304,43 +309,92 @@ def encode_payload(units: list[dict[str, Any]], withheld: int, extra: dict[str, 
     )
 
 
-def encode_envelope(manifest: dict[str, Any], ct: bytes, signature: str) -> bytes:
-    """MAGIC + canonical envelope, written directly: base64 needs no escaping and the keys
-    (ciphertext, manifest, signature) are already in order — the same bytes as `canonical`."""
-    return b"".join(
-        (
-            MAGIC,
-            b'{"ciphertext":"',
-            binascii.b2a_base64(ct, newline=False),
-            b'","manifest":',
-            canonical(manifest),
-            b',"signature":',
-            canonical(signature),
-            b"}",
-        )
-    )
+try:  # libsodium through PyNaCl's own cffi module, to encrypt and decrypt without extra copies
+    from nacl._sodium import ffi as _ffi
+    from nacl._sodium import lib as _lib
+
+    _DIRECT = hasattr(_lib, "crypto_box_seal") and hasattr(_lib, "crypto_box_seal_open")
+except ImportError:  # pragma: no cover - a PyNaCl without it: the public API, a copy or two more
+    _DIRECT = False
 
 
-def _fast_envelope(body: bytes) -> dict[str, Any] | None:
-    """Parse an envelope in the shape `encode_envelope` writes without running the JSON parser
-    over the (large) ciphertext; None when it is not in that shape (the caller parses it fully)."""
-    head = b'{"ciphertext":"'
-    if not body.startswith(head):
-        return None
-    end = body.find(b'"', len(head))
-    if end < 0 or not body.startswith(b',"manifest":', end + 1):
-        return None
-    ct = body[len(head) : end]
-    if b"\\" in ct:
-        return None
+def _box_seal(payload: bytes, pk: PublicKeys) -> bytes | bytearray:
+    """crypto_box_seal of `payload` to `pk`. PyNaCl's public call zero-fills a buffer, encrypts
+    into it and copies it out; with 40 MB payloads the fill and the copy cost as much as the
+    encryption, so the same libsodium function writes into a fresh buffer here instead."""
+    if not _DIRECT:
+        return SealedBox(pk.box_key).encrypt(payload)
+    out = bytearray(len(payload) + SEALBYTES)
+    key = pk.box_key.encode()
+    if _lib.crypto_box_seal(_ffi.from_buffer(out), payload, len(payload), key) != 0:
+        raise RuntimeError("crypto_box_seal failed")  # pragma: no cover - libsodium's own error
+    return out
+
+
+def _box_open(ct: bytes | memoryview, own: KeyPair) -> bytes | bytearray:
+    """crypto_box_seal_open of `ct` with our key, reading it in place (a view into the pouch) —
+    the public call needs its own copy of the ciphertext. CryptoError when it does not open."""
+    if not _DIRECT:
+        return SealedBox(own.box).decrypt(bytes(ct))
+    if len(ct) < SEALBYTES:
+        raise nacl.exceptions.CryptoError("ciphertext too short")
+    out = bytearray(len(ct) - SEALBYTES)
+    pk, sk = own.box.public_key.encode(), own.box.encode()
+    if _lib.crypto_box_seal_open(_ffi.from_buffer(out), _ffi.from_buffer(ct), len(ct), pk, sk):
+        raise nacl.exceptions.CryptoError("the sealed box does not open")
+    return out
+
+
+def seal_payload(
+    kp: KeyPair, recipient: PublicKeys, fields: dict[str, Any], payload: bytes
+) -> tuple[bytes, dict[str, Any]]:
+    """The pouch construction: encrypt `payload` to `recipient`, complete the manifest with the
+    digests and sizes, sign it, write the file. (pouch file, manifest)"""
+    ct = _box_seal(payload, recipient)
+    manifest = {
+        **fields,
+        "payload_sha256": digest(payload),
+        "payload_size": len(payload),
+        "ciphertext_sha256": digest(ct),
+    }
+    head = canonical(manifest)
+    return encode_envelope(head, ct, kp.signing.sign(head).signature.hex()), manifest
+
+
+def encode_envelope(
+    manifest: dict[str, Any] | bytes, ct: bytes | bytearray | memoryview, signature: str
+) -> bytes:
+    """MAGIC, the canonical manifest (or its bytes, already canonical) and the signature, one line
+    each, then the raw ciphertext. Canonical JSON escapes control characters, so the manifest
+    never holds a newline of its own."""
+    head = manifest if isinstance(manifest, bytes) else canonical(manifest)
+    return b"".join((MAGIC, head, b"\n", signature.encode("ascii"), b"\n", ct))
+
+
+def unseal(env: dict[str, Any], verify_key: VerifyKey, own: KeyPair) -> bytes | bytearray:
+    """The payload of an inspected pouch, checked in order: the signature over the manifest's
+    bytes, the ciphertext's digest, decryption, the payload's digest and size."""
+    m = env["manifest"]
     try:
-        rest = json.loads(b"{" + body[end + 2 :])
-        ct_text = ct.decode("ascii")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(rest, dict) or "ciphertext" in rest:
-        return None
-    return {"ciphertext": ct_text, **rest}
+        verify_key.verify(env["manifest_bytes"], bytes.fromhex(env["signature"]))
+    except (nacl.exceptions.BadSignatureError, ValueError):
+        raise PouchRejected(
+            "bad-signature", "the signature does not match the manifest (tampered)"
+        ) from None
+    ct = env["ciphertext"]
+    if digest(ct) != m["ciphertext_sha256"]:
+        raise PouchRejected(
+            "tampered-ciphertext", "the ciphertext does not match the signed digest"
+        )
+    try:
+        payload = _box_open(ct, own)
+    except nacl.exceptions.CryptoError:
+        raise PouchRejected(
+            "tampered-ciphertext", "the ciphertext does not decrypt with our key"
+        ) from None
+    if digest(payload) != m["payload_sha256"] or len(payload) != m["payload_size"]:
+        raise PouchRejected("tampered-ciphertext", "the payload does not match the signed digest")
+    return payload
 
 
 # ---- opening -----------------------------------------------------------------------------------
@@ -350,39 +404,64 @@ def inspect(data: bytes, *, max_bytes: int | None = None) -> dict[str, Any]:
     if len(data) > limit:
         raise PouchRejected("oversized", f"{len(data):,} bytes is over the {limit:,}-byte limit")
     if not data.startswith(MAGIC):
-        raise PouchRejected("malformed", "not a Liaison pouch (no LIAISON-POUCH/1 header)")
-    body = data[len(MAGIC) :]
+        if data.startswith(_ANY_MAGIC):
+            first = data[: data.find(b"\n", 0, 40)].decode("ascii", "replace")
+            raise PouchRejected(
+                "old-format",
+                f"{first!r} is not a format this version reads (LIAISON-POUCH/{FORMAT}): "
+                "ask the sender to seal it again with a current Liaison",
+            )
+        raise PouchRejected(
+            "malformed", f"not a Liaison pouch (no {MAGIC.decode().strip()} header)"
+        )
+    start = len(MAGIC)
+    end = data.find(b"\n", start, start + MAX_MANIFEST + 1)
+    if end < 0:
+        rest = data[start : start + MAX_MANIFEST + 1]
+        try:
+            orjson.loads(rest)
+        except orjson.JSONDecodeError:  # cut inside the manifest (or not JSON at all)
+            if len(rest) <= MAX_MANIFEST:
+                raise PouchRejected("truncated", "the pouch ends inside its manifest") from None
+        raise PouchRejected("malformed", "no complete manifest line")
+    head = data[start:end]
+    sig_end = end + 1 + _SIG_HEX
+    if len(data) <= sig_end:
+        raise PouchRejected("truncated", "the pouch ends before its ciphertext")
+    sig = data[end + 1 : sig_end]
+    if data[sig_end] != 0x0A or sig.strip(b"0123456789abcdef"):
+        raise PouchRejected("malformed", "the signature line is not 128 hex digits")
     try:
-        env = _fast_envelope(body)
-        if env is None:
-            env = json.loads(body)
-    except json.JSONDecodeError as exc:
-        kind = (
-            "truncated"
-            if not body.rstrip().endswith(b"}") or exc.pos >= len(exc.doc) - 1
-            else "malformed"
-        )
-        raise PouchRejected(
-            kind, f"the envelope is not valid JSON ({exc.msg} at byte {exc.pos})"
-        ) from None
-    except UnicodeDecodeError:
-        raise PouchRejected("malformed", "the envelope is not UTF-8") from None
-    if not isinstance(env, dict) or set(env) != {"manifest", "ciphertext", "signature"}:
-        raise PouchRejected(
-            "malformed", "the envelope must hold exactly manifest, ciphertext and signature"
-        )
-    m = env["manifest"]
+        m = orjson.loads(head)  # strict: no NaN, no lone surrogates, UTF-8 only
+    except orjson.JSONDecodeError as exc:
+        raise PouchRejected("malformed", f"the manifest is not valid JSON ({exc})") from None
     if not isinstance(m, dict) or set(m) != MANIFEST_FIELDS:
         raise PouchRejected("malformed", "the manifest's fields are not the expected ones")
+    try:
+        is_canonical = canonical(m) == head
+    except Exception:  # rfc8785's domain errors: a number canonical JSON cannot hold
+        is_canonical = False
+    if not is_canonical:
+        raise PouchRejected("malformed", "the manifest is not in RFC 8785 canonical form")
+    if m["version"] != FORMAT:
+        raise PouchRejected("malformed", f"manifest version {m['version']!r}, expected {FORMAT}")
     if not (
-        isinstance(m["seq"], int)
+        type(m["seq"]) is int
         and m["seq"] >= 1
         and isinstance(m["from"], str)
         and isinstance(m["to"], str)
     ):
         raise PouchRejected("malformed", "bad sequence number or partner codes in the manifest")
-    if not isinstance(env["ciphertext"], str) or not isinstance(env["signature"], str):
-        raise PouchRejected("malformed", "ciphertext and signature must be strings")
+    size = m["payload_size"]
+    if type(size) is not int or size < 0:
+        raise PouchRejected("malformed", "bad payload size in the manifest")
+    ct = memoryview(data)[sig_end + 1 :]  # read in place: a slice would copy 40 MB
+    if len(ct) != size + SEALBYTES:
+        kind = "truncated" if len(ct) < size + SEALBYTES else "malformed"
+        raise PouchRejected(
+            kind, f"{len(ct):,} bytes of ciphertext, the manifest says {size + SEALBYTES:,}"
+        )
+    env = {"manifest": m, "manifest_bytes": head, "signature": sig.decode(), "ciphertext": ct}
     return {**m, "size": len(data), "envelope": env}
 
 
@@ -465,28 +544,7 @@ def _open_pouch(
                 f"({key.revoked_reason}); this pouch was signed with it at {iso(created)}",
             )
     sender = PublicKeys(m["from"], key.sign_pk, key.box_pk)
-    try:
-        sender.verify_key.verify(canonical(m), bytes.fromhex(env["signature"]))
-    except (nacl.exceptions.BadSignatureError, ValueError):
-        raise PouchRejected(
-            "bad-signature", "the signature does not match the manifest (tampered)"
-        ) from None
-    try:
-        ct = binascii.a2b_base64(env["ciphertext"], strict_mode=True)
-    except (binascii.Error, ValueError, TypeError):
-        raise PouchRejected("malformed", "the ciphertext is not base64") from None
-    if digest(ct) != m["ciphertext_sha256"]:
-        raise PouchRejected(
-            "tampered-ciphertext", "the ciphertext does not match the signed digest"
-        )
-    try:
-        payload = SealedBox(own.box).decrypt(ct)
-    except nacl.exceptions.CryptoError:
-        raise PouchRejected(
-            "tampered-ciphertext", "the ciphertext does not decrypt with our key"
-        ) from None
-    if digest(payload) != m["payload_sha256"] or len(payload) != m["payload_size"]:
-        raise PouchRejected("tampered-ciphertext", "the payload does not match the signed digest")
+    payload = unseal(env, sender.verify_key, own)
     last = _last(conn, "in", m["from"])
     expect = (last.seq + 1) if last else 1
     if m["seq"] < expect:
@@ -518,7 +576,7 @@ def _open_pouch(
             direction="in",
             partner_code=m["from"],
             seq=m["seq"],
-            digest=digest(data),
+            digest=digest(data),  # the next pouch's `prev`: the chain runs over whole files
             prev_digest=m["prev"],
             created_at=utcnow(),
             units=len(units),
@@ -587,72 +645,82 @@ def _new_ids(n: int) -> list[str]:
     rand = int.from_bytes(os.urandom(10), "big")
     base = (ms << 80) | (0x7 << 76) | ((rand >> 62) & 0xFFF) << 64 | (0b10 << 62)
     start = rand & ((1 << 61) - 1)  # room to count up without touching the variant bits
-    out = []
-    for i in range(n):
-        h = f"{base | (start + i):032x}"
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return out
+    h = f"{base:032x}"
+    head = f"{h[:8]}-{h[8:12]}-{h[12:16]}-"  # the counter lives in the low 64 bits only
+    low = base & ((1 << 64) - 1)
+    return [
+        f"{head}{x[:4]}-{x[4:]}"
+        for x in map("{:016x}".format, range(low | start, (low | start) + n))
+    ]
 
 
 def fast_fingerprint(f: dict[str, Any], observed_at: str, tlp: str, rel_to: list[str]) -> str:
     """`orbat.observe.fingerprint` of a received record (no source, no ORCON), the same bytes
     written out directly instead of through json.dumps — checked against it in the tests."""
+    eq = f["equipment"]
     return _fp(
+        _s(f["branch"]),
+        f["credibility"],
         f["designation"],
-        f["echelon"],
-        f["branch"],
-        f["parent_local_id"],
-        f["sidc"],
+        _s(f["echelon"]),
+        "null" if eq is None else _eq_text(eq),
         f["lat"],
         f["lon"],
-        f["place"],
-        f["equipment"],
-        f["strength"],
-        f["reliability"],
-        f["credibility"],
         f["notes"],
-        observed_at,
-        tlp,
-        rel_to,
+        _enc(observed_at),
+        f["parent_local_id"],
+        f["place"],
+        _rel_text(rel_to),
+        _s(f["reliability"]),
+        _s(f["sidc"]),
+        f["strength"],
+        _enc(tlp),
     )
+
+
+def _eq_text(eq: dict[str, int]) -> str:
+    """json.dumps(eq, sort_keys=True, ensure_ascii=False) of checked {str: int}: the fingerprint's
+    piece, and on SQLite the stored column too."""
+    return "{" + ", ".join([f"{_enc(k)}: {int.__repr__(n)}" for k, n in sorted(eq.items())]) + "}"
+
+
+def _rel_text(rel_to: list[str]) -> str:
+    return "[" + ", ".join(map(_enc, rel_to)) + "]"
 
 
 def _fp(
+    br: str,
+    cred: int | None,
     des: str,
-    ech: str | None,
-    br: str | None,
-    parent: str,
-    sidc: str | None,
+    ech: str,
+    eq: str,
     lat: float | None,
     lon: float | None,
-    place: str | None,
-    eq: dict[str, int] | None,
-    st: int | None,
-    rel: str | None,
-    cred: int | None,
     notes: str | None,
     observed_at: str,
+    parent: str,
+    place: str | None,
+    rel_to: str,
+    rel: str,
+    sidc: str,
+    st: int | None,
     tlp: str,
-    rel_to: list[str],
 ) -> str:
-    eqs = (
-        "null"
-        if eq is None
-        else "{" + ", ".join(f"{_enc(k)}: {int.__repr__(eq[k])}" for k in sorted(eq)) + "}"
-    )
+    """The fingerprint from its pieces, in key order; `br`, `ech`, `eq`, `observed_at`, `rel_to`,
+    `rel`, `sidc` and `tlp` come already JSON-encoded (the import encodes each distinct value
+    once), the rest raw."""
     text = (
-        f'{{"branch": {_s(br)}, '
+        f'{{"branch": {br}, '
         f'"credibility": {"null" if cred is None else int.__repr__(cred)}, '
-        f'"designation": {_enc(des)}, "echelon": {_s(ech)}, '
-        f'"equipment": {eqs}, '
+        f'"designation": {_enc(des)}, "echelon": {ech}, "equipment": {eq}, '
         f'"lat": {"null" if lat is None else float.__repr__(lat)}, '
         f'"lon": {"null" if lon is None else float.__repr__(lon)}, '
-        f'"notes": {_s(notes)}, "observed_at": {_enc(observed_at)}, "orcon": false, '
-        f'"parent_local_id": {_enc(parent)}, "place": {_s(place)}, '
-        f'"rel_to": [{", ".join(map(_enc, rel_to))}], '
-        f'"reliability": {_s(rel)}, "sidc": {_s(sidc)}, "source": null, '
-        f'"strength": {"null" if st is None else int.__repr__(st)}, '
-        f'"tlp": {_enc(tlp)}}}'
+        f'"notes": {"null" if notes is None else _enc(notes)}, '
+        f'"observed_at": {observed_at}, "orcon": false, '
+        f'"parent_local_id": {_enc(parent)}, '
+        f'"place": {"null" if place is None else _enc(place)}, '
+        f'"rel_to": {rel_to}, "reliability": {rel}, "sidc": {sidc}, "source": null, '
+        f'"strength": {"null" if st is None else int.__repr__(st)}, "tlp": {tlp}}}'
     )
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -683,102 +751,99 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
 
     now = utcnow()
     now_db = stored(now)
-    times: dict[Any, tuple[Any, str]] = {}
-    markings: dict[Any, tuple[str, list[str], str]] = {}
-    created_t = (stored(created), iso(created) or "")
+    times: dict[Any, tuple[Any, str]] = {}  # observed_at as sent → (stored, JSON-encoded ISO)
+    markings: dict[Any, tuple[str, str, str, str]] = {}  # → (tlp, stored rel_to, encoded both)
+    equipment: dict[tuple[Any, ...], tuple[dict[str, int], str]] = {}  # → (checked, JSON text)
+    # the JSON text of each distinct echelon, branch, SIDC and grading
+    enc: dict[Any, str] = {None: "null"}
+    created_t = (stored(created), _enc(iso(created) or ""))
     fresh = iter(_new_ids(2 * len(units) + 1))
     new_units: list[tuple[Any, ...]] = []
     new_obs: list[tuple[Any, ...]] = []
     seen: set[tuple[str, str]] = set()
     orcon = 0 if sqlite else False
-    dumps = json.dumps
     writer = _Writer(conn)
     written = 0
+    str_, int_, float_ = str, int, float
     try:
-        str_ = str
         for u in units:
-            g = u.get
             try:
-                obs_at = g("observed_at")
+                try:
+                    (
+                        obs_at, mk, des, ech, br, sidc, place, rel, notes, parent,
+                        lat, lon, eq, st, cred, local,
+                    ) = _fields(u)  # fmt: skip
+                except KeyError:  # a field left out counts as null, as with .get
+                    g = u.get
+                    (
+                        obs_at, mk, des, ech, br, sidc, place, rel, notes, parent,
+                        lat, lon, eq, st, cred, local,
+                    ) = [g(k) for k in _FIELDS]  # fmt: skip
+                    des, local = u["designation"], u["unit_id"]
                 if obs_at:
                     t = times.get(obs_at)
                     if t is None:
                         v = parse_time(obs_at)
-                        t = times[obs_at] = (stored(v), iso(v) or "")
+                        t = times[obs_at] = (stored(v), _enc(iso(v) or ""))
                 else:
                     t = created_t
-                mk = g("marking") or {}
-                mkey = (mk.get("tlp"), tuple(mk.get("rel_to") or ()))
+                mk = mk or {}
+                tlp = mk.get("tlp")
+                rt = mk.get("rel_to")
+                mkey = (tlp, *rt) if rt else tlp
                 m = markings.get(mkey)
                 if m is None:
-                    tlp = mkey[0] if mkey[0] in TLP_LEVELS else "AMBER"
-                    rel_to = [str_(x) for x in mkey[1]]
-                    m = markings[mkey] = (tlp, rel_to, ",".join(rel_to))
-                des, ech, br, sidc, place, rel, notes = (
-                    u["designation"],
-                    g("echelon"),
-                    g("branch"),
-                    g("sidc"),
-                    g("place"),
-                    g("source_reliability"),
-                    g("notes"),
-                )
-                parent = g("parent_id") or ""
-                for x in (ech, br, sidc, place, rel, notes):
-                    if x is not None and type(x) is not str_:
-                        raise TypeError
+                    tlp = tlp if tlp in TLP_LEVELS else "AMBER"
+                    rel_to = [str_(x) for x in rt or ()]
+                    m = markings[mkey] = (tlp, ",".join(rel_to), _enc(tlp), _rel_text(rel_to))
+                parent = parent or ""
                 if type(des) is not str_ or type(parent) is not str_:
                     raise TypeError
-                lat, lon, eq, st, cred = (
-                    g("lat"),
-                    g("lon"),
-                    g("equipment"),
-                    g("strength"),
-                    g("info_credibility"),
-                )
+                if place is not None and type(place) is not str_:
+                    raise TypeError
+                if notes is not None and type(notes) is not str_:
+                    raise TypeError
+                ech_e = enc.get(ech) or _enc_new(enc, ech)
+                br_e = enc.get(br) or _enc_new(enc, br)
+                sidc_e = enc.get(sidc) or _enc_new(enc, sidc)
+                rel_e = enc.get(rel) or _enc_new(enc, rel)
                 if lat is not None:
-                    lat = float(lat)
+                    lat = float_(lat)
                     if not -90 <= lat <= 90:  # also refuses NaN
                         raise ValueError
                 if lon is not None:
-                    lon = float(lon)
+                    lon = float_(lon)
                     if not -180 <= lon <= 180:
                         raise ValueError
                 if eq:
-                    eq = {str_(k): int(n) for k, n in eq.items()}
-                    for n in eq.values():
-                        if not 0 <= n <= 1_000_000_000:
-                            raise ValueError
+                    ekey = tuple(eq.items())  # tables of equipment repeat: check each once
+                    hit = equipment.get(ekey)
+                    if hit is None:
+                        eq = {str_(k): int_(n) for k, n in ekey}
+                        for n in eq.values():
+                            if not 0 <= n <= 1_000_000_000:
+                                raise ValueError
+                        hit = equipment[ekey] = (eq, _eq_text(eq))
+                    eq, eq_e = hit
                 else:
                     eq = None
+                    eq_e = "null"
                 if st is not None:
-                    st = int(st)
+                    st = int_(st)
                     if not 0 <= st <= 1_000_000_000:
                         raise ValueError
-                if cred is not None and (type(cred) is not int or not 1 <= cred <= 6):
+                if cred is not None and (type(cred) is not int_ or not 1 <= cred <= 6):
                     raise ValueError
                 fp = _fp(
-                    des,
-                    ech,
-                    br,
-                    parent,
-                    sidc,
-                    lat,
-                    lon,
-                    place,
-                    eq,
-                    st,
-                    rel,
-                    cred,
-                    notes,
-                    t[1],
-                    m[0],
-                    m[1],
-                )
-                local = str_(u["unit_id"])
+                    br_e, cred, des, ech_e, eq_e, lat, lon, notes, t[1], parent, place, m[3],
+                    rel_e, sidc_e, st, m[2],
+                )  # fmt: skip
+                local = str_(local)
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
                 raise PouchRejected(
-                    "malformed", f"unit {u.get('unit_id')!r} in the payload has a bad field"
+                    "malformed",
+                    f"unit {u.get('unit_id') if isinstance(u, dict) else u!r:.80} in the payload: "
+                    f"{_bad_field(u)}",
                 ) from None
             internal = ids.get(local)
             if internal is None:
@@ -790,12 +855,11 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
             if key in seen:  # the same record twice in one pouch
                 continue
             seen.add(key)
-            if sqlite and eq is not None:
-                eq = dumps(eq)
             new_obs.append(
                 (
-                    next(fresh), internal, partner, t[0], now_db, m[0], m[2], orcon, None, fp, None,
-                    None, des, ech, br, parent, sidc, lat, lon, place, eq, st, rel, cred, notes,
+                    next(fresh), internal, partner, t[0], now_db, m[0], m[1], orcon, None, fp,
+                    None, None, des, ech, br, parent, sidc, lat, lon, place,
+                    eq_e if sqlite and eq is not None else eq, st, rel, cred, notes,
                 )
             )  # fmt: skip
             if len(new_obs) >= CHUNK:
@@ -808,6 +872,88 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
         raise
     writer.finish()
     return written + len(new_obs)
+
+
+def _enc_new(enc: dict[Any, str], x: Any) -> str:
+    """JSON text of a string-or-null field, remembered; anything else is a malformed record."""
+    if type(x) is not str:
+        raise TypeError
+    out = enc[x] = _enc(x)
+    return out
+
+
+_FIELDS = (
+    "observed_at",
+    "marking",
+    "designation",
+    "echelon",
+    "branch",
+    "sidc",
+    "place",
+    "source_reliability",
+    "notes",
+    "parent_id",
+    "lat",
+    "lon",
+    "equipment",
+    "strength",
+    "info_credibility",
+    "unit_id",
+)
+_fields = operator.itemgetter(*_FIELDS)  # one C call for a record with every field present
+_STR_FIELDS = ("echelon", "branch", "sidc", "place", "source_reliability", "notes")
+
+
+def _bad_field(u: Any) -> str:
+    """Which field of a refused record is wrong, for the message (only on the error path)."""
+    if not isinstance(u, dict):
+        return "not an object"
+    checks: list[tuple[str, Any]] = [
+        ("unit_id", lambda v: isinstance(v, str) and v),
+        ("designation", lambda v: isinstance(v, str) and v),
+        ("parent_id", lambda v: v is None or isinstance(v, str)),
+        *((f, lambda v: v is None or isinstance(v, str)) for f in _STR_FIELDS),
+        ("observed_at", lambda v: not v or (isinstance(v, str) and _parses(v))),
+        ("marking", lambda v: v is None or (isinstance(v, dict) and _marking_ok(v))),
+        ("lat", lambda v: v is None or _in(v, -90, 90)),
+        ("lon", lambda v: v is None or _in(v, -180, 180)),
+        ("strength", lambda v: v is None or _in(v, 0, 1_000_000_000, whole=True)),
+        ("info_credibility", lambda v: v is None or (type(v) is int and 1 <= v <= 6)),
+        ("equipment", lambda v: not v or (isinstance(v, dict) and all(
+            isinstance(k, str) and _in(n, 0, 1_000_000_000, whole=True) for k, n in v.items()
+        ))),
+    ]  # fmt: skip
+    for name, ok in checks:
+        try:
+            good = ok(u.get(name))
+        except Exception:  # noqa: BLE001 - any failure of the check is a bad field
+            good = False
+        if not good:
+            return f"bad {name}: {u.get(name)!r:.80}"
+    return "a bad field"
+
+
+def _parses(v: str) -> bool:
+    try:
+        parse_time(v)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def _marking_ok(mk: dict[str, Any]) -> bool:
+    rt = mk.get("rel_to")
+    return rt is None or (
+        isinstance(rt, list) and all(isinstance(x, (str, int, float)) for x in rt)
+    )
+
+
+def _in(v: Any, lo: float, hi: float, *, whole: bool = False) -> bool:
+    try:
+        x = int(v) if whole else float(v)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return bool(lo <= x <= hi)
 
 
 CHUNK = 20_000
