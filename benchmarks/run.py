@@ -47,6 +47,9 @@ def main() -> int:
     only = {s for s in os.environ.get("BENCH_ONLY", "").split(",") if s}
     sections = []
     failed = 0
+    # Every section names its own machine and date: a partial run keeps older sections that may
+    # have been measured elsewhere, and the page header only describes the latest run.
+    stamp = f"{machine().split(';')[0]}, {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d')}"
     for path in sorted(HERE.glob("*.py")):
         if path.name in {"run.py", "__init__.py"} or path.name.startswith("_"):
             continue
@@ -68,11 +71,11 @@ def main() -> int:
         else:
             text = proc.stdout.split(MARK, 1)[-1]
         sections.append(
-            text.rstrip() + f"\n\n_({path.stem}: {time.perf_counter() - t0:.0f} s wall)_\n"
+            text.rstrip() + f"\n\n_({path.stem}: {time.perf_counter() - t0:.0f} s wall; {stamp})_\n"
         )
     head = (
         "# Benchmarks\n\n"
-        f"Machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}  \n"
+        f"Latest run — machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}  \n"
         "Written by `make bench` (benchmarks/run.py). Machines are noisy: ratios and medians are the figures to trust.\n\n"
     )
     out = HERE.parent / "BENCHMARKS.md"

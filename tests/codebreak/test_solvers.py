@@ -6,13 +6,15 @@ import json
 import random
 import time
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liaison.codebreak import ciphers, codebook, identify
+from liaison.codebreak import ciphers, codebook, fast, identify, model
 from liaison.codebreak.alphabets import ALPHABETS, alphabet
 from liaison.codebreak.solve import crack
+from liaison.codebreak.substitution import UNK
 from liaison.codebreak.templates import message
 from liaison.core.errors import LiaisonError
 
@@ -33,6 +35,57 @@ def test_columnar_solved_and_identified(lang: str, key: str) -> None:
     assert identify.identify(ct).ciphers[0] == "columnar"
     sol = crack(ct, lang=lang, budget=3.0)
     assert sol.cipher == "columnar" and _right(sol.plaintext, pt) >= 0.95
+
+
+TWINS = {
+    "en": (
+        "THEBRIGADEWILLHOLDTHECROSSINGUNTILTHERESERVEARRIVESSENDAMMUNITIONANDRATIONSBEFOREDAWN"
+        "SCOUTSREPO",
+        "BISHOP",
+    ),
+    "ru": (
+        "ПРОТИВНИКОТХОДИТНАЗАПАДСИЛАМИДОПОЛКАПЕХОТЫСВЯЗЬССОСЕДНЕЙДИВИЗИЕЙПОТЕРЯНАПРОШУВЫСЛАТЬ"
+        "ПАТРОНЫИСН",
+        "РАДИО",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_columnar_shifted_twin_settled_by_where_words_start(lang: str) -> None:
+    """In an irregular rectangle, adding one to every column index can decrypt exactly to the
+    text with its last letter moved to the front; n-grams barely tell the two apart."""
+    pt, key = TWINS[lang]
+    a = alphabet(lang)
+    ct = ciphers.columnar(pt, key, lang)
+    codes = np.array([a.index(c) for c in ct], dtype=np.int64)
+    order = (np.array(ciphers._order(key)) + 1) % len(key)
+    twin = np.empty(len(pt), dtype=np.int64)
+    fast.columnar_decrypt(codes, len(key), order, twin)
+    assert "".join(a[i] for i in twin) == pt[-1] + pt[:-1]  # the twin exists
+    sol = crack(ct, lang=lang, cipher="columnar", budget=2.0)
+    assert sol.plaintext == pt
+
+
+def test_open_end_word_score_credits_a_cut_off_word() -> None:
+    a = alphabet("en")
+    wm, plp = model.words("en"), model.prefixes("en")
+
+    def codes(t: str) -> np.ndarray:
+        return np.array([a.index(c) for c in t], dtype=np.int64)
+
+    cut = codes("THEDIVISIONWILLATTACKATONCETOWA")
+    closed = fast.word_score(cut, wm.children, wm.logp, UNK)
+    opened = fast.word_score_open(cut, wm.children, wm.logp, UNK, plp)
+    assert opened > closed  # "WA" is the start of "WARDS", not two stray letters
+    junk = codes("THEDIVISIONWILLATTACKATONCEQXZ")
+    assert fast.word_score_open(junk, wm.children, wm.logp, UNK, plp) == pytest.approx(
+        fast.word_score(junk, wm.children, wm.logp, UNK)
+    )
+    # a prefix is worth at least every word that starts with it
+    node = wm.children[wm.children[0, a.index("T")], a.index("H")]
+    the = wm.children[node, a.index("E")]
+    assert plp[node] >= plp[the] >= wm.logp[the]
 
 
 def test_two_digit_additive_solved_without_hints() -> None:

@@ -49,6 +49,48 @@ def word_score(pt: np.ndarray, children: np.ndarray, wlp: np.ndarray, unk: float
 
 
 @njit(cache=True)
+def word_score_open(
+    pt: np.ndarray, children: np.ndarray, wlp: np.ndarray, unk: float, plp: np.ndarray
+) -> float:
+    """`word_score` for a text cut off mid-word: the last letters may instead be the start of a
+    dictionary word, worth that prefix's log-probability `plp[node]` (`model.prefixes`).
+    Intercepts and exercises end wherever the message was cut."""
+    n = len(pt)
+    best = np.full(n + 1, NEG)
+    best[0] = 0.0
+    open_end = NEG
+    for i in range(n):
+        b = best[i]
+        if b <= NEG:
+            continue
+        v = b + unk
+        if v > best[i + 1]:
+            best[i + 1] = v
+        node = 0
+        for j in range(i, n):
+            node = children[node, pt[j]]
+            if node < 0:
+                break
+            lp = wlp[node]
+            if lp < 0.0:
+                v = b + lp
+                if v > best[j + 1]:
+                    best[j + 1] = v
+            if j == n - 1 and b + plp[node] > open_end:
+                open_end = b + plp[node]
+    return max(best[n], open_end)
+
+
+@njit(cache=True)
+def subtree_sums(mass: np.ndarray, parent: np.ndarray) -> np.ndarray:
+    """Each trie node's mass plus all its descendants' (children are numbered after parents)."""
+    out = mass.copy()
+    for i in range(len(out) - 1, 0, -1):
+        out[parent[i]] += out[i]
+    return out
+
+
+@njit(cache=True)
 def segment(pt: np.ndarray, children: np.ndarray, wlp: np.ndarray, unk: float) -> np.ndarray:
     """Word boundaries (end indices) of the best segmentation, for display."""
     n = len(pt)
@@ -507,4 +549,6 @@ def warm() -> None:
     all_orders_columnar(ct, 3, A, q, order)
     climb_columnar(ct, 3, A, q, 1, 0, order)
     segment(ct, children, wlp, -5.0)
+    word_score_open(ct, children, wlp, -5.0, wlp)
+    subtree_sums(np.zeros(2), np.array([-1, 0], dtype=np.int64))
     _WARM.append(True)

@@ -153,3 +153,21 @@ def unigram(lang: str) -> np.ndarray:
     """Letter log-probabilities, marginalised from the n-gram table."""
     t = load(lang)
     return np.log(np.exp(t.astype(np.float64)).sum(axis=tuple(range(1, t.ndim))))
+
+
+@lru_cache(maxsize=8)
+def prefixes(lang: str) -> np.ndarray:
+    """log P(a word starts with the letters leading to each trie node): what a text cut off
+    mid-word is worth at its end. Summed bottom-up (a child's index is always above its parent's)."""
+    wm = words(lang)
+    parent = np.full(len(wm.logp), -1, dtype=np.int64)
+    src, _ = np.nonzero(wm.children >= 0)
+    parent[wm.children[wm.children >= 0]] = src
+    mass = np.where(wm.logp < 0, np.exp(wm.logp.astype(np.float64)), 0.0)
+    return np.log(np.maximum(_subtree_sums(mass, parent), 1e-300)).astype(np.float32)
+
+
+def _subtree_sums(mass: np.ndarray, parent: np.ndarray) -> np.ndarray:
+    from liaison.codebreak.fast import subtree_sums
+
+    return subtree_sums(mass, parent)
