@@ -88,6 +88,19 @@ def test_open_end_word_score_credits_a_cut_off_word() -> None:
     assert plp[node] >= plp[the] >= wm.logp[the]
 
 
+def test_substitution_objective_lets_the_text_end_mid_word() -> None:
+    from liaison.codebreak import substitution
+
+    text = "THEDIVISIONWILLATTACKATONCETOWA"
+    a = alphabet("en")
+    c = np.array([a.index(x) for x in text], dtype=np.int64)
+    wm = model.words("en")
+    closed = fast.ngram_score(c, model.load("en").ravel(), len(a)) + substitution.LAM * (
+        fast.word_score(c, wm.children, wm.logp, UNK)
+    )
+    assert substitution.score(text, "en") > closed + 1.0
+
+
 def test_two_digit_additive_solved_without_hints() -> None:
     pt = _msg("ru", 100, 5)
     ct = ciphers.two_digit_additive(pt, "3917", "ru")

@@ -202,6 +202,7 @@ def anneal_substitution(
     children: np.ndarray,
     wlp: np.ndarray,
     unk: float,
+    plp: np.ndarray,
     lam: float,
     start: np.ndarray,
     kick: int,
@@ -225,7 +226,8 @@ def anneal_substitution(
     could pass: the acceptance threshold is drawn first, and a swap whose quadgram loss exceeds it
     by more than `wgain` (the largest word-score gain we allow a swap) is rejected unscored —
     most proposals late in a run, so phase 2 costs a fraction of its DP. The best key of each
-    restart goes to keys_out/scores_out; returns how many were written.
+    restart goes to keys_out/scores_out; returns how many were written. The word score lets the
+    text end mid-word (`plp`, `model.prefixes`; all NEG for a text known to end on a word).
     """
     np.random.seed(seed)
     n = len(ct)
@@ -268,7 +270,7 @@ def anneal_substitution(
             for i in range(n):
                 pt[i] = key[ct[i]]
             quad = quad_score(pt, q, A)
-            wsc = word_score(pt, children, wlp, unk) if use_w else 0.0
+            wsc = word_score_open(pt, children, wlp, unk, plp) if use_w else 0.0
             cur = quad + lam * wsc
             best = cur
             best_key[:] = key
@@ -287,7 +289,7 @@ def anneal_substitution(
                     if dq + lam * wgain < thr:
                         nw = wsc - 1e30  # cannot pass: skip the segmentation
                     else:
-                        nw = word_score(pt, children, wlp, unk)
+                        nw = word_score_open(pt, children, wlp, unk, plp)
                 else:
                     nw = 0.0
                 d = dq + lam * (nw - wsc)
@@ -307,7 +309,7 @@ def anneal_substitution(
         for i in range(n):
             pt[i] = key[ct[i]]
         quad = quad_score(pt, q, A)
-        wsc = word_score(pt, children, wlp, unk) if lam > 0.0 else 0.0
+        wsc = word_score_open(pt, children, wlp, unk, plp) if lam > 0.0 else 0.0
         cur = quad + lam * wsc
         improved = True
         while improved:
@@ -321,7 +323,7 @@ def anneal_substitution(
                     tick += 1
                     dq = _swap_quad(pt, q, A, occ, counts, a, b, kb, ka, stamp, tick, starts)
                     if lam > 0.0 and dq + lam * wgain > 0.0:
-                        nw = word_score(pt, children, wlp, unk)
+                        nw = word_score_open(pt, children, wlp, unk, plp)
                     elif lam > 0.0:
                         nw = wsc - 1e30  # cannot improve: skip the segmentation
                     else:
@@ -542,7 +544,7 @@ def warm() -> None:
     sc = np.empty(1)
     start = np.arange(A, dtype=np.int64)
     anneal_substitution(
-        ct, A, q, children, wlp, -5.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
+        ct, A, q, children, wlp, -5.0, wlp, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
     )
     climb_substitution_quad(ct, A, q, start, 1, 0, keys[0])
     order = np.empty(3, dtype=np.int64)
