@@ -330,7 +330,7 @@ def travel_groups(conn: Connection) -> dict[str, list[str]]:
     else travels alone (group key = person id). Merged-away duplicates are left out."""
     merged = active_merges(conn)
     people = [p for p in _all(conn) if p.person_id not in merged]
-    kinds = dict(conn.execute(sa.select(evac_group.c.id, evac_group.c.kind)).tuples().all())
+    kinds = {g: k for g, k in conn.execute(sa.select(evac_group.c.id, evac_group.c.kind))}
     group_of = {p.person_id: p.family_id or p.person_id for p in people}
     for p in people:
         g = p.family_id
