@@ -25,27 +25,7 @@ def quad_score(pt: np.ndarray, q: np.ndarray, A: int) -> float:
 @njit(cache=True)
 def word_score(pt: np.ndarray, children: np.ndarray, wlp: np.ndarray, unk: float) -> float:
     """Best segmentation of pt into dictionary words; a letter outside any word costs `unk`."""
-    n = len(pt)
-    best = np.full(n + 1, NEG)
-    best[0] = 0.0
-    for i in range(n):
-        b = best[i]
-        if b <= NEG:
-            continue
-        v = b + unk
-        if v > best[i + 1]:
-            best[i + 1] = v
-        node = 0
-        for j in range(i, n):
-            node = children[node, pt[j]]
-            if node < 0:
-                break
-            lp = wlp[node]
-            if lp < 0.0:
-                v = b + lp
-                if v > best[j + 1]:
-                    best[j + 1] = v
-    return best[n]
+    return _segmentation(pt, children, wlp, unk, wlp, False)
 
 
 @njit(cache=True)
@@ -55,6 +35,11 @@ def word_score_open(
     """`word_score` for a text cut off mid-word: the last letters may instead be the start of a
     dictionary word, worth that prefix's log-probability `plp[node]` (`model.prefixes`).
     Intercepts and exercises end wherever the message was cut."""
+    return _segmentation(pt, children, wlp, unk, plp, True)
+
+
+@njit(cache=True)
+def _segmentation(pt, children, wlp, unk, plp, open_tail):  # type: ignore[no-untyped-def]
     n = len(pt)
     best = np.full(n + 1, NEG)
     best[0] = 0.0
@@ -76,7 +61,7 @@ def word_score_open(
                 v = b + lp
                 if v > best[j + 1]:
                     best[j + 1] = v
-            if j == n - 1 and b + plp[node] > open_end:
+            if open_tail and j == n - 1 and b + plp[node] > open_end:
                 open_end = b + plp[node]
     return max(best[n], open_end)
 
