@@ -139,3 +139,39 @@ def test_two_stores_exchange_by_stix_cli(
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     code, _, err = run("jp.db", "pouch", "stix-import", str(tmp_path / "bad.json"), "--from", "PL")
     assert code == 2 and "not JSON" in err and "Traceback" not in err
+
+
+def test_tlp_travels_as_standard_tlp2_markings() -> None:
+    """Each unit, sighting and location references the OASIS TLP 2.0 marking definition of its
+    level; a shared place takes the strictest level; import reads the marking back."""
+    from liaison.courier.stix import TLP2_MARKINGS
+
+    units = released()
+    d1 = next(u for u in units if u["unit_id"] == "D1")
+    twin = dict(d1, unit_id="D2", marking={"tlp": "GREEN", "rel_to": []})  # same place, GREEN
+    bundle = export_bundle("PL", [*units, twin], datetime(2026, 11, 23, tzinfo=UTC))
+    objs = bundle["objects"]
+    marks = {o["id"]: o for o in objs if o["type"] == "marking-definition"}
+    assert set(marks) == {TLP2_MARKINGS["AMBER"], TLP2_MARKINGS["GREEN"]}
+    assert marks[TLP2_MARKINGS["AMBER"]]["name"] == "TLP:AMBER"
+    by_unit = {o["unit_id"]: o for o in objs if o["type"] == UNIT_TYPE}
+    assert by_unit["D1"]["object_marking_refs"] == [TLP2_MARKINGS["AMBER"]]
+    assert by_unit["D2"]["object_marking_refs"] == [TLP2_MARKINGS["GREEN"]]
+    sightings = {o["sighting_of_ref"]: o for o in objs if o["type"] == "sighting"}
+    assert sightings[by_unit["R1"]["id"]]["object_marking_refs"] == [TLP2_MARKINGS["GREEN"]]
+    (loc,) = [o for o in objs if o["type"] == "location"]
+    assert loc["object_marking_refs"] == [TLP2_MARKINGS["AMBER"]]
+    # the marking reference, not the convenience property, is what import trusts
+    for o in objs:
+        if o["type"] == UNIT_TYPE:
+            del o["tlp"]
+    back = {u["unit_id"]: u["marking"]["tlp"] for u in import_bundle(bundle)}
+    assert back == {"D1": "AMBER", "D2": "GREEN", "R1": "GREEN"}
+    # an unmarked unit is held as RED (deny by default), an unknown level refused
+    for o in objs:
+        if o["type"] == UNIT_TYPE:
+            o.pop("object_marking_refs")
+    assert {u["marking"]["tlp"] for u in import_bundle(bundle)} == {"RED"}
+    by_unit["D1"]["tlp"] = "PURPLE"
+    with pytest.raises(ValidationError, match="PURPLE"):
+        import_bundle(bundle)

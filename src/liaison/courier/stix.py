@@ -6,6 +6,11 @@ declared by our extension definition); its latest observation becomes a `sightin
 `location` when the position is known and the observation's facts (equipment, strength, Admiralty
 grading) in a property extension of the same definition. Identifiers are UUIDv5 over partner and
 unit id, so the same unit keeps the same STIX id from one export to the next.
+
+TLP travels as the standard TLP 2.0 marking definitions (OASIS's TLP 2.0 extension: fixed ids that
+every STIX platform recognises) referenced by `object_marking_refs` on each unit, sighting and
+location, so another platform enforces the level without knowing our extension; the level is also
+kept as the unit's `tlp` property, which bundles from before the markings carry alone.
 """
 
 from __future__ import annotations
@@ -30,6 +35,15 @@ SCHEMA_URL = "https://liaison.invalid/stix/x-liaison-military-unit.json"
 _NS = uuid.UUID("0f5e7c1a-3b2d-4c6e-8f90-a1b2c3d4e5f6")
 _UNIT_FIELDS = ("unit_id", "designation", "echelon", "branch", "sidc")
 _SIGHTING_FIELDS = ("place", "equipment", "strength", "source_reliability", "info_credibility")
+TLP2_EXTENSION_ID = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+TLP2_MARKINGS = {  # the OASIS TLP 2.0 marking-definition ids (cti-stix-common-objects)
+    "CLEAR": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "GREEN": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "AMBER": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "AMBER+STRICT": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+_TLP_BY_MARKING = {v: k for k, v in TLP2_MARKINGS.items()}
 
 
 def _id(kind: str, *parts: str) -> str:
@@ -62,6 +76,20 @@ def extension_definition() -> dict[str, Any]:
     }
 
 
+def tlp_marking(level: str) -> dict[str, Any]:
+    """The standard TLP 2.0 marking definition for a level (CLEAR … RED)."""
+    return {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": TLP2_MARKINGS[level],
+        "created": "2022-10-01T00:00:00.000Z",
+        "name": f"TLP:{level}",
+        "extensions": {
+            TLP2_EXTENSION_ID: {"extension_type": "property-extension", "tlp_2_0": level.lower()}
+        },
+    }
+
+
 def identity_id(partner: str) -> str:
     return _id("identity", partner.upper())
 
@@ -88,7 +116,12 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
         _identity(partner, now),
     ]
     ids = {u["unit_id"]: _id(UNIT_TYPE, partner, u["unit_id"]) for u in units}
+    rank = {lv: i for i, lv in enumerate(TLP2_MARKINGS)}
+    levels = sorted({u["marking"]["tlp"] for u in units}, key=rank.__getitem__)
+    objects += [tlp_marking(lv) for lv in levels]
+    locations: dict[str, dict[str, Any]] = {}
     for u in units:
+        marks = [TLP2_MARKINGS[u["marking"]["tlp"]]]
         sdo: dict[str, Any] = {
             "type": UNIT_TYPE,
             "spec_version": "2.1",
@@ -98,6 +131,7 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
             "created_by_ref": author,
             "name": u["designation"],
             "extensions": {EXTENSION_ID: {"extension_type": "new-sdo"}},
+            "object_marking_refs": marks,
             "tlp": u["marking"]["tlp"],
         }
         sdo.update({k: u[k] for k in _UNIT_FIELDS if u.get(k) is not None and k != "designation"})
@@ -121,6 +155,7 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
             "first_seen": seen,
             "last_seen": seen,
             "count": 1,
+            "object_marking_refs": marks,
         }
         facts = {k: u[k] for k in _SIGHTING_FIELDS if u.get(k) not in (None, {})}
         if facts:
@@ -128,21 +163,42 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
                 EXTENSION_ID: {"extension_type": "property-extension", **facts}
             }
         if u.get("lat") is not None and u.get("lon") is not None:
-            loc = {
-                "type": "location",
-                "spec_version": "2.1",
-                "id": _id("location", f"{u['lat']:.6f}", f"{u['lon']:.6f}"),
-                "created": now,
-                "modified": now,
-                "latitude": float(u["lat"]),
-                "longitude": float(u["lon"]),
-            }
-            objects.append(loc)
-            sighting["where_sighted_refs"] = [loc["id"]]
+            loc_id = _id("location", f"{u['lat']:.6f}", f"{u['lon']:.6f}")
+            loc = locations.get(loc_id)
+            if loc is None:
+                loc = locations[loc_id] = {
+                    "type": "location",
+                    "spec_version": "2.1",
+                    "id": loc_id,
+                    "created": now,
+                    "modified": now,
+                    "latitude": float(u["lat"]),
+                    "longitude": float(u["lon"]),
+                    "object_marking_refs": marks,
+                }
+            elif rank[u["marking"]["tlp"]] > rank[_TLP_BY_MARKING[loc["object_marking_refs"][0]]]:
+                loc["object_marking_refs"] = (
+                    marks  # a shared place takes its strictest user's level
+                )
+            sighting["where_sighted_refs"] = [loc_id]
         objects.append(sighting)
-    # Locations may repeat between units; keep one of each.
-    unique = list({o["id"]: o for o in objects}.values())
-    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": unique}
+    objects += locations.values()
+    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}
+
+
+def _tlp_of(o: dict[str, Any]) -> str:
+    """A unit's level: its TLP 2.0 marking reference (the strictest if several), else the `tlp`
+    property of older bundles; an unmarked unit is taken as RED (deny by default: it will not be
+    passed on), and an unknown level is refused rather than guessed."""
+    refs = o.get("object_marking_refs") or []
+    found = [_TLP_BY_MARKING[r] for r in refs if r in _TLP_BY_MARKING]
+    if found:
+        order = list(TLP2_MARKINGS)
+        return max(found, key=order.index)
+    level = o.get("tlp", "RED")
+    if level not in TLP2_MARKINGS:
+        raise ValidationError(f"{o.get('id')}: unknown TLP level {level!r}")
+    return str(level)
 
 
 def import_bundle(bundle: Any) -> list[dict[str, Any]]:
@@ -167,7 +223,7 @@ def import_bundle(bundle: Any) -> list[dict[str, Any]]:
         u: dict[str, Any] = {k: o.get(k) for k in _UNIT_FIELDS}
         u["designation"] = o["name"]
         u["parent_id"] = parent["unit_id"] if parent else o.get("parent_unit_id")
-        u["marking"] = {"tlp": o.get("tlp", "CLEAR"), "rel_to": list(o.get("rel_to", []))}
+        u["marking"] = {"tlp": _tlp_of(o), "rel_to": list(o.get("rel_to", []))}
         s = latest.get(sid, {})
         facts = s.get("extensions", {}).get(EXTENSION_ID, {})
         for k in _SIGHTING_FIELDS:
