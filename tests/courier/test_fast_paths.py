@@ -140,3 +140,90 @@ def test_direct_libsodium_calls_interoperate_with_pynacl(monkeypatch) -> None:  
         for ct in (bytes(bad), public[:10]):
             with pytest.raises(nacl.exceptions.CryptoError):
                 pouch._box_open(ct, kp)
+
+
+def test_bulk_ids_count_up_across_the_carry(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The ids are written a run at a time between carries out of the counter's low 48 bits:
+    across a carry they still count up by one, as 128-bit numbers, and stay UUIDv7."""
+    import uuid
+
+    from liaison.courier import pouch
+
+    start = (0x1234 << 48) | ((1 << 48) - 5)  # five ids before the low 48 bits wrap
+    monkeypatch.setattr(pouch.os, "urandom", lambda n: start.to_bytes(n, "big"))
+    ids = _new_ids(12)
+    nums = [uuid.UUID(i).int for i in ids]
+    assert nums == list(range(nums[0], nums[0] + 12))
+    # the variant bits (0b10) sit above the counter: 0x1234 reads 9234
+    assert ids[4].endswith("9234-ffffffffffff") and ids[5].endswith("9235-000000000000")
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+
+
+def test_sqlite_literals_read_back_as_their_values() -> None:
+    import sqlite3
+
+    import pytest
+
+    from liaison.courier.pouch import _literal
+
+    db = sqlite3.connect(":memory:")
+    for v in [None, 0, 1, -5, "PL", "JP-2", "a'b", "''", "2026-01-01 00:00:00.000000", "ż"]:
+        assert db.execute(f"SELECT {_literal(v)}").fetchone()[0] == v
+    for bad in ["a\x00b", 1.5, b"x"]:
+        with pytest.raises(ValueError):
+            _literal(bad)
+
+
+def test_bulk_insert_writes_each_record_as_given(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rows go in as multi-row statements with the shared values and the columns null in every
+    row written as literals: with statements of 7 rows (a last partial one too) what is read back
+    is, record for record, what was sent — on each backend."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from liaison.core.clock import parse_time
+    from liaison.courier import pouch
+    from liaison.orbat import partners
+    from liaison.store.schema.orbat import observation, unit
+
+    monkeypatch.setattr(pouch, "_STATEMENT_ROWS", 7)
+    records = [
+        {
+            "unit_id": f"U{i}",
+            "designation": f"{i} Dywizja 'Strzelców'",
+            "observed_at": f"1938-06-{1 + i % 20:02d}T00:00:00Z",
+            "notes": None if i % 3 else f"note {i}",  # null in some rows only
+            "place": None,  # null in every row
+            "equipment": {"tanks": i} if i % 2 else None,
+            "lat": 50.0 + i / 100,
+            "marking": {"tlp": "GREEN", "rel_to": ["JP"] if i % 4 else []},
+        }
+        for i in range(23)
+    ]
+    with store.begin() as conn:
+        partners.add_partner(conn, "PL", "PL")
+        cv = pouch._Stored.of(conn, "PL", datetime(2026, 1, 1, tzinfo=UTC))
+        units, obs = pouch._rows(records, {}, set(), cv)
+        pouch._bulk_insert(conn, unit, units)
+        pouch._bulk_insert(conn, observation, obs)
+        got = {
+            r.local_id: r
+            for r in conn.execute(
+                sa.select(unit.c.local_id, unit.c.created_at, observation).join(
+                    observation, observation.c.unit_id == unit.c.id
+                )
+            )
+        }
+    assert len(got) == len(records)
+    for rec in records:
+        r = got[rec["unit_id"]]
+        assert (r.designation, r.notes, r.place, r.equipment, r.lat) == (
+            rec["designation"], rec["notes"], None, rec["equipment"], rec["lat"],
+        )  # fmt: skip
+        assert r.valid_at == parse_time(rec["observed_at"])
+        assert (r.tlp, r.rel_to) == ("GREEN", ",".join(rec["marking"]["rel_to"]))
+        assert (r.partner_code, bool(r.orcon), r.source_id, r.batch, r.retracts) == (
+            "PL", False, None, None, None,
+        )  # fmt: skip
+        assert r.recorded_at == r.created_at and r.recorded_at.tzinfo is not None
