@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -159,25 +160,25 @@ def test_bulk_ids_count_up_across_the_carry(monkeypatch) -> None:  # type: ignor
     assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
 
 
-def test_sqlite_literals_read_back_as_their_values() -> None:
-    import sqlite3
+def test_a_column_is_shared_only_when_every_row_holds_the_same_value() -> None:
+    """Shared columns are bound once per statement, so 'the same' must mean the same stored
+    value: equal floats may differ in sign (0.0, -0.0), equal numbers in type (1, True, 1.0)."""
+    from liaison.courier.pouch import _one_value
 
-    import pytest
-
-    from liaison.courier.pouch import _literal
-
-    db = sqlite3.connect(":memory:")
-    for v in [None, 0, 1, -5, "PL", "JP-2", "a'b", "''", "2026-01-01 00:00:00.000000", "ż"]:
-        assert db.execute(f"SELECT {_literal(v)}").fetchone()[0] == v
-    for bad in ["a\x00b", 1.5, b"x"]:
-        with pytest.raises(ValueError):
-            _literal(bad)
+    for col, same in [
+        (["a", "a", "a"], True), ([None, None], True), ([7, 7], True), (["a", "b"], False),
+        ([None, "a"], False), (["a", None], False), ([1, True], False), ([1, 1.0], False),
+        ([0.0, 0.0], False), ([0.0, -0.0], False), ([{"a": 1}, {"a": 1}], False),
+    ]:  # fmt: skip
+        assert _one_value([(0, v) for v in col], 1) is same, col
 
 
-def test_bulk_insert_writes_each_record_as_given(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Rows go in as multi-row statements with the shared values and the columns null in every
-    row written as literals: with statements of 7 rows (a last partial one too) what is read back
-    is, record for record, what was sent — on each backend."""
+@pytest.mark.parametrize("n", [1, 2, 23])
+def test_bulk_insert_writes_each_record_as_given(store, monkeypatch, n) -> None:  # type: ignore[no-untyped-def]
+    """Rows go in as multi-row statements with the values every row shares (null, a TLP, ours)
+    bound once: with statements of 7 rows (a last partial one too), and with a single row (where
+    every column is 'shared'), what is read back is, record for record, what was sent — on each
+    backend."""
     from datetime import UTC, datetime
 
     import sqlalchemy as sa
@@ -199,7 +200,7 @@ def test_bulk_insert_writes_each_record_as_given(store, monkeypatch) -> None:  #
             "lat": 50.0 + i / 100,
             "marking": {"tlp": "GREEN", "rel_to": ["JP"] if i % 4 else []},
         }
-        for i in range(23)
+        for i in range(n)
     ]
     with store.begin() as conn:
         partners.add_partner(conn, "PL", "PL")

@@ -783,7 +783,7 @@ def _same(t: datetime) -> datetime:
 @dataclass(frozen=True)
 class _Batch:
     """Rows for one table: `cols` name what each row holds, `fixed` the columns that have the
-    same value in every row (written once per statement on SQLite, not bound per row)."""
+    same value in every row of the import (on SQLite bound once per statement, not per row)."""
 
     cols: tuple[str, ...]
     rows: list[tuple[Any, ...]]
@@ -1005,14 +1005,13 @@ def _in(v: Any, lo: float, hi: float, *, whole: bool = False) -> bool:
 
 
 def _bulk_insert(conn: Connection, table: sa.Table, batch: _Batch) -> None:
-    """Write prepared rows. Elsewhere than SQLite, through SQLAlchemy Core. On SQLite the values
-    are already in stored form and go straight to the driver as multi-row INSERTs of
-    `_STATEMENT_ROWS` rows (one step per statement instead of one per row: less per-row work in
-    the driver), and what is the same in every row — the batch's fixed values, and any column
-    null throughout — is written into the statement as a literal instead of bound per row
-    (binding None costs the sqlite3 module several times what binding a number does: it looks
-    for an adapter each time). Those literals are ours — partner code, our clock, 0, NULL —
-    never a partner's text."""
+    """Write prepared rows: through SQLAlchemy Core, or on SQLite straight to the driver (the
+    values are already in stored form) as multi-row statements of up to `_STATEMENT_ROWS` rows,
+    one step per statement instead of one per row. What is the same in every row — the batch's
+    fixed values, and any column that happens to hold one value throughout (often null) — is
+    bound once per statement instead of once per row: binding is most of the driver's work, and
+    binding None costs it several times what a number does (it looks for an adapter each time).
+    The statement text never holds a value, only placeholders."""
     if not batch.rows:
         return
     if conn.dialect.name != "sqlite":
@@ -1021,42 +1020,46 @@ def _bulk_insert(conn: Connection, table: sa.Table, batch: _Batch) -> None:
             conn.execute(table.insert(), rows[i : i + 10_000])
         return
     rows, width = batch.rows, len(batch.cols)
-    keep = [i for i in range(width) if any(map(_is_not, map(_at(i), rows), repeat(None)))]
-    fixed = batch.fixed | {c: None for i, c in enumerate(batch.cols) if i not in keep}
-    cols = [batch.cols[i] for i in keep]
-    one = "(" + ", ".join(["?"] * len(cols) + [_literal(v) for v in fixed.values()]) + ")"
-    head = f"INSERT INTO {table.name} ({', '.join(cols + list(fixed))}) VALUES "
+    same = [i for i in range(width) if _one_value(rows, i)] if len(rows) > 1 else []
+    shared = batch.fixed | {batch.cols[i]: rows[0][i] for i in same}
+    vary = [i for i in range(width) if i not in same]  # never empty: ids differ between rows
+    # INSERT … SELECT column1, …, ?1, … FROM (VALUES (?, …), …): the shared values are the
+    # numbered parameters, bound once; each row's own values follow them
+    select = [f"column{k}" for k in range(1, len(vary) + 1)]
+    select += [f"?{k}" for k in range(1, len(shared) + 1)]
+    names = [batch.cols[i] for i in vary] + list(shared)
+    head = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(select)} FROM (VALUES "
+    one = "(" + ", ".join("?" * len(vary)) + ")"
     limit = getattr(conn.connection.dbapi_connection, "getlimit", None)
     most = limit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if limit else 999
-    per = max(1, min(_STATEMENT_ROWS, most // max(1, len(cols))))
-    # each statement's parameters, row after row: only the kept columns
-    pick = operator.itemgetter(*keep) if len(keep) < width else None
+    per = max(1, min(_STATEMENT_ROWS, (most - len(shared)) // len(vary)))
+    values = tuple(shared.values())
+    pick = operator.itemgetter(*vary)
     for i in range(0, len(rows), per):
         chunk = rows[i : i + per]
-        if pick is None:
+        if len(vary) == width:
             flat = tuple(chain.from_iterable(chunk))
-        elif len(keep) == 1:  # itemgetter of one index gives the value, not a tuple
+        elif len(vary) == 1:  # itemgetter of one index gives the value, not a tuple
             flat = tuple(map(pick, chunk))
         else:
             flat = tuple(chain.from_iterable(map(pick, chunk)))
-        conn.exec_driver_sql(head + ", ".join([one] * len(chunk)), flat)
+        conn.exec_driver_sql(head + ", ".join([one] * len(chunk)) + ")", values + flat)
 
 
 _STATEMENT_ROWS = 500
-_is_not, _at = operator.is_not, operator.itemgetter
 
 
-def _literal(v: Any) -> str:
-    """An SQLite literal of a fixed value: NULL, an integer, or a string quoted the SQL way.
-    Fixed values are ours (partner codes are ASCII letters, digits, '-' and '_'; times are the
-    driver's text of our clock), so anything else is a bug, not hostile input."""
-    if v is None:
-        return "NULL"
-    if type(v) is int:
-        return str(v)
-    if type(v) is str and "\x00" not in v:
-        return "'" + v.replace("'", "''") + "'"
-    raise ValueError(f"no SQLite literal for {v!r:.40}")
+def _one_value(rows: list[tuple[Any, ...]], i: int) -> bool:
+    """Whether column i holds one value in every row: a string, an integer or null (floats are
+    left out — 0.0 equals -0.0 — and integers must all be ints: 1 equals True and 1.0). Stops
+    at the first row that differs, so a varying column costs next to nothing."""
+    v = rows[0][i]
+    if v is not None and type(v) is not str and type(v) is not int:
+        return False
+    at = operator.itemgetter(i)
+    if not all(map(operator.eq, map(at, rows), repeat(v))):
+        return False
+    return type(v) is not int or all(map(operator.is_, map(type, map(at, rows)), repeat(int)))
 
 
 def open_file(
