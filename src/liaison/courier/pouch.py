@@ -1015,9 +1015,9 @@ def _bulk_insert(conn: Connection, table: sa.Table, batch: _Batch) -> None:
     if not batch.rows:
         return
     if conn.dialect.name != "sqlite":
-        rows = batch.dicts()
-        for i in range(0, len(rows), 10_000):
-            conn.execute(table.insert(), rows[i : i + 10_000])
+        dicts = batch.dicts()
+        for i in range(0, len(dicts), 10_000):
+            conn.execute(table.insert(), dicts[i : i + 10_000])
         return
     rows, width = batch.rows, len(batch.cols)
     same = [i for i in range(width) if _one_value(rows, i)] if len(rows) > 1 else []
