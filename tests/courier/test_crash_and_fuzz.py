@@ -431,3 +431,30 @@ def test_received_fingerprints_are_the_orbat_fingerprints_of_what_was_stored(fuz
         facts = {k: getattr(r, k) for k in FACTS}
         mk = Marking(r.tlp, tuple(x for x in r.rel_to.split(",") if x), bool(r.orcon))
         assert fingerprint(facts, iso(r.valid_at) or "", mk, r.source_id) == r.fingerprint, facts
+
+
+@pytest.mark.parametrize(
+    "units",
+    [[{"unit_id": "U1"}], [{"unit_id": "", "designation": "D"}], [7], [["U1", "D"]], {"U1": {}}],
+)
+def test_units_that_are_not_unit_records_are_refused(fuzz_pair, units) -> None:  # type: ignore[no-untyped-def]
+    """Every record must be an object with a unit id and a designation, checked before import."""
+    from liaison.courier.pouch import encode_envelope, open_pouch
+    from liaison.store.schema.courier import pouch_log
+
+    _pl, jp, kpl, kjp, _data = fuzz_pair
+    m, ct = _sealed(kpl, kjp, canonical({"items": {}, "units": units, "withheld": 0}))
+    with jp.connect() as conn:
+        last = conn.execute(
+            sa.select(pouch_log)
+            .where(pouch_log.c.direction == "in")
+            .order_by(pouch_log.c.seq.desc())
+        ).first()
+    m["seq"], m["prev"] = (last.seq + 1, last.digest) if last else (1, "0" * 64)
+    data = encode_envelope(m, ct, kpl.signing.sign(canonical(m)).signature.hex())
+    with jp.connect() as conn:
+        tx = conn.begin()
+        with pytest.raises(PouchRejected, match="not a list of units") as ei:
+            open_pouch(conn, kjp, data)
+        tx.rollback()
+    assert ei.value.reason == "malformed"

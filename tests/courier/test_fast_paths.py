@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -140,3 +141,90 @@ def test_direct_libsodium_calls_interoperate_with_pynacl(monkeypatch) -> None:  
         for ct in (bytes(bad), public[:10]):
             with pytest.raises(nacl.exceptions.CryptoError):
                 pouch._box_open(ct, kp)
+
+
+def test_bulk_ids_count_up_across_the_carry(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The ids are written a run at a time between carries out of the counter's low 48 bits:
+    across a carry they still count up by one, as 128-bit numbers, and stay UUIDv7."""
+    import uuid
+
+    from liaison.courier import pouch
+
+    start = (0x1234 << 48) | ((1 << 48) - 5)  # five ids before the low 48 bits wrap
+    monkeypatch.setattr(pouch.os, "urandom", lambda n: start.to_bytes(n, "big"))
+    ids = _new_ids(12)
+    nums = [uuid.UUID(i).int for i in ids]
+    assert nums == list(range(nums[0], nums[0] + 12))
+    # the variant bits (0b10) sit above the counter: 0x1234 reads 9234
+    assert ids[4].endswith("9234-ffffffffffff") and ids[5].endswith("9235-000000000000")
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+
+
+def test_a_column_is_shared_only_when_every_row_holds_the_same_value() -> None:
+    """Shared columns are bound once per statement, so 'the same' must mean the same stored
+    value: equal floats may differ in sign (0.0, -0.0), equal numbers in type (1, True, 1.0)."""
+    from liaison.courier.pouch import _one_value
+
+    for col, same in [
+        (["a", "a", "a"], True), ([None, None], True), ([7, 7], True), (["a", "b"], False),
+        ([None, "a"], False), (["a", None], False), ([1, True], False), ([1, 1.0], False),
+        ([0.0, 0.0], False), ([0.0, -0.0], False), ([{"a": 1}, {"a": 1}], False),
+    ]:  # fmt: skip
+        assert _one_value([(0, v) for v in col], 1) is same, col
+
+
+@pytest.mark.parametrize("n", [1, 2, 23])
+def test_bulk_insert_writes_each_record_as_given(store, monkeypatch, n) -> None:  # type: ignore[no-untyped-def]
+    """Rows go in as multi-row statements with the values every row shares (null, a TLP, ours)
+    bound once: with statements of 7 rows (a last partial one too), and with a single row (where
+    every column is 'shared'), what is read back is, record for record, what was sent — on each
+    backend."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from liaison.core.clock import parse_time
+    from liaison.courier import pouch
+    from liaison.orbat import partners
+    from liaison.store.schema.orbat import observation, unit
+
+    monkeypatch.setattr(pouch, "_STATEMENT_ROWS", 7)
+    records = [
+        {
+            "unit_id": f"U{i}",
+            "designation": f"{i} Dywizja 'Strzelców'",
+            "observed_at": f"1938-06-{1 + i % 20:02d}T00:00:00Z",
+            "notes": None if i % 3 else f"note {i}",  # null in some rows only
+            "place": None,  # null in every row
+            "equipment": {"tanks": i} if i % 2 else None,
+            "lat": 50.0 + i / 100,
+            "marking": {"tlp": "GREEN", "rel_to": ["JP"] if i % 4 else []},
+        }
+        for i in range(n)
+    ]
+    with store.begin() as conn:
+        partners.add_partner(conn, "PL", "PL")
+        cv = pouch._Stored.of(conn, "PL", datetime(2026, 1, 1, tzinfo=UTC))
+        units, obs = pouch._rows(records, {}, set(), cv)
+        pouch._bulk_insert(conn, unit, units)
+        pouch._bulk_insert(conn, observation, obs)
+        got = {
+            r.local_id: r
+            for r in conn.execute(
+                sa.select(unit.c.local_id, unit.c.created_at, observation).join(
+                    observation, observation.c.unit_id == unit.c.id
+                )
+            )
+        }
+    assert len(got) == len(records)
+    for rec in records:
+        r = got[rec["unit_id"]]
+        assert (r.designation, r.notes, r.place, r.equipment, r.lat) == (
+            rec["designation"], rec["notes"], None, rec["equipment"], rec["lat"],
+        )  # fmt: skip
+        assert r.valid_at == parse_time(rec["observed_at"])
+        assert (r.tlp, r.rel_to) == ("GREEN", ",".join(rec["marking"]["rel_to"]))
+        assert (r.partner_code, bool(r.orcon), r.source_id, r.batch, r.retracts) == (
+            "PL", False, None, None, None,
+        )  # fmt: skip
+        assert r.recorded_at == r.created_at and r.recorded_at.tzinfo is not None

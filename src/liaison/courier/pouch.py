@@ -25,9 +25,12 @@ import hashlib
 import json
 import operator
 import os
+import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -564,11 +567,13 @@ def _open_pouch(
     try:
         body = orjson.loads(payload)
         units = body["units"]
-        assert isinstance(units, list) and all(
-            isinstance(u, dict) and u.get("unit_id") and u.get("designation") for u in units
-        )
-    except (ValueError, KeyError, AssertionError, TypeError):
-        raise PouchRejected("malformed", "the payload is not a list of units") from None
+        # every record an object with a unit id and a designation (dict.get refuses a non-object)
+        ok = isinstance(units, list) and all(map(dict.get, units, repeat("unit_id")))
+        ok = ok and all(map(dict.get, units, repeat("designation")))
+    except (ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise PouchRejected("malformed", "the payload is not a list of units")
     got = courier_items.receive(conn, m["from"], body.get("items") or {}, actor=actor)
     n = _receive(conn, m["from"], units, created)
     conn.execute(
@@ -610,21 +615,11 @@ def get_partner_or_none(conn: Connection, code: Any) -> bool:
     return True
 
 
-_OBS_COLS = (
-    "id",
-    "unit_id",
-    "partner_code",
-    "valid_at",
-    "recorded_at",
-    "tlp",
-    "rel_to",
-    "orcon",
-    "source_id",
-    "fingerprint",
-    "batch",
-    "retracts",
-    *FACT_COLS,
-)
+# What each prepared observation row holds, in order; the columns that are the same for every
+# row of an import (partner, recording time, ORCON, and what a received fact never has) are set
+# once per batch instead (`_Batch.fixed`).
+_OBS_COLS = ("id", "unit_id", "valid_at", "tlp", "rel_to", "fingerprint", *FACT_COLS)
+_UNIT_COLS = ("id", "local_id")
 _enc = json.encoder.encode_basestring  # the C string encoder json.dumps uses (ensure_ascii=False)
 
 
@@ -647,11 +642,14 @@ def _new_ids(n: int) -> list[str]:
     start = rand & ((1 << 61) - 1)  # room to count up without touching the variant bits
     h = f"{base:032x}"
     head = f"{h[:8]}-{h[8:12]}-{h[12:16]}-"  # the counter lives in the low 64 bits only
-    low = base & ((1 << 64) - 1)
-    return [
-        f"{head}{x[:4]}-{x[4:]}"
-        for x in map("{:016x}".format, range(low | start, (low | start) + n))
-    ]
+    x = (base & ((1 << 64) - 1)) | start
+    out: list[str] = []
+    while len(out) < n:  # one format per id: the top 16 bits of the counter change rarely
+        top = x >> 48
+        stop = min(x + n - len(out), (top + 1) << 48)
+        out += map(f"{head}{top:04x}-%012x".__mod__, range(x - (top << 48), stop - (top << 48)))
+        x = stop
+    return out
 
 
 def fast_fingerprint(f: dict[str, Any], observed_at: str, tlp: str, rel_to: list[str]) -> str:
@@ -728,11 +726,9 @@ def _fp(
 def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], created: datetime) -> int:
     """Record the received units as the sender's picture (idempotent, like a unit-file import).
 
-    Built for the import-rate target: one pass over the records with times parsed and converted
-    once per distinct value, every field type-checked (a bad one refuses the pouch, never a crash),
-    the fingerprint written directly (`fast_fingerprint`), ids made in bulk, and rows written by
-    executemany in big batches — on SQLite as prepared tuples through the driver, elsewhere through
-    SQLAlchemy Core. All inside the caller's transaction."""
+    Built for the import-rate target: the rows are prepared in one pass over the records
+    (`_rows`) and written in big batches (`_bulk_insert`). All inside the caller's
+    transaction."""
     ids = unit_ids(conn, partner)
     existing: set[tuple[str, str]] = set()
     if ids:
@@ -743,135 +739,187 @@ def _receive(conn: Connection, partner: str, units: list[dict[str, Any]], create
         if len(mine) <= INCREMENTAL_LIMIT:  # a small pouch: look up only its units' facts
             q = q.where(observation.c.unit_id.in_(mine))
         existing = {(r.unit_id, r.fingerprint) for r in conn.execute(q)}
-    sqlite = conn.dialect.name == "sqlite"
-    dt_proc = observation.c.valid_at.type._cached_bind_processor(conn.dialect) if sqlite else None
+    new_units, new_obs = _rows(units, ids, existing, _Stored.of(conn, partner, created))
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MiB: index pages stay in memory
+    _bulk_insert(conn, unit, new_units)
+    _bulk_insert(conn, observation, new_obs)
+    return len(new_obs.rows)
 
-    def stored(t: datetime) -> Any:
-        return dt_proc(t) if dt_proc else t
 
-    now = utcnow()
-    now_db = stored(now)
+@dataclass(frozen=True)
+class _Stored:
+    """How values are stored on this connection — on SQLite, times already in the driver's text
+    form (the rows go straight to the driver); elsewhere as they are, for SQLAlchemy Core — and
+    the values every row of this import shares."""
+
+    sqlite: bool
+    to_db: Callable[[datetime], Any]
+    created: tuple[Any, str]  # the pouch's creation time: stored form, JSON-encoded ISO text
+    unit_fixed: dict[str, Any]
+    obs_fixed: dict[str, Any]
+
+    @classmethod
+    def of(cls, conn: Connection, partner: str, created: datetime) -> _Stored:
+        sqlite = conn.dialect.name == "sqlite"
+        proc = observation.c.valid_at.type._cached_bind_processor(conn.dialect) if sqlite else None
+        to_db: Callable[[datetime], Any] = proc if proc else _same
+        now = to_db(utcnow())
+        obs = {"partner_code": partner, "recorded_at": now, "orcon": 0 if sqlite else False}
+        obs |= {"source_id": None, "batch": None, "retracts": None}
+        return cls(
+            sqlite,
+            to_db,
+            (to_db(created), _enc(iso(created) or "")),
+            {"partner_code": partner, "created_at": now},
+            obs,
+        )
+
+
+def _same(t: datetime) -> datetime:
+    return t
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Rows for one table: `cols` name what each row holds, `fixed` the columns that have the
+    same value in every row of the import (on SQLite bound once per statement, not per row)."""
+
+    cols: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    fixed: dict[str, Any]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """Every row as a full column → value mapping."""
+        return [{**self.fixed, **dict(zip(self.cols, r, strict=True))} for r in self.rows]
+
+
+_Rows = tuple[_Batch, _Batch]
+
+
+def _rows(
+    units: list[dict[str, Any]],
+    ids: dict[str, str],
+    existing: set[tuple[str, str]],
+    cv: _Stored,
+) -> _Rows:
+    """(new units, new observations) as prepared rows, in one pass over the records: every
+    field type-checked (a bad one refuses the pouch, naming it, never a crash), each distinct
+    time, marking, equipment table and string field converted and JSON-encoded once, the
+    fingerprint written directly (`_fp`), ids made in bulk (`_new_ids`), facts already held or
+    repeated in the pouch left out. `ids` gains the new units."""
+    stored = cv.to_db
     times: dict[Any, tuple[Any, str]] = {}  # observed_at as sent → (stored, JSON-encoded ISO)
     markings: dict[Any, tuple[str, str, str, str]] = {}  # → (tlp, stored rel_to, encoded both)
     equipment: dict[tuple[Any, ...], tuple[dict[str, int], str]] = {}  # → (checked, JSON text)
     # the JSON text of each distinct echelon, branch, SIDC and grading
     enc: dict[Any, str] = {None: "null"}
-    created_t = (stored(created), _enc(iso(created) or ""))
+    created_t = cv.created
+    sqlite = cv.sqlite
     fresh = iter(_new_ids(2 * len(units) + 1))
     new_units: list[tuple[Any, ...]] = []
     new_obs: list[tuple[Any, ...]] = []
     seen: set[tuple[str, str]] = set()
-    orcon = 0 if sqlite else False
-    writer = _Writer(conn)
-    written = 0
     str_, int_, float_ = str, int, float
-    try:
-        for u in units:
+    for u in units:
+        try:
             try:
-                try:
-                    (
-                        obs_at, mk, des, ech, br, sidc, place, rel, notes, parent,
-                        lat, lon, eq, st, cred, local,
-                    ) = _fields(u)  # fmt: skip
-                except KeyError:  # a field left out counts as null, as with .get
-                    g = u.get
-                    (
-                        obs_at, mk, des, ech, br, sidc, place, rel, notes, parent,
-                        lat, lon, eq, st, cred, local,
-                    ) = [g(k) for k in _FIELDS]  # fmt: skip
-                    des, local = u["designation"], u["unit_id"]
-                if obs_at:
-                    t = times.get(obs_at)
-                    if t is None:
-                        v = parse_time(obs_at)
-                        t = times[obs_at] = (stored(v), _enc(iso(v) or ""))
-                else:
-                    t = created_t
-                mk = mk or {}
-                tlp = mk.get("tlp")
-                rt = mk.get("rel_to")
-                mkey = (tlp, *rt) if rt else tlp
-                m = markings.get(mkey)
-                if m is None:
-                    tlp = tlp if tlp in TLP_LEVELS else "AMBER"
-                    rel_to = [str_(x) for x in rt or ()]
-                    m = markings[mkey] = (tlp, ",".join(rel_to), _enc(tlp), _rel_text(rel_to))
-                parent = parent or ""
-                if type(des) is not str_ or type(parent) is not str_:
-                    raise TypeError
-                if place is not None and type(place) is not str_:
-                    raise TypeError
-                if notes is not None and type(notes) is not str_:
-                    raise TypeError
-                ech_e = enc.get(ech) or _enc_new(enc, ech)
-                br_e = enc.get(br) or _enc_new(enc, br)
-                sidc_e = enc.get(sidc) or _enc_new(enc, sidc)
-                rel_e = enc.get(rel) or _enc_new(enc, rel)
-                if lat is not None:
-                    lat = float_(lat)
-                    if not -90 <= lat <= 90:  # also refuses NaN
-                        raise ValueError
-                if lon is not None:
-                    lon = float_(lon)
-                    if not -180 <= lon <= 180:
-                        raise ValueError
-                if eq:
-                    ekey = tuple(eq.items())  # tables of equipment repeat: check each once
-                    hit = equipment.get(ekey)
-                    if hit is None:
-                        eq = {str_(k): int_(n) for k, n in ekey}
-                        for n in eq.values():
-                            if not 0 <= n <= 1_000_000_000:
-                                raise ValueError
-                        hit = equipment[ekey] = (eq, _eq_text(eq))
-                    eq, eq_e = hit
-                else:
-                    eq = None
-                    eq_e = "null"
-                if st is not None:
-                    st = int_(st)
-                    if not 0 <= st <= 1_000_000_000:
-                        raise ValueError
-                if cred is not None and (type(cred) is not int_ or not 1 <= cred <= 6):
-                    raise ValueError
-                fp = _fp(
-                    br_e, cred, des, ech_e, eq_e, lat, lon, notes, t[1], parent, place, m[3],
-                    rel_e, sidc_e, st, m[2],
-                )  # fmt: skip
-                local = str_(local)
-            except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-                raise PouchRejected(
-                    "malformed",
-                    f"unit {u.get('unit_id') if isinstance(u, dict) else u!r:.80} in the payload: "
-                    f"{_bad_field(u)}",
-                ) from None
-            internal = ids.get(local)
-            if internal is None:
-                internal = ids[local] = next(fresh)
-                new_units.append((internal, partner, local, now_db))
-            elif (internal, fp) in existing:
-                continue
-            key = (internal, fp)
-            if key in seen:  # the same record twice in one pouch
-                continue
-            seen.add(key)
-            new_obs.append(
                 (
-                    next(fresh), internal, partner, t[0], now_db, m[0], m[1], orcon, None, fp,
-                    None, None, des, ech, br, parent, sidc, lat, lon, place,
-                    eq_e if sqlite and eq is not None else eq, st, rel, cred, notes,
-                )
+                    obs_at, mk, des, ech, br, sidc, place, rel, notes, parent,
+                    lat, lon, eq, st, cred, local,
+                ) = _fields(u)  # fmt: skip
+            except KeyError:  # a field left out counts as null, as with .get
+                g = u.get
+                (
+                    obs_at, mk, des, ech, br, sidc, place, rel, notes, parent,
+                    lat, lon, eq, st, cred, local,
+                ) = [g(k) for k in _FIELDS]  # fmt: skip
+                des, local = u["designation"], u["unit_id"]
+            if obs_at:
+                t = times.get(obs_at)
+                if t is None:
+                    v = parse_time(obs_at)
+                    t = times[obs_at] = (stored(v), _enc(iso(v) or ""))
+            else:
+                t = created_t
+            mk = mk or {}
+            tlp = mk.get("tlp")
+            rt = mk.get("rel_to")
+            mkey = (tlp, *rt) if rt else tlp
+            m = markings.get(mkey)
+            if m is None:
+                tlp = tlp if tlp in TLP_LEVELS else "AMBER"
+                rel_to = [str_(x) for x in rt or ()]
+                m = markings[mkey] = (tlp, ",".join(rel_to), _enc(tlp), _rel_text(rel_to))
+            parent = parent or ""
+            if type(des) is not str_ or type(parent) is not str_:
+                raise TypeError
+            if place is not None and type(place) is not str_:
+                raise TypeError
+            if notes is not None and type(notes) is not str_:
+                raise TypeError
+            ech_e = enc.get(ech) or _enc_new(enc, ech)
+            br_e = enc.get(br) or _enc_new(enc, br)
+            sidc_e = enc.get(sidc) or _enc_new(enc, sidc)
+            rel_e = enc.get(rel) or _enc_new(enc, rel)
+            if lat is not None:
+                lat = float_(lat)
+                if not -90 <= lat <= 90:  # also refuses NaN
+                    raise ValueError
+            if lon is not None:
+                lon = float_(lon)
+                if not -180 <= lon <= 180:
+                    raise ValueError
+            if eq:
+                ekey = tuple(eq.items())  # tables of equipment repeat: check each once
+                hit = equipment.get(ekey)
+                if hit is None:
+                    eq = {str_(k): int_(n) for k, n in ekey}
+                    for n in eq.values():
+                        if not 0 <= n <= 1_000_000_000:
+                            raise ValueError
+                    hit = equipment[ekey] = (eq, _eq_text(eq))
+                eq, eq_e = hit
+            else:
+                eq = None
+                eq_e = "null"
+            if st is not None:
+                st = int_(st)
+                if not 0 <= st <= 1_000_000_000:
+                    raise ValueError
+            if cred is not None and (type(cred) is not int_ or not 1 <= cred <= 6):
+                raise ValueError
+            fp = _fp(
+                br_e, cred, des, ech_e, eq_e, lat, lon, notes, t[1], parent, place, m[3],
+                rel_e, sidc_e, st, m[2],
             )  # fmt: skip
-            if len(new_obs) >= CHUNK:
-                written += len(new_obs)
-                writer.put(new_units, new_obs)
-                new_units, new_obs = [], []
-        writer.put(new_units, new_obs)
-    except BaseException:
-        writer.finish(failed=True)  # the rollback that follows must not race a write
-        raise
-    writer.finish()
-    return written + len(new_obs)
+            local = str_(local)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            raise PouchRejected(
+                "malformed",
+                f"unit {u.get('unit_id') if isinstance(u, dict) else u!r:.80} in the payload: "
+                f"{_bad_field(u)}",
+            ) from None
+        internal = ids.get(local)
+        if internal is None:
+            internal = ids[local] = next(fresh)
+            new_units.append((internal, local))
+        elif (internal, fp) in existing:
+            continue
+        key = (internal, fp)
+        if key in seen:  # the same record twice in one pouch
+            continue
+        seen.add(key)
+        new_obs.append(
+            (
+                next(fresh), internal, t[0], m[0], m[1], fp, des, ech, br, parent, sidc, lat,
+                lon, place, eq_e if sqlite and eq is not None else eq, st, rel, cred, notes,
+            )
+        )  # fmt: skip
+    return (
+        _Batch(_UNIT_COLS, new_units, cv.unit_fixed),
+        _Batch(_OBS_COLS, new_obs, cv.obs_fixed),
+    )
 
 
 def _enc_new(enc: dict[Any, str], x: Any) -> str:
@@ -956,45 +1004,62 @@ def _in(v: Any, lo: float, hi: float, *, whole: bool = False) -> bool:
     return bool(lo <= x <= hi)
 
 
-CHUNK = 20_000
-_UNIT_COLS = ("id", "partner_code", "local_id", "created_at")
-
-
-class _Writer:
-    """Writes prepared rows in order, chunk by chunk, inside the caller's transaction. (A writer
-    thread overlapping SQLite with the parsing was tried: the driver holds the GIL while binding,
-    so it gained nothing.)"""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MiB: index pages stay in memory
-
-    def put(self, units: list[tuple[Any, ...]], obs: list[tuple[Any, ...]]) -> None:
-        _bulk_insert(self.conn, unit, _UNIT_COLS, units)
-        _bulk_insert(self.conn, observation, _OBS_COLS, obs)
-
-    def finish(self, *, failed: bool = False) -> None:
-        """Nothing is pending: writes happen in `put`."""
-
-
-def _bulk_insert(
-    conn: Connection, table: sa.Table, cols: tuple[str, ...], rows: list[tuple[Any, ...]]
-) -> None:
-    """executemany of prepared rows in big batches. On SQLite the values are already in stored
-    form and go straight to the driver; elsewhere SQLAlchemy Core converts them."""
-    if not rows:
+def _bulk_insert(conn: Connection, table: sa.Table, batch: _Batch) -> None:
+    """Write prepared rows: through SQLAlchemy Core, or on SQLite straight to the driver (the
+    values are already in stored form) as multi-row statements of up to `_STATEMENT_ROWS` rows,
+    one step per statement instead of one per row. What is the same in every row — the batch's
+    fixed values, and any column that happens to hold one value throughout (often null) — is
+    bound once per statement instead of once per row: binding is most of the driver's work, and
+    binding None costs it several times what a number does (it looks for an adapter each time).
+    The statement text never holds a value, only placeholders."""
+    if not batch.rows:
         return
-    batch = 50_000
-    if conn.dialect.name == "sqlite":
-        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        for i in range(0, len(rows), batch):
-            conn.exec_driver_sql(sql, rows[i : i + batch])
+    if conn.dialect.name != "sqlite":
+        dicts = batch.dicts()
+        for i in range(0, len(dicts), 10_000):
+            conn.execute(table.insert(), dicts[i : i + 10_000])
         return
-    for i in range(0, len(rows), batch // 5):
-        conn.execute(
-            table.insert(), [dict(zip(cols, r, strict=True)) for r in rows[i : i + batch // 5]]
-        )
+    rows, width = batch.rows, len(batch.cols)
+    same = [i for i in range(width) if _one_value(rows, i)] if len(rows) > 1 else []
+    shared = batch.fixed | {batch.cols[i]: rows[0][i] for i in same}
+    vary = [i for i in range(width) if i not in same]  # never empty: ids differ between rows
+    # INSERT … SELECT column1, …, ?1, … FROM (VALUES (?, …), …): the shared values are the
+    # numbered parameters, bound once; each row's own values follow them
+    select = [f"column{k}" for k in range(1, len(vary) + 1)]
+    select += [f"?{k}" for k in range(1, len(shared) + 1)]
+    names = [batch.cols[i] for i in vary] + list(shared)
+    head = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(select)} FROM (VALUES "
+    one = "(" + ", ".join("?" * len(vary)) + ")"
+    limit = getattr(conn.connection.dbapi_connection, "getlimit", None)
+    most = limit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if limit else 999
+    per = max(1, min(_STATEMENT_ROWS, (most - len(shared)) // len(vary)))
+    values = tuple(shared.values())
+    pick = operator.itemgetter(*vary)
+    for i in range(0, len(rows), per):
+        chunk = rows[i : i + per]
+        if len(vary) == width:
+            flat = tuple(chain.from_iterable(chunk))
+        elif len(vary) == 1:  # itemgetter of one index gives the value, not a tuple
+            flat = tuple(map(pick, chunk))
+        else:
+            flat = tuple(chain.from_iterable(map(pick, chunk)))
+        conn.exec_driver_sql(head + ", ".join([one] * len(chunk)) + ")", values + flat)
+
+
+_STATEMENT_ROWS = 500
+
+
+def _one_value(rows: list[tuple[Any, ...]], i: int) -> bool:
+    """Whether column i holds one value in every row: a string, an integer or null (floats are
+    left out — 0.0 equals -0.0 — and integers must all be ints: 1 equals True and 1.0). Stops
+    at the first row that differs, so a varying column costs next to nothing."""
+    v = rows[0][i]
+    if v is not None and type(v) is not str and type(v) is not int:
+        return False
+    at = operator.itemgetter(i)
+    if not all(map(operator.eq, map(at, rows), repeat(v))):
+        return False
+    return type(v) is not int or all(map(operator.is_, map(type, map(at, rows)), repeat(int)))
 
 
 def open_file(
