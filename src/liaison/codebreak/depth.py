@@ -597,6 +597,14 @@ def traffic_model(lang: str) -> np.ndarray:
     return p / p.sum()
 
 
+def prepare() -> None:
+    """Build every language's book and traffic model once (language_posterior needs them all)."""
+    from liaison.codebreak.alphabets import ALPHABETS
+
+    for lg in ALPHABETS:
+        traffic_model(lg)
+
+
 def _known_model(f: np.ndarray, book: np.ndarray) -> np.ndarray:
     """log(p·N) with the book as a prior worth BOOK_PRIOR groups, updated by the stripped table
     (a Dirichlet mean), floored so unknown groups are never impossible."""
@@ -801,6 +809,24 @@ class KnownSolve:
             )
             for st in self.strippings
         ]
+
+
+def language_posterior(ks: KnownSolve) -> dict[str, float]:
+    """How well the stripped groups fit each language's traffic model (uniform prior).
+
+    The generated books of all four languages draw their groups from one seeded sequence, so
+    every book holds the same groups in the same order (letters first, then words) and any
+    traffic decodes to book entries in every language; only the frequencies tell the language.
+    """
+    from liaison.codebreak.alphabets import ALPHABETS
+
+    vals = [v for st in ks.strippings for i in st.members for v in st.stripped[i] if v is not None]
+    if not vals:
+        return {lg: 1.0 / len(ALPHABETS) for lg in ALPHABETS}
+    ll = {lg: float(np.log(traffic_model(lg)[vals] + 1e-7).sum()) for lg in ALPHABETS}
+    top = max(ll.values())
+    z = sum(math.exp(v - top) for v in ll.values())
+    return {lg: math.exp(v - top) / z for lg, v in ll.items()}
 
 
 SURE = 0.5  # a column's additive is shown (and its words counted as read) from this posterior

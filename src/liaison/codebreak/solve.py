@@ -231,7 +231,8 @@ def crack_codebook(text: str, lang: str, budget: float = 5.0) -> Solution:
     """Known book, one message per line from any starting groups of one additive: align them
     into depths, strip each depth and decode (depth.solve_known). The key gives each depth's
     additive and each message's depth and start column (None: overlaps nothing found);
-    confidence is the share of all groups read as book entries where the additive is sure."""
+    confidence is the share of all groups read as book entries where the additive is sure,
+    times the posterior that the stripped groups are this language's traffic."""
     from liaison.codebreak import depth
 
     lines = [ln for ln in text.splitlines() if any(c.isdigit() for c in ln)]
@@ -252,7 +253,10 @@ def crack_codebook(text: str, lang: str, budget: float = 5.0) -> Solution:
         p if d is not None else "(not aligned)" for p, d in zip(ks.plaintext, al.depth, strict=True)
     ]
     share = ks.decoded / max(1, ks.groups)
-    return Solution("codebook", lang, key, "\n".join(plain), round(share, 4), round(share, 3))
+    # every generated book holds the same groups, so only the fit of the frequencies says
+    # whether this is the language's traffic
+    fit = depth.language_posterior(ks)[lang]
+    return Solution("codebook", lang, key, "\n".join(plain), round(share, 4), round(share * fit, 3))
 
 
 SOLVERS: dict[str, Callable[[str, str, float], Solution]] = {
@@ -335,8 +339,14 @@ def crack(
         if best is not None and best.confidence >= 0.9:
             break
         t_prep = time.monotonic()
-        if names != ["codebook"]:  # the codebook solver uses the book, not the n-gram models
-            _prepare([lg])  # one-time model build and kernel compile: not charged to the budget
+        # one-time model builds and kernel compiles are not charged to the budget; the codebook
+        # solver needs the books' traffic models, not the n-gram models
+        if "codebook" in names:
+            from liaison.codebreak import depth
+
+            depth.prepare()
+        if names != ["codebook"]:
+            _prepare([lg])
         start += time.monotonic() - t_prep
         for ni, nm in enumerate(names):
             left = budget - (time.monotonic() - start)
