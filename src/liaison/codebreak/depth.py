@@ -250,15 +250,18 @@ def _columns(msgs: list[np.ndarray], members: Mapping[int, int]) -> tuple[int, l
     return lo, [np.array(c, dtype=np.int64) for c in cols]
 
 
-def _log_autocorr(p: np.ndarray) -> np.ndarray:
+def _log_autocorr(p: np.ndarray, sample: bool = False) -> np.ndarray:
     """log(R(δ)·N) for the difference δ of two code groups drawn from p (digitwise, so the
     group Z₁₀⁴: a 10×10×10×10 FFT). Two messages at their true relative offset show cipher
     differences distributed as R in every shared column (the additive cancels); at a wrong one,
-    uniformly. δ = 0 is the repeat (κ); the rest is what repeat counting throws away. R is
+    uniformly. δ = 0 is the repeat (κ); the rest is what repeat counting throws away. With
+    `sample`, p is a table of counts and each group's pairing with itself is left out. R is
     mixed with a tenth of uniform so a wrong model cannot make the test overconfident."""
     f = np.fft.fftn(p.reshape(10, 10, 10, 10))
     r = np.maximum(np.fft.ifftn(f * np.conj(f)).real.ravel(), 0.0)
-    r = 0.9 * r / r.sum() + 0.1 / N
+    if sample:
+        r[0] = max(0.0, r[0] - float(p.sum()))
+    r = 0.9 * r / max(r.sum(), 1e-12) + 0.1 / N
     return np.log(r * N)
 
 
@@ -305,13 +308,21 @@ def _draw(msgs: list[np.ndarray], cl: _Clusters, extra: float, book: np.ndarray 
         if book is None:
             add, _, _ = _strip_columns(cols)
             known = add >= 0
-            logp = _model(_table(cols, add))
+            table = _table(cols, add)
+            logp = _model(table)
+            log_r = _log_autocorr(table, sample=True) if table.sum() >= 30 else None
         else:
             add, post = _strip_known(cols, book)
             known = post >= FIX_POSTERIOR
             logp = _known_model(_table(cols, np.where(known, add, -1)), book)
+            log_r = _log_autocorr(book)
         if known.sum() < 2:
             continue
+        # where X's additive is unknown, one of its groups stands for the column: a group of Y
+        # there differs from it as two code groups do (R) at the right offset
+        rep = np.array(
+            [-1 if k or not len(c) else int(c[0]) for c, k in zip(cols, known, strict=True)]
+        )
         width = len(cols)
         others = [c for c in cl.members if c != cx and len(cl.members[c]) <= len(cl.members[cx])]
         tests = sum(
@@ -334,6 +345,13 @@ def _draw(msgs: list[np.ndarray], cl: _Clusters, extra: float, book: np.ndarray 
             ok = (col >= 0) & (col < width) & known[colc]
             vals = dsub(yval[None, :], np.where(ok, add[colc], 0))
             total = np.where(ok, logp[vals], 0.0).sum(axis=1)
+            if log_r is not None:  # one group of Y per column against X's representative
+                first = np.unique(ycol, return_index=True)[1]
+                c1 = span[:, None] + ycol[first][None, :]
+                c1c = np.clip(c1, 0, width - 1)
+                ok1 = (c1 >= 0) & (c1 < width) & (rep[c1c] >= 0)
+                d = dsub(yval[first][None, :], np.where(ok1, rep[c1c], 0))
+                total += np.where(ok1, log_r[d], 0.0).sum(axis=1)
             b = int(np.argmax(total))
             if total[b] >= threshold:
                 accepted.append((cy, int(span[b]) + lo, float(total[b])))
