@@ -124,6 +124,13 @@ def test_constant_from_the_book_and_from_a_partial_book() -> None:
     assert fixed2.constant == c_true and post2 > 0.9
     with pytest.raises(LiaisonError, match="already fixed"):
         depth.fix_constant(fixed, members[0], 0, "1234")
+    # a crib of several groups (a spelt word is one group per letter), one of them wrong
+    m = members[0]
+    p = next(p for p in range(len(tr.codes[m]) - 5) if None not in s.stripped[m][p : p + 6])
+    crib = list(tr.codes[m][p : p + 6])
+    crib[2] = f"{(int(crib[2]) + 1111) % 10_000:04d}"
+    fixed3 = depth.fix_constant(s, m, p, crib)
+    assert fixed3.constant == c_true and "5 of 6" in fixed3.fix
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -271,6 +278,10 @@ def test_cli_depth_text_json_and_crib(tmp_path, capsys) -> None:  # type: ignore
     shown = [(t, a) for t, a in enumerate(fixed["additive"]) if a is not None]
     assert sum(a == tr.additive[base + t] for t, a in shown) >= 0.9 * len(shown)
     word = codebook.book("ru").word[tr.codes[0][0]]
+    with pytest.raises(SystemExit):
+        main(["depth", str(f), "--json", "--lang", "ru", "--crib", f"1:1:{word.lower()}"])
+    by_word = json.loads(capsys.readouterr().out)["stripping"]
+    assert by_word["constant"] == fixed["constant"] and by_word["additive"] == fixed["additive"]
     with pytest.raises(SystemExit):
         main(["depth", str(f), "--lang", "ru", "--book"])
     out = capsys.readouterr().out

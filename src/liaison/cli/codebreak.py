@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
         ),
         book_file: str = typer.Option(None, "--partial-book", help="File of 'GROUP WORD' lines."),
         crib: str = typer.Option(
-            None, "--crib", help="MESSAGE:GROUP:CODE, counted from 1, e.g. 2:1:ДИВИЗИЯ."
+            None, "--crib", help="MESSAGE:GROUP:CODE from 1, e.g. 2:1:4821 or 2:5:ДИВИЗИЯ."
         ),
         which: int = typer.Option(1, "--depth", help="Which depth to strip (1 = the largest)."),
         top: int = typer.Option(30, "--top", help="Rows of the frequency table to show."),

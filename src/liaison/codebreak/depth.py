@@ -749,27 +749,45 @@ def _shift(st: Stripping, c: int, how: str) -> Stripping:
     )
 
 
-def fix_constant(st: Stripping, message: int, position: int, group: str | int) -> Stripping:
-    """Fix c from a crib: `message`'s group at `position` (from 0) is the code group `group`."""
+def fix_constant(
+    st: Stripping, message: int, position: int, group: str | int | Sequence[str | int]
+) -> Stripping:
+    """Fix c from a crib: `message`'s groups from `position` on (indices from 0) are the code
+    group(s) `group` — one group, or several (a spelt word such as «ДИВИЗИЯ» is seven letter
+    groups). With several, every place whose additive is determined gives a c; the commonest
+    wins, and how many agreed is recorded in `fix`."""
     if st.constant is not None:
         raise LiaisonError(f"the constant is already fixed ({fmt(st.constant)}, {st.fix})")
+    groups = [group] if isinstance(group, str | int) else list(group)
+    if not groups:
+        raise LiaisonError("a crib needs at least one code group")
+    codes = [g if isinstance(g, int) else _group(g) for g in groups]
     # messages and groups are named as printed: #1 is index 0
     if message not in st.stripped:
         members = ", ".join(f"#{i + 1}" for i in st.members)
         raise LiaisonError(f"message #{message + 1} is not in this depth ({members})")
     row = st.stripped[message]
-    if not 0 <= position < len(row):
+    last = position + len(codes)  # one past the crib's last group
+    if position < 0 or last > len(row):
+        missing = position + 1 if position < 0 else last
         raise LiaisonError(
-            f"message #{message + 1} has {len(row)} groups; there is no group {position + 1}"
+            f"message #{message + 1} has {len(row)} groups; there is no group {missing}"
         )
-    if row[position] is None:
+    votes = Counter(
+        int(dsub(row[position + k], g))
+        for k, g in enumerate(codes)
+        if row[position + k] is not None
+    )
+    if not votes:
         raise LiaisonError(
             f"the additive under message #{message + 1}, group {position + 1} is not determined; "
             "put the crib where the depth is deeper"
         )
-    g = int(group) if isinstance(group, int) else _group(group)
-    how = f"crib {fmt(g)} at message #{message + 1}, group {position + 1}"
-    return _shift(st, int(dsub(row[position], g)), how)
+    c, agree = votes.most_common(1)[0]
+    how = f"crib {' '.join(fmt(g) for g in codes)} at message #{message + 1}, group {position + 1}"
+    if len(codes) > 1:
+        how += f" ({agree} of {sum(votes.values())} determined places agree)"
+    return _shift(st, c, how)
 
 
 def _group(text: str) -> int:
@@ -986,8 +1004,9 @@ def traffic(
 # --- the analyst's report (the `liaison depth` command) --------------------------------------
 
 
-def _crib(text: str, st: Stripping, lang: str | None) -> tuple[int, int, int]:
-    """'M:P:X' — message M, group P (both counted from 1 as printed), code group or book word X."""
+def _crib(text: str, lang: str | None) -> tuple[int, int, list[int]]:
+    """'M:P:X' — message M, group P (both counted from 1 as printed), then a code group, or a
+    plain word encoded with the `lang` book (a word outside the book is its letter groups)."""
     parts = text.split(":")
     if len(parts) != 3 or not parts[0].strip().isdigit() or not parts[1].strip().isdigit():
         raise LiaisonError(
@@ -995,16 +1014,13 @@ def _crib(text: str, st: Stripping, lang: str | None) -> tuple[int, int, int]:
         )
     m, p, x = int(parts[0]) - 1, int(parts[1]) - 1, parts[2].strip()
     if x.isdigit():
-        return m, p, _group(x)
+        return m, p, [_group(x)]
     if lang is None:
-        raise LiaisonError("a crib given as a word needs --lang (it is looked up in the book)")
-    from liaison.codebreak.alphabets import normalise
-
-    w = normalise(x, lang)
-    bk = codebook.book(lang)
-    if w not in bk.code:
-        raise LiaisonError(f"{x!r} is not a word of the {lang} book; give its code group instead")
-    return m, p, int(bk.code[w])
+        raise LiaisonError("a crib given as a word needs --lang (it is encoded with the book)")
+    codes = codebook.encode(x, lang)
+    if not codes or any(c not in codebook.book(lang).word for c in codes):
+        raise LiaisonError(f"{x!r} cannot be written with the {lang} book; give code groups")
+    return m, p, [int(c) for c in codes]
 
 
 def read_partial_book(text: str) -> dict[str, str]:
@@ -1042,8 +1058,8 @@ def analyse(
     st = strip_unknown(al, which)
     post = None
     if crib is not None:
-        m, p, g = _crib(crib, st, lang)
-        st = fix_constant(st, m, p, g)
+        m, p, codes = _crib(crib, lang)
+        st = fix_constant(st, m, p, codes)
     elif partial:
         st, post = fix_with_book(st, partial)
     elif book:
