@@ -216,6 +216,8 @@ def test_no_overlap_is_a_clear_error() -> None:
         crack(cts[0], lang="en", cipher="codebook")
     with pytest.raises(LiaisonError, match="run past"):
         depth.encipher_at(gen.codes[0], add, 490)
+    with pytest.raises(LiaisonError, match="not traffic under an additive"):
+        depth.align(["0000 " * 600, "0000 " * 600])  # refused before any pair is counted
 
 
 def test_crib_errors_are_clear() -> None:

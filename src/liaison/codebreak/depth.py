@@ -7,16 +7,19 @@ so repeated cipher groups at one relative offset show an overlap. `align` merges
 depths by the Poisson significance of such coincidences (against a 1-in-10,000 chance rate,
 corrected for every offset tried), then lets a depth that can already be stripped draw in further
 messages whose stripped groups fall on its commonest groups — far stronger than pairwise repeats,
-because letter and common-word groups recur across all columns, not only within one.
+because letter and common-word groups recur across all columns, not only within one. With the
+book known, the whole distribution of cipher differences (not only the zero difference, the
+repeat) pairs lone messages, and thin depths can be stripped with the book's frequencies.
 
-Without the book (`strip_unknown`) the columns' additives are fixed relative to each other: from
-the deepest column on, each further column takes the digitwise offset whose stripped groups are
-likeliest under the frequency table of the groups stripped so far (the posterior over all 10,000
-offsets must favour one), then every column is re-checked against the others. One group constant
-c common to all columns stays unknown: the relative additive is A − c (c = the reference
-column's additive) and the stripped groups are code + c. A crib (a known code group at a place)
-or a book, whole or partial, fixes c (`fix_constant`, `fix_with_book`); with the book the groups
-decode to words (`solve_known`, used by `crack --cipher codebook`).
+Without the book (`strip_unknown`) the columns' additives are fixed relative to each other:
+columns sharing two code groups are linked first, then each further group of linked columns takes
+the digitwise shift whose stripped groups are likeliest under the frequency table of the groups
+stripped so far (the posterior over all 10,000 shifts must favour one), then every column is
+re-checked against the others. One group constant c common to all columns stays unknown: the
+relative additive is A − c (c = the reference column's additive) and the stripped groups are
+code + c. A crib (known code groups at a place) or a book, whole or partial, fixes c
+(`fix_constant`, `fix_with_book`); with the book the groups decode to words (`solve_known`, used
+by `crack --cipher codebook`).
 """
 
 from __future__ import annotations
@@ -39,9 +42,12 @@ MAX_MESSAGES = 500
 MAX_GROUPS = 50_000
 REPEAT_MARGIN = 3.0  # nats beyond the multiple-testing correction for a merge by repeats
 DRAW_MARGIN = 5.0  # the same for drawing a message into a stripped depth (a likelihood ratio)
-FIX_POSTERIOR = 0.8
+FIX_POSTERIOR = 0.8  # a column's (or linked columns') additive is taken from this posterior
+MAX_SAME_GROUP = 1_000  # additive traffic cannot repeat one cipher group this often
+SAME_START_MAX = 20  # with no overlap found, up to this many messages are assumed in depth
 BOOK_PRIOR = 50.0  # the book's frequencies count as this many stripped groups
 PAIR_MARGIN = 5.0  # nats beyond the multiple-testing correction for pairing by differences
+PAIR_CELLS = 5_000_000  # group pairs the difference test may look at (about a second)
 
 _T2 = np.arange(100)
 _SUB2 = ((_T2[:, None] // 10 - _T2[None, :] // 10) % 10) * 10 + (_T2[:, None] - _T2[None, :]) % 10
@@ -114,6 +120,10 @@ def parse(messages: Sequence[str] | str) -> list[np.ndarray]:
 # --- alignment ------------------------------------------------------------------------------
 
 
+class NoOverlapError(LiaisonError):
+    """No two messages could be shown to share additive groups."""
+
+
 @dataclass(frozen=True)
 class Alignment:
     """Where each message starts. `depth[i]` numbers the depth message i belongs to (0 is the
@@ -144,17 +154,17 @@ class Alignment:
         }
 
 
-def _overlap(ni: int, nj: int, d: int) -> int:
-    """Groups two messages share when j starts d groups after i."""
-    return max(0, min(ni, d + nj) - max(0, d))
-
-
 def _repeats(msgs: list[np.ndarray]) -> dict[tuple[int, int], Counter[int]]:
     """For each pair i < j, how many identical cipher groups each relative start d gives."""
     where: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for i, m in enumerate(msgs):
         for p, v in enumerate(m.tolist()):
             where[v].append((i, p))
+    worst = max(where, key=lambda v: len(where[v]))
+    if len(where[worst]) > MAX_SAME_GROUP:
+        raise LiaisonError(
+            f"group {fmt(worst)} occurs {len(where[worst])} times: not traffic under an additive"
+        )
     co: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)
     for occ in where.values():
         for a in range(len(occ)):
@@ -189,6 +199,8 @@ class _Clusters:
 
 
 def _merge_by_repeats(msgs: list[np.ndarray], co: dict, cl: _Clusters, threshold: float) -> None:
+    """Merge depths (lone messages included) whose repeats at one relative start are too many
+    for chance: Poisson surprise at least `threshold`, strongest first, in rounds."""
     while True:
         agg: dict[tuple[int, int, int], int] = defaultdict(int)
         for (i, j), cnt in co.items():
@@ -202,7 +214,7 @@ def _merge_by_repeats(msgs: list[np.ndarray], co: dict, cl: _Clusters, threshold
                     agg[(ci, cj, s)] += k
                 else:
                     agg[(cj, ci, -s)] += k
-        best: tuple[float, int, int, int, int] | None = None
+        found: list[tuple[float, int, int, int, int]] = []
         cells: dict[int, dict[int, set[int]]] = {}
         for (cx, cy, s), k in agg.items():
             if k < 2:
@@ -222,13 +234,19 @@ def _merge_by_repeats(msgs: list[np.ndarray], co: dict, cl: _Clusters, threshold
             if k < 2:
                 continue
             sig = _surprise(k, pairs / N)
-            if best is None or sig > best[0]:
-                best = (sig, cx, cy, s, k)
-        if best is None or best[0] < threshold:
+            if sig >= threshold:
+                found.append((sig, cx, cy, s, k))
+        if not found:
             return
-        sig, cx, cy, s, k = best
-        a, b = (cx, cy) if len(cl.members[cx]) >= len(cl.members[cy]) else (cy, cx)
-        cl.merge(a, b, s if a == cx else -s, f"{k} repeated groups (surprise {sig:.0f})")
+        # strongest first; a depth changed in this round waits for the next (its repeats with
+        # the others must be counted again)
+        used: set[int] = set()
+        for sig, cx, cy, s, k in sorted(found, reverse=True):
+            if cx in used or cy in used:
+                continue
+            used.update((cx, cy))
+            a, b = (cx, cy) if len(cl.members[cx]) >= len(cl.members[cy]) else (cy, cx)
+            cl.merge(a, b, s if a == cx else -s, f"{k} repeated groups (surprise {sig:.0f})")
 
 
 def _cells(msgs: list[np.ndarray], members: Mapping[int, int]) -> dict[int, set[int]]:
@@ -272,6 +290,14 @@ def _merge_pairs(msgs: list[np.ndarray], cl: _Clusters, log_r: np.ndarray, margi
     wrong offset, so the best of T tried offsets passes log T + margin by chance with probability
     below e^−margin."""
     alone = [i for i in range(len(msgs)) if len(cl.members[cl.of[i]]) == 1]
+    # the test costs one cell per pair of groups: keep to the longest messages within PAIR_CELLS
+    alone.sort(key=lambda i: -len(msgs[i]))
+    total = 0
+    for k, i in enumerate(alone):
+        total += len(msgs[i]) * sum(len(msgs[j]) for j in alone[:k])
+        if total > PAIR_CELLS:
+            alone = alone[:k]
+            break
     if len(alone) < 2:
         return
     found = []
@@ -384,7 +410,7 @@ def align(messages: Sequence[str] | str, lang: str | None = None) -> Alignment:
             break
     groups = sorted((c for c in cl.members.values() if len(c) > 1), key=lambda c: (-len(c), min(c)))
     if not groups:
-        raise LiaisonError(
+        raise NoOverlapError(
             f"none of the {len(msgs)} messages could be shown to overlap another: no depth "
             "(too few repeated groups; more or longer messages are needed)"
         )
@@ -598,14 +624,18 @@ def traffic_model(lang: str) -> np.ndarray:
     commonest words by frequency, a word in the book as its group, any other spelt letter by
     letter. The book's own word frequencies would put letters at almost nothing, yet spelt
     words make most of the groups of real traffic."""
-    from wordfreq import get_frequency_dict
+    from wordfreq import get_frequency_list
 
     from liaison.codebreak.alphabets import normalise
 
     bk = codebook.book(lang)
-    freq = get_frequency_dict(lang)
+    words: list[tuple[str, float]] = []
+    for i, bucket in enumerate(get_frequency_list(lang)):  # bucket i: frequency 10^(−i/100)
+        words += [(w, 10 ** (-i / 100)) for w in bucket]
+        if len(words) >= 30_000:
+            break
     p = np.zeros(N)
-    for w, f in sorted(freq.items(), key=lambda kv: -kv[1])[:30_000]:
+    for w, f in words:
         n = normalise(w, lang)
         if n in bk.code:
             p[int(bk.code[n])] += f
@@ -886,16 +916,18 @@ def decode(st: Stripping, bk: codebook.Book, message: int, sure: float = SURE) -
 def solve_known(messages: Sequence[str] | str, lang: str) -> KnownSolve:
     """The generated book known: align with the book's help, strip every depth column by column
     under the book's traffic model updated with the depth's own stripped groups, and decode.
-    When no overlap is found at all, the messages are taken to be in depth from the same first
-    group (the classic case) and `assumed` says so."""
+    When no overlap is found at all, up to SAME_START_MAX messages are taken to be in depth from
+    the same first group (the classic case) and `assumed` says so; more raise NoOverlapError."""
     bk = codebook.book(lang)
     book = traffic_model(lang)
     msgs = parse(messages)
     assumed = False
     try:
         al = align(messages, lang)
-    except LiaisonError:
+    except NoOverlapError:
         n = len(msgs)
+        if n > SAME_START_MAX:
+            raise
         al = Alignment(msgs, [0] * n, [0] * n, ["assumed to start with the others"] * n)
         assumed = True
     sts = []
