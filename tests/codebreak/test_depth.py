@@ -189,6 +189,22 @@ def test_crack_codebook_same_start_still_works_when_no_repeats() -> None:
     assert sol.key["assumed_same_start"] is True and sol.key["offset"] == [0, 0]  # type: ignore[index]
 
 
+def test_periodic_additive_is_folded() -> None:
+    """`liaison encrypt --cipher codebook` repeats a short additive: once stripping shows the
+    period, columns a period apart are stripped as one (deeper) column."""
+    rng = random.Random(12)
+    add = depth.additive_book(7, rng)
+    texts = depth.traffic("ru", 8, rng, lengths=(20, 35)).codes
+    cts = [" ".join(depth.encipher_at(g, add * 6, 0).split()) for g in texts]
+    s = depth.strip_unknown(depth.align(cts))
+    known = [(t, a) for t, a in enumerate(s.additive) if a is not None]
+    assert len(known) >= 0.9 * len(s.additive)
+    assert all(a == s.additive[t % 7] for t, a in known)  # the relative additive has period 7
+    fixed = depth.fix_constant(s, 0, 0, texts[0][0])
+    start = fixed.start[0]
+    assert [depth.fmt(fixed.additive[start + k]) for k in range(7)] == add
+
+
 @pytest.mark.parametrize(
     "bad,needle",
     [
