@@ -113,6 +113,33 @@ def register(app: typer.Typer) -> None:
             print(f"no solution above confidence {CONFIDENT}; best guess:")
         print(sol.plaintext)
 
+    @app.command("depth")
+    def depth_cmd(
+        file: str = typer.Argument(None, help="Codebook messages, one per line; stdin if omitted."),
+        lang: str = typer.Option(
+            None, "--lang", help="Language of the book (for --book, word cribs)."
+        ),
+        book: bool = typer.Option(
+            False, "--book", help="Fix the constant with the generated book and decode."
+        ),
+        book_file: str = typer.Option(None, "--partial-book", help="File of 'GROUP WORD' lines."),
+        crib: str = typer.Option(
+            None, "--crib", help="MESSAGE:GROUP:CODE from 1, e.g. 2:1:4821 or 2:5:ДИВИЗИЯ."
+        ),
+        which: int = typer.Option(1, "--depth", help="Which depth to strip (1 = the largest)."),
+        top: int = typer.Option(30, "--top", help="Rows of the frequency table to show."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Align codebook messages into depths and strip the additive without the book."""
+        from liaison.codebreak import depth
+
+        partial = depth.read_partial_book(_read(book_file)) if book_file else None
+        rep = depth.analyse(_read(file), lang, book, partial, crib, which - 1)
+        if as_json:
+            print(json.dumps(rep, ensure_ascii=False))
+            return
+        print(depth.format_report(rep, top))
+
     for name, decrypt in (("encrypt", False), ("decrypt", True)):
 
         def _cmd(

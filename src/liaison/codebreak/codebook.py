@@ -2,10 +2,15 @@
 
 The book is generated from a seed over the language's commonest words (a stand-in for a captured
 book; nothing derived from wordfreq is stored). Words not in the book are spelt with letter groups.
+Every language's book draws its groups from the same seeded sequence, so all four books hold the
+same groups in the same order (letters first): only group frequencies tell the language apart.
 Enciphering adds a repeating sequence of four-digit additive groups without carry. Given several
 messages enciphered from the same additive position (in depth) and the book, `strip` recovers each
-additive group as the one that makes the column's groups decode to the likeliest words. Without the
-book we only align and strip relative additives (not built): that is the honest limit.
+additive group as the one that makes the column's groups decode to the likeliest words.
+
+Traffic under one long additive at unknown starting points — alignment into depths, stripping
+without the book up to one group constant, fixing it by a crib or a (partial) book, and the
+known-book solve that `crack --cipher codebook` uses — is in `depth.py`.
 """
 
 from __future__ import annotations

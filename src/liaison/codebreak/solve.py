@@ -228,22 +228,35 @@ def crack_two_digit_additive(text: str, lang: str, budget: float = 5.0) -> Solut
 
 
 def crack_codebook(text: str, lang: str, budget: float = 5.0) -> Solution:
-    """Known book, messages in depth (one per line): strip the additive column by column."""
-    from liaison.codebreak import codebook
+    """Known book, one message per line from any starting groups of one additive: align them
+    into depths, strip each depth and decode (depth.solve_known). The key gives each depth's
+    additive and each message's depth and start column (None: overlaps nothing found);
+    confidence is the share of all groups read as book entries where the additive is sure,
+    times the posterior that the stripped groups are this language's traffic."""
+    from liaison.codebreak import depth
 
     lines = [ln for ln in text.splitlines() if any(c.isdigit() for c in ln)]
     if len(lines) < 2:
         raise LiaisonError(
-            "a codebook solve needs at least two messages in depth, one per line "
-            "(same additive from the same starting group)"
+            "a codebook solve needs at least two messages enciphered with the same additive, "
+            "one per line"
         )
-    add = codebook.strip(lines, lang)
-    additive = " ".join(add)
-    plain = [codebook.decrypt(ln, " ".join(add[: len(codebook._groups(ln))]), lang) for ln in lines]
-    groups = sum(len(codebook._groups(ln)) for ln in lines)
-    unknown = sum(p.count("[") for p in plain)
-    conf = round(max(0.0, 1 - unknown / max(1, groups)) * min(1.0, len(lines) / 4), 3)
-    return Solution("codebook", lang, additive, "\n".join(plain), round(-unknown / groups, 4), conf)
+    ks = depth.solve_known(lines, lang)
+    al = ks.alignment
+    key = {
+        "additive": ks.additives(),
+        "depth": al.depth,
+        "offset": al.offset,
+        "assumed_same_start": ks.assumed,
+    }
+    plain = [
+        p if d is not None else "(not aligned)" for p, d in zip(ks.plaintext, al.depth, strict=True)
+    ]
+    share = ks.decoded / max(1, ks.groups)
+    # every generated book holds the same groups, so only the fit of the frequencies says
+    # whether this is the language's traffic
+    fit = depth.language_posterior(ks)[lang]
+    return Solution("codebook", lang, key, "\n".join(plain), round(share, 4), round(share * fit, 3))
 
 
 SOLVERS: dict[str, Callable[[str, str, float], Solution]] = {
@@ -326,7 +339,14 @@ def crack(
         if best is not None and best.confidence >= 0.9:
             break
         t_prep = time.monotonic()
-        _prepare([lg])  # one-time model build and kernel compile: not charged to the budget
+        # one-time model builds and kernel compiles are not charged to the budget; the codebook
+        # solver needs the books' traffic models, not the n-gram models
+        if "codebook" in names:
+            from liaison.codebreak import depth
+
+            depth.prepare()
+        if names != ["codebook"]:
+            _prepare([lg])
         start += time.monotonic() - t_prep
         for ni, nm in enumerate(names):
             left = budget - (time.monotonic() - start)
