@@ -2,7 +2,8 @@
 
 Signals: which alphabet the symbols come from (Cyrillic → ru; Polish or German diacritics), digits
 and their grouping (four-digit groups → codebook; an even run of digits → two-digit codes under an
-additive), the index of coincidence (a monoalphabetic cipher or a transposition keeps the
+additive; any run long enough may be a straddling checkerboard, the only choice for an odd
+count), the index of coincidence (a monoalphabetic cipher or a transposition keeps the
 language's; a polyalphabetic one flattens it), and for letters with the language's IoC whether the
 letter frequencies themselves fit the language (transposition) or only their shape does
 (substitution family).
@@ -17,6 +18,7 @@ from liaison.codebreak.alphabets import ALPHABETS, FREQ, alphabet, normalise
 from liaison.core.errors import LiaisonError
 
 MIXED_SHARE = 0.15  # a second alphabet above this share of the letters is "mixed alphabets"
+CHECKERBOARD_MIN_DIGITS = 20  # fewer digits are not worth a checkerboard solve (checkerboard.py)
 
 
 @dataclass
@@ -91,11 +93,15 @@ def identify(text: str, lang: str | None = None) -> Identification:
             names = ["codebook", "two_digit_additive"] if digits % 2 == 0 else ["codebook"]
         else:
             names = ["two_digit_additive"]
+        # a straddling checkerboard's one- and two-digit codes make a stream of any length
+        if digits >= CHECKERBOARD_MIN_DIGITS:
+            names.append("checkerboard")
         if digits % 2:
             names = [n for n in names if n != "two_digit_additive"]
             if not names:
                 raise LiaisonError(
-                    f"{digits} digits: an odd count fits neither two-digit codes nor code groups"
+                    f"{digits} digits: an odd count fits neither two-digit codes nor code groups "
+                    f"(and is too short for a straddling checkerboard)"
                 )
         return Identification("digits", langs, names, {"digits": digits})
     langs = [lang] if lang else _languages(text)
@@ -114,6 +120,6 @@ def identify(text: str, lang: str | None = None) -> Identification:
             names = ["columnar", "caesar", "affine", "substitution"]
         else:
             names = ["caesar", "affine", "substitution", "columnar"]
-    else:
-        names = ["caesar", "vigenere", "beaufort", "substitution"]  # Caesar is cheap and sure
+    else:  # Caesar is cheap and sure; a keyed alphabet only when plain Vigenère fails
+        names = ["caesar", "vigenere", "beaufort", "keyed_vigenere", "substitution"]
     return Identification("letters", langs, names, stats)
