@@ -97,6 +97,8 @@ def identify(text: str, lang: str | None = None) -> Identification:
                 raise LiaisonError(
                     f"{digits} digits: an odd count fits neither two-digit codes nor code groups"
                 )
+        if "two_digit_additive" in names:  # the known table first, then a secret one
+            names.insert(names.index("two_digit_additive") + 1, "two_digit_table")
         return Identification("digits", langs, names, {"digits": digits})
     langs = [lang] if lang else _languages(text)
     ct = normalise(text, langs[0])

@@ -227,6 +227,14 @@ def crack_two_digit_additive(text: str, lang: str, budget: float = 5.0) -> Solut
     return Solution("two_digit_additive", lang, key, pt, per, conf)
 
 
+def crack_two_digit_table(text: str, lang: str, budget: float = 5.0) -> Solution:
+    """Secret two-digit table under an additive; key 'table codes,relative additive' (table.py)."""
+    from liaison.codebreak import table
+
+    pt, key, per, conf = table.solve(text, lang, budget=budget)
+    return Solution("two_digit_table", lang, key, pt, per, conf)
+
+
 def crack_codebook(text: str, lang: str, budget: float = 5.0) -> Solution:
     """Known book, messages in depth (one per line): strip the additive column by column."""
     from liaison.codebreak import codebook
@@ -254,9 +262,10 @@ SOLVERS: dict[str, Callable[[str, str, float], Solution]] = {
     "substitution": crack_substitution,
     "columnar": crack_columnar,
     "two_digit_additive": crack_two_digit_additive,
+    "two_digit_table": crack_two_digit_table,
     "codebook": crack_codebook,
 }
-DIGIT_CIPHERS = {"two_digit_additive", "codebook"}
+DIGIT_CIPHERS = {"two_digit_additive", "two_digit_table", "codebook"}
 # share of the remaining budget each family gets when several are tried in turn
 SHARE = {"caesar": 0.05, "affine": 0.1, "vigenere": 0.4, "beaufort": 0.4, "columnar": 0.5}
 
@@ -332,6 +341,13 @@ def crack(
             left = budget - (time.monotonic() - start)
             if best is not None and (left <= 0 or best.confidence >= 0.9):
                 break
+            if (
+                nm == "two_digit_table"
+                and best is not None
+                and best.cipher == "two_digit_additive"
+                and best.confidence >= CONFIDENT
+            ):
+                continue  # the known table read it: a secret table is only its generalisation
             # split what is left over the languages and ciphers still to try
             todo_l = len(langs) - li
             share = 1.0 if ni == len(names) - 1 else SHARE.get(nm, 0.5)
