@@ -242,6 +242,7 @@ def test_cli_encrypt_decrypt_every_cipher(capsys) -> None:  # type: ignore[no-un
         "double_columnar": "ZEBRAS,HORSE",
         "checkerboard": "ASINTOER,26",
         "two_digit_additive": "31415",
+        "two_digit_table": "VISTULA,31415",
         "codebook": "1234 5678",
     }
     assert set(keys) == set(CIPHERS)

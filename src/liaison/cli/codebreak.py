@@ -21,13 +21,15 @@ CIPHERS = [
     "double_columnar",
     "checkerboard",
     "two_digit_additive",
+    "two_digit_table",
     "codebook",
 ]
 KEY_HELP = (
     "caesar: shift; affine: 'mul,add'; substitution: cipher alphabet; vigenere/beaufort: keyword; "
     "keyed_vigenere: 'keyword,alphabet keyword'; columnar: keyword; double_columnar: 'key1,key2'; "
     "checkerboard: 'alphabet keyword,blank digits' (e.g. 'ASINTOER,26'); two_digit_additive and "
-    "codebook: additive digits"
+    "codebook: additive digits; two_digit_table: 'table,additive digits' — the table a keyword or "
+    "two code digits per letter in alphabet order (e.g. 'ДИВИЗИЯ,31415')"
 )
 MAX_BYTES = 2_000_000
 
@@ -82,6 +84,9 @@ def apply(cipher: str, text: str, key: str, lang: str, decrypt: bool) -> str:
         return ciphers.checkerboard(text, k, blanks, lang, decrypt)
     if cipher == "two_digit_additive":
         return ciphers.two_digit_additive(text, key, lang, decrypt)
+    if cipher == "two_digit_table":
+        table, add = _two(key, "two_digit_table")
+        return ciphers.two_digit_table(text, table, add, lang, decrypt)
     if cipher == "codebook":
         if decrypt:
             return codebook.decrypt(text, key, lang)

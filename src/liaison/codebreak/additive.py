@@ -1,10 +1,12 @@
 """Two-digit letter codes under a periodic numeric additive — the «дивизия» systems of 1919–20.
 
-Letters become codes 10.. (ciphers.two_digit_additive), then a repeating additive is added digit
-by digit without carry. Attack: (1) the period — at the right one every tens-digit column takes only
-as many values as there are tens digits in the code table (four for Russian); (2) per column, the
-additive digit — tens columns must land in the table's tens range, units columns are fitted by
-coordinate ascent on the quadgram score of the decoded letters, with restarts.
+This module assumes the code table is KNOWN: letters become codes 10.. (letter index + 10,
+ciphers.two_digit_additive), then a repeating additive is added digit by digit without carry.
+Attack: (1) the period — at the right one every tens-digit column takes only as many values as
+there are tens digits in the code table (four for Russian); (2) per column, the additive digit —
+tens columns must land in the table's tens range, units columns are fitted by coordinate ascent on
+the quadgram score of the decoded letters, with restarts. A table the analyst does not have (the
+general case, ciphers.two_digit_table) is broken by table.py; `crack` tries this solver first.
 """
 
 from __future__ import annotations

@@ -190,3 +190,81 @@ def add_digits(a: str, b: str) -> str:
 
 def sub_digits(a: str, b: str) -> str:
     return "".join(str((int(x) - int(y)) % 10) for x, y in zip(a, b, strict=True))
+
+
+def keyword_table(keyword: str, lang: str) -> str:
+    """A secret two-digit table from a keyword, as codes in alphabet order (2 digits per letter).
+
+    The keyword-mixed alphabet is written in rows of ten; column i is labelled with the rank of
+    the i-th letter of the keyword (repeats kept, ties left to right, padded with the alphabet)
+    and the rows take those labels from the end, so neither the codes' order nor their digits
+    follow the alphabet."""
+    a = alphabet(lang)
+    mixed = mixed_alphabet(keyword, lang)
+    order = _order((normalise(keyword, lang) + a)[:10])
+    ranks = [0] * 10
+    for r, c in enumerate(order):
+        ranks[c] = r
+    rows = ranks[::-1]
+    code = {ch: f"{rows[i // 10]}{ranks[i % 10]}" for i, ch in enumerate(mixed)}
+    return "".join(code[ch] for ch in a)
+
+
+def random_table(lang: str, seed: int | str, spread: str = "all") -> str:
+    """A random secret table (codes in alphabet order): distinct codes drawn from 00–99, or from
+    10–99 with spread="high" (no leading zero, as some period tables avoided)."""
+    import random
+
+    low = {"all": 0, "high": 10}.get(spread)
+    if low is None:
+        raise LiaisonError(f"table spread must be 'all' or 'high', got {spread!r}")
+    codes = random.Random(f"table/{lang}/{seed}").sample(range(low, 100), len(alphabet(lang)))
+    return "".join(f"{c:02d}" for c in codes)
+
+
+def table_codes(table: str, lang: str) -> list[str]:
+    """A table key → the code of each letter in alphabet order. Digits are the codes themselves
+    (two per letter, in alphabet order, spaces allowed); letters are a keyword (`keyword_table`)."""
+    a = alphabet(lang)
+    if any(c.isdigit() for c in table):
+        digits = "".join(table.split())
+        if not digits.isdigit() or len(digits) != 2 * len(a):
+            raise LiaisonError(
+                f"a {lang} code table needs {2 * len(a)} digits (one two-digit code per letter, in "
+                f"alphabet order) or a keyword; got {len(digits)} characters"
+            )
+        codes = [digits[i : i + 2] for i in range(0, len(digits), 2)]
+        if len(set(codes)) != len(codes):
+            dup = next(c for c in codes if codes.count(c) > 1)
+            raise LiaisonError(f"code table gives {dup} to more than one letter")
+        return codes
+    if not normalise(table, lang):
+        raise LiaisonError(f"code table keyword has no {lang} letters")
+    t = keyword_table(table, lang)
+    return [t[i : i + 2] for i in range(0, len(t), 2)]
+
+
+def two_digit_table(text: str, table: str, additive: str, lang: str, decrypt: bool = False) -> str:
+    """Letters → two-digit codes from a secret `table` (see `table_codes`), then non-carrying
+    addition of a periodic additive — the general «дивизия» system; `two_digit_additive` is the
+    case of the table 10 + letter index."""
+    a = alphabet(lang)
+    codes = table_codes(table, lang)
+    add = [int(d) for d in additive if d.isdigit()]
+    if not add:
+        raise LiaisonError("additive needs digits")
+    if not decrypt:
+        digits = "".join(codes[a.index(c)] for c in normalise(text, lang))
+        return "".join(str((int(d) + add[i % len(add)]) % 10) for i, d in enumerate(digits))
+    digits = [c for c in text if c.isdigit()]
+    if len(digits) % 2:
+        raise LiaisonError("two-digit ciphertext has an odd number of digits")
+    plain = "".join(str((int(d) - add[i % len(add)]) % 10) for i, d in enumerate(digits))
+    letter = dict(zip(codes, a, strict=True))
+    out = []
+    for i in range(0, len(plain), 2):
+        ch = letter.get(plain[i : i + 2])
+        if ch is None:
+            raise LiaisonError(f"code group {plain[i : i + 2]} at digit {i} is not in the table")
+        out.append(ch)
+    return "".join(out)

@@ -103,6 +103,8 @@ def identify(text: str, lang: str | None = None) -> Identification:
                     f"{digits} digits: an odd count fits neither two-digit codes nor code groups "
                     f"(and is too short for a straddling checkerboard)"
                 )
+        if "two_digit_additive" in names:  # the known table first, then a secret one
+            names.insert(names.index("two_digit_additive") + 1, "two_digit_table")
         return Identification("digits", langs, names, {"digits": digits})
     langs = [lang] if lang else _languages(text)
     ct = normalise(text, langs[0])

@@ -162,6 +162,9 @@ def random_key(name: str, lang: str, difficulty: int, rng: random.Random) -> lis
         return [_keyword(lang, rng, 3 + difficulty), blanks]
     if base == "keyed_vigenere":
         return [_keyword(lang, rng, 2 + difficulty), rng.choice(KEYWORDS[lang])]
+    if base == "two_digit_table":  # a keyword table and additive digits
+        digits = "".join(str(rng.randrange(10)) for _ in range(3 + difficulty))
+        return [_keyword(lang, rng, 3 + difficulty), digits]
     if "additive" in base:
         return ["".join(str(rng.randrange(10)) for _ in range(3 + difficulty))]
     # a cipher added later: numbers for int parameters, keywords for the rest

@@ -247,6 +247,14 @@ def crack_two_digit_additive(text: str, lang: str, budget: float = 5.0) -> Solut
     return Solution("two_digit_additive", lang, key, pt, per, conf)
 
 
+def crack_two_digit_table(text: str, lang: str, budget: float = 5.0) -> Solution:
+    """Secret two-digit table under an additive; key 'table codes,relative additive' (table.py)."""
+    from liaison.codebreak import table
+
+    pt, key, per, conf = table.solve(text, lang, budget=budget)
+    return Solution("two_digit_table", lang, key, pt, per, conf)
+
+
 def crack_codebook(text: str, lang: str, budget: float = 5.0) -> Solution:
     """Known book, one message per line from any starting groups of one additive: align them
     into depths, strip each depth and decode (depth.solve_known). The key gives each depth's
@@ -287,11 +295,12 @@ SOLVERS: dict[str, Callable[[str, str, float], Solution]] = {
     "substitution": crack_substitution,
     "columnar": crack_columnar,
     "two_digit_additive": crack_two_digit_additive,
+    "two_digit_table": crack_two_digit_table,
     "codebook": crack_codebook,
     "keyed_vigenere": crack_keyed_vigenere,
     "checkerboard": crack_checkerboard,
 }
-DIGIT_CIPHERS = {"two_digit_additive", "codebook", "checkerboard"}
+DIGIT_CIPHERS = {"two_digit_additive", "two_digit_table", "codebook", "checkerboard"}
 # share of the remaining budget each family gets when several are tried in turn
 SHARE = {"caesar": 0.05, "affine": 0.1, "vigenere": 0.4, "beaufort": 0.4, "columnar": 0.5}
 SHARE["keyed_vigenere"] = 0.8
@@ -375,6 +384,13 @@ def crack(
             left = budget - (time.monotonic() - start)
             if best is not None and (left <= 0 or best.confidence >= 0.9):
                 break
+            if (
+                nm == "two_digit_table"
+                and best is not None
+                and best.cipher == "two_digit_additive"
+                and best.confidence >= CONFIDENT
+            ):
+                continue  # the known table read it: a secret table is only its generalisation
             # split what is left over the languages and ciphers still to try
             todo_l = len(langs) - li
             share = 1.0 if ni == len(names) - 1 else SHARE.get(nm, 0.5)
