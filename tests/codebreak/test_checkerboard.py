@@ -93,7 +93,11 @@ def test_odd_digit_stream_is_identified_and_solved() -> None:
 
 def test_registered_as_a_digit_cipher() -> None:
     assert "checkerboard" in SOLVERS and "checkerboard" in DIGIT_CIPHERS
-    assert identify.identify("1234567890" * 5).ciphers == ["two_digit_additive", "checkerboard"]
+    assert identify.identify("1234567890" * 5).ciphers == [
+        "two_digit_additive",
+        "two_digit_table",
+        "checkerboard",
+    ]
 
 
 def test_random_digits_get_low_confidence() -> None:
