@@ -119,7 +119,7 @@ def identify(text: str, lang: str | None = None) -> Identification:
         x2 = min(chi2(normalise(text, lg), lg) for lg in langs)
         stats["chi2"] = round(x2, 3)
         if x2 < 0.35:  # the plain letters themselves: a transposition (or plaintext)
-            names = ["columnar", "caesar", "affine", "substitution"]
+            names = ["columnar", "double_columnar", "caesar", "affine", "substitution"]
         else:
             names = ["caesar", "affine", "substitution", "columnar"]
     else:  # Caesar is cheap and sure; a keyed alphabet only when plain Vigenère fails

@@ -240,6 +240,16 @@ def crack_columnar(ct: str, lang: str, budget: float = 5.0) -> Solution:
     return Solution("columnar", lang, order, pt, per, conf)
 
 
+def crack_double_columnar(ct: str, lang: str, budget: float = 10.0) -> Solution:
+    """Key: both widths and both column read-out orders (first pass, then second);
+    `double.decrypt(ct, *key["orders"], lang)` gives the plaintext back."""
+    from liaison.codebreak import double
+
+    pt, (o1, o2), per, conf = double.solve(ct, lang, budget=budget)
+    key = {"widths": [len(o1), len(o2)], "orders": [o1, o2]}
+    return Solution("double_columnar", lang, key, pt, per, conf)
+
+
 def crack_two_digit_additive(text: str, lang: str, budget: float = 5.0) -> Solution:
     from liaison.codebreak import additive
 
@@ -294,6 +304,7 @@ SOLVERS: dict[str, Callable[[str, str, float], Solution]] = {
     "beaufort": crack_beaufort,
     "substitution": crack_substitution,
     "columnar": crack_columnar,
+    "double_columnar": crack_double_columnar,
     "two_digit_additive": crack_two_digit_additive,
     "two_digit_table": crack_two_digit_table,
     "codebook": crack_codebook,
