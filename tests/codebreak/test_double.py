@@ -79,7 +79,9 @@ def test_decrypt_with_orders_inverts_the_cipher(lang: str, data) -> None:  # typ
     k1 = data.draw(st.text(alphabet=a, min_size=2, max_size=12))
     k2 = data.draw(st.text(alphabet=a, min_size=2, max_size=12))
     ct = ciphers.double_columnar(text, k1, k2, lang)
-    assert double.decrypt(ct, *double.orders(k1, k2), lang) == text
+    o1, o2 = double.orders(k1, k2)
+    assert double.decrypt(ct, o1, o2, lang) == text
+    assert double.orders(double.keyword(o1), double.keyword(o2)) == (o1, o2)
 
 
 @pytest.mark.parametrize(
@@ -116,3 +118,7 @@ def test_cli_crack_double_columnar_json(cli_env, capsys, monkeypatch) -> None:  
     assert out["cipher"] == "double_columnar" and out["language"] == lang
     assert len(out["plaintext"]) == len(ct) and _right(out["plaintext"], pt) >= 0.95
     assert double.decrypt(ct, *out["key"]["orders"], lang) == out["plaintext"]
+    # the keywords given back decrypt through the CLI's own door
+    from liaison.cli.codebreak import apply
+
+    assert apply("double_columnar", ct, out["key"]["keywords"], lang, True) == out["plaintext"]

@@ -241,12 +241,14 @@ def crack_columnar(ct: str, lang: str, budget: float = 5.0) -> Solution:
 
 
 def crack_double_columnar(ct: str, lang: str, budget: float = 10.0) -> Solution:
-    """Key: both widths and both column read-out orders (first pass, then second);
-    `double.decrypt(ct, *key["orders"], lang)` gives the plaintext back."""
+    """Key: both widths, both column read-out orders (first pass, then second) and keywords with
+    those orders; `double.decrypt(ct, *key["orders"], lang)` gives the plaintext back, as does
+    `liaison decrypt --cipher double_columnar --key KEYWORDS`."""
     from liaison.codebreak import double
 
     pt, (o1, o2), per, conf = double.solve(ct, lang, budget=budget)
-    key = {"widths": [len(o1), len(o2)], "orders": [o1, o2]}
+    words = f"{double.keyword(o1)},{double.keyword(o2)}"
+    key = {"widths": [len(o1), len(o2)], "orders": [o1, o2], "keywords": words}
     return Solution("double_columnar", lang, key, pt, per, conf)
 
 
