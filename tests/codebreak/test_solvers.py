@@ -171,6 +171,32 @@ def test_one_megabyte_is_refused_quickly() -> None:
     assert time.monotonic() - t < 5
 
 
+@pytest.mark.parametrize("lang", ["ru", "en", "de", "pl"])
+def test_shuffled_plaintext_letters_are_not_read_as_plaintext(lang: str) -> None:
+    """Caesar shift 0 and the identity affine key fit a transposition's letter counts as well as
+    the plaintext's; only the plaintext may get their confidence (auto mode used to answer a
+    failed double transposition with Caesar 0 or affine 1,0 at confidence up to 1)."""
+    from liaison.codebreak.solve import CONFIDENT, crack_affine, crack_caesar, reads
+
+    pt = _msg(lang, 120, 11)
+    letters = list(pt)
+    random.Random(5).shuffle(letters)
+    shuffled = "".join(letters)
+    assert reads(pt, lang) == 1.0 and reads(shuffled, lang) == 0.0
+    for solver in (crack_caesar, crack_affine):
+        plain, mixed = solver(pt, lang, 1.0), solver(shuffled, lang, 1.0)
+        assert plain.plaintext == pt and plain.confidence >= CONFIDENT
+        assert mixed.confidence < CONFIDENT
+    # auto mode: no family reads the shuffle confidently
+    assert crack(shuffled, lang=lang, budget=1.0).confidence < CONFIDENT
+
+
+def test_affine_ranks_keys_by_quadgrams_on_short_text() -> None:
+    pt = _msg("ru", 24, 2)
+    sol = crack(ciphers.affine(pt, 7, 19, "ru"), lang="ru", cipher="affine", budget=1.0)
+    assert sol.key == [7, 19] and sol.plaintext == pt and sol.confidence >= 0.2
+
+
 def test_noise_is_low_confidence_within_budget() -> None:
     rng = random.Random(4)
     noise = "".join(rng.choice(alphabet("ru")) for _ in range(300))
