@@ -32,8 +32,12 @@ CELLS = [
     ("substitution", "ru", 100, "≥97%"),
     ("substitution", "en", 60, "≥70%"),
     ("substitution", "en", 80, "≥95%"),
+    ("substitution", "pl", 100, "—"),
+    ("substitution", "de", 100, "—"),
     ("vigenere", "ru", 40, "≥90%"),
     ("vigenere", "en", 40, "≥90%"),
+    ("vigenere", "pl", 40, "—"),
+    ("vigenere", "de", 40, "—"),
     ("beaufort", "ru", 40, "—"),
     ("caesar", "ru", 8, "≥99%"),
     ("caesar", "en", 8, "≥99%"),
@@ -109,7 +113,7 @@ def trial(args: tuple[str, str, int, int, float]) -> tuple[int, bool, float, boo
 
 def _warm() -> None:
     """Build/load models and compile kernels once, before the pool forks."""
-    for lang in ("ru", "en"):
+    for lang in ("ru", "en", "pl", "de"):
         for name, n in (("substitution", 30), ("columnar", 30), ("vigenere", 30)):
             crack(case(name, lang, n, 0)[1], lang=lang, cipher=name, budget=0.05)
         substitution.baseline(case("substitution", lang, 30, 0)[1], lang, budget=0.01)

@@ -1,6 +1,8 @@
 """Period-style message generator (orders, reports, telegrams) for exercises and benchmarks.
 
 Hand-written phrases, never used to build the language models, so benchmark plaintext is unseen text.
+Written in each language's own letters (Polish diacritics, German umlauts and ß), the alphabets the
+ciphers and models use: an ASCII-folded "sie" or "zurueck" is no word of the language.
 """
 
 from __future__ import annotations
@@ -23,21 +25,21 @@ PHRASES: dict[str, list[str]] = {
         "начальник штаба фронта требует донесения к вечеру",
     ],
     "pl": [
-        "dywizja ma natychmiast uderzyc w kierunku {p}",
-        "nieprzyjaciel cofa sie na wschod silami pulku piechoty",
-        "sztab armii melduje ze kawaleria zajela miasto {p}",
-        "brygada utrzyma przeprawe do nadejscia odwodu",
-        "prosze przyslac amunicje i zywnosc do rana",
-        "rozpoznanie stwierdzilo ruch taborow na drodze do {p}",
-        "lacznosc z sasiednia dywizja zostala przerwana",
+        "dywizja ma natychmiast uderzyć w kierunku {p}",
+        "nieprzyjaciel cofa się na wschód siłami pułku piechoty",
+        "sztab armii melduje że kawaleria zajęła miasto {p}",
+        "brygada utrzyma przeprawę do nadejścia odwodu",
+        "proszę przysłać amunicję i żywność do rana",
+        "rozpoznanie stwierdziło ruch taborów na drodze do {p}",
+        "łączność z sąsiednią dywizją została przerwana",
     ],
     "de": [
         "die division greift sofort in richtung {p} an",
-        "der feind zieht sich mit einem regiment nach osten zurueck",
+        "der feind zieht sich mit einem regiment nach osten zurück",
         "das armeekommando meldet die kavallerie hat die stadt {p} besetzt",
-        "die brigade haelt den uebergang bis zum eintreffen der reserve",
-        "bitte munition und verpflegung bis morgen frueh senden",
-        "die aufklaerung meldet kolonnen auf der strasse nach {p}",
+        "die brigade hält den übergang bis zum eintreffen der reserve",
+        "bitte munition und verpflegung bis morgen früh senden",
+        "die aufklärung meldet kolonnen auf der straße nach {p}",
         "verbindung zur nachbardivision ist abgerissen",
     ],
     "en": [
@@ -53,14 +55,14 @@ PHRASES: dict[str, list[str]] = {
 }
 PLACES = {
     "ru": ["коростень", "житомир", "бердичев", "ровно", "киев"],
-    "pl": ["kowel", "lwow", "brzesc", "wilno", "grodno"],
+    "pl": ["kowel", "lwów", "brześć", "wilno", "grodno"],
     "de": ["lemberg", "warschau", "krakau", "posen", "danzig"],
     "en": ["kiev", "lemberg", "warsaw", "minsk", "vilna"],
 }
 NUMBERS = {
     "ru": ["двое", "пятеро", "десять"],
-    "pl": ["dwoch", "pieciu"],
-    "de": ["zwei", "fuenf"],
+    "pl": ["dwóch", "pięciu"],
+    "de": ["zwei", "fünf"],
     "en": ["two", "five", "ten"],
 }
 
