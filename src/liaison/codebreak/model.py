@@ -149,10 +149,15 @@ def words(lang: str) -> Words:
     return wm
 
 
+@lru_cache(maxsize=8)
 def unigram(lang: str) -> np.ndarray:
-    """Letter log-probabilities, marginalised from the n-gram table."""
+    """Letter log-probabilities, marginalised from the n-gram table. Cached (read-only): the
+    marginal over a million quadgrams took 15 ms, and the Vigenère solver asked for it once per
+    period tried — most of its time on a 40-letter text."""
     t = load(lang)
-    return np.log(np.exp(t.astype(np.float64)).sum(axis=tuple(range(1, t.ndim))))
+    out = np.log(np.exp(t.astype(np.float64)).sum(axis=tuple(range(1, t.ndim))))
+    out.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=8)
