@@ -52,3 +52,37 @@ def test_screened_restarts_agree_on_the_key_of_a_clear_text() -> None:
 
     got, _, _, conf = substitution.solve(ct, "ru", budget=5.0, seed=3)
     assert got == pt and conf >= CONFIDENT
+
+
+@pytest.mark.parametrize("lam", [0.0, 1.0])
+def test_annealer_score_matches_a_fresh_rescoring_of_its_key(lam: float) -> None:
+    """The annealer keeps each quadgram's value in a cache and scores proposals against it; the
+    score it reports for a key must be what scoring that key's plaintext from scratch gives."""
+    import numpy as np
+
+    from liaison.codebreak import fast, model, substitution
+
+    lang = "ru"
+    a = alphabet(lang)
+    n = len(a)
+    pt = TEXTS[lang]
+    key = list(a)
+    random.Random(8).shuffle(key)
+    codes = substitution._codes(ciphers.substitution(pt, "".join(key), lang), a)
+    q = model.load(lang).ravel()
+    w = model.words(lang)
+    plp = model.prefixes(lang)
+    keys = np.empty((3, n), dtype=np.int64)
+    scores = np.empty(3)
+    start = substitution._start_key(codes, lang, n)
+    fast.anneal_substitution(
+        codes, n, q, w.children, w.logp, substitution.UNK, plp, lam, start, n, 3,
+        2000, 5.0, 4000, 8.0, substitution.WGAIN, 3, keys, scores,
+    )  # fmt: skip
+    for k in range(3):
+        plain = keys[k][codes]
+        fresh = fast.quad_score(plain, q, n)
+        if lam:
+            fresh += lam * fast.word_score_open(plain, w.children, w.logp, substitution.UNK, plp)
+        assert sorted(keys[k].tolist()) == list(range(n))  # still a permutation
+        assert abs(scores[k] - fresh) < 1e-3 * abs(fresh)
