@@ -239,8 +239,8 @@ def anneal_substitution(
     delta-scored (only those touching the swapped letters), which makes phase 1 several times
     cheaper than rescoring, against a cache of each quadgram's current value, so a proposal is
     scored without writing the text and a rejected one costs no undo (a fifth off a 100-letter
-    restart, with identical keys and scores); the word segmentation is recomputed whole, but only for proposals that
-    could pass: the acceptance threshold is drawn first, and a swap whose quadgram loss exceeds it
+    restart, with identical keys and scores). The word segmentation is recomputed whole, but
+    only for proposals that could pass: the acceptance threshold is drawn first, and a swap whose quadgram loss exceeds it
     by more than `wgain` (the largest word-score gain we allow a swap) is rejected unscored —
     most proposals late in a run, so phase 2 costs a fraction of its DP. The best key of each
     restart goes to keys_out/scores_out; returns how many were written. The word score lets the
