@@ -138,6 +138,24 @@ def _score(pt, q, A, children, wlp, unk, lam):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _occurrences(ct: np.ndarray, A: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of each cipher letter, grouped by letter (CSR): letter c occurs at
+    occ[counts[c]:counts[c + 1]], so a swap touches only those positions."""
+    n = len(ct)
+    counts = np.zeros(A + 1, dtype=np.int64)
+    for i in range(n):
+        counts[ct[i] + 1] += 1
+    for c in range(A):
+        counts[c + 1] += counts[c]
+    occ = np.empty(max(n, 1), dtype=np.int64)
+    fill = counts[:A].copy()
+    for i in range(n):
+        occ[fill[ct[i]]] = i
+        fill[ct[i]] += 1
+    return counts, occ
+
+
+@njit(cache=True)
 def _windows(
     n: int,
     occ: np.ndarray,
@@ -248,16 +266,7 @@ def anneal_substitution(
     """
     np.random.seed(seed)
     n = len(ct)
-    counts = np.zeros(A + 1, dtype=np.int64)
-    for i in range(n):
-        counts[ct[i] + 1] += 1
-    for c in range(A):
-        counts[c + 1] += counts[c]
-    occ = np.empty(max(n, 1), dtype=np.int64)
-    fill = counts[:A].copy()
-    for i in range(n):
-        occ[fill[ct[i]]] = i
-        fill[ct[i]] += 1
+    counts, occ = _occurrences(ct, A)
     pres = np.empty(A, dtype=np.int64)
     npres = 0
     for c in range(A):
@@ -391,17 +400,7 @@ def climb_substitution_quad(
     Returns the best total score; the best key goes to key_out. The benchmark's anchor."""
     np.random.seed(seed)
     n = len(ct)
-    # occurrence lists (CSR) per cipher letter
-    counts = np.zeros(A + 1, dtype=np.int64)
-    for i in range(n):
-        counts[ct[i] + 1] += 1
-    for c in range(A):
-        counts[c + 1] += counts[c]
-    occ = np.empty(n, dtype=np.int64)
-    fill = counts[:A].copy()
-    for i in range(n):
-        occ[fill[ct[i]]] = i
-        fill[ct[i]] += 1
+    counts, occ = _occurrences(ct, A)
     stamp = np.zeros(max(n, 1), dtype=np.int64)
     starts = np.empty(8 * n + 8, dtype=np.int64)
     pt = np.empty(n, dtype=np.int64)
@@ -427,15 +426,7 @@ def climb_substitution_quad(
                     if a == b:
                         continue
                     tick += 1
-                    m = 0
-                    for c in (a, b):
-                        for k in range(counts[c], counts[c + 1]):
-                            p = occ[k]
-                            for s in range(max(0, p - 3), min(p, n - 4) + 1):
-                                if stamp[s] != tick:
-                                    stamp[s] = tick
-                                    starts[m] = s
-                                    m += 1
+                    m = _windows(n, occ, counts, a, b, stamp, tick, starts)
                     old = 0.0
                     for k in range(m):
                         s = starts[k]
