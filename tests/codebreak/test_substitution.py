@@ -54,10 +54,11 @@ def test_screened_restarts_agree_on_the_key_of_a_clear_text() -> None:
     assert got == pt and conf >= CONFIDENT
 
 
-@pytest.mark.parametrize("lam", [0.0, 1.0])
-def test_annealer_score_matches_a_fresh_rescoring_of_its_key(lam: float) -> None:
+@pytest.mark.parametrize(("lam", "lam_end"), [(0.0, 0.0), (1.0, 1.0), (1.0, 2.0)])
+def test_annealer_score_matches_a_fresh_rescoring_of_its_key(lam: float, lam_end: float) -> None:
     """The annealer keeps each quadgram's value in a cache and scores proposals against it; the
-    score it reports for a key must be what scoring that key's plaintext from scratch gives."""
+    score it reports for a key must be what scoring that key's plaintext from scratch gives, under
+    the word weight of its final polish (lam_end)."""
     import numpy as np
 
     from liaison.codebreak import fast, model, substitution
@@ -76,13 +77,31 @@ def test_annealer_score_matches_a_fresh_rescoring_of_its_key(lam: float) -> None
     scores = np.empty(3)
     start = substitution._start_key(codes, lang, n)
     fast.anneal_substitution(
-        codes, n, q, w.children, w.logp, substitution.UNK, plp, lam, start, n, 3,
+        codes, n, q, w.children, w.logp, substitution.UNK, plp, lam, lam_end, start, n, 3,
         2000, 5.0, 4000, 8.0, substitution.WGAIN, 3, keys, scores,
     )  # fmt: skip
     for k in range(3):
         plain = keys[k][codes]
         fresh = fast.quad_score(plain, q, n)
-        if lam:
-            fresh += lam * fast.word_score_open(plain, w.children, w.logp, substitution.UNK, plp)
+        if lam_end:
+            fresh += lam_end * fast.word_score_open(
+                plain, w.children, w.logp, substitution.UNK, plp
+            )
         assert sorted(keys[k].tolist()) == list(range(n))  # still a permutation
         assert abs(scores[k] - fresh) < 1e-3 * abs(fresh)
+
+
+def test_keys_are_ranked_by_the_heavier_word_weight() -> None:
+    """A text whose phrase repeats is in effect half as long, and at that length the annealing
+    objective (LAM) can prefer word salad to the truth: here «THE BAG AIRY HAS … OF GLINA» over
+    «THE CAVALRY HAS … OF VILNA», by 1.6. Ranked with LAM_END the truth comes first, and the
+    confidence scale (`score` with its default weight) is the annealing one."""
+    from liaison.codebreak import substitution
+
+    truth = "ARMYHEADQUARTERSREPORTSTHECAVALRYHASTAKENTHETOWNOFVILNAARMYHEADQUARTERSREPORTSTH"
+    salad = truth.replace("CAVALRY", "BAGAIRY").replace("VILNA", "GLINA")
+    assert substitution.LAM_END > substitution.LAM
+    assert substitution.score(salad, "en") > substitution.score(truth, "en")
+    lam_end = substitution.LAM_END
+    assert substitution.score(truth, "en", lam_end) > substitution.score(salad, "en", lam_end) + 5
+    assert substitution.score(truth, "en") == substitution.score(truth, "en", substitution.LAM)

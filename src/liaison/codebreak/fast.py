@@ -237,6 +237,7 @@ def anneal_substitution(
     unk: float,
     plp: np.ndarray,
     lam: float,
+    lam_end: float,
     start: np.ndarray,
     kick: int,
     restarts: int,
@@ -347,8 +348,8 @@ def anneal_substitution(
         for i in range(n):
             pt[i] = key[ct[i]]
         quad = _fill_qv(pt, q, A, qv)
-        wsc = word_score_open(pt, children, wlp, unk, plp) if lam > 0.0 else 0.0
-        cur = quad + lam * wsc
+        wsc = word_score_open(pt, children, wlp, unk, plp) if lam_end > 0.0 else 0.0
+        cur = quad + lam_end * wsc
         improved = True
         while improved:
             improved = False
@@ -363,19 +364,19 @@ def anneal_substitution(
                     dq = _delta_quad(pt, ct, q, A, starts, m, a, b, kb, ka, qv, newv)
                     _write(pt, occ, counts, a, kb)
                     _write(pt, occ, counts, b, ka)
-                    if lam > 0.0 and dq + lam * wgain > 0.0:
+                    if lam_end > 0.0 and dq + lam_end * wgain > 0.0:
                         nw = word_score_open(pt, children, wlp, unk, plp)
-                    elif lam > 0.0:
+                    elif lam_end > 0.0:
                         nw = wsc - 1e30  # cannot improve: skip the segmentation
                     else:
                         nw = 0.0
-                    if dq + lam * (nw - wsc) > 1e-9:
+                    if dq + lam_end * (nw - wsc) > 1e-9:
                         for k in range(m):
                             qv[starts[k]] = newv[k]
                         key[a], key[b] = kb, ka
                         quad += dq
                         wsc = nw
-                        cur = quad + lam * wsc
+                        cur = quad + lam_end * wsc
                         improved = True
                     else:
                         _write(pt, occ, counts, a, ka)
@@ -569,7 +570,7 @@ def warm() -> None:
     sc = np.empty(1)
     start = np.arange(A, dtype=np.int64)
     anneal_substitution(
-        ct, A, q, children, wlp, -5.0, wlp, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
+        ct, A, q, children, wlp, -5.0, wlp, 1.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
     )
     climb_substitution_quad(ct, A, q, start, 1, 0, keys[0])
     order = np.empty(3, dtype=np.int64)

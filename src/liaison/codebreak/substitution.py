@@ -22,6 +22,7 @@ from liaison.codebreak import fast, model
 from liaison.codebreak.alphabets import alphabet
 
 LAM = 1.0  # weight of the word score against the quadgram score
+LAM_END = 2.0  # word weight of the final polish and the kicks (the objective keys are ranked by)
 UNK = -5.0  # log-cost of a letter outside any dictionary word
 ITERS1, T1 = 3000, 5.0  # phase 1 proposals and start temperature
 ITERS2 = 32000  # phase 2 proposals (long: most of the gain over short runs came from here)
@@ -59,14 +60,15 @@ def _tail(lang: str) -> np.ndarray:
     return model.prefixes(lang)
 
 
-def score(pt: str, lang: str) -> float:
-    """The solver's objective for a plaintext (quadgrams + LAM × word segmentation)."""
+def score(pt: str, lang: str, lam: float = LAM) -> float:
+    """Quadgrams + lam × word segmentation: with LAM, the scale every solver's confidence and
+    `solve.PLAIN_LEVEL` are calibrated on; with LAM_END, what `solve` ranks its keys by."""
     a = alphabet(lang)
     codes = _codes(pt, a)
     w = model.words(lang)
     return float(
         fast.ngram_score(codes, model.load(lang).ravel(), len(a))
-        + LAM * fast.word_score_open(codes, w.children, w.logp, UNK, _tail(lang))
+        + lam * fast.word_score_open(codes, w.children, w.logp, UNK, _tail(lang))
     )
 
 
@@ -117,20 +119,21 @@ def solve(
         fresh = not (r >= FRESH and r % 2 == 1)
         if not fresh:
             fast.anneal_substitution(
-                codes, n, q, w.children, w.logp, UNK, plp, LAM, best_key, KICK, chunk,
+                codes, n, q, w.children, w.logp, UNK, plp, LAM_END, LAM_END, best_key, KICK, chunk,
                 0, T1, ITERS_K, T_K, WGAIN, seed * 1_000_003 + r, keys, scores,
             )  # fmt: skip
         else:
             seed_key, seed_sc = start, -np.inf
             for m in range(SCREEN if SCREEN > 1 else 0):
                 fast.anneal_substitution(
-                    codes, n, q, w.children, w.logp, UNK, plp, LAM, start, n, chunk,
+                    codes, n, q, w.children, w.logp, UNK, plp, LAM, LAM, start, n, chunk,
                     ITERS1, T1, 0, t2, WGAIN, (seed * 1_000_003 + r) * 64 + m, keys, scores,
                 )  # fmt: skip
                 if scores[0] > seed_sc:
                     seed_key, seed_sc = keys[0].copy(), float(scores[0])
             fast.anneal_substitution(
-                codes, n, q, w.children, w.logp, UNK, plp, LAM, seed_key, n if SCREEN <= 1 else 0,
+                codes, n, q, w.children, w.logp, UNK, plp, LAM, LAM_END, seed_key,
+                n if SCREEN <= 1 else 0,
                 chunk, ITERS1 if SCREEN <= 1 else 0, T1, ITERS2, t2, WGAIN, seed * 1_000_003 + r,
                 keys, scores,
             )  # fmt: skip
@@ -141,7 +144,7 @@ def solve(
         if hits >= agree:
             break
     pt = "".join(a[k] for k in best_key[full])
-    per = best / max(1, len(codes))
+    per = score(pt[: len(codes)], lang) / max(1, len(codes))
     conf = _confidence(hits, runs, per, len(codes), lang)
     return pt, _cipher_alphabet(best_key, a), round(float(per), 4), conf
 

@@ -322,13 +322,14 @@ def _substitute(
         rs = seed * 1_000_003 + runs
         if fresh:
             fast.anneal_substitution(
-                head, A, q, w.children, w.logp, substitution.UNK, plp, substitution.LAM, start,
+                head, A, q, w.children, w.logp, substitution.UNK, plp, substitution.LAM,
+                substitution.LAM, start,
                 A - 1, 1, i1, t1, i2, t2, substitution.WGAIN, rs, keys, scores,
             )  # fmt: skip
         else:
             fast.anneal_substitution(
                 head, A, q, w.children, w.logp, substitution.UNK, plp, substitution.LAM,
-                best_key, substitution.KICK, 1, 0, t1, substitution.ITERS_K, t2,
+                substitution.LAM, best_key, substitution.KICK, 1, 0, t1, substitution.ITERS_K, t2,
                 substitution.WGAIN, rs, keys, scores,
             )  # fmt: skip
         runs += 1
