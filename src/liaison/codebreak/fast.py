@@ -262,8 +262,10 @@ def anneal_substitution(
     only for proposals that could pass: the acceptance threshold is drawn first, and a swap whose quadgram loss exceeds it
     by more than `wgain` (the largest word-score gain we allow a swap) is rejected unscored —
     most proposals late in a run, so phase 2 costs a fraction of its DP. The best key of each
-    restart goes to keys_out/scores_out; returns how many were written. The word score lets the
-    text end mid-word (`plp`, `model.prefixes`; all NEG for a text known to end on a word).
+    restart goes to keys_out/scores_out; returns how many were written. The final polish climbs
+    with the words weighted `lam_end`, and the scores written are at that weight (the
+    substitution solver ranks keys with heavier words than it anneals with). The word score
+    lets the text end mid-word (`plp`, `model.prefixes`; all NEG for a text known to end on a word).
     """
     np.random.seed(seed)
     n = len(ct)

@@ -9,7 +9,10 @@ texts the solver missed, runs reaching the true key per CPU second rose by half.
 `FRESH` fresh restarts, every other run instead perturbs the best key so far (`KICK` swaps) and
 re-anneals it on quadgrams + words at a low temperature: the best key is usually partly right.
 Runs continue until the budget is spent or `agree` fresh restarts have reached the same best key —
-agreement is also the confidence. `baseline` is the plain quadgram hill-climber the benchmark compares against.
+agreement is also the confidence. Keys are ranked (final polish, kicks, comparison between runs)
+with the words weighted LAM_END, twice what the annealing uses: at LAM, texts that are in effect
+short scored word salad above the truth, and annealing at LAM_END throughout searched worse.
+`baseline` is the plain quadgram hill-climber the benchmark compares against.
 """
 
 from __future__ import annotations
