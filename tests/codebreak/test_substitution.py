@@ -117,3 +117,38 @@ def test_reported_score_stays_on_the_annealing_scale() -> None:
     assert sum(x == y for x, y in zip(got, pt, strict=True)) >= 0.95 * len(pt)
     assert per == round(substitution.score(got, "en") / len(got), 4)
     assert per > substitution.score(got, "en", substitution.LAM_END) / len(got) + 0.5
+
+
+def test_a_repeated_stretch_is_solved_once() -> None:
+    """Later copies of a stretch of REPEAT_MIN letters or more are dropped; everything else stays,
+    so every cipher letter is still there to be keyed."""
+    import numpy as np
+
+    from liaison.codebreak import substitution
+
+    k = substitution.REPEAT_MIN
+    rng = np.random.default_rng(2)
+    head, phrase, tail = (rng.integers(0, 26, m) for m in (30, k + 3, 25))
+    sep = (tail[:5] + 1) % 26  # unlike what follows the first copy: the second copy ends there
+    text = np.concatenate([head, phrase, tail, phrase, sep, phrase])
+    got = substitution.unrepeated(text, k)
+    assert got.tolist() == np.concatenate([head, phrase, tail, sep]).tolist()
+    assert set(got.tolist()) == set(text.tolist())
+    short = np.concatenate([head, phrase[: k - 1], tail, phrase[: k - 1]])
+    assert substitution.unrepeated(short, k).tolist() == short.tolist()  # below the threshold
+    periodic = np.tile(np.arange(7), 9)
+    assert set(substitution.unrepeated(periodic, k).tolist()) == set(range(7))
+
+
+def test_a_text_repeating_its_phrase_is_read_whole() -> None:
+    """The key found on the text without its copy is applied to all of it, copy included."""
+    from liaison.codebreak import substitution
+
+    phrase = "THEENEMYISWITHDRAWINGTOTHEWEST"
+    pt = TEXTS["en"] + phrase + "ANDTHEREARENOTANKS" + phrase
+    key = list(alphabet("en"))
+    random.Random(9).shuffle(key)
+    got, _, _, conf = substitution.solve(ciphers.substitution(pt, "".join(key), "en"), "en", 3.0)
+    assert len(got) == len(pt) and conf >= CONFIDENT
+    assert sum(x == y for x, y in zip(got, pt, strict=True)) >= 0.95 * len(pt)
+    assert got.endswith(phrase) and got.count(phrase) == 2

@@ -9,7 +9,8 @@ texts the solver missed, runs reaching the true key per CPU second rose by half.
 `FRESH` fresh restarts, every other run instead perturbs the best key so far (`KICK` swaps) and
 re-anneals it on quadgrams + words at a low temperature: the best key is usually partly right.
 Runs continue until the budget is spent or `agree` fresh restarts have reached the same best key —
-agreement is also the confidence. Keys are ranked (final polish, kicks, comparison between runs)
+agreement is also the confidence. A stretch the text repeats is solved once (`unrepeated`) and the
+key applied to all of it. Keys are ranked (final polish, kicks, comparison between runs)
 with the words weighted LAM_END, twice what the annealing uses: at LAM, texts that are in effect
 short scored word salad above the truth, and annealing at LAM_END throughout searched worse.
 `baseline` is the plain quadgram hill-climber the benchmark compares against.
@@ -35,11 +36,37 @@ FRESH, KICK = 4, 4  # fresh restarts before perturbing the best key; swaps per p
 ITERS_K, T_K = 4000, 3.0  # annealing of a perturbed key (quadgrams + words)
 WGAIN = 15.0  # largest word-score gain a single swap is credited with (skips hopeless DPs)
 MAX_SOLVE_LETTERS = 400  # longer texts: solve on a prefix, apply the key to all
+REPEAT_MIN = 12  # a repeated stretch this long or longer is solved once (`unrepeated`)
 
 
 def _codes(ct: str, a: str) -> np.ndarray:
     lut = {c: i for i, c in enumerate(a)}
     return np.fromiter((lut[c] for c in ct), dtype=np.int64, count=len(ct))
+
+
+def unrepeated(codes: np.ndarray, k: int = REPEAT_MIN) -> np.ndarray:
+    """The text with every later copy of a stretch of k or more letters that already occurred
+    dropped. Under a substitution a repeated cipher stretch is a repeated plain one, so the copy
+    says nothing new about the key; it only doubled the score's swing on its letters (a colder,
+    more rugged landscape) and the cost of every proposal. On the 37 Russian 100-letter benchmark
+    texts that repeat a 20-letter phrase (1 s, four solver seeds run side by side) solving without
+    the copy read 125 of 148 against 108; lowering k from 20 to 12 gained on the texts whose
+    repeats are 12–19 letters (ru 60: 13 of 36 against 5; en 60: 23 of 27 against 16)."""
+    text = "".join(chr(0x4E00 + int(c)) for c in codes)
+    n = len(text)
+    keep = []
+    i = 0
+    while i < n:
+        j = text.find(text[i : i + k], 0, i) if i + k <= n else -1
+        if j < 0:
+            keep.append(i)
+            i += 1
+            continue
+        length = k  # the copy runs on while it matches what came before it
+        while i + length < n and j + length < i and text[j + length] == text[i + length]:
+            length += 1
+        i += length
+    return codes[np.array(keep, dtype=np.int64)]
 
 
 def _start_key(codes: np.ndarray, lang: str, n: int) -> np.ndarray:
@@ -91,7 +118,8 @@ def solve(
     w = model.words(lang)
     plp = _tail(lang)
     full = _codes(ct, a)
-    codes = full[:MAX_SOLVE_LETTERS]
+    head = full[:MAX_SOLVE_LETTERS]
+    codes = unrepeated(head, REPEAT_MIN)
     start = _start_key(codes, lang, n)
     pres = np.unique(codes)
     t2 = phase2_temperature(len(codes))
@@ -147,7 +175,7 @@ def solve(
         if hits >= agree:
             break
     pt = "".join(a[k] for k in best_key[full])
-    per = score(pt[: len(codes)], lang) / max(1, len(codes))
+    per = score(pt[: len(head)], lang) / max(1, len(head))
     conf = _confidence(hits, runs, per, len(codes), lang)
     return pt, _cipher_alphabet(best_key, a), round(float(per), 4), conf
 
