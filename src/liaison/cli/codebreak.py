@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from liaison.codebreak import DEFAULT_BUDGET
 from liaison.core.errors import LiaisonError
 
 CIPHERS = [
@@ -100,7 +101,7 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(None, help="Ciphertext file; stdin when omitted or '-'."),
         lang: str = typer.Option(None, "--lang", help="ru, pl, de or en (detected when omitted)."),
         cipher: str = typer.Option(None, "--cipher", help="Cipher name (identified when omitted)."),
-        budget: float = typer.Option(10.0, "--budget", help="Seconds to spend at most."),
+        budget: float = typer.Option(DEFAULT_BUDGET, "--budget", help="Seconds to spend at most."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Break a ciphertext; prints cipher, language, key, plaintext, score and confidence."""

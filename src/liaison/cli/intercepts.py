@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from liaison.cli.output import console, emit
+from liaison.codebreak import DEFAULT_BUDGET
 from liaison.core.errors import ValidationError
 
 intercepts_app = typer.Typer(help="Intercepts: ciphertexts with provenance and markings, solved.")
@@ -203,7 +204,7 @@ def show_cmd(
 @intercepts_app.command("solve")
 def solve_cmd(
     ref: str = typer.Argument(..., help="PARTNER/ID, an id, or a local id."),
-    budget: float = typer.Option(10.0, "--budget", help="Solver seconds at most."),
+    budget: float = typer.Option(DEFAULT_BUDGET, "--budget", help="Solver seconds at most."),
     lang: str = typer.Option(None, "--lang"),
     cipher: str = typer.Option(None, "--cipher"),
     key: str = typer.Option(None, "--key", help="Manual: the key found by an analyst."),

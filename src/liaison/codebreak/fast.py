@@ -11,6 +11,7 @@ import numpy as np
 from numba import njit
 
 NEG = -1e30
+Q16 = 1024.0  # the annealer's quadgram table is log-probabilities × Q16 as int16 (`model.quad16`)
 PREFIX = 1500  # transposition search scores this many plaintext letters at most
 
 
@@ -196,7 +197,8 @@ def _delta_quad(
 ) -> float:
     """Change in quadgram score if plain va were at cipher letter a's places and vb at b's,
     without writing pt: old values come from the cache qv (one per quadgram start), so a
-    proposal costs one table lookup per touched quadgram instead of four (do and undo)."""
+    proposal costs one table lookup per touched quadgram instead of four (do and undo). q and
+    the cache are in int16 units (`Q16`); the change is returned in log-probability."""
     d = 0.0
     for k in range(m):
         s = starts[k]
@@ -208,7 +210,7 @@ def _delta_quad(
         nv = q[idx]
         newv[k] = nv
         d += nv - qv[s]
-    return d
+    return d / Q16
 
 
 @njit(cache=True)
@@ -219,12 +221,13 @@ def _write(pt: np.ndarray, occ: np.ndarray, counts: np.ndarray, c: int, v: int) 
 
 @njit(cache=True)
 def _fill_qv(pt: np.ndarray, q: np.ndarray, A: int, qv: np.ndarray) -> float:
+    """Cache every quadgram's table value (int16 units) in qv; return the score (log-probability)."""
     s = 0.0
     for i in range(len(pt) - 3):
         v = q[((pt[i] * A + pt[i + 1]) * A + pt[i + 2]) * A + pt[i + 3]]
         qv[i] = v
         s += v
-    return s
+    return s / Q16
 
 
 @njit(cache=True)
@@ -566,13 +569,14 @@ def warm() -> None:
     A = 4
     ct = np.array([0, 1, 2, 3, 0, 1, 2, 3, 1, 0], dtype=np.int64)
     q = np.zeros(A**4, dtype=np.float32)
+    q16 = np.zeros(A**4, dtype=np.int16)
     children = np.full((1, A), -1, dtype=np.int32)
     wlp = np.ones(1, dtype=np.float32)
     keys = np.empty((1, A), dtype=np.int64)
     sc = np.empty(1)
     start = np.arange(A, dtype=np.int64)
     anneal_substitution(
-        ct, A, q, children, wlp, -5.0, wlp, 1.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
+        ct, A, q16, children, wlp, -5.0, wlp, 1.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
     )
     climb_substitution_quad(ct, A, q, start, 1, 0, keys[0])
     order = np.empty(3, dtype=np.int64)

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from liaison.codebreak import named
+from liaison.codebreak import DEFAULT_BUDGET, named
 from liaison.codebreak.alphabets import ALPHABETS, normalise
 from liaison.core.clock import iso, to_utc, utcnow
 from liaison.core.errors import ConflictError, NotFoundError, ValidationError
@@ -407,7 +407,7 @@ def _live(it: Intercept) -> None:
 def solve(
     store: Store,
     ref: str,
-    budget: float = 10.0,
+    budget: float = DEFAULT_BUDGET,
     language: str | None = None,
     cipher: str | None = None,
     min_confidence: float = 0.0,

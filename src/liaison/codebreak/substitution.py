@@ -114,7 +114,7 @@ def solve(
     deadline = time.monotonic() + budget
     a = alphabet(lang)
     n = len(a)
-    q = model.load(lang).ravel()
+    q = model.quad16(lang)
     w = model.words(lang)
     plp = _tail(lang)
     full = _codes(ct, a)

@@ -303,7 +303,7 @@ def _substitute(
     from liaison.codebreak import fast, model
 
     A = len(alphabet(lang))
-    q = model.load(lang).ravel()
+    q = model.quad16(lang)
     w = model.words(lang)
     plp = model.prefixes(lang)
     head = codes[: substitution.MAX_SOLVE_LETTERS]
