@@ -2,7 +2,8 @@
 
 Kept apart so the pure-Python modules stay readable; every kernel is `@njit(cache=True)`, compiled
 once per machine into __pycache__. Arrays: plaintext/ciphertext as int64 letter codes; the n-gram
-table flattened (float32, index ((a*A+b)*A+c)*A+d); the word trie as in `model.Words`.
+table flattened (float32, index ((a*A+b)*A+c)*A+d; the substitution annealer's is the int16
+`model.quad16`, scaled by `Q16`); the word trie as in `model.Words`.
 """
 
 from __future__ import annotations
@@ -576,8 +577,9 @@ def warm() -> None:
     sc = np.empty(1)
     start = np.arange(A, dtype=np.int64)
     anneal_substitution(
-        ct, A, q16, children, wlp, -5.0, wlp, 1.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys, sc
-    )
+        ct, A, q16, children, wlp, -5.0, wlp, 1.0, 1.0, start, A, 1, 5, 1.0, 5, 1.0, 20.0, 0, keys,
+        sc,
+    )  # fmt: skip
     climb_substitution_quad(ct, A, q, start, 1, 0, keys[0])
     order = np.empty(3, dtype=np.int64)
     all_orders_columnar(ct, 3, A, q, order)
