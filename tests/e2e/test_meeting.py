@@ -38,9 +38,11 @@ def test_meeting_queue_keyboard_close_and_minutes(sign_in: Any, live: Any) -> No
     assert page.get_attribute("#item", "data-disc") != first  # moved on to the next open one
     screenshot(page, "meeting-resolved-one")
 
-    # the rest: accept the suggestion (pre-filled) with Enter, from the page (not the textarea)
+    # the rest: take the suggestion (s: an explicit step, never pre-filled) and Enter, from the
+    # page (not the textarea)
     for n in (2, 3, 4):
         page.locator("#item-title").click()
+        page.keyboard.press("s")
         page.keyboard.press("Enter")
         page.wait_for_selector(f"#progress-text:text-is('{n} / 4 resolved')")
     page.click("#close-meeting")

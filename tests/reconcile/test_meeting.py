@@ -193,3 +193,67 @@ def test_minutes_pdf_embeds_fonts_for_every_script(tmp_path: Path) -> None:
     )
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and b"NotoSansJP" in data and b"DejaVuSans" in data
+
+
+def test_resolve_as_seen_is_one_conditional_write(demo_store: Store) -> None:
+    """`replaces` (what the analyst saw) makes the write conditional: a repeat is refused, a
+    change must name the resolution it replaces, and the CLI's default still writes as told."""
+    with demo_store.begin() as conn:
+        mid, _ = meeting.open_meeting(conn, "JP")
+    with demo_store.connect() as conn:
+        did = meeting.list_discrepancies(conn, mid)[0]["id"]
+    with demo_store.begin() as conn:
+        meeting.resolve(conn, did, "ours", "first", replaces=None)
+    for replaces, match in ((None, "already resolved"), ("theirs", "not 'theirs' as you saw")):
+        with demo_store.begin() as conn, pytest.raises(ConflictError, match=match):
+            meeting.resolve(conn, did, "defer", "again", replaces=replaces)
+    with demo_store.begin() as conn, pytest.raises(ValidationError, match="replaces"):
+        meeting.resolve(conn, did, "defer", "again", replaces="perhaps")
+    with demo_store.begin() as conn:
+        meeting.resolve(conn, did, "theirs", "changed", replaces="ours")
+        meeting.resolve(conn, did, "defer", "cli says so")  # no replaces: as the CLI does
+    with demo_store.connect() as conn:
+        d = next(x for x in meeting.list_discrepancies(conn, mid) if x["id"] == did)
+        logged = audit_log.entries(conn, limit=20, action="discrepancy.resolve")
+    assert (d["resolution"], d["comment"]) == ("defer", "cli says so")
+    assert [e["detail"]["comment"] for e in logged][::-1][-3:] == [
+        "first",
+        "changed",
+        "cli says so",
+    ]
+
+
+def test_racing_resolutions_of_one_item_one_wins(demo_store: Store) -> None:
+    """Two analysts (or a double submit) resolving the same open item at once: the second UPDATE
+    waits for the first and then finds nothing open, so it is refused, not an overwrite.
+    PostgreSQL only: SQLite locks the whole file for a writer, so the race cannot interleave."""
+    import threading
+
+    if demo_store.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises writers)")
+    with demo_store.begin() as conn:
+        mid, _ = meeting.open_meeting(conn, "JP")
+    with demo_store.connect() as conn:
+        did = meeting.list_discrepancies(conn, mid)[0]["id"]
+    outcome: list[object] = []
+
+    def second() -> None:
+        try:
+            with demo_store.begin() as c2:
+                meeting.resolve(c2, did, "theirs", "second", actor="b", replaces=None)
+            outcome.append("written")
+        except ConflictError as exc:
+            outcome.append(exc)
+
+    with demo_store.begin() as c1:
+        meeting.resolve(c1, did, "ours", "first", actor="a", replaces=None)
+        t = threading.Thread(target=second)
+        t.start()
+        t.join(timeout=1.0)
+        assert t.is_alive()  # blocked on the row the first transaction holds
+    t.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], ConflictError)
+    assert "already resolved ('ours' by a)" in str(outcome[0])
+    with demo_store.connect() as conn:
+        d = next(x for x in meeting.list_discrepancies(conn, mid) if x["id"] == did)
+    assert (d["resolution"], d["comment"]) == ("ours", "first")

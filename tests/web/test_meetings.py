@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from liaison.store import audit
 from tests.web.conftest import Web
@@ -79,8 +80,10 @@ def test_resolve_progress_and_bad_values(meet_web: Web) -> None:
         (did, "theirs", "analyst.pl")
     ]
     assert c.get(f"/api/v1/meetings/{mid}/discrepancies?status=open").json()["total"] == 3
-    # a changed resolution shows at once (the queue's cached page follows every resolution)
-    assert c.post(url, json={"resolution": "ours", "comment": "on reflection"}).status_code == 200
+    # a changed resolution states the one it replaces, and shows at once (the queue's cached page
+    # follows every resolution)
+    change = {"resolution": "ours", "comment": "on reflection", "replaces": "theirs"}
+    assert c.post(url, json=change).status_code == 200
     page = c.get(f"/api/v1/meetings/{mid}/discrepancies?status=resolved").json()
     assert [(d["resolution"], d["comment"]) for d in page["items"]] == [("ours", "on reflection")]
     # a discrepancy of another meeting is not reachable through this one
@@ -94,6 +97,60 @@ def test_resolve_progress_and_bad_values(meet_web: Web) -> None:
     with meet_web.store.connect() as conn:
         acts = [e["action"] for e in audit.entries(conn, limit=20)]
     assert "discrepancy.resolve" in acts and "meeting.open" in acts
+
+
+def test_resolve_refuses_a_repeat_or_a_stale_screen_with_409(meet_web: Web) -> None:
+    """Issue 19 item 9, server side: the request says what the analyst saw; a repeated submit of
+    the same item, or a decision taken on a screen that is no longer true, writes nothing."""
+    c, mid = _open(meet_web)
+    other = meet_web.login("admin.pl")
+    items = c.get(f"/api/v1/meetings/{mid}/discrepancies?status=open").json()["items"]
+    did, nxt = items[0]["id"], items[1]["id"]
+    url = f"/api/v1/meetings/{mid}/discrepancies/{did}/resolve"
+    first = {"resolution": "theirs", "comment": "their SIGINT is newer"}
+    assert c.post(url, json=first).status_code == 200
+    # the same submit again (double Enter, a retried request): refused, with a message
+    again = c.post(url, json={**first, "comment": "pressed twice"})
+    assert again.status_code == 409
+    assert f"discrepancy {did} is already resolved" in again.json()["detail"]
+    assert "'theirs' by analyst.pl" in again.json()["detail"]
+    # null says "it was open when I saw it": the same as leaving it out
+    assert c.post(url, json={**first, "replaces": None}).status_code == 409
+    # another analyst's change in between makes an older screen stale
+    moved = {"resolution": "defer", "comment": "ask them", "replaces": "theirs"}
+    assert other.post(url, json=moved).status_code == 200
+    stale = c.post(url, json={"resolution": "ours", "comment": "x", "replaces": "theirs"})
+    assert stale.status_code == 409 and "now resolved 'defer' by admin.pl" in stale.json()["detail"]
+    # an open item cannot be "changed" from a resolution it never had
+    nurl = f"/api/v1/meetings/{mid}/discrepancies/{nxt}/resolve"
+    ghost = c.post(nurl, json={"resolution": "ours", "comment": "x", "replaces": "theirs"})
+    assert ghost.status_code == 409 and f"discrepancy {nxt} is open" in ghost.json()["detail"]
+    bad = c.post(nurl, json={"resolution": "ours", "comment": "x", "replaces": "maybe"})
+    assert bad.status_code == 422
+    # nothing the refused requests carried was written or audited; "neither" raised nothing twice
+    page = c.get(f"/api/v1/meetings/{mid}/discrepancies?status=resolved").json()
+    assert [(d["id"], d["resolution"], d["comment"]) for d in page["items"]] == [
+        (did, "defer", "ask them")
+    ]
+    with meet_web.store.connect() as conn:
+        logged = audit.entries(conn, limit=50, action="discrepancy.resolve")
+    assert sorted(e["detail"]["comment"] for e in logged) == ["ask them", "their SIGINT is newer"]
+    assert {e["detail"]["replaces"] for e in logged} == {None, "theirs"}
+
+
+def test_neither_raises_one_requirement_even_when_sent_twice(meet_web: Web) -> None:
+    from liaison.store.schema.reconcile import collection_requirement
+
+    c, mid = _open(meet_web)
+    did = c.get(f"/api/v1/meetings/{mid}/discrepancies").json()["items"][0]["id"]
+    url = f"/api/v1/meetings/{mid}/discrepancies/{did}/resolve"
+    body = {"resolution": "neither", "comment": "nobody knows"}
+    assert [c.post(url, json=body).status_code for _ in range(3)] == [200, 409, 409]
+    with meet_web.store.connect() as conn:
+        n = conn.execute(
+            sa.select(sa.func.count()).where(collection_requirement.c.discrepancy_id == did)
+        ).scalar()
+    assert n == 1
 
 
 def test_close_needs_every_resolution_then_minutes(meet_web: Web) -> None:

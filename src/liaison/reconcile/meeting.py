@@ -269,13 +269,33 @@ def list_discrepancies(
     ]
 
 
+#: ``replaces`` default: write whatever the discrepancy holds now (the CLI names the id and the
+#: resolution explicitly on each call, so there is no unseen state to guard against).
+ANY: Any = object()
+
+
 def resolve(
-    conn: Connection, disc_id: int, accept: str, comment: str, *, actor: str = "cli"
+    conn: Connection,
+    disc_id: int,
+    accept: str,
+    comment: str,
+    *,
+    actor: str = "cli",
+    replaces: str | None = ANY,
 ) -> dict[str, Any]:
+    """Record a resolution (or change one while the meeting is open).
+
+    ``replaces`` is the state the deciding analyst saw: ``None`` for an open discrepancy, or the
+    resolution being changed. When given, the write is conditional on the discrepancy still being
+    in that state (one UPDATE … WHERE, so two racing requests cannot both win): a repeated submit
+    of the same item, or a decision taken on a stale screen, is a ConflictError, never a silent
+    overwrite."""
     if accept not in RESOLUTIONS:
         raise ValidationError(f"--accept must be one of {', '.join(RESOLUTIONS)}")
     if not comment.strip():
         raise ValidationError("a resolution needs a comment saying why")
+    if replaces is not ANY and replaces is not None and replaces not in RESOLUTIONS:
+        raise ValidationError(f"replaces must be null or one of {', '.join(RESOLUTIONS)}")
     row = conn.execute(sa.select(discrepancy).where(discrepancy.c.id == disc_id)).first()
     if row is None:
         raise NotFoundError(f"no discrepancy {disc_id}")
@@ -283,11 +303,18 @@ def resolve(
     if m.status != "open":
         raise ConflictError(f"meeting {m.id} is closed; its discrepancies can no longer change")
     now = utcnow()
-    conn.execute(
-        discrepancy.update()
-        .where(discrepancy.c.id == disc_id)
-        .values(resolution=accept, comment=comment, resolved_by=actor, resolved_at=now)
+    update = discrepancy.update().where(discrepancy.c.id == disc_id)
+    if replaces is not ANY:
+        update = update.where(
+            discrepancy.c.resolution.is_(None)
+            if replaces is None
+            else discrepancy.c.resolution == replaces
+        )
+    done = conn.execute(
+        update.values(resolution=accept, comment=comment, resolved_by=actor, resolved_at=now)
     )
+    if done.rowcount != 1:
+        raise ConflictError(_stale(conn, disc_id, replaces))
     if accept == "neither":
         who = row.ours_unit or row.theirs_unit
         conn.execute(
@@ -303,9 +330,34 @@ def resolve(
         actor,
         "discrepancy.resolve",
         f"discrepancy/{disc_id}",
-        {"accept": accept, "comment": comment},
+        {"accept": accept, "comment": comment}
+        | ({} if replaces is ANY else {"replaces": replaces}),
     )
     return {"id": disc_id, "resolution": accept, "comment": comment}
+
+
+def _stale(conn: Connection, disc_id: int, replaces: str | None) -> str:
+    """Why a conditional resolution was refused, as the analyst needs to read it."""
+    now = conn.execute(
+        sa.select(discrepancy.c.resolution, discrepancy.c.resolved_by).where(
+            discrepancy.c.id == disc_id
+        )
+    ).first()
+    if now is None or now.resolution is None:
+        return (
+            f"discrepancy {disc_id} is open, not resolved as {replaces!r}: "
+            "reload the queue and decide again"
+        )
+    held = f"{now.resolution!r} by {now.resolved_by}"
+    if replaces is None:
+        return (
+            f"discrepancy {disc_id} is already resolved ({held}); nothing was written. "
+            f"To change it, resolve it again stating the resolution it replaces"
+        )
+    return (
+        f"discrepancy {disc_id} is now resolved {held}, not {replaces!r} as you saw it; "
+        "nothing was written: reload the queue and decide again"
+    )
 
 
 # Which unit fields a discrepancy kind decides.

@@ -117,6 +117,11 @@ class ResolveIn(BaseModel):
         max_length=20, pattern=NO_NUL, description="ours, theirs, neither, defer"
     )
     comment: str = Field(max_length=4000, pattern=NO_NUL, description="why; required")
+    replaces: Literal["ours", "theirs", "neither", "defer"] | None = Field(
+        None,
+        description="the resolution shown to the analyst and being changed; null (the default) "
+        "when the item was open. Anything else than the item's current state is refused (409).",
+    )
 
 
 class PairIn(BaseModel):
@@ -347,7 +352,11 @@ def api_discrepancy(
     return page["items"][0]
 
 
-@router.post("/api/v1/meetings/{meeting_id}/discrepancies/{disc_id}/resolve", tags=TAG)
+@router.post(
+    "/api/v1/meetings/{meeting_id}/discrepancies/{disc_id}/resolve",
+    tags=TAG,
+    responses={409: {"description": "already resolved, changed since shown, or meeting closed"}},
+)
 def api_resolve(
     meeting_id: MeetingId,
     disc_id: DiscId,
@@ -355,7 +364,9 @@ def api_resolve(
     user: auth.User = Depends(home_writer),
     conn: Connection = DB,
 ) -> dict[str, Any]:
-    """Resolve (or re-resolve while the meeting is open): 422 for a bad value, 409 once closed."""
+    """Resolve the discrepancy in the path, as the analyst saw it: 422 for a bad value, 409 when it
+    is not in the state stated by ``replaces`` (a repeated submit, another analyst's decision in
+    between) or the meeting is closed. Changing a resolution states the one it replaces."""
     found = conn.execute(
         sa.select(discrepancy.c.id).where(
             discrepancy.c.id == disc_id, discrepancy.c.meeting_id == meeting_id
@@ -365,7 +376,9 @@ def api_resolve(
         raise HTTPException(404, f"no discrepancy {disc_id} in meeting {meeting_id}")
     if body.resolution not in mt.RESOLUTIONS:
         raise HTTPException(422, f"resolution must be one of {', '.join(mt.RESOLUTIONS)}")
-    out = mt.resolve(conn, disc_id, body.resolution, body.comment, actor=user.username)
+    out = mt.resolve(
+        conn, disc_id, body.resolution, body.comment, actor=user.username, replaces=body.replaces
+    )
     return {**out, "progress": meeting_summary(conn, meeting_id)["progress"]}
 
 

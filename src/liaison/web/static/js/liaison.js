@@ -20,7 +20,9 @@
     const data = text ? JSON.parse(text) : null;
     if (!resp.ok) {
       const detail = data && data.detail ? data.detail : resp.statusText;
-      throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+      const err = new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+      err.status = resp.status;  // callers tell a conflict (409) from other refusals
+      throw err;
     }
     return data;
   };

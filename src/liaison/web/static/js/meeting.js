@@ -1,5 +1,12 @@
 // The meeting queue: one discrepancy at a time, both sides' facts side by side, keyboard driven.
-// Keys: j / → / ↓ next, k / ← / ↑ previous, 1–4 pick a resolution, Enter submit, / comment.
+// Keys, only while focus is on the page itself (never on a link, button, field or radio group,
+// which keep their own keys: Enter on "Close meeting" closes, arrows move between radios and
+// scroll): j next, k previous, 1–4 pick a resolution, s take the suggestion, / comment,
+// Enter resolve (also in the comment box; Shift+Enter for a new line).
+// A resolution is written only for the item shown and only as the analyst chose it: the form is
+// bound to that item's id and emptied whenever another item (or a new state of it) is shown,
+// the suggestion is applied only by an explicit "s" / button, and the request states what the
+// analyst saw (`replaces`), so the server refuses a repeat or a stale screen with 409.
 // Data comes from the JSON API; all text is set with textContent (never parsed as HTML).
 (function () {
   "use strict";
@@ -11,6 +18,11 @@
   const FACTS = ["designation", "echelon", "branch", "parent_id", "place", "lat", "lon", "strength",
     "equipment", "sidc", "source", "reliability", "credibility", "observed_at"];
   const ORDER = ["ours", "theirs", "neither", "defer"];
+  // Focus on any of these means the key is the control's, not the queue's.
+  const CONTROLS = "a[href], area[href], button, input, select, textarea, summary, label, iframe, " +
+    "[contenteditable]:not([contenteditable=false]), [role=button], [role=link], [role=radio], " +
+    "[role=radiogroup], [role=checkbox], [role=menuitem], [role=tab], [role=textbox], " +
+    "[tabindex]:not([tabindex='-1'])";
   let all = [];
   let view = [];
   let pos = 0;
@@ -89,13 +101,28 @@
       ? "Resolved: " + d.resolution + " by " + d.resolved_by + " — " + (d.comment || "")
       : "Open";
     $("resolved-line").className = d.resolution ? "resolved" : "muted";
-    const form = $("resolve-form");
-    if (form) {
-      const pick = d.resolution || d.suggested.resolution;
-      for (const r of form.querySelectorAll("input[name=resolution]")) r.checked = r.value === pick;
-      $("comment").value = d.resolution ? d.comment || "" : d.suggested.reason;
-    }
+    bind(d);
     history.replaceState(null, "", "#d" + d.id);
+  }
+
+  // The form belongs to one item in one state: showing another item, or this one after its
+  // resolution changed, empties it, so nothing chosen for one item can be sent for another and
+  // nothing is pre-selected that the analyst did not pick.
+  function bind(d) {
+    const form = $("resolve-form");
+    if (!form) return;
+    const key = d.id + ":" + (d.resolution || "");
+    if (form.dataset.bound === key) return;
+    form.dataset.bound = key;
+    form.dataset.disc = String(d.id);
+    form.dataset.replaces = d.resolution || "";
+    $("resolve-disc").value = String(d.id);
+    for (const r of form.querySelectorAll("input[name=resolution]")) r.checked = false;
+    $("comment").value = "";
+    $("resolve-legend").textContent = d.resolution
+      ? "Change the resolution of #" + d.id + " (now: " + d.resolution + ")"
+      : "Resolution of #" + d.id;
+    $("resolve-button").textContent = d.resolution ? "Change #" + d.id + " (Enter)" : "Resolve #" + d.id + " (Enter)";
   }
 
   function move(step) {
@@ -111,33 +138,55 @@
     if (r) r.checked = true;
   }
 
+  // The suggestion, applied only when the analyst asks for it (key s or the button), in view.
+  function takeSuggestion() {
+    const form = $("resolve-form");
+    if (!form || !view.length) return;
+    const d = view[pos];
+    const r = form.querySelector("input[name=resolution][value=" + d.suggested.resolution + "]");
+    if (r) r.checked = true;
+    if (!$("comment").value.trim()) $("comment").value = d.suggested.reason;
+    say("Suggestion taken for #" + d.id + ": " + d.suggested.resolution + ". Enter resolves it.");
+  }
+
   async function submit() {
     const form = $("resolve-form");
     if (!form || busy || !view.length) return;
     const d = view[pos];
+    // the item shown, the item the form was filled for and the item in the request are one
+    if (form.dataset.disc !== String(d.id) || $("resolve-disc").value !== String(d.id)) {
+      bind(d);
+      return say("The form was for another item; pick a resolution for #" + d.id + ".", true);
+    }
     const chosen = form.querySelector("input[name=resolution]:checked");
     const comment = $("comment").value.trim();
-    if (!chosen) return say("Pick a resolution (1–4) first.", true);
+    if (!chosen) return say("Pick a resolution for #" + d.id + " (1–4, or s for the suggestion) first.", true);
     if (!comment) {
       $("comment").focus();
       return say("A resolution needs a comment saying why.", true);
     }
     busy = true;
+    $("resolve-button").disabled = true;
+    const replaces = form.dataset.replaces || null;
     try {
       const out = await window.liaisonFetch(
         "/api/v1/meetings/" + id + "/discrepancies/" + d.id + "/resolve",
-        { method: "POST", body: { resolution: chosen.value, comment: comment } });
+        { method: "POST", body: { resolution: chosen.value, comment: comment, replaces: replaces } });
       Object.assign(d, { resolution: out.resolution, comment: out.comment, resolved_by: root.dataset.user || "you" });
-      say("#" + d.id + " resolved: " + out.resolution + " (" + out.progress.resolved + " / " + out.progress.total + ")");
       progress();
       const next = view.findIndex((x, i) => i > pos && !x.resolution);
       const first = view.findIndex((x) => !x.resolution);
-      applyFilter(next >= 0 ? view[next].id : first >= 0 ? view[first].id : d.id);
       if (document.activeElement === $("comment")) $("comment").blur();
+      applyFilter(next >= 0 ? view[next].id : first >= 0 ? view[first].id : d.id);
+      const now = view.length ? view[pos] : null;
+      say("#" + d.id + " resolved: " + out.resolution + " (" + out.progress.resolved + " / " + out.progress.total + ")." +
+        (now && now.id !== d.id && !now.resolution ? " Now #" + now.id + ": pick a resolution." : ""));
     } catch (e) {
       say(e.message, true);
+      if (e.status === 409) await load(d.id);  // someone (or a repeat) changed it: show what holds
     } finally {
       busy = false;
+      $("resolve-button").disabled = false;
     }
   }
 
@@ -150,39 +199,52 @@
     }
   }
 
+  // Is the key for a control (a link, button, field, radio group …) rather than for the queue?
+  function onControl(t) {
+    return t instanceof Element && t !== document.body && t !== document.documentElement &&
+      t.closest(CONTROLS) !== null;
+  }
+
   document.addEventListener("keydown", (ev) => {
-    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    const typing = ev.target && (ev.target.tagName === "TEXTAREA" || ev.target.tagName === "INPUT" && ev.target.type === "text");
-    if (typing) {
-      if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); submit(); }
-      else if (ev.key === "Escape") ev.target.blur();
+    if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || ev.isComposing) return;
+    const t = ev.target;
+    if (t === $("comment")) {
+      if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+        if (!ev.repeat) submit();  // a held key sends once; the next item's form is empty anyway
+      } else if (ev.key === "Escape") t.blur();
       return;
     }
-    if (ev.target && ev.target.tagName === "SELECT") return;
+    if (onControl(t)) return;  // Enter on "Close meeting", "Minutes", "Sign out": theirs, not ours
     const k = ev.key;
-    if (k === "j" || k === "ArrowRight" || k === "ArrowDown") { ev.preventDefault(); move(1); }
-    else if (k === "k" || k === "ArrowLeft" || k === "ArrowUp") { ev.preventDefault(); move(-1); }
+    if (k === "j") { ev.preventDefault(); move(1); }
+    else if (k === "k") { ev.preventDefault(); move(-1); }
     else if (k >= "1" && k <= "4") { ev.preventDefault(); pick(Number(k) - 1); }
-    else if (k === "Enter") { ev.preventDefault(); submit(); }
+    else if (k === "s" && $("resolve-form")) { ev.preventDefault(); takeSuggestion(); }
+    else if (k === "Enter") { ev.preventDefault(); if (!ev.repeat) submit(); }
     else if (k === "/" && $("comment")) { ev.preventDefault(); $("comment").focus(); }
+    // arrows, Page Up/Down, Space, Home/End: left to the browser (scrolling)
   });
   const form = $("resolve-form");
   if (form) form.addEventListener("submit", (ev) => { ev.preventDefault(); submit(); });
+  const taker = $("take-suggestion");
+  if (taker) taker.addEventListener("click", takeSuggestion);
   $("filter").addEventListener("change", () => applyFilter(view[pos] && view[pos].id));
   const closer = $("close-meeting");
   if (closer) closer.addEventListener("click", closeMeeting);
 
-  (async function load() {
+  async function load(keepId) {
     try {
       const page = await window.liaisonFetch("/api/v1/meetings/" + id + "/discrepancies?status=all&limit=5000");
       all = page.items;
       progress();
       const m = /^#d(\d+)$/.exec(window.location.hash);
-      applyFilter(m ? Number(m[1]) : undefined);
+      applyFilter(keepId !== undefined ? keepId : m ? Number(m[1]) : undefined);
       root.dataset.ready = "true";
       if (!writable) say("Read only: " + (root.dataset.status === "open" ? "your role cannot resolve." : "the meeting is closed."));
     } catch (e) {
       say(e.message, true);
     }
-  })();
+  }
+  load();
 })();
