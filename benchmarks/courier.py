@@ -53,7 +53,7 @@ def run() -> str:
     from liaison.core.ids import new_id
     from liaison.core.markings import Marking
     from liaison.courier import keys
-    from liaison.courier.items import receive_ack
+    from liaison.courier.kinds.acks import receive_ack
     from liaison.courier.policy import release
     from liaison.courier.pouch import add_partner_key, get_policy, open_pouch, seal, set_policy
     from liaison.orbat import partners
