@@ -5,6 +5,10 @@ pouch carries — the floor for any pouch. Ratio = raw time / pouch time (target
 Also: the import rate on SQLite when opening, and an incremental pouch of 1,000 changes end to end.
 And the release-policy property test run with COURIER_POLICY_CASES hypothesis cases (issue: ≥ 10,000).
 Sizes: COURIER_UNITS (default 100000), COURIER_POLICY_CASES (default 10000).
+With COURIER_BASELINE_SRC=/path/to/other/src (e.g. main's), the same pouch is also opened
+COURIER_PAIRS times (default 9) by each tree in fresh processes, alternating which goes first, and
+the section reports the median CPU time of each and the median of the paired ratios — how a change
+moves the open rate, measured in one run on one machine.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 N = int(os.environ.get("COURIER_UNITS", "100000"))
+BASELINE = os.environ.get("COURIER_BASELINE_SRC")
+PAIRS = int(os.environ.get("COURIER_PAIRS", "9"))
+BASELINE_NAME = os.environ.get("COURIER_BASELINE_NAME", BASELINE)  # how the section names it
 CASES = int(os.environ.get("COURIER_POLICY_CASES", "10000"))
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +53,36 @@ def policy_property() -> tuple[bool, float]:
     return done.returncode == 0, time.perf_counter() - t
 
 
+def paired_open(inputs: Path) -> tuple[float, float, float, list[float]]:
+    """Open the same pouch PAIRS times with this tree and with BASELINE, alternating which goes
+    first; (median CPU s here, median CPU s baseline, median paired ratio here/baseline, ratios)."""
+    import json
+
+    trees = {"here": str(ROOT / "src"), "baseline": str(BASELINE)}
+    cpu: dict[str, list[float]] = {"here": [], "baseline": []}
+    for i in range(PAIRS):
+        for name in ("here", "baseline") if i % 2 == 0 else ("baseline", "here"):
+            with tempfile.TemporaryDirectory() as w:
+                done = subprocess.run(
+                    [sys.executable, str(ROOT / "benchmarks" / "_courier_open.py"), str(inputs), w],
+                    env={**os.environ, "PYTHONPATH": trees[name]},
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            if not r["module"].startswith(trees[name]) or r["new"] != N:
+                raise RuntimeError(f"the {name} run did not open the pouch from its tree: {r}")
+            cpu[name].append(r["cpu"])
+    ratios = [h / b for h, b in zip(cpu["here"], cpu["baseline"], strict=True)]
+    return (
+        statistics.median(cpu["here"]),
+        statistics.median(cpu["baseline"]),
+        statistics.median(ratios),
+        ratios,
+    )
+
+
 def run() -> str:
     import orjson
     from nacl.public import SealedBox
@@ -53,7 +90,7 @@ def run() -> str:
     from liaison.core.ids import new_id
     from liaison.core.markings import Marking
     from liaison.courier import keys
-    from liaison.courier.items import receive_ack
+    from liaison.courier.kinds.acks import receive_ack
     from liaison.courier.policy import release
     from liaison.courier.pouch import add_partner_key, get_policy, open_pouch, seal, set_policy
     from liaison.orbat import partners
@@ -71,6 +108,16 @@ def run() -> str:
             partners.add_partner(conn, me, me, is_self=True)
             partners.add_partner(conn, other, other)
             add_partner_key(conn, kp.public)
+    paired = tmp / "paired"
+    if BASELINE:  # inputs for the paired runs: the receiver's store before the open, its keys
+        import json
+        import shutil
+
+        paired.mkdir()
+        jp.dispose()  # closed, so the file holds everything (no WAL left beside it)
+        shutil.copy(tmp / "jp.db", paired / "jp.db")
+        kj = {"sign": kjp.signing.encode().hex(), "box": kjp.box.encode().hex()}
+        (paired / "jp.json").write_text(json.dumps(kj))
     t0 = datetime(1938, 6, 1, tzinfo=UTC)
     mk = Marking("GREEN")
     with pl.begin() as conn:
@@ -117,6 +164,8 @@ def run() -> str:
     with pl.begin() as conn:
         data, m = seal(conn, kpl, "JP", now=datetime.now(UTC))
     seal_s = time.perf_counter() - ts
+    if BASELINE:
+        (paired / "p.pouch").write_bytes(data)
     to = time.perf_counter()
     with jp.begin() as conn:
         res = open_pouch(conn, kjp, data)
@@ -165,6 +214,7 @@ def run() -> str:
         r2 = open_pouch(conn, kjp, d2)
     incr = time.perf_counter() - ti
     prop_ok, prop_s = policy_property()
+    ab = paired_open(paired) if BASELINE else None
     rate = N / open_s
     whole = raw / (seal_s + open_s)
     load1, cores = os.getloadavg()[0], os.cpu_count() or 1
@@ -193,6 +243,16 @@ def run() -> str:
             f"| incremental pouch of {r2['units']:,} changes after an acknowledgement, seal → open | {incr:.2f} s |",
             f"| release-policy property, {CASES:,} random pictures/markings/policies | "
             f"{'no violation' if prop_ok else 'FAILED'} in {prop_s:.1f} s |",
+            *(
+                [
+                    f"| open, this tree vs the baseline ({BASELINE_NAME}): {PAIRS} pairs in fresh "
+                    "processes, alternating first; median CPU s and open rate | "
+                    f"{ab[0]:.2f} s ({N / ab[0]:,.0f}/s) vs {ab[1]:.2f} s ({N / ab[1]:,.0f}/s); "
+                    f"median paired time ratio **{ab[2]:.3f}** (range {min(ab[3]):.2f}–{max(ab[3]):.2f}) |"
+                ]
+                if ab
+                else []
+            ),
             "",
             f"Targets: pouch ≥ 50 % of raw AEAD speed — the construction over the same bytes: "
             f"{'met' if raw / fmt_s >= 0.5 else 'NOT met'} ({raw / fmt_s:.0%}); with record serialisation "

@@ -360,7 +360,7 @@ def test_the_unmutated_hostile_payload_base_opens(fuzz_pair) -> None:  # type: i
 def test_a_bad_field_is_named_in_the_refusal(fuzz_pair) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    from liaison.courier.pouch import _receive
+    from liaison.courier.kinds.observations import receive_units
 
     _pl, jp, _kpl, _kjp, _data = fuzz_pair
     good = {"unit_id": "U9", "designation": "9 Dywizja", "lat": 50.0, "lon": 20.0}
@@ -375,7 +375,7 @@ def test_a_bad_field_is_named_in_the_refusal(fuzz_pair) -> None:  # type: ignore
         with jp.connect() as conn:
             tx = conn.begin()
             with pytest.raises(PouchRejected) as ei:
-                _receive(conn, "PL", [good, {**good, field: value}], datetime.now(UTC))
+                receive_units(conn, "PL", [good, {**good, field: value}], datetime.now(UTC))
             tx.rollback()
         assert ei.value.reason == "malformed"
         assert f"unit 'U9' in the payload: bad {field}:" in str(ei.value)
@@ -388,7 +388,7 @@ def test_received_fingerprints_are_the_orbat_fingerprints_of_what_was_stored(fuz
 
     from liaison.core.clock import iso
     from liaison.core.markings import Marking
-    from liaison.courier.pouch import _receive
+    from liaison.courier.kinds.observations import receive_units
     from liaison.orbat.observe import FACTS, fingerprint
     from liaison.store.schema.orbat import observation
 
@@ -420,7 +420,7 @@ def test_received_fingerprints_are_the_orbat_fingerprints_of_what_was_stored(fuz
     ]
     with jp.connect() as conn:
         tx = conn.begin()
-        n = _receive(conn, "PL", units, datetime(2026, 1, 1, tzinfo=UTC))
+        n = receive_units(conn, "PL", units, datetime(2026, 1, 1, tzinfo=UTC))
         rows = conn.execute(
             sa.select(observation).where(observation.c.fingerprint.is_not(None))
         ).fetchall()

@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from liaison.core.markings import Marking
+from liaison.courier.bulk import new_ids
 from liaison.courier.canonical import canonical, canonical_records
-from liaison.courier.pouch import MAGIC, _new_ids, encode_envelope, fast_fingerprint
+from liaison.courier.envelope import MAGIC, encode_envelope
+from liaison.courier.kinds.observations import fast_fingerprint
 from liaison.orbat.observe import fingerprint
 
 CASES = int(os.environ.get("LIAISON_FAST_PATH_CASES", "300"))
@@ -66,7 +68,7 @@ def test_canonical_records_floats(xs) -> None:  # type: ignore[no-untyped-def]
 def test_envelope_layout_and_round_trip() -> None:
     """Three lines — magic, canonical manifest, hex signature — then the raw ciphertext, which
     comes back out of `inspect` byte for byte (newlines and all)."""
-    from liaison.courier.pouch import FORMAT, MANIFEST_FIELDS, SEALBYTES, inspect
+    from liaison.courier.envelope import FORMAT, MANIFEST_FIELDS, SEALBYTES, inspect
 
     m = {k: "x" for k in MANIFEST_FIELDS} | {"version": FORMAT, "seq": 1, "note": "ż\n"}
     m.pop("note")
@@ -112,7 +114,7 @@ def test_fast_fingerprint_equals_the_orbat_fingerprint(facts, at, tlp, rel) -> N
 def test_bulk_ids_are_increasing_uuid7() -> None:
     import uuid
 
-    ids = _new_ids(1000)
+    ids = new_ids(1000)
     assert ids == sorted(ids) and len(set(ids)) == 1000
     assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
 
@@ -123,24 +125,24 @@ def test_direct_libsodium_calls_interoperate_with_pynacl(monkeypatch) -> None:  
     import nacl.exceptions
     import pytest
 
-    from liaison.courier import keys, pouch
+    from liaison.courier import envelope, keys
 
-    assert pouch._DIRECT  # the fast path is the one in use
+    assert envelope._DIRECT  # the fast path is the one in use
     kp = keys.generate("JP")
     msg = b"\x00payload\n" * 1000
-    direct = bytes(pouch._box_seal(msg, kp.public))
-    monkeypatch.setattr(pouch, "_DIRECT", False)
-    public = bytes(pouch._box_seal(msg, kp.public))
-    assert pouch._box_open(memoryview(direct), kp) == msg
-    monkeypatch.setattr(pouch, "_DIRECT", True)
-    assert pouch._box_open(memoryview(public)[0:], kp) == msg
+    direct = bytes(envelope._box_seal(msg, kp.public))
+    monkeypatch.setattr(envelope, "_DIRECT", False)
+    public = bytes(envelope._box_seal(msg, kp.public))
+    assert envelope._box_open(memoryview(direct), kp) == msg
+    monkeypatch.setattr(envelope, "_DIRECT", True)
+    assert envelope._box_open(memoryview(public)[0:], kp) == msg
     for direct_path in (True, False):
-        monkeypatch.setattr(pouch, "_DIRECT", direct_path)
+        monkeypatch.setattr(envelope, "_DIRECT", direct_path)
         bad = bytearray(public)
         bad[60] ^= 1
         for ct in (bytes(bad), public[:10]):
             with pytest.raises(nacl.exceptions.CryptoError):
-                pouch._box_open(ct, kp)
+                envelope._box_open(ct, kp)
 
 
 def test_bulk_ids_count_up_across_the_carry(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -148,11 +150,11 @@ def test_bulk_ids_count_up_across_the_carry(monkeypatch) -> None:  # type: ignor
     across a carry they still count up by one, as 128-bit numbers, and stay UUIDv7."""
     import uuid
 
-    from liaison.courier import pouch
+    from liaison.courier import bulk
 
     start = (0x1234 << 48) | ((1 << 48) - 5)  # five ids before the low 48 bits wrap
-    monkeypatch.setattr(pouch.os, "urandom", lambda n: start.to_bytes(n, "big"))
-    ids = _new_ids(12)
+    monkeypatch.setattr(bulk.os, "urandom", lambda n: start.to_bytes(n, "big"))
+    ids = new_ids(12)
     nums = [uuid.UUID(i).int for i in ids]
     assert nums == list(range(nums[0], nums[0] + 12))
     # the variant bits (0b10) sit above the counter: 0x1234 reads 9234
@@ -163,14 +165,14 @@ def test_bulk_ids_count_up_across_the_carry(monkeypatch) -> None:  # type: ignor
 def test_a_column_is_shared_only_when_every_row_holds_the_same_value() -> None:
     """Shared columns are bound once per statement, so 'the same' must mean the same stored
     value: equal floats may differ in sign (0.0, -0.0), equal numbers in type (1, True, 1.0)."""
-    from liaison.courier.pouch import _one_value
+    from liaison.courier.bulk import one_value
 
     for col, same in [
         (["a", "a", "a"], True), ([None, None], True), ([7, 7], True), (["a", "b"], False),
         ([None, "a"], False), (["a", None], False), ([1, True], False), ([1, 1.0], False),
         ([0.0, 0.0], False), ([0.0, -0.0], False), ([{"a": 1}, {"a": 1}], False),
     ]:  # fmt: skip
-        assert _one_value([(0, v) for v in col], 1) is same, col
+        assert one_value([(0, v) for v in col], 1) is same, col
 
 
 @pytest.mark.parametrize("n", [1, 2, 23])
@@ -184,11 +186,12 @@ def test_bulk_insert_writes_each_record_as_given(store, monkeypatch, n) -> None:
     import sqlalchemy as sa
 
     from liaison.core.clock import parse_time
-    from liaison.courier import pouch
+    from liaison.courier import bulk
+    from liaison.courier.kinds import observations
     from liaison.orbat import partners
     from liaison.store.schema.orbat import observation, unit
 
-    monkeypatch.setattr(pouch, "_STATEMENT_ROWS", 7)
+    monkeypatch.setattr(bulk, "STATEMENT_ROWS", 7)
     records = [
         {
             "unit_id": f"U{i}",
@@ -204,10 +207,10 @@ def test_bulk_insert_writes_each_record_as_given(store, monkeypatch, n) -> None:
     ]
     with store.begin() as conn:
         partners.add_partner(conn, "PL", "PL")
-        cv = pouch._Stored.of(conn, "PL", datetime(2026, 1, 1, tzinfo=UTC))
-        units, obs = pouch._rows(records, {}, set(), cv)
-        pouch._bulk_insert(conn, unit, units)
-        pouch._bulk_insert(conn, observation, obs)
+        cv = observations._Stored.of(conn, "PL", datetime(2026, 1, 1, tzinfo=UTC))
+        units, obs = observations._rows(records, {}, set(), cv)
+        bulk.bulk_insert(conn, unit, units)
+        bulk.bulk_insert(conn, observation, obs)
         got = {
             r.local_id: r
             for r in conn.execute(

@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         import mimetypes
 
         from liaison.core.markings import parse_marking
-        from liaison.courier.items import Attachment, add_report
+        from liaison.courier.kinds.reports import Attachment, add_report
 
         try:
             mk = parse_marking(marking)
@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
         partner: str = typer.Option(None, "--partner"), json_: bool = typer.Option(False, "--json")
     ) -> None:
         """Reports, ours and received."""
-        from liaison.courier.items import list_reports
+        from liaison.courier.kinds.reports import list_reports
 
         with open_store().connect() as conn:
             rows = list_reports(conn, partner)
@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
         intercept_: bool = typer.Option(False, "--intercept", help="Retract an intercept instead."),
     ) -> None:
         """Retract one of our reports (or intercepts); a signed tombstone travels."""
-        from liaison.courier.items import retract
+        from liaison.courier.kinds.retractions import retract
 
         kind = "intercept" if intercept_ else "report"
         with open_store().begin() as conn:
@@ -143,7 +143,7 @@ def register(app: typer.Typer) -> None:
     @pouch_app.command("outcomes")
     def pouch_outcomes(json_: bool = typer.Option(False, "--json")) -> None:
         """Meeting outcomes (agreed pictures' digests) and who has signed each."""
-        from liaison.courier.items import list_outcomes
+        from liaison.courier.kinds.outcomes import list_outcomes
 
         with open_store().connect() as conn:
             rows = list_outcomes(conn)
@@ -162,7 +162,7 @@ def register(app: typer.Typer) -> None:
     @pouch_app.command("countersign")
     def pouch_countersign(ref: str, key_file: Path = typer.Option(None, "--key")) -> None:
         """Countersign a partner's meeting outcome; the signature travels back in our next pouch."""
-        from liaison.courier.items import countersign
+        from liaison.courier.kinds.outcomes import countersign
 
         kp = _own_keys(key_file)
         with open_store().begin() as conn:
@@ -179,7 +179,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Make our Ed25519 and X25519 keys; the private ones encrypted with a passphrase (mode 0600)."""
         from liaison.courier import keys
-        from liaison.courier.pouch import add_partner_key
+        from liaison.courier.keyring import add_partner_key
         from liaison.orbat.partners import get_self
 
         store = open_store()
@@ -209,7 +209,7 @@ def register(app: typer.Typer) -> None:
     @keys_app.command("import")
     def keys_import(code: str, file: Path, json_: bool = typer.Option(False, "--json")) -> None:
         """Import a partner's public key file; shows the fingerprint to compare out of band."""
-        from liaison.courier.pouch import import_partner_key
+        from liaison.courier.keyring import import_partner_key
 
         with open_store().begin() as conn:
             pk = import_partner_key(conn, code, file)
@@ -229,8 +229,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Revoke a partner's key (pouches signed with it are refused from now on), or one of our
         own: then a signed revocation travels in our next pouches."""
-        from liaison.courier.items import revoke_own
-        from liaison.courier.pouch import revoke_partner_key
+        from liaison.courier.keyring import revoke_partner_key
+        from liaison.courier.kinds.key_events import revoke_own
         from liaison.orbat.partners import get_self
 
         store = open_store()
@@ -255,7 +255,7 @@ def register(app: typer.Typer) -> None:
         """New keys for us; the rotation, signed by the old key, travels in our next pouches.
         The old private key is kept beside the new one (CODE-XXXXXXXX.key) for pouches in flight."""
         from liaison.courier import keys
-        from liaison.courier.items import rotate_own
+        from liaison.courier.kinds.key_events import rotate_own
 
         old = _own_keys(key_file)
         path = key_file or default_key_file(old.partner)
@@ -290,7 +290,7 @@ def register(app: typer.Typer) -> None:
         notes: bool = typer.Option(False, "--release-notes", help="Also release analyst notes."),
     ) -> None:
         """Set what may be released to a partner."""
-        from liaison.courier.pouch import set_policy
+        from liaison.courier.policy import set_policy
 
         with open_store().begin() as conn:
             p = set_policy(conn, code, max_tlp, sources=sources, notes=notes)

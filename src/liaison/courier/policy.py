@@ -5,6 +5,7 @@ policy's ceiling and is not RED; it carries no originator control (ORCON); and, 
 REL TO list, P is on it. Source identities, compartments and analyst notes never leave unless the
 policy says so — the Admiralty grading (reliability, credibility) does. The policy is applied to
 references too: a released unit whose parent is withheld travels without the parent link.
+The policy for each partner is kept in the store (`set_policy`, `get_policy`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from liaison.core.clock import iso
-from liaison.core.markings import TLP_LEVELS, Marking
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from liaison.core.clock import iso, utcnow
+from liaison.core.errors import ValidationError
+from liaison.core.markings import TLP_LEVELS, Marking, parse_tlp
 from liaison.orbat.model import Picture, UnitView
+from liaison.orbat.partners import get_partner
+from liaison.store import audit
+from liaison.store.schema.courier import release_policy
 
 
 @dataclass(frozen=True)
@@ -73,3 +81,44 @@ def release(
         for uid in sorted(ok & wanted)
     ]
     return out, len(wanted - ok)
+
+
+def set_policy(
+    conn: Connection,
+    partner: str,
+    max_tlp: str,
+    *,
+    sources: bool = False,
+    notes: bool = False,
+    actor: str = "cli",
+) -> Policy:
+    code = get_partner(conn, partner).code
+    try:
+        level = parse_tlp(max_tlp)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if level == "RED":
+        raise ValidationError(
+            "TLP:RED never goes into a pouch; the highest release level is AMBER+STRICT"
+        )
+    conn.execute(release_policy.delete().where(release_policy.c.partner_code == code))
+    conn.execute(
+        release_policy.insert().values(
+            partner_code=code,
+            max_tlp=level,
+            release_sources=sources,
+            release_notes=notes,
+            updated_at=utcnow(),
+        )
+    )
+    audit.record(
+        conn, actor, "policy.set", code, {"max_tlp": level, "sources": sources, "notes": notes}
+    )
+    return Policy(code, level, sources, notes)
+
+
+def get_policy(conn: Connection, partner: str) -> Policy | None:
+    r = conn.execute(
+        sa.select(release_policy).where(release_policy.c.partner_code == partner)
+    ).first()
+    return Policy(partner, r.max_tlp, r.release_sources, r.release_notes) if r else None

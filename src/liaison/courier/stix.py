@@ -23,8 +23,8 @@ from sqlalchemy.engine import Connection
 
 from liaison.core.clock import utcnow
 from liaison.core.errors import ValidationError
-from liaison.courier.policy import release
-from liaison.courier.pouch import _receive, get_policy
+from liaison.courier.kinds.observations import receive_units
+from liaison.courier.policy import get_policy, release
 from liaison.orbat.partners import get_partner, get_self
 from liaison.orbat.picture import get_picture
 from liaison.store import audit
@@ -50,13 +50,14 @@ def _id(kind: str, *parts: str) -> str:
     return f"{kind}--{uuid.uuid5(_NS, '/'.join((kind, *parts)))}"
 
 
-def _ts(t: datetime) -> str:
+def stix_time(t: datetime) -> str:
+    """A STIX timestamp: UTC, milliseconds, Z."""
     t = t.astimezone(UTC)
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
 def _stix_time(text: str | None) -> str | None:
-    return _ts(datetime.fromisoformat(text)) if text else None
+    return stix_time(datetime.fromisoformat(text)) if text else None
 
 
 def extension_definition() -> dict[str, Any]:
@@ -108,7 +109,7 @@ def _identity(partner: str, created: str) -> dict[str, Any]:
 
 def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) -> dict[str, Any]:
     """A STIX 2.1 bundle of `partner`'s released units (dicts from `policy.release`)."""
-    now = _ts(created)
+    now = stix_time(created)
     author = identity_id(partner)
     objects: list[dict[str, Any]] = [
         _identity("LIAISON", "2026-01-01T00:00:00.000Z"),
@@ -254,6 +255,6 @@ def import_from(conn: Connection, partner: str, bundle: Any, *, actor: str = "cl
     channel that authenticates the partner (TAXII with its token), not from removable media.
     """
     code = get_partner(conn, partner).code
-    n = _receive(conn, code, import_bundle(bundle), utcnow())
+    n = receive_units(conn, code, import_bundle(bundle), utcnow())
     audit.record(conn, actor, "stix.import", code, {"observations": n})
     return n

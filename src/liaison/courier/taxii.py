@@ -20,11 +20,10 @@ import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from liaison.courier.items import receive_ack
-from liaison.courier.policy import release
-from liaison.courier.pouch import get_policy
+from liaison.courier.kinds.acks import receive_ack
+from liaison.courier.policy import get_policy, release
 from liaison.courier.records import PouchRejected
-from liaison.courier.stix import UNIT_TYPE, _ts, export_bundle
+from liaison.courier.stix import UNIT_TYPE, export_bundle, stix_time
 from liaison.orbat.partners import get_self
 from liaison.orbat.picture import get_picture
 from liaison.store import Store, audit
@@ -100,7 +99,7 @@ def make_router(store: Callable[[], Store], tokens: Tokens) -> APIRouter:
         for o in bundle["objects"]:
             if o["type"] == UNIT_TYPE:
                 rec = pic.units[o["unit_id"]].recorded_at
-                added[o["id"]] = _ts(rec) if rec else _EPOCH
+                added[o["id"]] = stix_time(rec) if rec else _EPOCH
         for o in bundle["objects"]:
             if o["type"] == "sighting":
                 added[o["id"]] = added[o["sighting_of_ref"]]
@@ -119,7 +118,7 @@ def make_router(store: Callable[[], Store], tokens: Tokens) -> APIRouter:
         after = q.get("added_after")
         if after:
             try:
-                cut = _ts(datetime.fromisoformat(after))
+                cut = stix_time(datetime.fromisoformat(after))
             except ValueError:
                 raise _error(400, "added_after is not a timestamp") from None
             pairs = [p for p in pairs if p[0] > cut]

@@ -55,9 +55,10 @@ def import_departures(conn: Connection, path: Path, actor: str = "cli") -> dict[
             seen.add(dep_id)
             try:
                 leg = int(row["leg"])
-                assert leg >= 0
-            except (ValueError, TypeError, AssertionError):
-                raise ValueError(f"column leg: not an index ≥ 0 ({row['leg']!r})") from None
+            except (ValueError, TypeError):
+                leg = -1
+            if leg < 0:
+                raise ValueError(f"column leg: not an index ≥ 0 ({row['leg']!r})")
             mode = (row["mode"] or "").strip()
             if mode not in MODES:
                 raise ValueError(f"column mode: {mode!r} not one of {', '.join(MODES)}")
@@ -76,9 +77,10 @@ def import_departures(conn: Connection, path: Path, actor: str = "cli") -> dict[
                 raise ValueError("column arrive: before the day of departure")
             try:
                 seats = int(row["seats"])
-                assert seats >= 0
-            except (ValueError, TypeError, AssertionError):
-                raise ValueError(f"column seats: not a number ≥ 0 ({row['seats']!r})") from None
+            except (ValueError, TypeError):
+                seats = -1
+            if seats < 0:
+                raise ValueError(f"column seats: not a number ≥ 0 ({row['seats']!r})")
         except ValueError as exc:
             problems.append(f"{at}: {exc}")
             continue

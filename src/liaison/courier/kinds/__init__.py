@@ -1,0 +1,1 @@
+"""One module per record kind a pouch carries; `courier.registry` lists them (see `base.py`)."""
