@@ -183,7 +183,11 @@ def html_page(doc: EvalDoc) -> str:
     lines = [ln for ln in doc.text.split("\n") if ln.strip()]
     title, paras = lines[0], lines[1:]
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paras)
-    date = f'<meta property="article:published_time" content="{doc.published}">' if doc.published else ""
+    date = (
+        f'<meta property="article:published_time" content="{doc.published}">'
+        if doc.published
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="{doc.lang}"><head><meta charset="utf-8"><title>{html.escape(title)} | Example</title>{date}
 <script>window.dataLayer=[];function gtag(){{}}</script><style>body{{font:14px sans-serif}}</style></head>
@@ -198,14 +202,97 @@ def html_page(doc: EvalDoc) -> str:
 </main><footer><p>{footer}</p></footer></body></html>"""
 
 
+_MONTHS = {
+    "ru": ["янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
+    "uk": ["січ", "лют", "бер", "кві", "тра", "чер", "лип", "сер", "вер", "жов", "лис", "гру"],
+    "pl": ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"],
+    "de": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+def _pubdate(day: str, lang: str) -> str:
+    """A feed's pubDate as sites in that language write it (feedparser cannot read these)."""
+    y, m, d = (int(x) for x in day.split("-"))
+    if lang == "en":
+        return f"{d:02d} {_MONTHS['en'][m - 1]} {y} 09:30:00 +0000"
+    return f"{d} {_MONTHS[lang][m - 1]} {y} 12:30:00 +0300"
+
+
+def _feed(doc: EvalDoc) -> bytes:
+    from xml.sax.saxutils import escape
+
+    lines = [ln for ln in doc.text.split("\n") if ln.strip()]
+    title, body = lines[0], "".join(f"<p>{escape(p)}</p>" for p in lines[1:])
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Example {doc.lang}</title><link>https://example.org/{doc.lang}</link>
+<description>News</description><language>{doc.lang}</language>
+<item><title>{escape(title)}</title><link>https://example.org/{doc.id}</link><guid>{doc.id}</guid>
+<pubDate>{_pubdate(doc.published or "2024-01-01", doc.lang)}</pubDate>
+<description>{escape(body)}</description></item>
+</channel></rss>""".encode()
+
+
+def _telegram(doc: EvalDoc) -> bytes:
+    """A channel export: the first line in bold, every labelled span a separate segment (as
+    Telegram's entities cut the text), the rest plain strings."""
+    import calendar
+    import json
+
+    text = doc.text
+    segs: list[object] = []
+    pos = 0
+    first = text.split("\n", 1)[0]
+    segs.append({"type": "bold", "text": first})
+    pos = len(first)
+    for g in doc.gold:
+        if g.start < pos:
+            continue
+        segs.append(text[pos : g.start])
+        segs.append({"type": "hashtag" if g.unit_number else "bold", "text": text[g.start : g.end]})
+        pos = g.end
+    segs.append(text[pos:])
+    y, m, d = (int(x) for x in (doc.published or "2024-01-01").split("-"))
+    ts = calendar.timegm((y, m, d, 9, 0, 0))
+    export = {
+        "name": f"Example {doc.lang}",
+        "type": "public_channel",
+        "id": 1000 + len(doc.id),
+        "messages": [
+            {
+                "id": 1,
+                "type": "service",
+                "date": f"{y:04d}-{m:02d}-{d:02d}T08:00:00",
+                "actor": "x",
+                "action": "pin_message",
+            },
+            {
+                "id": 2,
+                "type": "message",
+                "date": f"{y:04d}-{m:02d}-{d:02d}T12:00:00",
+                "date_unixtime": str(ts),
+                "text": [s for s in segs if s],
+            },
+        ],
+    }
+    return json.dumps(export, ensure_ascii=False, indent=1).encode()
+
+
 def materialise(docs: list[EvalDoc], folder: Path) -> dict[str, Path]:
-    """Write each labelled document as a file: HTML pages, and plain text in UTF-8 — every
-    second Russian or Ukrainian text in Windows-1251, as old archives are."""
+    """Write each labelled document as the file a user would have: dated news as an RSS item
+    (pubDate in the site's language) or a Telegram channel export, alternately; pages as saved
+    HTML; undated texts as plain text — every second Russian or Ukrainian one in Windows-1251."""
     paths = {}
     for i, d in enumerate(docs):
         if d.kind == "html":
             p = folder / f"{d.id}.html"
             p.write_text(html_page(d), encoding="utf-8")
+        elif d.published and i % 2 == 0:
+            p = folder / f"{d.id}.rss"
+            p.write_bytes(_feed(d))
+        elif d.published:
+            p = folder / f"{d.id}.json"
+            p.write_bytes(_telegram(d))
         else:
             p = folder / f"{d.id}.txt"
             enc = "cp1251" if d.lang in ("ru", "uk") and i % 2 else "utf-8"
@@ -283,7 +370,13 @@ def align(gold: list[Gold], text: str) -> list[tuple[Gold, int, int]]:
     return out
 
 
-def score(gold: list[Gold], text: str, preds: list[Pred], where: dict[str, tuple[float, float]], misses: list | None = None) -> Score:
+def score(
+    gold: list[Gold],
+    text: str,
+    preds: list[Pred],
+    where: dict[str, tuple[float, float]],
+    misses: list | None = None,
+) -> Score:
     from liaison.core.geo import haversine_km
 
     s = Score()
@@ -507,14 +600,26 @@ def cold_start(path: Path) -> tuple[float, float]:
     )
     env = dict(os.environ)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True, env=env)
+    subprocess.run(
+        [sys.executable, "-c", code, str(path)], check=True, capture_output=True, env=env
+    )
     py = time.perf_counter() - t0
     cli = Path(sys.executable).parent / "liaison"
     t0 = time.perf_counter()
     if cli.exists():
-        subprocess.run([str(cli), "osint", "extract", str(path), "--json"], check=True, capture_output=True, env=env)
+        subprocess.run(
+            [str(cli), "osint", "extract", str(path), "--json"],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
     else:
-        subprocess.run([sys.executable, "-m", "liaison.cli.app", "osint", "extract", str(path), "--json"], check=True, capture_output=True, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "liaison.cli.app", "osint", "extract", str(path), "--json"],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
     return py, time.perf_counter() - t0
 
 
@@ -561,8 +666,11 @@ def run() -> str:
         f"Labelled set: {len(docs)} documents, {n_gold} mentions "
         f"({sum(len(d.gold) for d in docs if d.split == 'dev')} dev, "
         f"{sum(len(d.gold) for d in docs if d.split == 'heldout')} held out, not tuned on); "
-        f"{sum(d.kind == 'html' for d in docs)} as saved HTML pages, half the Cyrillic texts in "
-        "Windows-1251. Strict: number and echelon (or the military unit number) right.",
+        f"read from {sum(d.kind == 'html' for d in docs)} saved HTML pages, "
+        f"{sum(str(p).endswith('.rss') for p in paths.values())} RSS feeds (pubDate in the site's language), "
+        f"{sum(str(p).endswith('.json') for p in paths.values())} Telegram exports and "
+        f"{sum(str(p).endswith('.txt') for p in paths.values())} text files (half the Cyrillic ones in "
+        "Windows-1251). Strict: number and echelon (or the military unit number) right.",
         "",
         "| split | language | mentions | precision | recall | **F1** (≥ 0.90) | place ≤ 25 km (≥ 0.80) | date (≥ 0.80) | regex anchor F1 |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",

@@ -800,8 +800,8 @@ def _plausible(
 ) -> bool:
     """Is a number before a head a name ("5-я армия") or a count ("5 армий")?"""
     n, suf = it.number, it.suffix
-    prev = text[max(0, it.start - 2) : it.start]
-    if re.search(r"[\d.,:/]\s?$", prev) and not it.roman:
+    prev = text[max(0, it.start - 3) : it.start]
+    if re.search(r"\d[.,:/]$", prev) and not it.roman:
         return False  # part of a larger number, a time or a date ("1.5", "12:30", "12.03.")
     if it.roman:
         # a lone Roman letter is a pronoun or a list mark more often than a corps: need the head next
@@ -906,9 +906,9 @@ _NAMED_AFTER = {
     ),
 }
 _NAMED_STOP = re.compile(
-    r"^(?:российск|русск|украинск|украïнськ|українськ|польск|советск|радянськ|красн|немецк|германск|американск|британск|"
+    r"^(?:российск|русск|польск|советск|радянськ|красн|немецк|германск|американск|британск|"
     r"израильск|этот|этой|эта|тот|той|весь|всей|новый|новой|новая|нов|восточн фронт$|"
-    r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|ukrainian|polish|soviet|red|german|"
+    r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|polish|soviet|red|german|"
     r"rote|roten|russische|russischen|ukrainische|polnische|sowjetische|sowjetischen|deutsche|deutschen|"
     r"польськ|російськ|армійськ|його|її|цей|цього|следующ|нашего|нашей|наш|ваш|каждый|каждой|кожн|jeden|jedna|każd|wszystk|"
     r"western|eastern|northern|southern|central|western\s+military|first|second)",
@@ -1197,7 +1197,7 @@ def extract(doc: Document, *, dictionary: Dictionary | None = None) -> list[Ment
     found = find_units(doc.text, langs, dictionary)
     if not found:
         return []
-    tier = Tier(doc, langs[0] if langs else "en", dictionary)
+    tier = Tier(doc, langs[0] if langs else "en", dictionary, [(f.start, f.end) for f in found])
     out: list[Mention] = []
     for f in found:
         unit = UnitRef(
