@@ -132,7 +132,7 @@ _NOT_PLACE = re.compile(
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
     r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
-    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
+    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
     r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
     r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
     r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
@@ -140,6 +140,8 @@ _NOT_PLACE = re.compile(
 )
 
 
+# a name spelled the Ukrainian or Polish way is a town of that country when several share it
+_HOME = {"uk": "UA", "pl": "PL"}
 _NEAR = REGION | {"CZ", "SK", "HU", "AT", "LT", "LV", "EE", "FI"}
 
 
@@ -346,37 +348,24 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         return [adj]
     stems: list[str] = []
     if lang == "ru":
-        base = re.sub(
-            r"(?:ской|ская|скую|ском|ское|ского|цкой|цкая|цкую|цком|цкое|цкого)$", "", adj
-        )
-        base = base[:1].upper() + base[1:]
-        stems = [base, base + "ск", base + "к", base + "ье", base + "ь", base + "а"]
+        # the town is the adjective without its ending ("Курск-ой" → Курск), or without its
+        # "-ск" too ("Белгород-ск-ой" → Белгород), or a town in -ье ("Запорож-ск-ой")
+        town = re.sub(r"(?<=[сц]к)(?:ой|ая|ую|ом|ое|ого|ий|ый|им|ему|ому)$", "", adj)
+        town = town[:1].upper() + town[1:]
+        base = re.sub(r"[сц]?к$", "", town)
+        stems = [town, base, base + "ец" if town.endswith("цк") else base, base + "ье", base + "ь", base + "а"]
+        if town.endswith("цк"):
+            stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
     elif lang == "uk":
-        base = re.sub(
-            r"(?:ській|ська|ської|ську|ському|ський|ського|цькій|цька|цької|цьку|цькому|цький|цького|зькій|зька|зької|зькому|зький|зького)$",
-            "",
-            adj,
-        )
-        base = base[:1].upper() + base[1:]
-        alt = re.sub(
-            r"([оеє])([^аеєиіїоуюяь]+)$",
-            lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2),
-            base,
-        )
-        stems = [
-            base,
-            alt,
-            base + "ськ",
-            base + "ьк",
-            base + "ськ",
-            base + "жжя",
-            base[:-1] + "жжя" if base else base,
-        ]
-    elif lang == "pl":
-        base = re.sub(r"(?:skim|ckim|skiego|ckiego|ski|cki)$", "", adj)
-        base = base[:1].upper() + base[1:]
-        alt = re.sub(r"ow$", "ów", base)
-        stems = [base, alt, base + "sk", base + "k"]
+        town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім)$", "", adj)
+        town = town[:1].upper() + town[1:]
+        base = re.sub(r"[сцз]?ьк$", "", town)
+        alt = re.sub(r"([оеє])([^аеєиіїоуюяь]+)$", lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2), base)
+        stems = [town, base, alt]
+        if town.endswith("зьк"):
+            stems.append(town[:-3] + "жжя")  # Запорізьк- → Запоріжжя
+        if town.endswith("цьк"):
+            stems.append(town[:-3] + "ець")
     return [s for s in dict.fromkeys(stems) if len(s) >= 3]
 
 
@@ -400,6 +389,11 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
             if place is None and len(cands) == 1:
                 place = cands[0]
             r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
+        pref = _HOME.get(lang)
+        if r.status == "ambiguous" and pref:
+            home = [c for c in r.candidates if c.country == pref]
+            if len(home) == 1:
+                r = type(r)(r.query, "ok", home[0], r.candidates, r.how)
         got = (r.place, r.candidates, r.status == "ok")
         if r.how.startswith("as written"):
             return got
@@ -412,6 +406,9 @@ def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...]
     for f in _region_forms(adj, lang):
         r = resolve(f)
         if r.status != "unknown" and r.how.startswith("as written"):
+            home = [c for c in r.candidates if c.country == _HOME.get(lang)]
+            if r.status == "ambiguous" and len(home) == 1:
+                return home[0], r.candidates, True
             return r.place, r.candidates, r.status == "ok"
     return None, (), False
 
@@ -448,9 +445,18 @@ def find_places(
             a, b = m.span("name")
             if (a, b) not in spans or spans[(a, b)][1] > rank:
                 spans[(a, b)] = (prec, rank)
-    if lg == "ru" and re.search(r"[А-ЯЁ]", sent):
+    if lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
         for a, b in natasha_locations(sent):
+            # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
+            while b < len(sent) and (sent[b].isalpha() or (sent[b] in "'ʼ’-" and b + 1 < len(sent) and sent[b + 1].isalpha())):
+                b += 1
             spans.setdefault((a, b), (1, 1))
+    for m in _BARE.finditer(sent):
+        # a capitalised word inside a sentence that is, as written, a sizeable town of the region
+        a, b = m.span()
+        if a == 0 or re.search(r"[.!?:«\"„(]\s*$", sent[:a]) or any(a < y and x < b for x, y in spans):
+            continue
+        spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg) else (0, 9))
     blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
     hits: list[PlaceHit] = []
     taken: list[tuple[int, int]] = list(blocked)
@@ -474,7 +480,7 @@ def find_places(
                 )
                 taken.append(m.span())
     for (a, b), (prec, rank) in sorted(spans.items(), key=lambda kv: (kv[1][1], kv[0])):
-        if any(a < tb and ta < b for ta, tb in taken):
+        if rank == 9 or any(a < tb and ta < b for ta, tb in taken):
             continue
         name = sent[a:b]
         place, cands, ok, used = _lookup_trim(name, lg)
@@ -483,6 +489,21 @@ def find_places(
         hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
         taken.append((a, b))
     return sorted(hits, key=lambda h: h.start)
+
+
+_BARE = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][a-zа-яёіїєґäöüßąćęłńóśźż'ʼ’]{3,}(?:-[A-ZА-ЯЁa-zа-яё][\w'ʼ’]+)?")
+
+
+def _bare_town(word: str, lang: str) -> bool:
+    """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
+    counts without a preposition: person names rarely are one."""
+    if _NOT_PLACE.match(word):
+        return False
+    for f in forms(word, lang):
+        r = resolve(f)
+        if r.how.startswith("as written") and r.place is not None and r.place.country in _NEAR:
+            return r.place.population >= 10000
+    return False
 
 
 def _lookup_trim(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool, str]:

@@ -65,20 +65,18 @@ class Tier:
     def date(self, start: int, end: int) -> tuple[str | None, int | None]:
         s, e = self._sentence(start)
         inside = [d for d in self.dates if s <= d.start and d.end <= e]
-        before = [d for d in inside if d.end <= start]
-        if before:
-            return before[-1].value, before[-1].precision
+        cands: list[tuple[int, DateHit]] = [(start - d.end, d) for d in inside if d.end <= start]
         for d in inside:
             # a date after the mention belongs to it within the same clause ("… corps 23 ноября
             # соединился", "… cut the roads on June 27"), not across a dash or a semicolon
             gap = self.text[end : d.start]
-            if (
-                d.start >= end
-                and len(gap) <= 80
-                and not re.search(r"[;—–(]", gap)
-                and ("," not in gap or len(gap) <= 40)
+            if d.start >= end and len(gap) <= 80 and not re.search(r"[;—–(]", gap) and (
+                "," not in gap or len(gap) <= 40
             ):
-                return d.value, d.precision
+                cands.append((len(gap), d))
+        if cands:
+            best = min(cands, key=lambda c: c[0])[1]
+            return best.value, best.precision
         para = self._paragraph_start(start)
         earlier = [d for d in self.dates if para <= d.start and d.end <= s]
         if earlier:
@@ -128,7 +126,7 @@ class Tier:
             ps, pe = self.sents[i]
             if pe <= para:
                 break
-            prev = [h for h in self.places_in(ps, pe) if h.rank == 0]
+            prev = [h for h in self.places_in(ps, pe) if h.rank <= 1]
             for h in reversed(prev):
                 ref = self._resolve(h, unit_ids, max(2, h.precision))
                 if ref is not None:
@@ -140,10 +138,27 @@ class Tier:
         mention; a mention's own place where it *is* comes first, then a place where the whole
         sentence is (named before its first mention: "В районе Мозыря замечены A и B"), then its
         own places where it goes or came from, then anything else."""
-        mentions = [(a, b) for a, b in self.unit_spans if s <= a < e] or [(start, end)]
+        # a unit and its parent written together ("36-я армия ВВО") share their places
+        groups: list[tuple[int, int]] = []
+        for a, b in sorted(x for x in self.unit_spans if s <= x[0] < e):
+            if groups and not self.text[groups[-1][1] : a].strip():
+                groups[-1] = (groups[-1][0], b)
+            else:
+                groups.append((a, b))
+        mine = next(((a, b) for a, b in groups if a <= start < b), (start, end))
+        mentions = groups or [mine]
+        start, end = mine
 
         def dist(h: PlaceHit, a: int, b: int) -> int:
-            return h.start - b if h.start >= b else (a - h.end) + 15
+            """Characters between a place and a mention; a place before the mention, or across
+            a clause boundary (", а", "; ", " — "), belongs to it less."""
+            if h.start >= b:
+                gap = self.text[b : h.start]
+                d = len(gap)
+            else:
+                gap = self.text[h.end : a]
+                d = len(gap) + 25
+            return d + (30 if re.search(r"[,;—–]", gap) else 0)
 
         def owner(h: PlaceHit) -> tuple[int, int]:
             return min(mentions, key=lambda m: dist(h, *m))
@@ -179,10 +194,14 @@ class Tier:
             context += self.dictionary.garrisons(unit_ids)
         context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place is not None]
         if context:
-            best = min(
-                h.candidates,
-                key=lambda c: min(haversine_km(c.lat, c.lon, a, b) for a, b in context),
-            )
+            # the context narrows to a region (within 50 km of the nearest candidate's distance);
+            # within it the largest town is the one a report names without saying more
+            def far(c: object) -> float:
+                return min(haversine_km(c.lat, c.lon, a, b) for a, b in context)  # type: ignore[attr-defined]
+
+            nearest = min(far(c) for c in h.candidates)
+            pool = [c for c in h.candidates if far(c) <= nearest + 50]
+            best = max(pool, key=lambda c: c.population)
         elif h.place is not None:
             best = h.place
         else:
