@@ -57,11 +57,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"w|we|garnizon|m\.|na\s+poligonie\s+w", 1, 0),
         (r"do|przez|na|w\s+kierunku|ku", 1, 1),
-        (r"z|ze|od|spod", 1, 2),
+        (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
     ],
     "de": [
         (
-            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|im\s+raum(?:\s+um)?|(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
+            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|aus\s+dem|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
+            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
             2,
             0,
         ),
@@ -136,12 +137,13 @@ _NOT_PLACE = re.compile(
     r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
     r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
     r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
-    r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
+    r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Wisłą|Wisły|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
 )
 
 
 # a name spelled the Ukrainian or Polish way is a town of that country when several share it
 _HOME = {"uk": "UA", "pl": "PL"}
+_FUZZY_OK = {"uk": {"UA"}, "pl": {"PL"}, "ru": {"RU", "UA", "BY"}}
 _NEAR = REGION | {"CZ", "SK", "HU", "AT", "LT", "LV", "EE", "FI"}
 
 
@@ -232,10 +234,13 @@ _PL_ENDINGS = [
     ("niu", "ń"),
     ("niem", "ń"),
     ("nia", "ń"),
+    ("ymstoku", "ystok"),
+    ("odzi", "ódź"),
     ("ii", "ia"),
     ("ią", "ia"),
     ("ię", "ia"),
     ("i", "ia"),
+    ("i", ""),
     ("wie", "wa"),
     ("ie", "a"),
     ("ą", "a"),
@@ -243,18 +248,27 @@ _PL_ENDINGS = [
     ("y", "a"),
     ("u", ""),
     ("a", ""),
+    ("a", "o"),
     ("ie", ""),
+    ("ie", "o"),
+    ("nie", "no"),
     ("em", ""),
     ("cach", "ce"),
     ("icach", "ice"),
     ("kach", "ki"),
     ("ach", "y"),
     ("ach", "e"),
+    ("ami", ""),
+    ("ami", "y"),
     ("dzi", "dź"),
     ("rze", "ra"),
     ("ce", "ka"),
     ("dze", "ga"),
     ("zy", ""),
+    ("ej", "a"),
+    ("iej", "a"),
+    ("ze", "a"),
+    ("dze", "da"),
 ]
 
 
@@ -303,7 +317,22 @@ def _pl_forms(name: str) -> list[str]:
         if w.endswith(end) and len(w) - len(end) >= 3:
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
     if len(words) == 2:
-        # adjective first: "Białymstoku" is one word; "Nowym Targu" → "Nowy Targ"
+        # noun first: "Tomaszowa Mazowieckiego" → "Tomaszów Mazowiecki"
+        n1, a1 = words
+        for ae, ar in (
+            ("iego", "i"),
+            ("ego", "y"),
+            ("im", "i"),
+            ("ym", "y"),
+            ("iej", "a"),
+            ("ej", "a"),
+            ("ą", "a"),
+        ):
+            if a1.endswith(ae):
+                for end, rep in [("", ""), *_PL_ENDINGS]:
+                    if n1.endswith(end) and len(n1) - len(end) >= 3:
+                        out.append(f"{n1[: len(n1) - len(end)] + rep} {a1[: -len(ae)] + ar}")
+        # adjective first: "Nowym Targu" → "Nowy Targ"
         a, n = words
         for ae, ar in (
             ("ym", "y"),
@@ -353,14 +382,25 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         town = re.sub(r"(?<=[сц]к)(?:ой|ая|ую|ом|ое|ого|ий|ый|им|ему|ому)$", "", adj)
         town = town[:1].upper() + town[1:]
         base = re.sub(r"[сц]?к$", "", town)
-        stems = [town, base, base + "ец" if town.endswith("цк") else base, base + "ье", base + "ь", base + "а"]
+        stems = [
+            town,
+            base,
+            base + "ец" if town.endswith("цк") else base,
+            base + "ье",
+            base + "ь",
+            base + "а",
+        ]
         if town.endswith("цк"):
             stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
     elif lang == "uk":
         town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім)$", "", adj)
         town = town[:1].upper() + town[1:]
         base = re.sub(r"[сцз]?ьк$", "", town)
-        alt = re.sub(r"([оеє])([^аеєиіїоуюяь]+)$", lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2), base)
+        alt = re.sub(
+            r"([оеє])([^аеєиіїоуюяь]+)$",
+            lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2),
+            base,
+        )
         stems = [town, base, alt]
         if town.endswith("зьк"):
             stems.append(town[:-3] + "жжя")  # Запорізьк- → Запоріжжя
@@ -381,11 +421,13 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
         if r.status == "unknown":
             continue
         if not r.how.startswith("as written"):
-            # a name found only by sound or by a close spelling must at least be in the region
-            cands = tuple(c for c in r.candidates if c.country in _NEAR)
+            # a name found only by sound must at least be in the region; by a close spelling
+            # (a typo, an unknown inflection) only in the country whose language it is written in
+            near = _FUZZY_OK.get(lang, set()) if r.how.startswith("fuzzy") else _NEAR
+            cands = tuple(c for c in r.candidates if c.country in near)
             if not cands:
                 continue
-            place = r.place if r.place is not None and r.place.country in _NEAR else None
+            place = r.place if r.place is not None and r.place.country in near else None
             if place is None and len(cands) == 1:
                 place = cands[0]
             r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
@@ -448,15 +490,24 @@ def find_places(
     if lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
         for a, b in natasha_locations(sent):
             # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
-            while b < len(sent) and (sent[b].isalpha() or (sent[b] in "'ʼ’-" and b + 1 < len(sent) and sent[b + 1].isalpha())):
+            while b < len(sent) and (
+                sent[b].isalpha()
+                or (sent[b] in "'ʼ’-" and b + 1 < len(sent) and sent[b + 1].isalpha())
+            ):
                 b += 1
             spans.setdefault((a, b), (1, 1))
     for m in _BARE.finditer(sent):
         # a capitalised word inside a sentence that is, as written, a sizeable town of the region
+        # (German capitalises every noun, and "Bogen", "Essen" are towns: there only cities count)
         a, b = m.span()
-        if a == 0 or re.search(r"[.!?:«\"„(]\s*$", sent[:a]) or any(a < y and x < b for x, y in spans):
+        if (
+            a == 0
+            or re.search(r"[.!?:«\"„(]\s*$", sent[:a])
+            or any(a < y and x < b for x, y in spans)
+        ):
             continue
-        spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg) else (0, 9))
+        big = 100_000 if lg == "de" else 10_000
+        spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg, big) else (0, 9))
     blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
     hits: list[PlaceHit] = []
     taken: list[tuple[int, int]] = list(blocked)
@@ -491,10 +542,26 @@ def find_places(
     return sorted(hits, key=lambda h: h.start)
 
 
-_BARE = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][a-zа-яёіїєґäöüßąćęłńóśźż'ʼ’]{3,}(?:-[A-ZА-ЯЁa-zа-яё][\w'ʼ’]+)?")
+_BARE = re.compile(
+    r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][a-zа-яёіїєґäöüßąćęłńóśźż'ʼ’]{3,}(?:-[A-ZА-ЯЁa-zа-яё][\w'ʼ’]+)?"
+)
 
 
-def _bare_town(word: str, lang: str) -> bool:
+_DE_NOUN_TOWNS = {
+    "Essen",
+    "Halle",
+    "Hagen",
+    "Hamm",
+    "Herne",
+    "Siegen",
+    "Witten",
+    "Mark",
+    "Marl",
+    "Neuss",
+}
+
+
+def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
     """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
     counts without a preposition: person names rarely are one."""
     if _NOT_PLACE.match(word):
@@ -502,7 +569,7 @@ def _bare_town(word: str, lang: str) -> bool:
     for f in forms(word, lang):
         r = resolve(f)
         if r.how.startswith("as written") and r.place is not None and r.place.country in _NEAR:
-            return r.place.population >= 10000
+            return r.place.population >= big and word not in _DE_NOUN_TOWNS
     return False
 
 

@@ -70,8 +70,11 @@ class Tier:
             # a date after the mention belongs to it within the same clause ("… corps 23 ноября
             # соединился", "… cut the roads on June 27"), not across a dash or a semicolon
             gap = self.text[end : d.start]
-            if d.start >= end and len(gap) <= 80 and not re.search(r"[;—–(]", gap) and (
-                "," not in gap or len(gap) <= 40
+            if (
+                d.start >= end
+                and len(gap) <= 80
+                and not re.search(r"[;—–(]", gap)
+                and ("," not in gap or len(gap) <= 40)
             ):
                 cands.append((len(gap), d))
         if cands:
@@ -126,7 +129,7 @@ class Tier:
             ps, pe = self.sents[i]
             if pe <= para:
                 break
-            prev = [h for h in self.places_in(ps, pe) if h.rank <= 1]
+            prev = [h for h in self.places_in(ps, pe) if h.rank <= 2]
             for h in reversed(prev):
                 ref = self._resolve(h, unit_ids, max(2, h.precision))
                 if ref is not None:
