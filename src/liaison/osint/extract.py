@@ -1076,7 +1076,7 @@ def _post_mods(text: str, he: int, lang: str) -> int:
 
 _NAMED_ADJ = {
     "ru": re.compile(
-        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё]+)?(?:ий|ый|ой|ого|ому|ым|ом|ая|ей|ую|ие|их|ых)\s+)$"
+        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё]+)?(?:ий|ый|ой|ого|ому|ым|им|ыми|ими|ом|ая|ей|ую|ие|их|ых)\s+)$"
     ),
     "uk": re.compile(
         r"([А-ЯІЇЄҐ][а-яіїєґʼ']+(?:-[А-ЯІЇЄҐа-яіїєґʼ']+)?(?:ий|ого|ому|им|ім|а|ої|у|ою|і|их)\s+)$"
@@ -1104,7 +1104,7 @@ _NAMED_STOP = re.compile(
     r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|polish|soviet|red|german|"
     r"rote|roten|russische|russischen|ukrainische|polnische|sowjetische|sowjetischen|deutsche|deutschen|"
     r"польськ|російськ|армійськ|його|її|цей|цього|следующ|нашего|нашей|наш|ваш|каждый|каждой|кожн|jeden|jedna|każd|wszystk|"
-    r"western|eastern|northern|southern|central|western\s+military|first|second)",
+    r"first|second)",
     re.I,
 )
 
@@ -1166,6 +1166,8 @@ def _named(
     # an adjective naming the front or district, before (ru, uk, en, de) or after (pl, de names)
     before = text[max(0, hs - 60) : hs]
     m = _NAMED_ADJ[lang].search(before)
+    if m and lang == "en" and re.match(r"(?:The|This|That|A|An)\s", m.group(1)):
+        m = _NAMED_ADJ[lang].search(before[m.start() + len(m.group(1).split()[0]) + 1 :])
     start = hs
     if m and not _NAMED_STOP.match(m.group(1).strip()):
         start = hs - len(m.group(1))
@@ -1204,6 +1206,13 @@ _PL_NAME_ADJ = re.compile(
 )
 
 
+_EN_NATIONAL = re.compile(
+    r"(?:Red|Soviet|Russian|Polish|German|Ukrainian|Belarusian|US|U\.S\.|British|French|Imperial|Royal|Romanian|Hungarian|"
+    r"Italian|Finnish|Japanese|Chinese|Kwantung|Home|Regular|Territorial|National|Continental|Salvation|New|Old|The|Our|Their|"
+    r"Combined|Tank|Air|Field|Shock|Guards|Rifle|Mechanized|Motorized)$"
+)
+
+
 def _named_other(
     text: str, hs: int, he: int, head: str, echelon: str | None, lang: str
 ) -> _Found | None:
@@ -1216,6 +1225,12 @@ def _named_other(
     if q and head[:1].isupper():
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
+    if lang == "en" and echelon == "army" and head[:1].isupper():
+        # "Modlin Army", "Poznań Army" (but not "Red Army", "Soviet Army")
+        m = re.search(r"([A-Z][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
+        if m and not _EN_NATIONAL.match(m.group(1).strip()):
+            start = hs - len(m.group(1))
+            return _Found(start, he, text[start:he], None, echelon, None, False, language=lang)
     if lang == "pl" and head[:1].isupper():
         m = _PL_NAME_ADJ.search(text[max(0, hs - 40) : hs])
         if m and not _NAMED_STOP.match(m.group(1).strip()):
