@@ -417,7 +417,7 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
     for f in forms(name, lang):
         if len(f) < 3 or _NOT_PLACE.match(f):
             continue
-        r = resolve(f)
+        r = resolve(f, fuzzy=False)
         if r.status == "unknown":
             continue
         if not r.how.startswith("as written"):
@@ -446,7 +446,7 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
 
 def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     for f in _region_forms(adj, lang):
-        r = resolve(f)
+        r = resolve(f, fuzzy=False)
         if r.status != "unknown" and r.how.startswith("as written"):
             home = [c for c in r.candidates if c.country == _HOME.get(lang)]
             if r.status == "ambiguous" and len(home) == 1:
@@ -458,24 +458,54 @@ def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...]
 @lru_cache(maxsize=1)
 def _natasha():  # type: ignore[no-untyped-def]
     from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+    from threadpoolctl import ThreadpoolController
 
     emb = NewsEmbedding()
-    return Segmenter(), NewsNERTagger(emb)
+    return Segmenter(), NewsNERTagger(emb), ThreadpoolController()
+
+
+def natasha_locations_many(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """LOC spans Natasha's NER finds in each of several Russian texts, in one pass (one call
+    per document, not per sentence), offsets into each text. The network runs on one thread:
+    a BLAS pool spinning on every core is slower here, and workers scale by processes."""
+    from natasha import Doc
+
+    if not texts:
+        return []
+    seg, ner, pool = _natasha()
+    sep = "\n\n"
+    joined = sep.join(t.replace("\n", " ") for t in texts)
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + len(sep)
+    doc = Doc(joined)
+    doc.segment(seg)
+    with pool.limit(limits=1, user_api="blas"):
+        doc.tag_ner(ner)
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for sp in doc.spans:
+        if sp.type != "LOC":
+            continue
+        i = max(j for j, s0 in enumerate(starts) if s0 <= sp.start)
+        a, b = sp.start - starts[i], sp.stop - starts[i]
+        if b <= len(texts[i]):
+            out[i].append((a, b))
+    return out
 
 
 def natasha_locations(text: str) -> list[tuple[int, int]]:
     """LOC spans Natasha's NER finds in a Russian text (offsets into text)."""
-    from natasha import Doc
-
-    seg, ner = _natasha()
-    doc = Doc(text)
-    doc.segment(seg)
-    doc.tag_ner(ner)
-    return [(s.start, s.stop) for s in doc.spans if s.type == "LOC"]
+    return natasha_locations_many([text])[0]
 
 
 def find_places(
-    text: str, s: int, e: int, lang: str, exclude: list[tuple[int, int]] | None = None
+    text: str,
+    s: int,
+    e: int,
+    lang: str,
+    exclude: list[tuple[int, int]] | None = None,
+    ner: bool | list[tuple[int, int]] = True,
 ) -> list[PlaceHit]:
     """Places named in text[s:e], in order, each resolved or with its candidates. Spans in
     `exclude` (offsets into text: the unit mentions) are never places."""
@@ -487,8 +517,8 @@ def find_places(
             a, b = m.span("name")
             if (a, b) not in spans or spans[(a, b)][1] > rank:
                 spans[(a, b)] = (prec, rank)
-    if lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
-        for a, b in natasha_locations(sent):
+    if ner is not False and lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
+        for a, b in ner if isinstance(ner, list) else natasha_locations(sent):
             # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
             while b < len(sent) and (
                 sent[b].isalpha()
@@ -567,7 +597,7 @@ def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
     if _NOT_PLACE.match(word):
         return False
     for f in forms(word, lang):
-        r = resolve(f)
+        r = resolve(f, fuzzy=False)
         if r.how.startswith("as written") and r.place is not None and r.place.country in _NEAR:
             return r.place.population >= big and word not in _DE_NOUN_TOWNS
     return False

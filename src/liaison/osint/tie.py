@@ -18,7 +18,7 @@ from bisect import bisect_right
 from liaison.osint.dates import DateHit, find_dates
 from liaison.osint.documents import Document
 from liaison.osint.extract import Dictionary, PlaceRef, sentences
-from liaison.osint.places import PlaceHit, find_places
+from liaison.osint.places import PlaceHit, find_places, natasha_locations_many
 
 QUOTE_MAX = 400
 
@@ -43,6 +43,7 @@ class Tier:
         self.dates: list[DateHit] = find_dates(doc.text, lang, doc.published)
         self._places: dict[int, list[PlaceHit]] = {}
         self._doc_places: list[PlaceHit] | None = None
+        self._ner_spans: dict[int, list[tuple[int, int]]] | None = None
 
     def _sentence(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1
@@ -99,9 +100,26 @@ class Tier:
             return d.value[:7], 3
         return None, None
 
+    def _ner(self) -> dict[int, list[tuple[int, int]]]:
+        """Natasha's locations for every sentence holding a mention (and the one before it,
+        which a mention may take its place from), found in one pass over the document."""
+        if self._ner_spans is None:
+            self._ner_spans = {}
+            if self.lang in ("ru", "uk"):
+                wanted: set[int] = set()
+                for a, _b in self.unit_spans:
+                    i = bisect_right(self._starts, a) - 1
+                    wanted |= {i, i - 1}
+                idx = sorted(i for i in wanted if 0 <= i < len(self.sents))
+                texts = [self.text[self.sents[i][0] : self.sents[i][1]] for i in idx]
+                for i, spans in zip(idx, natasha_locations_many(texts), strict=True):
+                    self._ner_spans[self.sents[i][0]] = spans
+        return self._ner_spans
+
     def places_in(self, s: int, e: int) -> list[PlaceHit]:
         if s not in self._places:
-            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans)
+            ner = self._ner().get(s, False)
+            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans, ner)
         return self._places[s]
 
     def doc_places(self) -> list[PlaceHit]:
@@ -109,7 +127,9 @@ class Tier:
         if self._doc_places is None:
             hits: list[PlaceHit] = []
             for s, e in self.sents[:200]:
-                hits += [h for h in self.places_in(s, e) if h.unambiguous]
+                # the context needs only the sure places: no NER pass over the whole document
+                found = self._places.get(s) or find_places(self.text, s, e, self.lang, self.unit_spans, ner=False)
+                hits += [h for h in found if h.unambiguous]
             self._doc_places = hits
         return self._doc_places
 
