@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 CODES = ("ru", "uk", "pl", "de", "en", "ja")
-SAMPLE = 4000  # characters looked at: enough for any language, bounded for a long PDF
+SAMPLE = 1500  # characters looked at: enough for any language, bounded for a long PDF
 _UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 _RU_ONLY = re.compile(r"[ыэъЫЭЪё]")
 

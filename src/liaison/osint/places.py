@@ -107,13 +107,15 @@ _DIRECTION_RE = {
     "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
     "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front\s+line|sector)"),
 }
-_TRIGGER_RE = {
-    lang: [
-        (re.compile(rf"(?<![\w])(?i:{words})\s+(?P<name>{_NAME})"), prec, rank)
-        for words, prec, rank in trig
-    ]
+# Looked for only before a capital letter (far fewer places than every position of a sentence).
+_TRIGGER_END = {
+    lang: re.compile(
+        "|".join(rf"(?P<t{i}>(?<![\w])(?i:{words})\s+$)" for i, (words, _p, _r) in enumerate(trig))
+    )
     for lang, trig in _TRIGGERS.items()
 }
+_CAP_START = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ]")
+_NAME_RE = re.compile(_NAME)
 _REGION_RE = {
     "ru": re.compile(
         r"(?P<name>[А-ЯЁ][а-яё-]+(?:ской|цкой|ская|цкая|скую|цкую|ск[ао]й|ской))\s+(?:области|область|обл\.)"
@@ -511,12 +513,20 @@ def find_places(
     `exclude` (offsets into text: the unit mentions) are never places."""
     sent = text[s:e]
     spans: dict[tuple[int, int], tuple[int, int]] = {}
-    lg = lang if lang in _TRIGGER_RE else "en"
-    for rx, prec, rank in _TRIGGER_RE[lg]:
-        for m in rx.finditer(sent):
-            a, b = m.span("name")
-            if (a, b) not in spans or spans[(a, b)][1] > rank:
-                spans[(a, b)] = (prec, rank)
+    lg = lang if lang in _TRIGGER_END else "en"
+    for cm in _CAP_START.finditer(sent):
+        a = cm.start()
+        before = sent[max(0, a - 48) : a]
+        if not before:
+            continue
+        # the trigger ending nearest the name wins ("в районе" over "в"), by its class
+        tm = _TRIGGER_END[lg].search(before)
+        if tm is None:
+            continue
+        _w, prec, rank = _TRIGGERS[lg][int(tm.lastgroup[1:])]  # type: ignore[index]
+        nm = _NAME_RE.match(sent, a)
+        if nm is not None and ((a, nm.end()) not in spans or spans[(a, nm.end())][1] > rank):
+            spans[(a, nm.end())] = (prec, rank)
     if ner is not False and lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
         for a, b in ner if isinstance(ner, list) else natasha_locations(sent):
             # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word

@@ -43,7 +43,7 @@ class Tier:
         self.dates: list[DateHit] = find_dates(doc.text, lang, doc.published)
         self._places: dict[int, list[PlaceHit]] = {}
         self._doc_places: list[PlaceHit] | None = None
-        self._ner_spans: dict[int, list[tuple[int, int]]] | None = None
+        self._prepared = False
 
     def _sentence(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1
@@ -100,38 +100,44 @@ class Tier:
             return d.value[:7], 3
         return None, None
 
-    def _ner(self) -> dict[int, list[tuple[int, int]]]:
-        """Natasha's locations for every sentence holding a mention (and the one before it,
-        which a mention may take its place from), found in one pass over the document."""
-        if self._ner_spans is None:
-            self._ner_spans = {}
-            if self.lang in ("ru", "uk"):
-                wanted: set[int] = set()
-                for a, _b in self.unit_spans:
-                    i = bisect_right(self._starts, a) - 1
-                    wanted |= {i, i - 1}
-                idx = sorted(i for i in wanted if 0 <= i < len(self.sents))
-                texts = [self.text[self.sents[i][0] : self.sents[i][1]] for i in idx]
-                for i, spans in zip(idx, natasha_locations_many(texts), strict=True):
-                    self._ner_spans[self.sents[i][0]] = spans
-        return self._ner_spans
+    def _prepare(self) -> None:
+        """Places of every sentence holding a mention (and the one before it, which a mention
+        may take its place from), found once. Natasha's NER reads — in one pass over the
+        document — only the Russian or Ukrainian sentences where the rules found no place."""
+        if self._prepared:
+            return
+        self._prepared = True
+        wanted: set[int] = set()
+        for a, _b in self.unit_spans:
+            i = bisect_right(self._starts, a) - 1
+            wanted |= {i, i - 1}
+        idx = sorted(i for i in wanted if 0 <= i < len(self.sents))
+        empty = []
+        for i in idx:
+            s, e = self.sents[i]
+            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans, ner=False)
+            if not self._places[s]:
+                empty.append(i)
+        if self.lang in ("ru", "uk") and empty:
+            texts = [self.text[self.sents[i][0] : self.sents[i][1]] for i in empty]
+            for i, spans in zip(empty, natasha_locations_many(texts), strict=True):
+                if spans:
+                    s, e = self.sents[i]
+                    self._places[s] = find_places(
+                        self.text, s, e, self.lang, self.unit_spans, spans
+                    )
 
     def places_in(self, s: int, e: int) -> list[PlaceHit]:
+        self._prepare()
         if s not in self._places:
-            ner = self._ner().get(s, False)
-            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans, ner)
+            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans, ner=False)
         return self._places[s]
 
     def doc_places(self) -> list[PlaceHit]:
-        """Every place resolved without doubt anywhere in the document (the context for others)."""
-        if self._doc_places is None:
-            hits: list[PlaceHit] = []
-            for s, e in self.sents[:200]:
-                # the context needs only the sure places: no NER pass over the whole document
-                found = self._places.get(s) or find_places(self.text, s, e, self.lang, self.unit_spans, ner=False)
-                hits += [h for h in found if h.unambiguous]
-            self._doc_places = hits
-        return self._doc_places
+        """The places named without doubt in the sentences read so far (the context that
+        settles an ambiguous name: the other places the report names)."""
+        self._prepare()
+        return [h for hits in self._places.values() for h in hits if h.unambiguous]
 
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
@@ -216,6 +222,7 @@ class Tier:
         if self.dictionary is not None and unit_ids:
             context += self.dictionary.garrisons(unit_ids)
         context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place is not None]
+        context = list(dict.fromkeys(context))
         if context:
             # the context narrows to a region (within 50 km of the nearest candidate's distance);
             # within it the largest town is the one a report names without saying more
