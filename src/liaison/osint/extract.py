@@ -350,7 +350,6 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "мсд": ("division", "motorised"),
         "тд": ("division", "armour"),
         "мсбр": ("brigade", "motorised"),
-        "омсбр": ("brigade", "motorised"),
         "пдп": ("regiment", "airborne"),
         "бтгр": ("battalion", None),
     },
