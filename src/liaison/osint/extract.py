@@ -878,7 +878,7 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
         if not items and lang == "de" and head[:1].isupper():
             # the Bundeswehr's style puts the number after the noun: "Panzerbrigade 45",
             # "Panzergruppe 2"; a plural noun with a number after it is not a name
-            after = re.match(r"\s+(\d{1,3})(?![\d,.]?\d)(?!\.\s*[A-ZÄÖÜ0-9])", text[he : he + 12])
+            after = re.match(r"\s+(\d{1,3})(?![\d,.]?\d)", text[he : he + 12])
             if (
                 after
                 and not re.search(r"(?:en|e|er)$", head)

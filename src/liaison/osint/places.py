@@ -114,6 +114,7 @@ _TRIGGER_END = {
     )
     for lang, trig in _TRIGGERS.items()
 }
+_AND = re.compile(r"\s*(?:,|and|or|und|oder|и|или|і|та|й|i|oraz|lub|a)\s+(?=[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ])")
 _CAP_START = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ]")
 _NAME_RE = re.compile(_NAME)
 _REGION_RE = {
@@ -527,6 +528,11 @@ def find_places(
         nm = _NAME_RE.match(sent, a)
         if nm is not None and ((a, nm.end()) not in spans or spans[(a, nm.end())][1] > rank):
             spans[(a, nm.end())] = (prec, rank)
+    # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
+    for (a0, b0), (prec, rank) in sorted(spans.items()):
+        cm = _AND.match(sent, b0)
+        if cm and (nm := _NAME_RE.match(sent, cm.end())) is not None:
+            spans.setdefault((cm.end(), nm.end()), (prec, rank))
     if ner is not False and lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
         for a, b in ner if isinstance(ner, list) else natasha_locations(sent):
             # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
