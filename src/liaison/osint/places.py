@@ -529,7 +529,7 @@ def find_places(
         if nm is not None and ((a, nm.end()) not in spans or spans[(a, nm.end())][1] > rank):
             spans[(a, nm.end())] = (prec, rank)
     # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
-    for (a0, b0), (prec, rank) in sorted(spans.items()):
+    for (_a0, b0), (prec, rank) in sorted(spans.items()):
         cm = _AND.match(sent, b0)
         if cm and (nm := _NAME_RE.match(sent, cm.end())) is not None:
             spans.setdefault((cm.end(), nm.end()), (prec, rank))
