@@ -359,14 +359,14 @@ def align(gold: list[Gold], text: str) -> list[tuple[Gold, int, int]]:
     out = []
     pos = 0
     for g in gold:
-        i = text.find(g.text, pos)
-        if i < 0:
-            i = text.find(g.text)
-        if i < 0:
+        # whole words only: the span "5." must not be found inside "15. September"
+        rx = re.compile(rf"(?<![\w]){re.escape(g.text)}(?![\w])")
+        m = rx.search(text, pos) or rx.search(text)
+        if m is None:
             out.append((g, -1, -1))
             continue
-        out.append((g, i, i + len(g.text)))
-        pos = i + 1
+        out.append((g, m.start(), m.end()))
+        pos = m.start() + 1
     return out
 
 

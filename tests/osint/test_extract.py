@@ -58,6 +58,19 @@ def test_russian_forms_guards_abbreviations_lists_and_unit_numbers() -> None:
     assert found[2].branch == "motorised"
 
 
+def test_named_groups_of_forces_and_years_that_are_not_numbers() -> None:
+    text = (
+        "В ночь на 21 августа 1968 года войска Группы советских войск в Германии, Северной "
+        "группы войск и Прикарпатского военного округа вошли в Чехословакию."
+    )
+    got = [(f.text, f.number, f.echelon) for f in find_units(text, ["ru"])]
+    assert got == [
+        ("Группы советских войск в Германии", None, "front"),
+        ("Северной группы войск", None, "front"),
+        ("Прикарпатского военного округа", None, "front"),
+    ]
+
+
 def test_counts_are_not_names() -> None:
     assert units("Противник сосредоточил 5 дивизий и 2 бригады.", "ru") == []
     assert units("Es standen 5 Divisionen bereit.", "de") == []

@@ -225,7 +225,7 @@ _CYR = "а-яёіїєґʼ'"
 _NOUNS: dict[str, list[tuple[str, str]]] = {
     "ru": [
         (r"групп[аыеуо]й?\s+армий", "front"),
-        (r"(?:[А-ЯЁа-яё-]+\s+){0,2}групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
+        (r"групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
         (r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?", "front"),
         (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
         (r"арми(?:я|и|ю|ей|ею|й|ям|ями|ях)", "army"),
@@ -239,7 +239,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
     "uk": [
         (r"груп(?:а|и|і|у|ою)\s+армій", "front"),
         (
-            r"(?:[А-ЯІЇЄҐа-яіїєґ'ʼ-]+\s+){0,2}груп(?:а|и|і|у|ою)\s+(?:[а-яіїєґ'ʼ]+\s+)?військ",
+            r"груп(?:а|и|і|у|ою)\s+(?:[а-яіїєґ'ʼ]+\s+)?військ",
             "front",
         ),
         (r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?", "front"),
@@ -255,7 +255,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
     ],
     "pl": [
         (r"grup(?:a|y|ie|ę|ą)\s+armii", "front"),
-        (r"(?:[A-ZŁŚŻŹĆa-ząćęłńóśźż]+\s+)?grup(?:a|y|ie|ę|ą)\s+wojsk", "front"),
+        (r"grup(?:a|y|ie|ę|ą)\s+wojsk", "front"),
         (r"okręg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"okreg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"front(?:u|em|owi|ie|y|ów)?", "front"),
@@ -987,8 +987,13 @@ def _plausible(
         ):
             return False
         return n <= 60 and echelon_ok_for_roman(head, lang)
-    if n > 2000:
-        return False
+    if n > 2000 or (
+        n >= 1000
+        and re.match(
+            r"\s*(?:г\.|гг\.|год|року|рік|р\.|r\.|roku|rok|year)", text[it.end : it.end + 8], re.I
+        )
+    ):
+        return False  # a year ("в августе 1968 года войска …")
     if lang in ("ru", "uk"):
         if suf:
             return bool(re.fullmatch(r"[а-яёіїєґ]{1,4}", suf, re.I))
