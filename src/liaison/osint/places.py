@@ -1,0 +1,632 @@
+"""Place names in a sentence → gazetteer candidates, with an ACLED-style precision.
+
+Where a name is looked for: after a locative word ("в", "под", "біля", "pod", "bei", "near",
+"north of" …; a word meaning *near* gives precision 2), and — in Russian — wherever Natasha's
+NER tags a location. Region names ("в Белгородской области", "Kharkiv oblast", "w obwodzie
+charkowskim") give the region's centre at precision 3. Inflected names are brought to the form
+the gazetteer knows: pymorphy3 for Russian, ending rules for Ukrainian, Polish and German.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from liaison.names.gazetteer import REGION, Place, resolve
+
+_CAP = r"[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][\w'ʼ’-]*"
+_NAME = rf"{_CAP}(?:[\s-]+(?:{_CAP}|на-[А-Я][\w-]*|am|an\s+der|nad|upon|on))?(?:\s+{_CAP})?"
+
+# (words, precision, rank): precision 1 the town itself, 2 near it; rank orders the candidates
+# of one sentence: where a unit *is* (0) before where it goes (1) before where it came from (2).
+_TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
+    "ru": [
+        (
+            r"под|близ|около|возле|у|недалеко\s+от|неподалеку\s+от|в\s+районе|в\s+окрестностях|на\s+окраин[еа]х?|"
+            r"на\s+подступах\s+к|(?:северо-|юго-)?(?:север|юг|запад|восток)[а-я]*нее|к\s+(?:северу|югу|западу|востоку|северо-западу|северо-востоку|юго-западу|юго-востоку)\s+от|"
+            r"в\s+\d+\s+км\s+(?:к\s+\w+\s+)?от|за|в\s+предместьях|в\s+пригороде",
+            2,
+            0,
+        ),
+        (
+            r"в|во|под\s+городом|в\s+городе|в\s+пос[её]лке|в\s+селе|в\s+г\.|г\.|пгт|с\.|пос\.|на\s+полигоне|дислоцированн\w+\s+в",
+            1,
+            0,
+        ),
+        (r"к|ко|до|через|на|в\s+направлении|в\s+сторону", 1, 1),
+        (r"из|от|с|со", 1, 2),
+    ],
+    "uk": [
+        (
+            r"під|біля|поблизу|неподалік\s+від|неподалік|у\s+районі|в\s+районі|на\s+околиці|на\s+околицях|"
+            r"(?:північ|південь|захід|схід)[а-яі]*ніше|на\s+(?:північ|південь|захід|схід)\s+від|за|в\s+передмісті",
+            2,
+            0,
+        ),
+        (r"в|у|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі", 1, 0),
+        (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
+        (r"з|із|зі|від", 1, 2),
+    ],
+    "pl": [
+        (
+            r"pod|koło|kolo|obok|w\s+rejonie|w\s+okolicach|w\s+okolicy|na\s+przedmieściach|nieopodal|niedaleko|w\s+pobliżu|"
+            r"na\s+(?:północ|południe|wschód|zachód|północny\s+\w+|południowy\s+\w+)\s+od|za",
+            2,
+            0,
+        ),
+        (r"w|we|garnizon|m\.|na\s+poligonie\s+w", 1, 0),
+        (r"do|przez|na|w\s+kierunku|ku", 1, 1),
+        (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
+    ],
+    "de": [
+        (
+            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|aus\s+dem|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
+            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
+            2,
+            0,
+        ),
+        (r"in|garnison|sitz\s+in|stationiert\s+in", 1, 0),
+        (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
+        (r"aus|von", 1, 2),
+    ],
+    "en": [
+        (
+            r"near|outside|around|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
+            r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|beyond",
+            2,
+            0,
+        ),
+        (
+            r"in|at|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in|held|besieging|liberated|captured|took|entered|defended",
+            1,
+            0,
+        ),
+        (
+            r"to|into|through|via|toward|towards|in\s+the\s+direction\s+of|on|reached|approached",
+            1,
+            1,
+        ),
+        (r"from", 1, 2),
+    ],
+}
+# "можайское направление", "Покровському напрямку", "Zaporizhzhia direction": the town, near it.
+_DIRECTION_RE = {
+    "ru": re.compile(
+        r"(?P<name>[А-ЯЁа-яё-]+(?:ском|ское|ского|цком|цкое|цкого|ском))\s+(?:направлени[еияю]|направлением)",
+        re.I,
+    ),
+    "uk": re.compile(
+        r"(?P<name>[А-ЯІЇЄҐа-яіїєґ'ʼ-]+(?:ському|ський|ського|цькому|цький|цького|зькому|зький|зького))\s+(?:напрямку|напрямок|напрямі|напрямком)",
+        re.I,
+    ),
+    "pl": re.compile(
+        r"(?:kierunku|kierunek|kierunkiem)\s+(?P<name>[a-ząćęłńóśźż]+(?:skim|ckim|skiego|ckiego|ski|cki))",
+        re.I,
+    ),
+    "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
+    "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front\s+line|sector)"),
+}
+# Looked for only before a capital letter (far fewer places than every position of a sentence).
+_TRIGGER_END = {
+    lang: re.compile(
+        "|".join(rf"(?P<t{i}>(?<![\w])(?i:{words})\s+$)" for i, (words, _p, _r) in enumerate(trig))
+    )
+    for lang, trig in _TRIGGERS.items()
+}
+_AND = re.compile(r"\s*(?:,|and|or|und|oder|и|или|і|та|й|i|oraz|lub|a)\s+(?=[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ])")
+_CAP_START = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ]")
+_NAME_RE = re.compile(_NAME)
+_REGION_RE = {
+    "ru": re.compile(
+        r"(?P<name>[А-ЯЁ][а-яё-]+(?:ской|цкой|ская|цкая|скую|цкую|ск[ао]й|ской))\s+(?:области|область|обл\.)"
+    ),
+    "uk": re.compile(
+        r"(?P<name>[А-ЯІЇЄҐ][а-яіїєґ'ʼ-]+(?:ській|ська|ської|ську|цькій|цька|цької|цьку|зькій|зька|зької))\s+(?:області|область|обл\.)"
+    ),
+    "pl": re.compile(
+        r"(?:obwod(?:zie|u|em)|obwód)\s+(?P<name>[a-ząćęłńóśźż]+(?:skim|ckim|skiego|ckiego|ski|cki))"
+    ),
+    "de": re.compile(r"(?:Oblast|Gebiet(?:s)?)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
+    "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:[Oo]blast|[Rr]egion|[Pp]rovince)"),
+}
+_NOT_PLACE = re.compile(
+    r"^(?:Россия|России|Украина|Украины|Україна|України|Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
+    r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
+    r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
+    r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
+    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
+    r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
+    r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
+    r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
+    r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Wisłą|Wisły|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
+)
+
+
+# a name spelled the Ukrainian or Polish way is a town of that country when several share it
+_HOME = {"uk": "UA", "pl": "PL"}
+_FUZZY_OK = {"uk": {"UA"}, "pl": {"PL"}, "ru": {"RU", "UA", "BY"}}
+_NEAR = REGION | {"CZ", "SK", "HU", "AT", "LT", "LV", "EE", "FI"}
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    start: int
+    end: int
+    text: str
+    place: Place | None
+    candidates: tuple[Place, ...]
+    unambiguous: bool
+    precision: int
+    rank: int = 0  # 0 where a unit is, 1 where it goes, 2 where it came from, 3 named aside
+
+
+# ---- dictionary forms -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _morph():  # type: ignore[no-untyped-def]
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _ru_forms(name: str) -> list[str]:
+    words = name.split()
+    morph = _morph()
+    parses = [morph.parse(w) for w in words]
+    noun = next((p for p in parses[-1] if "Geox" in p.tag), parses[-1][0]) if parses else None
+    if noun is None:
+        return [name]
+    out = []
+    gender = noun.tag.gender or "masc"
+    lem: list[str] = []
+    for w, ps in zip(words, parses, strict=True):
+        if ps is parses[-1]:
+            lem.append(_cap_like(noun.normal_form, w))
+            continue
+        adj = next((p for p in ps if "ADJF" in p.tag), None)
+        if adj is not None:
+            inf = adj.inflect({"nomn", "sing", gender})
+            lem.append(_cap_like(inf.word if inf else adj.normal_form, w))
+        else:
+            lem.append(w)
+    out.append(" ".join(lem))
+    geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
+    out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
+    return list(dict.fromkeys(out))
+
+
+def _cap_like(word: str, like: str) -> str:
+    if like[:1].isupper():
+        return "-".join(p[:1].upper() + p[1:] for p in word.split("-"))
+    return word
+
+
+_UK_ENDINGS = [
+    ("ові", ""),
+    ("еві", ""),
+    ("ом", ""),
+    ("ем", ""),
+    ("ою", "а"),
+    ("ею", "я"),
+    ("ої", "а"),
+    ("ій", "а"),
+    ("і", "а"),
+    ("і", ""),
+    ("і", "ь"),
+    ("у", ""),
+    ("у", "а"),
+    ("ю", ""),
+    ("ю", "я"),
+    ("ю", "ь"),
+    ("а", ""),
+    ("я", "ь"),
+    ("я", ""),
+    ("и", "а"),
+    ("ї", "я"),
+    ("ах", "и"),
+    ("ях", "і"),
+]
+_PL_ENDINGS = [
+    ("owie", "ów"),
+    ("owa", "ów"),
+    ("owem", "ów"),
+    ("owi", "ów"),
+    ("niu", "ń"),
+    ("niem", "ń"),
+    ("nia", "ń"),
+    ("ymstoku", "ystok"),
+    ("odzi", "ódź"),
+    ("ii", "ia"),
+    ("ią", "ia"),
+    ("ię", "ia"),
+    ("i", "ia"),
+    ("i", ""),
+    ("wie", "wa"),
+    ("ie", "a"),
+    ("ą", "a"),
+    ("ę", "a"),
+    ("y", "a"),
+    ("u", ""),
+    ("a", ""),
+    ("a", "o"),
+    ("ie", ""),
+    ("ie", "o"),
+    ("nie", "no"),
+    ("em", ""),
+    ("cach", "ce"),
+    ("icach", "ice"),
+    ("kach", "ki"),
+    ("ach", "y"),
+    ("ach", "e"),
+    ("ami", ""),
+    ("ami", "y"),
+    ("dzi", "dź"),
+    ("rze", "ra"),
+    ("ce", "ka"),
+    ("dze", "ga"),
+    ("zy", ""),
+    ("ej", "a"),
+    ("iej", "a"),
+    ("ze", "a"),
+    ("dze", "da"),
+]
+
+
+def _uk_forms(name: str) -> list[str]:
+    out = [name]
+    words = name.split()
+    last = words[-1]
+    for end, rep in _UK_ENDINGS:
+        if last.endswith(end) and len(last) - len(end) >= 3:
+            stem = last[: -len(end)] + rep
+            out.append(" ".join([*words[:-1], stem]))
+            # о/е → і in the closed last syllable (Харкова → Харків, Львова → Львів, Києва → Київ)
+            m = re.search(r"([оеє])([^аеєиіїоуюяь]+)$", stem)
+            if m:
+                alt = stem[: m.start(1)] + ("ї" if m.group(1) == "є" else "і") + m.group(2)
+                out.append(" ".join([*words[:-1], alt]))
+    if len(words) == 2:
+        # adjective + noun: "Нової Каховки" → "Нова Каховка", "Часового Яру" → "Часів Яр"
+        a, n = words
+        nouns = [n] + [
+            n[: -len(e)] + r for e, r in _UK_ENDINGS if n.endswith(e) and len(n) - len(e) >= 2
+        ]
+        for ae, ar in (
+            ("ового", "ів"),
+            ("евого", "ів"),
+            ("ої", "а"),
+            ("ій", "а"),
+            ("ою", "а"),
+            ("у", "а"),
+            ("ого", "ий"),
+            ("ому", "ий"),
+            ("ім", "ий"),
+            ("ого", "е"),
+            ("ому", "е"),
+        ):
+            if a.endswith(ae):
+                out += [f"{a[: -len(ae)] + ar} {nn}" for nn in nouns]
+    return list(dict.fromkeys(out))
+
+
+def _pl_forms(name: str) -> list[str]:
+    out = [name]
+    words = name.split()
+    for end, rep in _PL_ENDINGS:
+        w = words[-1]
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
+    if len(words) == 2:
+        # noun first: "Tomaszowa Mazowieckiego" → "Tomaszów Mazowiecki"
+        n1, a1 = words
+        for ae, ar in (
+            ("iego", "i"),
+            ("ego", "y"),
+            ("im", "i"),
+            ("ym", "y"),
+            ("iej", "a"),
+            ("ej", "a"),
+            ("ą", "a"),
+        ):
+            if a1.endswith(ae):
+                for end, rep in [("", ""), *_PL_ENDINGS]:
+                    if n1.endswith(end) and len(n1) - len(end) >= 3:
+                        out.append(f"{n1[: len(n1) - len(end)] + rep} {a1[: -len(ae)] + ar}")
+        # adjective first: "Nowym Targu" → "Nowy Targ"
+        a, n = words
+        for ae, ar in (
+            ("ym", "y"),
+            ("ej", "a"),
+            ("ą", "a"),
+            ("ego", "y"),
+            ("iej", "a"),
+            ("im", "i"),
+        ):
+            if a.endswith(ae):
+                for end, rep in _PL_ENDINGS:
+                    if n.endswith(end):
+                        out.append(f"{a[: -len(ae)] + ar} {n[: -len(end)] + rep}")
+    return list(dict.fromkeys(out))
+
+
+def _de_forms(name: str) -> list[str]:
+    out = [name]
+    if name.endswith("s") and len(name) > 4:
+        out.append(name[:-1])
+    return out
+
+
+def forms(name: str, lang: str) -> list[str]:
+    """Candidate dictionary forms of a written place name, the written form first."""
+    name = " ".join(name.split()).strip("«»\"„“”'’ʼ.,;:")
+    if lang == "ru":
+        return list(dict.fromkeys([name, *_ru_forms(name)]))
+    if lang == "uk":
+        return _uk_forms(name)
+    if lang == "pl":
+        return _pl_forms(name)
+    if lang == "de":
+        return _de_forms(name)
+    return [name, name.removesuffix("'s")]
+
+
+def _region_forms(adj: str, lang: str) -> list[str]:
+    """The region's centre from its adjective: Белгородской → Белгород, Курской → Курск,
+    Донецької → Донецьк, charkowskim → Charków, Kharkiv → Kharkiv."""
+    if lang in ("de", "en"):
+        return [adj]
+    stems: list[str] = []
+    if lang == "ru":
+        # the town is the adjective without its ending ("Курск-ой" → Курск), or without its
+        # "-ск" too ("Белгород-ск-ой" → Белгород), or a town in -ье ("Запорож-ск-ой")
+        town = re.sub(r"(?<=[сц]к)(?:ой|ая|ую|ом|ое|ого|ий|ый|им|ему|ому)$", "", adj)
+        town = town[:1].upper() + town[1:]
+        base = re.sub(r"[сц]?к$", "", town)
+        stems = [
+            town,
+            base,
+            base + "ец" if town.endswith("цк") else base,
+            base + "ье",
+            base + "ь",
+            base + "а",
+        ]
+        if town.endswith("цк"):
+            stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
+    elif lang == "uk":
+        town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім)$", "", adj)
+        town = town[:1].upper() + town[1:]
+        base = re.sub(r"[сцз]?ьк$", "", town)
+        alt = re.sub(
+            r"([оеє])([^аеєиіїоуюяь]+)$",
+            lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2),
+            base,
+        )
+        stems = [town, base, alt]
+        if town.endswith("зьк"):
+            stems.append(town[:-3] + "жжя")  # Запорізьк- → Запоріжжя
+        if town.endswith("цьк"):
+            stems.append(town[:-3] + "ець")
+    return [s for s in dict.fromkeys(stems) if len(s) >= 3]
+
+
+@lru_cache(maxsize=20000)
+def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
+    """(place, candidates, unambiguous) for a written name: the first form the gazetteer knows
+    as written wins; a form known only by sound or by a close spelling counts if nothing better."""
+    fallback: tuple[Place | None, tuple[Place, ...], bool] | None = None
+    for f in forms(name, lang):
+        if len(f) < 3 or _NOT_PLACE.match(f):
+            continue
+        r = resolve(f, fuzzy=False)
+        if r.status == "unknown":
+            continue
+        if not r.how.startswith("as written"):
+            # a name found only by sound must at least be in the region; by a close spelling
+            # (a typo, an unknown inflection) only in the country whose language it is written in
+            near = _FUZZY_OK.get(lang, set()) if r.how.startswith("fuzzy") else _NEAR
+            cands = tuple(c for c in r.candidates if c.country in near)
+            if not cands:
+                continue
+            place = r.place if r.place is not None and r.place.country in near else None
+            if place is None and len(cands) == 1:
+                place = cands[0]
+            r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
+        pref = _HOME.get(lang)
+        if r.status == "ambiguous" and pref:
+            home = [c for c in r.candidates if c.country == pref]
+            if len(home) == 1:
+                r = type(r)(r.query, "ok", home[0], r.candidates, r.how)
+        got = (r.place, r.candidates, r.status == "ok")
+        if r.how.startswith("as written"):
+            return got
+        if fallback is None and not r.how.startswith("fuzzy"):
+            fallback = got
+    return fallback or (None, (), False)
+
+
+def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
+    for f in _region_forms(adj, lang):
+        r = resolve(f, fuzzy=False)
+        if r.status != "unknown" and r.how.startswith("as written"):
+            home = [c for c in r.candidates if c.country == _HOME.get(lang)]
+            if r.status == "ambiguous" and len(home) == 1:
+                return home[0], r.candidates, True
+            return r.place, r.candidates, r.status == "ok"
+    return None, (), False
+
+
+@lru_cache(maxsize=1)
+def _natasha():  # type: ignore[no-untyped-def]
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+    from threadpoolctl import ThreadpoolController
+
+    emb = NewsEmbedding()
+    return Segmenter(), NewsNERTagger(emb), ThreadpoolController()
+
+
+def natasha_locations_many(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """LOC spans Natasha's NER finds in each of several Russian texts, in one pass (one call
+    per document, not per sentence), offsets into each text. The network runs on one thread:
+    a BLAS pool spinning on every core is slower here, and workers scale by processes."""
+    from natasha import Doc
+
+    if not texts:
+        return []
+    seg, ner, pool = _natasha()
+    sep = "\n\n"
+    joined = sep.join(t.replace("\n", " ") for t in texts)
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + len(sep)
+    doc = Doc(joined)
+    doc.segment(seg)
+    with pool.limit(limits=1, user_api="blas"):
+        doc.tag_ner(ner)
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for sp in doc.spans:
+        if sp.type != "LOC":
+            continue
+        i = max(j for j, s0 in enumerate(starts) if s0 <= sp.start)
+        a, b = sp.start - starts[i], sp.stop - starts[i]
+        if b <= len(texts[i]):
+            out[i].append((a, b))
+    return out
+
+
+def natasha_locations(text: str) -> list[tuple[int, int]]:
+    """LOC spans Natasha's NER finds in a Russian text (offsets into text)."""
+    return natasha_locations_many([text])[0]
+
+
+def find_places(
+    text: str,
+    s: int,
+    e: int,
+    lang: str,
+    exclude: list[tuple[int, int]] | None = None,
+    ner: bool | list[tuple[int, int]] = True,
+) -> list[PlaceHit]:
+    """Places named in text[s:e], in order, each resolved or with its candidates. Spans in
+    `exclude` (offsets into text: the unit mentions) are never places."""
+    sent = text[s:e]
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    lg = lang if lang in _TRIGGER_END else "en"
+    for cm in _CAP_START.finditer(sent):
+        a = cm.start()
+        before = sent[max(0, a - 48) : a]
+        if not before:
+            continue
+        # the trigger ending nearest the name wins ("в районе" over "в"), by its class
+        tm = _TRIGGER_END[lg].search(before)
+        if tm is None:
+            continue
+        _w, prec, rank = _TRIGGERS[lg][int(tm.lastgroup[1:])]  # type: ignore[index]
+        nm = _NAME_RE.match(sent, a)
+        if nm is not None and ((a, nm.end()) not in spans or spans[(a, nm.end())][1] > rank):
+            spans[(a, nm.end())] = (prec, rank)
+    # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
+    for (_a0, b0), (prec, rank) in sorted(spans.items()):
+        cm = _AND.match(sent, b0)
+        if cm and (nm := _NAME_RE.match(sent, cm.end())) is not None:
+            spans.setdefault((cm.end(), nm.end()), (prec, rank))
+    if ner is not False and lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
+        for a, b in ner if isinstance(ner, list) else natasha_locations(sent):
+            # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
+            while b < len(sent) and (
+                sent[b].isalpha()
+                or (sent[b] in "'ʼ’-" and b + 1 < len(sent) and sent[b + 1].isalpha())
+            ):
+                b += 1
+            spans.setdefault((a, b), (1, 1))
+    for m in _BARE.finditer(sent):
+        # a capitalised word inside a sentence that is, as written, a sizeable town of the region
+        # (German capitalises every noun, and "Bogen", "Essen" are towns: there only cities count)
+        a, b = m.span()
+        if (
+            a == 0
+            or re.search(r"[.!?:«\"„(]\s*$", sent[:a])
+            or any(a < y and x < b for x, y in spans)
+        ):
+            continue
+        big = 100_000 if lg == "de" else 10_000
+        spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg, big) else (0, 9))
+    blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
+    hits: list[PlaceHit] = []
+    taken: list[tuple[int, int]] = list(blocked)
+    for rx, prec in ((_REGION_RE[lg], 3), (_DIRECTION_RE[lg], 2)):
+        for m in rx.finditer(sent):
+            if any(m.start() < tb and ta < m.end() for ta, tb in taken):
+                continue
+            place, cands, ok = _region_lookup(m.group("name"), lg)
+            if place is not None or cands:
+                hits.append(
+                    PlaceHit(
+                        s + m.start(),
+                        s + m.end(),
+                        m.group(0),
+                        place,
+                        cands,
+                        ok,
+                        prec,
+                        1 if prec == 2 else 0,
+                    )
+                )
+                taken.append(m.span())
+    for (a, b), (prec, rank) in sorted(spans.items(), key=lambda kv: (kv[1][1], kv[0])):
+        if rank == 9 or any(a < tb and ta < b for ta, tb in taken):
+            continue
+        name = sent[a:b]
+        place, cands, ok, used = _lookup_trim(name, lg)
+        if place is None and not cands:
+            continue
+        hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
+        taken.append((a, b))
+    return sorted(hits, key=lambda h: h.start)
+
+
+_BARE = re.compile(
+    r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][a-zа-яёіїєґäöüßąćęłńóśźż'ʼ’]{3,}(?:-[A-ZА-ЯЁa-zа-яё][\w'ʼ’]+)?"
+)
+
+
+_DE_NOUN_TOWNS = {
+    "Essen",
+    "Halle",
+    "Hagen",
+    "Hamm",
+    "Herne",
+    "Siegen",
+    "Witten",
+    "Mark",
+    "Marl",
+    "Neuss",
+}
+
+
+def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
+    """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
+    counts without a preposition: person names rarely are one."""
+    if _NOT_PLACE.match(word):
+        return False
+    for f in forms(word, lang):
+        r = resolve(f, fuzzy=False)
+        if r.how.startswith("as written") and r.place is not None and r.place.country in _NEAR:
+            return r.place.population >= big and word not in _DE_NOUN_TOWNS
+    return False
+
+
+def _lookup_trim(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool, str]:
+    """Try the whole capitalised run, then its first words ("Kursk Division" → "Kursk")."""
+    words = name.split()
+    if _NOT_PLACE.match(" ".join(words)):
+        return None, (), False, name
+    for k in range(len(words), 0, -1):
+        used = " ".join(words[:k])
+        got = lookup(used, lang)
+        if got[0] is not None or got[1]:
+            return (*got, used)
+    return None, (), False, name
