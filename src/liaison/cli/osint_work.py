@@ -455,3 +455,152 @@ def attach(osint: typer.Typer) -> None:
                 comment=comment,
             )
         emit(out, as_json, lambda: console.print(f"rejected {out['id']}"))
+
+
+def attach_school(osint: typer.Typer) -> None:
+    """`liaison osint school …`: open-source exercises (classes and trainees are `liaison train`'s)."""
+    from pathlib import Path
+
+    school = typer.Typer(
+        help="Open-source exercises: documents, the trainee compiles, graded against the key.",
+        no_args_is_help=True,
+    )
+    osint.add_typer(school, name="school")
+
+    @school.command("new")
+    def school_new(
+        folder: Path = typer.Argument(None, help="Folder of documents (any kind ingest reads)."),
+        key: Path = typer.Option(
+            None, "--key", help="The key: CSV designation,place,lat,lon,date."
+        ),
+        class_name: str = typer.Option(..., "--class"),
+        title: str = typer.Option("", "--title"),
+        brief: str = typer.Option("", "--brief", help="What the trainee is asked to do."),
+        demo: bool = typer.Option(False, "--demo", help="The shipped exercise (five languages)."),
+        max_answers: int = typer.Option(3, "--max-answers"),
+        actor: str = ACTOR,
+        as_json: bool = JSON,
+    ) -> None:
+        """Set an exercise for a class."""
+        from liaison.osint import school as sc
+
+        with _store().begin() as conn:
+            if demo:
+                out = sc.new_demo(conn, class_name=class_name, actor=_actor(actor))
+            else:
+                if folder is None or key is None:
+                    raise ValidationError("give a folder of documents and --key (or --demo)")
+                out = sc.new_exercise(
+                    conn, folder, key, class_name=class_name, title=title, brief=brief,
+                    actor=_actor(actor), max_answers=max_answers,
+                )  # fmt: skip
+        emit(
+            out,
+            as_json,
+            lambda: console.print(
+                f"open-source exercise {out['number']} for {out['class']}: "
+                f"{out['documents']} document(s), {out['key_items']} key item(s)"
+            ),
+        )
+
+    @school.command("list")
+    def school_list(class_name: str = typer.Option(None, "--class"), as_json: bool = JSON) -> None:
+        """Open-source exercises."""
+        from liaison.osint import school as sc
+
+        with _store().connect() as conn:
+            rows = sc.list_exercises(conn, class_name)
+        emit(
+            rows,
+            as_json,
+            lambda: [
+                console.print(
+                    f"{r['number']:>3}  {r['class']}  {r['title']}  "
+                    f"({r['documents']} document(s), {r['key_items']} to find)"
+                )
+                for r in rows
+            ],
+        )
+
+    @school.command("take")
+    def school_take(
+        number: int,
+        trainee: str = typer.Option(..., "--trainee"),
+        out: Path = typer.Option(
+            None, "--out", help="Write the documents here (to read, or to run `osint extract` on)."
+        ),
+        as_json: bool = JSON,
+    ) -> None:
+        """The brief and the documents (never the key)."""
+        from liaison.osint import school as sc
+
+        with _store().connect() as conn:
+            data = sc.take(conn, number, trainee)
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            for d in data["documents"]:
+                name = f"{d['position']:02d}-{Path(d['name']).stem}.txt"
+                (out / name).write_text(d["text"] + "\n", "utf-8")
+
+        def show() -> None:
+            console.print(f"[bold]{data['title']}[/bold]\n{data['brief']}\n", markup=True)
+            for d in data["documents"]:
+                console.print(f"--- {d['name']} ({d['language']})", markup=False)
+                console.print(d["text"], markup=False)
+            console.print(f"Answer: CSV with columns {', '.join(data['columns'])}")
+
+        emit(data, as_json, show)
+
+    @school.command("answer")
+    def school_answer(
+        number: int,
+        answer_csv: Path = typer.Argument(..., help="CSV: designation,place,lat,lon,date"),
+        trainee: str = typer.Option(..., "--trainee"),
+        as_json: bool = JSON,
+    ) -> None:
+        """Submit observations; graded at once against the key."""
+        from liaison.osint import school as sc
+
+        try:
+            text = answer_csv.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"{answer_csv}: cannot read ({exc})") from None
+        with _store().begin() as conn:
+            g = sc.answer(conn, number, trainee, text)
+
+        def show() -> None:
+            console.print(
+                f"points {g['points']} · precision {g['precision']:.2f} · recall {g['recall']:.2f} "
+                f"· F1 {g['f1']:.2f} ({g['right']} of {g['key_items']} right; "
+                f"answer {g['answers_used']} of {g['max_answers']})"
+            )
+            for i in g["items"]:
+                mark = "✓" if i["score"] >= 0.999 else ("~" if i["unit"] else "✗")
+                console.print(
+                    f"  {mark} {i['key']}: place {'ok' if i['place'] else '—'}, date {'ok' if i['date'] else '—'}"
+                )
+            for e in g["extras"]:
+                console.print(f"  + extra: {e}")
+
+        emit(g, as_json, show)
+
+    @school.command("progress")
+    def school_progress(
+        class_name: str = typer.Option(..., "--class"), as_json: bool = JSON
+    ) -> None:
+        """Per trainee: exercises answered, points, mean F1."""
+        from liaison.osint import school as sc
+
+        with _store().connect() as conn:
+            rows = sc.progress(conn, class_name)
+        emit(
+            rows,
+            as_json,
+            lambda: [
+                console.print(
+                    f"{r['trainee']:<16} {r['answered']}/{r['assigned']}  points {r['points']}  "
+                    f"F1 {r['mean_f1'] if r['mean_f1'] is not None else '—'}"
+                )
+                for r in rows
+            ],
+        )
