@@ -101,6 +101,8 @@ def mention_row(m: Any, document_id: str, text_len: int, where: str) -> dict[str
         "branch": _cut(getattr(u, "branch", None), 40),
         "guards": bool(getattr(u, "guards", False)),
         "unit_number": _cut(getattr(u, "unit_number", None), 40),
+        "unit_ids": [str(x)[:200] for x in (getattr(m, "unit_ids", None) or ())][:20] or None,
+        "language": _cut(getattr(m, "language", None), 8),
         "place_text": _cut(getattr(p, "text", None)) if p else None,
         "place_name": _cut(getattr(p, "name", None)) if p else None,
         "lat": getattr(p, "lat", None) if p else None,
@@ -264,6 +266,7 @@ def mention_dict(m: Any) -> dict[str, Any]:
             "guards": bool(m.guards),
             "unit_number": m.unit_number,
         },
+        "unit_ids": list(m.unit_ids or []),
         "place": (
             {
                 "text": m.place_text,

@@ -95,6 +95,7 @@ class M:
     branch: str | None
     guards: bool
     unit_number: str | None
+    unit_ids: tuple[str, ...]
     place: str | None
     lat: float | None
     lon: float | None
@@ -151,6 +152,8 @@ def identity(m: M) -> tuple[Any, ...] | None:
     """What names a unit independently of how it was written; None for nothing usable."""
     if m.number is not None and m.echelon:
         return ("n", m.echelon, m.number, m.branch, m.guards)
+    if len(m.unit_ids) == 1:  # a name the picture's dictionary holds ("Кантемировская дивизия")
+        return ("p", m.unit_ids[0])
     if m.unit_number:
         return ("u", m.unit_number.strip().upper())
     if m.designation and m.echelon:
@@ -206,6 +209,10 @@ def match_units(
     synth: dict[str, tuple[Any, ...]] = {}
     by_text: dict[str, Designation] = {}
     for k in keys:
+        if k[0] == "p":  # named in the picture's own dictionary: that unit, if it is still there
+            if k[1] in picture.units:
+                matched[k] = (k[1], 1.0)
+            continue
         if k[0] == "u":
             continue
         text = _SYNTH + key_text(k)
@@ -348,6 +355,7 @@ def _load(conn: Connection, partner: str) -> tuple[dict[str, D], list[M], set[st
                 r.branch,
                 bool(r.guards),
                 r.unit_number,
+                tuple(r.unit_ids or ()),
                 r.place_name or r.place_text,
                 r.lat,
                 r.lon,

@@ -231,14 +231,35 @@ def _task(item: Item) -> tuple[Parsed | None, str | None]:
 
 
 def dictionary_for(store: Store, partner: str) -> Any:
-    """The names the partner's picture holds (designations in every language), for extraction."""
+    """The names the partner's picture holds, for extraction: every designation a unit has had
+    (any language), with the unit's latest position as its garrison."""
     from liaison.osint.extract import Dictionary
 
-    from liaison.orbat.picture import get_picture
-
     with store.connect() as conn:
-        pic = get_picture(conn, partner)
-    return Dictionary.from_picture(pic)
+        return Dictionary(picture_names(conn, partner))
+
+
+def picture_names(conn: Any, partner: str) -> list[tuple[str, str, tuple[float, float] | None]]:
+    import sqlalchemy as sa
+
+    from liaison.orbat.picture import get_picture
+    from liaison.store.schema.orbat import observation, unit
+
+    pic = get_picture(conn, partner)
+    rows = conn.execute(
+        sa.select(unit.c.local_id, observation.c.designation)
+        .select_from(observation.join(unit, unit.c.id == observation.c.unit_id))
+        .where(observation.c.partner_code == partner, observation.c.designation.is_not(None))
+        .distinct()
+    )
+    out = []
+    for local_id, designation in rows:
+        u = pic.units.get(local_id)
+        if u is None:  # retracted
+            continue
+        g = (u.lat, u.lon) if u.has_position else None
+        out.append((local_id, designation, g))
+    return sorted(out, key=lambda r: (r[0], r[1]))
 
 
 def workers_for(n_items: int, workers: int | None = None) -> int:

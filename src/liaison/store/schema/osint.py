@@ -49,6 +49,8 @@ osint_mention = sa.Table(
     sa.Column("branch", sa.String(40), nullable=True),
     sa.Column("guards", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("unit_number", sa.String(40), nullable=True),
+    sa.Column("unit_ids", sa.JSON, nullable=True),
+    sa.Column("language", sa.String(8), nullable=True),
     sa.Column("place_text", sa.String(300), nullable=True),
     sa.Column("place_name", sa.String(300), nullable=True),
     sa.Column("lat", sa.Float, nullable=True),

@@ -144,6 +144,8 @@ def upgrade() -> None:
         sa.Column("branch", sa.String(length=40), nullable=True),
         sa.Column("guards", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("unit_number", sa.String(length=40), nullable=True),
+        sa.Column("unit_ids", sa.JSON(), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=True),
         sa.Column("place_text", sa.String(length=300), nullable=True),
         sa.Column("place_name", sa.String(length=300), nullable=True),
         sa.Column("lat", sa.Float(), nullable=True),
