@@ -149,24 +149,21 @@ def test_decisions_are_audited_and_apply_to_the_revision_shown(
         pending = review.list_candidates(conn, ["PL"])
     new = next(c for c in pending if c["new_unit"])
     div = next(c for c in pending if c["unit"] == "pl-2")
-    with store.begin() as conn:
-        with pytest.raises(ConflictError, match="changed since you saw it"):
-            review.accept(conn, div["id"], actor="anna", revision=div["revision"] + 1)
+    with store.begin() as conn, pytest.raises(ConflictError, match="changed since you saw it"):
+        review.accept(conn, div["id"], actor="anna", revision=div["revision"] + 1)
     with store.begin() as conn:
         edited = review.edit(
             conn, new["id"], {"credibility": 2, "place": "Pskov"}, actor="anna",
             revision=new["revision"], comment="checked the map",
         )  # fmt: skip
     assert edited["revision"] == new["revision"] + 1 and edited["credibility"] == 2
-    with store.begin() as conn:  # the old revision no longer decides anything
-        with pytest.raises(ConflictError):
-            review.accept(conn, new["id"], actor="anna", revision=new["revision"])
+    with store.begin() as conn, pytest.raises(ConflictError):  # the old view decides nothing
+        review.accept(conn, new["id"], actor="anna", revision=new["revision"])
     with store.begin() as conn:
         acc = review.accept(conn, new["id"], actor="anna", revision=edited["revision"])
         review.reject(conn, div["id"], actor="boris", revision=div["revision"], comment="stale")
-    with store.begin() as conn:
-        with pytest.raises(ConflictError, match="already rejected"):
-            review.accept(conn, div["id"], actor="anna")
+    with store.begin() as conn, pytest.raises(ConflictError, match="already rejected"):
+        review.accept(conn, div["id"], actor="anna")
     assert acc["unit"].startswith("OSINT-") and acc["status"] == "accepted"
     with store.connect() as conn:
         unit = get_picture(conn, "PL").units[acc["unit"]]

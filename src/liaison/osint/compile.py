@@ -208,6 +208,8 @@ def match_units(
     """Identity key → (picture unit, probability); and key → rival units for ambiguous ones."""
     synth: dict[str, tuple[Any, ...]] = {}
     by_text: dict[str, Designation] = {}
+    matched: dict[tuple[Any, ...], tuple[str, float]] = {}
+    ambiguous: dict[tuple[Any, ...], list[str]] = {}
     for k in keys:
         if k[0] == "p":  # named in the picture's own dictionary: that unit, if it is still there
             if k[1] in picture.units:
@@ -222,8 +224,6 @@ def match_units(
     def parse(text: str) -> Designation:
         return by_text.get(text) or _parse(text)
 
-    matched: dict[tuple[Any, ...], tuple[str, float]] = {}
-    ambiguous: dict[tuple[Any, ...], list[str]] = {}
     remaining = set(synth)
     for _ in range(MATCH_ROUNDS):
         if not remaining or not picture.units:
