@@ -24,6 +24,7 @@ app = typer.Typer(
 # One module per command group; each defines register(app).
 GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "web", "user", "demo"]
 GROUPS += ["intercepts", "train"]
+GROUPS += ["osint"]
 
 
 @app.callback()

@@ -29,3 +29,8 @@ class ConflictError(LiaisonError):
 
 class SecurityError(LiaisonError):
     """A check that denies by default said no."""
+
+
+class OsintInputError(ValidationError):
+    """An open-source document that cannot be read whole (too large, not the format it claims,
+    broken export): nothing of it is kept."""

@@ -86,6 +86,26 @@ ECHELON_STEMS: dict[str, list[tuple[str, str]]] = {
         ("округ", "front"),
         ("отряд", "battalion"),
     ],
+    "uk": [
+        ("група армій", "front"),
+        ("військовий округ", "front"),
+        ("військового округу", "front"),
+        ("оперативне командування", "front"),
+        ("оперативного командування", "front"),
+        ("фронт", "front"),
+        ("корпус", "corps"),
+        ("арм", "army"),
+        ("дивізіон", "battalion"),
+        ("дивізі", "division"),
+        ("бригад", "brigade"),
+        ("полк", "regiment"),
+        ("батальйон", "battalion"),
+        ("ескадрил", "squadron"),
+        ("рота", "company"),
+        ("округ", "front"),
+        ("загін", "battalion"),
+        ("загон", "battalion"),
+    ],
     "de": [
         ("heeresgruppe", "front"),
         ("militärbezirk", "front"),
@@ -229,6 +249,42 @@ BRANCH_STEMS: dict[str, list[tuple[str, str]]] = {
         ("морской пехот", "naval_infantry"),
         ("общевойсков", "combined_arms"),
     ],
+    "uk": [
+        ("гірсько-штурмов", "mountain"),
+        ("гірськ", "mountain"),
+        ("десантно-штурмов", "airborne"),
+        ("повітрянодесантн", "airborne"),
+        ("аеромобільн", "airborne"),
+        ("парашутн", "airborne"),
+        ("винищувальн", "aviation_fighter"),
+        ("бомбардувальн", "aviation_bomber"),
+        ("зенітн", "air_defence"),
+        ("ппо", "air_defence"),
+        ("авіаційн", "aviation"),
+        ("повітрян", "aviation"),
+        ("мотострілецьк", "motorised"),
+        ("мотопіхотн", "motorised"),
+        ("механізован", "mechanised"),
+        ("танков", "armour"),
+        ("кавалерійськ", "cavalry"),
+        ("морської піхоти", "naval_infantry"),
+        ("морська піхота", "naval_infantry"),
+        ("стрілецьк", "infantry"),
+        ("піхотн", "infantry"),
+        ("територіальної оборони", "infantry"),
+        ("штурмов", "infantry"),
+        ("артилерійськ", "artillery"),
+        ("ракетн", "artillery"),
+        ("інженерн", "engineers"),
+        ("саперн", "engineers"),
+        ("зв'язку", "signals"),
+        ("звʼязку", "signals"),
+        ("прикордонн", "border_troops"),
+        ("розвідувальн", "reconnaissance"),
+        ("залізничн", "railway"),
+        ("хімічн", "chemical"),
+        ("загальновійськов", "combined_arms"),
+    ],
     "de": [
         ("luftlande", "airborne"),
         ("fallschirm", "airborne"),
@@ -319,6 +375,14 @@ HONORIFIC_STEMS: dict[str, list[tuple[str, str]]] = {
         ("отдельн", "separate"),
         ("ударн", "shock"),
     ],
+    "uk": [
+        ("гвардійськ", "guards"),
+        ("червонопрапорн", "red_banner"),
+        ("ордена леніна", "order_of_lenin"),
+        ("особлив", "special"),
+        ("окрем", "separate"),
+        ("ударн", "shock"),
+    ],
     "de": [
         ("garde", "guards"),
         ("rotbanner", "red_banner"),
@@ -350,6 +414,7 @@ NAMED: list[tuple[str, tuple[str, ...]]] = [
             "dalekowschodn",
             "dalekiego wschodu",
             "дальневосточн",
+            "далекосхідн",
             "fernöstlich",
             "fernost",
             "極東",
@@ -357,7 +422,15 @@ NAMED: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "transbaikal",
-        ("transbaikal", "trans-baikal", "zabajkalsk", "забайкальск", "ザバイカル", "後貝加爾"),
+        (
+            "transbaikal",
+            "trans-baikal",
+            "zabajkalsk",
+            "забайкальск",
+            "забайкальськ",
+            "ザバイカル",
+            "後貝加爾",
+        ),
     ),
     (
         "belorussian",
@@ -368,18 +441,31 @@ NAMED: list[tuple[str, tuple[str, ...]]] = [
             "białorusk",
             "bialorusk",
             "белорусск",
+            "білоруськ",
             "weißrussisch",
             "weissrussisch",
             "白ロシア",
             "白露",
         ),
     ),
-    ("kiev", ("kiev", "kyiv", "kijowsk", "киевск", "kiewer", "キエフ")),
-    ("leningrad", ("leningrad", "ленинградск", "レニングラード")),
-    ("moscow", ("moscow", "moskiewsk", "московск", "moskauer", "モスクワ")),
-    ("kharkov", ("kharkov", "charkowsk", "харьковск", "charkower", "ハリコフ")),
-    ("siberian", ("siberian", "syberyjsk", "сибирск", "sibirisch", "シベリア")),
-    ("primorsky", ("primorsk", "maritime", "nadmorsk", "przymorsk", "приморск", "küsten", "沿海")),
+    ("kiev", ("kiev", "kyiv", "kijowsk", "киевск", "київськ", "kiewer", "キエフ")),
+    ("leningrad", ("leningrad", "ленинградск", "ленінградськ", "レニングラード")),
+    ("moscow", ("moscow", "moskiewsk", "московск", "московськ", "moskauer", "モスクワ")),
+    ("kharkov", ("kharkov", "charkowsk", "харьковск", "харківськ", "charkower", "ハリコフ")),
+    ("siberian", ("siberian", "syberyjsk", "сибирск", "сибірськ", "sibirisch", "シベリア")),
+    (
+        "primorsky",
+        (
+            "primorsk",
+            "maritime",
+            "nadmorsk",
+            "przymorsk",
+            "приморск",
+            "приморськ",
+            "küsten",
+            "沿海",
+        ),
+    ),
     ("kalinin", ("kalinin", "калининск", "カリーニン")),
     ("orel", ("orel", "oriol", "orłowsk", "орловск", "オリョール")),
     (
@@ -462,6 +548,35 @@ ABBREV: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "во": ("front", None),
         "гв": (None, None),
         "кр": (None, None),
+    },
+    "uk": {
+        "омбр": ("brigade", "mechanised"),
+        "мбр": ("brigade", "mechanised"),
+        "отбр": ("brigade", "armour"),
+        "тбр": ("brigade", "armour"),
+        "одшбр": ("brigade", "airborne"),
+        "дшбр": ("brigade", "airborne"),
+        "оаембр": ("brigade", "airborne"),
+        "аембр": ("brigade", "airborne"),
+        "оаебр": ("brigade", "airborne"),
+        "опдбр": ("brigade", "airborne"),
+        "огшбр": ("brigade", "mountain"),
+        "омпбр": ("brigade", "motorised"),
+        "ошбр": ("brigade", "infantry"),
+        "обрмп": ("brigade", "naval_infantry"),
+        "обртро": ("brigade", "infantry"),
+        "оабр": ("brigade", "artillery"),
+        "абр": ("brigade", "artillery"),
+        "зрбр": ("brigade", "air_defence"),
+        "азрп": ("regiment", "air_defence"),
+        "зрп": ("regiment", "air_defence"),
+        "ополк": ("regiment", None),
+        "омпб": ("battalion", "motorised"),
+        "ошб": ("battalion", "infantry"),
+        "оштурмб": ("battalion", "infantry"),
+        "омб": ("battalion", "mechanised"),
+        "ок": ("front", None),
+        "гв": (None, None),
     },
     "pl": {
         "ds": ("division", "infantry"),
@@ -631,6 +746,9 @@ def detect_language(text: str) -> str | None:
     German share many military words' shapes, so one hint is not enough)."""
     sc = script_of(text)
     if sc == "cyrillic":
+        # letters only Ukrainian writes (and none only Russian writes) make it Ukrainian
+        if re.search(r"[іїєґІЇЄҐ]", text) and not re.search(r"[ыэъёЫЭЪЁ]", text):
+            return "uk"
         return "ru"
     if sc in ("kana", "han"):
         return "ja"
@@ -681,13 +799,15 @@ def _roman(s: str) -> int:
     return total
 
 
-def parse_designation(text: str) -> Designation:
-    """Parse a designation in any of the five languages. Never raises; unknown parts are None."""
+def parse_designation(text: str, lang: str | None = None) -> Designation:
+    """Parse a designation in en, pl, ru, uk, de or ja (detected unless `lang` says). Never
+    raises; unknown parts are None."""
     raw = text if isinstance(text, str) else str(text)
     s = _normalise(raw)[:500]
     if not s:
         return Designation(raw=raw)
-    lang = detect_language(s)
+    if lang not in ECHELON_STEMS:
+        lang = detect_language(s)
     if lang is None:
         return Designation(raw=raw, number=_number(s, None))
     low = s.lower()

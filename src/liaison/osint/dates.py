@@ -1,0 +1,282 @@
+"""Dates in open-source text: a document's published date and the dates written in its sentences.
+
+Published dates (a feed's pubDate "Вт, 12 мар 2024 10:00:00 +0300", "Di, 12 Mär 2024") go to
+dateparser with the language fixed — left to guess, it invents dates from ordinary words. Dates
+inside sentences are found with per-language month tables (every inflected form), which is fast
+and never reads "Мая" in "Маяковский" as May; the result keeps the precision the text gives:
+"YYYY-MM-DD", "YYYY-MM" or "YYYY".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+# ---- month names, every inflected form, by stem --------------------------------------------------
+_MONTHS: dict[str, list[str]] = {
+    "ru": [
+        r"январ[ьяюе]",
+        r"феврал[ьяюе]",
+        r"март[ауе]?",
+        r"апрел[ьяюе]",
+        r"ма[йяюе]",
+        r"июн[ьяюе]",
+        r"июл[ьяюе]",
+        r"август[ауе]?",
+        r"сентябр[ьяюе]",
+        r"октябр[ьяюе]",
+        r"ноябр[ьяюе]",
+        r"декабр[ьяюе]",
+    ],
+    "uk": [
+        r"січ(?:ень|ня|ні)",
+        r"лют(?:ий|ого|ому)",
+        r"берез(?:ень|ня|ні)",
+        r"квіт(?:ень|ня|ні)",
+        r"трав(?:ень|ня|ні)",
+        r"черв(?:ень|ня|ні)",
+        r"лип(?:ень|ня|ні)",
+        r"серп(?:ень|ня|ні)",
+        r"верес(?:ень|ня|ні)",
+        r"жовт(?:ень|ня|ні)",
+        r"листопад(?:а|і)?",
+        r"груд(?:ень|ня|ні)",
+    ],
+    "pl": [
+        r"stycz(?:eń|en|nia|niu)",
+        r"lut(?:y|ego|ym)",
+        r"mar(?:zec|ca|cu)",
+        r"kwie(?:cień|cien|tnia|tniu)",
+        r"maj(?:a|u)?",
+        r"czerw(?:iec|ca|cu)",
+        r"lip(?:iec|ca|cu)",
+        r"sierp(?:ień|ien|nia|niu)",
+        r"wrze(?:sień|sien|śnia|snia|śniu|sniu)",
+        r"październik(?:a|u)?|pazdziernik(?:a|u)?",
+        r"listopad(?:a|zie)?",
+        r"grud(?:zień|zien|nia|niu)",
+    ],
+    "de": [
+        r"januar|jänner|jan\.",
+        r"februar|feb\.",
+        r"märz|maerz|mrz\.",
+        r"april|apr\.",
+        r"mai",
+        r"juni",
+        r"juli",
+        r"august|aug\.",
+        r"september|sept?\.",
+        r"oktober|okt\.",
+        r"november|nov\.",
+        r"dezember|dez\.",
+    ],
+    "en": [
+        r"january|jan\.?",
+        r"february|feb\.?",
+        r"march|mar\.",
+        r"april|apr\.?",
+        r"may",
+        r"june|jun\.",
+        r"july|jul\.",
+        r"august|aug\.?",
+        r"september|sept?\.?",
+        r"october|oct\.?",
+        r"november|nov\.?",
+        r"december|dec\.?",
+    ],
+}
+_ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+_YEAR = r"(1[89]\d\d|20\d\d)"
+_YEAR_WORD = {
+    "ru": r"(?:\s*(?:г\.|гг\.|года|году|год)\b)?",
+    "uk": r"(?:\s*(?:р\.|року|рік)\b)?",
+    "pl": r"(?:\s*(?:r\.|roku|rok)\b)?",
+    "de": r"",
+    "en": r"",
+}
+
+
+def _month_alt(lang: str) -> str:
+    return "|".join(f"(?P<m{i}>{p})" for i, p in enumerate(_MONTHS[lang], 1))
+
+
+def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    months = _month_alt(lang)
+    yw = _YEAR_WORD[lang]
+    pats: list[tuple[str, str]] = [
+        (rf"\b(?P<y>{_YEAR[1:-1]})-(?P<mo>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b", "iso"),
+        (rf"\b(?P<d>[0-2]?\d|3[01])\.(?P<mo>0?[1-9]|1[0-2])\.(?P<y>{_YEAR[1:-1]})\b", "dmy"),
+        (
+            rf"\b(?P<d>[0-2]?\d|3[01])[ .](?P<rm>{'|'.join(reversed(_ROMAN_MONTHS))})[ .](?P<y>{_YEAR[1:-1]})\b",
+            "droman",
+        ),
+    ]
+    if lang == "en":
+        pats += [
+            (
+                rf"\b(?:{months})\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR[1:-1]})\b",
+                "mdy",
+            ),
+            (
+                rf"\b(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months})\.?,?\s+(?P<y>{_YEAR[1:-1]})\b",
+                "dmy_named",
+            ),
+            (
+                rf"\b(?:{months})\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)?\b(?!\s*(?:th|st|nd|rd)?\s*\w)",
+                "md",
+            ),
+            (rf"\b(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months})\b", "dm"),
+            (rf"\b(?:{months})\.?,?\s+(?:of\s+)?(?P<y>{_YEAR[1:-1]})\b", "my"),
+        ]
+    else:
+        dot = r"\.?" if lang == "de" else ""
+        pats += [
+            (
+                rf"\b(?P<d>[0-2]?\d|3[01]){dot}\s*(?:{months})\s+(?P<y>{_YEAR[1:-1]}){yw}",
+                "dmy_named",
+            ),
+            (rf"\b(?P<d>[0-2]?\d|3[01]){dot}\s*(?:{months})(?![\w])", "dm"),
+            (rf"(?<![\w])(?:{months})\s+(?P<y>{_YEAR[1:-1]}){yw}", "my"),
+        ]
+    year_only = {
+        "ru": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:г\.|года|году|год)(?![\w])",
+        "uk": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:р\.|року|рік)(?![\w])",
+        "pl": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:r\.|roku|rok)(?![\w])",
+        "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr\s+|seit\s+|bis\s+)(?P<y>{_YEAR[1:-1]})\b",
+        "en": rf"\b(?:in|since|of|during|by|early|late|mid-?)\s+(?P<y>{_YEAR[1:-1]})\b",
+    }[lang]
+    pats.append((year_only, "y"))
+    return [(re.compile(p, re.I), how) for p, how in pats]
+
+
+_PATTERNS = {lang: _compile(lang) for lang in _MONTHS}
+_RELATIVE = {
+    "ru": {"сегодня": 0, "вчера": -1, "позавчера": -2},
+    "uk": {"сьогодні": 0, "вчора": -1, "учора": -1, "позавчора": -2},
+    "pl": {"dzisiaj": 0, "dziś": 0, "wczoraj": -1, "przedwczoraj": -2},
+    "de": {"heute": 0, "gestern": -1, "vorgestern": -2},
+    "en": {"today": 0, "yesterday": -1},
+}
+
+
+@dataclass(frozen=True)
+class DateHit:
+    start: int
+    end: int
+    value: str  # YYYY[-MM[-DD]]
+    precision: int  # 1 day, 3 month or year (ACLED-style time precision)
+
+
+def _month_of(m: re.Match[str]) -> int | None:
+    for i in range(1, 13):
+        if m.groupdict().get(f"m{i}"):
+            return i
+    return None
+
+
+def find_dates(text: str, lang: str, published: datetime | None = None) -> list[DateHit]:
+    """Every date written in `text`, at the precision written; a day without a year takes the
+    year of `published` (and is dropped without one), "yesterday" counts from `published`."""
+    if lang not in _PATTERNS:
+        lang = "en"
+    hits: list[DateHit] = []
+    taken: list[tuple[int, int]] = []
+    for pat, how in _PATTERNS[lang]:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            g = m.groupdict()
+            y = int(g["y"]) if g.get("y") else (published.year if published else None)
+            if y is None:
+                continue
+            mo = int(g["mo"]) if g.get("mo") else _month_of(m)
+            if g.get("rm"):
+                mo = _ROMAN_MONTHS.index(g["rm"].upper()) + 1
+            d = int(g["d"]) if g.get("d") else None
+            if how in ("md", "dm") and published is not None and mo is not None:
+                # a day and month without a year: the most recent such day not after publication
+                cand = _safe_date(y, mo, d or 1)
+                if cand is not None and cand > published.date() + timedelta(days=1):
+                    y -= 1
+            if how == "y":
+                hits.append(DateHit(s, e, f"{y:04d}", 3))
+            elif d is None and mo is not None:
+                hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}", 3))
+            elif mo is not None and d is not None and _safe_date(y, mo, d):
+                hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}-{d:02d}", 1))
+            else:
+                continue
+            taken.append((s, e))
+    if published is not None:
+        for word, delta in _RELATIVE.get(lang, {}).items():
+            for m in re.finditer(rf"(?<![\w]){word}(?![\w])", text, re.I):
+                if not any(m.start() < te and ts < m.end() for ts, te in taken):
+                    day = (published + timedelta(days=delta)).date()
+                    hits.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _safe_date(y: int, mo: int, d: int) -> date | None:
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+# ---- published dates (feeds, pages) --------------------------------------------------------------
+_DATEPARSER_SETTINGS = {
+    "TIMEZONE": "UTC",
+    "TO_TIMEZONE": "UTC",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PREFER_DATES_FROM": "past",
+}
+
+
+def parse_published(raw: str, lang: str | None, context: str = "") -> datetime | None:
+    """A feed's or page's date string → aware UTC. RFC 822 and ISO 8601 first; then dateparser
+    with the language fixed (the feed's own, else the one the month name belongs to)."""
+    s = (raw or "").strip()
+    if not s:
+        return None
+    try:
+        dt = parsedate_to_datetime(s)
+        if dt is not None:
+            return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except ValueError:
+        pass
+    import dateparser
+
+    langs = [lang] if lang else _guess_month_languages(s)
+    for lg in langs:
+        try:
+            dt = dateparser.parse(s, languages=[lg], settings=_DATEPARSER_SETTINGS)
+        except (ValueError, OverflowError):
+            dt = None
+        if dt is not None:
+            return dt.astimezone(UTC)
+    return None
+
+
+def _guess_month_languages(s: str) -> list[str]:
+    """Which languages' month names the string holds (a feed without <language>)."""
+    low = s.lower()
+    abbrev = {
+        "ru": r"янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек",
+        "uk": r"січ|лют|бер|кві|тра|чер|лип|сер|вер|жов|лис|гру",
+        "pl": r"sty|lut|mar|kwi|maj|cze|lip|sie|wrz|paź|paz|lis|gru",
+        "de": r"jan|feb|mär|mrz|apr|mai|jun|jul|aug|sep|okt|nov|dez",
+        "en": r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec",
+    }
+    out = [lg for lg, p in abbrev.items() if re.search(rf"(?<![\w])(?:{p})", low)]
+    if re.search(r"[іїєґ]", low):
+        out = ["uk"] + [x for x in out if x != "uk"]
+    return out or ["en"]

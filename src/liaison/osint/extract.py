@@ -1,0 +1,1238 @@
+"""Unit mentions in open-source text, each tied to a place and a date, with quote and offsets.
+
+How a mention is found: a *head* — a formation noun in any inflected case ("дивизии",
+"бригадою", "Dywizji", "Panzerarmee", "Divisions") or an abbreviation ("мсд", "ОМБр", "Pz.Div.",
+"DP", "MRD") — is located first; the parser then walks left over its modifiers (adjectives:
+"гвардейской танковой", "Motor Rifle", "Garde-") to the number ("1-й", "1-я", "1.", "I.",
+"1st", "XIV"), and on over a list ("5., 37. und 38.", "54-й и 18-й") so each number is its own
+mention. Branch and honorifics come from the designation parser (names/designation.py) run on
+the whole span, so a mention and a typed-in designation mean the same thing. Military unit
+numbers (в/ч 12345, А0989) and the names a picture already holds (a Dictionary) are found too.
+
+Bare numbers are counts more often than names: "5 дивизий" (five divisions) and "2 бригады" are
+not mentions, while "5 армии" (5th Army's) and "27 сд" are; "5 Divisionen" is a count and
+"5. Division" a name; English needs "5th" or a Roman numeral.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from liaison.names.designation import ABBREV, parse_designation
+from liaison.osint.documents import Document
+
+# ---- the result ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """What the text says the unit is, in the store's vocabularies (names/vocab.py)."""
+
+    designation: str
+    number: int | None
+    echelon: str | None
+    branch: str | None
+    guards: bool
+    unit_number: str | None  # military unit number: "12345" (в/ч), "А0989"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "designation": self.designation,
+            "number": self.number,
+            "echelon": self.echelon,
+            "branch": self.branch,
+            "guards": self.guards,
+            "unit_number": self.unit_number,
+        }
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """Where the text puts the unit: the words as written, the gazetteer's place, and an
+    ACLED-style precision: 1 the town itself, 2 near it or in its area, 3 only the region."""
+
+    text: str
+    name: str
+    lat: float
+    lon: float
+    precision: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "name": self.name,
+            "lat": round(self.lat, 5),
+            "lon": round(self.lon, 5),
+            "precision": self.precision,
+        }
+
+
+@dataclass(frozen=True)
+class Mention:
+    document: str  # Document.id
+    start: int  # character offsets into Document.text
+    end: int
+    text: str
+    unit: UnitRef
+    place: PlaceRef | None
+    date: str | None  # YYYY[-MM[-DD]], at the precision the text gives
+    date_precision: int | None  # 1 day stated, 2 day from context (publication), 3 month or year
+    quote: str  # the sentence the mention stands in
+    unit_ids: tuple[str, ...] = ()  # the picture's units the Dictionary says this may be
+    language: str = "und"
+
+    def to_dict(self) -> dict[str, object]:
+        """The mention as the stable JSON contract shows it (docs/osint.md, Extraction)."""
+        return {
+            "document": self.document,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "unit": self.unit.to_dict(),
+            "place": self.place.to_dict() if self.place else None,
+            "date": self.date,
+            "quote": self.quote,
+        }
+
+
+# ---- the Dictionary: names a picture already holds ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DictionaryEntry:
+    unit_id: str
+    name: str  # a designation or an alias, any language
+    garrison: tuple[float, float] | None = None
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).lower().replace("ё", "е")
+    return " ".join(re.sub(r"[«»\"„“”'`]", " ", s).split())
+
+
+_WORD_STEM = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
+
+
+def _name_pattern(name: str) -> str:
+    """A regex for a name in any inflected case: words of 5+ letters lose their last two or
+    three letters to a short wildcard ("Кантемировская дивизия" ~ "Кантемировской дивизии")."""
+    out: list[str] = []
+    pos = 0
+    folded = _fold(name)
+    for m in _WORD_STEM.finditer(folded):
+        out.append(re.escape(folded[pos : m.start()]).replace(r"\ ", r"\s+"))
+        w = m.group(0)
+        keep = len(w) - (3 if len(w) >= 8 else 2 if len(w) >= 5 else 0)
+        out.append(re.escape(w[:keep]) + (r"\w{0,4}" if keep < len(w) else ""))
+        pos = m.end()
+    out.append(re.escape(folded[pos:]).replace(r"\ ", r"\s+"))
+    return "".join(out)
+
+
+class Dictionary:
+    """The names a picture already holds (designations and aliases, any language) → unit ids.
+
+    Built from rows so the store can feed it: `Dictionary([("u1", "27-я стрелковая дивизия"),
+    ("u1", "27th Rifle Division", (53.9, 27.56))])` or rows as mappings with keys unit_id, name
+    and optional lat/lon (the unit's known garrison, used to rank place candidates).
+    Numbered names match mentions by number, echelon and branch; unnumbered ones ("Кантемировская
+    дивизия", "Heeresgruppe Mitte") are looked for in the text itself.
+    """
+
+    def __init__(
+        self,
+        rows: Iterable[
+            DictionaryEntry
+            | tuple[str, str]
+            | tuple[str, str, tuple[float, float] | None]
+            | Mapping[str, object]
+        ] = (),
+    ) -> None:
+        self.entries: list[DictionaryEntry] = []
+        self._by_key: dict[tuple[int, str], list[tuple[DictionaryEntry, str | None]]] = {}
+        self._named: list[tuple[str, DictionaryEntry]] = []
+        self._regex: re.Pattern[str] | None = None
+        for r in rows:
+            self.add(r)
+
+    def add(self, row: object) -> None:
+        if isinstance(row, DictionaryEntry):
+            e = row
+        elif isinstance(row, Mapping):
+            lat, lon = row.get("lat"), row.get("lon")
+            garrison = (float(lat), float(lon)) if lat is not None and lon is not None else None  # type: ignore[arg-type]
+            e = DictionaryEntry(str(row["unit_id"]), str(row["name"]), garrison)
+        elif isinstance(row, tuple) and len(row) in (2, 3):
+            g = row[2] if len(row) == 3 else None
+            e = DictionaryEntry(str(row[0]), str(row[1]), tuple(g) if g else None)  # type: ignore[arg-type]
+        else:
+            raise TypeError(f"dictionary row: expected (unit_id, name[, (lat, lon)]), got {row!r}")
+        if not e.name.strip():
+            return
+        self.entries.append(e)
+        d = parse_designation(e.name)
+        if d.number is not None and d.echelon is not None:
+            self._by_key.setdefault((d.number, d.echelon), []).append((e, d.branch))
+        elif len(_fold(e.name)) >= 4:
+            self._named.append((_name_pattern(e.name), e))
+            self._regex = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def lookup(self, unit: UnitRef) -> list[DictionaryEntry]:
+        """Entries a numbered mention may be: number and echelon equal, branch not contradicting."""
+        if unit.number is None or unit.echelon is None:
+            return []
+        hits = self._by_key.get((unit.number, unit.echelon), [])
+        same = [e for e, b in hits if unit.branch is None or b is None or b == unit.branch]
+        return same
+
+    def find_named(self, text: str) -> list[tuple[int, int, DictionaryEntry]]:
+        """Unnumbered names in `text` (offsets into text), longest first where they overlap."""
+        if not self._named:
+            return []
+        if self._regex is None:
+            alts = "|".join(f"(?P<n{i}>{p})" for i, (p, _e) in enumerate(self._named))
+            self._regex = re.compile(rf"(?<![\w])(?:{alts})(?![\w])", re.I)
+        folded = _fold_keep_offsets(text)
+        out = []
+        for m in self._regex.finditer(folded):
+            i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+            out.append((m.start(), m.end(), self._named[i][1]))
+        return out
+
+    def garrisons(self, unit_ids: Iterable[str]) -> list[tuple[float, float]]:
+        ids = set(unit_ids)
+        return [e.garrison for e in self.entries if e.unit_id in ids and e.garrison]
+
+
+def _fold_keep_offsets(text: str) -> str:
+    """Lower case and quote marks as spaces, one character for one, so offsets hold."""
+    table = {ord(c): " " for c in "«»\"„“”'`"}
+    low = text.translate(table).lower().replace("ё", "е")
+    return low if len(low) == len(text) else text.lower()
+
+
+# ---- grammar ---------------------------------------------------------------------------------------
+
+_CYR = "а-яёіїєґʼ'"
+# Heads: a formation noun in every case, per language (echelon per noun).
+_NOUNS: dict[str, list[tuple[str, str]]] = {
+    "ru": [
+        (r"групп[аыеуо]й?\s+армий", "front"),
+        (r"(?:[А-ЯЁа-яё-]+\s+){0,2}групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
+        (r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?", "front"),
+        (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
+        (r"арми(?:я|и|ю|ей|ею|й|ям|ями|ях)", "army"),
+        (r"корпус(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "corps"),
+        (r"дивизи(?:я|и|ю|ей|ею|й|ям|ями|ях)", "division"),
+        (r"бригад(?:а|ы|е|у|ой|ою|ам|ами|ах)?", "brigade"),
+        (r"полк(?:а|у|ом|е|и|ов|ам|ами|ах)?", "regiment"),
+        (r"батальон(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "battalion"),
+        (r"дивизион(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "battalion"),
+    ],
+    "uk": [
+        (r"груп(?:а|и|і|у|ою)\s+армій", "front"),
+        (
+            r"(?:[А-ЯІЇЄҐа-яіїєґ'ʼ-]+\s+){0,2}груп(?:а|и|і|у|ою)\s+(?:[а-яіїєґ'ʼ]+\s+)?військ",
+            "front",
+        ),
+        (r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?", "front"),
+        (r"оперативн(?:е|ого|ому|им)\s+командуванн(?:я|і|ям)", "front"),
+        (r"фронт(?:а|у|ом|і|и|ів|ам|ами|ах)?", "front"),
+        (r"армі(?:я|ї|ю|єю|й|ям|ями|ях)", "army"),
+        (r"корпус(?:а|у|ом|і|и|ів|ам|ами|ах)?", "corps"),
+        (r"дивізі(?:я|ї|ю|єю|й|ям|ями|ях)", "division"),
+        (r"бригад(?:а|и|і|у|ою|ам|ами|ах)?", "brigade"),
+        (r"полк(?:а|у|ом|і|и|ів|ам|ами|ах)?", "regiment"),
+        (r"батальйон(?:а|у|ом|і|и|ів|ам|ами|ах)?", "battalion"),
+        (r"дивізіон(?:а|у|ом|і|и|ів|ам|ами|ах)?", "battalion"),
+    ],
+    "pl": [
+        (r"grup(?:a|y|ie|ę|ą)\s+armii", "front"),
+        (r"(?:[A-ZŁŚŻŹĆa-ząćęłńóśźż]+\s+)?grup(?:a|y|ie|ę|ą)\s+wojsk", "front"),
+        (r"okręg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
+        (r"okreg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
+        (r"front(?:u|em|owi|ie|y|ów)?", "front"),
+        (r"armi(?:a|i|ę|ą|e|ach|ami|om)", "army"),
+        (r"korpus(?:u|em|owi|ie|y|ów|ami|ach)?", "corps"),
+        (r"dywizj(?:a|i|ę|ą|e|ach|ami|om)", "division"),
+        (r"brygad(?:a|y|zie|ę|ą|om|ami|ach)?", "brigade"),
+        (r"puł?k(?:u|iem|owi|i|ów|ami|ach)?", "regiment"),
+        (r"pulk(?:u|iem|owi|i|ow|ami|ach)?", "regiment"),
+        (r"batalion(?:u|em|owi|ie|y|ów|ami|ach)?", "battalion"),
+        (r"dywizjon(?:u|em|owi|ie|y|ów|ami|ach)?", "battalion"),
+    ],
+    "de": [
+        (r"(?:heeres|armee)gruppe(?:n)?", "front"),
+        (r"militärbezirk(?:s|es|e|en)?|wehrkreis(?:es|e)?", "front"),
+        (r"gruppe\s+der\s+(?:[\wäöü]+\s+){0,2}streitkräfte", "front"),
+        (r"[\wäöüß]*-?(?:front)(?:en)?", "front"),
+        (r"[\wäöüß]*-?armeekorps", "corps"),
+        (r"[\wäöüß]*-?armee(?:n)?", "army"),
+        (r"[\wäöüß]*-?korps", "corps"),
+        (r"[\wäöüß]*-?division(?:en)?", "division"),
+        (r"[\wäöüß]*-?brigade(?:n)?", "brigade"),
+        (r"[\wäöüß]*-?regiment(?:s|es|er|e|ern)?", "regiment"),
+        (r"[\wäöüß]*-?bataillon(?:s|e|en)?", "battalion"),
+    ],
+    "en": [
+        (r"army\s+groups?", "front"),
+        (r"(?:military\s+)?districts?", "front"),
+        (r"groups?\s+of\s+(?:[\w]+\s+){0,2}forces", "front"),
+        (r"fronts?", "front"),
+        (r"(?:army\s+)?corps", "corps"),
+        (r"armies|army", "army"),
+        (r"divisions?", "division"),
+        (r"brigades?", "brigade"),
+        (r"regiments?", "regiment"),
+        (r"battalions?", "battalion"),
+    ],
+}
+# Abbreviations, whole token, dots ignored: lowercased key → (echelon, branch); guards if "g" is
+# part of the abbreviation (GTA, гв. is a separate token).
+_ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
+    "ru": {
+        "оа": ("army", "combined_arms"),
+        "ога": ("army", "combined_arms"),
+        "та": ("army", "armour"),
+        "гта": ("army", "armour"),
+        "ак": ("corps", "combined_arms"),
+        "тд": ("division", "armour"),
+        "мсд": ("division", "motorised"),
+        "гмсд": ("division", "motorised"),
+        "вдд": ("division", "airborne"),
+        "дшд": ("division", "airborne"),
+        "мсбр": ("brigade", "motorised"),
+        "омсбр": ("brigade", "motorised"),
+        "отбр": ("brigade", "armour"),
+        "одшбр": ("brigade", "airborne"),
+        "дшбр": ("brigade", "airborne"),
+        "обрмп": ("brigade", "naval_infantry"),
+        "оабр": ("brigade", "artillery"),
+        "рбр": ("brigade", "artillery"),
+        "зрбр": ("brigade", "air_defence"),
+        "обрсн": ("brigade", None),
+        "пдп": ("regiment", "airborne"),
+        "дшп": ("regiment", "airborne"),
+        "сап": ("regiment", "artillery"),
+        "зрп": ("regiment", "air_defence"),
+        "мсб": ("battalion", "motorised"),
+        "омсб": ("battalion", "motorised"),
+        "тб": ("battalion", "armour"),
+        "адн": ("battalion", "artillery"),
+        "бтгр": ("battalion", None),
+        "ошб": ("battalion", "infantry"),
+        "пдб": ("battalion", "airborne"),
+        "сд": ("division", "infantry"),
+        "гсд": ("division", "infantry"),
+    },
+    "uk": {
+        "оа": ("army", "combined_arms"),
+        "та": ("army", "armour"),
+        "ак": ("corps", None),
+        "мсд": ("division", "motorised"),
+        "тд": ("division", "armour"),
+        "мсбр": ("brigade", "motorised"),
+        "омсбр": ("brigade", "motorised"),
+        "пдп": ("regiment", "airborne"),
+        "бтгр": ("battalion", None),
+    },
+    "pl": {
+        "dp": ("division", "infantry"),
+        "dpanc": ("division", "armour"),
+        "dz": ("division", "mechanised"),
+        "dzmech": ("division", "mechanised"),
+        "dk": ("division", "cavalry"),
+        "bk": ("brigade", "cavalry"),
+        "bkzmot": ("brigade", "motorised"),
+        "bzmot": ("brigade", "motorised"),
+        "bz": ("brigade", "mechanised"),
+        "bzmech": ("brigade", "mechanised"),
+        "bpanc": ("brigade", "armour"),
+        "bsspadh": ("brigade", "airborne"),
+        "bspad": ("brigade", "airborne"),
+        "bot": ("brigade", "infantry"),
+        "bobrter": ("brigade", "infantry"),
+        "bkpanc": ("brigade", "armour"),
+        "pp": ("regiment", "infantry"),
+        "psp": ("regiment", "infantry"),
+        "puł": ("regiment", "cavalry"),
+        "pul": ("regiment", "cavalry"),
+        "psk": ("regiment", "cavalry"),
+        "pal": ("regiment", "artillery"),
+        "pac": ("regiment", "artillery"),
+        "pa": ("regiment", "artillery"),
+        "pcz": ("regiment", "armour"),
+        "bcz": ("battalion", "armour"),
+        "bzmot_": ("brigade", "motorised"),
+    },
+    "de": {
+        "pzdiv": ("division", "armour"),
+        "pzgrendiv": ("division", "mechanised"),
+        "pzgrdiv": ("division", "mechanised"),
+        "infdiv": ("division", "infantry"),
+        "id": ("division", "infantry"),
+        "gebdiv": ("division", "mountain"),
+        "kavdiv": ("division", "cavalry"),
+        "schtzdiv": ("division", "infantry"),
+        "mschtzdiv": ("division", "motorised"),
+        "msd": ("division", "motorised"),
+        "pzk": ("corps", "armour"),
+        "pzkorps": ("corps", "armour"),
+        "ak": ("corps", None),
+        "pzrgt": ("regiment", "armour"),
+        "infrgt": ("regiment", "infantry"),
+        "ir": ("regiment", "infantry"),
+        "pzbrig": ("brigade", "armour"),
+        "pzgrenbrig": ("brigade", "mechanised"),
+        "btl": ("battalion", None),
+        "pzbtl": ("battalion", "armour"),
+        "pzarmee": ("army", "armour"),
+        "pzaok": ("army", "armour"),
+    },
+    "en": {
+        "mrd": ("division", "motorised"),
+        "gmrd": ("division", "motorised"),
+        "td": ("division", "armour"),
+        "gtd": ("division", "armour"),
+        "rd": ("division", "infantry"),
+        "grd": ("division", "infantry"),
+        "vdd": ("division", "airborne"),
+        "abd": ("division", "airborne"),
+        "caa": ("army", "combined_arms"),
+        "gcaa": ("army", "combined_arms"),
+        "ta": ("army", "armour"),
+        "gta": ("army", "armour"),
+        "ac": ("corps", None),
+        "mrb": ("brigade", "motorised"),
+        "mrbde": ("brigade", "motorised"),
+        "omrb": ("brigade", "motorised"),
+        "mb": ("brigade", "mechanised"),
+        "omb": ("brigade", "mechanised"),
+        "aab": ("brigade", "airborne"),
+        "aslt": ("brigade", "airborne"),
+        "nib": ("brigade", "naval_infantry"),
+        "mrr": ("regiment", "motorised"),
+        "tr": ("regiment", "armour"),
+        "btg": ("battalion", None),
+        "bde": ("brigade", None),
+        "bn": ("battalion", None),
+        "regt": ("regiment", None),
+        "div": ("division", None),
+    },
+}
+# Abbreviations that are ordinary words in lower case ("та" is "and" in Ukrainian, "id" "pa" …):
+# only their upper-case form (or with dots) is a head.
+_UPPER_ONLY = {
+    "та",
+    "оа",
+    "ак",
+    "ок",
+    "ta",
+    "ac",
+    "id",
+    "ir",
+    "ak",
+    "pa",
+    "pp",
+    "bk",
+    "bz",
+    "dz",
+    "dp",
+    "dk",
+    "tr",
+    "mb",
+}
+
+
+def _abbrevs(lang: str) -> dict[str, tuple[str | None, str | None]]:
+    base = {
+        k: v
+        for k, v in ABBREV.get(lang, {}).items()
+        if v[0] is not None and len(k) >= 2 and k.isalpha() and v[0] not in ("company", "squadron")
+    }
+    base.update(_ABBR_EXTRA.get(lang, {}))
+    return base
+
+
+def _abbr_regex(lang: str) -> str:
+    """Abbreviations as written: letters with optional dots between them ("Pz.Div.", "мсд")."""
+    keys = sorted(_abbrevs(lang), key=len, reverse=True)
+    alts = []
+    for k in keys:
+        k = k.rstrip("_")
+        if lang == "de" and k.startswith(("pz", "inf", "geb", "kav", "schtz", "msch")):
+            # Pz.Div., Pz. Div., Inf.-Div.
+            parts = re.findall(
+                r"pz|gren|gr|inf|geb|kav|schtz|m|div|k|korps|rgt|brig|btl|armee|aok", k
+            )
+            if "".join(parts) == k:
+                alts.append(r"\.?\s?-?".join(re.escape(p) for p in parts) + r"\.?")
+                continue
+        alts.append(
+            r"\.?".join(re.escape(c) for c in k) + r"\.?" if len(k) <= 3 else re.escape(k) + r"\.?"
+        )
+    return "|".join(alts)
+
+
+_NUM = {
+    # ordinal forms; group "n" the digits or Roman numeral
+    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?:\s?-\s?(?P<suf>[а-яё]{1,3}))?",
+    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?:\s?-\s?(?P<suf>[а-яіїєґ]{1,4}))?",
+    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
+    "de": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>\.)?",
+    "en": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>st|nd|rd|th|d)?",
+}
+_SEP = {
+    "ru": r"\s*(?:,|и|или|а\s+также|,\s*а\s+также|и\s+от)\s*",
+    "uk": r"\s*(?:,|і|й|та|або|а\s+також)\s*",
+    "pl": r"\s*(?:,|i|oraz|lub|albo|a\s+także)\s*",
+    "de": r"\s*(?:,|und|sowie|oder|bzw\.)\s*",
+    "en": r"\s*(?:,|and|or|&|as\s+well\s+as)\s*(?:the\s+)?",
+}
+_SEP_RE = {lg: re.compile(rf"(?:{p})$", re.I) for lg, p in _SEP.items()}
+_NUM_END = {lg: re.compile(rf"(?<![\w.]){p}\s*$") for lg, p in _NUM.items()}
+
+# Modifiers between the number and the head, one word each.
+_MOD = {
+    "ru": re.compile(
+        r"(?:гв\.?|отд\.?|[а-яё]+(?:-[а-яё]+)*(?:ая|ой|ый|ий|ое|ые|ых|ым|ыми|ую|ого|ому|ей|ее|ие|их|им|ими|яя|юю|ья)"
+        r"|ордена|ленина|суворова|кутузова|знамени|богдана|хмельницкого|красного|[А-ЯЁ][а-яё]+(?:ая|ой|ый|ий|ую|ого|ому|ой))$",
+        re.I,
+    ),
+    "uk": re.compile(
+        r"(?:гв\.?|окр\.?|[а-яіїєґʼ']+(?:-[а-яіїєґʼ']+)*(?:а|ої|у|ою|ій|ий|ого|ому|им|і|их|ими|е|ім|ього|ьої)"
+        r"|ордена|леніна)$",
+        re.I,
+    ),
+    "pl": re.compile(
+        r"(?:gw\.?|[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)*(?:a|ej|ą|y|i|ego|ych|ym|ymi|e|ie|iej|ia)|[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+)$",
+    ),
+    "de": re.compile(
+        r"(?:gd\.?|garde-?|ss-?|[a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+-)$",
+    ),
+    "en": re.compile(
+        r"(?:gds\.?|guards|tank|motor(?:ized|ised)?|rifle|motor-rifle|mechani[sz]ed|separate|independent|airborne|air|assault|naval|infantry|"
+        r"artillery|mountain|cavalry|shock|red|banner|combined|arms|combined-arms|air-assault|special|purpose|panzer|grenadier|"
+        r"[A-Z][a-z]+(?:-[A-Za-z]+)*|[A-Z]{2,5})$",
+        re.I,
+    ),
+}
+_EN_LOWER_MODS = {
+    "guards",
+    "tank",
+    "motor",
+    "motorized",
+    "motorised",
+    "rifle",
+    "motor-rifle",
+    "mechanized",
+    "mechanised",
+    "separate",
+    "independent",
+    "airborne",
+    "air",
+    "assault",
+    "naval",
+    "infantry",
+    "artillery",
+    "mountain",
+    "cavalry",
+    "shock",
+    "red",
+    "banner",
+    "combined",
+    "arms",
+    "combined-arms",
+    "air-assault",
+    "special",
+    "purpose",
+    "panzer",
+    "grenadier",
+    "gds",
+}
+_EN_STOP = {
+    "the",
+    "of",
+    "a",
+    "an",
+    "and",
+    "or",
+    "in",
+    "on",
+    "at",
+    "by",
+    "to",
+    "from",
+    "with",
+    "for",
+    "its",
+    "their",
+    "his",
+    "her",
+}
+_RU_PLURAL_GEN = re.compile(
+    r"(?:дивизий|армий|бригад|полков|корпусов|батальонов|дивизионов|фронтов|дивізій|армій|полків|корпусів|батальйонів|дивізіонів|фронтів)$",
+    re.I,
+)
+_RU_SG_GEN = re.compile(
+    r"(?:дивизии|армии|бригады|полка|корпуса|батальона|дивизиона|фронта|дивізії|армії|бригади|полку|корпусу|батальйону|дивізіону|фронту)$",
+    re.I,
+)
+
+_UNIT_NUMBER = re.compile(
+    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|войсков(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
+    r"military\s+unit|unit\s+no\.?|jednostk(?:a|i|ę|ą)\s+wojskow(?:a|ej|ą)|jw|truppenteil)"
+    r"\s*(?:№|no\.?|nr\.?|-)?\s*(?P<num>[АAВB]?\d{4,5})(?!\d)",
+    re.I,
+)
+_UA_UNIT_NUMBER = re.compile(r"(?<![\w/])(?P<num>[АA]\d{4})(?![\w])")
+
+
+@lru_cache(maxsize=8)
+def _head_regex(lang: str) -> re.Pattern[str]:
+    nouns = "|".join(f"(?P<h{i}>{p})" for i, (p, _e) in enumerate(_NOUNS[lang]))
+    return re.compile(rf"(?<![\w])(?:{nouns}|(?P<abbr>{_abbr_regex(lang)}))(?![\w])", re.I)
+
+
+def _roman(s: str) -> int | None:
+    vals = {"I": 1, "V": 5, "X": 10, "L": 50}
+    if not re.fullmatch(r"X{0,3}(?:IX|IV|V?I{0,3})|XL|L?X{0,3}(?:IX|IV|V?I{0,3})", s) or not s:
+        return None
+    total = 0
+    for i, c in enumerate(s):
+        v = vals[c]
+        total += -v if i + 1 < len(s) and vals[s[i + 1]] > v else v
+    return total or None
+
+
+@dataclass
+class _Item:
+    start: int
+    end: int
+    number: int
+    roman: bool
+    suffix: str | None
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    text: str
+    number: int | None
+    echelon: str | None
+    branch: str | None
+    guards: bool
+    unit_number: str | None = None
+    language: str = "und"
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _parse_num(m: re.Match[str], start: int) -> _Item | None:
+    n = m.group("n")
+    if n.isdigit():
+        num = int(n)
+        roman = False
+    else:
+        r = _roman(n)
+        if r is None:
+            return None
+        num, roman = r, True
+    if num <= 0:
+        return None
+    return _Item(start + m.start(), start + m.end(), num, roman, m.groupdict().get("suf"))
+
+
+def _is_mod(word: str, lang: str) -> bool:
+    if lang == "en":
+        low = word.lower()
+        if low in _EN_STOP:
+            return False
+        if word[0].islower() and low not in _EN_LOWER_MODS:
+            return False
+    return bool(_MOD[lang].match(word))
+
+
+_WORD_BACK = re.compile(r"([^\s]+)(\s+)$")
+
+
+def _scan_back(text: str, pos: int, lang: str, limit: int = 6) -> tuple[int, list[tuple[int, int]]]:
+    """Walk left from `pos` over modifier words; returns the new position and the words."""
+    words: list[tuple[int, int]] = []
+    cur = pos
+    while len(words) < limit:
+        window = text[max(0, cur - 60) : cur]
+        m = _WORD_BACK.search(window)
+        if not m:
+            break
+        w = m.group(1)
+        ws = cur - len(m.group(0))
+        if not _is_mod(w, lang) or re.search(r"\d", w):
+            break
+        words.append((ws, ws + len(w)))
+        cur = ws
+    return cur, words
+
+
+def _find_formations(text: str, lang: str) -> list[_Found]:
+    out: list[_Found] = []
+    abbrevs = _abbrevs(lang)
+    for hm in _head_regex(lang).finditer(text):
+        hs, he = hm.span()
+        head = hm.group(0)
+        echelon: str | None
+        abbr_branch: str | None = None
+        is_abbr = hm.group("abbr") is not None
+        if is_abbr:
+            key = re.sub(r"[.\s-]", "", head).lower()
+            if key not in abbrevs:
+                key = key + "_" if key + "_" in abbrevs else key
+            if key not in abbrevs:
+                continue
+            if key in _UPPER_ONLY and not (head.isupper() or "." in head):
+                continue
+            echelon, abbr_branch = abbrevs[key]
+        else:
+            idx = next(
+                int(k[1:]) for k, v in hm.groupdict().items() if v is not None and k.startswith("h")
+            )
+            echelon = _NOUNS[lang][idx][1]
+            if lang == "de" and echelon in ("army", "division", "corps") and head[:1].islower():
+                continue  # German nouns are capitalised; "armee" inside a lower word is not a head
+        # modifiers directly before the head, then the number
+        mod_start, mods = _scan_back(text, hs, lang)
+        before = text[max(0, mod_start - 40) : mod_start]
+        nm = _NUM_END[lang].search(before)
+        items: list[_Item] = []
+        if nm is None and mods:
+            # "27 Dywizja" style capital words can swallow the number's neighbour: retry with fewer mods
+            for k in range(len(mods) - 1, -1, -1):
+                ms = mods[k - 1][0] if k else hs
+                b2 = text[max(0, ms - 40) : ms]
+                nm2 = _NUM_END[lang].search(b2)
+                if nm2 is not None:
+                    mod_start, mods, before, nm = ms, mods[:k], b2, nm2
+                    break
+        if nm is not None:
+            it = _parse_num(nm, mod_start - len(before))
+            if it is not None:
+                items.append(it)
+        if not items:
+            named = _named(text, hs, he, head, echelon, lang, mod_start, mods)
+            if named:
+                out.append(named)
+            continue
+        first = items[0]
+        if not _plausible(first, text, hs, he, head, lang, is_abbr, mods, single=True):
+            continue
+        # an elliptical list: "5., 37. und 38. Armee", "54-й и 18-й дивизий"
+        cur = first.start
+        while True:
+            before = text[max(0, cur - 30) : cur]
+            sm = _SEP_RE[lang].search(before)
+            if not sm or not sm.group(0).strip(" ") and sm.group(0) == "":
+                break
+            sep_start = cur - len(sm.group(0))
+            s2, mods2 = _scan_back(text, sep_start, lang, limit=4)
+            b2 = text[max(0, s2 - 40) : s2]
+            nm2 = _NUM_END[lang].search(b2)
+            if not nm2:
+                break
+            it2 = _parse_num(nm2, s2 - len(b2))
+            if it2 is None or (it2.roman != first.roman and lang != "de"):
+                break
+            if lang in ("ru", "uk") and (first.suffix is None) != (it2.suffix is None):
+                break
+            if lang == "de" and not it2.roman and it2.suffix != ".":
+                break
+            if lang == "en" and not it2.roman and not it2.suffix:
+                break
+            items.insert(0, it2)
+            cur = it2.start
+        post_end = _post_mods(text, he, lang)
+        shared_mods = text[mod_start:hs]
+        tail = text[hs:post_end]
+        for i, it in enumerate(items):
+            last = i == len(items) - 1
+            start = it.start
+            end = post_end if last else it.end
+            span = text[start:end]
+            desc = span if last else f"{text[it.start : it.end]} {shared_mods}{tail}"
+            d = parse_designation(_strip_num(desc), lang)
+            branch = abbr_branch or d.branch
+            if d.branch and abbr_branch is None:
+                branch = d.branch
+            guards = (
+                "guards" in d.honorifics
+                or bool(re.search(r"(?<![\w])(?:гв\.?|gw\.|gds\.?|gd\.)(?![\w])", desc, re.I))
+                or (
+                    is_abbr
+                    and lang == "en"
+                    and head.upper().startswith("G")
+                    and head.upper() != "GD"
+                )
+            )
+            out.append(_Found(start, end, span, it.number, echelon, branch, guards, language=lang))
+    return out
+
+
+def _strip_num(s: str) -> str:
+    return s
+
+
+def _plausible(
+    it: _Item,
+    text: str,
+    hs: int,
+    he: int,
+    head: str,
+    lang: str,
+    is_abbr: bool,
+    mods: list[tuple[int, int]],
+    single: bool,
+) -> bool:
+    """Is a number before a head a name ("5-я армия") or a count ("5 армий")?"""
+    n, suf = it.number, it.suffix
+    prev = text[max(0, it.start - 2) : it.start]
+    if re.search(r"[\d.,:/]\s?$", prev) and not it.roman:
+        return False  # part of a larger number, a time or a date ("1.5", "12:30", "12.03.")
+    if it.roman:
+        # a lone Roman letter is a pronoun or a list mark more often than a corps: need the head next
+        if (
+            lang == "en"
+            and n == 1
+            and not re.match(r"I\s+(?:[A-Z]\w+\s+)*(?:Corps|Army)", text[it.start : he + 1])
+        ):
+            return False
+        return n <= 60 and echelon_ok_for_roman(head, lang)
+    if n > 2000:
+        return False
+    if lang in ("ru", "uk"):
+        if suf:
+            return bool(re.fullmatch(r"[а-яёіїєґ]{1,4}", suf, re.I))
+        if is_abbr:
+            return True
+        if _RU_PLURAL_GEN.search(head):
+            return False
+        last = n % 10
+        return not (_RU_SG_GEN.search(head) and last in (2, 3, 4) and n % 100 not in (12, 13, 14))
+    if lang == "pl":
+        if suf:
+            return True
+        if is_abbr:
+            return True
+        # unit names are written with capitals: "27 Dywizja Piechoty", "5 dywizji" is a count
+        return head[:1].isupper() or any(text[s].isupper() for s, _e in mods)
+    if lang == "de":
+        return suf == "." or is_abbr
+    if lang == "en":
+        return bool(suf) or is_abbr
+    return True
+
+
+def echelon_ok_for_roman(head: str, lang: str) -> bool:
+    return True
+
+
+_POST = {
+    "ru": re.compile(
+        r"\s+(?:морской\s+пехоты|связи|пво|нквд|рвгк|резерва\s+главного\s+командования|особого\s+назначения|специального\s+назначения|спецназа)(?![\w])",
+        re.I,
+    ),
+    "uk": re.compile(
+        r"\s+(?:морської\s+піхоти|зв['ʼ]язку|територіальної\s+оборони|тро|спеціального\s+призначення|нгу|національної\s+гвардії)(?![\w])",
+        re.I,
+    ),
+    "pl": re.compile(
+        r"(?:\s+(?:[A-ZŁŚŻŹĆ]?[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)?(?:a|ej|ą|y|i|ego|ych|ów|ii)|Wojska\s+Polskiego|WP|Obrony\s+Terytorialnej|Piechoty\s+Morskiej|Strzelców\s+[A-ZŁŚŻ]\w+))"
+    ),
+    "de": re.compile(r"\s+(?:[„\"»][^“\"«”]{2,40}[“\"«”])"),
+    "en": re.compile(r"\s+(?:of\s+Naval\s+Infantry|\(\s*[A-Z]{2,6}\s*\))"),
+}
+_PL_POST_OK = re.compile(
+    r"(piechot|pancern|zmechanizowan|zmotoryzowan|kawaler|artyler|strzel|spadochron|powietrzn|lotnicz|górsk|gorsk|obrony|wojska|wp\b|"
+    r"przeciwlotnicz|rozpoznawcz|saper|inżynier|łącznoś|zmech|gwardyjsk|specjaln|ułan|strzelców|szwoleżer|legion|"
+    r"kresow|podhalańsk|warszawsk|pomorsk|wielkopolsk|mazowieck|śląsk|lubelsk|podkarpack|kujawsk|morsk|desantow|czołg|kadrow|"
+    r"zmotor|panc|grenadier|dragoni|strzelc|bojow|zmotoryz|uderzeniow|polsk)",
+    re.I,
+)
+
+
+def _post_mods(text: str, he: int, lang: str) -> int:
+    """Words after the head that belong to the name ("Dywizja Piechoty", "полк связи")."""
+    end = he
+    rx = _POST.get(lang)
+    if rx is None:
+        return end
+    for _ in range(3 if lang == "pl" else 1):
+        m = rx.match(text, end)
+        if not m:
+            break
+        if lang == "pl" and not _PL_POST_OK.search(m.group(0)):
+            break
+        end = m.end()
+    return end
+
+
+_NAMED_ADJ = {
+    "ru": re.compile(
+        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё]+)?(?:ий|ый|ой|ого|ому|ым|ом|ая|ей|ую|ие|их|ых)\s+)$"
+    ),
+    "uk": re.compile(
+        r"([А-ЯІЇЄҐ][а-яіїєґʼ']+(?:-[А-ЯІЇЄҐа-яіїєґʼ']+)?(?:ий|ого|ому|им|ім|а|ої|у|ою|і|их)\s+)$"
+    ),
+    "pl": re.compile(r"([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:i|y|ego|emu|ym|a|ej|ą)\s+)$"),
+    "de": re.compile(r"([A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es)\s+)$"),
+    "en": re.compile(r"((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+){1,2})$"),
+}
+_NAMED_AFTER = {
+    "ru": re.compile(r"\s*[«\"„]([А-ЯЁA-Z][^»\"“]{1,30})[»\"“]"),
+    "uk": re.compile(r"\s*[«\"„]([А-ЯІЇЄҐA-Z][^»\"“]{1,30})[»\"“]"),
+    "pl": re.compile(
+        r"\s+(?:[„\"«]([A-ZŁŚŻŹĆ][^”\"»]{1,30})[”\"»]|([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:i|y|a)))(?![\w])"
+    ),
+    "de": re.compile(
+        r"\s+(?:[„\"»]([A-ZÄÖÜ][^“\"«]{1,30})[“\"«]|(Mitte|Nord|Süd|Ost|West|Nordukraine|Südukraine|Weichsel|[A-ZÄÖÜ]\b|[A-ZÄÖÜ]))(?![\w])"
+    ),
+    "en": re.compile(
+        r"\s+(?:[\"“]([A-Z][^\"”]{1,30})[\"”]|(Centre|Center|North|South|[A-Z]))(?![\w])"
+    ),
+}
+_NAMED_STOP = re.compile(
+    r"^(?:российск|русск|украинск|украïнськ|українськ|польск|советск|радянськ|красн|немецк|германск|американск|британск|"
+    r"израильск|этот|этой|эта|тот|той|весь|всей|новый|новой|новая|нов|восточн фронт$|"
+    r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|ukrainian|polish|soviet|red|german|"
+    r"rote|roten|russische|russischen|ukrainische|polnische|sowjetische|sowjetischen|deutsche|deutschen|"
+    r"польськ|російськ|армійськ|його|її|цей|цього|следующ|нашего|нашей|наш|ваш|каждый|каждой|кожн|jeden|jedna|każd|wszystk|"
+    r"western|eastern|northern|southern|central|western\s+military|first|second)",
+    re.I,
+)
+
+
+def _named(
+    text: str,
+    hs: int,
+    he: int,
+    head: str,
+    echelon: str | None,
+    lang: str,
+    mod_start: int,
+    mods: list[tuple[int, int]],
+) -> _Found | None:
+    """A formation named rather than numbered: fronts, districts, groups of forces, army groups
+    ("Воронежский фронт", "Западный военный округ", "Heeresgruppe Mitte", "Army Group Centre",
+    "Group of Soviet Forces in Germany")."""
+    if echelon != "front":
+        return None
+    low = head.lower()
+    if re.search(r"групп|груп|grup|gruppe|group|streitkr|forces|войск|військ|wojsk", low):
+        # a group of forces names itself ("Группа советских войск в Германии"): take a place after it
+        tail = (
+            re.match(r"\s+(?:в|у|w|in|im)\s+([A-ZА-ЯЁІЇЄŁŚŻ][\w-]+)", text[he:])
+            if re.search(r"войск|військ|wojsk|forces|streitkr", low)
+            else None
+        )
+        end = he + (tail.end() if tail else 0)
+        after = _NAMED_AFTER[lang].match(text, end)
+        if (
+            after
+            and re.search(r"групп|груп|grup|gruppe|group", low)
+            and not re.search(r"войск|військ|wojsk|forces|streitkr", low)
+        ):
+            end = after.end()
+        elif (
+            not tail
+            and not mods
+            and not re.search(r"^[А-ЯЁІЇЄA-ZŁŚŻ]", head)
+            and not re.search(r"[А-ЯЁІЇЄA-ZŁŚŻ]", text[hs : hs + 1])
+        ):
+            return None
+        start = hs
+        if mods and text[mods[-1][0]].isupper():
+            start = mods[-1][0]
+        if not (text[start].isupper() or (after and end == after.end())):
+            return None
+        span = text[start:end]
+        return _Found(
+            start,
+            end,
+            span,
+            None,
+            "front",
+            None,
+            "гвард" in span.lower() or "guards" in span.lower(),
+            language=lang,
+        )
+    # an adjective naming the front or district, before (ru, uk, en, de) or after (pl, de names)
+    before = text[max(0, hs - 60) : hs]
+    m = _NAMED_ADJ[lang].search(before)
+    start = hs
+    if m and not _NAMED_STOP.match(m.group(1).strip()):
+        start = hs - len(m.group(1))
+        if lang == "en" and start > 0:
+            # "Western Military District": include a second capital word ("Far Eastern")
+            pass
+    else:
+        m = None
+    after = None
+    if m is None and lang in ("pl", "de"):
+        after = _NAMED_AFTER[lang].match(text, he)
+        if after and _NAMED_STOP.match((after.group(1) or after.group(2) or "").strip()):
+            after = None
+    if m is None and after is None:
+        return None
+    end = after.end() if after else he
+    span = text[start:end]
+    if lang == "en" and not re.search(r"district|front|group", head, re.I):
+        return None
+    if re.fullmatch(r"(?i)fronts?|фронт\w*|front\w*", head.strip()) and m is not None:
+        # "на Западном фронте" — one capital adjective and "front" is a named front only when the
+        # adjective is a name of one, not an ordinary word at a sentence start
+        word = m.group(1).strip()
+        sent_start = re.search(r"(?:^|[.!?]\s+|\n)$", text[:start])
+        if sent_start is not None and start > 0 and _is_common_adj(word, lang):
+            return None
+    d = parse_designation(span, lang)
+    return _Found(
+        start, end, span, None, "front", d.branch, "guards" in d.honorifics, language=lang
+    )
+
+
+def _is_common_adj(word: str, lang: str) -> bool:
+    return bool(re.match(r"(?i)(нов|друг|эт|ц|so|ein|jed|inn|the|a|an)", word))
+
+
+def _find_unit_numbers(text: str, lang: str) -> list[_Found]:
+    out = []
+    for m in _UNIT_NUMBER.finditer(text):
+        num = m.group("num").upper().replace("A", "А").replace("B", "В")
+        out.append(
+            _Found(m.start(), m.end(), m.group(0), None, None, None, False, num, language=lang)
+        )
+    if lang in ("uk", "ru"):
+        for m in _UA_UNIT_NUMBER.finditer(text):
+            if any(f.start <= m.start() < f.end for f in out):
+                continue
+            ctx = text[max(0, m.start() - 40) : m.start()].lower()
+            if (
+                re.search(r"(частин|част[ьи]|в/ч|вч|military|unit|№)\s*[«\"(]?\s*$", ctx)
+                or text[max(0, m.start() - 1) : m.start()] == "("
+            ):
+                num = "А" + m.group("num")[1:]
+                out.append(
+                    _Found(
+                        m.start(), m.end(), m.group(0), None, None, None, False, num, language=lang
+                    )
+                )
+            elif re.match(r"А\d{4}$", m.group("num")):
+                num = m.group("num")
+                out.append(
+                    _Found(
+                        m.start(), m.end(), m.group(0), None, None, None, False, num, language=lang
+                    )
+                )
+    return out
+
+
+def _district_abbrevs(text: str, lang: str) -> list[_Found]:
+    """Russian district and group-of-forces abbreviations: ЗВО, ЮВО, ЛенВО, ПрибВО, ГСВГ, ЦГВ."""
+    if lang not in ("ru", "uk"):
+        if lang == "en":
+            return [
+                _Found(m.start(), m.end(), m.group(0), None, "front", None, False, language=lang)
+                for m in re.finditer(
+                    r"(?<![\w])(?:WMD|SMD|CMD|EMD|LMD|MMD|GSFG|GSVG|NGF|CGF|SGF)(?![\w])", text
+                )
+            ]
+        return []
+    rx = re.compile(
+        r"(?<![\w])(?:[А-ЯЁ][а-яёА-ЯЁ]{0,4}ВО|ГСВГ|ГСОВГ|ЗГВ|ЦГВ|СГВ|ЮГВ|ОК\s+[«\"„][А-ЯІЇЄ][^»\"“]{1,20}[»\"“])(?![\w])"
+    )
+    return [
+        _Found(m.start(), m.end(), m.group(0), None, "front", None, False, language=lang)
+        for m in rx.finditer(text)
+    ]
+
+
+# ---- sentences -----------------------------------------------------------------------------------------
+
+_ABBR_BEFORE_DOT = re.compile(
+    r"(?:^|[\s(])(?:\d{1,4}|[IVXL]{1,5}|[a-zа-яёіїєąćęłńóśźż]{1,4}|гв|г|гг|им|ул|тов|ген|полк|ст|див|Pz|Div|Inf|Rgt|Brig|Btl|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|Okt|Dez|ds|dr)\.$"
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: ends at . ! ? … before a capital or a quote, and at every line break, but
+    not after an ordinal ("5. Armee") or a short abbreviation ("гв.", "Pz.Div.", "r.")."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"(?<=[.!?…])\s+(?=[«\"„“(\[]?[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ0-9])|\n+", text):
+        if m.group(0).startswith("\n") or "\n" in m.group(0):
+            end = m.start()
+        else:
+            end = m.start()
+            if _ABBR_BEFORE_DOT.search(text[max(start, end - 12) : end]):
+                nxt = text[m.end() : m.end() + 12]
+                # "27 сд." at the end of a sentence then a capital: still an end if followed by a
+                # word that is not a head noun continuing the name
+                if not re.match(r"[a-zа-яё]", nxt) and re.search(
+                    r"\d\.$", text[max(start, end - 6) : end]
+                ):
+                    continue
+                if re.search(
+                    r"(?:^|[\s(])(?:гв|г|им|ул|тов|ген|Pz|Div|Inf|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt)\.$",
+                    text[max(start, end - 12) : end],
+                ):
+                    continue
+        if end > start:
+            spans.append((start, end))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+# ---- the entry point ------------------------------------------------------------------------------
+
+
+def _languages_for(doc: Document) -> list[str]:
+    lang = doc.language
+    if lang in _NOUNS:
+        return [lang]
+    if lang == "ja":
+        return ["ja"]
+    if re.search(r"[а-яёіїєґ]", doc.text[:5000], re.I):
+        return ["uk"] if re.search(r"[іїєґ]", doc.text[:5000]) else ["ru"]
+    return ["en", "de", "pl"]
+
+
+def _japanese(text: str) -> list[_Found]:
+    """Japanese designations: 第27狙撃師団, 第二十七狙撃師団, 親衛第1戦車軍."""
+    out = []
+    rx = re.compile(
+        r"(?:親衛)?第\s*[0-9０-９〇一二三四五六七八九十百千]+\s*(?:[^\s第、。，,・]{0,8}?)(?:方面軍|軍管区|軍団|師団|旅団|連隊|大隊|航空軍|軍)"
+    )
+    for m in rx.finditer(text):
+        d = parse_designation(m.group(0), "ja")
+        if d.number and d.echelon:
+            out.append(
+                _Found(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    d.number,
+                    d.echelon,
+                    d.branch,
+                    "guards" in d.honorifics,
+                    language="ja",
+                )
+            )
+    return out
+
+
+def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None) -> list[_Found]:
+    """Unit mentions in `text` (no place or date yet), sorted, overlaps settled."""
+    found: list[_Found] = []
+    for lang in langs:
+        if lang == "ja":
+            found += _japanese(text)
+            continue
+        found += _find_formations(text, lang)
+        found += _district_abbrevs(text, lang)
+        found += _find_unit_numbers(text, lang)
+    if dictionary is not None:
+        for s, e, entry in dictionary.find_named(text):
+            d = parse_designation(entry.name)
+            f = _Found(
+                s,
+                e,
+                text[s:e],
+                d.number,
+                d.echelon,
+                d.branch,
+                "guards" in d.honorifics,
+                language=langs[0] if langs else "und",
+            )
+            f.extra["unit_ids"] = (entry.unit_id,)
+            found.append(f)
+    # settle overlaps: a longer span with a number beats a shorter one inside it
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[_Found] = []
+    for f in found:
+        clash = next((k for k in kept if f.start < k.end and k.start < f.end), None)
+        if clash is None:
+            kept.append(f)
+            continue
+        better = bool(f.unit_number and clash.unit_number is None) or (
+            "unit_ids" in f.extra and "unit_ids" not in clash.extra
+        )
+        if better and clash.number is None:
+            kept[kept.index(clash)] = f
+    # a unit number right beside a formation ("27 омсбр (в/ч 61899)") belongs to it too
+    for i, f in enumerate(kept):
+        if f.unit_number is not None:
+            continue
+        for g in kept[i + 1 : i + 2]:
+            if (
+                g.unit_number
+                and 0 <= g.start - f.end <= 4
+                and re.fullmatch(r"[\s,(—–-]*", text[f.end : g.start])
+            ):
+                f.unit_number = g.unit_number
+    return kept
+
+
+def extract(doc: Document, *, dictionary: Dictionary | None = None) -> list[Mention]:
+    """Every unit mention in the document, tied to a place and a date where the text allows."""
+    from liaison.osint.tie import Tier
+
+    langs = _languages_for(doc)
+    found = find_units(doc.text, langs, dictionary)
+    if not found:
+        return []
+    tier = Tier(doc, langs[0] if langs else "en", dictionary)
+    out: list[Mention] = []
+    for f in found:
+        unit = UnitRef(
+            designation=" ".join(f.text.split()),
+            number=f.number,
+            echelon=f.echelon,
+            branch=f.branch,
+            guards=f.guards,
+            unit_number=f.unit_number,
+        )
+        ids: tuple[str, ...] = tuple(f.extra.get("unit_ids", ()))  # type: ignore[arg-type]
+        if dictionary is not None and not ids:
+            ids = tuple(dict.fromkeys(e.unit_id for e in dictionary.lookup(unit)))
+        place, date, precision, quote = tier.tie(f.start, f.end, ids)
+        out.append(
+            Mention(
+                document=doc.id,
+                start=f.start,
+                end=f.end,
+                text=f.text,
+                unit=unit,
+                place=place,
+                date=date,
+                date_precision=precision,
+                quote=quote,
+                unit_ids=ids,
+                language=f.language,
+            )
+        )
+    return out
+
+
+def contract(docs: list[Document], mentions: list[Mention]) -> dict[str, object]:
+    """The stable JSON shape of `liaison osint extract --json` (docs/osint.md, Extraction)."""
+    return {
+        "documents": [d.to_dict() for d in docs],
+        "mentions": [m.to_dict() for m in mentions],
+    }

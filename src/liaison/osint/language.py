@@ -1,0 +1,62 @@
+"""Offline language identification among the languages Liaison reads (lingua, models in the wheel).
+
+Only the six candidate languages are loaded, which keeps the first call under a second; a text
+too short or too mixed to decide is "und" rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CODES = ("ru", "uk", "pl", "de", "en", "ja")
+SAMPLE = 4000  # characters looked at: enough for any language, bounded for a long PDF
+_UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
+_RU_ONLY = re.compile(r"[ыэъЫЭЪё]")
+
+
+@lru_cache(maxsize=1)
+def _detector():  # type: ignore[no-untyped-def]
+    from lingua import Language, LanguageDetectorBuilder
+
+    langs = [
+        Language.RUSSIAN,
+        Language.UKRAINIAN,
+        Language.POLISH,
+        Language.GERMAN,
+        Language.ENGLISH,
+        Language.JAPANESE,
+    ]
+    return LanguageDetectorBuilder.from_languages(*langs).build()
+
+
+def detect(text: str) -> str:
+    """ru | uk | pl | de | en | ja, or "und" when the text has too few letters to tell."""
+    sample = text[:SAMPLE]
+    letters = sum(c.isalpha() for c in sample)
+    if letters < 12:
+        return "und"
+    if re.search(r"[\u3040-\u30ff]", sample):
+        return "ja"
+    from lingua import IsoCode639_1
+
+    lang = _detector().detect_language_of(sample)
+    if lang is None:
+        return "und"
+    code = lang.iso_code_639_1
+    out = {
+        IsoCode639_1.RU: "ru",
+        IsoCode639_1.UK: "uk",
+        IsoCode639_1.PL: "pl",
+        IsoCode639_1.DE: "de",
+        IsoCode639_1.EN: "en",
+        IsoCode639_1.JA: "ja",
+    }.get(code, "und")
+    # Letters only one of the two alphabets has settle a short ru/uk text lingua is unsure of.
+    if out in ("ru", "uk"):
+        uk, ru = len(_UK_ONLY.findall(sample)), len(_RU_ONLY.findall(sample))
+        if uk and not ru:
+            out = "uk"
+        elif ru and not uk:
+            out = "ru"
+    return out
