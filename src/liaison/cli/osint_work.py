@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -459,8 +460,6 @@ def attach(osint: typer.Typer) -> None:
 
 def attach_school(osint: typer.Typer) -> None:
     """`liaison osint school …`: open-source exercises (classes and trainees are `liaison train`'s)."""
-    from pathlib import Path
-
     school = typer.Typer(
         help="Open-source exercises: documents, the trainee compiles, graded against the key.",
         no_args_is_help=True,

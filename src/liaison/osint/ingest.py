@@ -262,6 +262,27 @@ def picture_names(conn: Any, partner: str) -> list[tuple[str, str, tuple[float, 
     return sorted(out, key=lambda r: (r[0], r[1]))
 
 
+WARM = {
+    "ru": "12 марта 2024 года части 1-й гвардейской танковой армии замечены в Белгороде.",
+    "uk": "17 березня 2024 року підрозділи 20-ї армії біля Валуйок.",
+    "pl": "6 Armia w Pskowie 15 marca 2024.",
+    "de": "Die 6. Armee in Pskow am 14. März 2024.",
+    "en": "The 27th Division in Kursk on 3 March 2024.",
+}
+
+
+def warm_up(lang: str, dictionary: Any) -> None:
+    """Load the language models once in the parent, so forked workers share them (copy on
+    write) instead of each paying the cold start."""
+    from liaison.osint.documents import read_bytes
+    from liaison.osint.extract import extract
+
+    for code, text in WARM.items():
+        if lang in ("auto", code):
+            for d in read_bytes(text.encode(), where="warm-up", kind="text", lang=code):
+                extract(d, dictionary=dictionary)
+
+
 def workers_for(n_items: int, workers: int | None = None) -> int:
     cores = os.cpu_count() or 1
     return max(1, min(workers or cores, n_items))
@@ -313,6 +334,8 @@ def ingest(
     else:
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         store.engine.dispose()  # no pooled connection is shared with the forked workers
+        if ctx is not None:
+            warm_up(lang, dictionary)
         with ProcessPoolExecutor(
             max_workers=n, mp_context=ctx, initializer=_init, initargs=(dictionary, lang)
         ) as pool:
