@@ -4,7 +4,9 @@ translation (the numbers, in order, and the facts extracted).
 Corroboration must count independent reports, and the commonest false corroboration in open
 sources is one report copied: a channel reposting a news item, an aggregator trimming it, a
 foreign outlet translating it. Reposts share most of their word 3-grams, so a 128-permutation
-MinHash with LSH banding finds them in near-linear time. Translations share no words, but they
+MinHash with LSH banding finds them in near-linear time; a pair is a copy when its estimated
+Jaccard is at least REPOST_JACCARD *and* its numbers agree in order (a channel's daily template
+shares its words with yesterday's post, not its numbers). Translations share no words, but they
 keep the report's numbers in the same order (unit numbers, dates, counts) and the same extracted
 facts; two documents in different languages whose number sequences and fact sets agree are one
 report. Clusters are the connected components of both links; the earliest document stands for
@@ -98,6 +100,14 @@ def _union(parent: dict[str, str], a: str, b: str) -> None:
         parent[rb] = ra
 
 
+def same_numbers(a: Doc, b: Doc, threshold: float = TRANSLATION_NUMBERS) -> bool:
+    """A copy keeps the report's numbers (units, dates, counts) in order; a templated report of
+    another day or unit shares the words but not the numbers, and is not a copy."""
+    if not a.numbers and not b.numbers:
+        return True
+    return SequenceMatcher(None, a.numbers, b.numbers, autojunk=False).ratio() >= threshold
+
+
 def is_translation(a: Doc, b: Doc) -> bool:
     """Different languages, similar length, the same numbers in the same order, the same facts."""
     if not a.language or not b.language or a.language == b.language:
@@ -106,8 +116,7 @@ def is_translation(a: Doc, b: Doc) -> bool:
         return False
     if min(len(a.numbers), len(b.numbers)) < MIN_NUMBERS:
         return False
-    ratio = SequenceMatcher(None, a.numbers, b.numbers, autojunk=False).ratio()
-    if ratio < TRANSLATION_NUMBERS:
+    if not same_numbers(a, b):
         return False
     if not a.facts or not b.facts:
         return False
@@ -137,7 +146,9 @@ def clusters(docs: Iterable[Doc]) -> dict[str, str]:
                 if pair in seen:
                     continue
                 seen.add(pair)
-                if jaccard_estimate(by_id[a].sig, by_id[b].sig) >= REPOST_JACCARD:
+                if jaccard_estimate(
+                    by_id[a].sig, by_id[b].sig
+                ) >= REPOST_JACCARD and same_numbers(by_id[a], by_id[b]):
                     _union(parent, a, b)
     # translations: documents sharing a fact are compared (a fact index keeps this sparse)
     by_fact: dict[tuple[object, ...], list[str]] = defaultdict(list)

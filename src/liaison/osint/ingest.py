@@ -194,10 +194,9 @@ def fetch_url(url: str) -> bytes:
 
 def process(item: Item, lang: str, dictionary: Any) -> Parsed:
     """Read one input and extract its mentions (pure: no store)."""
+    from liaison.osint import dedupe
     from liaison.osint.documents import read, read_bytes, sniff
     from liaison.osint.extract import extract
-
-    from liaison.osint import dedupe
 
     t0 = time.perf_counter()
     if item.path is None:
@@ -283,6 +282,56 @@ def warm_up(lang: str, dictionary: Any) -> None:
                 extract(d, dictionary=dictionary)
 
 
+HASH_MAX_BYTES = 256 * 2**20  # larger files go to the reader, which refuses them by size
+
+
+def file_sha256(path: str) -> str | None:
+    import hashlib
+
+    try:
+        if os.path.getsize(path) > HASH_MAX_BYTES:
+            return None
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def held(store_or_conn: Any, items: list[Item]) -> set[str]:
+    """Origins of inputs whose bytes are a document already held: re-reading and re-extracting
+    them would add nothing, so they are skipped before any work (a feed or channel export holds
+    many documents under other hashes, and is always read again for its new items)."""
+    import sqlalchemy as sa
+
+    from liaison.store.schema.osint import osint_document
+
+    shas = {it.origin: sha for it in items if it.path and (sha := file_sha256(it.path))}
+    if not shas:
+        return set()
+    found: set[str] = set()
+    values = sorted(set(shas.values()))
+
+    def query(conn: Any) -> None:
+        for i in range(0, len(values), 500):
+            found.update(
+                conn.execute(
+                    sa.select(osint_document.c.sha256).where(
+                        osint_document.c.sha256.in_(values[i : i + 500])
+                    )
+                ).scalars()
+            )
+
+    if isinstance(store_or_conn, Store):
+        with store_or_conn.connect() as conn:
+            query(conn)
+    else:
+        query(store_or_conn)
+    return {o for o, sha in shas.items() if sha in found}
+
+
 def workers_for(n_items: int, workers: int | None = None) -> int:
     cores = os.cpu_count() or 1
     return max(1, min(workers or cores, n_items))
@@ -309,8 +358,15 @@ def ingest(
         code = get_partner(conn, partner).code
         source_id = source_for(conn, code, source)
     report = Report()
-    dictionary = dictionary_for(store, code)
-    n = workers_for(len(items), workers)
+    skip = held(store, items)
+    for it in items:
+        if it.origin in skip:
+            report.stored.append(Stored(it.origin, skipped=1))
+    if progress and skip:
+        progress(len(skip), len(items), "")
+    todo = [it for it in items if it.origin not in skip]
+    dictionary = dictionary_for(store, code) if todo else None
+    n = workers_for(len(todo), workers)
 
     def handle(i: int, item: Item, parsed: Parsed | None, error: str | None) -> None:
         if error is not None or parsed is None:
@@ -324,11 +380,11 @@ def ingest(
             except LiaisonError as exc:
                 report.failed.append((item.origin, str(exc)))
         if progress:
-            progress(i, len(items), item.origin)
+            progress(len(skip) + i, len(items), item.origin)
 
     if n <= 1:
         _init(dictionary, lang)
-        for i, item in enumerate(items, 1):
+        for i, item in enumerate(todo, 1):
             parsed, error = _task(item)
             handle(i, item, parsed, error)
     else:
@@ -339,7 +395,7 @@ def ingest(
         with ProcessPoolExecutor(
             max_workers=n, mp_context=ctx, initializer=_init, initargs=(dictionary, lang)
         ) as pool:
-            futures = {pool.submit(_task, item): item for item in items}
+            futures = {pool.submit(_task, item): item for item in todo}
             for i, fut in enumerate(as_completed(futures), 1):
                 parsed, error = fut.result()
                 handle(i, futures[fut], parsed, error)

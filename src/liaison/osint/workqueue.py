@@ -233,7 +233,7 @@ def run_worker(
 ) -> WorkerReport:
     """Take items until the queue is empty (`drain`) or forever, polling; then compile the
     partners it wrote for. Safe to run several at once (see the module docstring)."""
-    from liaison.osint.ingest import dictionary_for, process
+    from liaison.osint.ingest import dictionary_for, held, process
 
     me = name or worker_name()
     rep = WorkerReport(me)
@@ -254,7 +254,10 @@ def run_worker(
         final = True
         stored: Stored | None = None
         try:
-            parsed = process(c.item, c.language, dictionaries[c.partner])
+            if held(store, [c.item]):  # its bytes are a document already held: nothing to add
+                parsed = Parsed(c.origin, [], [], {}, utcnow())
+            else:
+                parsed = process(c.item, c.language, dictionaries[c.partner])
             with store.begin() as conn:
                 stored = complete(conn, c, parsed, actor)
             rep.documents += len(stored.documents)
