@@ -46,7 +46,7 @@ def test_ingest_review_accept(folder: Path, capsys: pytest.CaptureFixture[str]) 
     rows = json.loads(out)
     tank = next(r for r in rows if r["unit"] == "pl-1")
     code, out, err = run(
-        ["osint", "review", "accept", tank["id"][:13], "--revision", str(tank["revision"]),
+        ["osint", "review", "accept", tank["id"][-8:], "--revision", str(tank["revision"]),
          "--comment", "seen on video", "--actor", "anna", "--json"],
         capsys,
     )  # fmt: skip

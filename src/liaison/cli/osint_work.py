@@ -281,7 +281,7 @@ def attach(osint: typer.Typer) -> None:
             t = Table("id", "grade", "unit", "designation", "place", "date", "sources", "status")
             for r in rows:
                 t.add_row(
-                    r["id"][:13],
+                    r["id"][-8:],
                     r["grade"],
                     r["unit"] or "new",
                     r["designation"],
@@ -320,11 +320,9 @@ def attach(osint: typer.Typer) -> None:
                     f"({f['observed_at'] or '?'}) {f['reliability'] or '?'}{f['credibility'] or '?'}"
                 )
             for m in data["mentions_detail"]:
-                console.print(
-                    f"  {m['document_title'] or m['document_origin']} "
-                    f"[{m['start']}–{m['end']}]: «{m['quote']}»",
-                    markup=False,
-                )
+                where = m["document_title"] or m["document_origin"] or ""
+                where = where if len(where) <= 60 else where[:59] + "…"
+                console.print(f"  {where} [{m['start']}–{m['end']}]: «{m['quote']}»", markup=False)
 
         emit(data, as_json, show)
 

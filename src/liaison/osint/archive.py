@@ -125,7 +125,7 @@ def source_for(conn: Connection, partner: str, codename: str | None) -> str | No
     if row is None:
         raise NotFoundError(
             f"no source {codename!r} for partner {partner} "
-            f"(add it: liaison source add {partner} {codename} --kind OSINT --reliability C)"
+            f"(add it: liaison source add {codename} --partner {partner} --kind OSINT --reliability C)"
         )
     return str(row.id)
 

@@ -146,9 +146,9 @@ def clusters(docs: Iterable[Doc]) -> dict[str, str]:
                 if pair in seen:
                     continue
                 seen.add(pair)
-                if jaccard_estimate(
-                    by_id[a].sig, by_id[b].sig
-                ) >= REPOST_JACCARD and same_numbers(by_id[a], by_id[b]):
+                if jaccard_estimate(by_id[a].sig, by_id[b].sig) >= REPOST_JACCARD and same_numbers(
+                    by_id[a], by_id[b]
+                ):
                     _union(parent, a, b)
     # translations: documents sharing a fact are compared (a fact index keeps this sparse)
     by_fact: dict[tuple[object, ...], list[str]] = defaultdict(list)

@@ -64,23 +64,22 @@ def _row(conn: Connection, candidate_id: str) -> Any:
 
 
 def resolve_id(conn: Connection, given: str) -> str:
-    """A candidate id, or a unique prefix of one (at least 8 characters), as lists print them."""
+    """A candidate id, or a unique part of one: its first or its last 6+ characters (lists print
+    the last 8, the random part of the time-ordered id)."""
     g = given.strip().lower()
-    if len(g) < 8 or not re.fullmatch(r"[0-9a-f-]+", g):
-        raise ValidationError(f"candidate {given!r}: give its id (or its first 8+ characters)")
-    rows = [
-        r.id
-        for r in conn.execute(
-            sa.select(osint_candidate.c.id)
-            .where(osint_candidate.c.id.startswith(g, autoescape=True))
-            .limit(2)
-        )
-    ]
-    if not rows:
-        raise NotFoundError(f"no candidate {given!r} (see `liaison osint review list`)")
-    if len(rows) > 1:
-        raise ValidationError(f"candidate {given!r} is ambiguous; give more of its id")
-    return rows[0]
+    if len(g) < 6 or not re.fullmatch(r"[0-9a-f-]+", g):
+        raise ValidationError(f"candidate {given!r}: give its id (or its last 6+ characters)")
+    for cond in (
+        osint_candidate.c.id == g,
+        osint_candidate.c.id.startswith(g, autoescape=True),
+        osint_candidate.c.id.endswith(g, autoescape=True),
+    ):
+        rows = list(conn.execute(sa.select(osint_candidate.c.id).where(cond).limit(2)).scalars())
+        if len(rows) == 1:
+            return str(rows[0])
+        if len(rows) > 1:
+            raise ValidationError(f"candidate {given!r} is ambiguous; give more of its id")
+    raise NotFoundError(f"no candidate {given!r} (see `liaison osint review list`)")
 
 
 def summary(r: Any) -> dict[str, Any]:
