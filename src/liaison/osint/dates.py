@@ -104,6 +104,10 @@ def _month_alt(lang: str) -> str:
 
 def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
     months = _month_alt(lang)
+    if lang in ("en", "de"):
+        months = (
+            rf"(?=(?-i:[A-ZÄÖÜ]))(?:{months})"  # "may" and "mai" are words; months are capitalised
+        )
     yw = _YEAR_WORD[lang]
     pats: list[tuple[str, str]] = [
         (rf"\b(?P<y>{_YEAR[1:-1]})-(?P<mo>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b", "iso"),
@@ -124,7 +128,7 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
                 "dmy_named",
             ),
             (
-                rf"\b(?:{months})\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)?\b(?!\s*(?:th|st|nd|rd)?\s*\w)",
+                rf"\b(?:{months})\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)?(?![\d])",
                 "md",
             ),
             (rf"\b(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months})\b", "dm"),
@@ -181,7 +185,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
     year of `published` (and is dropped without one), "yesterday" counts from `published`."""
     if lang not in _PATTERNS:
         lang = "en"
-    hits: list[DateHit] = []
+    raw: list[tuple[int, int, int | None, int | None, int | None, str]] = []
     taken: list[tuple[int, int]] = []
     for pat, how in _PATTERNS[lang]:
         for m in pat.finditer(text):
@@ -189,27 +193,36 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             if any(s < te and ts < e for ts, te in taken):
                 continue
             g = m.groupdict()
-            y = int(g["y"]) if g.get("y") else (published.year if published else None)
-            if y is None:
-                continue
+            y = int(g["y"]) if g.get("y") else None
             mo = int(g["mo"]) if g.get("mo") else _month_of(m)
             if g.get("rm"):
                 mo = _ROMAN_MONTHS.index(g["rm"].upper()) + 1
             d = int(g["d"]) if g.get("d") else None
-            if how in ("md", "dm") and published is not None and mo is not None:
-                # a day and month without a year: the most recent such day not after publication
+            if mo is None and how != "y":
+                continue
+            raw.append((s, e, y, mo, d, how))
+            taken.append((s, e))
+    raw.sort()
+    hits: list[DateHit] = []
+    last_year: int | None = None
+    for s, e, y, mo, d, how in raw:
+        if y is None:
+            # a day and month without a year: the year the text last named, else publication's
+            y = last_year if last_year is not None else (published.year if published else None)
+            if y is None:
+                continue
+            if last_year is None and published is not None and mo is not None:
                 cand = _safe_date(y, mo, d or 1)
                 if cand is not None and cand > published.date() + timedelta(days=1):
-                    y -= 1
-            if how == "y":
-                hits.append(DateHit(s, e, f"{y:04d}", 3))
-            elif d is None and mo is not None:
-                hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}", 3))
-            elif mo is not None and d is not None and _safe_date(y, mo, d):
-                hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}-{d:02d}", 1))
-            else:
-                continue
-            taken.append((s, e))
+                    y -= 1  # "12 декабря" in a January report is last December
+        else:
+            last_year = y
+        if how == "y":
+            hits.append(DateHit(s, e, f"{y:04d}", 3))
+        elif d is None and mo is not None:
+            hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}", 3))
+        elif mo is not None and d is not None and _safe_date(y, mo, d):
+            hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}-{d:02d}", 1))
     if published is not None:
         for word, delta in _RELATIVE.get(lang, {}).items():
             for m in re.finditer(rf"(?<![\w]){word}(?![\w])", text, re.I):

@@ -320,6 +320,8 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "обрсн": ("brigade", None),
         "пдп": ("regiment", "airborne"),
         "дшп": ("regiment", "airborne"),
+        "пдд": ("division", "airborne"),
+        "одшбр_": ("brigade", "airborne"),
         "сап": ("regiment", "artillery"),
         "зрп": ("regiment", "air_defence"),
         "мсб": ("battalion", "motorised"),
@@ -336,6 +338,14 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "оа": ("army", "combined_arms"),
         "та": ("army", "armour"),
         "ак": ("corps", None),
+        "пдд": ("division", "airborne"),
+        "вдд": ("division", "airborne"),
+        "дшд": ("division", "airborne"),
+        "одшбр": ("brigade", "airborne"),
+        "омсбр": ("brigade", "motorised"),
+        "обрмп": ("brigade", "naval_infantry"),
+        "опдбр": ("brigade", "airborne"),
+        "ошбр": ("brigade", "infantry"),
         "мсд": ("division", "motorised"),
         "тд": ("division", "armour"),
         "мсбр": ("brigade", "motorised"),
@@ -800,8 +810,8 @@ def _plausible(
 ) -> bool:
     """Is a number before a head a name ("5-я армия") or a count ("5 армий")?"""
     n, suf = it.number, it.suffix
-    prev = text[max(0, it.start - 2) : it.start]
-    if re.search(r"[\d.,:/]\s?$", prev) and not it.roman:
+    prev = text[max(0, it.start - 3) : it.start]
+    if re.search(r"\d[.,:/]$", prev) and not it.roman:
         return False  # part of a larger number, a time or a date ("1.5", "12:30", "12.03.")
     if it.roman:
         # a lone Roman letter is a pronoun or a list mark more often than a corps: need the head next
@@ -906,9 +916,9 @@ _NAMED_AFTER = {
     ),
 }
 _NAMED_STOP = re.compile(
-    r"^(?:российск|русск|украинск|украïнськ|українськ|польск|советск|радянськ|красн|немецк|германск|американск|британск|"
+    r"^(?:российск|русск|польск|советск|радянськ|красн|немецк|германск|американск|британск|"
     r"израильск|этот|этой|эта|тот|той|весь|всей|новый|новой|новая|нов|восточн фронт$|"
-    r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|ukrainian|polish|soviet|red|german|"
+    r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|polish|soviet|red|german|"
     r"rote|roten|russische|russischen|ukrainische|polnische|sowjetische|sowjetischen|deutsche|deutschen|"
     r"польськ|російськ|армійськ|його|її|цей|цього|следующ|нашего|нашей|наш|ваш|каждый|каждой|кожн|jeden|jedna|każd|wszystk|"
     r"western|eastern|northern|southern|central|western\s+military|first|second)",
@@ -1197,7 +1207,7 @@ def extract(doc: Document, *, dictionary: Dictionary | None = None) -> list[Ment
     found = find_units(doc.text, langs, dictionary)
     if not found:
         return []
-    tier = Tier(doc, langs[0] if langs else "en", dictionary)
+    tier = Tier(doc, langs[0] if langs else "en", dictionary, [(f.start, f.end) for f in found])
     out: list[Mention] = []
     for f in found:
         unit = UnitRef(

@@ -13,67 +13,103 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from liaison.names.gazetteer import Place, resolve
+from liaison.names.gazetteer import REGION, Place, resolve
 
 _CAP = r"[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][\w'ʼ’-]*"
 _NAME = rf"{_CAP}(?:[\s-]+(?:{_CAP}|на-[А-Я][\w-]*|am|an\s+der|nad|upon|on))?(?:\s+{_CAP})?"
 
-# (words, precision): 1 the town itself, 2 near it
-_TRIGGERS: dict[str, list[tuple[str, int]]] = {
+# (words, precision, rank): precision 1 the town itself, 2 near it; rank orders the candidates
+# of one sentence: where a unit *is* (0) before where it goes (1) before where it came from (2).
+_TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     "ru": [
         (
-            r"под|близ|около|возле|у|недалеко\s+от|неподалеку\s+от|в\s+районе|в\s+окрестностях|на\s+окраине|на\s+окраинах|"
-            r"в\s+направлении|на\s+подступах\s+к|(?:северо-|юго-)?(?:север|юг|запад|восток)[а-я]*нее|к\s+(?:северу|югу|западу|востоку|северо-западу|северо-востоку|юго-западу|юго-востоку)\s+от|"
-            r"в\s+\d+\s+км\s+(?:к\s+\w+\s+)?от|за",
+            r"под|близ|около|возле|у|недалеко\s+от|неподалеку\s+от|в\s+районе|в\s+окрестностях|на\s+окраин[еа]х?|"
+            r"на\s+подступах\s+к|(?:северо-|юго-)?(?:север|юг|запад|восток)[а-я]*нее|к\s+(?:северу|югу|западу|востоку|северо-западу|северо-востоку|юго-западу|юго-востоку)\s+от|"
+            r"в\s+\d+\s+км\s+(?:к\s+\w+\s+)?от|за|в\s+предместьях|в\s+пригороде",
             2,
+            0,
         ),
         (
-            r"в|во|из|до|через|к|ко|от|на|с|со|под\s+городом|в\s+городе|в\s+пос[её]лке|в\s+селе|в\s+г\.|г\.|пгт|с\.|пос\.",
+            r"в|во|под\s+городом|в\s+городе|в\s+пос[её]лке|в\s+селе|в\s+г\.|г\.|пгт|с\.|пос\.|на\s+полигоне|дислоцированн\w+\s+в",
             1,
+            0,
         ),
+        (r"к|ко|до|через|на|в\s+направлении|в\s+сторону", 1, 1),
+        (r"из|от|с|со", 1, 2),
     ],
     "uk": [
         (
-            r"під|біля|поблизу|неподалік\s+від|неподалік|у\s+районі|в\s+районі|на\s+околиці|на\s+околицях|у\s+напрямку|в\s+напрямку|на\s+напрямку|"
-            r"(?:північ|південь|захід|схід)[а-яі]*ніше|на\s+(?:північ|південь|захід|схід)\s+від|за",
+            r"під|біля|поблизу|неподалік\s+від|неподалік|у\s+районі|в\s+районі|на\s+околиці|на\s+околицях|"
+            r"(?:північ|південь|захід|схід)[а-яі]*ніше|на\s+(?:північ|південь|захід|схід)\s+від|за|в\s+передмісті",
             2,
+            0,
         ),
-        (r"в|у|до|з|із|зі|через|від|на|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі", 1),
+        (r"в|у|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі", 1, 0),
+        (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
+        (r"з|із|зі|від", 1, 2),
     ],
     "pl": [
         (
             r"pod|koło|kolo|obok|w\s+rejonie|w\s+okolicach|w\s+okolicy|na\s+przedmieściach|nieopodal|niedaleko|w\s+pobliżu|"
-            r"na\s+(?:północ|południe|wschód|zachód|północny\s+\w+|południowy\s+\w+)\s+od|w\s+kierunku|za",
+            r"na\s+(?:północ|południe|wschód|zachód|północny\s+\w+|południowy\s+\w+)\s+od|za",
             2,
+            0,
         ),
-        (r"w|we|z|ze|do|przez|od|na|garnizon|m\.", 1),
+        (r"w|we|garnizon|m\.|na\s+poligonie\s+w", 1, 0),
+        (r"do|przez|na|w\s+kierunku|ku", 1, 1),
+        (r"z|ze|od|spod", 1, 2),
     ],
     "de": [
         (
-            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|im\s+raum(?:\s+um)?|(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?|in\s+richtung",
+            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|im\s+raum(?:\s+um)?|(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
             2,
+            0,
         ),
-        (r"in|aus|nach|von|bis|über|zu|garnison", 1),
+        (r"in|garnison|sitz\s+in|stationiert\s+in", 1, 0),
+        (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
+        (r"aus|von", 1, 2),
     ],
     "en": [
         (
-            r"near|outside|around|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|towards|toward|"
-            r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|in\s+the\s+direction\s+of|beyond",
+            r"near|outside|around|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
+            r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|beyond",
             2,
+            0,
         ),
         (
-            r"in|at|from|to|into|through|via|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in",
+            r"in|at|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in|held|besieging|liberated|captured|took|entered|defended",
+            1,
+            0,
+        ),
+        (
+            r"to|into|through|via|toward|towards|in\s+the\s+direction\s+of|on|reached|approached",
+            1,
             1,
         ),
+        (r"from", 1, 2),
     ],
+}
+# "можайское направление", "Покровському напрямку", "Zaporizhzhia direction": the town, near it.
+_DIRECTION_RE = {
+    "ru": re.compile(
+        r"(?P<name>[А-ЯЁа-яё-]+(?:ском|ское|ского|цком|цкое|цкого|ском))\s+(?:направлени[еияю]|направлением)",
+        re.I,
+    ),
+    "uk": re.compile(
+        r"(?P<name>[А-ЯІЇЄҐа-яіїєґ'ʼ-]+(?:ському|ський|ського|цькому|цький|цького|зькому|зький|зького))\s+(?:напрямку|напрямок|напрямі|напрямком)",
+        re.I,
+    ),
+    "pl": re.compile(
+        r"(?:kierunku|kierunek|kierunkiem)\s+(?P<name>[a-ząćęłńóśźż]+(?:skim|ckim|skiego|ckiego|ski|cki))",
+        re.I,
+    ),
+    "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
+    "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front\s+line|sector)"),
 }
 _TRIGGER_RE = {
     lang: [
-        (
-            re.compile(rf"(?<![\w])(?:{words})\s+(?P<name>{_NAME})", re.I if lang != "de" else 0),
-            prec,
-        )
-        for words, prec in trig
+        (re.compile(rf"(?<![\w])(?i:{words})\s+(?P<name>{_NAME})"), prec, rank)
+        for words, prec, rank in trig
     ]
     for lang, trig in _TRIGGERS.items()
 }
@@ -96,8 +132,17 @@ _NOT_PLACE = re.compile(
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
     r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
-    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для)$"
+    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
+    r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
+    r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
+    r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
+    r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
 )
+
+
+# a name spelled the Ukrainian or Polish way is a town of that country when several share it
+_HOME = {"uk": "UA", "pl": "PL"}
+_NEAR = REGION | {"CZ", "SK", "HU", "AT", "LT", "LV", "EE", "FI"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +154,7 @@ class PlaceHit:
     candidates: tuple[Place, ...]
     unambiguous: bool
     precision: int
+    rank: int = 0  # 0 where a unit is, 1 where it goes, 2 where it came from, 3 named aside
 
 
 # ---- dictionary forms -------------------------------------------------------------------------------
@@ -226,8 +272,26 @@ def _uk_forms(name: str) -> list[str]:
                 alt = stem[: m.start(1)] + ("ї" if m.group(1) == "є" else "і") + m.group(2)
                 out.append(" ".join([*words[:-1], alt]))
     if len(words) == 2:
-        # adjective + noun ("Новій Каховці" → "Нова Каховка") is rarer; try the noun alone
-        out.append(words[-1])
+        # adjective + noun: "Нової Каховки" → "Нова Каховка", "Часового Яру" → "Часів Яр"
+        a, n = words
+        nouns = [n] + [
+            n[: -len(e)] + r for e, r in _UK_ENDINGS if n.endswith(e) and len(n) - len(e) >= 2
+        ]
+        for ae, ar in (
+            ("ового", "ів"),
+            ("евого", "ів"),
+            ("ої", "а"),
+            ("ій", "а"),
+            ("ою", "а"),
+            ("у", "а"),
+            ("ого", "ий"),
+            ("ому", "ий"),
+            ("ім", "ий"),
+            ("ого", "е"),
+            ("ому", "е"),
+        ):
+            if a.endswith(ae):
+                out += [f"{a[: -len(ae)] + ar} {nn}" for nn in nouns]
     return list(dict.fromkeys(out))
 
 
@@ -284,29 +348,24 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         return [adj]
     stems: list[str] = []
     if lang == "ru":
-        base = re.sub(r"(?:ской|ская|скую|цкой|цкая|цкую)$", "", adj)
-        stems = [base, base + "ск", base + "к", base + "ье", base + "ь", base + "а"]
+        # the town is the adjective without its ending ("Курск-ой" → Курск), or without its
+        # "-ск" too ("Белгород-ск-ой" → Белгород), or a town in -ье ("Запорож-ск-ой")
+        town = re.sub(r"(?<=[сц]к)(?:ой|ая|ую|ом|ое|ого|ий|ый|им|ему|ому)$", "", adj)
+        town = town[:1].upper() + town[1:]
+        base = re.sub(r"[сц]?к$", "", town)
+        stems = [town, base, base + "ец" if town.endswith("цк") else base, base + "ье", base + "ь", base + "а"]
+        if town.endswith("цк"):
+            stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
     elif lang == "uk":
-        base = re.sub(r"(?:ській|ська|ської|ську|цькій|цька|цької|цьку|зькій|зька|зької)$", "", adj)
-        alt = re.sub(
-            r"([оеє])([^аеєиіїоуюяь]+)$",
-            lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2),
-            base,
-        )
-        stems = [
-            base,
-            alt,
-            base + "ськ",
-            base + "ьк",
-            base + "ськ",
-            base + "жжя",
-            base[:-1] + "жжя" if base else base,
-        ]
-    elif lang == "pl":
-        base = re.sub(r"(?:skim|ckim|skiego|ckiego|ski|cki)$", "", adj)
-        base = base[:1].upper() + base[1:]
-        alt = re.sub(r"ow$", "ów", base)
-        stems = [base, alt, base + "sk", base + "k"]
+        town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім)$", "", adj)
+        town = town[:1].upper() + town[1:]
+        base = re.sub(r"[сцз]?ьк$", "", town)
+        alt = re.sub(r"([оеє])([^аеєиіїоуюяь]+)$", lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2), base)
+        stems = [town, base, alt]
+        if town.endswith("зьк"):
+            stems.append(town[:-3] + "жжя")  # Запорізьк- → Запоріжжя
+        if town.endswith("цьк"):
+            stems.append(town[:-3] + "ець")
     return [s for s in dict.fromkeys(stems) if len(s) >= 3]
 
 
@@ -321,6 +380,20 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
         r = resolve(f)
         if r.status == "unknown":
             continue
+        if not r.how.startswith("as written"):
+            # a name found only by sound or by a close spelling must at least be in the region
+            cands = tuple(c for c in r.candidates if c.country in _NEAR)
+            if not cands:
+                continue
+            place = r.place if r.place is not None and r.place.country in _NEAR else None
+            if place is None and len(cands) == 1:
+                place = cands[0]
+            r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
+        pref = _HOME.get(lang)
+        if r.status == "ambiguous" and pref:
+            home = [c for c in r.candidates if c.country == pref]
+            if len(home) == 1:
+                r = type(r)(r.query, "ok", home[0], r.candidates, r.how)
         got = (r.place, r.candidates, r.status == "ok")
         if r.how.startswith("as written"):
             return got
@@ -333,6 +406,9 @@ def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...]
     for f in _region_forms(adj, lang):
         r = resolve(f)
         if r.status != "unknown" and r.how.startswith("as written"):
+            home = [c for c in r.candidates if c.country == _HOME.get(lang)]
+            if r.status == "ambiguous" and len(home) == 1:
+                return home[0], r.candidates, True
             return r.place, r.candidates, r.status == "ok"
     return None, (), False
 
@@ -356,43 +432,88 @@ def natasha_locations(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.stop) for s in doc.spans if s.type == "LOC"]
 
 
-def find_places(text: str, s: int, e: int, lang: str) -> list[PlaceHit]:
-    """Places named in text[s:e], in order, each resolved or with its candidates."""
+def find_places(
+    text: str, s: int, e: int, lang: str, exclude: list[tuple[int, int]] | None = None
+) -> list[PlaceHit]:
+    """Places named in text[s:e], in order, each resolved or with its candidates. Spans in
+    `exclude` (offsets into text: the unit mentions) are never places."""
     sent = text[s:e]
-    spans: dict[tuple[int, int], int] = {}
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
     lg = lang if lang in _TRIGGER_RE else "en"
-    for rx, prec in _TRIGGER_RE[lg]:
+    for rx, prec, rank in _TRIGGER_RE[lg]:
         for m in rx.finditer(sent):
             a, b = m.span("name")
-            # trailing words that are not part of a name ("Kursk Division" → "Kursk")
-            spans.setdefault((a, b), prec)
-    if lg == "ru" and re.search(r"[А-ЯЁ]", sent):
+            if (a, b) not in spans or spans[(a, b)][1] > rank:
+                spans[(a, b)] = (prec, rank)
+    if lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
         for a, b in natasha_locations(sent):
-            spans.setdefault((a, b), 1)
+            # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
+            while b < len(sent) and (sent[b].isalpha() or (sent[b] in "'ʼ’-" and b + 1 < len(sent) and sent[b + 1].isalpha())):
+                b += 1
+            spans.setdefault((a, b), (1, 1))
+    for m in _BARE.finditer(sent):
+        # a capitalised word inside a sentence that is, as written, a sizeable town of the region
+        a, b = m.span()
+        if a == 0 or re.search(r"[.!?:«\"„(]\s*$", sent[:a]) or any(a < y and x < b for x, y in spans):
+            continue
+        spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg) else (0, 9))
+    blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
     hits: list[PlaceHit] = []
-    taken: list[tuple[int, int]] = []
-    for m in _REGION_RE[lg].finditer(sent):
-        place, cands, ok = _region_lookup(m.group("name"), lg)
-        if place is not None or cands:
-            hits.append(PlaceHit(s + m.start(), s + m.end(), m.group(0), place, cands, ok, 3))
-            taken.append(m.span())
-    for (a, b), prec in sorted(spans.items()):
-        if any(a < tb and ta < b for ta, tb in taken):
+    taken: list[tuple[int, int]] = list(blocked)
+    for rx, prec in ((_REGION_RE[lg], 3), (_DIRECTION_RE[lg], 2)):
+        for m in rx.finditer(sent):
+            if any(m.start() < tb and ta < m.end() for ta, tb in taken):
+                continue
+            place, cands, ok = _region_lookup(m.group("name"), lg)
+            if place is not None or cands:
+                hits.append(
+                    PlaceHit(
+                        s + m.start(),
+                        s + m.end(),
+                        m.group(0),
+                        place,
+                        cands,
+                        ok,
+                        prec,
+                        1 if prec == 2 else 0,
+                    )
+                )
+                taken.append(m.span())
+    for (a, b), (prec, rank) in sorted(spans.items(), key=lambda kv: (kv[1][1], kv[0])):
+        if rank == 9 or any(a < tb and ta < b for ta, tb in taken):
             continue
         name = sent[a:b]
-        place, cands, ok = _lookup_trim(name, lg)
+        place, cands, ok, used = _lookup_trim(name, lg)
         if place is None and not cands:
             continue
-        hits.append(PlaceHit(s + a, s + a + len(name), name, place, cands, ok, prec))
+        hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
         taken.append((a, b))
     return sorted(hits, key=lambda h: h.start)
 
 
-def _lookup_trim(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
+_BARE = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][a-zа-яёіїєґäöüßąćęłńóśźż'ʼ’]{3,}(?:-[A-ZА-ЯЁa-zа-яё][\w'ʼ’]+)?")
+
+
+def _bare_town(word: str, lang: str) -> bool:
+    """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
+    counts without a preposition: person names rarely are one."""
+    if _NOT_PLACE.match(word):
+        return False
+    for f in forms(word, lang):
+        r = resolve(f)
+        if r.how.startswith("as written") and r.place is not None and r.place.country in _NEAR:
+            return r.place.population >= 10000
+    return False
+
+
+def _lookup_trim(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool, str]:
     """Try the whole capitalised run, then its first words ("Kursk Division" → "Kursk")."""
     words = name.split()
+    if _NOT_PLACE.match(" ".join(words)):
+        return None, (), False, name
     for k in range(len(words), 0, -1):
-        got = lookup(" ".join(words[:k]), lang)
+        used = " ".join(words[:k])
+        got = lookup(used, lang)
         if got[0] is not None or got[1]:
-            return got
-    return None, (), False
+            return (*got, used)
+    return None, (), False, name

@@ -12,6 +12,7 @@ the document names elsewhere, then by the unit's known garrison, then by populat
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from liaison.osint.dates import DateHit, find_dates
@@ -25,8 +26,15 @@ QUOTE_MAX = 400
 class Tier:
     """Per-document state for tying: sentences, dates and places found once, reused per mention."""
 
-    def __init__(self, doc: Document, lang: str, dictionary: Dictionary | None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        lang: str,
+        dictionary: Dictionary | None,
+        unit_spans: list[tuple[int, int]] | None = None,
+    ) -> None:
         self.doc = doc
+        self.unit_spans = unit_spans or []
         self.lang = lang
         self.dictionary = dictionary
         self.text = doc.text
@@ -43,8 +51,8 @@ class Tier:
         return self.sents[i]
 
     def _paragraph_start(self, pos: int) -> int:
-        cut = self.text.rfind("\n\n", 0, pos)
-        return 0 if cut < 0 else cut + 2
+        cut = self.text.rfind("\n", 0, pos)
+        return 0 if cut < 0 else cut + 1
 
     def quote(self, start: int, end: int) -> str:
         s, e = self._sentence(start)
@@ -57,10 +65,17 @@ class Tier:
     def date(self, start: int, end: int) -> tuple[str | None, int | None]:
         s, e = self._sentence(start)
         inside = [d for d in self.dates if s <= d.start and d.end <= e]
-        if inside:
-            # the nearest date before the mention, else the nearest after it
-            before = [d for d in inside if d.end <= start]
-            best = before[-1] if before else min(inside, key=lambda d: abs(d.start - end))
+        cands: list[tuple[int, DateHit]] = [(start - d.end, d) for d in inside if d.end <= start]
+        for d in inside:
+            # a date after the mention belongs to it within the same clause ("… corps 23 ноября
+            # соединился", "… cut the roads on June 27"), not across a dash or a semicolon
+            gap = self.text[end : d.start]
+            if d.start >= end and len(gap) <= 80 and not re.search(r"[;—–(]", gap) and (
+                "," not in gap or len(gap) <= 40
+            ):
+                cands.append((len(gap), d))
+        if cands:
+            best = min(cands, key=lambda c: c[0])[1]
             return best.value, best.precision
         para = self._paragraph_start(start)
         earlier = [d for d in self.dates if para <= d.start and d.end <= s]
@@ -72,12 +87,18 @@ class Tier:
         earlier = [d for d in self.dates if d.end <= s]
         if earlier:
             d = earlier[-1]
-            return d.value, 2 if d.precision == 1 else d.precision
+            line_start = self._paragraph_start(d.start)
+            line_end = self.text.find("\n", d.start)
+            line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+            if line_start == 0 or len(line) <= 60:
+                return d.value, 2 if d.precision == 1 else d.precision  # a dateline heads it all
+            # carried over from another paragraph's story: only its month is sure
+            return d.value[:7], 3
         return None, None
 
     def places_in(self, s: int, e: int) -> list[PlaceHit]:
         if s not in self._places:
-            self._places[s] = find_places(self.text, s, e, self.lang)
+            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans)
         return self._places[s]
 
     def doc_places(self) -> list[PlaceHit]:
@@ -92,23 +113,80 @@ class Tier:
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
         hits = self.places_in(s, e)
-        if not hits:
-            return None
-        # the place the sentence ties to this mention: the first after it, else the last before it
-        after = [h for h in hits if h.start >= end]
-        before = [h for h in hits if h.end <= start]
-        ordered = after + before[::-1]
-        for h in ordered:
-            ref = self._resolve(h, unit_ids)
-            if ref is not None:
-                return ref
+        if hits:
+            for h in self._ranked(hits, start, end, s, e):
+                ref = self._resolve(h, unit_ids, h.precision)
+                if ref is not None:
+                    return ref
+        # none in the sentence: the last place named before it in the same paragraph, as "near"
+        para = self._paragraph_start(start)
+        i = bisect_right(self._starts, s) - 1
+        while i > 0:
+            i -= 1
+            ps, pe = self.sents[i]
+            if pe <= para:
+                break
+            prev = [h for h in self.places_in(ps, pe) if h.rank <= 1]
+            for h in reversed(prev):
+                ref = self._resolve(h, unit_ids, max(2, h.precision))
+                if ref is not None:
+                    return ref
         return None
 
-    def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...]) -> PlaceRef | None:
+    def _ranked(self, hits: list[PlaceHit], start: int, end: int, s: int, e: int) -> list[PlaceHit]:
+        """Which of a sentence's places is this mention's. Each place belongs to the nearest
+        mention; a mention's own place where it *is* comes first, then a place where the whole
+        sentence is (named before its first mention: "В районе Мозыря замечены A и B"), then its
+        own places where it goes or came from, then anything else."""
+        # a unit and its parent written together ("36-я армия ВВО") share their places
+        groups: list[tuple[int, int]] = []
+        for a, b in sorted(x for x in self.unit_spans if s <= x[0] < e):
+            if groups and not self.text[groups[-1][1] : a].strip():
+                groups[-1] = (groups[-1][0], b)
+            else:
+                groups.append((a, b))
+        mine = next(((a, b) for a, b in groups if a <= start < b), (start, end))
+        mentions = groups or [mine]
+        start, end = mine
+
+        def dist(h: PlaceHit, a: int, b: int) -> int:
+            """Characters between a place and a mention; a place before the mention, or across
+            a clause boundary (", а", "; ", " — "), belongs to it less."""
+            if h.start >= b:
+                gap = self.text[b : h.start]
+                d = len(gap)
+            else:
+                gap = self.text[h.end : a]
+                d = len(gap) + 25
+            return d + (30 if re.search(r"[,;—–]", gap) else 0)
+
+        def owner(h: PlaceHit) -> tuple[int, int]:
+            return min(mentions, key=lambda m: dist(h, *m))
+
+        first = min(a for a, _b in mentions)
+        own = [h for h in hits if owner(h) == (start, end)]
+        shared = [h for h in hits if h.end <= first and h.rank == 0]
+
+        def key(h: PlaceHit) -> tuple[int, int]:
+            return (h.rank, dist(h, start, end))
+
+        out: list[PlaceHit] = []
+        for group in (
+            [h for h in own if h.rank == 0],
+            shared,
+            [h for h in own if h.rank > 0],
+            hits,
+        ):
+            for h in sorted(group, key=key):
+                if h not in out:
+                    out.append(h)
+        return out
+
+    def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int) -> PlaceRef | None:
         from liaison.core.geo import haversine_km
 
-        if h.place is not None and h.unambiguous:
-            return PlaceRef(h.text, h.place.name, h.place.lat, h.place.lon, h.precision)
+        if h.place is not None and (h.unambiguous and len(h.candidates) <= 1):
+            return PlaceRef(h.text, h.place.name, h.place.lat, h.place.lon, precision)
         if not h.candidates:
             return None
         context: list[tuple[float, float]] = []
@@ -116,13 +194,19 @@ class Tier:
             context += self.dictionary.garrisons(unit_ids)
         context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place is not None]
         if context:
-            best = min(
-                h.candidates,
-                key=lambda c: min(haversine_km(c.lat, c.lon, a, b) for a, b in context),
-            )
+            # the context narrows to a region (within 50 km of the nearest candidate's distance);
+            # within it the largest town is the one a report names without saying more
+            def far(c: object) -> float:
+                return min(haversine_km(c.lat, c.lon, a, b) for a, b in context)  # type: ignore[attr-defined]
+
+            nearest = min(far(c) for c in h.candidates)
+            pool = [c for c in h.candidates if far(c) <= nearest + 50]
+            best = max(pool, key=lambda c: c.population)
+        elif h.place is not None:
+            best = h.place
         else:
             best = max(h.candidates, key=lambda c: c.population)
-        return PlaceRef(h.text, best.name, best.lat, best.lon, h.precision)
+        return PlaceRef(h.text, best.name, best.lat, best.lon, precision)
 
     def tie(
         self, start: int, end: int, unit_ids: tuple[str, ...]
