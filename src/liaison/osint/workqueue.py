@@ -169,9 +169,16 @@ def complete(conn: Connection, c: Claim, parsed: Parsed, actor: str) -> Stored:
     return stored
 
 
-def fail(conn: Connection, c: Claim, error: str, *, final: bool) -> None:
+def fail(conn: Connection, c: Claim, error: str, *, final: bool, actor: str = "worker") -> None:
     """Record a failure: bad input is final; anything else is retried up to MAX_ATTEMPTS."""
     again = not final and c.attempts < MAX_ATTEMPTS
+    audit.record(
+        conn,
+        actor,
+        "osint.queue.retry" if again else "osint.queue.failed",
+        c.origin[:500],
+        {"item": c.id, "attempt": c.attempts, "error": error[:1000]},
+    )
     conn.execute(
         osint_queue.update()
         .where(osint_queue.c.id == c.id, osint_queue.c.token == c.token)
@@ -278,7 +285,7 @@ def run_worker(
         if error is not None:
             rep.failed += 1
             with store.begin() as conn:
-                fail(conn, c, error, final=final)
+                fail(conn, c, error, final=final, actor=actor)
         if on_item:
             on_item(c, stored, error)
     if compile_after and touched:
