@@ -198,8 +198,17 @@ def run() -> str:
         origin = {r.id: r.origin for r in rows}
         joins = [(r.origin, origin[r.duplicate_of]) for r in rows if r.duplicate_of]
     false_joins = sum(1 for a, b in joins if report_of[a] != report_of[b])
-    found = {(c["number"], c["place"], int(c["valid_at"][8:10])) for c in cands if c["number"]}
-    got = len(found & facts)
+    # a fact is found when a candidate of that unit at that place spans its day (mentions of one
+    # unit at one place within a week are one candidate observation by design)
+    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for c in cands:
+        if c["number"] and c["first_seen"] and c["last_seen"]:
+            spans.setdefault((c["number"], c["place"]), []).append(
+                (int(c["first_seen"][8:10]), int(c["last_seen"][8:10]))
+            )
+    got = sum(
+        1 for n, place, day in facts if any(a <= day <= b for a, b in spans.get((n, place), []))
+    )
     dup_rate = (summary.duplicates - false_joins) / copies if copies else 1.0
     return f"""## osint_compile
 
@@ -216,8 +225,8 @@ of them reposts or translations of earlier ones), four sources, SQLite.
 | compile again (nothing changed) | {t_recompile:.2f} s |
 | copies recognised as one report | {summary.duplicates - false_joins} of {copies} ({100 * dup_rate:.0f} %) |
 | independent reports wrongly joined as copies | {false_joins} |
-| true (unit, place, day) facts found as a candidate | {got} of {len(facts)} ({100 * got / max(1, len(facts)):.0f} %) |
-| candidates per true fact | {len(cands) / max(1, len(facts)):.2f} |
+| true (unit, place, day) facts covered by a candidate | {got} of {len(facts)} ({100 * got / max(1, len(facts)):.0f} %) |
+| candidates per true fact (one unit at one place within a week is one) | {len(cands) / max(1, len(facts)):.2f} |
 
 Copies missed are short translations of a one-fact report: with fewer than four numbers a
 translation cannot be told from an independent report of the same fact, and dedupe leaves them
