@@ -144,6 +144,15 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
             (rf"\b(?P<d>[0-2]?\d|3[01]){dot}\s*(?:{months})(?![\w])", "dm"),
             (rf"(?<![\w])(?:{months})\s+(?P<y>{_YEAR[1:-1]}){yw}", "my"),
         ]
+    # a month named alone ("We wrześniu", "в ноябре", "im März"): the year from context
+    month_prep = {
+        "ru": r"(?:в|во|с|до|к|середине|начале|конце)",
+        "uk": r"(?:у|в|з|до|середині|на\s+початку|наприкінці)",
+        "pl": r"(?:w|we|od|do|połowie|początku|końcu)",
+        "de": r"(?:im|seit|bis|Anfang|Mitte|Ende)",
+        "en": r"(?:in|since|until|early|mid-?|late|during)",
+    }[lang]
+    pats.append((rf"(?<![\w]){month_prep}\s+(?:{months})(?![\w])(?!\s+\d{4})", "m"))
     year_only = {
         "ru": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:г\.|года|году|год)(?![\w])",
         "uk": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:р\.|року|рік)(?![\w])",

@@ -225,7 +225,7 @@ _CYR = "а-яёіїєґʼ'"
 _NOUNS: dict[str, list[tuple[str, str]]] = {
     "ru": [
         (r"групп[аыеуо]й?\s+армий", "front"),
-        (r"(?:[А-ЯЁа-яё-]+\s+){0,2}групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
+        (r"групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
         (r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?", "front"),
         (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
         (r"арми(?:я|и|ю|ей|ею|й|ям|ями|ях)", "army"),
@@ -239,7 +239,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
     "uk": [
         (r"груп(?:а|и|і|у|ою)\s+армій", "front"),
         (
-            r"(?:[А-ЯІЇЄҐа-яіїєґ'ʼ-]+\s+){0,2}груп(?:а|и|і|у|ою)\s+(?:[а-яіїєґ'ʼ]+\s+)?військ",
+            r"груп(?:а|и|і|у|ою)\s+(?:[а-яіїєґ'ʼ]+\s+)?військ",
             "front",
         ),
         (r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?", "front"),
@@ -255,7 +255,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
     ],
     "pl": [
         (r"grup(?:a|y|ie|ę|ą)\s+armii", "front"),
-        (r"(?:[A-ZŁŚŻŹĆa-ząćęłńóśźż]+\s+)?grup(?:a|y|ie|ę|ą)\s+wojsk", "front"),
+        (r"grup(?:a|y|ie|ę|ą)\s+wojsk", "front"),
         (r"okręg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"okreg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"front(?:u|em|owi|ie|y|ów)?", "front"),
@@ -272,14 +272,15 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"(?:heeres|armee)gruppe(?:n)?", "front"),
         (r"militärbezirk(?:s|es|e|en)?|wehrkreis(?:es|e)?", "front"),
         (r"gruppe\s+der\s+(?:[\wäöü]+\s+){0,2}streitkräfte", "front"),
-        (r"[\wäöüß]*-?(?:front)(?:en)?", "front"),
-        (r"[\wäöüß]*-?armeekorps", "corps"),
-        (r"[\wäöüß]*-?armee(?:n)?", "army"),
-        (r"[\wäöüß]*-?korps", "corps"),
-        (r"[\wäöüß]*-?division(?:en)?", "division"),
-        (r"[\wäöüß]*-?brigade(?:n)?", "brigade"),
-        (r"[\wäöüß]*-?regiment(?:s|es|er|e|ern)?", "regiment"),
-        (r"[\wäöüß]*-?bataillon(?:s|e|en)?", "battalion"),
+        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?(?:front)(?:en)?", "front"),
+        (r"(?:[\wäöüß]+-)*panzergruppe", "army"),
+        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armeekorps", "corps"),
+        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armee(?:n)?", "army"),
+        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?korps", "corps"),
+        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?division(?:en)?", "division"),
+        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?brigade(?:n)?", "brigade"),
+        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?regiment(?:s|es|er|e|ern)?", "regiment"),
+        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?bataillon(?:s|e|en)?", "battalion"),
     ],
     "en": [
         (r"army\s+groups?", "front"),
@@ -349,7 +350,6 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "мсд": ("division", "motorised"),
         "тд": ("division", "armour"),
         "мсбр": ("brigade", "motorised"),
-        "омсбр": ("brigade", "motorised"),
         "пдп": ("regiment", "airborne"),
         "бтгр": ("battalion", None),
     },
@@ -522,10 +522,10 @@ _MOD = {
         re.I,
     ),
     "pl": re.compile(
-        r"(?:gw\.?|[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)*(?:a|ej|ą|y|i|ego|ych|ym|ymi|e|ie|iej|ia)|[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+)$",
+        r"(?:gw\.?|[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)*(?:a|ej|ą|y|i|ego|ych|ym|ymi|e|ie|iej|ia)|[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:-[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+)*)$",
     ),
     "de": re.compile(
-        r"(?:gd\.?|garde-?|ss-?|[a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+-)$",
+        r"(?:gd\.?|garde-?|ss-?|(?:[A-ZÄÖÜ][a-zäöüß]+-)*[A-ZÄÖÜ]?[a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+-)$",
     ),
     "en": re.compile(
         r"(?:gds\.?|guards|tank|motor(?:ized|ised)?|rifle|motor-rifle|mechani[sz]ed|separate|independent|airborne|air|assault|naval|infantry|"
@@ -660,7 +660,148 @@ def _parse_num(m: re.Match[str], start: int) -> _Item | None:
     return _Item(start + m.start(), start + m.end(), num, roman, m.groupdict().get("suf"))
 
 
+_NOT_MOD = {
+    "de": {
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "eine",
+        "einer",
+        "eines",
+        "einem",
+        "und",
+        "oder",
+        "sowie",
+        "im",
+        "am",
+        "vom",
+        "zum",
+        "zur",
+        "beim",
+        "seine",
+        "ihre",
+        "deren",
+        "dessen",
+        "diese",
+        "dieser",
+        "jene",
+        "alle",
+        "beide",
+        "beiden",
+        "neue",
+        "neuen",
+        "alte",
+        "alten",
+        "ganze",
+        "ganzen",
+        "gesamte",
+        "gesamten",
+        "erste",
+        "zweite",
+        "dritte",
+        "vierte",
+        "schwere",
+        "schweren",
+        "starke",
+        "starken",
+        "eigene",
+        "eigenen",
+    },
+    "pl": {
+        "i",
+        "a",
+        "oraz",
+        "lub",
+        "w",
+        "we",
+        "z",
+        "ze",
+        "na",
+        "do",
+        "się",
+        "jej",
+        "jego",
+        "ich",
+        "nowa",
+        "nowej",
+        "nową",
+        "cała",
+        "całej",
+        "którą",
+        "która",
+        "której",
+    },
+    "ru": {
+        "и",
+        "а",
+        "в",
+        "на",
+        "с",
+        "со",
+        "из",
+        "по",
+        "для",
+        "его",
+        "её",
+        "ее",
+        "их",
+        "эта",
+        "этой",
+        "эту",
+        "той",
+        "та",
+        "все",
+        "всей",
+        "вся",
+        "новая",
+        "новой",
+        "новую",
+        "другой",
+        "другая",
+        "каждой",
+        "своей",
+        "своя",
+    },
+    "uk": {
+        "і",
+        "й",
+        "та",
+        "а",
+        "в",
+        "у",
+        "на",
+        "з",
+        "із",
+        "до",
+        "по",
+        "для",
+        "його",
+        "її",
+        "їх",
+        "ця",
+        "цієї",
+        "цю",
+        "ту",
+        "всі",
+        "вся",
+        "нова",
+        "нової",
+        "нову",
+        "іншої",
+        "інша",
+        "кожної",
+        "своєї",
+        "своя",
+    },
+}
+
+
 def _is_mod(word: str, lang: str) -> bool:
+    if word.lower() in _NOT_MOD.get(lang, ()) or _head_regex(lang).fullmatch(word):
+        return False
     if lang == "en":
         low = word.lower()
         if low in _EN_STOP:
@@ -734,6 +875,30 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
             it = _parse_num(nm, mod_start - len(before))
             if it is not None:
                 items.append(it)
+        if not items and lang == "de" and head[:1].isupper():
+            # the Bundeswehr's style puts the number after the noun: "Panzerbrigade 45",
+            # "Panzergruppe 2"; a plural noun with a number after it is not a name
+            after = re.match(r"\s+(\d{1,3})(?![\d,.]?\d)", text[he : he + 12])
+            if (
+                after
+                and not re.search(r"(?:en|e|er)$", head)
+                or (after and head.lower().endswith(("brigade", "armee", "gruppe")))
+            ):
+                end = he + after.end()
+                d = parse_designation(text[mod_start:end], lang)
+                out.append(
+                    _Found(
+                        mod_start,
+                        end,
+                        text[mod_start:end],
+                        int(after.group(1)),
+                        echelon,
+                        abbr_branch or d.branch,
+                        "guards" in d.honorifics,
+                        language=lang,
+                    )
+                )
+                continue
         if not items:
             named = _named(text, hs, he, head, echelon, lang, mod_start, mods)
             if named:
@@ -822,8 +987,13 @@ def _plausible(
         ):
             return False
         return n <= 60 and echelon_ok_for_roman(head, lang)
-    if n > 2000:
-        return False
+    if n > 2000 or (
+        n >= 1000
+        and re.match(
+            r"\s*(?:г\.|гг\.|год|року|рік|р\.|r\.|roku|rok|year)", text[it.end : it.end + 8], re.I
+        )
+    ):
+        return False  # a year ("в августе 1968 года войска …")
     if lang in ("ru", "uk"):
         if suf:
             return bool(re.fullmatch(r"[а-яёіїєґ]{1,4}", suf, re.I))
@@ -838,8 +1008,25 @@ def _plausible(
             return True
         if is_abbr:
             return True
-        # unit names are written with capitals: "27 Dywizja Piechoty", "5 dywizji" is a count
-        return head[:1].isupper() or any(text[s].isupper() for s, _e in mods)
+        # unit names are written with capitals ("27 Dywizja Piechoty"); in lower case the noun's
+        # number decides, as in Russian: "9 pułku piechoty" names, "5 pułków", "2 brygady" count
+        if head[:1].isupper() or any(text[s].isupper() for s, _e in mods):
+            return True
+        low = head.lower()
+        if re.fullmatch(
+            r"puł?k(?:ów|i)|pulk(?:ow|i)|batalion(?:ów|y)|korpus(?:ów|y)|brygad|dywizje|armie|dywizjon(?:ów|y)",
+            low,
+        ):
+            return False
+        last = n % 10
+        few = last in (2, 3, 4) and n % 100 not in (12, 13, 14)
+        post = text[he : he + 30]
+        plural_adj = re.match(r"\s+[a-ząćęłńóśźż]+(?:ych|ich|ymi|imi)\b", post)
+        if plural_adj:
+            return False
+        if re.fullmatch(r"brygady|dywizji|armii", low):
+            return not few and bool(re.match(r"\s+[a-ząćęłńóśźżA-ZŁŚŻ]", post))
+        return True
     if lang == "de":
         return suf == "." or is_abbr
     if lang == "en":
@@ -893,7 +1080,7 @@ def _post_mods(text: str, he: int, lang: str) -> int:
 
 _NAMED_ADJ = {
     "ru": re.compile(
-        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё]+)?(?:ий|ый|ой|ого|ому|ым|ом|ая|ей|ую|ие|их|ых)\s+)$"
+        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё]+)?(?:ий|ый|ой|ого|ому|ым|им|ыми|ими|ом|ая|ей|ую|ие|их|ых)\s+)$"
     ),
     "uk": re.compile(
         r"([А-ЯІЇЄҐ][а-яіїєґʼ']+(?:-[А-ЯІЇЄҐа-яіїєґʼ']+)?(?:ий|ого|ому|им|ім|а|ої|у|ою|і|их)\s+)$"
@@ -921,7 +1108,7 @@ _NAMED_STOP = re.compile(
     r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|polish|soviet|red|german|"
     r"rote|roten|russische|russischen|ukrainische|polnische|sowjetische|sowjetischen|deutsche|deutschen|"
     r"польськ|російськ|армійськ|його|її|цей|цього|следующ|нашего|нашей|наш|ваш|каждый|каждой|кожн|jeden|jedna|każd|wszystk|"
-    r"western|eastern|northern|southern|central|western\s+military|first|second)",
+    r"first|second)",
     re.I,
 )
 
@@ -940,7 +1127,7 @@ def _named(
     ("Воронежский фронт", "Западный военный округ", "Heeresgruppe Mitte", "Army Group Centre",
     "Group of Soviet Forces in Germany")."""
     if echelon != "front":
-        return None
+        return _named_other(text, hs, he, head, echelon, lang)
     low = head.lower()
     if re.search(r"групп|груп|grup|gruppe|group|streitkr|forces|войск|військ|wojsk", low):
         # a group of forces names itself ("Группа советских войск в Германии"): take a place after it
@@ -983,6 +1170,8 @@ def _named(
     # an adjective naming the front or district, before (ru, uk, en, de) or after (pl, de names)
     before = text[max(0, hs - 60) : hs]
     m = _NAMED_ADJ[lang].search(before)
+    if m and lang == "en" and re.match(r"(?:The|This|That|A|An)\s", m.group(1)):
+        m = _NAMED_ADJ[lang].search(before[m.start() + len(m.group(1).split()[0]) + 1 :])
     start = hs
     if m and not _NAMED_STOP.match(m.group(1).strip()):
         start = hs - len(m.group(1))
@@ -1013,6 +1202,50 @@ def _named(
     return _Found(
         start, end, span, None, "front", d.branch, "guards" in d.honorifics, language=lang
     )
+
+
+_QUOTED = re.compile(r"\s*[„\"«“]([A-ZА-ЯЁІЇЄŁŚŻŹĆ][^”\"»“]{1,30})[”\"»“]")
+_PL_NAME_ADJ = re.compile(
+    r"([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:-[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+)?(?:ska|cka|zka|na|wa|ia|a|iej|skiej|ckiej|skiego|ckiego|ą)\s+)$"
+)
+
+
+_EN_NATIONAL = re.compile(
+    r"(?:Red|Soviet|Russian|Polish|German|Ukrainian|Belarusian|US|U\.S\.|British|French|Imperial|Royal|Romanian|Hungarian|"
+    r"Italian|Finnish|Japanese|Chinese|Kwantung|Home|Regular|Territorial|National|Continental|Salvation|New|Old|The|Our|Their|"
+    r"Combined|Tank|Air|Field|Shock|Guards|Rifle|Mechanized|Motorized)$"
+)
+
+
+def _named_other(
+    text: str, hs: int, he: int, head: str, echelon: str | None, lang: str
+) -> _Found | None:
+    """Armies, divisions and brigades known by a name, not a number: a quoted name after the noun
+    (Armia „Poznań”, армия «Север»), or in Polish a capitalised adjective before a capitalised
+    noun (Wielkopolska Brygada Kawalerii, Podolska BK)."""
+    if echelon not in ("army", "corps", "division", "brigade"):
+        return None
+    q = _QUOTED.match(text, he)
+    if q and head[:1].isupper():
+        span = text[hs : q.end()]
+        return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
+    if lang == "en" and echelon == "army" and head[:1].isupper():
+        # "Modlin Army", "Poznań Army" (but not "Red Army", "Soviet Army")
+        m = re.search(r"([A-Z][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
+        if m and not _EN_NATIONAL.match(m.group(1).strip()):
+            start = hs - len(m.group(1))
+            return _Found(start, he, text[start:he], None, echelon, None, False, language=lang)
+    if lang == "pl" and head[:1].isupper():
+        m = _PL_NAME_ADJ.search(text[max(0, hs - 40) : hs])
+        if m and not _NAMED_STOP.match(m.group(1).strip()):
+            start = hs - len(m.group(1))
+            end = _post_mods(text, he, lang)
+            span = text[start:end]
+            d = parse_designation(span, lang)
+            return _Found(
+                start, end, span, None, echelon, d.branch, "guards" in d.honorifics, language=lang
+            )
+    return None
 
 
 def _is_common_adj(word: str, lang: str) -> bool:

@@ -57,11 +57,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"w|we|garnizon|m\.|na\s+poligonie\s+w", 1, 0),
         (r"do|przez|na|w\s+kierunku|ku", 1, 1),
-        (r"z|ze|od|spod", 1, 2),
+        (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
     ],
     "de": [
         (
-            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|im\s+raum(?:\s+um)?|(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
+            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|aus\s+dem|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
+            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
             2,
             0,
         ),
@@ -106,13 +107,16 @@ _DIRECTION_RE = {
     "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
     "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front\s+line|sector)"),
 }
-_TRIGGER_RE = {
-    lang: [
-        (re.compile(rf"(?<![\w])(?i:{words})\s+(?P<name>{_NAME})"), prec, rank)
-        for words, prec, rank in trig
-    ]
+# Looked for only before a capital letter (far fewer places than every position of a sentence).
+_TRIGGER_END = {
+    lang: re.compile(
+        "|".join(rf"(?P<t{i}>(?<![\w])(?i:{words})\s+$)" for i, (words, _p, _r) in enumerate(trig))
+    )
     for lang, trig in _TRIGGERS.items()
 }
+_AND = re.compile(r"\s*(?:,|and|or|und|oder|и|или|і|та|й|i|oraz|lub|a)\s+(?=[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ])")
+_CAP_START = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ]")
+_NAME_RE = re.compile(_NAME)
 _REGION_RE = {
     "ru": re.compile(
         r"(?P<name>[А-ЯЁ][а-яё-]+(?:ской|цкой|ская|цкая|скую|цкую|ск[ао]й|ской))\s+(?:области|область|обл\.)"
@@ -136,12 +140,13 @@ _NOT_PLACE = re.compile(
     r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
     r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
     r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
-    r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
+    r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Wisłą|Wisły|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
 )
 
 
 # a name spelled the Ukrainian or Polish way is a town of that country when several share it
 _HOME = {"uk": "UA", "pl": "PL"}
+_FUZZY_OK = {"uk": {"UA"}, "pl": {"PL"}, "ru": {"RU", "UA", "BY"}}
 _NEAR = REGION | {"CZ", "SK", "HU", "AT", "LT", "LV", "EE", "FI"}
 
 
@@ -232,10 +237,13 @@ _PL_ENDINGS = [
     ("niu", "ń"),
     ("niem", "ń"),
     ("nia", "ń"),
+    ("ymstoku", "ystok"),
+    ("odzi", "ódź"),
     ("ii", "ia"),
     ("ią", "ia"),
     ("ię", "ia"),
     ("i", "ia"),
+    ("i", ""),
     ("wie", "wa"),
     ("ie", "a"),
     ("ą", "a"),
@@ -243,18 +251,27 @@ _PL_ENDINGS = [
     ("y", "a"),
     ("u", ""),
     ("a", ""),
+    ("a", "o"),
     ("ie", ""),
+    ("ie", "o"),
+    ("nie", "no"),
     ("em", ""),
     ("cach", "ce"),
     ("icach", "ice"),
     ("kach", "ki"),
     ("ach", "y"),
     ("ach", "e"),
+    ("ami", ""),
+    ("ami", "y"),
     ("dzi", "dź"),
     ("rze", "ra"),
     ("ce", "ka"),
     ("dze", "ga"),
     ("zy", ""),
+    ("ej", "a"),
+    ("iej", "a"),
+    ("ze", "a"),
+    ("dze", "da"),
 ]
 
 
@@ -303,7 +320,22 @@ def _pl_forms(name: str) -> list[str]:
         if w.endswith(end) and len(w) - len(end) >= 3:
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
     if len(words) == 2:
-        # adjective first: "Białymstoku" is one word; "Nowym Targu" → "Nowy Targ"
+        # noun first: "Tomaszowa Mazowieckiego" → "Tomaszów Mazowiecki"
+        n1, a1 = words
+        for ae, ar in (
+            ("iego", "i"),
+            ("ego", "y"),
+            ("im", "i"),
+            ("ym", "y"),
+            ("iej", "a"),
+            ("ej", "a"),
+            ("ą", "a"),
+        ):
+            if a1.endswith(ae):
+                for end, rep in [("", ""), *_PL_ENDINGS]:
+                    if n1.endswith(end) and len(n1) - len(end) >= 3:
+                        out.append(f"{n1[: len(n1) - len(end)] + rep} {a1[: -len(ae)] + ar}")
+        # adjective first: "Nowym Targu" → "Nowy Targ"
         a, n = words
         for ae, ar in (
             ("ym", "y"),
@@ -353,14 +385,25 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         town = re.sub(r"(?<=[сц]к)(?:ой|ая|ую|ом|ое|ого|ий|ый|им|ему|ому)$", "", adj)
         town = town[:1].upper() + town[1:]
         base = re.sub(r"[сц]?к$", "", town)
-        stems = [town, base, base + "ец" if town.endswith("цк") else base, base + "ье", base + "ь", base + "а"]
+        stems = [
+            town,
+            base,
+            base + "ец" if town.endswith("цк") else base,
+            base + "ье",
+            base + "ь",
+            base + "а",
+        ]
         if town.endswith("цк"):
             stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
     elif lang == "uk":
         town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім)$", "", adj)
         town = town[:1].upper() + town[1:]
         base = re.sub(r"[сцз]?ьк$", "", town)
-        alt = re.sub(r"([оеє])([^аеєиіїоуюяь]+)$", lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2), base)
+        alt = re.sub(
+            r"([оеє])([^аеєиіїоуюяь]+)$",
+            lambda m: ("ї" if m.group(1) == "є" else "і") + m.group(2),
+            base,
+        )
         stems = [town, base, alt]
         if town.endswith("зьк"):
             stems.append(town[:-3] + "жжя")  # Запорізьк- → Запоріжжя
@@ -377,15 +420,17 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
     for f in forms(name, lang):
         if len(f) < 3 or _NOT_PLACE.match(f):
             continue
-        r = resolve(f)
+        r = resolve(f, fuzzy=False)
         if r.status == "unknown":
             continue
         if not r.how.startswith("as written"):
-            # a name found only by sound or by a close spelling must at least be in the region
-            cands = tuple(c for c in r.candidates if c.country in _NEAR)
+            # a name found only by sound must at least be in the region; by a close spelling
+            # (a typo, an unknown inflection) only in the country whose language it is written in
+            near = _FUZZY_OK.get(lang, set()) if r.how.startswith("fuzzy") else _NEAR
+            cands = tuple(c for c in r.candidates if c.country in near)
             if not cands:
                 continue
-            place = r.place if r.place is not None and r.place.country in _NEAR else None
+            place = r.place if r.place is not None and r.place.country in near else None
             if place is None and len(cands) == 1:
                 place = cands[0]
             r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
@@ -404,7 +449,7 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
 
 def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     for f in _region_forms(adj, lang):
-        r = resolve(f)
+        r = resolve(f, fuzzy=False)
         if r.status != "unknown" and r.how.startswith("as written"):
             home = [c for c in r.candidates if c.country == _HOME.get(lang)]
             if r.status == "ambiguous" and len(home) == 1:
@@ -416,47 +461,99 @@ def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...]
 @lru_cache(maxsize=1)
 def _natasha():  # type: ignore[no-untyped-def]
     from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+    from threadpoolctl import ThreadpoolController
 
     emb = NewsEmbedding()
-    return Segmenter(), NewsNERTagger(emb)
+    return Segmenter(), NewsNERTagger(emb), ThreadpoolController()
+
+
+def natasha_locations_many(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """LOC spans Natasha's NER finds in each of several Russian texts, in one pass (one call
+    per document, not per sentence), offsets into each text. The network runs on one thread:
+    a BLAS pool spinning on every core is slower here, and workers scale by processes."""
+    from natasha import Doc
+
+    if not texts:
+        return []
+    seg, ner, pool = _natasha()
+    sep = "\n\n"
+    joined = sep.join(t.replace("\n", " ") for t in texts)
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + len(sep)
+    doc = Doc(joined)
+    doc.segment(seg)
+    with pool.limit(limits=1, user_api="blas"):
+        doc.tag_ner(ner)
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for sp in doc.spans:
+        if sp.type != "LOC":
+            continue
+        i = max(j for j, s0 in enumerate(starts) if s0 <= sp.start)
+        a, b = sp.start - starts[i], sp.stop - starts[i]
+        if b <= len(texts[i]):
+            out[i].append((a, b))
+    return out
 
 
 def natasha_locations(text: str) -> list[tuple[int, int]]:
     """LOC spans Natasha's NER finds in a Russian text (offsets into text)."""
-    from natasha import Doc
-
-    seg, ner = _natasha()
-    doc = Doc(text)
-    doc.segment(seg)
-    doc.tag_ner(ner)
-    return [(s.start, s.stop) for s in doc.spans if s.type == "LOC"]
+    return natasha_locations_many([text])[0]
 
 
 def find_places(
-    text: str, s: int, e: int, lang: str, exclude: list[tuple[int, int]] | None = None
+    text: str,
+    s: int,
+    e: int,
+    lang: str,
+    exclude: list[tuple[int, int]] | None = None,
+    ner: bool | list[tuple[int, int]] = True,
 ) -> list[PlaceHit]:
     """Places named in text[s:e], in order, each resolved or with its candidates. Spans in
     `exclude` (offsets into text: the unit mentions) are never places."""
     sent = text[s:e]
     spans: dict[tuple[int, int], tuple[int, int]] = {}
-    lg = lang if lang in _TRIGGER_RE else "en"
-    for rx, prec, rank in _TRIGGER_RE[lg]:
-        for m in rx.finditer(sent):
-            a, b = m.span("name")
-            if (a, b) not in spans or spans[(a, b)][1] > rank:
-                spans[(a, b)] = (prec, rank)
-    if lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
-        for a, b in natasha_locations(sent):
+    lg = lang if lang in _TRIGGER_END else "en"
+    for cm in _CAP_START.finditer(sent):
+        a = cm.start()
+        before = sent[max(0, a - 48) : a]
+        if not before:
+            continue
+        # the trigger ending nearest the name wins ("в районе" over "в"), by its class
+        tm = _TRIGGER_END[lg].search(before)
+        if tm is None:
+            continue
+        _w, prec, rank = _TRIGGERS[lg][int(tm.lastgroup[1:])]  # type: ignore[index]
+        nm = _NAME_RE.match(sent, a)
+        if nm is not None and ((a, nm.end()) not in spans or spans[(a, nm.end())][1] > rank):
+            spans[(a, nm.end())] = (prec, rank)
+    # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
+    for (_a0, b0), (prec, rank) in sorted(spans.items()):
+        cm = _AND.match(sent, b0)
+        if cm and (nm := _NAME_RE.match(sent, cm.end())) is not None:
+            spans.setdefault((cm.end(), nm.end()), (prec, rank))
+    if ner is not False and lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
+        for a, b in ner if isinstance(ner, list) else natasha_locations(sent):
             # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
-            while b < len(sent) and (sent[b].isalpha() or (sent[b] in "'ʼ’-" and b + 1 < len(sent) and sent[b + 1].isalpha())):
+            while b < len(sent) and (
+                sent[b].isalpha()
+                or (sent[b] in "'ʼ’-" and b + 1 < len(sent) and sent[b + 1].isalpha())
+            ):
                 b += 1
             spans.setdefault((a, b), (1, 1))
     for m in _BARE.finditer(sent):
         # a capitalised word inside a sentence that is, as written, a sizeable town of the region
+        # (German capitalises every noun, and "Bogen", "Essen" are towns: there only cities count)
         a, b = m.span()
-        if a == 0 or re.search(r"[.!?:«\"„(]\s*$", sent[:a]) or any(a < y and x < b for x, y in spans):
+        if (
+            a == 0
+            or re.search(r"[.!?:«\"„(]\s*$", sent[:a])
+            or any(a < y and x < b for x, y in spans)
+        ):
             continue
-        spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg) else (0, 9))
+        big = 100_000 if lg == "de" else 10_000
+        spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg, big) else (0, 9))
     blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
     hits: list[PlaceHit] = []
     taken: list[tuple[int, int]] = list(blocked)
@@ -491,18 +588,34 @@ def find_places(
     return sorted(hits, key=lambda h: h.start)
 
 
-_BARE = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][a-zа-яёіїєґäöüßąćęłńóśźż'ʼ’]{3,}(?:-[A-ZА-ЯЁa-zа-яё][\w'ʼ’]+)?")
+_BARE = re.compile(
+    r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][a-zа-яёіїєґäöüßąćęłńóśźż'ʼ’]{3,}(?:-[A-ZА-ЯЁa-zа-яё][\w'ʼ’]+)?"
+)
 
 
-def _bare_town(word: str, lang: str) -> bool:
+_DE_NOUN_TOWNS = {
+    "Essen",
+    "Halle",
+    "Hagen",
+    "Hamm",
+    "Herne",
+    "Siegen",
+    "Witten",
+    "Mark",
+    "Marl",
+    "Neuss",
+}
+
+
+def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
     """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
     counts without a preposition: person names rarely are one."""
     if _NOT_PLACE.match(word):
         return False
     for f in forms(word, lang):
-        r = resolve(f)
+        r = resolve(f, fuzzy=False)
         if r.how.startswith("as written") and r.place is not None and r.place.country in _NEAR:
-            return r.place.population >= 10000
+            return r.place.population >= big and word not in _DE_NOUN_TOWNS
     return False
 
 

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from liaison.osint.dates import DateHit, find_dates
 from liaison.osint.documents import Document
 from liaison.osint.extract import Dictionary, PlaceRef, sentences
-from liaison.osint.places import PlaceHit, find_places
+from liaison.osint.places import PlaceHit, find_places, natasha_locations_many
 
 QUOTE_MAX = 400
 
@@ -43,6 +43,7 @@ class Tier:
         self.dates: list[DateHit] = find_dates(doc.text, lang, doc.published)
         self._places: dict[int, list[PlaceHit]] = {}
         self._doc_places: list[PlaceHit] | None = None
+        self._prepared = False
 
     def _sentence(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1
@@ -70,8 +71,11 @@ class Tier:
             # a date after the mention belongs to it within the same clause ("… corps 23 ноября
             # соединился", "… cut the roads on June 27"), not across a dash or a semicolon
             gap = self.text[end : d.start]
-            if d.start >= end and len(gap) <= 80 and not re.search(r"[;—–(]", gap) and (
-                "," not in gap or len(gap) <= 40
+            if (
+                d.start >= end
+                and len(gap) <= 80
+                and not re.search(r"[;—–(]", gap)
+                and ("," not in gap or len(gap) <= 40)
             ):
                 cands.append((len(gap), d))
         if cands:
@@ -96,19 +100,44 @@ class Tier:
             return d.value[:7], 3
         return None, None
 
+    def _prepare(self) -> None:
+        """Places of every sentence holding a mention (and the one before it, which a mention
+        may take its place from), found once. Natasha's NER reads — in one pass over the
+        document — only the Russian or Ukrainian sentences where the rules found no place."""
+        if self._prepared:
+            return
+        self._prepared = True
+        wanted: set[int] = set()
+        for a, _b in self.unit_spans:
+            i = bisect_right(self._starts, a) - 1
+            wanted |= {i, i - 1}
+        idx = sorted(i for i in wanted if 0 <= i < len(self.sents))
+        empty = []
+        for i in idx:
+            s, e = self.sents[i]
+            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans, ner=False)
+            if not self._places[s]:
+                empty.append(i)
+        if self.lang in ("ru", "uk") and empty:
+            texts = [self.text[self.sents[i][0] : self.sents[i][1]] for i in empty]
+            for i, spans in zip(empty, natasha_locations_many(texts), strict=True):
+                if spans:
+                    s, e = self.sents[i]
+                    self._places[s] = find_places(
+                        self.text, s, e, self.lang, self.unit_spans, spans
+                    )
+
     def places_in(self, s: int, e: int) -> list[PlaceHit]:
+        self._prepare()
         if s not in self._places:
-            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans)
+            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans, ner=False)
         return self._places[s]
 
     def doc_places(self) -> list[PlaceHit]:
-        """Every place resolved without doubt anywhere in the document (the context for others)."""
-        if self._doc_places is None:
-            hits: list[PlaceHit] = []
-            for s, e in self.sents[:200]:
-                hits += [h for h in self.places_in(s, e) if h.unambiguous]
-            self._doc_places = hits
-        return self._doc_places
+        """The places named without doubt in the sentences read so far (the context that
+        settles an ambiguous name: the other places the report names)."""
+        self._prepare()
+        return [h for hits in self._places.values() for h in hits if h.unambiguous]
 
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
@@ -126,7 +155,7 @@ class Tier:
             ps, pe = self.sents[i]
             if pe <= para:
                 break
-            prev = [h for h in self.places_in(ps, pe) if h.rank <= 1]
+            prev = [h for h in self.places_in(ps, pe) if h.rank <= 2]
             for h in reversed(prev):
                 ref = self._resolve(h, unit_ids, max(2, h.precision))
                 if ref is not None:
@@ -193,6 +222,7 @@ class Tier:
         if self.dictionary is not None and unit_ids:
             context += self.dictionary.garrisons(unit_ids)
         context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place is not None]
+        context = list(dict.fromkeys(context))
         if context:
             # the context narrows to a region (within 50 km of the nearest candidate's distance);
             # within it the largest town is the one a report names without saying more
