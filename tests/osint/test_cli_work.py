@@ -54,7 +54,8 @@ def test_ingest_review_accept(folder: Path, capsys: pytest.CaptureFixture[str]) 
     obs = json.loads(out)["observation_id"]
     code, out, _ = run(["osint", "provenance", obs, "--json"], capsys)
     prov = json.loads(out)
-    assert code == 0 and prov and all("танковой армии" in p["quote"] for p in prov)
+    assert code == 0 and prov
+    assert all("танковой армии" in p["quote"] or "Panzerarmee" in p["quote"] for p in prov)
     code, out, _ = run(["orbat", "history", "--partner", "PL", "pl-1", "--json"], capsys)
     assert code == 0 and "OSINT candidate" in out
     code, _, err = run(["osint", "review", "reject", tank["id"], "--actor", "anna"], capsys)
