@@ -60,3 +60,11 @@ def extract_cmd(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(osint_app, name="osint")
+
+
+# The stateful commands (ingest, worker, queue, compile, documents, review, provenance, school)
+# live in cli/osint_work.py.
+from liaison.cli.osint_work import attach, attach_school  # noqa: E402
+
+attach(osint_app)
+attach_school(osint_app)

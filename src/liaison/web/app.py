@@ -37,6 +37,7 @@ ROUTERS: list[str] = [
 ]
 
 ROUTERS += ["meetings", "alerts"]  # the meeting queue, minutes and alerts
+ROUTERS += ["osint"]  # open-source review
 STATIC = Path(__file__).parent / "static"
 
 CSP = (

@@ -6,6 +6,7 @@ from liaison.store.schema import (  # noqa: F401  (register tables)
     courier,
     evac,
     orbat,
+    osint,
     reconcile,
     training,
     web,
