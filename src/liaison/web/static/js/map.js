@@ -126,6 +126,7 @@
       const rows = h.history.map((o) => `<tr><td>${esc((o.valid_at || "").slice(0, 16))}</td><td>${esc(o.place)}${o.lat != null ? `<br><span class="muted">${o.lat.toFixed(2)}, ${o.lon.toFixed(2)}</span>` : ""}</td>` +
         `<td>${esc(o.source || "—")} ${esc(o.reliability || "")}${esc(o.credibility || "")}</td><td>${esc(o.strength)} ${esc(Object.entries(o.equipment || {}).map(([a, n]) => a + "=" + n).join("; "))}</td><td>${o.kind === "retraction" ? "retraction" : o.retracted ? "retracted" : ""}</td></tr>`).join("");
       body.innerHTML = `<h2>${esc(u.designation)}</h2><p class="muted">${esc(partner)} · ${esc(u.unit_id)} · ${esc(u.echelon)} ${esc(u.branch)} · parent ${esc(u.parent_id || "—")}</p>` +
+        `<p><a id="unit-page" href="/units/${encodeURIComponent(partner)}/${encodeURIComponent(u.unit_id)}">Unit page: discrepancies, counterparts, reports</a></p>` +
         `<h3>History and sources</h3><table class="grid" id="unit-history"><thead><tr><th>Valid</th><th>Place</th><th>Source, grading</th><th>Strength, equipment</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
     } catch (e) {
       body.insertAdjacentHTML("beforeend", `<p class="error">${esc(e.message)}</p>`);
