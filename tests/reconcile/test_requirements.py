@@ -65,7 +65,7 @@ def test_neither_raises_a_requirement_that_is_answered_and_closed(store: Store) 
         ("PL", "PL-D27"),
         ("JP", "JP-D27"),
     }
-    assert "Where is 27 Dywizja Strzelców (PL) / 第27狙撃師団 (JP) now?" == r["question"]
+    assert r["question"] == "Where is 27 Dywizja Strzelców (PL) / 第27狙撃師団 (JP) now?"
     assert r["note"] == "both reports are old; collect" and r["collector"] == "both"
     # due by the next scheduled meeting with JP, the first one on or after now
     with store.connect() as conn:
