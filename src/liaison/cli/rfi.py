@@ -132,6 +132,43 @@ def register(app: typer.Typer) -> None:
             r = requirements.close(conn, ref, note)
         emit(r, json_, lambda: console.print(f"{ref}: closed"))
 
+    @app.command("forces")
+    def forces_cmd(
+        with_: str = typer.Option(..., "--with", help="The partner we meet."),
+        level: str = typer.Option("front", "--level", help="front (and districts) or army."),
+        measure: str = typer.Option("strength", "--measure", help="strength or an equipment type."),
+        svg: Path = typer.Option(None, "--svg", help="Write the charts (one .svg per picture)."),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Totals by front or army, ours, theirs and agreed: this week against last, over time."""
+        from liaison.reconcile import forces
+
+        with open_store().connect() as conn:
+            v = forces.view(conn, with_, level=level, measure=measure)
+        charts = v.pop("charts")
+        if svg:
+            for name, text in charts.items():
+                svg.with_name(f"{svg.stem}-{name}.svg").write_text(text, encoding="utf-8")
+
+        def render() -> None:
+            for picture, rows in v["this_week"].items():
+                t = Table(title=f"{picture}: by {level}, last week → this week")
+                for c in ("formation", "strength", "change", "equipment"):
+                    t.add_column(c)
+                for r in rows:
+                    s = r["strength"]
+                    t.add_row(
+                        r["formation"],
+                        f"{s['after']:,}",
+                        f"{s['after'] - s['before']:+,}",
+                        ", ".join(
+                            f"{k} {e['before']}→{e['after']}" for k, e in r["equipment"].items()
+                        ),
+                    )
+                console.print(t)
+
+        emit(v, json_, render)
+
     meet = next((g.typer_instance for g in app.registered_groups if g.name == "meet"), None)
     if meet is None:  # the meeting commands live in cli/reconcile.py, registered first
         return

@@ -94,7 +94,7 @@ def schedule(
 
 
 def _period_text(secs: int) -> str:
-    for unit, n in (("w", 7 * 86400), ("d", 86400), ("h", 3600)):
+    for unit, n in (("d", 86400), ("h", 3600)):
         if secs % n == 0:
             return f"{secs // n}{unit}"
     return f"{secs}s"

@@ -38,6 +38,7 @@ ROUTERS: list[str] = [
 
 ROUTERS += ["meetings", "alerts"]  # the meeting queue, minutes and alerts
 ROUTERS += ["osint"]  # open-source review
+ROUTERS += ["rfi"]  # collection requirements, agenda, force-level view
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
