@@ -156,7 +156,7 @@ def test_agenda_then_minutes_compare_this_week_with_last(store: Store) -> None:
         minutes = meeting.current_meeting(conn, m2).minutes
     assert f"Meeting {m2} against meeting {m1}." in minutes
     assert "## Forces by front, last week and this week (agreed)" in minutes
-    img = next(l for l in minutes.splitlines() if l.startswith("![Strength by front"))
+    img = next(x for x in minutes.splitlines() if x.startswith("![Strength by front"))
     svg = base64.b64decode(img.split("base64,")[1].rstrip(")")).decode()
     assert ET.fromstring(svg).tag.endswith("svg") and "Far Eastern Front" in svg
     with store.connect() as conn:
