@@ -263,3 +263,14 @@ def test_cli_rfi(cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 0 and ref in dest.read_text(encoding="utf-8")
     code, _, err = run("rfi", "show", "PL/RFI-404")
     assert code == 2 and "no requirement" in err
+
+
+def test_neither_again_after_a_change_keeps_one_requirement(store: Store) -> None:
+    seed(store)
+    with store.begin() as conn:
+        mid, _ = meeting.open_meeting(conn, "JP")
+        d = next(x for x in meeting.list_discrepancies(conn, mid) if x["kind"] == "location")
+        meeting.resolve(conn, d["id"], "neither", "first", replaces=None)
+        meeting.resolve(conn, d["id"], "defer", "second thoughts", replaces="neither")
+        meeting.resolve(conn, d["id"], "neither", "back again", replaces="defer")
+        assert [r["discrepancy_id"] for r in requirements.list_requirements(conn)] == [d["id"]]

@@ -98,6 +98,16 @@ def raise_for_discrepancy(
     """The requirement a "neither" resolution raises (`m` the meeting row, `d` the discrepancy
     row); returns its reference. Changing the resolution later does not withdraw it: the issuer
     closes it with a note."""
+    existing = conn.execute(
+        sa.select(requirement.c.ref).where(
+            requirement.c.meeting_id == m.id,
+            requirement.c.discrepancy_id == d.id,
+            requirement.c.issuer == m.ours_partner,
+            requirement.c.status != "closed",
+        )
+    ).first()
+    if existing is not None:  # neither → defer → neither again: one requirement, not two
+        return str(existing.ref)
     now = utcnow()
     units = []
     for side, partner in (("ours", m.ours_partner), ("theirs", m.theirs_partner)):
