@@ -26,6 +26,7 @@ GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "web", 
 GROUPS += ["intercepts", "train"]
 GROUPS += ["osint"]
 GROUPS += ["coalition"]
+GROUPS += ["rfi"]
 
 
 @app.callback()
