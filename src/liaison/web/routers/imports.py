@@ -93,7 +93,7 @@ def _run(
     commit: bool,
 ) -> tuple[int, dict[str, Any]]:
     """Run the importer in its own transaction; committed only when asked and nothing was wrong."""
-    with store.connect() as conn:
+    with store.connect(write=True) as conn:  # a writer (the preview writes, then rolls back)
         tx = conn.begin()
         try:
             code = _target(conn, user, partner)
