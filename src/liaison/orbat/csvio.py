@@ -60,6 +60,7 @@ MAX_XLSX_INFLATED = 256 * 2**20  # all parts of a workbook, inflated
 MAX_XLSX_MEMBERS = 2000
 # Only notes may hold a line break; anywhere else a break means a quote left open.
 MULTILINE_COLUMNS = frozenset({"notes"})
+_SCREEN = re.compile("[\x00\n\r']")  # what makes a cell need the slow checks
 
 
 @dataclass(slots=True)
@@ -677,7 +678,11 @@ class UnitReader:
     def _cells(self, line: int, raw: list[Any], idx: dict[str, int]) -> dict[str, str] | None:
         """The row's cells as text, or None when a cell cannot be a value at all (wrong JSON
         type, NUL, a line break outside notes): each such cell is reported."""
-        vals: dict[str, str] = {}
+        if self.kind != "json":
+            vals = {h: _cell(raw[i]) if i < len(raw) else "" for h, i in idx.items()}
+            if _SCREEN.search("".join(vals.values())) is None:
+                return vals  # the common row: one scan says no cell needs a closer look
+        vals = {}
         ok = True
         for h, i in idx.items():
             v = raw[i] if i < len(raw) else None
