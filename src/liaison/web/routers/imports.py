@@ -28,12 +28,13 @@ router = APIRouter()
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
 _PROBLEM = re.compile(
-    r"^(?P<file>.*?), line (?P<line>\d+), column (?P<col>[^:]+): (?P<msg>.*)$", re.S
+    r"^(?P<file>.*?), line (?P<line>\d+)(?:, column (?P<col>[^:]+))?: (?P<msg>.*)$", re.S
 )
 
 
 def problem(text: str) -> dict[str, Any]:
-    """'units.csv, line 3, column lat: …' → {line: 3, column: 'lat', message: '…'}."""
+    """'units.csv, line 3, column lat: …' → {line: 3, column: 'lat', message: '…'}; a problem of
+    a whole line ('units.csv, line 3: …') has column None."""
     m = _PROBLEM.match(text)
     if m is None:
         return {"line": None, "column": None, "message": text}
