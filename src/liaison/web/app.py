@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
-from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, SecurityError
+from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, SecurityError, StoreBusy
 from liaison.store import open_store
 from liaison.store.engine import Store
 from liaison.web import auth
@@ -104,6 +104,9 @@ def create_app(store_url: str | None = None, *, store: Store | None = None) -> F
 
     @app.exception_handler(LiaisonError)
     async def _user_error(request: Request, exc: LiaisonError) -> Response:
+        if isinstance(exc, StoreBusy):  # other writers held the store: nothing written, retry
+            headers = {"Retry-After": str(exc.retry_after)}
+            return JSONResponse({"detail": str(exc)}, status_code=503, headers=headers)
         status = 422
         if isinstance(exc, NotFoundError):
             status = 404
