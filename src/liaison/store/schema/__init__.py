@@ -8,6 +8,8 @@ from liaison.store.schema import (  # noqa: F401  (register tables)
     orbat,
     osint,
     reconcile,
+    relay,
+    sources,
     training,
     web,
 )
