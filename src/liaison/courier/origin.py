@@ -526,3 +526,35 @@ def verify_observation_record(
         return False
     leaf = hashlib.sha256(canonical(record)).digest()
     return any(leaves[i : i + 32] == leaf for i in range(0, len(leaves), 32))
+
+
+# ---- granting consent --------------------------------------------------------------------------
+CONSENTABLE = ("intercept", "report")
+
+
+def grant_consent(
+    conn: Connection, kp: KeyPair, kind: str, ref: str, recipient: str, *, actor: str = "cli"
+) -> dict[str, Any]:
+    """As originator, consent that `recipient` may receive our ORCON item `kind`/`ref` (from us
+    or from whoever holds it). The signed record travels with the item on every later hop."""
+    from liaison.core.clock import utcnow
+    from liaison.core.errors import NotFoundError, ValidationError
+    from liaison.orbat.partners import get_partner
+    from liaison.store import audit
+    from liaison.store.schema.codebreak import intercept
+    from liaison.store.schema.courier import report
+
+    if kind not in CONSENTABLE:
+        raise ValidationError(f"consent is given for an intercept or a report, not {kind!r}")
+    code = get_partner(conn, recipient).code
+    if code == kp.partner:
+        raise ValidationError("consent names another partner")
+    table = {"intercept": intercept, "report": report}[kind]
+    if not conn.execute(
+        sa.select(table.c.id).where(table.c.partner_code == kp.partner, table.c.local_id == ref)
+    ).first():
+        raise NotFoundError(f"no {kind} {ref!r} of ours")
+    rec = records.sign(kp, consent_body(kp.partner, kind, ref, code, utcnow()))
+    add_consent_record(conn, kind, kp.partner, ref, rec)
+    audit.record(conn, actor, "consent.grant", f"{kp.partner}/{ref}", {"kind": kind, "to": code})
+    return rec

@@ -152,7 +152,10 @@ def collect(out: Outgoing) -> Collected:
                 out.window(table.c.retracted_at),
             )
         ):
-            if not out.releasable(marking_of(r)):
+            # the retraction goes wherever the item went (ORCON included), or where it could
+            if not (
+                origin.holds(conn, kind, me, r.local_id, out.to) or out.releasable(marking_of(r))
+            ):
                 withheld += 1
                 continue
             t = reasons.get(r.local_id)
