@@ -73,12 +73,12 @@ cases = {
     "solution plaintext not text": {"intercepts": [S({**I, "solutions": [{**I["solutions"][0], "plaintext": 5}]})]},
     "solutions not a list": {"intercepts": [S({**I, "solutions": "x"})]},
     "intercept without its originator's signature": {"intercepts": [{**I, "originator": "PL"}]},
-    "report without title": {"reports": [{**R, "title": ""}]},
-    "report body not text": {"reports": [{**R, "body": {"x": 1}}]},
-    "too many attachments": {"reports": [{**R, "attachments": [{**A, "name": f"{i}.txt"} for i in range(21)]}]},
-    "attachment digest wrong": {"reports": [{**R, "attachments": [{**A, "sha256": "0" * 64}]}]},
-    "attachment path name": {"reports": [{**R, "attachments": [{**A, "name": "../etc/x"}]}]},
-    "attachment name twice": {"reports": [{**R, "attachments": [A, A]}]},
+    "report without title": {"reports": [S({**R, "title": ""})]},
+    "report body not text": {"reports": [S({**R, "body": {"x": 1}})]},
+    "too many attachments": {"reports": [S({**R, "attachments": [{**A, "name": f"{i}.txt"} for i in range(21)]})]},
+    "attachment digest wrong": {"reports": [S({**R, "attachments": [{**A, "sha256": "0" * 64}]})]},
+    "attachment path name": {"reports": [S({**R, "attachments": [{**A, "name": "../etc/x"}]})]},
+    "attachment name twice": {"reports": [S({**R, "attachments": [A, A]})]},
     "retraction of an unknown kind": {"retractions": [records.sign(kpl, {**T, "kind": "unit"})]},
     "retraction of an observation without its time": {"retractions": [records.sign(kpl, {**T, "kind": "observation"})]},
     "retraction ref not text": {"retractions": [records.sign(kpl, {**T, "ref": 7})]},
@@ -90,7 +90,7 @@ for name, items in cases.items():
         out["refused"][name] = None
     except PouchRejected as exc:
         out["refused"][name] = exc.reason
-out["control"] = open_file(jp, kjp, pouch({"intercepts": [S(I)], "reports": [R]}))["items"]
+out["control"] = open_file(jp, kjp, pouch({"intercepts": [S(I)], "reports": [S(R)]}))["items"]
 deps = tmp / "deps.csv"
 for name, row in {"negative leg": "D1,-1,Kaunas,Moscow,rail,1940-08-01,1940-08-02,40",
                   "negative seats": "D1,0,Kaunas,Moscow,rail,1940-08-01,1940-08-02,-3"}.items():

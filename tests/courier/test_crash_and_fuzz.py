@@ -202,6 +202,7 @@ def _base_payload(kpl: keys.KeyPair) -> dict:  # type: ignore[type-arg]
     items = body["items"]
     at = datetime(1938, 6, 5, tzinfo=UTC)
     items["intercepts"] = [origin.wrap(kpl, "JP", it, at) for it in items["intercepts"]]
+    items["reports"] = [origin.wrap(kpl, "JP", it, at) for it in items["reports"]]
     items["origins"] = [origin.seal_units(kpl, body["units"])]
     return body
 

@@ -99,6 +99,16 @@ def marking_wire(m: Marking) -> dict[str, Any]:
     return {"tlp": m.tlp, "rel_to": list(m.rel_to), "orcon": m.orcon}
 
 
+def markings_of(body: dict[str, Any]) -> list[Marking]:
+    """Every marking an item's body carries: its own and each attachment's. A relay must be
+    allowed by all of them — the signed body cannot travel with a part cut out."""
+    out = [marking_from_wire(body.get("marking"))]
+    atts = body.get("attachments")
+    if isinstance(atts, list):
+        out += [marking_from_wire(a.get("marking")) for a in atts if isinstance(a, dict)]
+    return out
+
+
 def marking_from_wire(mk: Any) -> Marking:
     """A received item's marking: none is AMBER (as for every received record); anything
     unreadable is the strictest reading (RED), so such an item is refused and never passed on."""
@@ -227,8 +237,10 @@ def relayed_items(
             continue
         path = [env.originator, *(h["body"]["to"] for h in rec["hops"])]
         cons = consents_for(conn, kind, env.originator, env.ref)
-        m = marking_from_wire(rec.get("marking"))
-        why = relay_release(m, policy, env.originator, path, consented(cons))
+        ok_for = consented(cons)
+        why = None
+        for m in markings_of(rec):
+            why = why or relay_release(m, policy, env.originator, path, ok_for)
         if why == "loop":  # they had it already: nothing to withhold
             continue
         if why is not None:
@@ -328,10 +340,15 @@ def check_item(inc: Any, kind: str, rec: Any) -> Checked:
             raise PouchRejected(
                 "bad-consent", f"{what}: a consent is not {originator}'s for this item"
             )
-    m = marking_from_wire(body.get("marking"))
+    ms = markings_of(body)
     allowed = consented(cons)
     for i in range(1, len(path)):
-        why = relay_verdict(m, originator, path[:i], path[i], allowed)
+        why, m = None, ms[0]
+        for mk in ms:
+            why = relay_verdict(mk, originator, path[:i], path[i], allowed)
+            if why is not None:
+                m = mk
+                break
         if why is not None:
             raise PouchRejected(
                 why,
@@ -340,7 +357,7 @@ def check_item(inc: Any, kind: str, rec: Any) -> Checked:
                 if why == "beyond-marking"
                 else f"{what}: {originator} gave no consent for {path[i]} (ORCON)",
             )
-    return Checked(originator, body, sha, m, len(path) > 2)
+    return Checked(originator, body, sha, ms[0], len(path) > 2)
 
 
 def keep(inc: Any, kind: str, c: Checked, rec: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from liaison.courier import origin, records
 from liaison.courier.kinds import (
     acks,
+    burns,
     intercepts,
     key_events,
     observations,
@@ -35,6 +36,7 @@ KINDS: tuple[Kind, ...] = (
     intercepts.KIND,
     reports.KIND,
     retractions.KIND,
+    burns.KIND,  # after the items it may name
     outcomes.KIND,
     origins.KIND,  # the seal over the units, checked by the units kind
     observations.KIND,  # payload "units" (and "withheld")
