@@ -74,13 +74,16 @@ def get_picture(
     *,
     compartments: Collection[str] = (),
     without_burned: bool = False,
+    regrade: bool = True,
 ) -> Picture:
     """The partner's picture: what was true at `valid_at` as known at `recorded_at` (None = now).
 
     `only` limits it to those units (an incremental pouch needs the changed units, not all).
     A source in a compartment is named only for a user read into it (`compartments`; by default
     nobody, so nothing built from a picture — a pouch, an export — can carry the codename).
-    Facts from burned sources carry their new grading, or are left out with `without_burned`."""
+    Facts from burned sources carry their new grading, or are left out with `without_burned`;
+    `regrade=False` shows them as they were graded (what a pouch carries: the fact as sent, the
+    re-grading travelling beside it in a burn notice, so the receiver's copy stays one fact)."""
     from liaison.orbat.sources import burned_observations
 
     p = get_partner(conn, partner)
@@ -98,8 +101,8 @@ def get_picture(
     ) in rows:  # fmt: skip
         if retracts is not None or oid in retracted:
             continue
-        regrade = burned.get(oid) if burned else None
-        if regrade is not None and without_burned:
+        regrade_to = burned.get(oid) if burned else None
+        if regrade_to is not None and without_burned:
             continue
         if compartment is not None and compartment not in compartments:
             codename = None
@@ -130,9 +133,9 @@ def get_picture(
         if strength is not None:
             u.strength = strength
         u.reliability, u.credibility, u.source = reliability, credibility, codename
-        u.burned = regrade is not None
-        if regrade is not None:
-            u.reliability = regrade
+        u.burned = regrade_to is not None
+        if regrade_to is not None and regrade:
+            u.reliability = regrade_to
         mkey = (tlp, rel_to, orcon)
         mk = markings.get(mkey)
         if mk is None:  # a few distinct markings among many rows; Marking is immutable

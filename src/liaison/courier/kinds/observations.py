@@ -51,12 +51,15 @@ def collect(out: Outgoing) -> Collected:
         changed = changed_since(conn, me, out.since, now)
     if changed is not None and len(changed) <= INCREMENTAL_LIMIT:
         # only the changed units and their parents (whose releasability decides the parent link)
-        pic = get_picture(conn, me, recorded_at=now, only=changed)
+        pic = get_picture(conn, me, recorded_at=now, only=changed, regrade=False)
         parents = {u.parent_id for u in pic.units.values() if u.parent_id} - set(pic.units)
         if parents:
-            pic.units.update(get_picture(conn, me, recorded_at=now, only=parents).units)
+            pic.units.update(
+                get_picture(conn, me, recorded_at=now, only=parents, regrade=False).units
+            )
     else:
-        pic = get_picture(conn, me, recorded_at=now)
+        # as graded when observed: a burn's re-grading travels in its notice (`kinds.burns`)
+        pic = get_picture(conn, me, recorded_at=now, regrade=False)
     units, withheld = release(pic, out.policy, changed)
     return Collected(units, {"units": withheld})
 
