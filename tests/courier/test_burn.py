@@ -19,8 +19,8 @@ from liaison.core.ids import new_id
 from liaison.core.markings import Marking
 from liaison.courier import keys
 from liaison.courier.envelope import inspect, unseal
-from liaison.courier.pouch import add_partner_key, open_file, seal
 from liaison.courier.policy import set_policy
+from liaison.courier.pouch import add_partner_key, open_file, seal
 from liaison.orbat import observe, partners, sources
 from liaison.orbat.picture import get_picture, history
 from liaison.reconcile.alerts import alerts_since

@@ -19,8 +19,8 @@ from liaison.courier import keys, origin, records
 from liaison.courier.canonical import canonical
 from liaison.courier.envelope import seal_payload
 from liaison.courier.kinds.retractions import retract
-from liaison.courier.pouch import GENESIS, PouchRejected, add_partner_key, open_file, seal
 from liaison.courier.policy import set_policy
+from liaison.courier.pouch import GENESIS, PouchRejected, add_partner_key, open_file, seal
 from liaison.orbat import observe, partners
 from liaison.store import Store
 from liaison.store.schema.codebreak import intercept

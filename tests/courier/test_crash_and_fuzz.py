@@ -196,7 +196,7 @@ def _base_payload(kpl: keys.KeyPair) -> dict:  # type: ignore[type-arg]
     mutation of signed content is refused as a bad originator signature, never a crash)."""
     from datetime import UTC, datetime
 
-    from liaison.courier import origin, records
+    from liaison.courier import origin
 
     body = _base_body(kpl)
     items = body["items"]

@@ -104,8 +104,7 @@ def collect(out: Outgoing) -> Collected:
         if (
             named
             and all(
-                i["kind"] in TABLES
-                and origin.holds(conn, i["kind"], b.partner_code, i["ref"], to)
+                i["kind"] in TABLES and origin.holds(conn, i["kind"], b.partner_code, i["ref"], to)
                 for i in named
             )
             and origin.forward_pending(conn, to, b.record_sha256)
