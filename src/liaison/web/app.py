@@ -38,6 +38,7 @@ ROUTERS: list[str] = [
 
 ROUTERS += ["meetings", "alerts"]  # the meeting queue, minutes and alerts
 ROUTERS += ["osint"]  # open-source review
+ROUTERS += ["sources"]  # sources as people, compartments enforced (issue 23)
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
