@@ -261,3 +261,50 @@ def test_observations_without_their_seal_are_refused(coalition) -> None:  # type
     bad = origin.seal_units(pl.kp, [{**unit, "designation": "2 Dywizja"}])
     assert refused(ee, pouch({"origins": [bad]})).reason == "bad-origin-signature"
     assert ee.open(pouch({"origins": [origin.seal_units(pl.kp, [unit])]}))["new_observations"] == 1
+
+
+def test_reports_relay_and_burn_notices_follow_the_hops(coalition) -> None:  # type: ignore[no-untyped-def]
+    from liaison.core.markings import Marking
+    from liaison.courier.kinds.reports import Attachment, add_report
+    from liaison.orbat import sources
+    from liaison.store.schema.courier import report
+    from liaison.store.schema.sources import burned_item
+
+    pl, jp, ee, se = (coalition[c] for c in CODES)
+    with pl.store.begin() as conn:
+        add_report(
+            conn, "R-1", "Railway traffic", "Twelve trains eastward.",
+            marking=Marking("AMBER", (), True),
+            attachments=[Attachment("count.csv", b"day,trains\n1,12\n")],
+        )  # fmt: skip
+        add_report(
+            conn, "R-2", "Ours only", "With a file for EE alone.", marking=Marking("GREEN"),
+            attachments=[Attachment("ee.txt", b"x", marking=Marking("GREEN", ("EE",)))],
+        )  # fmt: skip
+        origin.grant_consent(conn, pl.kp, "report", "R-1", "EE")
+        origin.grant_consent(conn, pl.kp, "report", "R-1", "SE")
+        partners.add_source(conn, "PL", "NIGHTJAR", "SIGINT", "B")
+        sid = conn.execute(sa.text("SELECT id FROM source WHERE codename = 'NIGHTJAR'")).scalar()
+    add_intercept(pl, "I-9", "GREEN", "", orcon=False)
+    with pl.store.begin() as conn:
+        conn.execute(intercept.update().where(intercept.c.local_id == "I-9").values(source_id=sid))
+    got = ee.open(pl.seal("EE"))["items"]
+    assert (got["reports"], got["attachments"], got["intercepts"]) == (2, 2, 1)
+    got = se.open(ee.seal("SE"))["items"]
+    # R-1 relayed with PL's consent; R-2 withheld whole: its file may not go beyond EE
+    assert (got["reports"], got["intercepts"]) == (1, 1)
+    with se.store.connect() as conn:
+        r = conn.execute(sa.select(report)).one()
+    assert (r.partner_code, r.local_id, r.received_from, r.orcon) == ("PL", "R-1", "EE", True)
+
+    # PL burns the intercept's source: the notice reaches EE, and SE through EE; JP, first sent
+    # the intercept after the burn, gets both in one pouch (the notice applied after the item)
+    with pl.store.begin() as conn:
+        sources.burn(conn, "PL", "NIGHTJAR", "compromised")
+    assert ee.open(pl.seal("EE"))["items"]["burn_notices"] == 1
+    got = jp.open(pl.seal("JP"))["items"]
+    assert (got["intercepts"], got["burn_notices"], got["regraded"]) == (1, 1, 1)
+    assert se.open(ee.seal("SE"))["items"]["burn_notices"] == 1
+    for d in (ee, se, jp):
+        with d.store.connect() as conn:
+            assert conn.execute(sa.select(burned_item.c.kind)).scalars().all() == ["intercept"]

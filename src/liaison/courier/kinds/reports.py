@@ -213,7 +213,8 @@ def collect(out: Outgoing) -> Collected:
             .where(report_attachment.c.report_id == r.id)
             .order_by(report_attachment.c.name)
         ):
-            if not out.releasable(marking_of(a)):
+            am = marking_of(a)  # an ORCON file goes with the report's consent, as the report
+            if not out.releasable(Marking(am.tlp, am.rel_to)) or (am.orcon and not m.orcon):
                 withheld["attachments"] += 1
                 continue
             atts.append(
