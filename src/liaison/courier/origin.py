@@ -421,8 +421,25 @@ def keep(inc: Any, kind: str, c: Checked, rec: dict[str, Any]) -> None:
             .where(item_envelope.c.id == row.id)
             .values(item_sha256=c.sha, record=stored, received_from=inc.sender, received_at=inc.now)
         )
-    for cr in rec.get("consents") or []:
-        add_consent_record(conn, kind, c.originator, ref, cr)
+    cons = rec.get("consents") or []
+    if cons:  # one look-up and one multi-row insert for the item's consents
+        have = set(
+            conn.execute(
+                sa.select(item_consent.c.record_sha256).where(
+                    item_consent.c.kind == kind,
+                    item_consent.c.originator == c.originator,
+                    item_consent.c.ref == ref,
+                )
+            ).scalars()
+        )
+        rows = []
+        for cr in cons:
+            sha = records.body_digest(cr)
+            if sha not in have:
+                have.add(sha)
+                rows.append(_consent_row(kind, c.originator, ref, cr, sha))
+        if rows:
+            conn.execute(item_consent.insert(), rows)
 
 
 def add_consent_record(
@@ -435,19 +452,23 @@ def add_consent_record(
         )
     ).first():
         return False
-    b = rec["body"]
-    conn.execute(
-        item_consent.insert().values(
-            kind=kind,
-            originator=originator,
-            ref=ref,
-            recipient=b["recipient"],
-            record=rec,
-            record_sha256=sha,
-            issued_at=_time(b.get("issued_at")),
-        )
-    )
+    conn.execute(item_consent.insert().values(**_consent_row(kind, originator, ref, rec, sha)))
     return True
+
+
+def _consent_row(
+    kind: str, originator: str, ref: str, rec: dict[str, Any], sha: str
+) -> dict[str, Any]:
+    b = rec["body"]
+    return {
+        "kind": kind,
+        "originator": originator,
+        "ref": ref,
+        "recipient": b["recipient"],
+        "record": rec,
+        "record_sha256": sha,
+        "issued_at": _time(b.get("issued_at")),
+    }
 
 
 def _time(v: Any) -> datetime:
