@@ -5,6 +5,9 @@ pouch carries — the floor for any pouch. Ratio = raw time / pouch time (target
 Also: the import rate on SQLite when opening, and an incremental pouch of 1,000 changes end to end.
 And the release-policy property test run with COURIER_POLICY_CASES hypothesis cases (issue: ≥ 10,000).
 Sizes: COURIER_UNITS (default 100000), COURIER_POLICY_CASES (default 10000).
+Coalition rows (issue 23, `_relay.py`): originator seals, relay through a hop, per-item verify
+cost, the relay property over COURIER_COALITIONS (default 10000) random coalitions; relayed
+intercepts COURIER_RELAY_ITEMS (default 2000).
 With COURIER_BASELINE_SRC=/path/to/other/src (e.g. main's), the same pouch is also opened
 COURIER_PAIRS times (default 9) by each tree in fresh processes, alternating which goes first, and
 the section reports the median CPU time of each and the median of the paired ratios — how a change
@@ -217,6 +220,10 @@ def run() -> str:
     ab = paired_open(paired) if BASELINE else None
     rate = N / open_s
     whole = raw / (seal_s + open_s)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import _relay
+
+    coalition = _relay.section(N, open_s, kpl, released)
     load1, cores = os.getloadavg()[0], os.cpu_count() or 1
     return "\n".join(
         [
@@ -263,6 +270,7 @@ def run() -> str:
             f"{'met' if rate >= 50000 else 'NOT met'} ({rate:,.0f}/s). Incremental sync of 1,000 changes ≤ 1 s: "
             f"{'met' if incr <= 1 else 'NOT met'}. Policy property ≥ 10,000 cases: "
             f"{'met' if prop_ok and CASES >= 10000 else 'NOT met'}.",
+            *coalition,
         ]
     )
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from liaison.core.errors import LiaisonError
-from liaison.courier import keys, records
+from liaison.courier import keys, origin, records
 from liaison.courier.canonical import canonical
 from liaison.courier.envelope import seal_payload
 from liaison.courier.keyring import add_partner_key
@@ -59,18 +59,26 @@ R = {"local_id": "R1", "title": "T", "body": "B", "written_at": "1938-06-02T00:0
      "attachments": [A]}
 T = {"type": "retraction", "issuer": "PL", "kind": "report", "ref": "R9", "valid_at": None,
      "issued_at": "1938-06-04T00:00:00Z", "reason": None}
+AT = datetime(1938, 6, 5, tzinfo=UTC)
+
+
+def S(body):  # signed by PL as originator, passed straight to JP: only the fields are hostile
+    return origin.wrap(kpl, "JP", body, AT)
+
+
 cases = {
-    "intercept ciphertext not text": {"intercepts": [{**I, "ciphertext": 123}]},
-    "intercept without id": {"intercepts": [{**I, "local_id": ""}]},
-    "intercept id not text": {"intercepts": [{**I, "local_id": ["I1"]}]},
-    "solution plaintext not text": {"intercepts": [{**I, "solutions": [{**I["solutions"][0], "plaintext": 5}]}]},
-    "solutions not a list": {"intercepts": [{**I, "solutions": "x"}]},
-    "report without title": {"reports": [{**R, "title": ""}]},
-    "report body not text": {"reports": [{**R, "body": {"x": 1}}]},
-    "too many attachments": {"reports": [{**R, "attachments": [{**A, "name": f"{i}.txt"} for i in range(21)]}]},
-    "attachment digest wrong": {"reports": [{**R, "attachments": [{**A, "sha256": "0" * 64}]}]},
-    "attachment path name": {"reports": [{**R, "attachments": [{**A, "name": "../etc/x"}]}]},
-    "attachment name twice": {"reports": [{**R, "attachments": [A, A]}]},
+    "intercept ciphertext not text": {"intercepts": [S({**I, "ciphertext": 123})]},
+    "intercept without id": {"intercepts": [S({**I, "local_id": ""})]},
+    "intercept id not text": {"intercepts": [S({**I, "local_id": ["I1"]})]},
+    "solution plaintext not text": {"intercepts": [S({**I, "solutions": [{**I["solutions"][0], "plaintext": 5}]})]},
+    "solutions not a list": {"intercepts": [S({**I, "solutions": "x"})]},
+    "intercept without its originator's signature": {"intercepts": [{**I, "originator": "PL"}]},
+    "report without title": {"reports": [S({**R, "title": ""})]},
+    "report body not text": {"reports": [S({**R, "body": {"x": 1}})]},
+    "too many attachments": {"reports": [S({**R, "attachments": [{**A, "name": f"{i}.txt"} for i in range(21)]})]},
+    "attachment digest wrong": {"reports": [S({**R, "attachments": [{**A, "sha256": "0" * 64}]})]},
+    "attachment path name": {"reports": [S({**R, "attachments": [{**A, "name": "../etc/x"}]})]},
+    "attachment name twice": {"reports": [S({**R, "attachments": [A, A]})]},
     "retraction of an unknown kind": {"retractions": [records.sign(kpl, {**T, "kind": "unit"})]},
     "retraction of an observation without its time": {"retractions": [records.sign(kpl, {**T, "kind": "observation"})]},
     "retraction ref not text": {"retractions": [records.sign(kpl, {**T, "ref": 7})]},
@@ -82,7 +90,7 @@ for name, items in cases.items():
         out["refused"][name] = None
     except PouchRejected as exc:
         out["refused"][name] = exc.reason
-out["control"] = open_file(jp, kjp, pouch({"intercepts": [I], "reports": [R]}))["items"]
+out["control"] = open_file(jp, kjp, pouch({"intercepts": [S(I)], "reports": [S(R)]}))["items"]
 deps = tmp / "deps.csv"
 for name, row in {"negative leg": "D1,-1,Kaunas,Moscow,rail,1940-08-01,1940-08-02,40",
                   "negative seats": "D1,0,Kaunas,Moscow,rail,1940-08-01,1940-08-02,-3"}.items():
@@ -127,6 +135,8 @@ def test_hostile_content_is_refused_under_python_O(tmp_path: Path) -> None:
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["debug"] is False  # the asserts really were gone
     refused = out["refused"]
+    courier = {k: v for k, v in refused.items() if not k.startswith("negative")}
+    assert refused.pop("intercept without its originator's signature") == "unsigned-item"
     courier = {k: v for k, v in refused.items() if not k.startswith("negative")}
     assert courier and all(v == "malformed" for v in courier.values()), courier
     assert "ValidationError" in refused["negative leg"] and "column leg" in refused["negative leg"]

@@ -192,6 +192,22 @@ def _paths(obj, prefix=()):  # type: ignore[no-untyped-def]
 
 
 def _base_payload(kpl: keys.KeyPair) -> dict:  # type: ignore[type-arg]
+    """A payload that opens: the intercept and the observations signed by PL as originator (a
+    mutation of signed content is refused as a bad originator signature, never a crash)."""
+    from datetime import UTC, datetime
+
+    from liaison.courier import origin
+
+    body = _base_body(kpl)
+    items = body["items"]
+    at = datetime(1938, 6, 5, tzinfo=UTC)
+    items["intercepts"] = [origin.wrap(kpl, "JP", it, at) for it in items["intercepts"]]
+    items["reports"] = [origin.wrap(kpl, "JP", it, at) for it in items["reports"]]
+    items["origins"] = [origin.seal_units(kpl, body["units"])]
+    return body
+
+
+def _base_body(kpl: keys.KeyPair) -> dict:  # type: ignore[type-arg]
     from liaison.courier import records
 
     return {

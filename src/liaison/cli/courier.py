@@ -140,6 +140,23 @@ def register(app: typer.Typer) -> None:
             retract(conn, kind, report_id, reason)
         console.print(f"{kind.capitalize()} {report_id} retracted")
 
+    @pouch_app.command("consent")
+    def pouch_consent(
+        ref: str,
+        to: str = typer.Option(..., "--to", help="The partner allowed to receive it."),
+        report_: bool = typer.Option(False, "--report", help="A report, not an intercept."),
+        key_file: Path = typer.Option(None, "--key"),
+    ) -> None:
+        """As originator, consent that a partner may receive one of our ORCON items — from us
+        or relayed by whoever holds it. The signed consent travels with the item."""
+        from liaison.courier.origin import grant_consent
+
+        kind = "report" if report_ else "intercept"
+        kp = _own_keys(key_file)
+        with open_store().begin() as conn:
+            grant_consent(conn, kp, kind, ref, to)
+        console.print(f"{to.upper()} may receive {kind} {ref} (consent signed by {kp.partner})")
+
     @pouch_app.command("outcomes")
     def pouch_outcomes(json_: bool = typer.Option(False, "--json")) -> None:
         """Meeting outcomes (agreed pictures' digests) and who has signed each."""

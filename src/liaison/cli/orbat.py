@@ -57,6 +57,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(partner_app, name="partner")
     app.add_typer(source_app, name="source")
     app.add_typer(orbat_app, name="orbat")
+    from liaison.cli import sources as source_cli
+
+    source_cli.register(source_app)  # people, compartments, burning (issue 23)
 
     @partner_app.command("add")
     def partner_add(
@@ -118,8 +121,11 @@ def register(app: typer.Typer) -> None:
         partner: str = typer.Option(..., "--partner"), json_: bool = typer.Option(False, "--json")
     ) -> None:
         """List a partner's sources."""
+        from liaison.cli.sources import cleared
+        from liaison.orbat.sources import visible_sources
+
         with open_store().connect() as conn:
-            rows = partners.list_sources(conn, partner.upper())
+            rows = visible_sources(conn, partner.upper(), cleared(conn))
 
         def render() -> None:
             t = Table("codename", "kind", "reliability", "compartment")
@@ -174,15 +180,22 @@ def register(app: typer.Typer) -> None:
             None, "--recorded-as-of", help="As known at this time; default now."
         ),
         out: Path = typer.Option(None, "--out", help="Output file (default standard output)."),
+        without_burned: bool = typer.Option(
+            False, "--without-burned", help="Leave out facts from burned sources."
+        ),
     ) -> None:
-        """Export a partner's picture."""
+        """Export a partner's picture (never naming a compartmented source)."""
         if fmt.lower() not in exporter.FORMATS:
             raise ValidationError(f"--format must be one of {', '.join(exporter.FORMATS)}")
         if fmt.lower() == "xlsx" and out is None:
             raise ValidationError("--format xlsx needs --out FILE")
         with open_store().begin() as conn:
             pic = picture.get_picture(
-                conn, partner, _time(as_of, "--as-of"), _time(recorded_as_of, "--recorded-as-of")
+                conn,
+                partner,
+                _time(as_of, "--as-of"),
+                _time(recorded_as_of, "--recorded-as-of"),
+                without_burned=without_burned,
             )
             data = exporter.export(pic, fmt)
             from liaison.store import audit
@@ -206,16 +219,29 @@ def register(app: typer.Typer) -> None:
         as_of: str = typer.Option(None, "--as-of"),
         recorded_as_of: str = typer.Option(None, "--recorded-as-of"),
         json_: bool = typer.Option(False, "--json"),
+        without_burned: bool = typer.Option(
+            False, "--without-burned", help="Leave out facts from burned sources."
+        ),
     ) -> None:
-        """Show a partner's picture as a hierarchy tree."""
+        """Show a partner's picture as a hierarchy tree (burned facts re-graded, or left out)."""
+        from liaison.cli.sources import cleared
+
         with open_store().connect() as conn:
             pic = picture.get_picture(
-                conn, partner, _time(as_of, "--as-of"), _time(recorded_as_of, "--recorded-as-of")
+                conn,
+                partner,
+                _time(as_of, "--as-of"),
+                _time(recorded_as_of, "--recorded-as-of"),
+                compartments=cleared(conn),
+                without_burned=without_burned,
             )
         emit(
             {
                 "partner": pic.partner,
-                "units": [exporter.unit_json(pic.units[k]) for k in sorted(pic.units)],
+                "units": [
+                    {**exporter.unit_json(pic.units[k]), "burned": pic.units[k].burned}
+                    for k in sorted(pic.units)
+                ],
             },
             json_,
             lambda: console.print(picture_tree(pic, f"{pic.partner} picture")),
@@ -228,8 +254,10 @@ def register(app: typer.Typer) -> None:
         json_: bool = typer.Option(False, "--json"),
     ) -> None:
         """Every observation and retraction of one unit."""
+        from liaison.cli.sources import cleared
+
         with open_store().connect() as conn:
-            rows = picture.history(conn, partner, unit_id)
+            rows = picture.history(conn, partner, unit_id, compartments=cleared(conn))
 
         def render() -> None:
             t = Table(

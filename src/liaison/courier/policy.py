@@ -10,6 +10,7 @@ The policy for each partner is kept in the store (`set_policy`, `get_policy`).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,47 @@ def releasable(m: Marking, policy: Policy | None) -> bool:
     if TLP_LEVELS.index(m.tlp) > TLP_LEVELS.index(policy.max_tlp):
         return False
     return not m.rel_to or policy.partner in m.rel_to
+
+
+def relay_verdict(
+    m: Marking, originator: str, path: Sequence[str], recipient: str, consented: Collection[str]
+) -> str | None:
+    """Why an item of `originator`, marked `m`, held along `path` (the partners that held it,
+    originator first, the current holder last) may not go to `recipient`; None when the
+    originator's marking allows it. The originator's marking is the only authority: TLP:RED never
+    travels, TLP:AMBER+STRICT goes no further than the originator's own recipient, REL TO names
+    every partner that may ever hold it, and ORCON needs the originator's signed consent naming
+    the recipient. A pure function, so the property test can run it over many coalitions."""
+    if recipient == originator or recipient in path:
+        return "loop"
+    if m.tlp not in TLP_LEVELS or m.tlp == "RED":
+        return "beyond-marking"
+    if len(path) > 1 and m.tlp == "AMBER+STRICT":
+        return "beyond-marking"
+    if m.rel_to and recipient not in m.rel_to:
+        return "beyond-marking"
+    if m.orcon and recipient not in consented:
+        return "no-consent"
+    return None
+
+
+def relay_release(
+    m: Marking,
+    policy: Policy | None,
+    originator: str,
+    path: Sequence[str],
+    consented: Collection[str],
+) -> str | None:
+    """`relay_verdict` for the partner of `policy`, and then the holder's own policy for that
+    partner (deny by default: no policy, or a TLP above its ceiling, withholds)."""
+    if policy is None:
+        return "policy"
+    why = relay_verdict(m, originator, path, policy.partner, consented)
+    if why is not None:
+        return why
+    if TLP_LEVELS.index(m.tlp) > TLP_LEVELS.index(policy.max_tlp):
+        return "policy"
+    return None
 
 
 def released_unit(u: UnitView, policy: Policy, parent_released: bool) -> dict[str, Any]:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from liaison.courier import records
+from liaison.courier import origin, records
 from liaison.courier.kinds import (
     acks,
+    burns,
     intercepts,
     key_events,
     observations,
+    origins,
     outcomes,
     reports,
     requirement,
@@ -35,8 +37,10 @@ KINDS: tuple[Kind, ...] = (
     intercepts.KIND,
     reports.KIND,
     retractions.KIND,
+    burns.KIND,  # after the items it may name
     outcomes.KIND,
     requirement.KIND,
+    origins.KIND,  # the seal over the units, checked by the units kind
     observations.KIND,  # payload "units" (and "withheld")
 )
 
@@ -60,8 +64,13 @@ _check_registry()
 
 
 def collect(out: Outgoing) -> dict[str, Collected]:
-    """Every kind's records for one pouch, by kind name."""
-    return {k.name: k.collect(out) for k in KINDS}
+    """Every kind's records for one pouch, by kind name; then our seal as originator over the
+    units (signed once they are known)."""
+    got = {k.name: k.collect(out) for k in KINDS}
+    units = got[UNITS.name].records
+    if units:
+        got[origins.KIND.name] = Collected([origin.seal_units(out.kp, units)])
+    return got
 
 
 def check_records(kind: Kind, value: Any, where: str) -> list[Any]:

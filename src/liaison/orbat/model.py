@@ -36,6 +36,7 @@ class UnitView:
     marking: Marking = field(default_factory=Marking)
     notes: str | None = None
     observation_id: str | None = None
+    burned: bool = False  # the latest fact comes from a burned source (re-graded)
 
     @property
     def has_position(self) -> bool:

@@ -7,7 +7,7 @@ value, so a daily position report does not erase the equipment reported last wee
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +44,7 @@ _COLS = (  # get_picture unpacks its rows in this order
     observation.c.retracts,
     unit.c.local_id,
     source.c.codename,
+    source.c.compartment,
 )
 
 
@@ -70,12 +71,24 @@ def get_picture(
     valid_at: datetime | None = None,
     recorded_at: datetime | None = None,
     only: set[str] | None = None,
+    *,
+    compartments: Collection[str] = (),
+    without_burned: bool = False,
+    regrade: bool = True,
 ) -> Picture:
     """The partner's picture: what was true at `valid_at` as known at `recorded_at` (None = now).
 
-    `only` limits it to those units (an incremental pouch needs the changed units, not all)."""
+    `only` limits it to those units (an incremental pouch needs the changed units, not all).
+    A source in a compartment is named only for a user read into it (`compartments`; by default
+    nobody, so nothing built from a picture — a pouch, an export — can carry the codename).
+    Facts from burned sources carry their new grading, or are left out with `without_burned`;
+    `regrade=False` shows them as they were graded (what a pouch carries: the fact as sent, the
+    re-grading travelling beside it in a burn notice, so the receiver's copy stays one fact)."""
+    from liaison.orbat.sources import burned_observations
+
     p = get_partner(conn, partner)
     rows = list(_rows(conn, p.code, recorded_at, only))
+    burned = burned_observations(conn, p.code, recorded_at)
     retracted = {r.retracts for r in rows if r.retracts is not None}
     units: dict[str, UnitView] = {}
     markings: dict[tuple[Any, ...], Marking] = {}
@@ -84,10 +97,15 @@ def get_picture(
     for (
         oid, r_valid, r_recorded, designation, echelon, branch, parent, sidc, lat, lon, place,
         equipment, strength, reliability, credibility, tlp, rel_to, orcon, notes, retracts,
-        local_id, codename,
+        local_id, codename, compartment,
     ) in rows:  # fmt: skip
         if retracts is not None or oid in retracted:
             continue
+        regrade_to = burned.get(oid) if burned else None
+        if regrade_to is not None and without_burned:
+            continue
+        if compartment is not None and compartment not in compartments:
+            codename = None
         if valid_at is not None and r_valid > valid_at:
             continue
         u = units.get(local_id)
@@ -115,6 +133,9 @@ def get_picture(
         if strength is not None:
             u.strength = strength
         u.reliability, u.credibility, u.source = reliability, credibility, codename
+        u.burned = regrade_to is not None
+        if regrade_to is not None and regrade:
+            u.reliability = regrade_to
         mkey = (tlp, rel_to, orcon)
         mk = markings.get(mkey)
         if mk is None:  # a few distinct markings among many rows; Marking is immutable
@@ -147,9 +168,15 @@ def fill_sidcs(units: Any) -> None:
                 u.sidc = derived[key]
 
 
-def history(conn: Connection, partner: str, unit_id: str) -> list[dict[str, Any]]:
-    """Every observation and retraction of one unit, in valid-time then recorded-time order."""
+def history(
+    conn: Connection, partner: str, unit_id: str, *, compartments: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """Every observation and retraction of one unit, in valid-time then recorded-time order
+    (a compartmented source named only for a user read into it; burned facts re-graded)."""
+    from liaison.orbat.sources import burned_observations
+
     p = get_partner(conn, partner)
+    burned = burned_observations(conn, p.code)
     rows = list(
         conn.execute(
             sa.select(*_COLS)
@@ -182,8 +209,11 @@ def history(conn: Connection, partner: str, unit_id: str) -> list[dict[str, Any]
                 "place": r.place,
                 "equipment": r.equipment or {},
                 "strength": r.strength,
-                "source": r.codename,
-                "reliability": r.reliability,
+                "source": r.codename
+                if r.compartment is None or r.compartment in compartments
+                else None,
+                "reliability": burned.get(r.id, r.reliability),
+                "burned": r.id in burned,
                 "credibility": r.credibility,
                 "marking": Marking(
                     r.tlp, tuple(x for x in (r.rel_to or "").split(",") if x), bool(r.orcon)

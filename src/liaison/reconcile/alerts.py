@@ -17,7 +17,15 @@ from liaison.orbat.partners import list_partners
 from liaison.orbat.picture import get_picture
 from liaison.reconcile.match import EQUIPMENT_TOLERANCE, TOLERANCE_KM
 
-ALERT_KINDS = ("moved", "new", "gone", "reorganised", "resubordinated", "reequipped")
+ALERT_KINDS = (
+    "moved",
+    "new",
+    "gone",
+    "reorganised",
+    "resubordinated",
+    "reequipped",
+    "regraded",  # a burned source's facts re-graded (orbat.sources.burn, or a partner's notice)
+)
 
 
 @dataclass
@@ -86,6 +94,9 @@ def diff(before: Picture, after: Picture) -> list[Alert]:
         }
         if changed:
             out.append(Alert("reequipped", p, uid, u.designation, {"items": changed}, when))
+        if u.burned and (b.reliability, b.burned) != (u.reliability, u.burned):
+            detail = {"from": b.reliability, "to": u.reliability, "burned": True}
+            out.append(Alert("regraded", p, uid, u.designation, detail, when))
     for uid, b in sorted(before.units.items()):
         if uid not in after.units:
             out.append(

@@ -23,6 +23,7 @@ from liaison.courier.pouch import get_policy
 from liaison.orbat.model import Picture
 from liaison.orbat.partners import get_self, list_partners
 from liaison.orbat.picture import get_picture, history
+from liaison.orbat.sources import user_compartments
 from liaison.web.auth import User
 
 
@@ -60,11 +61,22 @@ def picture_for(
     partner: str,
     valid_at: datetime | None = None,
     recorded_at: datetime | None = None,
+    *,
+    without_burned: bool = False,
 ) -> Picture:
-    """The partner's picture as this user may see it (released view for other partners)."""
+    """The partner's picture as this user may see it (released view for other partners). A
+    compartmented source is named only to a home user read into its compartment."""
     code = check_partner(conn, user, partner)
-    pic = get_picture(conn, code, valid_at=valid_at, recorded_at=recorded_at)
-    if code == user.partner or is_home_user(conn, user):
+    home = is_home_user(conn, user)
+    pic = get_picture(
+        conn,
+        code,
+        valid_at=valid_at,
+        recorded_at=recorded_at,
+        compartments=user_compartments(conn, user.username) if home else (),
+        without_burned=without_burned,
+    )
+    if code == user.partner or home:
         return pic
     policy = get_policy(conn, user.partner)
     ok = {uid for uid, u in pic.units.items() if releasable(u.marking, policy)}
@@ -84,7 +96,9 @@ def picture_for(
 def history_for(conn: Connection, user: User, partner: str, unit_id: str) -> list[dict[str, Any]]:
     """A unit's observations as this user may see them; 404 for units outside the user's view."""
     code = check_partner(conn, user, partner)
-    if code == user.partner or is_home_user(conn, user):
+    if is_home_user(conn, user):
+        return history(conn, code, unit_id, compartments=user_compartments(conn, user.username))
+    if code == user.partner:
         return history(conn, code, unit_id)
     seen = picture_for(conn, user, code).units
     if unit_id not in seen:

@@ -1,10 +1,13 @@
-"""Intercepts we intercepted (table `intercept`, shared with codebreaking), with their solutions.
+"""Intercepts (table `intercept`, shared with codebreaking), with their solutions.
 
-Collected: ours only (a received intercept is never passed on), not retracted, new since the
-watermark or with a new solution, under the release policy; the source codename and analyst notes
-only when the policy releases them, `solved_by` becomes the partner code. Received: stored with
-`partner_code` = the originator and `received_from` = who passed it; a re-sent intercept adds only
-the solutions it lacked.
+Collected: ours, not retracted, new since the watermark or with a new solution, under the release
+policy (an ORCON one only to a partner we consented to); the source codename and analyst notes
+only when the policy releases them (never a compartmented source), `solved_by` becomes the
+partner code; each signed by us as originator (`courier.origin`). Then the intercepts of others
+we hold, passed on as their originator signed them where the originator's marking and consents
+allow (`origin.relayed_items`). Received: checked end to end (`origin.check_item`), stored with
+`partner_code` = the originator and `received_from` = who passed it, the signed form kept for
+relay; a re-sent intercept adds only the solutions it lacked.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import sqlalchemy as sa
 
 from liaison.core.clock import iso, parse_time
 from liaison.core.ids import new_id
+from liaison.core.markings import Marking
+from liaison.courier import origin
 from liaison.courier.kinds.base import (
     Collected,
     Incoming,
@@ -22,10 +27,8 @@ from liaison.courier.kinds.base import (
     Outgoing,
     bad,
     checked_id,
-    marking_dict,
     marking_of,
     opt_str,
-    parse_marking,
     require,
 )
 from liaison.store.schema.codebreak import intercept, intercept_solution
@@ -38,7 +41,7 @@ def collect(out: Outgoing) -> Collected:
         out.window(intercept_solution.c.solved_at)
     )
     q = (
-        sa.select(intercept, source.c.codename)
+        sa.select(intercept, source.c.codename, source.c.compartment)
         .select_from(intercept.outerjoin(source, source.c.id == intercept.c.source_id))
         .where(
             intercept.c.partner_code == out.me,
@@ -52,7 +55,14 @@ def collect(out: Outgoing) -> Collected:
         q = q.where(sa.or_(intercept.c.recorded_at > out.since, intercept.c.id.in_(sol_new)))
     records, withheld = [], 0
     for r in conn.execute(q):
-        if not out.releasable(marking_of(r)):
+        m = marking_of(r)
+        if m.orcon:  # ORCON: only where we, the originator, consented to this partner
+            ok = out.releasable(Marking(m.tlp, m.rel_to)) and origin.own_orcon_ok(
+                conn, "intercept", out.me, r.local_id, out.to
+            )
+        else:
+            ok = out.releasable(m)
+        if not ok:
             withheld += 1
             continue
         sols = conn.execute(
@@ -60,34 +70,37 @@ def collect(out: Outgoing) -> Collected:
             .where(intercept_solution.c.intercept_id == r.id, intercept_solution.c.solved_at <= now)
             .order_by(intercept_solution.c.solved_at)
         )
-        records.append(
-            {
-                "local_id": r.local_id,
-                "intercepted_at": iso(r.intercepted_at),
-                "station": r.station,
-                "callsign": r.callsign,
-                "frequency_khz": r.frequency_khz,
-                "language": r.language,
-                "cipher_hint": r.cipher_hint,
-                "ciphertext": r.ciphertext,
-                "marking": marking_dict(marking_of(r)),
-                "source": r.codename if out.release_sources else None,
-                "notes": r.notes if out.release_notes else None,
-                "solutions": [
-                    {
-                        "cipher": s.cipher,
-                        "language": s.language,
-                        "key": s.key,
-                        "plaintext": s.plaintext,
-                        "score": s.score,
-                        "confidence": s.confidence,
-                        "solved_at": iso(s.solved_at),
-                    }
-                    for s in sols
-                ],
-            }
-        )
-    return Collected(records, {"intercepts": withheld})
+        body = {
+            "local_id": r.local_id,
+            "intercepted_at": iso(r.intercepted_at),
+            "station": r.station,
+            "callsign": r.callsign,
+            "frequency_khz": r.frequency_khz,
+            "language": r.language,
+            "cipher_hint": r.cipher_hint,
+            "ciphertext": r.ciphertext,
+            "marking": origin.marking_wire(m),
+            "source": r.codename if out.release_sources and not r.compartment else None,
+            "notes": r.notes if out.release_notes else None,
+            "solutions": [
+                {
+                    "cipher": s.cipher,
+                    "language": s.language,
+                    "key": s.key,
+                    "plaintext": s.plaintext,
+                    "score": s.score,
+                    "confidence": s.confidence,
+                    "solved_at": iso(s.solved_at),
+                }
+                for s in sols
+            ],
+        }
+        records.append(origin.own_item(conn, out.kp, out.to, "intercept", body, now))
+    relayed, why = origin.relayed_items(
+        conn, out.kp, out.policy, "intercept", intercept, out.since, now
+    )
+    records += relayed
+    return Collected(records, {"intercepts": withheld + sum(why.values())})
 
 
 def _number(v: Any, what: str) -> float | None:
@@ -103,10 +116,11 @@ def _number(v: Any, what: str) -> float | None:
 
 
 def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
-    conn, sender = inc.conn, inc.sender
+    conn = inc.conn
     counts = {"intercepts": 0, "solutions": 0}
-    for it in records:
-        require(isinstance(it, dict), "an intercept")
+    for rec in records:
+        checked = origin.check_item(inc, "intercept", rec)
+        it, sender, mk = checked.body, checked.originator, checked.marking
         what = f"intercept {it.get('local_id')!r:.80}"
         lid = checked_id(it.get("local_id"), what)
         ct, sols = it.get("ciphertext"), it.get("solutions") or []
@@ -116,7 +130,6 @@ def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
         except (KeyError, ValueError, TypeError, OverflowError):
             raise bad(what) from None
         freq = _number(it.get("frequency_khz"), what)
-        mk = parse_marking(it.get("marking"))
         row = conn.execute(
             sa.select(intercept.c.id).where(
                 intercept.c.partner_code == sender, intercept.c.local_id == lid
@@ -129,7 +142,7 @@ def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
                     id=iid,
                     partner_code=sender,
                     local_id=lid,
-                    received_from=sender,
+                    received_from=inc.sender,
                     intercepted_at=at,
                     recorded_at=inc.now,
                     station=opt_str(it.get("station"), "an intercept's station", 200),
@@ -140,7 +153,7 @@ def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
                     ciphertext=ct,
                     tlp=mk.tlp,
                     rel_to=",".join(mk.rel_to),
-                    orcon=False,
+                    orcon=mk.orcon,
                     notes=opt_str(it.get("notes"), "an intercept's notes"),
                 )
             )
@@ -189,6 +202,7 @@ def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
                 )
             )
             counts["solutions"] += 1
+        origin.keep(inc, "intercept", checked, rec)
     return counts
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso, parse_time, utcnow
 from liaison.core.markings import TLP_LEVELS
+from liaison.courier import origin
 from liaison.courier.bulk import Batch, bulk_insert, new_ids
 from liaison.courier.canonical import canonical_records
 from liaison.courier.kinds.base import Collected, Incoming, Kind, Outgoing
@@ -50,12 +51,15 @@ def collect(out: Outgoing) -> Collected:
         changed = changed_since(conn, me, out.since, now)
     if changed is not None and len(changed) <= INCREMENTAL_LIMIT:
         # only the changed units and their parents (whose releasability decides the parent link)
-        pic = get_picture(conn, me, recorded_at=now, only=changed)
+        pic = get_picture(conn, me, recorded_at=now, only=changed, regrade=False)
         parents = {u.parent_id for u in pic.units.values() if u.parent_id} - set(pic.units)
         if parents:
-            pic.units.update(get_picture(conn, me, recorded_at=now, only=parents).units)
+            pic.units.update(
+                get_picture(conn, me, recorded_at=now, only=parents, regrade=False).units
+            )
     else:
-        pic = get_picture(conn, me, recorded_at=now)
+        # as graded when observed: a burn's re-grading travels in its notice (`kinds.burns`)
+        pic = get_picture(conn, me, recorded_at=now, regrade=False)
     units, withheld = release(pic, out.policy, changed)
     return Collected(units, {"units": withheld})
 
@@ -70,7 +74,10 @@ def receive(inc: Incoming, units: Any) -> dict[str, int]:
         ok = False
     if not ok:
         raise PouchRejected("malformed", "the payload is not a list of units")
-    n = receive_units(inc.conn, inc.sender, units, inc.created)
+    seal = inc.cache.get("origin-batch")
+    leaves = origin.check_units(inc, units, seal)
+    batch = origin.keep_batch(inc, seal, leaves) if seal is not None and units else None
+    n = receive_units(inc.conn, inc.sender, units, inc.created, batch=batch)
     return {"units": len(units), "new_observations": n}
 
 
@@ -163,7 +170,12 @@ def _fp(
 
 
 def receive_units(
-    conn: Connection, partner: str, units: list[dict[str, Any]], created: datetime
+    conn: Connection,
+    partner: str,
+    units: list[dict[str, Any]],
+    created: datetime,
+    *,
+    batch: str | None = None,
 ) -> int:
     """Record the received units as the sender's picture (idempotent, like a unit-file import).
 
@@ -180,7 +192,7 @@ def receive_units(
         if len(mine) <= INCREMENTAL_LIMIT:  # a small pouch: look up only its units' facts
             q = q.where(observation.c.unit_id.in_(mine))
         existing = {(r.unit_id, r.fingerprint) for r in conn.execute(q)}
-    new_units, new_obs = _rows(units, ids, existing, _Stored.of(conn, partner, created))
+    new_units, new_obs = _rows(units, ids, existing, _Stored.of(conn, partner, created, batch))
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MiB: index pages stay in memory
     bulk_insert(conn, unit, new_units)
@@ -201,13 +213,15 @@ class _Stored:
     obs_fixed: dict[str, Any]
 
     @classmethod
-    def of(cls, conn: Connection, partner: str, created: datetime) -> _Stored:
+    def of(
+        cls, conn: Connection, partner: str, created: datetime, batch: str | None = None
+    ) -> _Stored:
         sqlite = conn.dialect.name == "sqlite"
         proc = observation.c.valid_at.type._cached_bind_processor(conn.dialect) if sqlite else None
         to_db: Callable[[datetime], Any] = proc if proc else _same
         now = to_db(utcnow())
         obs = {"partner_code": partner, "recorded_at": now, "orcon": 0 if sqlite else False}
-        obs |= {"source_id": None, "batch": None, "retracts": None}
+        obs |= {"source_id": None, "batch": batch, "retracts": None}  # batch: the origin seal
         return cls(
             sqlite,
             to_db,

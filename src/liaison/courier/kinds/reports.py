@@ -24,6 +24,7 @@ from liaison.core.clock import iso, parse_time, utcnow
 from liaison.core.errors import ConflictError, NotFoundError, ValidationError
 from liaison.core.ids import new_id
 from liaison.core.markings import Marking
+from liaison.courier import origin
 from liaison.courier.keyring import self_code
 from liaison.courier.kinds.base import (
     Collected,
@@ -32,10 +33,8 @@ from liaison.courier.kinds.base import (
     Outgoing,
     bad,
     checked_id,
-    marking_dict,
     marking_of,
     opt_str,
-    parse_marking,
     require,
 )
 from liaison.courier.records import PouchRejected
@@ -198,7 +197,14 @@ def collect(out: Outgoing) -> Collected:
         )
         .order_by(report.c.local_id)
     ):
-        if not out.releasable(marking_of(r)):
+        m = marking_of(r)
+        if m.orcon:  # ORCON: only where we, the originator, consented to this partner
+            ok = out.releasable(Marking(m.tlp, m.rel_to)) and origin.own_orcon_ok(
+                conn, "report", out.me, r.local_id, out.to
+            )
+        else:
+            ok = out.releasable(m)
+        if not ok:
             withheld["reports"] += 1
             continue
         atts = []
@@ -207,7 +213,8 @@ def collect(out: Outgoing) -> Collected:
             .where(report_attachment.c.report_id == r.id)
             .order_by(report_attachment.c.name)
         ):
-            if not out.releasable(marking_of(a)):
+            am = marking_of(a)  # an ORCON file goes with the report's consent, as the report
+            if not out.releasable(Marking(am.tlp, am.rel_to)) or (am.orcon and not m.orcon):
                 withheld["attachments"] += 1
                 continue
             atts.append(
@@ -216,29 +223,34 @@ def collect(out: Outgoing) -> Collected:
                     "media_type": a.media_type,
                     "sha256": a.sha256,
                     "content": base64.b64encode(bytes(a.content)).decode(),
-                    "marking": marking_dict(marking_of(a)),
+                    "marking": origin.marking_wire(marking_of(a)),
                 }
             )
-        records.append(
-            {
-                "local_id": r.local_id,
-                "title": r.title,
-                "body": r.body,
-                "written_at": iso(r.written_at),
-                "marking": marking_dict(marking_of(r)),
-                "notes": r.notes if out.release_notes else None,
-                "attachments": atts,
-            }
-        )
+        body = {
+            "local_id": r.local_id,
+            "title": r.title,
+            "body": r.body,
+            "written_at": iso(r.written_at),
+            "marking": origin.marking_wire(m),
+            "notes": r.notes if out.release_notes else None,
+            "attachments": atts,
+        }
+        records.append(origin.own_item(conn, out.kp, out.to, "report", body, out.now))
+    relayed, why = origin.relayed_items(
+        conn, out.kp, out.policy, "report", report, out.since, out.now
+    )
+    records += relayed
+    withheld["reports"] += sum(why.values())
     return Collected(records, withheld)
 
 
 def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
-    conn, sender = inc.conn, inc.sender
+    conn = inc.conn
     counts = {"reports": 0, "attachments": 0}
     limit = attachment_limit()
-    for rp in records:
-        require(isinstance(rp, dict), "a report")
+    for rec in records:
+        checked = origin.check_item(inc, "report", rec)
+        rp, sender, mk = checked.body, checked.originator, checked.marking
         what = f"report {rp.get('local_id')!r:.80}"
         lid = checked_id(rp.get("local_id"), what)
         title, body, atts = rp.get("title"), rp.get("body"), rp.get("attachments") or []
@@ -253,21 +265,20 @@ def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
             sa.select(report.c.id).where(report.c.partner_code == sender, report.c.local_id == lid)
         ).first():
             continue
-        mk = parse_marking(rp.get("marking"))
         rid = new_id()
         conn.execute(
             report.insert().values(
                 id=rid,
                 partner_code=sender,
                 local_id=lid,
-                received_from=sender,
+                received_from=inc.sender,
                 title=title,
                 body=body,
                 written_at=written,
                 recorded_at=inc.now,
                 tlp=mk.tlp,
                 rel_to=",".join(mk.rel_to),
-                orcon=False,
+                orcon=mk.orcon,
                 notes=opt_str(rp.get("notes"), "a report's notes"),
             )
         )
@@ -276,7 +287,7 @@ def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
         for a in atts:
             content, name = _attachment(a, lid, names, limit)
             names.add(name)
-            am = parse_marking(a.get("marking"))
+            am = origin.marking_from_wire(a.get("marking"))
             conn.execute(
                 report_attachment.insert().values(
                     id=new_id(),
@@ -288,10 +299,11 @@ def receive(inc: Incoming, records: list[Any]) -> dict[str, int]:
                     content=content,
                     tlp=am.tlp,
                     rel_to=",".join(am.rel_to),
-                    orcon=False,
+                    orcon=am.orcon,
                 )
             )
             counts["attachments"] += 1
+        origin.keep(inc, "report", checked, rec)
     return counts
 
 

@@ -7,6 +7,11 @@ was releasable to the partner, the reason only when the policy releases notes; e
 keys, then the received observations of that unit at that valid time are tombstoned (the
 picture falls back to the earlier report, as the sender's did), or the report or intercept is
 marked retracted; the signed record is kept (`tombstone`), and a re-sent one is skipped.
+
+Retractions follow every hop: an originator's signed retraction of a report or intercept we
+passed on is forwarded, verbatim, to every partner we passed the item to (`item_sent`), and a
+received retraction signed by an item's originator is accepted from whoever passed the item,
+checked against the originator's own key.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from sqlalchemy.engine import Connection
 from liaison.core.clock import iso, parse_time, utcnow
 from liaison.core.errors import ConflictError, NotFoundError, ValidationError
 from liaison.core.ids import new_id
-from liaison.courier import records
+from liaison.courier import origin, records
 from liaison.courier.keyring import partner_keys, self_code
 from liaison.courier.kinds.base import (
     Collected,
@@ -147,13 +152,30 @@ def collect(out: Outgoing) -> Collected:
                 out.window(table.c.retracted_at),
             )
         ):
-            if not out.releasable(marking_of(r)):
+            # the retraction goes wherever the item went (ORCON included), or where it could
+            if not (
+                origin.holds(conn, kind, me, r.local_id, out.to) or out.releasable(marking_of(r))
+            ):
                 withheld += 1
                 continue
             t = reasons.get(r.local_id)
             reason = t.reason if t is not None and out.release_notes else None
             body = tombstone_body(me, kind, r.local_id, None, r.retracted_at, reason)
             signed.append(records.sign(kp, body))
+    # the originators' retractions of items we passed on to this partner, forwarded as signed
+    for t in conn.execute(
+        sa.select(tombstone.c.partner_code, tombstone.c.kind, tombstone.c.ref, tombstone.c.record)
+        .where(
+            tombstone.c.received_from.is_not(None),
+            tombstone.c.kind.in_(tuple(RETRACTABLE)),
+            tombstone.c.partner_code != out.to,
+        )
+        .order_by(tombstone.c.issued_at)
+    ):
+        if t.record is None or not origin.holds(conn, t.kind, t.partner_code, t.ref, out.to):
+            continue
+        if origin.forward_pending(conn, out.to, records.body_digest(t.record)):
+            signed.append(t.record)
     return Collected(signed, {"retractions": withheld})
 
 
@@ -161,18 +183,37 @@ def receive(inc: Incoming, recs: list[Any]) -> dict[str, int]:
     n = 0
     for rec in recs:
         b = records.check_shape(rec, TYPE)
-        if "keys" not in inc.cache:
-            inc.cache["keys"] = partner_keys(inc.conn, inc.sender)
-        if b.get("issuer") != inc.sender or not any(
-            records.verify_by(rec, k.sign_pk, k.fingerprint) for k in inc.cache["keys"]
-        ):
-            raise PouchRejected("bad-retraction", "a retraction not signed by the sender")
-        n += _apply(inc, b, rec)
+        issuer = b.get("issuer")
+        if issuer != inc.sender:  # forwarded: the originator's, for an item we hold from them
+            table = RETRACTABLE.get(b.get("kind"))  # type: ignore[arg-type]
+            held = (
+                table is not None
+                and inc.conn.execute(
+                    sa.select(table.c.id).where(
+                        table.c.partner_code == issuer, table.c.local_id == b.get("ref")
+                    )
+                ).first()
+            )
+            if not held or not isinstance(issuer, str):
+                continue  # about an item we never received: nothing to retract here
+            if not any(
+                records.verify_by(rec, k.sign_pk, k.fingerprint)
+                for k in origin.keys_of(inc, issuer)
+            ):
+                raise PouchRejected(
+                    "bad-retraction", f"a forwarded retraction not signed by {issuer}"
+                )
+        else:
+            if "keys" not in inc.cache:
+                inc.cache["keys"] = partner_keys(inc.conn, inc.sender)
+            if not any(records.verify_by(rec, k.sign_pk, k.fingerprint) for k in inc.cache["keys"]):
+                raise PouchRejected("bad-retraction", "a retraction not signed by the sender")
+        n += _apply(inc, b, rec, issuer)
     return {"retractions": n}
 
 
-def _apply(inc: Incoming, b: dict[str, Any], rec: dict[str, Any]) -> int:
-    conn, sender = inc.conn, inc.sender
+def _apply(inc: Incoming, b: dict[str, Any], rec: dict[str, Any], sender: str) -> int:
+    conn = inc.conn
     kind, ref = b.get("kind"), checked_id(b.get("ref"), "a retraction")
     require(kind == "observation" or kind in RETRACTABLE, "a retraction")
     try:
@@ -244,7 +285,7 @@ def _apply(inc: Incoming, b: dict[str, Any], rec: dict[str, Any]) -> int:
             valid_at=valid,
             reason=reason,
             issued_at=issued,
-            received_from=sender,
+            received_from=inc.sender,
             record=rec,
             record_sha256=sha,
         )

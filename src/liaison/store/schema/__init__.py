@@ -9,6 +9,8 @@ from liaison.store.schema import (  # noqa: F401  (register tables)
     osint,
     reconcile,
     rfi,
+    relay,
+    sources,
     training,
     web,
 )

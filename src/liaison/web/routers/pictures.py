@@ -23,6 +23,7 @@ from liaison.core.clock import iso
 from liaison.courier.pouch import get_policy
 from liaison.orbat import export as orbat_export
 from liaison.orbat.model import Picture, UnitView
+from liaison.orbat.sources import burned_observations
 from liaison.store import audit
 from liaison.store.schema.orbat import observation
 from liaison.web import auth
@@ -78,6 +79,7 @@ def _props(u: UnitView, partner: str) -> dict[str, Any]:
         "place": u.place,
         "observed_at": iso(u.observed_at),
         "reliability": u.reliability,
+        "burned": u.burned,
         "credibility": u.credibility,
         "equipment": u.equipment,
         "strength": u.strength,
@@ -114,7 +116,8 @@ def _version(conn: Connection, user: auth.User, code: str) -> tuple[Any, ...]:
     scope: tuple[Any, ...] = ("all",)
     if code != user.partner and not is_home_user(conn, user):
         scope = ("released", user.partner, repr(get_policy(conn, user.partner)))
-    return (code, int(n or 0), iso(last), *scope)
+    burned = len(burned_observations(conn, code))  # a burn re-grades without a new observation
+    return (code, int(n or 0), iso(last), burned, *scope)
 
 
 def feature_collection(
@@ -159,6 +162,7 @@ def units_geojson(
     valid_at: datetime | None = Query(None, description="valid time (ISO 8601); default now"),
     echelon: str | None = Query(None, max_length=64),
     branch: str | None = Query(None, max_length=64),
+    without_burned: bool = Query(False),
     user: auth.User = Depends(current_user),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
@@ -169,9 +173,11 @@ def units_geojson(
     code = check_partner(conn, user, partner)
     at = _utc(valid_at)
     key = (*_version(conn, user, code), iso(at), (echelon or "").lower(), (branch or "").lower())
+    key = (*key, without_burned)
 
     def build() -> bytes:
-        doc = feature_collection(picture_for(conn, user, code, valid_at=at), echelon, branch)
+        pic = picture_for(conn, user, code, valid_at=at, without_burned=without_burned)
+        doc = feature_collection(pic, echelon, branch)
         return orjson.dumps(doc)
 
     body = cache_for(request, "map").get_or_build(key, build)
@@ -235,11 +241,12 @@ def export_picture(
     partner: str,
     format: str = Query("csv", pattern="^(csv|geojson|kml|xlsx|json)$"),
     valid_at: datetime | None = Query(None),
+    without_burned: bool = Query(False),
     user: auth.User = Depends(current_user),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """The scoped picture as a file; every export goes into the audit log."""
-    p = picture_for(conn, user, partner, valid_at=_utc(valid_at))
+    p = picture_for(conn, user, partner, valid_at=_utc(valid_at), without_burned=without_burned)
     body = orbat_export.export(p, format)
     audit.record(
         conn,
