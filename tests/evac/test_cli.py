@@ -192,3 +192,53 @@ def test_merge_and_unmerge_cli(registry, capsys) -> None:
     capsys.readouterr()
     assert run(["evac", "merges", "--json"]) == 0
     assert [m["undoes"] for m in json.loads(capsys.readouterr().out)] == [None, mid]
+
+
+def test_verify_refuses_bombs_and_stale_trust_lists(tmp_path: Path, cli_env, capsys) -> None:
+    """Issue 19 item 11 through the CLI: a 120 KB seal is refused with its size named; a trust
+    list signed 20 days ago is refused by default and accepted with --max-age-days 30."""
+    import zlib
+    from datetime import UTC, datetime, timedelta
+
+    import base45
+
+    from liaison.evac import seal, trust
+
+    k = tmp_path / "keys"
+    assert run(["evac", "keys", "ROOT", "--out", str(k)]) == 0
+    root = keys_seed(k / "ROOT.key")
+    iss = seal.Issuer.generate("JP-KAUNAS", "Consulate")
+    old = trust.make_trust_list(root, [iss], issued_at=datetime.now(UTC) - timedelta(days=20))
+    tl = tmp_path / "trust.cose"
+    tl.write_bytes(old)
+    good = seal.seal(
+        iss,
+        seal.make_payload(
+            "KAU0000017",
+            "A",
+            "B",
+            "A",
+            "B",
+            datetime(1920, 1, 1).date(),
+            ["Kaunas"],
+            datetime(1940, 8, 1).date(),
+            datetime(1940, 9, 1).date(),
+        ),
+    )
+    v = ["--trust", str(tl), "--root-pub", str(k / "ROOT.pub"), "--today", "1940-08-05"]
+    capsys.readouterr()
+    assert run(["evac", "verify", good, *v]) == 2
+    err = capsys.readouterr().err
+    assert "20 days old" in err and "Traceback" not in err
+    assert run(["evac", "verify", good, *v, "--max-age-days", "30"]) == 0
+    capsys.readouterr()
+    bomb = seal.PREFIX + base45.b45encode(zlib.compress(bytes(165_000_000), 9)).decode()
+    assert run(["evac", "verify", bomb, *v, "--max-age-days", "30", "--json"]) == 1
+    got = json.loads(capsys.readouterr().out)
+    assert got["reason"] == "malformed" and "at most 4,296" in got["detail"]
+
+
+def keys_seed(path: Path):  # type: ignore[no-untyped-def]
+    from nacl.signing import SigningKey
+
+    return SigningKey(bytes.fromhex(json.loads(path.read_text())["seed"]))

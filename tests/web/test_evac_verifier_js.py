@@ -47,6 +47,10 @@ def _changed_field(qr: str) -> str:
     return seal.PREFIX + base45.b45encode(zlib.compress(raw)).decode()
 
 
+def _rewrap(raw: bytes, after_zlib: bytes = b"") -> str:
+    return seal.PREFIX + base45.b45encode(zlib.compress(raw) + after_zlib).decode()
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[str, str]]]:
     """A served directory (page + signed lists) and {case: (qr text, expected reason)}."""
@@ -81,6 +85,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tup
         "garbled": (good[:20] + "a~" + good[22:], "malformed"),
         "other prefix": ("HC1:" + good[4:], "malformed"),
         "empty": ("", "malformed"),
+        # issue 19 item 11: both verifiers refuse a byte after the COSE structure or the zlib
+        # stream, and a seal inflating beyond the 64 KiB cap
+        "byte after COSE": (_rewrap(seal.unwrap(good) + b"\x00"), "malformed"),
+        "byte after zlib": (_rewrap(seal.unwrap(good), b"\x00"), "malformed"),
+        "inflates beyond cap": (_rewrap(seal.unwrap(good) + bytes(70_000)), "malformed"),
     }
     # the Python verifier agrees on every case (same files)
     v = trust.Verifier.from_json(

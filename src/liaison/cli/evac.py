@@ -366,9 +366,20 @@ def verify_cmd(
     trust_list: Path = typer.Option(..., "--trust"),
     root_pub: Path = typer.Option(..., "--root-pub", help="Root .pub file."),
     today: str = typer.Option("", "--today", help="Check date (default: today)."),
+    max_age_days: int = typer.Option(
+        14,
+        "--max-age-days",
+        min=1,
+        help="Refuse a trust list signed more than this many days ago (its revocations are stale).",
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Valid or invalid, with the reason. Offline, no store; says nothing about anyone else."""
+    """Valid or invalid, with the reason. Offline, no store; says nothing about anyone else.
+
+    Seals longer than a QR code can hold (4,296 characters) or inflating beyond 64 KiB are
+    refused as malformed before they are decompressed in full."""
+    from datetime import timedelta
+
     from liaison.evac import documents, trust
 
     text = seal_or_image
@@ -378,14 +389,21 @@ def verify_cmd(
         except Exception:
             text = ""
     try:
-        v = trust.Verifier(trust_list.read_bytes(), _load_pub(root_pub)[2])
+        v = trust.Verifier(
+            trust_list.read_bytes(), _load_pub(root_pub)[2], timedelta(days=max_age_days)
+        )
     except (OSError, ValueError, KeyError) as exc:
         raise ValidationError(f"trust list not usable: {exc}") from None
     verdict = v.verify(text, _date(today, "--today") if today else None)
     emit(
         verdict.as_dict(),
         as_json,
-        lambda: console.print(("VALID" if verdict.valid else "INVALID") + f": {verdict.reason}"),
+        lambda: console.print(
+            ("VALID" if verdict.valid else "INVALID")
+            + f": {verdict.reason}"
+            + (f" ({verdict.detail})" if verdict.detail else ""),
+            markup=False,
+        ),
     )
     if not verdict.valid:
         raise typer.Exit(1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import cbor2
 import rfc8785
@@ -20,6 +20,9 @@ from nacl.signing import SigningKey, VerifyKey
 from liaison.evac import seal as sealmod
 
 ROOT_KID = "ROOT"
+# A checkpoint refuses a trust list signed longer ago than this (revocations after it would be
+# unknown to it); `liaison evac verify --max-age-days` changes it for one check.
+DEFAULT_MAX_AGE = timedelta(days=14)
 
 
 @dataclass
@@ -30,26 +33,50 @@ class Verdict:
     )
     number: str | None = None
     issuer: str | None = None
+    detail: str = ""
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "valid": self.valid,
             "reason": self.reason,
             "number": self.number,
             "issuer": self.issuer,
         }
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def make_trust_list(
-    root: SigningKey, issuers: list[sealmod.Issuer], revoked: dict[str, list[str]] | None = None
+    root: SigningKey,
+    issuers: list[sealmod.Issuer],
+    revoked: dict[str, list[str]] | None = None,
+    issued_at: datetime | None = None,
 ) -> bytes:
     """Sign the list of issuer public keys and revoked numbers with the root key."""
-    revoked = revoked or {}
+    return sign_trust_list(
+        root, [(i.kid, i.name, i.public) for i in issuers], revoked or {}, issued_at
+    )
+
+
+def sign_trust_list(
+    root: SigningKey,
+    issuers: list[tuple[str, str, bytes]],
+    revoked: dict[str, list[str]],
+    issued_at: datetime | None = None,
+) -> bytes:
+    """The COSE trust list: issuers, their revoked numbers and the issue time, all signed, so a
+    verifier can tell how old the revocations it holds are."""
     body = {
+        "issued_at": _stamp(issued_at or datetime.now(UTC)),
         "issuers": {
-            i.kid: {"name": i.name, "pub": i.public, "revoked": sorted(revoked.get(i.kid, []))}
-            for i in issuers
-        }
+            kid: {"name": name, "pub": pub, "revoked": sorted(revoked.get(kid, []))}
+            for kid, name, pub in issuers
+        },
     }
     return sealmod.cose_sign1(root, ROOT_KID, cbor2.dumps(body))
 
@@ -102,11 +129,37 @@ def revocation_json(root: SigningKey, revoked: dict[str, list[str]], issued_at: 
 class Verifier:
     """Checks seals against a trust list whose root signature was checked once at load."""
 
-    def __init__(self, trust_list: bytes, root_public: bytes) -> None:
+    def __init__(
+        self,
+        trust_list: bytes,
+        root_public: bytes,
+        max_age: timedelta | None = DEFAULT_MAX_AGE,
+        now: datetime | None = None,
+    ) -> None:
+        """Refuses (ValueError) a list not signed by the root, one without an issue date, and
+        one issued more than `max_age` before `now` (None: any age, for archives and tests)."""
         kid, protected, payload, sig = sealmod.cose_open(trust_list)
         if kid != ROOT_KID or not sealmod.cose_check(root_public, protected, payload, sig):
             raise ValueError("trust list signature does not verify with the root key")
-        body = cbor2.loads(payload)
+        body = sealmod.cbor_exact(payload)
+        if not isinstance(body, dict) or not isinstance(body.get("issuers"), dict):
+            raise ValueError("trust list has no issuers")
+        try:
+            issued = datetime.fromisoformat(str(body["issued_at"]).replace("Z", "+00:00"))
+        except (KeyError, ValueError):
+            raise ValueError(
+                "trust list carries no signed issue date; re-sign it with `liaison evac trust`"
+            ) from None
+        if issued.tzinfo is None:
+            raise ValueError("trust list issue date has no time zone")
+        self.issued_at = issued
+        now = now or datetime.now(UTC)
+        if max_age is not None and now - issued > max_age:
+            age = (now - issued).days
+            raise ValueError(
+                f"trust list issued {_stamp(issued)} is {age} days old, older than the "
+                f"{max_age.days} days allowed: get a fresh list (or raise --max-age-days)"
+            )
         self.issuers: dict[str, dict] = body["issuers"]
         self.revoked = {k: set(v["revoked"]) for k, v in self.issuers.items()}
 
@@ -127,15 +180,15 @@ class Verifier:
         today = today or date.today()
         try:
             kid, protected, payload, sig = sealmod.cose_open(sealmod.unwrap(text))
-        except Exception:
-            return Verdict(False, "malformed")
+        except Exception as exc:  # every decoding failure is one answer; the detail says which
+            return Verdict(False, "malformed", detail=str(exc)[:200])
         entry = self.issuers.get(kid)
         if entry is None:
             return Verdict(False, "unknown issuer", issuer=kid)
         if not sealmod.cose_check(entry["pub"], protected, payload, sig):
             return Verdict(False, "bad signature", issuer=kid)
         try:
-            doc = cbor2.loads(payload)
+            doc = sealmod.cbor_exact(payload)
             number = str(doc["no"])
             nbf = date.fromisoformat(doc["nbf"])
             exp = date.fromisoformat(doc["exp"])

@@ -42,7 +42,24 @@ export function base45Decode(text) {
 }
 
 // ---- zlib inflate through the browser ----
+// A byte after the end of the zlib stream is refused (as the Python verifier refuses it). Some
+// DecompressionStream implementations (Node's) ignore such bytes silently, so the stream is also
+// inflated without its last byte: a complete stream that ends exactly at the input's end then
+// fails (its Adler-32 trailer is cut), while one followed by extra bytes still succeeds.
 export async function inflate(bytes) {
+  const out = await inflateOnce(bytes);
+  let trailing = true;
+  try {
+    await inflateOnce(bytes.subarray(0, bytes.length - 1));
+  } catch {
+    trailing = false;
+  }
+  if (trailing) throw new Malformed("zlib: bytes after the end of the stream");
+  return out;
+}
+
+async function inflateOnce(bytes) {
+  if (!bytes.length) throw new Malformed("zlib: empty");
   const ds = new DecompressionStream("deflate");
   const writer = ds.writable.getWriter();
   writer.write(bytes).catch(() => {});
