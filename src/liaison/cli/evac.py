@@ -203,7 +203,11 @@ def children_cmd(
 def dups_cmd(
     as_role: str = AS_ROLE,
     actor: str = ACTOR,
-    threshold: float = typer.Option(0.8, "--threshold"),
+    threshold: float = typer.Option(
+        0.72,
+        "--threshold",
+        help="Offer pairs scoring at least this (default calibrated: docs/evac.md).",
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Duplicate candidates for review (never merged automatically); the listing is audited."""

@@ -37,8 +37,15 @@ def issue(
     route: list[str],
     valid_from: date,
     valid_until: date,
+    *,
+    kind: str = "transit",
+    destination: str = "",
+    rests_on: dict[str, tuple[str, str]] | None = None,
+    members: dict[str, list[Person]] | None = None,
 ) -> list[Document]:
-    """Number and seal one document per person (batch = a list)."""
+    """Number and seal one document per person (batch = a list). `rests_on` gives a person's
+    destination document (number, issuer key id), sealed into a transit document; `members`
+    the family members a family document covers besides its holder (each in the seal)."""
     docs = []
     for p in persons:
         no = block.take()
@@ -53,6 +60,17 @@ def issue(
             valid_from,
             valid_until,
         )
+        if kind != "transit":
+            payload["k"] = sealmod.KINDS[kind]
+        if destination:
+            payload["dst"] = destination
+        if rests_on and p.person_id in rests_on:
+            payload["dd"], payload["ddi"] = rests_on[p.person_id]
+        if members is not None:
+            payload["mem"] = [
+                [m.surname, m.given_names, m.birth_date.isoformat()]
+                for m in members.get(p.person_id, [])
+            ]
         docs.append(Document(no, p.person_id, sealmod.seal(issuer, payload), payload))
     return docs
 
@@ -94,8 +112,11 @@ def _draw(c, doc: Document, issuer_name: str) -> None:  # type: ignore[no-untype
 
     w, h = A6
     p = doc.payload
+    title = {"d": "Destination visa", "f": "Family transit document"}.get(
+        p.get("k", ""), "Transit document"
+    )
     lines = [
-        (f"Transit document {p['no']}", 11),
+        (f"{title} {p['no']}", 11),
         (issuer_name, 8),
         (f"{p['sn']}, {p['gn']}", 12),
         (f"{p['sn_icao']} <<{p['gn_icao']}", 9),
@@ -103,6 +124,12 @@ def _draw(c, doc: Document, issuer_name: str) -> None:  # type: ignore[no-untype
         (" → ".join(p["route"]), 8),
         (f"Valid {p['nbf']} to {p['exp']}", 9),
     ]
+    if p.get("dst"):
+        lines.append((f"Destination: {p['dst']}", 8))
+    if p.get("dd"):
+        lines.append((f"Rests on {p['dd']} ({p.get('ddi', '')})", 8))
+    for m in p.get("mem") or []:
+        lines.append((f"+ {m[0]}, {m[1]} ({m[2]})", 7))
     y = h - 12 * mm
     for text, size in lines:
         shown = visual_order(text)

@@ -41,6 +41,7 @@ _FIELDS = (
     "family_id",
     "guardian_id",
     "status",
+    "destination",
 )
 
 
@@ -83,6 +84,7 @@ def _row_to_person(r: sa.Row) -> Person:
         family_id=r.group_id or "",
         guardian_id=r.guardian_id or "",
         status=r.status,
+        destination=r.destination or "",
     )
 
 
@@ -142,6 +144,7 @@ def import_persons(conn: Connection, path: Path, actor: str = "cli") -> ImportRe
                     "group_id": p.family_id or None,
                     "guardian_id": p.guardian_id or None,
                     "status": p.status,
+                    "destination": p.destination,
                     "created_at": now,
                     "created_by": actor,
                 }
@@ -216,7 +219,7 @@ def export_persons(conn: Connection, path: Path, actor: Actor) -> int:
 
 
 def duplicate_candidates(
-    conn: Connection, actor: Actor, threshold: float = 0.8
+    conn: Connection, actor: Actor, threshold: float = duplicates.DEFAULT_THRESHOLD
 ) -> list[duplicates.Candidate]:
     """Candidates for a reviewer (nothing merges here); the listing is audited."""
     people = list_persons(conn, actor, purpose="duplicates")

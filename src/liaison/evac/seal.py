@@ -25,6 +25,11 @@ H_ALG, H_KID = 1, 4
 COSE_SIGN1_TAG = 18
 # Only these payload keys may appear: a seal never carries anything else.
 FIELDS = ("no", "sn", "gn", "sn_icao", "gn_icao", "dob", "route", "nbf", "exp")
+# Issue 24: "k" kind (t transit, d destination visa, f family), "dst" destination, "dd"/"ddi" the
+# destination document a transit document rests on (number, issuer key id), "mem" the members a
+# family document covers besides its head: [[surname, given names, birth date], ...].
+FIELDS += ("k", "dst", "dd", "ddi", "mem")
+KINDS = {"transit": "t", "destination": "d", "family": "f"}
 # A QR code holds at most 4,296 alphanumeric characters, and a seal inflates to a few hundred
 # bytes: anything longer or inflating further is refused before it can cost memory (the browser
 # verifier uses the same 64 KiB cap).
