@@ -370,6 +370,9 @@ def verify_cmd(
     trust_list: Path = typer.Option(..., "--trust"),
     root_pub: Path = typer.Option(..., "--root-pub", help="Root .pub file."),
     today: str = typer.Option("", "--today", help="Check date (default: today)."),
+    destination: str = typer.Option(
+        "", "--destination", help="The holder's destination visa (QR text), checked with it."
+    ),
     max_age_days: int = typer.Option(
         14,
         "--max-age-days",
@@ -398,14 +401,21 @@ def verify_cmd(
         )
     except (OSError, ValueError, KeyError) as exc:
         raise ValidationError(f"trust list not usable: {exc}") from None
-    verdict = v.verify(text, _date(today, "--today") if today else None)
+    verdict = v.verify(text, _date(today, "--today") if today else None, destination or None)
+    dest = verdict.destination
     emit(
         verdict.as_dict(),
         as_json,
         lambda: console.print(
             ("VALID" if verdict.valid else "INVALID")
             + f": {verdict.reason}"
-            + (f" ({verdict.detail})" if verdict.detail else ""),
+            + (f" ({verdict.detail})" if verdict.detail else "")
+            + (f"; covers {verdict.covers} people" if verdict.covers > 1 else "")
+            + (
+                f"; destination document {dest['number'] or '-'}: {dest['state']}"
+                if dest is not None
+                else ""
+            ),
             markup=False,
         ),
     )

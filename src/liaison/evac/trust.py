@@ -30,13 +30,17 @@ class Verdict:
     valid: bool
     reason: (
         str  # ok | malformed | unknown issuer | bad signature | expired | not yet valid | revoked
+        # | destination revoked (a travel document resting on a revoked destination visa)
     )
     number: str | None = None
     issuer: str | None = None
     detail: str = ""
+    kind: str = "transit"  # transit | destination | family
+    covers: int = 1  # people the document covers (a family document: holder and members)
+    destination: dict | None = None  # the destination document a travel document rests on
 
     def as_dict(self) -> dict:
-        out = {
+        out: dict = {
             "valid": self.valid,
             "reason": self.reason,
             "number": self.number,
@@ -44,6 +48,10 @@ class Verdict:
         }
         if self.detail:
             out["detail"] = self.detail
+        if self.number is not None:
+            out |= {"kind": self.kind, "covers": self.covers}
+        if self.destination is not None:
+            out["destination"] = self.destination
         return out
 
 
@@ -163,6 +171,13 @@ class Verifier:
         self.issuers: dict[str, dict] = body["issuers"]
         self.revoked = {k: set(v["revoked"]) for k, v in self.issuers.items()}
 
+    def with_revocations(self, extra: dict[str, list[str]]) -> Verifier:
+        """Add revocations learnt since the list was signed (e.g. received from another
+        organisation in a pouch): a checkpoint may only ever know more revoked numbers."""
+        for kid, numbers in extra.items():
+            self.revoked.setdefault(kid, set()).update(numbers)
+        return self
+
     @classmethod
     def from_json(cls, trust: dict, revocations: dict | None, root_public: bytes) -> Verifier:
         """The same checks from the browser's signed JSON files (so both paths are tested alike)."""
@@ -176,7 +191,33 @@ class Verifier:
         v.revoked = {k: set(rev.get("revoked", {}).get(k, [])) for k in v.issuers}
         return v
 
-    def verify(self, text: str, today: date | None = None) -> Verdict:
+    def destination_state(self, doc: dict, presented: str | None, today: date) -> dict:
+        """The state of the destination document a travel document names, offline: `missing`
+        (none named, its issuer not on the trust list, or a presented visa that is not it),
+        `revoked` (on its issuer's revocation list, or the presented visa says so), else
+        `valid`."""
+        number, kid = doc.get("dd"), doc.get("ddi")
+        if not isinstance(number, str) or not isinstance(kid, str):
+            return {"number": None, "issuer": None, "state": "missing"}
+        out = {"number": number, "issuer": kid, "state": "valid"}
+        if kid not in self.issuers:
+            out["state"] = "missing"
+        elif number in self.revoked.get(kid, set()):
+            out["state"] = "revoked"
+        elif presented is not None:
+            v = self.verify(presented, today)
+            if v.number != number or v.issuer != kid or v.kind != "destination":
+                out["state"] = "missing"
+            elif not v.valid:
+                out["state"] = "revoked" if v.reason == "revoked" else v.reason
+        return out
+
+    def verify(
+        self, text: str, today: date | None = None, destination: str | None = None
+    ) -> Verdict:
+        """One document's verdict. A travel document's verdict also reports the destination
+        document it rests on (`destination`: that visa's own seal, when the holder shows it);
+        a revoked destination document makes the travel document invalid."""
         today = today or date.today()
         try:
             kid, protected, payload, sig = sealmod.cose_open(sealmod.unwrap(text))
@@ -194,10 +235,19 @@ class Verifier:
             exp = date.fromisoformat(doc["exp"])
         except Exception:
             return Verdict(False, "malformed", issuer=kid)
-        if number in self.revoked[kid]:
-            return Verdict(False, "revoked", number, kid)
+        kinds = {v: k for k, v in sealmod.KINDS.items()}
+        kind = kinds.get(doc.get("k", "t"), "transit")
+        mem = doc.get("mem") if isinstance(doc.get("mem"), list) else []
+        base = {"kind": kind, "covers": 1 + len(mem)}
+        if number in self.revoked.get(kid, set()):
+            return Verdict(False, "revoked", number, kid, **base)
         if today < nbf:
-            return Verdict(False, "not yet valid", number, kid)
+            return Verdict(False, "not yet valid", number, kid, **base)
         if today > exp:
-            return Verdict(False, "expired", number, kid)
-        return Verdict(True, "ok", number, kid)
+            return Verdict(False, "expired", number, kid, **base)
+        if kind == "destination":
+            return Verdict(True, "ok", number, kid, **base)
+        dest = self.destination_state(doc, destination, today)
+        if dest["state"] == "revoked":
+            return Verdict(False, "destination revoked", number, kid, destination=dest, **base)
+        return Verdict(True, "ok", number, kid, destination=dest, **base)
