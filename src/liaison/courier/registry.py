@@ -17,6 +17,7 @@ from typing import Any
 from liaison.courier import records
 from liaison.courier.kinds import (
     acks,
+    evac,
     intercepts,
     key_events,
     observations,
@@ -35,6 +36,7 @@ KINDS: tuple[Kind, ...] = (
     reports.KIND,
     retractions.KIND,
     outcomes.KIND,
+    evac.KIND,  # evacuation revocations (every partner with a policy) and persons (if released)
     observations.KIND,  # payload "units" (and "withheld")
 )
 

@@ -208,7 +208,7 @@ def list_persons(
 def export_persons(conn: Connection, path: Path, actor: Actor) -> int:
     """Write the registry as the persons CSV; only registrars and admins; audited; atomic file."""
     require_role(actor, EXPORT_ROLES, "exporting persons")
-    people = list_persons(conn, actor, purpose="export")
+    people = exportable(conn, list_persons(conn, actor, purpose="export"))
     buf = io.StringIO()
     registry.write_rows(people, buf)
     path = Path(path)
@@ -216,6 +216,14 @@ def export_persons(conn: Connection, path: Path, actor: Actor) -> int:
     tmp.write_text(buf.getvalue(), encoding="utf-8")
     os.replace(tmp, path)
     return len(people)
+
+
+def exportable(conn: Connection, persons: list[Person]) -> list[Person]:
+    """Persons that may leave the store: everyone but persons at risk (issue 24, item 4)."""
+    from liaison.store.schema.evac import evac_protection
+
+    at_risk = set(conn.execute(sa.select(evac_protection.c.person_id)).scalars())
+    return [p for p in persons if p.person_id not in at_risk]
 
 
 def duplicate_candidates(

@@ -310,6 +310,25 @@ def status(conn: Connection, today: date, groups: dict[str, list[str]]) -> dict[
     }
 
 
+def counts_only(board: dict[str, object]) -> dict[str, object]:
+    """The board for users of other partners (issue 24, item 4): head counts per state and leg,
+    no group or person ids, no places where people wait, no times."""
+    out = dict(board)
+    for key in ("arrived", "waiting", "unplanned"):
+        out[key] = {"groups": [], "people": board[key]["people"]}  # type: ignore[index]
+    out["by_leg"] = [dict(leg, groups=[]) for leg in board["by_leg"]]  # type: ignore[attr-defined]
+    at = board["at_place"]
+    out["at_place"] = (
+        {"at checkpoints": {"groups": [], "people": sum(g["people"] for g in at.values())}}  # type: ignore[attr-defined]
+        if at
+        else {}
+    )
+    out["overdue"] = []
+    out["overdue_people"] = sum(o["people"] for o in board["overdue"])  # type: ignore[attr-defined]
+    out["counts_only"] = True
+    return out
+
+
 def _leg_from(legs: dict[int, sa.Row], place: str) -> int | None:
     """A departure without a known departure id: the leg that starts at that place."""
     for k, r in legs.items():
