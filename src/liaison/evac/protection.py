@@ -26,7 +26,10 @@ def protect(conn: Connection, actor: Actor, person_id: str, kind: str) -> None:
     require_role(actor, ROLES, "marking a person at risk")
     if kind not in KINDS:
         raise ValidationError(f"protection {kind!r} is not one of {', '.join(KINDS)}")
-    if conn.execute(sa.select(evac_person.c.id).where(evac_person.c.id == person_id)).first() is None:
+    if (
+        conn.execute(sa.select(evac_person.c.id).where(evac_person.c.id == person_id)).first()
+        is None
+    ):
         raise NotFoundError(f"no person {person_id!r} in the registry")
     conn.execute(evac_protection.delete().where(evac_protection.c.person_id == person_id))
     conn.execute(

@@ -228,9 +228,10 @@ def plan_onward(
     deps = network(conn)
     if not deps:
         raise ValidationError("no departures in the store (see `liaison evac departures`)")
-    start = origin or conn.execute(
-        sa.select(evac_leg.c.from_place).order_by(evac_leg.c.leg).limit(1)
-    ).scalar()
+    start = (
+        origin
+        or conn.execute(sa.select(evac_leg.c.from_place).order_by(evac_leg.c.leg).limit(1)).scalar()
+    )
     groups = people.travel_groups(conn)
     persons = {p.person_id: p for p in people._all(conn)}
     at_risk = protected_ids(conn)
