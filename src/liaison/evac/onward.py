@@ -86,8 +86,8 @@ class Network:
         o, t, dd, aa = self.o, self.t, self.dd, self.aa
         for i in range(bisect.bisect_left(self.days, ready), len(self.deps)):
             day = dd[i]
-            if goal in best and day > best[goal]:
-                break
+            if day > limit or (goal in best and day > best[goal]):
+                break  # later departures arrive after the expiry, or after the best arrival
             b = best.get(o[i])
             if b is None or b > day or aa[i] > limit:
                 continue
@@ -174,7 +174,7 @@ def _wait(net: Network, rest: list[Group], seats: list[int], plan: Plan) -> None
 
 
 def optimal(
-    groups: list[Group], departures: list[Departure], per_group: int = 4, time_limit: float = 25.0
+    groups: list[Group], departures: list[Departure], per_group: int = 3, time_limit: float = 20.0
 ) -> Plan:
     """Maximise people brought to their destinations (a person at risk weighs 100 others, an
     earlier arrival breaks ties) over candidate routes per group: greedy's route and up to
