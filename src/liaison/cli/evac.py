@@ -204,7 +204,7 @@ def dups_cmd(
     as_role: str = AS_ROLE,
     actor: str = ACTOR,
     threshold: float = typer.Option(
-        0.72,
+        0.52,
         "--threshold",
         help="Offer pairs scoring at least this (default calibrated: docs/evac.md).",
     ),
