@@ -162,7 +162,7 @@ def bench_issue(n: int) -> list[str]:
         imported = time.perf_counter() - t0
         with store.begin() as conn:
             issuing.allocate_block(conn, "KAU", 1, 100000, "bench")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with store.begin() as conn:
             docs = issuing.issue(
                 conn, iss, "KAU", route, date(1940, 8, 1), date(1940, 9, 30), "bench"
@@ -451,7 +451,7 @@ def bench_family(people_n: int, groups: int) -> list[str]:
                 kind="destination",
             )
         visas = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with store.begin() as conn:
             docs = issuing.issue(
                 conn,
@@ -465,14 +465,14 @@ def bench_family(people_n: int, groups: int) -> list[str]:
             )
             cover = issuing.coverage(conn)["family"]
         pdf = documents.render_batch(docs, jp.name)
-        took = time.perf_counter() - t0
+        took, cpu = time.perf_counter() - t0, time.process_time() - c0
         store.dispose()
     resting = sum(1 for d in docs if d.payload.get("dd"))
     return [
         f"| issue {len(persons)} destination visas (second issuer, in the store) | {visas:.1f} s | — |",
         f"| issue {cover['documents']} family documents covering {cover['people']} people "
         f"(members in the seal, {resting} resting on a visa) + PDF ({len(pdf) / 1e6:.1f} MB) | "
-        f"{took:.1f} s | ≤ 20 s |",
+        f"{took:.1f} s wall, {cpu:.1f} s CPU | ≤ 20 s |",
     ]
 
 

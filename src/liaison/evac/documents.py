@@ -9,6 +9,7 @@ here because the bidi libraries on PyPI are LGPL or GPL) and right-to-left lines
 from __future__ import annotations
 
 import io
+from typing import Any
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -156,7 +157,7 @@ def _draw(c, doc: Document, issuer_name: str) -> None:  # type: ignore[no-untype
     c.showPage()
 
 
-def _runs(matrix: list[list[bool]]) -> str:
+def _runs(matrix: Any) -> str:
     """PDF `re` operators for the dark runs of each row (bottom row = y 0), found with numpy."""
     import numpy as np
 
@@ -172,8 +173,8 @@ def _runs(matrix: list[list[bool]]) -> str:
     )
 
 
-def qr_matrix(text: str) -> list[list[bool]]:
-    """The QR code's modules (True = dark), error correction level M. zxing-cpp's encoder (C++,
+def qr_matrix(text: str) -> Any:
+    """The QR code's modules (an array or rows of booleans, True = dark), error correction M. zxing-cpp's encoder (C++,
     already a dependency for reading photos) is about 7 times faster than segno's pure Python,
     which matters for family documents, whose seals carry every member; segno is the fallback
     (a fixed mask skips its mask scoring, the costliest step; any mask is valid for decoders)."""
@@ -182,7 +183,7 @@ def qr_matrix(text: str) -> list[list[bool]]:
         import zxingcpp
 
         img = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-        return (np.asarray(img.to_image(scale=1, add_quiet_zones=False)) < 128).tolist()
+        return np.asarray(img.to_image(scale=1, add_quiet_zones=False)) < 128
     except (ImportError, AttributeError):  # an older zxing-cpp without create_barcode
         return [[bool(x) for x in row] for row in segno.make(text, error="m", mask=2).matrix]
 
