@@ -242,3 +242,62 @@ def keys_seed(path: Path):  # type: ignore[no-untyped-def]
     from nacl.signing import SigningKey
 
     return SigningKey(bytes.fromhex(json.loads(path.read_text())["seed"]))
+
+
+def test_onward_family_visas_and_care_by_cli(tmp_path: Path, registry, capsys) -> None:
+    """Issue 24 through the CLI: destination visas of a second issuer, family documents resting
+    on them, a person at risk, the onward plan, verification with the visa, care."""
+    k = tmp_path / "keys"
+    for kid in ("ROOT", "JP-KAUNAS", "NL-KAUNAS"):
+        assert run(["evac", "keys", kid, "--out", str(k), "--name", kid]) == 0
+    assert run(["evac", "departures", str(DATA / "onward.csv")]) == 0
+    assert run(["evac", "block", "KAU", "--first", "1", "--last", "999"]) == 0
+    assert run(["evac", "block", "CUR", "--first", "1000", "--last", "1999"]) == 0
+    dates = ["--from", "1940-07-29", "--until", "1940-12-31", "--no-pdf", "--json"]
+    nl = ["--key", str(k / "NL-KAUNAS.key"), "--station", "CUR", "--route", "Curaçao"]
+    jp = ["--key", str(k / "JP-KAUNAS.key"), "--station", "KAU", "--route", "Kaunas>Kobe"]
+    assert run(["evac", "issue", *nl, *dates, "--kind", "visa"]) == 2  # not a kind
+    capsys.readouterr()
+    assert run(["evac", "issue", *nl, *dates, "--kind", "destination"]) == 0
+    visas = json.loads(capsys.readouterr().out)
+    assert visas["issued"] == 12 and all(n.startswith("CUR") for n in visas["numbers"])
+    assert run(["evac", "issue", *jp, *dates, "--kind", "family"]) == 0
+    fam = json.loads(capsys.readouterr().out)
+    assert fam["people"] == 12 and fam["issued"] < 12  # families: fewer documents than people
+    assert fam["coverage"]["family"] == {"documents": fam["issued"], "people": 12}
+    assert run(["evac", "protect", "K008", "--kind", "medical", "--as-role", "analyst"]) == 2
+    assert run(["evac", "protect", "K008", "--kind", "medical", "--as-role", "registrar"]) == 0
+    capsys.readouterr()
+    assert run(["evac", "plan", "--ready", "1940-08-01", "--until", "1940-12-31", "--onward",
+                "--json"]) == 0  # fmt: skip
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["placed_people"] + plan["waiting_people"] == 12
+    assert any(w["place"] == "Kobe" for w in plan["waits"].values())
+    trust = tmp_path / "trust.cose"
+    pubs = ["--issuer", str(k / "JP-KAUNAS.pub"), "--issuer", str(k / "NL-KAUNAS.pub")]
+    assert run(["evac", "trust", "--root", str(k / "ROOT.key"), "--out", str(trust), *pubs]) == 0
+    capsys.readouterr()
+    assert run(["evac", "documents", "--as-role", "registrar", "--qr", "--json"]) == 0
+    docs = json.loads(capsys.readouterr().out)
+    head = next(d for d in docs if d["person_id"] == "K002" and d["issuer"] == "JP-KAUNAS")
+    visa = next(d for d in docs if d["person_id"] == "K002" and d["issuer"] == "NL-KAUNAS")
+    v = ["--trust", str(trust), "--root-pub", str(k / "ROOT.pub"), "--today", "1940-08-05"]
+    assert run(["evac", "verify", head["qr"], *v, "--destination", visa["qr"], "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["kind"] == "family" and got["covers"] == 3
+    assert got["destination"] == {"number": visa["number"], "issuer": "NL-KAUNAS", "state": "valid"}
+    assert "Szapiro" not in json.dumps(got)
+    care = ["--as-role", "registrar"]
+    assert (
+        run(["evac", "receive", "K002", "--place", "Curaçao", "--onward", "sheltered", *care]) == 0
+    )
+    assert run(["evac", "receive", "K002", "--place", "Curaçao", "--onward", "gone", *care]) == 2
+    capsys.readouterr()
+    assert run(["evac", "trace", "K008", *care, "--json"]) == 0
+    assert [r["person_id"] for r in json.loads(capsys.readouterr().out)] == ["K009"]
+    assert run(["evac", "journey", "--today", "1940-10-10", "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    assert j["received"] == 1 and j["documented"] == 12
+    capsys.readouterr()
+    assert run(["evac", "at-risk", "--as-role", "admin", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["person_id"] == "K008"
