@@ -115,3 +115,25 @@ def test_courier_kind_denies_by_default_and_refuses_forgeries(store) -> None:  #
         inc = Incoming(conn, "US", "PL", now, now, "t", {"keys": []})
         with pytest.raises(PouchRejected):
             evac_kind.receive(inc, [records.sign(mallory, body)])
+
+
+def test_migration_0051_downgrades_and_upgrades(store) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+    from alembic import command
+
+    from liaison.store.engine import alembic_config
+
+    def tables() -> set[str]:
+        return set(sa.inspect(store.engine).get_table_names())
+
+    def doc_columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(store.engine).get_columns("evac_document")}
+
+    assert {"evac_protection", "evac_reception", "evac_release"} <= tables()
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0050_evac")
+    assert not {"evac_protection", "evac_foreign_person"} & tables()
+    assert "rests_on" not in doc_columns() and "evac_document" in tables()
+    with store.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "heads")
+    assert "evac_protection" in tables() and "rests_on" in doc_columns()
