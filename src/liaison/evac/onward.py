@@ -129,6 +129,8 @@ def _why(net: Network, g: Group, seats: list[int]) -> tuple[str, list[int]]:
         if seats[i] < g.size:
             break
         prefix.append(i)
+    if len(prefix) == len(ideal):  # cannot happen after a capacitated scan failed; a guard
+        prefix = prefix[:-1]
     stuck = net.deps[ideal[len(prefix)]]
     return (
         f"no seats for {g.size} onward to {g.destination} from {stuck.origin} before "
@@ -243,6 +245,16 @@ def optimal(
                 for i in r:
                     seats[i] -= g.size
             plan.gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
-    _wait(net, _order([g for g in groups if g.group_id not in plan.assigned]), seats, plan)
+    rest = []
+    for g in _order([g for g in groups if g.group_id not in plan.assigned]):
+        route, _, _ = net.scan(g, seats)  # repair: seats the solver left free (time limit)
+        if route is None:
+            rest.append(g)
+            continue
+        for i in route:
+            seats[i] -= g.size
+        plan.assigned[g.group_id] = [net.deps[i].dep_id for i in route]
+        plan.placed_people += g.size
+    _wait(net, rest, seats, plan)
     plan.seconds = time.perf_counter() - t0
     return plan
