@@ -9,11 +9,11 @@ here because the bidi libraries on PyPI are LGPL or GPL) and right-to-left lines
 from __future__ import annotations
 
 import io
-from typing import Any
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import segno
 
