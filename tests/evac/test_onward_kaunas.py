@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,17 @@ from nacl.signing import SigningKey
 from liaison.courier import keys as ckeys
 from liaison.courier.pouch import add_partner_key, open_file, set_policy
 from liaison.courier.pouch import seal as seal_pouch
-from liaison.evac import care, issuing, onward, people, protection, routes, seal, trust
+from liaison.evac import (
+    care,
+    issuing,
+    onward,
+    people,
+    protection,
+    routes,
+    seal,
+    tracking,
+    trust,
+)
 from liaison.evac.people import Actor
 from liaison.orbat import partners
 from liaison.store import Store
@@ -162,11 +172,14 @@ def test_kaunas_to_four_destinations(orgs, tmp_path: Path) -> None:  # type: ign
 
     # arrival and care: reception, family tracing, the journey counts
     with a.store.begin() as conn:
+        at = datetime(1940, 10, 8, 12, tzinfo=UTC)
+        tracking.record(conn, "willemstad", "F01", "arrived", "Curaçao", at, "C-1003", "reg")
         care.receive(conn, REG, "K002", "Curaçao", "sheltered", "Willemstad shelter", "J. Doe")
         kin = care.trace(conn, REG, "K008")
         counts = care.journey(conn, date(1940, 10, 10))
     assert [k["person_id"] for k in kin if k["registry"] == "ours"] == ["K009"]  # the sister
     assert counts["registered"] == 10 and counts["documented"] == 10
+    assert counts["arrived"] == 3  # the Szapiro family at its own destination, not Shanghai
     assert counts["received"] == 1 and counts["onward"] == {"sheltered": 1}
     assert counts["by_destination"] == {"Curaçao": 4, "Haifa": 1, "Seattle": 3, "Shanghai": 2}
 

@@ -4,6 +4,7 @@ library."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
@@ -61,6 +62,9 @@ def test_dashboard_for_signed_in_users(evac_web: Web) -> None:
     assert not any(g in text for g in ("F01", "F03", "K0"))
     html = j.get("/evac/status", params={"today": "1940-08-05"}).text
     assert "F03" not in html and "F01" not in html and "people overdue" in html
+    journey = j.get("/api/v1/evac/journey", params={"today": "1940-08-05"}).json()
+    assert journey["registered"] == 12 and journey["documented"] == 6
+    assert 'id="evac-journey"' in html and "K0" not in json.dumps(journey)
 
 
 def test_persons_need_home_partner_and_role_and_are_audited(evac_web: Web) -> None:

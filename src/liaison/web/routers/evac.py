@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.engine import Connection
 
-from liaison.evac import people, registry, tracking
+from liaison.evac import care, people, registry, tracking
 from liaison.web import auth
 from liaison.web.deps import current_user, db, page_user, render
 from liaison.web.scope import is_home_user
@@ -74,6 +74,17 @@ def status_api(
     return _board(conn, today, user)
 
 
+@router.get("/api/v1/evac/journey")
+def journey_api(
+    today: date | None = None,
+    user: auth.User = Depends(current_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> dict[str, object]:
+    """From departure to care, in numbers only (registered, documented, seated, arrived,
+    received, by onward status and destination): the same for every signed-in user."""
+    return care.journey(conn, today or date.today())
+
+
 @router.get("/evac/status", include_in_schema=False)
 def status_page(
     request: Request,
@@ -81,7 +92,11 @@ def status_page(
     user: auth.User = Depends(page_user),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    return render(request, "evac/status.html", {"board": _board(conn, today, user)})
+    return render(
+        request,
+        "evac/status.html",
+        {"board": _board(conn, today, user), "journey": care.journey(conn, today or date.today())},
+    )
 
 
 def _home_actor(conn: Connection, user: auth.User) -> people.Actor:
