@@ -275,7 +275,13 @@ def test_onward_family_visas_and_care_by_cli(tmp_path: Path, registry, capsys) -
     assert any(w["place"] == "Kobe" for w in plan["waits"].values())
     trust = tmp_path / "trust.cose"
     pubs = ["--issuer", str(k / "JP-KAUNAS.pub"), "--issuer", str(k / "NL-KAUNAS.pub")]
-    assert run(["evac", "trust", "--root", str(k / "ROOT.key"), "--out", str(trust), *pubs]) == 0
+    args = ["evac", "trust", "--root", str(k / "ROOT.key"), "--out", str(trust), *pubs]
+    assert run([*args, "--publish"]) == 0
+    from liaison.store import open_store
+    from liaison.store.schema.evac import evac_trust
+
+    with open_store().connect() as conn:  # kept in the store for the next pouch
+        assert conn.execute(evac_trust.select()).first().trust_list == trust.read_bytes()
     capsys.readouterr()
     assert run(["evac", "documents", "--as-role", "registrar", "--qr", "--json"]) == 0
     docs = json.loads(capsys.readouterr().out)

@@ -113,7 +113,10 @@ def test_kaunas_to_four_destinations(orgs, tmp_path: Path) -> None:  # type: ign
     assert sorted(m[1] for m in f01.payload["mem"]) == ["Chana", "Rachela"]
     assert f01.payload["dd"] == visa_of["K002"].number and f01.payload["ddi"] == "NL-KAUNAS"
     assert f01.payload["dst"] == "Curaçao"
-    # the registering organisation revokes K012's Curaçao visa
+    # the registering organisation publishes its trust list, then revokes K012's Curaçao visa
+    with a.store.begin() as conn:
+        listed = trust.make_trust_list(a.root, [jp, nl], issuing.revoked(conn))
+        care.publish_trust(conn, listed, bytes(a.root.verify_key), "adm")
     k012_visa = visa_of["K012"].number
     k012_doc = next(d for d in family if d.person_id == "K012")
     with a.store.begin() as conn:
@@ -151,6 +154,11 @@ def test_kaunas_to_four_destinations(orgs, tmp_path: Path) -> None:  # type: ign
     assert other.verify(k012_doc.qr, ON).valid  # before the pouch, US cannot know
     got = open_file(b.store, [b.kp], pouch)
     assert got["items"]["evac_revocations"] == 1 and got["items"]["evac_persons"] == 9
+    assert got["items"]["evac_trust_lists"] == 1
+    with b.store.connect() as conn:  # the Kaunas trust list, received, with every revocation held
+        border = care.partner_checkpoint(conn, "PL")
+    assert border.verify(k012_doc.qr, ON).reason == "destination revoked"
+    assert border.verify(f01.qr, ON, visa_of["K002"].qr).valid
     other = b.checkpoint([jp, nl])
     assert other.verify(k012_doc.qr, ON).reason == "destination revoked"
     assert other.verify(visa_of["K012"].qr, ON).reason == "revoked"

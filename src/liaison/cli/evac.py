@@ -89,6 +89,9 @@ def trust_cmd(
     web: Path = typer.Option(
         None, "--web", help="Also write trust.json, revocations.json, root.json for the web page."
     ),
+    publish: bool = typer.Option(
+        False, "--publish", help="Keep it in the store for partners' checkpoints (pouches)."
+    ),
 ) -> None:
     """Sign a trust list (issuers and revoked numbers: the store's plus --revoked) with the root."""
     from liaison.evac import issuing, keys
@@ -101,6 +104,12 @@ def trust_cmd(
     pubs = [_load_pub(p) for p in issuer]
     n = keys.write_trust_files(rk, pubs, rev, out, web)
     console.print(f"trust list with {n} issuer(s) → {out}" + (f" and {web}/" if web else ""))
+    if publish:
+        from liaison.evac import care
+
+        with open_store().begin() as conn:
+            care.publish_trust(conn, out.read_bytes(), bytes(rk.verify_key), "cli")
+        console.print("published: the next pouch carries it to every partner with a policy")
 
 
 @evac.command("check")

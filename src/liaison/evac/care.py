@@ -9,7 +9,7 @@ scorer's surname comparison across scripts: a relative shares a surname, not a g
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -22,7 +22,12 @@ from liaison.evac.people import Actor, require_role
 from liaison.evac.registry import Person
 from liaison.evac.soundex import dm_soundex
 from liaison.store import audit
-from liaison.store.schema.evac import evac_foreign_person, evac_reception, evac_release
+from liaison.store.schema.evac import (
+    evac_foreign_person,
+    evac_reception,
+    evac_release,
+    evac_trust,
+)
 
 ONWARD = ("sheltered", "placed with family", "onward travel", "hospital", "left care")
 
@@ -77,6 +82,44 @@ def set_release(conn: Connection, partner: str, persons: bool, actor: str) -> No
         evac_release.insert().values(partner_code=partner, persons=persons, updated_at=utcnow())
     )
     audit.record(conn, actor, "evac.release.set", partner, {"persons": persons})
+
+
+def publish_trust(conn: Connection, trust_list: bytes, root_public: bytes, actor: str) -> str:
+    """Keep our newly signed trust list in the store, so the next pouch carries it (with its
+    root key) to every partner with a release policy. Returns its issue time."""
+    from liaison.evac import trust as trustmod
+
+    v = trustmod.Verifier(trust_list, root_public, max_age=None)
+    conn.execute(
+        evac_trust.insert().values(
+            partner_code="",
+            issued_at=v.issued_at,
+            root_pub=root_public.hex(),
+            trust_list=trust_list,
+            recorded_at=utcnow(),
+        )
+    )
+    audit.record(conn, actor, "evac.trust.publish", "evac.trust", {"issuers": len(v.issuers)})
+    return v.issued_at.isoformat()
+
+
+def partner_checkpoint(conn: Connection, partner: str, max_age: timedelta | None = None):  # type: ignore[no-untyped-def]
+    """A checkpoint verifier for a partner organisation's documents: its newest trust list
+    received in a pouch (checked against the root key it came with, and its age), plus every
+    revocation we hold, ours and received — so a revocation learnt from any pouch counts."""
+    from liaison.evac import trust as trustmod
+
+    row = conn.execute(
+        sa.select(evac_trust)
+        .where(evac_trust.c.partner_code == partner)
+        .order_by(evac_trust.c.issued_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no trust list received from {partner}")
+    kwargs = {} if max_age is None else {"max_age": max_age}
+    v = trustmod.Verifier(bytes(row.trust_list), bytes.fromhex(row.root_pub), **kwargs)
+    return v.with_revocations(issuing.revoked(conn))
 
 
 def _surname_match(a: Person, b: Person) -> float:

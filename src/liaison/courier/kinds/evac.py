@@ -1,8 +1,9 @@
 """Evacuation records between organisations: revocations to every partner, persons where allowed.
 
-Collected (ours, since the watermark): document revocations — to every partner with a release
-policy, whatever its level, so a receiving organisation's checkpoints learn that a document was
-revoked; and registered persons (names, birth date, family, destination, the numbers of the
+Collected (ours, since the watermark): document revocations and our published trust lists (with
+the root key that signs them) — to every partner with a release policy, whatever its level, so a
+receiving organisation's checkpoints learn that a document was revoked and whose seals to trust;
+and registered persons (names, birth date, family, destination, the numbers of the
 documents they hold) only to a partner whose evacuation release allows persons (`evac_release`,
 deny by default), never a person at risk (`evac_protection`) and never a merged-away duplicate.
 Each record is signed by us (`records.sign`).
@@ -15,6 +16,8 @@ registry, for family tracing. Re-sent records are skipped.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date
 from typing import Any
 
@@ -33,10 +36,13 @@ from liaison.store.schema.evac import (
     evac_protection,
     evac_release,
     evac_revocation,
+    evac_trust,
 )
 
 REVOCATION = "evac-revocation"
 PERSON = "evac-person"
+TRUST = "evac-trust"
+MAX_TRUST_LIST = 1_000_000  # bytes of one COSE trust list
 
 
 def persons_released(conn: Any, partner: str) -> bool:
@@ -77,6 +83,19 @@ def collect(out: Outgoing) -> Collected:
             "kid": r.issuer_kid,
             "number": r.number,
             "revoked_at": iso(r.revoked_at),
+        }
+        recs.append(records.sign(out.kp, body))
+    for t in conn.execute(
+        sa.select(evac_trust)
+        .where(evac_trust.c.partner_code == "", out.window(evac_trust.c.recorded_at))
+        .order_by(evac_trust.c.issued_at)
+    ):
+        body = {
+            "type": TRUST,
+            "issuer": me,
+            "issued_at": iso(t.issued_at),
+            "root_pub": t.root_pub,
+            "trust_list": base64.b64encode(t.trust_list).decode("ascii"),
         }
         recs.append(records.sign(out.kp, body))
     withheld = 0
@@ -133,7 +152,7 @@ def _text(v: Any, what: str, n: int = 200, empty: bool = False) -> str:
 
 def receive(inc: Incoming, recs: list[Any]) -> dict[str, int]:
     conn, sender = inc.conn, inc.sender
-    got = {"evac_revocations": 0, "evac_persons": 0}
+    got = {"evac_revocations": 0, "evac_persons": 0, "evac_trust_lists": 0}
     for rec in recs:
         b = rec["body"]
         if "keys" not in inc.cache:
@@ -142,7 +161,9 @@ def receive(inc: Incoming, recs: list[Any]) -> dict[str, int]:
             records.verify_by(rec, k.sign_pk, k.fingerprint) for k in inc.cache["keys"]
         ):
             raise PouchRejected("bad-evac", "an evacuation record not signed by the sender")
-        if b["type"] == REVOCATION:
+        if b["type"] == TRUST:
+            got["evac_trust_lists"] += _trust(inc, b)
+        elif b["type"] == REVOCATION:
             number = _text(b.get("number"), "an evacuation revocation", 16).upper()
             kid = _text(b.get("kid"), "an evacuation revocation", 64)
             try:
@@ -194,4 +215,31 @@ def receive(inc: Incoming, recs: list[Any]) -> dict[str, int]:
     return got
 
 
-KIND = Kind("evac", "items", collect, receive, signed=(REVOCATION, PERSON), max_records=200_000)
+def _trust(inc: Incoming, b: dict[str, Any]) -> int:
+    """Keep a partner's trust list (checked against its root key when a checkpoint loads it)."""
+    root = _text(b.get("root_pub"), "an evacuation trust list", 64)
+    try:
+        bytes.fromhex(root)
+        raw = base64.b64decode(_text(b.get("trust_list"), "a trust list", 2 * MAX_TRUST_LIST))
+        issued = parse_time(str(b.get("issued_at")))
+    except (ValueError, TypeError, OverflowError, binascii.Error):
+        raise bad("an evacuation trust list") from None
+    require(len(root) == 64 and 0 < len(raw) <= MAX_TRUST_LIST, "an evacuation trust list")
+    key = (evac_trust.c.partner_code == inc.sender) & (evac_trust.c.issued_at == issued)
+    if inc.conn.execute(sa.select(evac_trust.c.issued_at).where(key)).first():
+        return 0
+    inc.conn.execute(
+        evac_trust.insert().values(
+            partner_code=inc.sender,
+            issued_at=issued,
+            root_pub=root,
+            trust_list=raw,
+            recorded_at=inc.now,
+        )
+    )
+    return 1
+
+
+KIND = Kind(
+    "evac", "items", collect, receive, signed=(REVOCATION, PERSON, TRUST), max_records=200_000
+)

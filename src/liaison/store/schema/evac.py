@@ -202,3 +202,15 @@ evac_release = sa.Table(
     sa.Column("persons", sa.Boolean, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+#: Trust lists: ours as published by `evac trust --publish` (partner_code empty), and partners'
+#: received in pouches (their root key as their courier key vouched for it), newest kept.
+evac_trust = sa.Table(
+    "evac_trust",
+    metadata,
+    sa.Column("partner_code", sa.String(16), primary_key=True),  # "" = ours
+    sa.Column("issued_at", UTCDateTime, primary_key=True),
+    sa.Column("root_pub", sa.String(64), nullable=False),
+    sa.Column("trust_list", sa.LargeBinary, nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+)

@@ -1,5 +1,6 @@
 """Evacuation onward: destinations, destination and family documents, protection, reception,
-persons received from other organisations, revocations received in pouches, release of persons.
+persons received from other organisations, revocations received in pouches, release of persons,
+trust lists published and received.
 
 Revision ID: 0051_evac_onward
 Revises: 0050_evac
@@ -80,9 +81,19 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("partner_code", name=op.f("pk_evac_release")),
     )
+    op.create_table(
+        "evac_trust",
+        sa.Column("partner_code", sa.String(length=16), nullable=False),
+        sa.Column("issued_at", UTCDateTime(), nullable=False),
+        sa.Column("root_pub", sa.String(length=64), nullable=False),
+        sa.Column("trust_list", sa.LargeBinary(), nullable=False),
+        sa.Column("recorded_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("partner_code", "issued_at", name=op.f("pk_evac_trust")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("evac_trust")
     op.drop_table("evac_release")
     op.drop_table("evac_foreign_person")
     op.drop_index("ix_evac_reception_person", table_name="evac_reception")
