@@ -23,6 +23,7 @@ from liaison.courier.kinds import (
     observations,
     outcomes,
     reports,
+    requirement,
     retractions,
 )
 from liaison.courier.kinds.acks import last_acked, make_ack
@@ -36,7 +37,8 @@ KINDS: tuple[Kind, ...] = (
     reports.KIND,
     retractions.KIND,
     outcomes.KIND,
-    evac.KIND,  # evacuation revocations (every partner with a policy) and persons (if released)
+    requirement.KIND,
+    evac.KIND,  # evacuation revocations and trust lists (every partner with a policy), persons
     observations.KIND,  # payload "units" (and "withheld")
 )
 
