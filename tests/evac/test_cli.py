@@ -192,3 +192,118 @@ def test_merge_and_unmerge_cli(registry, capsys) -> None:
     capsys.readouterr()
     assert run(["evac", "merges", "--json"]) == 0
     assert [m["undoes"] for m in json.loads(capsys.readouterr().out)] == [None, mid]
+
+
+def test_verify_refuses_bombs_and_stale_trust_lists(tmp_path: Path, cli_env, capsys) -> None:
+    """Issue 19 item 11 through the CLI: a 120 KB seal is refused with its size named; a trust
+    list signed 20 days ago is refused by default and accepted with --max-age-days 30."""
+    import zlib
+    from datetime import UTC, datetime, timedelta
+
+    import base45
+
+    from liaison.evac import seal, trust
+
+    k = tmp_path / "keys"
+    assert run(["evac", "keys", "ROOT", "--out", str(k)]) == 0
+    root = keys_seed(k / "ROOT.key")
+    iss = seal.Issuer.generate("JP-KAUNAS", "Consulate")
+    old = trust.make_trust_list(root, [iss], issued_at=datetime.now(UTC) - timedelta(days=20))
+    tl = tmp_path / "trust.cose"
+    tl.write_bytes(old)
+    good = seal.seal(
+        iss,
+        seal.make_payload(
+            "KAU0000017",
+            "A",
+            "B",
+            "A",
+            "B",
+            datetime(1920, 1, 1).date(),
+            ["Kaunas"],
+            datetime(1940, 8, 1).date(),
+            datetime(1940, 9, 1).date(),
+        ),
+    )
+    v = ["--trust", str(tl), "--root-pub", str(k / "ROOT.pub"), "--today", "1940-08-05"]
+    capsys.readouterr()
+    assert run(["evac", "verify", good, *v]) == 2
+    err = capsys.readouterr().err
+    assert "20 days old" in err and "Traceback" not in err
+    assert run(["evac", "verify", good, *v, "--max-age-days", "30"]) == 0
+    capsys.readouterr()
+    bomb = seal.PREFIX + base45.b45encode(zlib.compress(bytes(165_000_000), 9)).decode()
+    assert run(["evac", "verify", bomb, *v, "--max-age-days", "30", "--json"]) == 1
+    got = json.loads(capsys.readouterr().out)
+    assert got["reason"] == "malformed" and "at most 4,296" in got["detail"]
+
+
+def keys_seed(path: Path):  # type: ignore[no-untyped-def]
+    from nacl.signing import SigningKey
+
+    return SigningKey(bytes.fromhex(json.loads(path.read_text())["seed"]))
+
+
+def test_onward_family_visas_and_care_by_cli(tmp_path: Path, registry, capsys) -> None:
+    """Issue 24 through the CLI: destination visas of a second issuer, family documents resting
+    on them, a person at risk, the onward plan, verification with the visa, care."""
+    k = tmp_path / "keys"
+    for kid in ("ROOT", "JP-KAUNAS", "NL-KAUNAS"):
+        assert run(["evac", "keys", kid, "--out", str(k), "--name", kid]) == 0
+    assert run(["evac", "departures", str(DATA / "onward.csv")]) == 0
+    assert run(["evac", "block", "KAU", "--first", "1", "--last", "999"]) == 0
+    assert run(["evac", "block", "CUR", "--first", "1000", "--last", "1999"]) == 0
+    dates = ["--from", "1940-07-29", "--until", "1940-12-31", "--no-pdf", "--json"]
+    nl = ["--key", str(k / "NL-KAUNAS.key"), "--station", "CUR", "--route", "Curaçao"]
+    jp = ["--key", str(k / "JP-KAUNAS.key"), "--station", "KAU", "--route", "Kaunas>Kobe"]
+    assert run(["evac", "issue", *nl, *dates, "--kind", "visa"]) == 2  # not a kind
+    capsys.readouterr()
+    assert run(["evac", "issue", *nl, *dates, "--kind", "destination"]) == 0
+    visas = json.loads(capsys.readouterr().out)
+    assert visas["issued"] == 12 and all(n.startswith("CUR") for n in visas["numbers"])
+    assert run(["evac", "issue", *jp, *dates, "--kind", "family"]) == 0
+    fam = json.loads(capsys.readouterr().out)
+    assert fam["people"] == 12 and fam["issued"] < 12  # families: fewer documents than people
+    assert fam["coverage"]["family"] == {"documents": fam["issued"], "people": 12}
+    assert run(["evac", "protect", "K008", "--kind", "medical", "--as-role", "analyst"]) == 2
+    assert run(["evac", "protect", "K008", "--kind", "medical", "--as-role", "registrar"]) == 0
+    capsys.readouterr()
+    assert run(["evac", "plan", "--ready", "1940-08-01", "--until", "1940-12-31", "--onward",
+                "--json"]) == 0  # fmt: skip
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["placed_people"] + plan["waiting_people"] == 12
+    assert any(w["place"] == "Kobe" for w in plan["waits"].values())
+    trust = tmp_path / "trust.cose"
+    pubs = ["--issuer", str(k / "JP-KAUNAS.pub"), "--issuer", str(k / "NL-KAUNAS.pub")]
+    args = ["evac", "trust", "--root", str(k / "ROOT.key"), "--out", str(trust), *pubs]
+    assert run([*args, "--publish"]) == 0
+    from liaison.store import open_store
+    from liaison.store.schema.evac import evac_trust
+
+    with open_store().connect() as conn:  # kept in the store for the next pouch
+        assert conn.execute(evac_trust.select()).first().trust_list == trust.read_bytes()
+    capsys.readouterr()
+    assert run(["evac", "documents", "--as-role", "registrar", "--qr", "--json"]) == 0
+    docs = json.loads(capsys.readouterr().out)
+    head = next(d for d in docs if d["person_id"] == "K002" and d["issuer"] == "JP-KAUNAS")
+    visa = next(d for d in docs if d["person_id"] == "K002" and d["issuer"] == "NL-KAUNAS")
+    v = ["--trust", str(trust), "--root-pub", str(k / "ROOT.pub"), "--today", "1940-08-05"]
+    assert run(["evac", "verify", head["qr"], *v, "--destination", visa["qr"], "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["kind"] == "family" and got["covers"] == 3
+    assert got["destination"] == {"number": visa["number"], "issuer": "NL-KAUNAS", "state": "valid"}
+    assert "Szapiro" not in json.dumps(got)
+    care = ["--as-role", "registrar"]
+    assert (
+        run(["evac", "receive", "K002", "--place", "Curaçao", "--onward", "sheltered", *care]) == 0
+    )
+    assert run(["evac", "receive", "K002", "--place", "Curaçao", "--onward", "gone", *care]) == 2
+    capsys.readouterr()
+    assert run(["evac", "trace", "K008", *care, "--json"]) == 0
+    assert [r["person_id"] for r in json.loads(capsys.readouterr().out)] == ["K009"]
+    assert run(["evac", "journey", "--today", "1940-10-10", "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    assert j["received"] == 1 and j["documented"] == 12
+    capsys.readouterr()
+    assert run(["evac", "at-risk", "--as-role", "admin", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["person_id"] == "K008"

@@ -103,3 +103,62 @@ def test_numbers_blocks_never_collide() -> None:
     assert not a & b and all(valid_number(n) for n in a | b)
     n = next(iter(a))
     assert not valid_number(n[:-1] + str((int(n[-1]) + 1) % 10))
+
+
+def _rewrap(raw: bytes, after_zlib: bytes = b"") -> str:
+    import zlib
+
+    return seal.PREFIX + base45.b45encode(zlib.compress(raw, 9) + after_zlib).decode()
+
+
+def test_byte_after_cose_or_zlib_is_malformed(world) -> None:
+    """Issue 19 item 11: Python accepted a byte after the COSE structure (the browser did not)."""
+    v, kaunas, _ = world
+    raw = seal.unwrap(seal.seal(kaunas, payload()))
+    assert v.verify(_rewrap(raw), D).reason == "ok"
+    assert v.verify(_rewrap(raw + b"\x00"), D).reason == "malformed"
+    assert v.verify(_rewrap(raw, b"\x00"), D).reason == "malformed"
+
+
+def test_oversized_seal_is_refused_before_inflating() -> None:
+    """A 120 KB seal inflating to 165 MB must cost neither the memory nor the time."""
+    import tracemalloc
+    import zlib
+
+    bomb = seal.PREFIX + base45.b45encode(zlib.compress(bytes(165_000_000), 9)).decode()
+    assert len(bomb) > 100_000
+    small_bomb = _rewrap(bytes(2_000_000))  # fits in a QR code, inflates to 2 MB
+    assert len(small_bomb) <= seal.MAX_TEXT
+    tracemalloc.start()
+    with pytest.raises(seal.SealTooLarge, match="4,296"):
+        seal.unwrap(bomb)
+    with pytest.raises(seal.SealTooLarge, match="65,536"):
+        seal.unwrap(small_bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 2_000_000
+
+
+def test_trust_list_age_is_signed_and_checked() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    root = SigningKey.generate()
+    kaunas = seal.Issuer.generate("JP-KAUNAS", "Consulate of Japan, Kaunas")
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    old = trust.make_trust_list(root, [kaunas], issued_at=now - timedelta(days=20))
+    pub = bytes(root.verify_key)
+    with pytest.raises(ValueError, match="20 days old, older than the 14 days"):
+        trust.Verifier(old, pub, now=now)
+    assert trust.Verifier(old, pub, max_age=timedelta(days=30), now=now).issued_at == (
+        now - timedelta(days=20)
+    )
+    fresh = trust.Verifier(trust.make_trust_list(root, [kaunas], issued_at=now), pub, now=now)
+    assert fresh.verify(seal.seal(kaunas, payload()), D).valid
+    # a list signed without a date (as before issue 19) is refused, never taken as fresh
+    undated = seal.cose_sign1(
+        root,
+        trust.ROOT_KID,
+        cbor2.dumps({"issuers": {"JP-KAUNAS": {"name": "x", "pub": kaunas.public, "revoked": []}}}),
+    )
+    with pytest.raises(ValueError, match="no signed issue date"):
+        trust.Verifier(undated, pub, now=now)

@@ -47,6 +47,17 @@ def _changed_field(qr: str) -> str:
     return seal.PREFIX + base45.b45encode(zlib.compress(raw)).decode()
 
 
+def _resting(no: str, visa: str) -> dict:
+    p = _payload(no)
+    p |= {"dd": visa, "ddi": "NL-KAUNAS", "dst": "Curaçao", "k": "f"}
+    p["mem"] = [["שפירא", "חנה", "1934-06-01"]]
+    return p
+
+
+def _rewrap(raw: bytes, after_zlib: bytes = b"") -> str:
+    return seal.PREFIX + base45.b45encode(zlib.compress(raw) + after_zlib).decode()
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[str, str]]]:
     """A served directory (page + signed lists) and {case: (qr text, expected reason)}."""
@@ -57,7 +68,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tup
     jp = seal.Issuer.generate("JP-KAUNAS", "Consulate of Japan, Kaunas")
     nl = seal.Issuer.generate("NL-KAUNAS", "Dutch consul, Kaunas")
     issuers = [(i.kid, i.name, i.public) for i in (jp, nl)]
-    keys.write_web_files(root, issuers, {"JP-KAUNAS": ["KAU0000055"]}, d)
+    revoked = {"JP-KAUNAS": ["KAU0000055"], "NL-KAUNAS": ["NLK0000028"]}
+    keys.write_web_files(root, issuers, revoked, d)
     good = seal.seal(jp, _payload("KAU0000011"))
     cases = {
         "good": (good, "ok"),
@@ -81,6 +93,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tup
         "garbled": (good[:20] + "a~" + good[22:], "malformed"),
         "other prefix": ("HC1:" + good[4:], "malformed"),
         "empty": ("", "malformed"),
+        # issue 19 item 11: both verifiers refuse a byte after the COSE structure or the zlib
+        # stream, and a seal inflating beyond the 64 KiB cap
+        "byte after COSE": (_rewrap(seal.unwrap(good) + b"\x00"), "malformed"),
+        "byte after zlib": (_rewrap(seal.unwrap(good), b"\x00"), "malformed"),
+        "inflates beyond cap": (_rewrap(seal.unwrap(good) + bytes(70_000)), "malformed"),
+        # issue 24: a transit document reports the destination visa it rests on
+        "rests on a valid visa": (seal.seal(jp, _resting("KAU0000066", "NLK0000017")), "ok"),
+        "rests on a revoked visa": (
+            seal.seal(jp, _resting("KAU0000077", "NLK0000028")),
+            "destination revoked",
+        ),
     }
     # the Python verifier agrees on every case (same files)
     v = trust.Verifier.from_json(

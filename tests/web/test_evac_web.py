@@ -4,6 +4,7 @@ library."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
@@ -46,11 +47,24 @@ def test_verifier_is_public_and_lists_nobody(evac_web: Web) -> None:
 
 
 def test_dashboard_for_signed_in_users(evac_web: Web) -> None:
-    c = evac_web.login("viewer.jp")
+    c = evac_web.login("viewer.pl")  # the home partner's user: group ids, places, times
     board = c.get("/api/v1/evac/status", params={"today": "1940-08-05"}).json()
     assert board["by_leg"][1]["groups"] == ["F01"] and board["overdue"][0]["subject"] == "F03"
     html = c.get("/evac/status", params={"today": "1940-08-05"}).text
     assert "Moscow → Vladivostok" in html and "F03" in html and "Szapiro" not in html
+    # another partner's liaison user sees head counts only (issue 24, item 4)
+    j = evac_web.login("viewer.jp")
+    other = j.get("/api/v1/evac/status", params={"today": "1940-08-05"}).json()
+    assert other["by_leg"][1]["people"] == board["by_leg"][1]["people"] > 0
+    assert other["by_leg"][1]["groups"] == [] and other["overdue"] == []
+    assert other["overdue_people"] == sum(o["people"] for o in board["overdue"])
+    text = j.get("/api/v1/evac/status", params={"today": "1940-08-05"}).text
+    assert not any(g in text for g in ("F01", "F03", "K0"))
+    html = j.get("/evac/status", params={"today": "1940-08-05"}).text
+    assert "F03" not in html and "F01" not in html and "people overdue" in html
+    journey = j.get("/api/v1/evac/journey", params={"today": "1940-08-05"}).json()
+    assert journey["registered"] == 12 and journey["documented"] == 6
+    assert 'id="evac-journey"' in html and "K0" not in json.dumps(journey)
 
 
 def test_persons_need_home_partner_and_role_and_are_audited(evac_web: Web) -> None:

@@ -89,6 +89,9 @@ def trust_cmd(
     web: Path = typer.Option(
         None, "--web", help="Also write trust.json, revocations.json, root.json for the web page."
     ),
+    publish: bool = typer.Option(
+        False, "--publish", help="Keep it in the store for partners' checkpoints (pouches)."
+    ),
 ) -> None:
     """Sign a trust list (issuers and revoked numbers: the store's plus --revoked) with the root."""
     from liaison.evac import issuing, keys
@@ -101,6 +104,12 @@ def trust_cmd(
     pubs = [_load_pub(p) for p in issuer]
     n = keys.write_trust_files(rk, pubs, rev, out, web)
     console.print(f"trust list with {n} issuer(s) → {out}" + (f" and {web}/" if web else ""))
+    if publish:
+        from liaison.evac import care
+
+        with open_store().begin() as conn:
+            care.publish_trust(conn, out.read_bytes(), bytes(rk.verify_key), "cli")
+        console.print("published: the next pouch carries it to every partner with a policy")
 
 
 @evac.command("check")
@@ -203,7 +212,11 @@ def children_cmd(
 def dups_cmd(
     as_role: str = AS_ROLE,
     actor: str = ACTOR,
-    threshold: float = typer.Option(0.8, "--threshold"),
+    threshold: float = typer.Option(
+        0.52,
+        "--threshold",
+        help="Offer pairs scoring at least this (default calibrated: docs/evac.md).",
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Duplicate candidates for review (never merged automatically); the listing is audited."""
@@ -287,10 +300,17 @@ def issue_cmd(
     out: Path = typer.Option(None, "--out", help="Directory for the PDF(s)."),
     only: str = typer.Option("", "--only", help="Comma-separated person ids (else everyone)."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="One PDF of all pages in --out."),
+    kind: str = typer.Option(
+        "transit", "--kind", help="transit, destination (a visa, its own key and block) or family."
+    ),
+    destination: str = typer.Option(
+        "", "--destination", help="Destination (default: each holder's own)."
+    ),
     actor: str = ACTOR,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Issue numbered, sealed transit documents (singly with --only, else in batch)."""
+    """Issue numbered, sealed documents (singly with --only, else in batch). A transit or family
+    document rests on the holder's destination visa, if any; a family document names its members."""
     from liaison.evac import documents, issuing, seal
 
     kid, name, sk = _load_key(key)
@@ -308,14 +328,30 @@ def issue_cmd(
             d1,
             _actor(actor),
             ids,
+            kind=kind,
+            destination=destination,
         )
+        cover = issuing.coverage(conn)
     path = None
     if pdf and docs:
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"documents-{docs[0].number}-{docs[-1].number}.pdf"
         documents.render_batch(docs, name or kid, path)
-    data = {"issued": len(docs), "numbers": [d.number for d in docs], "pdf": str(path or "")}
-    emit(data, as_json, lambda: console.print(f"issued {len(docs)} document(s) {path or ''}"))
+    people_n = sum(1 + len(d.payload.get("mem") or []) for d in docs)
+    data = {
+        "issued": len(docs),
+        "people": people_n,
+        "numbers": [d.number for d in docs],
+        "pdf": str(path or ""),
+        "coverage": cover,
+    }
+    emit(
+        data,
+        as_json,
+        lambda: console.print(
+            f"issued {len(docs)} {kind} document(s) covering {people_n} people {path or ''}"
+        ),
+    )
 
 
 @evac.command("documents")
@@ -366,9 +402,23 @@ def verify_cmd(
     trust_list: Path = typer.Option(..., "--trust"),
     root_pub: Path = typer.Option(..., "--root-pub", help="Root .pub file."),
     today: str = typer.Option("", "--today", help="Check date (default: today)."),
+    destination: str = typer.Option(
+        "", "--destination", help="The holder's destination visa (QR text), checked with it."
+    ),
+    max_age_days: int = typer.Option(
+        14,
+        "--max-age-days",
+        min=1,
+        help="Refuse a trust list signed more than this many days ago (its revocations are stale).",
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Valid or invalid, with the reason. Offline, no store; says nothing about anyone else."""
+    """Valid or invalid, with the reason. Offline, no store; says nothing about anyone else.
+
+    Seals longer than a QR code can hold (4,296 characters) or inflating beyond 64 KiB are
+    refused as malformed before they are decompressed in full."""
+    from datetime import timedelta
+
     from liaison.evac import documents, trust
 
     text = seal_or_image
@@ -378,14 +428,28 @@ def verify_cmd(
         except Exception:
             text = ""
     try:
-        v = trust.Verifier(trust_list.read_bytes(), _load_pub(root_pub)[2])
+        v = trust.Verifier(
+            trust_list.read_bytes(), _load_pub(root_pub)[2], timedelta(days=max_age_days)
+        )
     except (OSError, ValueError, KeyError) as exc:
         raise ValidationError(f"trust list not usable: {exc}") from None
-    verdict = v.verify(text, _date(today, "--today") if today else None)
+    verdict = v.verify(text, _date(today, "--today") if today else None, destination or None)
+    dest = verdict.destination
     emit(
         verdict.as_dict(),
         as_json,
-        lambda: console.print(("VALID" if verdict.valid else "INVALID") + f": {verdict.reason}"),
+        lambda: console.print(
+            ("VALID" if verdict.valid else "INVALID")
+            + f": {verdict.reason}"
+            + (f" ({verdict.detail})" if verdict.detail else "")
+            + (f"; covers {verdict.covers} people" if verdict.covers > 1 else "")
+            + (
+                f"; destination document {dest['number'] or '-'}: {dest['state']}"
+                if dest is not None
+                else ""
+            ),
+            markup=False,
+        ),
     )
     if not verdict.valid:
         raise typer.Exit(1)
@@ -411,13 +475,39 @@ def plan_cmd(
     until: str = typer.Option(..., "--until", help="Deadline for groups without documents."),
     optimal: bool = typer.Option(False, "--optimal", help="HiGHS MILP instead of greedy."),
     save: bool = typer.Option(False, "--save", help="Store the plan for the dashboard."),
+    onward: bool = typer.Option(
+        False, "--onward", help="Route network: each group to its own destination."
+    ),
     actor: str = ACTOR,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Seat travel groups together on dated departures; lists groups left without a place and why."""
+    """Seat travel groups together on dated departures; lists groups left without a place and why.
+    With --onward, legs may branch (onward ships from any port) and each group goes to its
+    members' destination; persons at risk first; who waits where, and why."""
     from liaison.evac import routes
 
     d0, d1 = _date(ready, "--ready"), _date(until, "--until")
+    if onward:
+        with open_store().begin() as conn:
+            op, osz = routes.plan_onward(conn, d0, d1, optimal, save, _actor(actor))
+        odata = {
+            "method": op.method,
+            "placed_people": op.placed_people,
+            "waiting_people": op.waiting_people,
+            "gap": op.gap,
+            "assigned": op.assigned,
+            "waits": op.waits,
+        }
+
+        def oshow() -> None:
+            console.print(f"{op.method}: {op.placed_people} placed, {op.waiting_people} waiting")
+            for g, ds in op.assigned.items():
+                console.print(f"  {g} ({osz[g]}): {' > '.join(ds)}")
+            for g, w in op.waits.items():
+                console.print(f"  WAITS {g} ({osz[g]}) at {w['place']}: {w['why']}", markup=False)
+
+        emit(odata, as_json, oshow)
+        return
     with open_store().begin() as conn:
         plan, sizes = routes.plan(conn, d0, d1, optimal, save, _actor(actor))
     data = {
@@ -436,6 +526,116 @@ def plan_cmd(
             console.print(f"  LEFT {g} ({sizes[g]}): {why}")
 
     emit(data, as_json, show)
+
+
+@evac.command("protect")
+def protect_cmd(
+    person: str = typer.Argument(...),
+    kind: str = typer.Option(
+        ..., "--kind", help="unaccompanied_child, exposed_collaborator or medical."
+    ),
+    clear: bool = typer.Option(False, "--clear", help="Remove the flag instead."),
+    as_role: str = AS_ROLE,
+    actor: str = ACTOR,
+) -> None:
+    """Mark a person at risk: seen by registrars and admins only, never exported or released,
+    seated first."""
+    from liaison.evac import protection
+
+    with open_store().begin() as conn:
+        if clear:
+            protection.unprotect(conn, _who(actor, as_role), person)
+        else:
+            protection.protect(conn, _who(actor, as_role), person, kind)
+    console.print(f"{person}: {'flag cleared' if clear else 'marked at risk'}")
+
+
+@evac.command("at-risk")
+def at_risk_cmd(
+    as_role: str = AS_ROLE, actor: str = ACTOR, as_json: bool = typer.Option(False, "--json")
+) -> None:
+    """Persons at risk (registrars and admins only; audited)."""
+    from liaison.evac import protection
+
+    with open_store().begin() as conn:
+        rows = protection.listing(conn, _who(actor, as_role))
+    emit(rows, as_json, lambda: [console.print(f"{r['person_id']}  {r['kind']}") for r in rows])
+
+
+@evac.command("receive")
+def receive_cmd(
+    person: str = typer.Argument(...),
+    place: str = typer.Option(..., "--place"),
+    onward: str = typer.Option(
+        ..., "--onward", help="sheltered, placed with family, onward travel, hospital, left care."
+    ),
+    shelter: str = typer.Option("", "--shelter"),
+    contact: str = typer.Option("", "--contact"),
+    as_role: str = AS_ROLE,
+    actor: str = ACTOR,
+) -> None:
+    """Record a person's reception at the destination."""
+    from liaison.evac import care
+
+    with open_store().begin() as conn:
+        care.receive(conn, _who(actor, as_role), person, place, onward, shelter, contact)
+    console.print(f"{person}: received at {place} ({onward})", markup=False)
+
+
+@evac.command("trace")
+def trace_cmd(
+    person: str = typer.Argument(...),
+    as_role: str = AS_ROLE,
+    actor: str = ACTOR,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Possible relatives of a person, here and in registries other organisations released to
+    us (same surname across scripts, not the same person). Audited."""
+    from liaison.evac import care
+
+    with open_store().begin() as conn:
+        rows = care.trace(conn, _who(actor, as_role), person)
+
+    def show() -> None:
+        for r in rows:
+            console.print(
+                f"{r['registry']}  {r['person_id']}  {r['surname']}, {r['given_names']} "
+                f"{r['birth_date']}  → {r['destination'] or '?'}  ({r['surname_score']})",
+                markup=False,
+            )
+
+    emit(rows, as_json, show)
+
+
+@evac.command("journey")
+def journey_cmd(
+    today: str = typer.Option("", "--today"), as_json: bool = typer.Option(False, "--json")
+) -> None:
+    """Counts from departure to care: registered, documented, seated, arrived, received."""
+    from liaison.evac import care
+
+    with open_store().connect() as conn:
+        data = care.journey(conn, _date(today, "--today") if today else date.today())
+    emit(data, as_json, lambda: console.print(data))
+
+
+@evac.command("release")
+def release_cmd(
+    partner: str = typer.Argument(...),
+    persons: bool = typer.Option(
+        False, "--persons/--no-persons", help="Whether registered persons may go to this partner."
+    ),
+    actor: str = ACTOR,
+) -> None:
+    """Evacuation release for a partner organisation: revocations always go (to any partner with a
+    release policy); persons only with --persons, never persons at risk."""
+    from liaison.evac import care
+    from liaison.orbat.partners import get_partner
+
+    with open_store().begin() as conn:
+        code = get_partner(conn, partner).code
+        care.set_release(conn, code, persons, _actor(actor))
+    console.print(f"{code}: persons {'released' if persons else 'withheld'}")
 
 
 def _device(device: str | None) -> str:

@@ -18,6 +18,7 @@ from liaison.courier import origin, records
 from liaison.courier.kinds import (
     acks,
     burns,
+    evac,
     intercepts,
     key_events,
     observations,
@@ -41,6 +42,7 @@ KINDS: tuple[Kind, ...] = (
     outcomes.KIND,
     requirement.KIND,
     origins.KIND,  # the seal over the units, checked by the units kind
+    evac.KIND,  # evacuation revocations and trust lists (every partner with a policy), persons
     observations.KIND,  # payload "units" (and "withheld")
 )
 

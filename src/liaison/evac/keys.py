@@ -11,10 +11,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import cbor2
 from nacl.signing import SigningKey
 
-from liaison.evac import seal, trust
+from liaison.evac import trust
 
 
 def write_key_pair(out: Path, kid: str, name: str = "") -> tuple[Path, Path]:
@@ -36,13 +35,7 @@ def write_trust_files(
     web: Path | None = None,
 ) -> int:
     """The COSE trust list for `evac verify`; with `web`, the browser's three JSON files too."""
-    body = {
-        "issuers": {
-            kid: {"name": name, "pub": pub, "revoked": sorted(revoked.get(kid, []))}
-            for kid, name, pub in issuers
-        }
-    }
-    Path(out).write_bytes(seal.cose_sign1(root, trust.ROOT_KID, cbor2.dumps(body)))
+    Path(out).write_bytes(trust.sign_trust_list(root, issuers, revoked))
     if web is not None:
         write_web_files(root, issuers, revoked, web)
     return len(issuers)

@@ -41,6 +41,7 @@ _FIELDS = (
     "family_id",
     "guardian_id",
     "status",
+    "destination",
 )
 
 
@@ -83,6 +84,7 @@ def _row_to_person(r: sa.Row) -> Person:
         family_id=r.group_id or "",
         guardian_id=r.guardian_id or "",
         status=r.status,
+        destination=r.destination or "",
     )
 
 
@@ -142,6 +144,7 @@ def import_persons(conn: Connection, path: Path, actor: str = "cli") -> ImportRe
                     "group_id": p.family_id or None,
                     "guardian_id": p.guardian_id or None,
                     "status": p.status,
+                    "destination": p.destination,
                     "created_at": now,
                     "created_by": actor,
                 }
@@ -205,7 +208,7 @@ def list_persons(
 def export_persons(conn: Connection, path: Path, actor: Actor) -> int:
     """Write the registry as the persons CSV; only registrars and admins; audited; atomic file."""
     require_role(actor, EXPORT_ROLES, "exporting persons")
-    people = list_persons(conn, actor, purpose="export")
+    people = exportable(conn, list_persons(conn, actor, purpose="export"))
     buf = io.StringIO()
     registry.write_rows(people, buf)
     path = Path(path)
@@ -215,8 +218,16 @@ def export_persons(conn: Connection, path: Path, actor: Actor) -> int:
     return len(people)
 
 
+def exportable(conn: Connection, persons: list[Person]) -> list[Person]:
+    """Persons that may leave the store: everyone but persons at risk (issue 24, item 4)."""
+    from liaison.store.schema.evac import evac_protection
+
+    at_risk = set(conn.execute(sa.select(evac_protection.c.person_id)).scalars())
+    return [p for p in persons if p.person_id not in at_risk]
+
+
 def duplicate_candidates(
-    conn: Connection, actor: Actor, threshold: float = 0.8
+    conn: Connection, actor: Actor, threshold: float = duplicates.DEFAULT_THRESHOLD
 ) -> list[duplicates.Candidate]:
     """Candidates for a reviewer (nothing merges here); the listing is audited."""
     people = list_persons(conn, actor, purpose="duplicates")

@@ -32,6 +32,7 @@ COLUMNS = [
     "family_id",
     "guardian_id",
     "status",
+    "destination",
 ]
 REQUIRED = ("person_id", "surname", "given_names", "birth_date")
 STATUSES = ("registered", "documented", "travelling", "arrived", "withdrawn")
@@ -53,6 +54,7 @@ class Person:
     family_id: str = ""
     guardian_id: str = ""
     status: str = "registered"
+    destination: str = ""  # where the person goes in the end (Curaçao, Haifa …): the planner's goal
 
     def __post_init__(self) -> None:
         self.surname_icao = self.surname_icao or to_icao(self.surname)
@@ -133,6 +135,7 @@ def read_csv_lines(
                 family_id=(row.get("family_id") or "").strip(),
                 guardian_id=(row.get("guardian_id") or "").strip(),
                 status=status,
+                destination=(row.get("destination") or "").strip(),
             )
         )
     for p in persons:

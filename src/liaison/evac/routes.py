@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from liaison.core.clock import utcnow
 from liaison.core.errors import ValidationError
 from liaison.core.ids import new_id
-from liaison.evac import issuing, people, planner
+from liaison.evac import issuing, onward, people, planner
 from liaison.store import audit
 from liaison.store.schema.evac import evac_assignment, evac_departure, evac_leg, evac_plan
 
@@ -188,5 +188,113 @@ def plan(
             "evac.plan.save",
             pid,
             {"method": result.method, "placed": result.placed_people, "left": len(result.left)},
+        )
+    return result, sizes
+
+
+def network(conn: Connection) -> list[onward.Departure]:
+    """Every departure as an edge between two places (legs need not form one line)."""
+    legs = {r.leg: r for r in conn.execute(sa.select(evac_leg))}
+    q = sa.select(evac_departure).order_by(evac_departure.c.day, evac_departure.c.id)
+    return [
+        onward.Departure(
+            r.id,
+            legs[r.leg].from_place,
+            legs[r.leg].to_place,
+            r.day,
+            r.arrive,
+            r.seats,
+            legs[r.leg].mode,
+        )
+        for r in conn.execute(q)
+    ]
+
+
+def plan_onward(
+    conn: Connection,
+    ready: date,
+    until: date,
+    optimal: bool = False,
+    save: bool = False,
+    actor: str = "cli",
+    origin: str | None = None,
+) -> tuple[onward.Plan, dict[str, int]]:
+    """Plan every travel group from `origin` (default: where leg 0 starts) to its members'
+    destination over the route network; persons at risk first. Groups whose members name no
+    destination wait at the origin, saying so. With `save`, the plan (full routes and the legs
+    that bring waiting groups as far as they can go) is stored for the dashboard."""
+    from liaison.evac.protection import protected_ids
+
+    deps = network(conn)
+    if not deps:
+        raise ValidationError("no departures in the store (see `liaison evac departures`)")
+    start = (
+        origin
+        or conn.execute(sa.select(evac_leg.c.from_place).order_by(evac_leg.c.leg).limit(1)).scalar()
+    )
+    groups = people.travel_groups(conn)
+    persons = {p.person_id: p for p in people._all(conn)}
+    at_risk = protected_ids(conn)
+    validity = issuing.validity_by_person(conn)
+    gs: list[onward.Group] = []
+    unbound: list[str] = []
+    for g, members in sorted(groups.items()):
+        dests = sorted({persons[m].destination for m in members if persons[m].destination})
+        if len(dests) != 1:
+            unbound.append(g)
+            continue
+        ends = [validity[m] for m in members if m in validity]
+        gs.append(
+            onward.Group(
+                g,
+                len(members),
+                str(start),
+                dests[0],
+                ready,
+                min(ends) if ends else until,
+                1 if at_risk & set(members) else 0,
+            )
+        )
+    result = (onward.optimal if optimal else onward.greedy)(gs, deps)
+    sizes = {g: len(ms) for g, ms in groups.items()}
+    for g in unbound:
+        dests = {persons[m].destination for m in groups[g] if persons[m].destination}
+        why = "members bound for different destinations" if dests else "no destination given"
+        result.waits[g] = {"place": str(start), "why": why, "legs": ""}
+        result.waiting_people += sizes[g]
+    if save:
+        pid = new_id()
+        left = {g: f"waits at {w['place']}: {w['why']}" for g, w in result.waits.items()}
+        conn.execute(
+            evac_plan.insert().values(
+                id=pid,
+                method="onward-" + result.method,
+                placed_people=result.placed_people,
+                gap=result.gap,
+                left=left,
+                made_at=utcnow(),
+                made_by=actor,
+            )
+        )
+        leg_of = {r.id: r.leg for r in conn.execute(sa.select(evac_departure))}
+        routes_of = dict(result.assigned)
+        routes_of |= {g: w["legs"].split(",") for g, w in result.waits.items() if w["legs"]}
+        rows = [
+            {"plan_id": pid, "subject": g, "leg": leg_of[d], "departure_id": d, "people": sizes[g]}
+            for g, ds in routes_of.items()
+            for d in ds
+        ]
+        if rows:
+            conn.execute(evac_assignment.insert(), rows)
+        audit.record(
+            conn,
+            actor,
+            "evac.plan.save",
+            pid,
+            {
+                "method": "onward-" + result.method,
+                "placed": result.placed_people,
+                "waiting": result.waiting_people,
+            },
         )
     return result, sizes

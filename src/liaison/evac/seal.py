@@ -25,6 +25,20 @@ H_ALG, H_KID = 1, 4
 COSE_SIGN1_TAG = 18
 # Only these payload keys may appear: a seal never carries anything else.
 FIELDS = ("no", "sn", "gn", "sn_icao", "gn_icao", "dob", "route", "nbf", "exp")
+# Issue 24: "k" kind (t transit, d destination visa, f family), "dst" destination, "dd"/"ddi" the
+# destination document a transit document rests on (number, issuer key id), "mem" the members a
+# family document covers besides its head: [[surname, given names, birth date], ...].
+FIELDS += ("k", "dst", "dd", "ddi", "mem")
+KINDS = {"transit": "t", "destination": "d", "family": "f"}
+# A QR code holds at most 4,296 alphanumeric characters, and a seal inflates to a few hundred
+# bytes: anything longer or inflating further is refused before it can cost memory (the browser
+# verifier uses the same 64 KiB cap).
+MAX_TEXT = 4296
+MAX_INFLATED = 65536
+
+
+class SealTooLarge(ValueError):
+    """A seal beyond the stated sizes: refused before it is decompressed in full."""
 
 
 @dataclass
@@ -54,9 +68,21 @@ def cose_sign1(key: SigningKey, kid: str, payload: bytes) -> bytes:
     return cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, sig]))
 
 
+def cbor_exact(raw: bytes) -> object:
+    """Decode one CBOR item that must fill `raw` exactly: a byte after it is refused, as the
+    browser verifier refuses it, so both verifiers answer the same for the same seal."""
+    import io
+
+    buf = io.BytesIO(raw)
+    obj = cbor2.CBORDecoder(buf).decode()
+    if buf.tell() != len(raw):
+        raise ValueError(f"{len(raw) - buf.tell()} byte(s) after the CBOR item")
+    return obj
+
+
 def cose_open(raw: bytes) -> tuple[str, bytes, bytes, bytes]:
     """Parse a COSE_Sign1 → (kid, protected, payload, signature); ValueError if malformed."""
-    obj = cbor2.loads(raw)
+    obj = cbor_exact(raw)
     if isinstance(obj, cbor2.CBORTag):
         if obj.tag != COSE_SIGN1_TAG:
             raise ValueError("not a COSE_Sign1")
@@ -66,7 +92,7 @@ def cose_open(raw: bytes) -> tuple[str, bytes, bytes, bytes]:
     protected, _unprotected, payload, sig = obj
     if not all(isinstance(x, bytes) for x in (protected, payload, sig)):
         raise ValueError("COSE_Sign1 members have wrong types")
-    hdr = cbor2.loads(protected)
+    hdr = cbor_exact(protected)
     if not isinstance(hdr, dict) or hdr.get(H_ALG) != ALG_EDDSA:
         raise ValueError("unsupported algorithm")
     kid = hdr.get(H_KID)
@@ -117,11 +143,28 @@ def seal(issuer: Issuer, payload: dict) -> str:
 
 
 def unwrap(text: str) -> bytes:
-    """QR text → COSE bytes; ValueError if the layers do not decode."""
+    """QR text → COSE bytes; ValueError if the layers do not decode, SealTooLarge beyond the caps.
+
+    Inflation stops at MAX_INFLATED bytes (a 120 KB seal of zeros would otherwise inflate to
+    165 MB), and bytes after the end of the zlib stream are refused like the browser refuses them.
+    """
     text = text.strip()
     if not text.startswith(PREFIX):
         raise ValueError(f"missing prefix {PREFIX}")
+    if len(text) > MAX_TEXT + len(PREFIX):
+        raise SealTooLarge(
+            f"seal of {len(text):,} characters: a QR code holds at most {MAX_TEXT:,}"
+        )
     try:
-        return zlib.decompress(base45.b45decode(text[len(PREFIX) :]))
+        packed = base45.b45decode(text[len(PREFIX) :])
+        d = zlib.decompressobj()
+        raw = d.decompress(packed, MAX_INFLATED)
     except Exception as exc:  # base45 raises ValueError, zlib raises zlib.error
         raise ValueError(f"undecodable: {exc}") from None
+    if d.unconsumed_tail:
+        raise SealTooLarge(f"seal inflates beyond {MAX_INFLATED:,} bytes")
+    if not d.eof:
+        raise ValueError("undecodable: the zlib stream is truncated")
+    if d.unused_data:
+        raise ValueError(f"undecodable: {len(d.unused_data)} byte(s) after the zlib stream")
+    return raw

@@ -25,6 +25,7 @@ from liaison.store.schema.evac import (
     evac_departure,
     evac_event,
     evac_leg,
+    evac_person,
     evac_plan,
 )
 
@@ -250,12 +251,21 @@ def status(conn: Connection, today: date, groups: dict[str, list[str]]) -> dict[
     waiting: list[str] = []
     unplanned: list[str] = []
     overdue: list[dict[str, object]] = []
+    # Issue 24: a group's own destination (its members'), when the route branches onward.
+    dest_of: dict[str, str] = {}
+    for pid, d in conn.execute(sa.select(evac_person.c.id, evac_person.c.destination)):
+        if d and pid in group_of:
+            dest_of.setdefault(group_of[pid], d)
     for s in subjects:
         e = last.get(s)
         itinerary = plan.get(s, [])
         final = deps[itinerary[-1][1]].arrive if itinerary and itinerary[-1][1] in deps else None
         expected = final
-        if e is not None and e.kind == "arrived" and e.place == destination:
+        if (
+            e is not None
+            and e.kind == "arrived"
+            and e.place in (destination, dest_of.get(s, destination))
+        ):
             arrived.append(s)
             continue
         if e is not None and e.kind in ("departed", "crossed"):
@@ -308,6 +318,25 @@ def status(conn: Connection, today: date, groups: dict[str, list[str]]) -> dict[
             conn.execute(sa.select(sa.func.count()).select_from(evac_event)).scalar() or 0
         ),
     }
+
+
+def counts_only(board: dict[str, object]) -> dict[str, object]:
+    """The board for users of other partners (issue 24, item 4): head counts per state and leg,
+    no group or person ids, no places where people wait, no times."""
+    out = dict(board)
+    for key in ("arrived", "waiting", "unplanned"):
+        out[key] = {"groups": [], "people": board[key]["people"]}  # type: ignore[index]
+    out["by_leg"] = [dict(leg, groups=[]) for leg in board["by_leg"]]  # type: ignore[attr-defined]
+    at = board["at_place"]
+    out["at_place"] = (
+        {"at checkpoints": {"groups": [], "people": sum(g["people"] for g in at.values())}}  # type: ignore[attr-defined]
+        if at
+        else {}
+    )
+    out["overdue"] = []
+    out["overdue_people"] = sum(o["people"] for o in board["overdue"])  # type: ignore[attr-defined]
+    out["counts_only"] = True
+    return out
 
 
 def _leg_from(legs: dict[int, sa.Row], place: str) -> int | None:

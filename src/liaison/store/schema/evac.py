@@ -39,6 +39,7 @@ evac_person = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("destination", sa.String(200), nullable=False, server_default=""),  # 0051
 )
 sa.Index("ix_evac_person_group", evac_person.c.group_id)
 
@@ -79,6 +80,11 @@ evac_document = sa.Table(
     sa.Column("qr", sa.Text, nullable=False),
     sa.Column("issued_at", UTCDateTime, nullable=False),
     sa.Column("issued_by", sa.String(100), nullable=False),
+    # 0051: transit | destination | family; a transit document rests on a destination document
+    sa.Column("kind", sa.String(16), nullable=False, server_default="transit"),
+    sa.Column("rests_on", sa.String(16), nullable=True),
+    sa.Column("members", sa.JSON, nullable=True),  # family: person ids covered, head first
+    sa.Column("destination", sa.String(200), nullable=False, server_default=""),
 )
 sa.Index("ix_evac_document_person", evac_document.c.person_id)
 
@@ -90,6 +96,7 @@ evac_revocation = sa.Table(
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
     sa.Column("revoked_at", UTCDateTime, nullable=False),
     sa.Column("revoked_by", sa.String(100), nullable=False),
+    sa.Column("received_from", sa.String(16), nullable=True),  # 0051: partner, via a pouch
 )
 
 evac_leg = sa.Table(
@@ -146,3 +153,64 @@ evac_event = sa.Table(
     sa.Column("recorded_at", UTCDateTime, nullable=False),
 )
 sa.Index("ix_evac_event_subject", evac_event.c.subject)
+
+# ---- 0051_evac_onward ---------------------------------------------------------------------------
+#: A person at risk: seen only by registrars and admins, never exported or released, seated first.
+evac_protection = sa.Table(
+    "evac_protection",
+    metadata,
+    sa.Column("person_id", sa.String(64), sa.ForeignKey("evac_person.id"), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("set_by", sa.String(100), nullable=False),
+    sa.Column("set_at", UTCDateTime, nullable=False),
+)
+
+#: Reception at the destination: append-only, the latest row per person is its state.
+evac_reception = sa.Table(
+    "evac_reception",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("person_id", sa.String(64), sa.ForeignKey("evac_person.id"), nullable=False),
+    sa.Column("place", sa.String(200), nullable=False),
+    sa.Column("shelter", sa.String(200), nullable=False, server_default=""),
+    sa.Column("contact", sa.String(200), nullable=False, server_default=""),
+    sa.Column("onward", sa.String(32), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("recorded_by", sa.String(100), nullable=False),
+)
+sa.Index("ix_evac_reception_person", evac_reception.c.person_id)
+
+#: Persons another organisation released to us in a pouch (for family tracing), kept apart.
+evac_foreign_person = sa.Table(
+    "evac_foreign_person",
+    metadata,
+    sa.Column("partner_code", sa.String(16), primary_key=True),
+    sa.Column("person_id", sa.String(64), primary_key=True),
+    sa.Column("surname", sa.String(200), nullable=False),
+    sa.Column("given_names", sa.String(200), nullable=False),
+    sa.Column("birth_date", sa.Date, nullable=False),
+    sa.Column("family_id", sa.String(64), nullable=False, server_default=""),
+    sa.Column("destination", sa.String(200), nullable=False, server_default=""),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+
+#: Whether persons may go to a partner at all (deny by default: no row, no persons).
+evac_release = sa.Table(
+    "evac_release",
+    metadata,
+    sa.Column("partner_code", sa.String(16), primary_key=True),
+    sa.Column("persons", sa.Boolean, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+#: Trust lists: ours as published by `evac trust --publish` (partner_code empty), and partners'
+#: received in pouches (their root key as their courier key vouched for it), newest kept.
+evac_trust = sa.Table(
+    "evac_trust",
+    metadata,
+    sa.Column("partner_code", sa.String(16), primary_key=True),  # "" = ours
+    sa.Column("issued_at", UTCDateTime, primary_key=True),
+    sa.Column("root_pub", sa.String(64), nullable=False),
+    sa.Column("trust_list", sa.LargeBinary, nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+)

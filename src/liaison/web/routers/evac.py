@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.engine import Connection
 
-from liaison.evac import people, registry, tracking
+from liaison.evac import care, people, registry, tracking
 from liaison.web import auth
 from liaison.web.deps import current_user, db, page_user, render
 from liaison.web.scope import is_home_user
@@ -58,8 +58,10 @@ def trust_file(name: str, request: Request) -> FileResponse:
     return FileResponse(path, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
-def _board(conn: Connection, today: date | None) -> dict[str, object]:
-    return tracking.status(conn, today or date.today(), people.travel_groups(conn))
+def _board(conn: Connection, today: date | None, user: auth.User) -> dict[str, object]:
+    """Group ids, places and times for the home partner's users; counts only for the others."""
+    board = tracking.status(conn, today or date.today(), people.travel_groups(conn))
+    return board if is_home_user(conn, user) else tracking.counts_only(board)
 
 
 @router.get("/api/v1/evac/status")
@@ -69,7 +71,18 @@ def status_api(
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, object]:
     """Where everyone is (group ids and head counts): arrived, by leg, at a place, overdue."""
-    return _board(conn, today)
+    return _board(conn, today, user)
+
+
+@router.get("/api/v1/evac/journey")
+def journey_api(
+    today: date | None = None,
+    user: auth.User = Depends(current_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> dict[str, object]:
+    """From departure to care, in numbers only (registered, documented, seated, arrived,
+    received, by onward status and destination): the same for every signed-in user."""
+    return care.journey(conn, today or date.today())
 
 
 @router.get("/evac/status", include_in_schema=False)
@@ -79,7 +92,11 @@ def status_page(
     user: auth.User = Depends(page_user),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    return render(request, "evac/status.html", {"board": _board(conn, today)})
+    return render(
+        request,
+        "evac/status.html",
+        {"board": _board(conn, today, user), "journey": care.journey(conn, today or date.today())},
+    )
 
 
 def _home_actor(conn: Connection, user: auth.User) -> people.Actor:
@@ -118,7 +135,9 @@ def persons_csv(
     actor = _home_actor(conn, user)
     people.require_role(actor, people.EXPORT_ROLES, "exporting persons")
     buf = io.StringIO()
-    registry.write_rows(people.list_persons(conn, actor, purpose="export"), buf)
+    registry.write_rows(
+        people.exportable(conn, people.list_persons(conn, actor, purpose="export")), buf
+    )
     return Response(
         buf.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -70,6 +70,13 @@ function show(v) {
       ["Valid", `${h.valid_from} to ${h.valid_until}`],
       ["Issuer", `${h.issuer_name} (${v.issuer})`],
     ];
+    if (h.destination) rows.push(["Destination", h.destination]);
+    if (v.destination) {
+      const d = v.destination;
+      rows.push(["Destination document", `${d.number || "none named"} (${d.issuer || "-"}): ${d.state}`]);
+    }
+    for (const m of h.members || []) rows.push(["Family member", `${m.surname}, ${m.given_names} (${m.birth_date})`]);
+    if (v.covers > 1) rows.push(["People covered", String(v.covers)]);
     for (const [k, val] of rows) {
       const dt = document.createElement("dt");
       dt.textContent = k;

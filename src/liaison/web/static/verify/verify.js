@@ -42,7 +42,24 @@ export function base45Decode(text) {
 }
 
 // ---- zlib inflate through the browser ----
+// A byte after the end of the zlib stream is refused (as the Python verifier refuses it). Some
+// DecompressionStream implementations (Node's) ignore such bytes silently, so the stream is also
+// inflated without its last byte: a complete stream that ends exactly at the input's end then
+// fails (its Adler-32 trailer is cut), while one followed by extra bytes still succeeds.
 export async function inflate(bytes) {
+  const out = await inflateOnce(bytes);
+  let trailing = true;
+  try {
+    await inflateOnce(bytes.subarray(0, bytes.length - 1));
+  } catch {
+    trailing = false;
+  }
+  if (trailing) throw new Malformed("zlib: bytes after the end of the stream");
+  return out;
+}
+
+async function inflateOnce(bytes) {
+  if (!bytes.length) throw new Malformed("zlib: empty");
   const ds = new DecompressionStream("deflate");
   const writer = ds.writable.getWriter();
   writer.write(bytes).catch(() => {});
@@ -304,9 +321,23 @@ export async function verifySeal(text, ctx, today) {
     birth_date: doc.dob, route: Array.isArray(doc.route) ? doc.route : [],
     valid_from: doc.nbf, valid_until: doc.exp, issuer_name: entry.name,
   };
-  const extra = { number: doc.no, issuer: cose.kid, holder };
+  const kind = { d: "destination", f: "family" }[doc.k] || "transit";
+  const members = Array.isArray(doc.mem) ? doc.mem.filter((m) => Array.isArray(m)) : [];
+  holder.destination = typeof doc.dst === "string" ? doc.dst : "";
+  holder.members = members.map((m) => ({ surname: m[0], given_names: m[1], birth_date: m[2] }));
+  const extra = { number: doc.no, issuer: cose.kid, holder, kind, covers: 1 + members.length };
   if ((ctx.revoked.get(cose.kid) || new Set()).has(doc.no)) return verdict(false, "revoked", extra);
   if (today < doc.nbf) return verdict(false, "not yet valid", extra);
   if (today > doc.exp) return verdict(false, "expired", extra);
+  if (kind === "destination") return verdict(true, "ok", extra);
+  // The destination document a travel document rests on, from the signed lists alone (offline).
+  let destination = { number: null, issuer: null, state: "missing" };
+  if (typeof doc.dd === "string" && typeof doc.ddi === "string") {
+    destination = { number: doc.dd, issuer: doc.ddi, state: "valid" };
+    if (!ctx.issuers.has(doc.ddi)) destination.state = "missing";
+    else if ((ctx.revoked.get(doc.ddi) || new Set()).has(doc.dd)) destination.state = "revoked";
+  }
+  extra.destination = destination;
+  if (destination.state === "revoked") return verdict(false, "destination revoked", extra);
   return verdict(true, "ok", extra);
 }
