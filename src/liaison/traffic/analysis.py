@@ -79,7 +79,9 @@ class Net:
     days: list[date]
     control: int | None = None
     members: dict[int, int] = field(default_factory=dict)  # entity → transmissions
-    day_members: dict[date, dict[str, int]] = field(default_factory=dict)  # day → call sign → entity
+    day_members: dict[date, dict[str, int]] = field(
+        default_factory=dict
+    )  # day → call sign → entity
     transmissions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,9 +169,7 @@ def channels(freqs: list[float], gap: float = CHANNEL_KHZ) -> tuple[dict[float, 
         groups[-1].append(f)
         out[f] = len(groups) - 1
     counts = Counter(freqs)
-    centre = [
-        float(np.median(np.repeat(g, [counts[f] for f in g]))) for g in groups
-    ]
+    centre = [float(np.median(np.repeat(g, [counts[f] for f in g]))) for g in groups]
     return out, centre
 
 
@@ -197,7 +197,9 @@ def _repair(rows: list[Heard], chan: dict[float, int]) -> dict[tuple[date, int, 
     return fix
 
 
-def _transmissions(rows: list[Heard], chan: dict[float, int]) -> tuple[list[Transmission], dict[int, int]]:
+def _transmissions(
+    rows: list[Heard], chan: dict[float, int]
+) -> tuple[list[Transmission], dict[int, int]]:
     fix = _repair(rows, chan)
     open_: dict[tuple[Any, ...], Transmission] = {}
     out: list[Transmission] = []
@@ -262,7 +264,12 @@ def _day_nets(txs: list[Transmission]) -> list[_DayNet]:
                     members[t.call_to]["partners"].add(t.call_from)
                     members[t.call_to]["recv"] += 1
             ranked = sorted(
-                members, key=lambda s: (len(members[s]["partners"]), len(members[s]["sent"]) + members[s]["recv"], s)
+                members,
+                key=lambda s: (
+                    len(members[s]["partners"]),
+                    len(members[s]["sent"]) + members[s]["recv"],
+                    s,
+                ),
             )
             out.append(_DayNet(d, c, [t.id for t in group], dict(members), hours, ranked[-1]))
     return out
@@ -323,7 +330,7 @@ def analyse(rows: list[Heard]) -> Analysis:
     by_day_chan: dict[tuple[date, int], list[_DayNet]] = defaultdict(list)
     for dn in dnets:
         by_day_chan[(dn.day, dn.channel)].append(dn)
-    for (d, c), dns in sorted(by_day_chan.items()):
+    for (_d, c), dns in sorted(by_day_chan.items()):
         cands = [w for w in week if w["channel"] == c]
         assigned: dict[int, dict[str, Any]] = {}
         if cands:

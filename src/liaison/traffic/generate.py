@@ -119,7 +119,10 @@ def _orbat(rng: np.random.Generator, shape: tuple[int, ...]) -> dict[str, GenUni
             for i in range(n):
                 uid = f"{p.local_id}.{i + 1}"
                 lat, lon = destination(
-                    p.lat, p.lon, float(rng.uniform(200, 340)), float(rng.uniform(0.5, 1.0)) * spread
+                    p.lat,
+                    p.lon,
+                    float(rng.uniform(200, 340)),
+                    float(rng.uniform(0.5, 1.0)) * spread,
                 )
                 if depth == 1:  # armies along the front line, facing west
                     lat, lon = 50.0 + 1.2 * i, 27.0 + float(rng.uniform(-0.3, 0.3))
@@ -260,7 +263,9 @@ def generate(
                                 "heard_at": (at + timedelta(seconds=float(rng.uniform(0, 20))))
                                 .isoformat(timespec="seconds")
                                 .replace("+00:00", "Z"),
-                                "frequency_khz": round(net.frequency_khz + float(rng.normal(0, 0.5)), 1),
+                                "frequency_khz": round(
+                                    net.frequency_khz + float(rng.normal(0, 0.5)), 1
+                                ),
                                 "call_from": cf,
                                 "call_to": ct,
                                 "msg_number": numbers[f],
@@ -313,5 +318,3 @@ def unit_count(shape: tuple[int, ...]) -> int:
         level *= k
         n += level
     return n
-
-
