@@ -192,10 +192,23 @@ def generate(
             offset_h=int(rng.integers(0, period)),
             offset_min=int(rng.integers(0, 30)),
         )
-    ids = list(nets)
-    for k in range(0, len(ids) - 1, 2):
-        if rng.random() < shared_frequency:
-            a, b = nets[ids[k]], nets[ids[k + 1]]
+    # Pairs of nets with no station in common share a frequency (a station working two nets on one
+    # frequency would make them one net on the air).
+    ids = [str(x) for x in rng.permutation(list(nets))]
+    free = set(ids)
+    for k in ids:
+        if k not in free or rng.random() >= shared_frequency:
+            continue
+        a = nets[k]
+        mates = [
+            j
+            for j in ids
+            if j in free and j != k
+            and not ({a.control, *a.outstations} & {nets[j].control, *nets[j].outstations})
+        ]
+        if mates:
+            b = nets[mates[0]]
+            free -= {k, b.id}
             b.frequency_khz = a.frequency_khz
             # A shared frequency is only workable on different hours.
             b.period_h, b.offset_h = a.period_h, (a.offset_h + max(1, a.period_h // 2)) % a.period_h
