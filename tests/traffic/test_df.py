@@ -87,7 +87,5 @@ def test_ellipse_ring_is_closed_and_sized() -> None:
     f = df.fix(_bearings(np.random.default_rng(1)))
     ring = df.ellipse_polygon(f)
     assert ring[0] == ring[-1] and len(ring) == 49
-    far = max(
-        float(np.hypot(*df.error_en(lat, lon, f.lat, f.lon))) for lon, lat in ring
-    )
+    far = max(float(np.hypot(*df.error_en(lat, lon, f.lat, f.lon))) for lon, lat in ring)
     assert abs(far - f.semi_major_km) / f.semi_major_km < 0.05

@@ -25,6 +25,7 @@ app = typer.Typer(
 GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "web", "user", "demo"]
 GROUPS += ["intercepts", "train"]
 GROUPS += ["osint"]
+GROUPS += ["traffic"]
 
 
 @app.callback()

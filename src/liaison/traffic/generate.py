@@ -15,9 +15,11 @@ call sign every real transmission belongs to.
 
 from __future__ import annotations
 
+import json
 import string
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -203,7 +205,8 @@ def generate(
         mates = [
             j
             for j in ids
-            if j in free and j != k
+            if j in free
+            and j != k
             and not ({a.control, *a.outstations} & {nets[j].control, *nets[j].outstations})
         ]
         if mates:
@@ -331,3 +334,50 @@ def unit_count(shape: tuple[int, ...]) -> int:
         level *= k
         n += level
     return n
+
+
+def write(t: Traffic, folder: Path) -> dict[str, Any]:
+    """log.csv (the operators' log), stations.csv (our stations) and key.json (the truth)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "log.csv").write_text(t.csv_text(), "utf-8")
+    lines = ["name,lat,lon,equipment,bearing_error"]
+    lines += [f"{s.name},{s.lat:.5f},{s.lon:.5f},receiver=2;df=1,{s.sigma:g}" for s in t.stations]
+    (folder / "stations.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    key = {
+        "start": t.start.isoformat(),
+        "days": t.days,
+        "units": {
+            u.local_id: {
+                "designation": u.designation,
+                "echelon": u.echelon,
+                "parent": u.parent,
+                "lat": round(u.lat, 5),
+                "lon": round(u.lon, 5),
+            }
+            for u in t.units.values()
+        },
+        "nets": {
+            n.id: {
+                "control": n.control,
+                "outstations": n.outstations,
+                "frequency_khz": n.frequency_khz,
+                "hours_utc": list(range(n.offset_h, 24, n.period_h)),
+            }
+            for n in t.nets.values()
+        },
+        "call_signs": {
+            (t.start + timedelta(days=d)).date().isoformat(): {
+                cs: u for (dd, cs), u in sorted(t.callsigns.items()) if dd == d
+            }
+            for d in range(t.days)
+        },
+    }
+    (folder / "key.json").write_text(json.dumps(key, indent=1, ensure_ascii=False), "utf-8")
+    return {
+        "folder": str(folder),
+        "lines": len(t.log),
+        "units": len(t.units),
+        "nets": len(t.nets),
+        "stations": len(t.stations),
+        "days": t.days,
+    }

@@ -160,3 +160,44 @@ def get_station(conn: Connection, name: str, partner: str | None = None) -> Stat
     if r is None:
         raise NotFoundError(f"no station {name!r} (see `liaison traffic station list`)")
     return _row(r)
+
+
+def import_stations(
+    conn: Connection, text: str, *, partner: str | None = None, actor: str = "cli"
+) -> list[Station]:
+    """Stations from CSV (name, place, lat, lon, equipment, bearing_error): all or none; the
+    caller's transaction rolls back on the first bad row, whose line the error names."""
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    allowed = {"name", "place", "lat", "lon", "equipment", "bearing_error"}
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "name" not in fields or set(fields) - allowed:
+        raise ValidationError(
+            "stations CSV: line 1: columns must include name and be among "
+            + ", ".join(sorted(allowed))
+        )
+    out = []
+    for row in reader:
+        r = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        line = reader.line_num
+        try:
+            lat = float(r["lat"]) if r.get("lat") else None
+            lon = float(r["lon"]) if r.get("lon") else None
+            err = float(r["bearing_error"]) if r.get("bearing_error") else None
+        except ValueError as exc:
+            raise ValidationError(f"stations CSV: line {line}: {exc}") from None
+        try:
+            out.append(
+                add_station(
+                    conn, r.get("name", ""), place=r.get("place") or None, lat=lat, lon=lon,
+                    equipment=r.get("equipment", ""), bearing_error=err, partner=partner,
+                    actor=actor,
+                )
+            )  # fmt: skip
+        except ValidationError as exc:
+            raise ValidationError(f"stations CSV: line {line}: {exc}") from None
+    if not out:
+        raise ValidationError("stations CSV: no rows")
+    return out
