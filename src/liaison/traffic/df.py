@@ -63,11 +63,25 @@ class Fix:
     semi_minor_km: float = 0.0
     orientation_deg: float = 0.0  # azimuth of the major axis
     stations: list[str] = field(default_factory=list)
+    #: the 95 % region: centre and shape (km², east/north) with (x-c)ᵀ S⁻¹ (x-c) ≤ K95
+    centre: tuple[float, float] | None = None
+    region: np.ndarray | None = None
+    inflated: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.centre is None:
+            self.centre = (self.lat, self.lon)
+        if self.region is None:
+            self.region = self.cov
 
     def to_dict(self) -> dict[str, Any]:
+        c = self.centre or (self.lat, self.lon)
         return {
             "lat": round(self.lat, 5),
             "lon": round(self.lon, 5),
+            "ellipse_centre": [round(c[0], 5), round(c[1], 5)],
+            "region_en_km2": [[round(float(v), 5) for v in row] for row in self.shape],
+            "inflated": round(self.inflated, 3),
             "semi_major_km": round(self.semi_major_km, 3),
             "semi_minor_km": round(self.semi_minor_km, 3),
             "orientation_deg": round(self.orientation_deg, 1),
@@ -79,6 +93,10 @@ class Fix:
             "cov_en_km2": [[round(float(v), 5) for v in row] for row in self.cov],
             "stations": self.stations,
         }
+
+    @property
+    def shape(self) -> np.ndarray:
+        return self.region if self.region is not None else self.cov
 
 
 def azimuth(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -255,21 +273,114 @@ def fix(bearings: list[Bearing], *, reject: bool = True) -> Fix:
         cov = crb(used, lat, lon)
     except np.linalg.LinAlgError:
         raise ValidationError("the bearings are parallel: no fix") from None
-    a, b, az = ellipse(cov)
-    f = Fix(
+    c2 = float(_chi2(used, lat, lon).sum())
+    centre, region = likelihood_ellipse(used, lat, lon, cov)
+    inflate = 1.0
+    dof = len(used) - 2
+    if dof > 0 and c2 > chi2.ppf(REJECT_LEVEL, dof):
+        # The bearings disagree and none could be singled out: widen the region by how much.
+        inflate = c2 / dof
+        region = region * inflate
+    a, b, az = ellipse(region)
+    return Fix(
         lat=lat,
         lon=lon,
         cov=cov,
         used=idx,
         rejected=sorted(rejected),
-        chi2=float(_chi2(used, lat, lon).sum()),
+        chi2=c2,
         n=len(bearings),
         semi_major_km=a,
         semi_minor_km=b,
         orientation_deg=az,
         stations=[x.station for x in used],
+        centre=centre,
+        region=region,
+        inflated=inflate,
     )
-    return f
+
+
+RAYS = 64
+#: how far (as a fraction of K95) the traced region may stray from the linearised ellipse
+LINEAR_TOLERANCE = 0.3
+MAX_RANGE_KM = 4000.0
+
+
+def _chi2_at(bs: list[Bearing], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """χ² of the bearings at many points at once (len(lat) values)."""
+    la = np.radians([b.lat for b in bs])[None, :]
+    lo = np.radians([b.lon for b in bs])[None, :]
+    p2 = np.radians(lat)[:, None]
+    dl = np.radians(lon)[:, None] - lo
+    y = np.sin(dl) * np.cos(p2)
+    x = np.cos(la) * np.sin(p2) - np.sin(la) * np.cos(p2) * np.cos(dl)
+    model = np.degrees(np.arctan2(y, x)) % 360.0
+    r = _wrap(np.array([b.azimuth for b in bs])[None, :] - model)
+    return np.asarray(((r / np.array([b.sigma for b in bs])[None, :]) ** 2).sum(axis=1))
+
+
+def _along(lat: float, lon: float, az: np.ndarray, km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    d = km / EARTH_RADIUS_KM
+    p1, l1, a = math.radians(lat), math.radians(lon), np.radians(az)
+    p2 = np.arcsin(math.sin(p1) * np.cos(d) + math.cos(p1) * np.sin(d) * np.cos(a))
+    l2 = l1 + np.arctan2(
+        np.sin(a) * np.sin(d) * math.cos(p1), np.cos(d) - math.sin(p1) * np.sin(p2)
+    )
+    return np.degrees(p2), (np.degrees(l2) + 540.0) % 360.0 - 180.0
+
+
+def likelihood_ellipse(
+    bs: list[Bearing], lat: float, lon: float, cov: np.ndarray
+) -> tuple[tuple[float, float], np.ndarray]:
+    """The 95 % ellipse from the likelihood region {x: χ²(x) − χ²min ≤ K95}.
+
+    With good geometry the region is the linearised ellipse and this changes nothing; with two
+    bearings crossing at a narrow angle far away it is a banana stretched along the range, and the
+    linearised ellipse would hold the truth far less often than it claims. The region is traced
+    along RAYS directions from the fix (bisection on each); where it strays from the linearised
+    ellipse by more than LINEAR_TOLERANCE, the ellipse drawn is the one enclosing it."""
+    base = float(_chi2_at(bs, np.array([lat]), np.array([lon]))[0])
+    # Rays evenly spaced in the whitened plane, so a long thin region is sampled along its length.
+    t = np.linspace(0.0, 2 * math.pi, RAYS, endpoint=False)
+    w = np.linalg.cholesky(cov) @ np.stack([np.cos(t), np.sin(t)])
+    u = (w / np.linalg.norm(w, axis=0)).T  # east, north unit vectors
+    theta = np.degrees(np.arctan2(u[:, 0], u[:, 1])) % 360.0
+    inv = np.linalg.inv(cov)
+    r0 = np.sqrt(K95 / np.einsum("ij,jk,ik->i", u, inv, u))
+    lo_r = np.zeros(RAYS)
+    hi_r = np.minimum(r0, MAX_RANGE_KM)
+    for _ in range(20):  # grow until outside the region (or at the cap)
+        la, lo = _along(lat, lon, theta, hi_r)
+        out = _chi2_at(bs, la, lo) - base > K95
+        if out.all():
+            break
+        lo_r = np.where(out, lo_r, hi_r)
+        hi_r = np.where(out, hi_r, np.minimum(hi_r * 1.6, MAX_RANGE_KM))
+    for _ in range(30):
+        mid = (lo_r + hi_r) / 2
+        la, lo = _along(lat, lon, theta, mid)
+        out = _chi2_at(bs, la, lo) - base > K95
+        hi_r = np.where(out, mid, hi_r)
+        lo_r = np.where(out, lo_r, mid)
+    la, lo = _along(lat, lon, theta, hi_r)
+    pts = np.array([_xy(lat, lon, float(a), float(b)) for a, b in zip(la, lo, strict=True)])
+    m = np.einsum("ij,jk,ik->i", pts, inv, pts) / K95
+    if float(np.max(np.abs(m - 1.0))) <= LINEAR_TOLERANCE:
+        return (lat, lon), cov  # the linearised ellipse is the region
+    c, shape = _enclosing(pts)
+    centre = _offset(lat, lon, float(c[0]), float(c[1]))
+    return centre, shape / K95
+
+
+def _enclosing(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An ellipse enclosing boundary points: their mean and second moment give its centre and
+    shape (exact when the points trace an ellipse at even parameter steps), then it is scaled until
+    every point is inside. Centre c, matrix S: the ellipse is (x−c)ᵀ S⁻¹ (x−c) ≤ 1."""
+    c = p.mean(axis=0)
+    s = np.cov((p - c).T, bias=True) * 2.0
+    inv = np.linalg.inv(s)
+    k = float(np.max(np.einsum("ij,jk,ik->i", p - c, inv, p - c)))
+    return c, s * max(k, 1e-12)
 
 
 def naive_fix(b1: Bearing, b2: Bearing) -> tuple[float, float] | None:
@@ -283,19 +394,21 @@ def error_en(lat: float, lon: float, true_lat: float, true_lon: float) -> np.nda
 
 
 def inside(f: Fix, true_lat: float, true_lon: float, k: float = K95) -> bool:
-    """Is the true position inside the fix's ellipse (Mahalanobis distance² ≤ k)?"""
-    e = error_en(f.lat, f.lon, true_lat, true_lon)
-    return float(e @ np.linalg.solve(f.cov, e)) <= k
+    """Is the true position inside the fix's 95 % ellipse?"""
+    c = f.centre or (f.lat, f.lon)
+    e = error_en(c[0], c[1], true_lat, true_lon)
+    return float(e @ np.linalg.solve(f.shape, e)) <= k
 
 
 def ellipse_polygon(f: Fix, points: int = 48) -> list[tuple[float, float]]:
     """The 95 % ellipse as a closed ring of (lon, lat), for GeoJSON and the map."""
-    vals, vecs = np.linalg.eigh(f.cov)
+    vals, vecs = np.linalg.eigh(f.shape)
+    c = f.centre or (f.lat, f.lon)
     out = []
     for t in np.linspace(0, 2 * math.pi, points, endpoint=False):
         u = np.array([math.cos(t), math.sin(t)]) * np.sqrt(np.maximum(vals, 0) * K95)
         e, n = vecs @ u
-        la, lo = _offset(f.lat, f.lon, float(e), float(n))
+        la, lo = _offset(c[0], c[1], float(e), float(n))
         out.append((round(lo, 5), round(la, 5)))
     out.append(out[0])
     return out
