@@ -96,3 +96,25 @@ def test_bad_log_exits_2_naming_line_and_field(
     assert code == 2 and "two or more" in err
     code, _, err = run(["traffic", "station", "add", "X", "--place", "Qwxzzy"], capsys)
     assert code == 2 and "gazetteer" in err
+
+
+def test_school_cli(cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from liaison.codebreak import training
+    from liaison.store import open_store
+
+    with open_store().begin() as conn:
+        training.add_class(conn, "A1", "kowalewski")
+        training.add_trainee(conn, "anna", "", "A1")
+    ex = ok(["traffic", "school", "new", "df", "--class", "A1", "--seed", "5"], capsys)
+    n = str(ex["number"])  # type: ignore[index]
+    seen = ok(["traffic", "school", "take", n, "--trainee", "anna", "--out", str(tmp_path)], capsys)
+    assert "key" not in seen and (tmp_path / "bearings.csv").exists()  # type: ignore[operator]
+    ans = tmp_path / "answer.csv"
+    ans.write_text("target,lat,lon\nT1,52.0,25.0\n")
+    g = ok(["traffic", "school", "answer", n, str(ans), "--trainee", "anna"], capsys)
+    assert g["answers_used"] == 1 and 0 <= g["points"] <= 25  # type: ignore[index]
+    prog = ok(["traffic", "school", "progress", "--class", "A1"], capsys)
+    assert prog[0]["answered"] == 1  # type: ignore[index]
+    assert len(ok(["traffic", "school", "list"], capsys)) == 1  # type: ignore[arg-type]
+    code, _, err = run(["traffic", "school", "new", "morse", "--class", "A1"], capsys)
+    assert code == 2 and "kind" in err

@@ -354,5 +354,126 @@ def station_import(
     )
 
 
+school = typer.Typer(
+    help="Traffic-analysis and DF exercises (classes and trainees are `liaison train`'s).",
+    no_args_is_help=True,
+)
+traffic.add_typer(school, name="school")
+
+
+@school.command("new")
+def school_new(
+    kind: str = typer.Argument(..., help="nets or df"),
+    class_name: str = typer.Option(..., "--class"),
+    seed: int = typer.Option(None, "--seed", help="Generator seed (default: the exercise number)."),
+    max_answers: int = typer.Option(3, "--max-answers"),
+    actor: str = ACTOR,
+    as_json: bool = JSON,
+) -> None:
+    """Set a generated exercise for a class."""
+    from liaison.traffic import school as sc
+
+    with _store().begin() as conn:
+        out = sc.new_exercise(
+            conn, kind, class_name=class_name, seed=seed, actor=_actor(actor),
+            max_answers=max_answers,
+        )  # fmt: skip
+    emit(
+        out,
+        as_json,
+        lambda: console.print(f"traffic exercise {out['number']} ({kind}) for {out['class']}"),
+    )
+
+
+@school.command("list")
+def school_list(class_name: str = typer.Option(None, "--class"), as_json: bool = JSON) -> None:
+    """Traffic exercises."""
+    from liaison.traffic import school as sc
+
+    with _store().connect() as conn:
+        rows = sc.list_exercises(conn, class_name)
+    emit(rows, as_json, lambda: [console.print(f"{r['number']:>3}  {r['kind']}") for r in rows])
+
+
+@school.command("take")
+def school_take(
+    number: int,
+    trainee: str = typer.Option(..., "--trainee"),
+    out: Path = typer.Option(
+        None, "--out", help="Write the material (log.csv or bearings.csv) here."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """The brief and the material (never the key)."""
+    from liaison.traffic import school as sc
+
+    with _store().connect() as conn:
+        data = sc.take(conn, number, trainee)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        m = data["material"]
+        if "log" in m:
+            (out / "log.csv").write_text(m["log"], "utf-8")
+        else:
+            (out / "stations.csv").write_text(
+                "name,lat,lon,bearing_error\n"
+                + "".join(
+                    f"{s['name']},{s['lat']},{s['lon']},{s['bearing_error']}\n"
+                    for s in m["stations"]
+                ),
+                "utf-8",
+            )
+            (out / "bearings.csv").write_text(
+                "target,station,bearing,bearing_error\n"
+                + "".join(
+                    f"{b['target']},{b['station']},{b['bearing']},{b['bearing_error']}\n"
+                    for b in m["bearings"]
+                ),
+                "utf-8",
+            )
+    emit(data, as_json, lambda: console.print(data["brief"], markup=False))
+
+
+@school.command("answer")
+def school_answer(
+    number: int,
+    answer_csv: Path = typer.Argument(..., help="The answer (CSV; the brief names its columns)."),
+    trainee: str = typer.Option(..., "--trainee"),
+    as_json: bool = JSON,
+) -> None:
+    """Submit an answer; graded at once against the key."""
+    from liaison.traffic import school as sc
+
+    text = _read(answer_csv)
+    with _store().begin() as conn:
+        g = sc.answer(conn, number, trainee, text)
+    emit(
+        g,
+        as_json,
+        lambda: console.print(
+            f"points {g['points']} (answer {g['answers_used']} of {g['max_answers']})", markup=False
+        ),
+    )
+
+
+@school.command("progress")
+def school_progress(class_name: str = typer.Option(..., "--class"), as_json: bool = JSON) -> None:
+    """Per trainee: traffic exercises answered and points."""
+    from liaison.traffic import school as sc
+
+    with _store().connect() as conn:
+        rows = sc.progress(conn, class_name)
+    emit(
+        rows,
+        as_json,
+        lambda: [
+            console.print(
+                f"{r['trainee']:<16} {r['answered']}/{r['assigned']}  points {r['points']}"
+            )
+            for r in rows
+        ],
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(traffic, name="traffic")
