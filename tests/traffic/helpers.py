@@ -15,10 +15,11 @@ def small(seed: int = 1, **kw: object) -> Traffic:
     return generate(seed, shape=(3, 3), days=3, **kw)  # type: ignore[arg-type]
 
 
-def load(store: Store, t: Traffic, *, picture: bool = True) -> None:
+def load(store: Store, t: Traffic, *, picture: bool = True, partner: bool = True) -> None:
     """Partner PL (ourselves), our stations, the log, and (optionally) the picture's units."""
     with store.begin() as conn:
-        add_partner(conn, "PL", "Oddział II", is_self=True)
+        if partner:
+            add_partner(conn, "PL", "Oddział II", is_self=True)
         add_source(conn, "PL", "RADIO", "SIGINT", "B")
         for s in t.stations:
             stations.add_station(

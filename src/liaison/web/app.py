@@ -38,6 +38,7 @@ ROUTERS: list[str] = [
 
 ROUTERS += ["meetings", "alerts"]  # the meeting queue, minutes and alerts
 ROUTERS += ["osint"]  # open-source review
+ROUTERS += ["traffic"]  # radio traffic: nets, inferences, DF fixes
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
