@@ -43,12 +43,17 @@ def dfig() -> None:
     rng = np.random.default_rng(4)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.6))
     cases = [
-        ([(50.0, 20.0, 1.5), (51.2, 21.0, 2.0), (49.2, 22.5, 1.0), (52.3, 20.4, 2.0)], (51.4, 24.2)),
+        (
+            [(50.0, 20.0, 1.5), (51.2, 21.0, 2.0), (49.2, 22.5, 1.0), (52.3, 20.4, 2.0)],
+            (51.4, 24.2),
+        ),
         ([(50.0, 21.0, 2.0), (50.4, 21.1, 2.0)], (50.5, 26.5)),
     ]
     for ax, (stations, target) in zip(axes, cases, strict=True):
         bs = [
-            df.Bearing(la, lo, (df.azimuth(la, lo, *target) + rng.normal(0, s)) % 360, s, f"S{i + 1}")
+            df.Bearing(
+                la, lo, (df.azimuth(la, lo, *target) + rng.normal(0, s)) % 360, s, f"S{i + 1}"
+            )
             for i, (la, lo, s) in enumerate(stations)
         ]
         f = df.fix(bs)
