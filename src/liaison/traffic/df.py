@@ -7,8 +7,9 @@ sphere while the step is planar. The covariance (JᵀWJ)⁻¹ gives the error el
 position the same matrix is the Cramér–Rao bound, which the benchmark measures the fix against.
 
 Outliers (a wild bearing from a reflection or a misread dial) are rejected one at a time: while the
-normalised residuals fail a χ² test, the bearing whose leave-one-out residual is worst goes, as long
-as at least three remain to judge by. The stated errors are trusted as given — the covariance is not
+normalised residuals fail a χ² test, the bearing without which the others agree best goes, as long
+as at least three remain to judge by (three cannot say which of them is wrong: then the ellipse is
+widened by how much they disagree). The stated errors are trusted as given — the covariance is not
 rescaled by the residuals, which with few bearings would make the ellipse lie.
 """
 
@@ -252,22 +253,21 @@ def fix(bearings: list[Bearing], *, reject: bool = True) -> Fix:
     idx = list(range(len(bearings)))
     rejected: list[int] = []
     lat, lon = _solve(bearings)
-    while reject and len(idx) >= 3:
+    while reject and len(idx) >= 4:
         sub = [bearings[i] for i in idx]
         c = _chi2(sub, lat, lon)
         if float(c.sum()) <= chi2.ppf(REJECT_LEVEL, len(idx) - 2):
             break
-        worst, worst_r = -1, -1.0
+        # Drop the bearing without which the others agree best.
+        best, best_c2, best_at = -1, math.inf, (lat, lon)
         for k in range(len(idx)):
             rest = sub[:k] + sub[k + 1 :]
-            la, lo = _solve(rest, (lat, lon))
-            r = float(_chi2([sub[k]], la, lo)[0])
-            if r > worst_r:
-                worst, worst_r = k, r
-        if len(idx) == 3 and worst_r < 25.0:
-            break  # three bearings that disagree mildly: no way to tell which is wrong
-        rejected.append(idx.pop(worst))
-        lat, lon = _solve([bearings[i] for i in idx], (lat, lon))
+            at = _solve(rest, (lat, lon))
+            c2 = float(_chi2(rest, *at).sum())
+            if c2 < best_c2:
+                best, best_c2, best_at = k, c2, at
+        rejected.append(idx.pop(best))
+        lat, lon = _solve([bearings[i] for i in idx], best_at)
     used = [bearings[i] for i in idx]
     try:
         cov = crb(used, lat, lon)
