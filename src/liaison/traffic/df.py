@@ -30,7 +30,7 @@ CONFIDENCE = 0.95
 K95 = float(chi2.ppf(CONFIDENCE, 2))
 #: χ² test level for "these bearings do not agree": strict, so good bearings are rarely dropped.
 REJECT_LEVEL = 0.999
-MAX_ITER = 30
+MAX_ITER = 50
 
 
 @dataclass(frozen=True)
@@ -258,11 +258,12 @@ def fix(bearings: list[Bearing], *, reject: bool = True) -> Fix:
         c = _chi2(sub, lat, lon)
         if float(c.sum()) <= chi2.ppf(REJECT_LEVEL, len(idx) - 2):
             break
-        # Drop the bearing without which the others agree best.
+        # Drop the bearing without which the others agree best (each subset solved from its own
+        # crossings: the contaminated fix is a poor place to start from).
         best, best_c2, best_at = -1, math.inf, (lat, lon)
         for k in range(len(idx)):
             rest = sub[:k] + sub[k + 1 :]
-            at = _solve(rest, (lat, lon))
+            at = _solve(rest)
             c2 = float(_chi2(rest, *at).sum())
             if c2 < best_c2:
                 best, best_c2, best_at = k, c2, at
