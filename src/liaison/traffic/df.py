@@ -10,7 +10,9 @@ Outliers (a wild bearing from a reflection or a misread dial) are rejected one a
 normalised residuals fail a χ² test, the bearing without which the others agree best goes, as long
 as at least three remain to judge by (three cannot say which of them is wrong: then the ellipse is
 widened by how much they disagree). The stated errors are trusted as given — the covariance is not
-rescaled by the residuals, which with few bearings would make the ellipse lie.
+rescaled by the residuals, which with few bearings would make the ellipse lie (only bearings that
+still disagree after rejection widen it). Where the likelihood region is far from elliptic (two
+bearings crossing at a narrow angle), the ellipse drawn encloses the region (likelihood_ellipse).
 """
 
 from __future__ import annotations
@@ -242,7 +244,8 @@ def ellipse(cov: np.ndarray, k: float = K95) -> tuple[float, float, float]:
 
 
 def fix(bearings: list[Bearing], *, reject: bool = True) -> Fix:
-    """The least-squares fix for two or more bearings, rejecting outliers when three or more remain."""
+    """The least-squares fix for two or more bearings; outliers are rejected while at least three
+    bearings would remain, and the 95 % ellipse follows the likelihood region (see below)."""
     if len(bearings) < 2:
         raise ValidationError("a fix needs bearings from at least two stations")
     for i, b in enumerate(bearings):
