@@ -27,6 +27,7 @@ GROUPS += ["intercepts", "train"]
 GROUPS += ["osint"]
 GROUPS += ["coalition"]
 GROUPS += ["rfi"]
+GROUPS += ["traffic"]
 
 
 @app.callback()

@@ -41,6 +41,7 @@ ROUTERS += ["osint"]  # open-source review
 ROUTERS += ["units"]  # search and the unit page
 ROUTERS += ["rfi"]  # collection requirements, agenda, force-level view
 ROUTERS += ["sources"]  # sources as people, compartments enforced (issue 23)
+ROUTERS += ["traffic"]  # radio traffic: nets, inferences, DF fixes
 STATIC = Path(__file__).parent / "static"
 
 CSP = (

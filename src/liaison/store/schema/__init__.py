@@ -11,6 +11,7 @@ from liaison.store.schema import (  # noqa: F401  (register tables)
     rfi,
     relay,
     sources,
+    traffic,
     training,
     web,
 )

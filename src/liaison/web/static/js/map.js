@@ -75,6 +75,16 @@
   const slider = document.getElementById("f-time");
   const datePick = document.getElementById("f-date");
 
+  // DF fixes recorded as positions: their 95 % error ellipses (our own users only; 404 otherwise).
+  fetch("/api/v1/traffic/ellipses", { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null)).then((geo) => {
+    if (!geo || !geo.features.length) return;
+    L.geoJSON(geo, {
+      style: { color: "#b35900", weight: 1.2, fillColor: "#ff9933", fillOpacity: 0.12 },
+      onEachFeature: (f, l) => l.bindTooltip(esc(`${f.properties.unit_id} · DF ${f.properties.call_sign} ${f.properties.day} · 95 % ${f.properties.semi_major_km} × ${f.properties.semi_minor_km} km`)),
+    }).addTo(map);
+    document.body.dataset.ellipses = String(geo.features.length);
+  }).catch(() => { /* no traffic, no ellipses */ });
+
   function validAt() {
     const v = Number(slider.value);
     if (!dates.length || v >= dates.length) return null;
