@@ -22,6 +22,17 @@ from liaison.osint.places import PlaceHit, find_places, natasha_locations_many
 
 QUOTE_MAX = 400
 
+# Words standing for a place the report already named: "the city", "туда", "до міста".
+_ANAPHORA = {
+    "ru": re.compile(
+        r"(?<![\w-])(?:город(?:а|е|ом|у)?|туда|там|здесь|в\s+нём|посёлок|поселок|села?)(?![\w-])"
+    ),
+    "uk": re.compile(r"(?<![\w'-])(?:міст[аоі]|місті|туди|там|тут|селищ[еіа]|сел[аоі])(?![\w'-])"),
+    "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])"),
+    "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|[Oo]rtschaft)(?![\w-])"),
+    "en": re.compile(r"(?<![\w-])(?:the\s+(?:city|town|village)|there)(?![\w-])"),
+}
+
 
 class Tier:
     """Per-document state for tying: sentences, dates and places found once, reused per mention."""
@@ -141,26 +152,65 @@ class Tier:
 
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
-        hits = self.places_in(s, e)
+        hits = self._anaphora(s, e, self.places_in(s, e))
         if hits:
             for h in self._ranked(hits, start, end, s, e):
                 ref = self._resolve(h, unit_ids, h.precision)
                 if ref is not None:
                     return ref
-        # none in the sentence: the last place named before it in the same paragraph, as "near"
+        # none in the sentence: the last place named before it in the same paragraph, as "near";
+        # else the story's place: the last one the report named before (a new paragraph of a
+        # summary goes on about the place its heading or first paragraph named), as a region
         para = self._paragraph_start(start)
+        for h in self._before(s):
+            inside = h.start >= para
+            if h.rank > (2 if inside else 1):  # a new paragraph: only where units were
+                continue
+            ref = self._resolve(h, unit_ids, max(2, h.precision) if inside else 3)
+            if ref is not None:
+                return ref
+        return None
+
+    def _before(self, s: int) -> list[PlaceHit]:
+        """Places of the sentences before the one starting at s, nearest first."""
+        out: list[PlaceHit] = []
         i = bisect_right(self._starts, s) - 1
         while i > 0:
             i -= 1
             ps, pe = self.sents[i]
-            if pe <= para:
+            out += list(reversed(self.places_in(ps, pe)))
+        return out
+
+    def _anaphora(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
+        """ "город", "туда", "до міста", "the city", "there": the place named last before the
+        sentence, put where the word stands (so it belongs to the nearest mention, as a named
+        place would)."""
+        rx = _ANAPHORA.get(self.lang)
+        if rx is None:
+            return hits
+        extra = []
+        for m in rx.finditer(self.text, s, e):
+            if any(h.start <= m.start() < h.end for h in hits):
+                continue
+            here = [h for h in reversed(hits) if h.end <= m.start() and h.precision <= 2]
+            prev = next(
+                (h for h in [*here, *self._before(s)] if h.rank <= 1 and h.precision <= 2), None
+            )
+            if prev is None:
                 break
-            prev = [h for h in self.places_in(ps, pe) if h.rank <= 2]
-            for h in reversed(prev):
-                ref = self._resolve(h, unit_ids, max(2, h.precision))
-                if ref is not None:
-                    return ref
-        return None
+            extra.append(
+                PlaceHit(
+                    m.start(),
+                    m.end(),
+                    prev.text,
+                    prev.place,
+                    prev.candidates,
+                    prev.unambiguous,
+                    2,
+                    0,
+                )
+            )
+        return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
 
     def _ranked(self, hits: list[PlaceHit], start: int, end: int, s: int, e: int) -> list[PlaceHit]:
         """Which of a sentence's places is this mention's. Each place belongs to the nearest
