@@ -153,11 +153,10 @@ class Tier:
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
         hits = self._anaphora(s, e, self.places_in(s, e))
-        if hits:
-            for h in self._ranked(hits, start, end, s, e):
-                ref = self._resolve(h, unit_ids, h.precision)
-                if ref is not None:
-                    return ref
+        ranked = self._ranked(hits, start, end, s, e) if hits else []
+        for h in ranked:
+            if (ref := self._resolve(h, unit_ids, h.precision)) is not None:
+                return ref
         # none in the sentence: the last place named before it in the same paragraph, as "near";
         # else the story's place: the last one the report named before (a new paragraph of a
         # summary goes on about the place its heading or first paragraph named), as a region
