@@ -77,7 +77,13 @@ class Tier:
     def date(self, start: int, end: int) -> tuple[str | None, int | None]:
         s, e = self._sentence(start)
         inside = [d for d in self.dates if s <= d.start and d.end <= e]
-        cands: list[tuple[int, DateHit]] = [(start - d.end, d) for d in inside if d.end <= start]
+        # a date before the mention across a clause boundary ("17 września pod Brochowem, a
+        # resztki 15 DP … 20 września") belongs to the other clause first
+        cands: list[tuple[int, DateHit]] = [
+            (start - d.end + (30 if re.search(r"[,;]", self.text[d.end : start]) else 0), d)
+            for d in inside
+            if d.end <= start
+        ]
         for d in inside:
             # a date after the mention belongs to it within the same clause ("… corps 23 ноября
             # соединился", "… cut the roads on June 27"), not across a dash or a semicolon
@@ -89,6 +95,15 @@ class Tier:
                 and ("," not in gap or len(gap) <= 40)
             ):
                 cands.append((len(gap), d))
+        if not cands:
+            # the sentence's only date stands after a dash or a comma ("… из Чебаркуля — это
+            # было 1 февраля"): still the sentence's, unless another mention stands between
+            for d in inside:
+                if d.start >= end and not any(
+                    end <= a and b <= d.start for a, b in self.unit_spans
+                ):
+                    cands.append((d.start - end, d))
+                    break
         if cands:
             best = min(cands, key=lambda c: c[0])[1]
             return best.value, best.precision
@@ -96,7 +111,7 @@ class Tier:
         earlier = [d for d in self.dates if para <= d.start and d.end <= s]
         if earlier:
             d = earlier[-1]
-            return d.value, 2 if d.precision == 1 else d.precision
+            return self._in_period(d.value, 2 if d.precision == 1 else d.precision)
         if self.doc.published is not None:
             return self.doc.published.date().isoformat(), 2
         earlier = [d for d in self.dates if d.end <= s]
@@ -108,8 +123,31 @@ class Tier:
             if line_start == 0 or len(line) <= 60:
                 return d.value, 2 if d.precision == 1 else d.precision  # a dateline heads it all
             # carried over from another paragraph's story: only its month is sure
-            return d.value[:7], 3
+            return self._in_period(d.value[:7], 3)
         return None, None
+
+    def _heading(self) -> DateHit | None:
+        """The month or year a history's heading names ("Оборона Москвы. Октябрь 1941"): the
+        period its story keeps to."""
+        if self.__dict__.get("_head_done"):
+            return self.__dict__.get("_head")
+        self.__dict__["_head_done"] = True
+        cut = self.text.find("\n")
+        first = self.text if cut < 0 else self.text[:cut]
+        heads = [d for d in self.dates if d.end <= len(first)] if len(first) <= 100 else []
+        if not heads and self.doc.title:
+            heads = find_dates(self.doc.title, self.lang, self.doc.published)
+        head = heads[0] if heads and heads[0].precision == 3 else None
+        self.__dict__["_head"] = head
+        return head
+
+    def _in_period(self, value: str, precision: int) -> tuple[str, int]:
+        """A date carried from another sentence, unless it falls outside the heading's period
+        (an aside about later events): then the heading's month or year."""
+        head = self._heading()
+        if head is not None and not value.startswith(head.value):
+            return head.value, 3
+        return value, precision
 
     def _prepare(self) -> None:
         """Places of every sentence holding a mention (and the one before it, which a mention
