@@ -25,12 +25,15 @@ QUOTE_MAX = 400
 # Words standing for a place the report already named: "the city", "туда", "до міста".
 _ANAPHORA = {
     "ru": re.compile(
-        r"(?<![\w-])(?:город(?:а|е|ом|у)?|туда|там|здесь|в\s+нём|посёлок|поселок|села?)(?![\w-])"
+        r"(?<![\w-])(?:город(?:а|е|ом|у)?|туда|там|здесь|в\s+нём|посёлок|поселок|села?)(?![\w-])",
+        re.I,
     ),
-    "uk": re.compile(r"(?<![\w'-])(?:міст[аоі]|місті|туди|там|тут|селищ[еіа]|сел[аоі])(?![\w'-])"),
-    "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])"),
-    "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|[Oo]rtschaft)(?![\w-])"),
-    "en": re.compile(r"(?<![\w-])(?:the\s+(?:city|town|village)|there)(?![\w-])"),
+    "uk": re.compile(
+        r"(?<![\w'-])(?:міст[аоі]|місті|туди|там|тут|селищ[еіа]|сел[аоі])(?![\w'-])", re.I
+    ),
+    "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])", re.I),
+    "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|[Oo]rtschaft)(?![\w-])", re.I),
+    "en": re.compile(r"(?<![\w-])the\s+(?:city|town|village)(?![\w-])", re.I),
 }
 
 
@@ -227,8 +230,10 @@ class Tier:
             return hits
         extra = []
         for m in rx.finditer(self.text, s, e):
-            if any(h.start <= m.start() < h.end for h in hits):
-                continue
+            if any(h.start <= m.start() < h.end for h in hits) or re.match(
+                r"\s+(?:г\.\s*|м\.\s*)?[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]", self.text[m.end() : e]
+            ):
+                continue  # "города Бахмут": the name follows, no anaphora
             here = [h for h in reversed(hits) if h.end <= m.start() and h.precision <= 2]
             prev = next(
                 (h for h in [*here, *self._before(s)] if h.rank <= 1 and h.precision <= 2), None
