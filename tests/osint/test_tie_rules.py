@@ -124,3 +124,21 @@ def test_the_heading_period_wins_over_a_later_aside() -> None:
     )
     ms = by_number(text, "ru")
     assert ms[29].date == "1942-08"  # type: ignore[attr-defined]
+
+
+def test_a_far_reading_gives_way_to_another_form_near_the_report_s_places() -> None:
+    text = "Бои идут у Работино и Вербового. 71-й полк удерживает позиции у Каменского."
+    ms = by_number(text, "ru")
+    assert near(ms[71].place, 47.47, 35.32, 10)  # type: ignore[attr-defined]
+    # alone, the same words read as the Russian village: nothing near to prefer
+    ms = by_number("71-й полк удерживает позиции у Каменского.", "ru")
+    assert ms[71].place is not None and not near(ms[71].place, 47.47, 35.32, 300)  # type: ignore[attr-defined]
+
+
+def test_a_patron_s_name_after_im_does_not_end_the_sentence() -> None:
+    from liaison.osint.extract import sentences
+
+    text = "1 Dywizja Piechoty im. Tadeusza Kościuszki walczyła pod Magnuszewem. Potem odpoczywała."
+    assert len(sentences(text)) == 2
+    ms = by_number(text, "pl")
+    assert near(ms[1].place, 51.77, 21.39, 5)  # type: ignore[attr-defined]

@@ -306,15 +306,19 @@ class Tier:
     def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int) -> PlaceRef | None:
         from liaison.core.geo import haversine_km
 
-        if h.place is not None and (h.unambiguous and len(h.candidates) <= 1):
-            return PlaceRef(h.text, h.place.name, h.place.lat, h.place.lon, precision)
-        if not h.candidates:
-            return None
         context: list[tuple[float, float]] = []
         if self.dictionary is not None and unit_ids:
             context += self.dictionary.garrisons(unit_ids)
         context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place is not None]
         context = list(dict.fromkeys(context))
+        if h.place is not None and (h.unambiguous and len(h.candidates) <= 1):
+            if context:
+                other = self._near_reading(h, context)
+                if other is not None:
+                    return PlaceRef(h.text, other.name, other.lat, other.lon, precision)
+            return PlaceRef(h.text, h.place.name, h.place.lat, h.place.lon, precision)
+        if not h.candidates:
+            return None
         if context:
             # the context narrows to a region (within 50 km of the nearest candidate's distance);
             # within it the largest town is the one a report names without saying more
@@ -329,6 +333,33 @@ class Tier:
         else:
             best = max(h.candidates, key=lambda c: c.population)
         return PlaceRef(h.text, best.name, best.lat, best.lon, precision)
+
+    def _near_reading(self, h: PlaceHit, context: list[tuple[float, float]]) -> object | None:
+        """A reading settled without doubt but far from everything else the report names
+        ("у Каменского" read as a Russian village 800 km off in a report about Zaporizhzhia):
+        another dictionary form of the written name whose reading lies near one of the
+        document's places (the nearest such), if there is one."""
+        from liaison.core.geo import haversine_km
+        from liaison.names.gazetteer import NEAR_KM, resolve
+        from liaison.osint.places import forms
+
+        here = h.place
+        if here is None:
+            return None
+        others = [p for p in context if p != (here.lat, here.lon)]
+
+        def far(c: object) -> float:
+            return min(haversine_km(c.lat, c.lon, a, b) for a, b in others)  # type: ignore[attr-defined]
+
+        if not others or far(here) <= NEAR_KM:
+            return None
+        best = None
+        for f in forms(h.text, self.lang)[1:]:
+            r = resolve(f, fuzzy=False)
+            for c in r.candidates or ((r.place,) if r.place else ()):
+                if far(c) <= NEAR_KM / 4 and (best is None or far(c) < far(best)):
+                    best = c
+        return best
 
     def tie(
         self, start: int, end: int, unit_ids: tuple[str, ...]
