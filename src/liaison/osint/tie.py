@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from itertools import chain
 
 from liaison.osint.dates import DateHit, find_dates
 from liaison.osint.documents import Document
@@ -211,15 +213,14 @@ class Tier:
                 return ref
         return None
 
-    def _before(self, s: int) -> list[PlaceHit]:
-        """Places of the sentences before the one starting at s, nearest first."""
-        out: list[PlaceHit] = []
+    def _before(self, s: int) -> Iterator[PlaceHit]:
+        """Places of the sentences before the one starting at s, nearest first (read lazily:
+        most searches stop at the sentence before)."""
         i = bisect_right(self._starts, s) - 1
         while i > 0:
             i -= 1
             ps, pe = self.sents[i]
-            out += list(reversed(self.places_in(ps, pe)))
-        return out
+            yield from reversed(self.places_in(ps, pe))
 
     def _anaphora(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
         """ "город", "туда", "до міста", "the city", "there": the place named last before the
@@ -236,7 +237,7 @@ class Tier:
                 continue  # "города Бахмут": the name follows, no anaphora
             here = [h for h in reversed(hits) if h.end <= m.start() and h.precision <= 2]
             prev = next(
-                (h for h in [*here, *self._before(s)] if h.rank <= 1 and h.precision <= 2), None
+                (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
             )
             if prev is None:
                 break
