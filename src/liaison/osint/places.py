@@ -405,16 +405,21 @@ def _de_forms(name: str) -> list[str]:
 
 def forms(name: str, lang: str) -> list[str]:
     """Candidate dictionary forms of a written place name, the written form first."""
+    return list(_forms(name, lang))
+
+
+@lru_cache(maxsize=20000)
+def _forms(name: str, lang: str) -> tuple[str, ...]:
     name = " ".join(name.split()).strip("«»\"„“”'’ʼ.,;:")
     if lang == "ru":
-        return list(dict.fromkeys([name, *_ru_forms(name)]))
+        return tuple(dict.fromkeys([name, *_ru_forms(name)]))
     if lang == "uk":
-        return _uk_forms(name)
+        return tuple(_uk_forms(name))
     if lang == "pl":
-        return _pl_forms(name)
+        return tuple(_pl_forms(name))
     if lang == "de":
-        return _de_forms(name)
-    return [name, name.removesuffix("'s")]
+        return tuple(_de_forms(name))
+    return (name, name.removesuffix("'s"))
 
 
 def _region_forms(adj: str, lang: str) -> list[str]:
@@ -682,6 +687,7 @@ _DE_NOUN_TOWNS = {
 }
 
 
+@lru_cache(maxsize=20000)
 def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
     """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
     counts without a preposition: person names rarely are one."""

@@ -307,11 +307,7 @@ class Tier:
     def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int) -> PlaceRef | None:
         from liaison.core.geo import haversine_km
 
-        context: list[tuple[float, float]] = []
-        if self.dictionary is not None and unit_ids:
-            context += self.dictionary.garrisons(unit_ids)
-        context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place is not None]
-        context = list(dict.fromkeys(context))
+        context = self._context(unit_ids)
         if h.place is not None and (h.unambiguous and len(h.candidates) <= 1):
             if context:
                 other = self._near_reading(h, context)
@@ -334,6 +330,19 @@ class Tier:
         else:
             best = max(h.candidates, key=lambda c: c.population)
         return PlaceRef(h.text, best.name, best.lat, best.lon, precision)
+
+    def _context(self, unit_ids: tuple[str, ...]) -> list[tuple[float, float]]:
+        """The unit's known garrisons and the places the report names without doubt (cached
+        until more sentences are read)."""
+        key = (unit_ids, len(self._places))
+        cache: dict[object, list[tuple[float, float]]] = self.__dict__.setdefault("_ctx", {})
+        if key not in cache:
+            context: list[tuple[float, float]] = []
+            if self.dictionary is not None and unit_ids:
+                context += self.dictionary.garrisons(unit_ids)
+            context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place]
+            cache[key] = list(dict.fromkeys(context))
+        return cache[key]
 
     def _near_reading(self, h: PlaceHit, context: list[tuple[float, float]]) -> object | None:
         """A reading settled without doubt but far from everything else the report names
