@@ -484,7 +484,13 @@ def natasha_preds(doc) -> list[Pred]:  # type: ignore[no-untyped-def]
     global _NAT
     if "_NAT" not in globals():
         emb = NewsEmbedding()
-        _NAT = (Segmenter(), NewsNERTagger(emb), MorphVocab(), NewsMorphTagger_(emb))
+        try:
+            vocab0 = MorphVocab()
+        except ImportError:
+            # natasha's MorphVocab runs on pymorphy2, which needs setuptools' pkg_resources
+            # (gone from setuptools 81 on): its LOC spans are then resolved as written
+            vocab0 = None
+        _NAT = (Segmenter(), NewsNERTagger(emb), vocab0, NewsMorphTagger_(emb))
     seg, ner, vocab, morph = _NAT
     d = Doc(doc.text)
     d.segment(seg)
@@ -493,7 +499,8 @@ def natasha_preds(doc) -> list[Pred]:  # type: ignore[no-untyped-def]
     locs = []
     for sp in d.spans:
         if sp.type == "LOC":
-            sp.normalize(vocab)
+            if vocab is not None:
+                sp.normalize(vocab)
             r = resolve(sp.normal or sp.text)
             if r.place is not None:
                 locs.append((sp.start, r.place))

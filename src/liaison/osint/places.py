@@ -107,6 +107,37 @@ _DIRECTION_RE = {
     "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
     "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front\s+line|sector)"),
 }
+# "Кюстринский плацдарм", "Зееловские высоты", "Можайская линия обороны", "Букринський
+# плацдарм", "przyczółek magnuszewski", "Kursk salient": a feature named after its town — the
+# town, near it, where the unit *is* (not where it goes, as a direction).
+_ADJ_RU = r"[А-ЯЁа-яё-]+[сц]к(?:ий|ого|ому|им|ом|ое|ая|ой|ую|ие|их|им|ими)"
+_ADJ_UK = r"[А-ЯІЇЄҐа-яіїєґ'ʼ-]+[сцз]ьк(?:ий|ого|ому|им|ім|е|а|ої|ій|у|і|их|ими)"
+_FEATURE_RE = {
+    "ru": re.compile(
+        rf"(?P<name>{_ADJ_RU})\s+(?:плацдарм\w*|высот\w*|рубеж\w*|лини\w+\s+обороны|"
+        r"оборонительн\w+\s+рубеж\w*|выступ\w*|котл\w*|кот[её]л|укрепрайон\w*|дуг\w*)"
+    ),
+    "uk": re.compile(
+        rf"(?P<name>{_ADJ_UK})\s+(?:плацдарм\w*|висот\w*|рубеж\w*|лінії?\s+оборони|"
+        r"виступ\w*|котл\w*|котел|дуз\w*|дуг\w*)"
+    ),
+    "pl": re.compile(
+        r"(?:przyczół\w*|wzgórz\w*|łuk\w*|kocioł|kotle|kotła|rubież\w*|lini\w+\s+obrony)\s+"
+        r"(?P<name>[a-ząćęłńóśźż]+(?:skim|ckim|skiego|ckiego|ski|cki|ska|cka|skiej|ckiej|skie|ckie))",
+        re.I,
+    ),
+    "de": re.compile(r"(?P<name>[A-ZÄÖÜ][\w-]+?)er\s+(?:Höhen|Brückenkopf|Bogen|Kessel)"),
+    "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket)"),
+}
+# a title before a capitalised word makes it a person ("генерала Чуйкова", "General Yefremov")
+_PERSON_BEFORE = re.compile(
+    r"(?i:(?:генерал(?:-\w+)?|маршал|командарм|комдив|комкор|полковник|подполковник|майор|капитан|"
+    r"лейтенант|адмирал|командующ|командувач|президент|министр|міністр|генерал(?:-\w+)?|"
+    r"general(?:major|leutnant|oberst|feldmarschall)?|gen\.|marsza[łl]|pu[łl]kownik|"
+    r"podpu[łl]kownik|major|kapitan|rotmistrz|komandarm|marshal|colonel|col\.|lieutenant|"
+    r"admiral|president|minister|oberst|oberstleutnant|hauptmann|feldmarschall|pr[äa]sident|"
+    r"prezydent|premier)\w{0,4})\s+(?:[A-ZА-ЯЁІЇЄҐ]\.\s*){0,2}$"
+)
 # Looked for only before a capital letter (far fewer places than every position of a sentence).
 _TRIGGER_END = {
     lang: re.compile(
@@ -193,6 +224,13 @@ def _ru_forms(name: str) -> list[str]:
         else:
             lem.append(w)
     out.append(" ".join(lem))
+    if (
+        len(words) == 1
+        and re.search(r"(?:ого|ому|ом)$", words[0])
+        and re.search(r"[иыо]й$", lem[0])
+    ):
+        # a village named by a neuter adjective: "у Каменского" → "Каменское"
+        out.append(lem[0][:-2] + ("ее" if lem[0].endswith("ний") else "ое"))
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
     out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
     return list(dict.fromkeys(out))
@@ -288,6 +326,12 @@ def _uk_forms(name: str) -> list[str]:
             if m:
                 alt = stem[: m.start(1)] + ("ї" if m.group(1) == "є" else "і") + m.group(2)
                 out.append(" ".join([*words[:-1], alt]))
+    if len(words) == 1:
+        # a village named by a neuter or masculine adjective: "Вербового" → "Вербове",
+        # "біля Роботиного" → "Роботине", "у Першотравневому" → "Першотравневе"
+        for ae, ar in (("ого", "е"), ("ому", "е"), ("ім", "е"), ("ого", "ий"), ("ому", "ий")):
+            if last.endswith(ae) and len(last) - len(ae) >= 3:
+                out.append(last[: -len(ae)] + ar)
     if len(words) == 2:
         # adjective + noun: "Нової Каховки" → "Нова Каховка", "Часового Яру" → "Часів Яр"
         a, n = words
@@ -361,16 +405,21 @@ def _de_forms(name: str) -> list[str]:
 
 def forms(name: str, lang: str) -> list[str]:
     """Candidate dictionary forms of a written place name, the written form first."""
+    return list(_forms(name, lang))
+
+
+@lru_cache(maxsize=20000)
+def _forms(name: str, lang: str) -> tuple[str, ...]:
     name = " ".join(name.split()).strip("«»\"„“”'’ʼ.,;:")
     if lang == "ru":
-        return list(dict.fromkeys([name, *_ru_forms(name)]))
+        return tuple(dict.fromkeys([name, *_ru_forms(name)]))
     if lang == "uk":
-        return _uk_forms(name)
+        return tuple(_uk_forms(name))
     if lang == "pl":
-        return _pl_forms(name)
+        return tuple(_pl_forms(name))
     if lang == "de":
-        return _de_forms(name)
-    return [name, name.removesuffix("'s")]
+        return tuple(_de_forms(name))
+    return (name, name.removesuffix("'s"))
 
 
 def _region_forms(adj: str, lang: str) -> list[str]:
@@ -382,7 +431,7 @@ def _region_forms(adj: str, lang: str) -> list[str]:
     if lang == "ru":
         # the town is the adjective without its ending ("Курск-ой" → Курск), or without its
         # "-ск" too ("Белгород-ск-ой" → Белгород), or a town in -ье ("Запорож-ск-ой")
-        town = re.sub(r"(?<=[сц]к)(?:ой|ая|ую|ом|ое|ого|ий|ый|им|ему|ому)$", "", adj)
+        town = re.sub(r"(?<=[сц]к)(?:ой|ая|ую|ом|ое|ого|ий|ый|им|ему|ому|ие|их|ими)$", "", adj)
         town = town[:1].upper() + town[1:]
         base = re.sub(r"[сц]?к$", "", town)
         stems = [
@@ -396,7 +445,7 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         if town.endswith("цк"):
             stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
     elif lang == "uk":
-        town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім)$", "", adj)
+        town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім|е|і|их|ими)$", "", adj)
         town = town[:1].upper() + town[1:]
         base = re.sub(r"[сцз]?ьк$", "", town)
         alt = re.sub(
@@ -409,6 +458,11 @@ def _region_forms(adj: str, lang: str) -> list[str]:
             stems.append(town[:-3] + "жжя")  # Запорізьк- → Запоріжжя
         if town.endswith("цьк"):
             stems.append(town[:-3] + "ець")
+    elif lang == "pl":
+        # "magnuszewski" → Magnuszew, "charkowskim" → Charków, "warszawskiej" → Warszawa
+        base = re.sub(r"(?:s|c)k(?:i|iego|im|a|iej|ą|ie|ich)$", "", adj.lower())
+        base = base[:1].upper() + base[1:]
+        stems = [base, re.sub(r"o(\w)$", r"ó\1", base), base + "a", base + "o", base + "e"]
     return [s for s in dict.fromkeys(stems) if len(s) >= 3]
 
 
@@ -546,18 +600,27 @@ def find_places(
         # a capitalised word inside a sentence that is, as written, a sizeable town of the region
         # (German capitalises every noun, and "Bogen", "Essen" are towns: there only cities count)
         a, b = m.span()
-        if (
-            a == 0
-            or re.search(r"[.!?:«\"„(]\s*$", sent[:a])
-            or any(a < y and x < b for x, y in spans)
-        ):
+        if any(a < y and x < b for x, y in spans):
             continue
         big = 100_000 if lg == "de" else 10_000
+        if a == 0 or re.search(r"[.!?:«\"„(]\s*$", sent[:a]):
+            # first word of a (run-on) sentence: only a city, which a person's name rarely is
+            big = 100_000
         spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg, big) else (0, 9))
+    for a, b in list(spans):
+        if _PERSON_BEFORE.search(sent[max(0, a - 40) : a]):
+            del spans[(a, b)]
     blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
     hits: list[PlaceHit] = []
     taken: list[tuple[int, int]] = list(blocked)
-    for rx, prec in ((_REGION_RE[lg], 3), (_DIRECTION_RE[lg], 2)):
+    for rx, prec, rank in (
+        (_REGION_RE[lg], 3, 0),
+        (_FEATURE_RE[lg], 2, 0),
+        (_DIRECTION_RE[lg], 2, 1),
+        (_elliptic(sent, lg), 2, 1),
+    ):
+        if rx is None:
+            continue
         for m in rx.finditer(sent):
             if any(m.start() < tb and ta < m.end() for ta, tb in taken):
                 continue
@@ -572,7 +635,7 @@ def find_places(
                         cands,
                         ok,
                         prec,
-                        1 if prec == 2 else 0,
+                        rank,
                     )
                 )
                 taken.append(m.span())
@@ -586,6 +649,23 @@ def find_places(
         hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
         taken.append((a, b))
     return sorted(hits, key=lambda h: h.start)
+
+
+def _elliptic(sent: str, lang: str) -> re.Pattern[str] | None:
+    """ "5-я армия прикрывала можайское направление, 43-я армия — малоярославецкое": once a
+    sentence names a direction, another adjective of the same ending standing alone (before a
+    stop, a comma or a conjunction) names another direction."""
+    if lang not in ("ru", "uk"):
+        return None
+    m = _DIRECTION_RE[lang].search(sent)
+    if m is None:
+        return None
+    end = re.search(r"(?:[сцз]ь?к)(\w+)$", m.group("name"))
+    if end is None:
+        return None
+    return re.compile(
+        rf"(?<![\w-])(?P<name>[а-яёіїєґ'ʼ-]+[сцз]ь?к{end.group(1)})(?=\s*(?:[.,;)]|$|\s+(?:и|а|і|та|й)\s))"
+    )
 
 
 _BARE = re.compile(
@@ -607,6 +687,7 @@ _DE_NOUN_TOWNS = {
 }
 
 
+@lru_cache(maxsize=20000)
 def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
     """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
     counts without a preposition: person names rarely are one."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from itertools import chain
 
 from liaison.osint.dates import DateHit, find_dates
 from liaison.osint.documents import Document
@@ -21,6 +23,20 @@ from liaison.osint.extract import Dictionary, PlaceRef, sentences
 from liaison.osint.places import PlaceHit, find_places, natasha_locations_many
 
 QUOTE_MAX = 400
+
+# Words standing for a place the report already named: "the city", "туда", "до міста".
+_ANAPHORA = {
+    "ru": re.compile(
+        r"(?<![\w-])(?:город(?:а|е|ом|у)?|туда|там|здесь|в\s+нём|посёлок|поселок|села?)(?![\w-])",
+        re.I,
+    ),
+    "uk": re.compile(
+        r"(?<![\w'-])(?:міст[аоі]|місті|туди|там|тут|селищ[еіа]|сел[аоі])(?![\w'-])", re.I
+    ),
+    "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])", re.I),
+    "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|[Oo]rtschaft)(?![\w-])", re.I),
+    "en": re.compile(r"(?<![\w-])the\s+(?:city|town|village)(?![\w-])", re.I),
+}
 
 
 class Tier:
@@ -66,7 +82,13 @@ class Tier:
     def date(self, start: int, end: int) -> tuple[str | None, int | None]:
         s, e = self._sentence(start)
         inside = [d for d in self.dates if s <= d.start and d.end <= e]
-        cands: list[tuple[int, DateHit]] = [(start - d.end, d) for d in inside if d.end <= start]
+        # a date before the mention across a clause boundary ("17 września pod Brochowem, a
+        # resztki 15 DP … 20 września") belongs to the other clause first
+        cands: list[tuple[int, DateHit]] = [
+            (start - d.end + (30 if re.search(r"[,;]", self.text[d.end : start]) else 0), d)
+            for d in inside
+            if d.end <= start
+        ]
         for d in inside:
             # a date after the mention belongs to it within the same clause ("… corps 23 ноября
             # соединился", "… cut the roads on June 27"), not across a dash or a semicolon
@@ -78,6 +100,15 @@ class Tier:
                 and ("," not in gap or len(gap) <= 40)
             ):
                 cands.append((len(gap), d))
+        if not cands:
+            # the sentence's only date stands after a dash or a comma ("… из Чебаркуля — это
+            # было 1 февраля"): still the sentence's, unless another mention stands between
+            for d in inside:
+                if d.start >= end and not any(
+                    end <= a and b <= d.start for a, b in self.unit_spans
+                ):
+                    cands.append((d.start - end, d))
+                    break
         if cands:
             best = min(cands, key=lambda c: c[0])[1]
             return best.value, best.precision
@@ -85,7 +116,7 @@ class Tier:
         earlier = [d for d in self.dates if para <= d.start and d.end <= s]
         if earlier:
             d = earlier[-1]
-            return d.value, 2 if d.precision == 1 else d.precision
+            return self._in_period(d.value, 2 if d.precision == 1 else d.precision)
         if self.doc.published is not None:
             return self.doc.published.date().isoformat(), 2
         earlier = [d for d in self.dates if d.end <= s]
@@ -97,8 +128,31 @@ class Tier:
             if line_start == 0 or len(line) <= 60:
                 return d.value, 2 if d.precision == 1 else d.precision  # a dateline heads it all
             # carried over from another paragraph's story: only its month is sure
-            return d.value[:7], 3
+            return self._in_period(d.value[:7], 3)
         return None, None
+
+    def _heading(self) -> DateHit | None:
+        """The month or year a history's heading names ("Оборона Москвы. Октябрь 1941"): the
+        period its story keeps to."""
+        if self.__dict__.get("_head_done"):
+            return self.__dict__.get("_head")
+        self.__dict__["_head_done"] = True
+        cut = self.text.find("\n")
+        first = self.text if cut < 0 else self.text[:cut]
+        heads = [d for d in self.dates if d.end <= len(first)] if len(first) <= 100 else []
+        if not heads and self.doc.title:
+            heads = find_dates(self.doc.title, self.lang, self.doc.published)
+        head = heads[0] if heads and heads[0].precision == 3 else None
+        self.__dict__["_head"] = head
+        return head
+
+    def _in_period(self, value: str, precision: int) -> tuple[str, int]:
+        """A date carried from another sentence, unless it falls outside the heading's period
+        (an aside about later events): then the heading's month or year."""
+        head = self._heading()
+        if head is not None and not value.startswith(head.value):
+            return head.value, 3
+        return value, precision
 
     def _prepare(self) -> None:
         """Places of every sentence holding a mention (and the one before it, which a mention
@@ -141,26 +195,65 @@ class Tier:
 
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
-        hits = self.places_in(s, e)
-        if hits:
-            for h in self._ranked(hits, start, end, s, e):
-                ref = self._resolve(h, unit_ids, h.precision)
-                if ref is not None:
-                    return ref
-        # none in the sentence: the last place named before it in the same paragraph, as "near"
+        hits = self._anaphora(s, e, self.places_in(s, e))
+        ranked = self._ranked(hits, start, end, s, e) if hits else []
+        for h in ranked:
+            if (ref := self._resolve(h, unit_ids, h.precision)) is not None:
+                return ref
+        # none in the sentence: the last place named before it in the same paragraph, as "near";
+        # else the story's place: the last one the report named before (a new paragraph of a
+        # summary goes on about the place its heading or first paragraph named), as a region
         para = self._paragraph_start(start)
+        for h in self._before(s):
+            inside = h.start >= para
+            if h.rank > (2 if inside else 1):  # a new paragraph: only where units were
+                continue
+            ref = self._resolve(h, unit_ids, max(2, h.precision) if inside else 3)
+            if ref is not None:
+                return ref
+        return None
+
+    def _before(self, s: int) -> Iterator[PlaceHit]:
+        """Places of the sentences before the one starting at s, nearest first (read lazily:
+        most searches stop at the sentence before)."""
         i = bisect_right(self._starts, s) - 1
         while i > 0:
             i -= 1
             ps, pe = self.sents[i]
-            if pe <= para:
+            yield from reversed(self.places_in(ps, pe))
+
+    def _anaphora(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
+        """ "город", "туда", "до міста", "the city", "there": the place named last before the
+        sentence, put where the word stands (so it belongs to the nearest mention, as a named
+        place would)."""
+        rx = _ANAPHORA.get(self.lang)
+        if rx is None:
+            return hits
+        extra = []
+        for m in rx.finditer(self.text, s, e):
+            if any(h.start <= m.start() < h.end for h in hits) or re.match(
+                r"\s+(?:г\.\s*|м\.\s*)?[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]", self.text[m.end() : e]
+            ):
+                continue  # "города Бахмут": the name follows, no anaphora
+            here = [h for h in reversed(hits) if h.end <= m.start() and h.precision <= 2]
+            prev = next(
+                (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
+            )
+            if prev is None:
                 break
-            prev = [h for h in self.places_in(ps, pe) if h.rank <= 2]
-            for h in reversed(prev):
-                ref = self._resolve(h, unit_ids, max(2, h.precision))
-                if ref is not None:
-                    return ref
-        return None
+            extra.append(
+                PlaceHit(
+                    m.start(),
+                    m.end(),
+                    prev.text,
+                    prev.place,
+                    prev.candidates,
+                    prev.unambiguous,
+                    2,
+                    0,
+                )
+            )
+        return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
 
     def _ranked(self, hits: list[PlaceHit], start: int, end: int, s: int, e: int) -> list[PlaceHit]:
         """Which of a sentence's places is this mention's. Each place belongs to the nearest
@@ -214,15 +307,15 @@ class Tier:
     def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int) -> PlaceRef | None:
         from liaison.core.geo import haversine_km
 
+        context = self._context(unit_ids)
         if h.place is not None and (h.unambiguous and len(h.candidates) <= 1):
+            if context:
+                other = self._near_reading(h, context)
+                if other is not None:
+                    return PlaceRef(h.text, other.name, other.lat, other.lon, precision)
             return PlaceRef(h.text, h.place.name, h.place.lat, h.place.lon, precision)
         if not h.candidates:
             return None
-        context: list[tuple[float, float]] = []
-        if self.dictionary is not None and unit_ids:
-            context += self.dictionary.garrisons(unit_ids)
-        context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place is not None]
-        context = list(dict.fromkeys(context))
         if context:
             # the context narrows to a region (within 50 km of the nearest candidate's distance);
             # within it the largest town is the one a report names without saying more
@@ -237,6 +330,46 @@ class Tier:
         else:
             best = max(h.candidates, key=lambda c: c.population)
         return PlaceRef(h.text, best.name, best.lat, best.lon, precision)
+
+    def _context(self, unit_ids: tuple[str, ...]) -> list[tuple[float, float]]:
+        """The unit's known garrisons and the places the report names without doubt (cached
+        until more sentences are read)."""
+        key = (unit_ids, len(self._places))
+        cache: dict[object, list[tuple[float, float]]] = self.__dict__.setdefault("_ctx", {})
+        if key not in cache:
+            context: list[tuple[float, float]] = []
+            if self.dictionary is not None and unit_ids:
+                context += self.dictionary.garrisons(unit_ids)
+            context += [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place]
+            cache[key] = list(dict.fromkeys(context))
+        return cache[key]
+
+    def _near_reading(self, h: PlaceHit, context: list[tuple[float, float]]) -> object | None:
+        """A reading settled without doubt but far from everything else the report names
+        ("у Каменского" read as a Russian village 800 km off in a report about Zaporizhzhia):
+        another dictionary form of the written name whose reading lies near one of the
+        document's places (the nearest such), if there is one."""
+        from liaison.core.geo import haversine_km
+        from liaison.names.gazetteer import NEAR_KM, resolve
+        from liaison.osint.places import forms
+
+        here = h.place
+        if here is None:
+            return None
+        others = [p for p in context if p != (here.lat, here.lon)]
+
+        def far(c: object) -> float:
+            return min(haversine_km(c.lat, c.lon, a, b) for a, b in others)  # type: ignore[attr-defined]
+
+        if not others or far(here) <= NEAR_KM:
+            return None
+        best = None
+        for f in forms(h.text, self.lang)[1:]:
+            r = resolve(f, fuzzy=False)
+            for c in r.candidates or ((r.place,) if r.place else ()):
+                if far(c) <= NEAR_KM / 4 and (best is None or far(c) < far(best)):
+                    best = c
+        return best
 
     def tie(
         self, start: int, end: int, unit_ids: tuple[str, ...]

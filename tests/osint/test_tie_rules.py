@@ -1,0 +1,144 @@
+"""The general tying rules, one test each (osint/tie.py, osint/places.py, osint/dates.py and the
+front-line list of names/gazetteer.py). Texts are written for these tests, not taken from the
+evaluation set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from liaison.core.geo import haversine_km
+from liaison.names.gazetteer import Context, resolve
+from liaison.osint.documents import Document
+from liaison.osint.extract import extract
+from liaison.osint.places import forms
+
+
+def doc(text: str, lang: str, published: datetime | None = None) -> Document:
+    return Document("e" * 64, "x.txt", "e" * 64, "text", None, published, lang, text)
+
+
+def by_number(text: str, lang: str, published: datetime | None = None) -> dict[int, object]:
+    return {m.unit.number: m for m in extract(doc(text, lang, published))}  # type: ignore[misc]
+
+
+def near(place: object, lat: float, lon: float, km: float = 25) -> bool:
+    return place is not None and haversine_km(place.lat, place.lon, lat, lon) <= km  # type: ignore[attr-defined]
+
+
+# ---- places ---------------------------------------------------------------------------------------
+
+
+def test_anaphora_takes_the_place_named_before() -> None:
+    # "туда" (there) is where the unit is; Kharkiv is only where it came from
+    ms = by_number("Бои идут у Купянска. Туда же пришла 14-я бригада из Харькова.", "ru")
+    assert near(ms[14].place, 49.71, 37.61)  # type: ignore[attr-defined]
+    ms = by_number("Artillery shelled Kupiansk. The 14th Brigade still holds the city.", "en")
+    assert near(ms[14].place, 49.71, 37.61)  # type: ignore[attr-defined]
+
+
+def test_a_new_paragraph_keeps_the_story_place_but_not_where_a_unit_came_from() -> None:
+    ms = by_number("Бои у Купянска продолжаются.\n25-я армия перегруппировывается.", "ru")
+    p = ms[25].place  # type: ignore[attr-defined]
+    assert near(p, 49.71, 37.61) and p.precision == 3
+    ms = by_number("Колонна пришла из Курска.\n4-я танковая дивизия ведёт бои.", "ru")
+    assert ms[4].place is None  # type: ignore[attr-defined]
+
+
+def test_feature_adjectives_name_their_town() -> None:
+    ms = by_number("13-я армия оборонялась на Курской дуге.", "ru")
+    assert near(ms[13].place, 51.73, 36.19)  # type: ignore[attr-defined]
+    ms = by_number("The 1st Tank Army held the Kursk salient.", "en")
+    assert near(ms[1].place, 51.73, 36.19)  # type: ignore[attr-defined]
+    ms = by_number("Die 9. Armee stand vor den Seelower Höhen.", "de")
+    assert near(ms[9].place, 52.53, 14.38)  # type: ignore[attr-defined]
+
+
+def test_an_elliptic_direction_repeats_the_noun_before() -> None:
+    ms = by_number(
+        "20-я армия наступала на смоленском направлении, 30-я армия — на ржевском.", "ru"
+    )
+    assert near(ms[20].place, 54.78, 32.04, 30)  # type: ignore[attr-defined]
+    assert near(ms[30].place, 56.26, 34.33, 30)  # type: ignore[attr-defined]
+
+
+def test_a_title_makes_the_next_name_a_person() -> None:
+    ms = by_number("38-я армия генерала Орлова перешла в наступление.", "ru")
+    assert ms[38].place is None  # type: ignore[attr-defined]
+    ms = by_number("38-я армия вошла в Орёл.", "ru")
+    assert near(ms[38].place, 52.97, 36.07)  # type: ignore[attr-defined]
+
+
+def test_village_named_by_an_adjective_in_an_oblique_case() -> None:
+    ms = by_number("65-та бригада веде бої поблизу Вербового.", "uk")
+    assert near(ms[65].place, 47.43, 35.99)  # type: ignore[attr-defined]
+    assert "Каменское" in forms("Каменского", "ru")
+
+
+def test_a_city_after_a_stop_inside_one_run_on_sentence() -> None:
+    ms = by_number("The front broke on June 27. Kharkiv was held by the 92nd Brigade.", "en")
+    assert near(ms[92].place, 49.99, 36.23)  # type: ignore[attr-defined]
+
+
+def test_front_line_villages_and_context() -> None:
+    r = resolve("Роботине", fuzzy=False)
+    assert r.place is not None and near(r.place, 47.44, 35.84, 5)
+    # two Kamianskes: the city on the Dnipro by default, the front-line village in its context
+    plain = resolve("Кам'янське", fuzzy=False)
+    assert plain.place is not None and plain.place.population > 100_000
+    ctx = resolve("Кам'янське", fuzzy=False, context=Context(neighbours=(47.5, 35.6)))
+    assert ctx.place is not None and near(ctx.place, 47.47, 35.32, 10)
+    # Praga in a Polish report about Warsaw is the district, not Prague
+    ms = by_number("2 DP stanęła na Pradze, naprzeciw Warszawy.", "pl")
+    assert near(ms[2].place, 52.23, 21.01)  # type: ignore[attr-defined]
+
+
+# ---- dates ----------------------------------------------------------------------------------------
+
+
+def test_relative_days_count_from_the_day_told_before() -> None:
+    ms = by_number("12 июля 1943 г. 5-я армия атаковала. На следующий день 6-я армия отошла.", "ru")
+    assert ms[6].date == "1943-07-13"  # type: ignore[attr-defined]
+    ms = by_number(
+        "Am 3. März 1945 griff die 1. Armee an. Zwei Tage später folgte die 2. Armee.", "de"
+    )
+    assert ms[2].date == "1945-03-05"  # type: ignore[attr-defined]
+
+
+def test_an_earlier_date_across_a_clause_is_the_other_clause_s() -> None:
+    ms = by_number("1 DP przekroczyła Wisłę 3 maja 1944 r., a 2 DP weszła do Lublina 5 maja.", "pl")
+    assert ms[1].date == "1944-05-03" and ms[2].date == "1944-05-05"  # type: ignore[attr-defined]
+
+
+def test_the_sentence_s_date_after_a_dash() -> None:
+    pub = datetime(2022, 3, 10, tzinfo=UTC)
+    ms = by_number("Сюда прибыла 90-я танковая дивизия — это было 5 марта.", "ru", pub)
+    assert ms[90].date == "2022-03-05"  # type: ignore[attr-defined]
+
+
+def test_the_heading_period_wins_over_a_later_aside() -> None:
+    text = (
+        "Бои под Ржевом. Август 1942\n"
+        "В августе 1942 года 30-я армия наступала на Ржев, а позднее, 3 января 1943 года, "
+        "её перебросили под Великие Луки.\n"
+        "29-я армия вела бои."
+    )
+    ms = by_number(text, "ru")
+    assert ms[29].date == "1942-08"  # type: ignore[attr-defined]
+
+
+def test_a_far_reading_gives_way_to_another_form_near_the_report_s_places() -> None:
+    text = "Бои идут у Работино и Вербового. 71-й полк удерживает позиции у Каменского."
+    ms = by_number(text, "ru")
+    assert near(ms[71].place, 47.47, 35.32, 10)  # type: ignore[attr-defined]
+    # alone, the same words read as the Russian village: nothing near to prefer
+    ms = by_number("71-й полк удерживает позиции у Каменского.", "ru")
+    assert ms[71].place is not None and not near(ms[71].place, 47.47, 35.32, 300)  # type: ignore[attr-defined]
+
+
+def test_a_patron_s_name_after_im_does_not_end_the_sentence() -> None:
+    from liaison.osint.extract import sentences
+
+    text = "1 Dywizja Piechoty im. Tadeusza Kościuszki walczyła pod Magnuszewem. Potem odpoczywała."
+    assert len(sentences(text)) == 2
+    ms = by_number(text, "pl")
+    assert near(ms[1].place, 51.77, 21.39, 5)  # type: ignore[attr-defined]
