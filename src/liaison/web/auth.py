@@ -86,8 +86,12 @@ def add_user(
     return User(username, role, p.code)
 
 
-def list_users(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(sa.select(web_user).order_by(web_user.c.username))
+def list_users(conn: Connection, partner: str | None = None) -> list[dict[str, Any]]:
+    """Every user, or only `partner`'s (what a partner's own admin may see)."""
+    q = sa.select(web_user).order_by(web_user.c.username)
+    if partner is not None:
+        q = q.where(web_user.c.partner_code == partner)
+    rows = conn.execute(q)
     return [
         {
             "username": r.username,
@@ -98,6 +102,17 @@ def list_users(conn: Connection) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def user_partner(conn: Connection, username: str) -> str:
+    """The partner an account belongs to (the target of an admin action on it)."""
+    return str(_user_row(conn, username).partner_code)
+
+
+def partner_usernames(conn: Connection, partner: str) -> list[str]:
+    """Usernames of one partner's accounts (whose audit entries that partner's admin may read)."""
+    q = sa.select(web_user.c.username).where(web_user.c.partner_code == partner)
+    return [str(u) for u in conn.execute(q).scalars()]
 
 
 def _user_row(conn: Connection, username: str) -> Any:

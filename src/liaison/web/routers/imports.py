@@ -17,11 +17,12 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Connection
 
 from liaison.core.errors import LiaisonError, ValidationError
+from liaison.core.permissions import Resource, allowed
 from liaison.orbat.importer import ImportReport, import_file
 from liaison.store.engine import Store
 from liaison.web import auth
-from liaison.web.deps import get_store, page_user, render, writer
-from liaison.web.scope import check_partner, is_home_user, visible_partners
+from liaison.web.deps import get_store, may, permit, render
+from liaison.web.scope import actor, check_partner, visible_partners
 
 router = APIRouter()
 
@@ -65,7 +66,7 @@ async def _upload(request: Request, file: UploadFile) -> tuple[str, bytes]:
 
 def _target(conn: Connection, user: auth.User, partner: str) -> str:
     code = check_partner(conn, user, partner)
-    if code != user.partner and not is_home_user(conn, user):
+    if not allowed(actor(conn, user), "picture.import", Resource(partner=code)):
         raise HTTPException(403, "you may import only your own partner's picture")
     return code
 
@@ -123,7 +124,7 @@ async def preview(
     partner: str = Form(..., max_length=16),
     file: UploadFile = File(...),
     allow_unplaced: bool = Form(False),
-    user: auth.User = Depends(writer),
+    user: auth.User = Depends(permit("picture.import")),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
     """Validate a unit file with the real importer and roll back: counts and every row error."""
@@ -138,7 +139,7 @@ async def commit_import(
     partner: str = Form(..., max_length=16),
     file: UploadFile = File(...),
     allow_unplaced: bool = Form(False),
-    user: auth.User = Depends(writer),
+    user: auth.User = Depends(permit("picture.import")),
     store: Store = Depends(get_store),
 ) -> Response:
     """Import all rows or none; the importer writes the audit entry (`orbat.import`)."""
@@ -148,14 +149,20 @@ async def commit_import(
 
 
 @router.get("/import", include_in_schema=False)
-def import_page(request: Request, user: auth.User = Depends(page_user)) -> Response:
+def import_page(
+    request: Request, user: auth.User = Depends(permit("picture.read", page=True))
+) -> Response:
     store: Store = request.app.state.store
     with store.connect() as conn:
-        home = is_home_user(conn, user)
-        partners = visible_partners(conn, user) if home else [user.partner]
+        who = actor(conn, user)
+        partners = [
+            p
+            for p in visible_partners(conn, user)
+            if allowed(who, "picture.import", Resource(partner=p))
+        ] or [user.partner]
     ctx = {
         "partners": partners,
-        "may_import": user.role in ("admin", "analyst"),
+        "may_import": may(request, "picture.import"),
         "max_mb": MAX_BYTES // (1024 * 1024),
     }
     return render(request, "import.html", ctx)

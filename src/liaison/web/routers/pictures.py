@@ -27,11 +27,11 @@ from liaison.store import audit
 from liaison.store.schema.orbat import observation
 from liaison.web import auth
 from liaison.web.cache import cache_for
-from liaison.web.deps import current_user, db, page_user, render
+from liaison.web.deps import db, may, permit, render
 from liaison.web.scope import (
+    actor,
     check_partner,
     history_for,
-    is_home_user,
     picture_for,
     visible_partners,
 )
@@ -86,7 +86,8 @@ def _props(u: UnitView, partner: str) -> dict[str, Any]:
 
 @router.get("/api/v1/pictures", tags=["pictures"])
 def pictures(
-    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+    user: auth.User = Depends(permit("picture.read")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> list[dict[str, Any]]:
     """The pictures this user may open, own partner first, with unit counts as they see them."""
     out = []
@@ -112,7 +113,7 @@ def _version(conn: Connection, user: auth.User, code: str) -> tuple[Any, ...]:
         )
     ).one()
     scope: tuple[Any, ...] = ("all",)
-    if code != user.partner and not is_home_user(conn, user):
+    if code != user.partner and not actor(conn, user).is_home:
         scope = ("released", user.partner, repr(get_policy(conn, user.partner)))
     return (code, int(n or 0), iso(last), *scope)
 
@@ -159,7 +160,7 @@ def units_geojson(
     valid_at: datetime | None = Query(None, description="valid time (ISO 8601); default now"),
     echelon: str | None = Query(None, max_length=64),
     branch: str | None = Query(None, max_length=64),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """The scoped picture as an RFC 7946 FeatureCollection (lon, lat); unplaced units listed apart.
@@ -182,7 +183,7 @@ def units_geojson(
 def unit_history(
     partner: str,
     unit_id: str,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     """Every observation of one unit the user may see, oldest first, with source and grading."""
@@ -223,7 +224,7 @@ def tree(p: Picture) -> list[dict[str, Any]]:
 def orbat_tree(
     partner: str,
     valid_at: datetime | None = Query(None),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     p = picture_for(conn, user, partner, valid_at=_utc(valid_at))
@@ -235,7 +236,7 @@ def export_picture(
     partner: str,
     format: str = Query("csv", pattern="^(csv|geojson|kml|xlsx|json)$"),
     valid_at: datetime | None = Query(None),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """The scoped picture as a file; every export goes into the audit log."""
@@ -258,13 +259,12 @@ def export_picture(
 
 @router.get("/api/v1/pictures/{partner}/discrepancy-kinds", tags=["pictures"])
 def discrepancy_kinds(
+    request: Request,
     partner: str,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("meeting.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     """Discrepancy kinds per unit from the latest meeting with this partner (home users only)."""
-    if not is_home_user(conn, user):
-        raise HTTPException(404, "meetings belong to the home partner's users")
     code = check_partner(conn, user, partner)
     from liaison.reconcile.meeting import list_discrepancies
     from liaison.store.schema.reconcile import meeting
@@ -295,7 +295,7 @@ def _basemap_bytes() -> bytes:
 
 
 @router.get("/api/v1/basemap", tags=["pictures"])
-def basemap_geojson(_: auth.User = Depends(current_user)) -> Response:
+def basemap_geojson(_: auth.User = Depends(permit("basemap.read"))) -> Response:
     """The shipped country outlines (Natural Earth via world-atlas) for the offline map."""
     return Response(
         _basemap_bytes(),
@@ -310,10 +310,10 @@ def basemap_geojson(_: auth.User = Depends(current_user)) -> Response:
 @router.get("/map", include_in_schema=False)
 def map_page(
     request: Request,
-    user: auth.User = Depends(page_user),
+    user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    ctx = {"partners": visible_partners(conn, user), "home": is_home_user(conn, user)}
+    ctx = {"partners": visible_partners(conn, user), "home": may(request, "meeting.read")}
     return render(request, "map.html", ctx)
 
 
@@ -322,7 +322,7 @@ def map_page(
 def orbat_page(
     request: Request,
     partner: str | None = None,
-    user: auth.User = Depends(page_user),
+    user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     partners = visible_partners(conn, user)

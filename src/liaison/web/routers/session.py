@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from liaison.core.errors import NotFoundError
 from liaison.store import audit
 from liaison.web import auth
-from liaison.web.deps import SESSION_COOKIE, current_user, db, render
+from liaison.web.deps import SESSION_COOKIE, db, permit, render
 from liaison.web.scope import visible_partners
 
 router = APIRouter()
@@ -96,7 +96,7 @@ def login(
 @router.post("/logout", include_in_schema=False)
 def logout(
     request: Request,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("session.self")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -116,7 +116,8 @@ class Me(BaseModel):
 
 @router.get("/api/v1/me", response_model=Me, tags=["session"])
 def me(
-    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+    user: auth.User = Depends(permit("session.self")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> Me:
     return Me(
         username=user.username,
@@ -132,7 +133,8 @@ class TokenIn(BaseModel):
 
 @router.get("/api/v1/tokens", tags=["session"])
 def my_tokens(
-    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+    user: auth.User = Depends(permit("session.self")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> list[dict[str, Any]]:
     return auth.list_tokens(conn, user.username)
 
@@ -140,7 +142,7 @@ def my_tokens(
 @router.post("/api/v1/tokens", status_code=201, tags=["session"])
 def new_token(
     body: TokenIn,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("session.self")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, str]:
     """A token for scripts (`Authorization: Bearer …`), with this user's role and partner.
@@ -153,7 +155,7 @@ def new_token(
 @router.delete("/api/v1/tokens/{token_id}", status_code=204, tags=["session"])
 def drop_token(
     token_id: str,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("session.self")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     try:
