@@ -181,6 +181,19 @@ def permit(action: str, *, page: bool = False) -> Callable[..., Any]:
     return page_dep if page else api
 
 
+def _enrolled(request: Request, user: User) -> bool:
+    """Is the user a trainee of the school (the School link's other reason to show)?"""
+    from liaison.codebreak.training import get_trainee
+    from liaison.core.errors import NotFoundError
+
+    with request.app.state.store.connect() as conn:
+        try:
+            get_trainee(conn, user.username)
+        except NotFoundError:
+            return False
+    return True
+
+
 def render(request: Request, name: str, context: dict[str, Any] | None = None, **kw: Any) -> Any:
     """Render a page with the user, CSRF token and navigation available to every template."""
     user = optional_user(request)
@@ -188,6 +201,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "user": user,
         "csrf_token": user.csrf if user else "",
         "may": lambda action: may(request, action),
+        "enrolled": lambda: user is not None and _enrolled(request, user),
     }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, **kw)

@@ -3,7 +3,9 @@
 The preview runs the real importer (`liaison.orbat.importer.import_file`) inside a transaction that
 is always rolled back, so what it reports (rows, new units, changed units, every problem with its line
 and column) is exactly what a commit would do, and nothing is written. Analysts and admins import
-for their own partner; the home partner's analysts may import any partner's file.
+for their own partner; the home partner's analysts may import any partner's file. Every import is
+marked as the user chose on the page (TLP and REL TO); without a choice, the partner's own setting
+(`liaison.orbat.defaults.default_marking`), never a blanket TLP:AMBER a policy would release.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Connection
 
 from liaison.core.errors import LiaisonError, ValidationError
+from liaison.core.markings import TLP_LEVELS, Marking, parse_marking
 from liaison.core.permissions import Resource, allowed
+from liaison.orbat.defaults import default_marking
 from liaison.orbat.importer import ImportReport, import_file
 from liaison.store.engine import Store
 from liaison.web import auth
@@ -71,6 +75,18 @@ def _target(conn: Connection, user: auth.User, partner: str) -> str:
     return code
 
 
+def _marking(tlp: str | None, rel_to: str, orcon: bool) -> Marking | None:
+    """The marking chosen on the page; None when the request names no TLP (use the default)."""
+    if tlp is None or not tlp.strip():
+        return None
+    text = f"TLP:{tlp.strip()}" + (f" REL TO {rel_to}" if rel_to.strip() else "")
+    try:
+        mk = parse_marking(text)
+    except ValueError as exc:
+        raise HTTPException(422, f"marking: {exc}") from None
+    return Marking(mk.tlp, mk.rel_to, orcon)
+
+
 def _summary(rep: ImportReport) -> dict[str, Any]:
     return {
         "partner": rep.partner,
@@ -90,6 +106,7 @@ def _run(
     name: str,
     data: bytes,
     allow_unplaced: bool,
+    marking: Marking | None,
     *,
     commit: bool,
 ) -> tuple[int, dict[str, Any]]:
@@ -98,9 +115,16 @@ def _run(
         tx = conn.begin()
         try:
             code = _target(conn, user, partner)
+            mk = marking or default_marking(conn, code)
             try:
                 rep = import_file(
-                    conn, name, code, data=data, allow_unplaced=allow_unplaced, actor=user.username
+                    conn,
+                    name,
+                    code,
+                    data=data,
+                    allow_unplaced=allow_unplaced,
+                    marking=mk,
+                    actor=user.username,
                 )
             except LiaisonError as exc:
                 tx.rollback()
@@ -115,7 +139,8 @@ def _run(
             if tx.is_active:
                 tx.rollback()
             raise
-    return 200, {"ok": True, "committed": commit, **_summary(rep), "errors": []}
+    summary = {**_summary(rep), "marking": mk.to_text()}
+    return 200, {"ok": True, "committed": commit, **summary, "errors": []}
 
 
 @router.post("/api/v1/imports/preview", tags=["imports"])
@@ -124,12 +149,16 @@ async def preview(
     partner: str = Form(..., max_length=16),
     file: UploadFile = File(...),
     allow_unplaced: bool = Form(False),
+    tlp: str | None = Form(None, max_length=20, description="TLP; default: the partner's own"),
+    rel_to: str = Form("", max_length=200, description="REL TO partner codes, comma separated"),
+    orcon: bool = Form(False),
     user: auth.User = Depends(permit("picture.import")),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
     """Validate a unit file with the real importer and roll back: counts and every row error."""
     name, data = await _upload(request, file)
-    _, body = _run(store, user, partner, name, data, allow_unplaced, commit=False)
+    mk = _marking(tlp, rel_to, orcon)
+    _, body = _run(store, user, partner, name, data, allow_unplaced, mk, commit=False)
     return body
 
 
@@ -139,12 +168,16 @@ async def commit_import(
     partner: str = Form(..., max_length=16),
     file: UploadFile = File(...),
     allow_unplaced: bool = Form(False),
+    tlp: str | None = Form(None, max_length=20, description="TLP; default: the partner's own"),
+    rel_to: str = Form("", max_length=200, description="REL TO partner codes, comma separated"),
+    orcon: bool = Form(False),
     user: auth.User = Depends(permit("picture.import")),
     store: Store = Depends(get_store),
 ) -> Response:
     """Import all rows or none; the importer writes the audit entry (`orbat.import`)."""
     name, data = await _upload(request, file)
-    status, body = _run(store, user, partner, name, data, allow_unplaced, commit=True)
+    mk = _marking(tlp, rel_to, orcon)
+    status, body = _run(store, user, partner, name, data, allow_unplaced, mk, commit=True)
     return JSONResponse(body, status_code=status)
 
 
@@ -160,8 +193,14 @@ def import_page(
             for p in visible_partners(conn, user)
             if allowed(who, "picture.import", Resource(partner=p))
         ] or [user.partner]
+        defaults = {p: default_marking(conn, p) for p in partners}
     ctx = {
         "partners": partners,
+        "tlp_levels": TLP_LEVELS,
+        "markings": {
+            p: {"tlp": m.tlp, "rel_to": ",".join(m.rel_to), "orcon": m.orcon}
+            for p, m in defaults.items()
+        },
         "may_import": may(request, "picture.import"),
         "max_mb": MAX_BYTES // (1024 * 1024),
     }
