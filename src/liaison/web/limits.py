@@ -17,8 +17,10 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+from starlette.middleware import body_limit as _starlette_limit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison.web.auth import User
@@ -33,9 +35,14 @@ NO_SESSION = ("/login",)
 OWN_TOKEN = ("/taxii2",)
 
 
-class BodyTooLarge(HTTPException):
+#: FastAPI turns an error while reading a body into 400 unless it is Starlette's own body-limit
+#: error (and the scope carries the limit): ours is one, so it stays a 413 for our error pages.
+_LimitError: type[HTTPException] = getattr(_starlette_limit, "_RequestBodyTooLarge", HTTPException)
+
+
+class BodyTooLarge(_LimitError):  # type: ignore[valid-type,misc]
     def __init__(self, cap: int) -> None:
-        super().__init__(413, f"request body too large: the limit is {cap // 1024} KiB")
+        HTTPException.__init__(self, 413, f"request body too large: the limit is {cap // 1024} KiB")
 
 
 def cap_for(path: str, limits: dict[str, int] | None = None) -> int:
@@ -63,6 +70,7 @@ class BodyLimit:
                 scope, receive, send
             )
             return
+        scope[_starlette_limit.MAX_BODY_SIZE_SCOPE_KEY] = cap
         seen = 0
 
         async def counted() -> Message:
