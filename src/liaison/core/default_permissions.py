@@ -45,6 +45,8 @@ DEFAULT_RULES: dict[str, Rule] = {
     "meeting.read": Rule(ALL, "home", deny=404),
     "meeting.write": Rule(WRITERS, "home", deny=404),
     "alert.read": Rule(ALL, "home", deny=404),
+    "rfi.read": Rule(ALL, "home", deny=404),
+    "rfi.write": Rule(WRITERS, "home", deny=404),
     "evac.status": Rule(ALL, "any"),
     "evac.persons": Rule(ALL, "home"),
     # the school: anyone may be a trainee; instructors are the home partner's analysts and admins

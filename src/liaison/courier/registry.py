@@ -22,6 +22,7 @@ from liaison.courier.kinds import (
     observations,
     outcomes,
     reports,
+    requirement,
     retractions,
 )
 from liaison.courier.kinds.acks import last_acked, make_ack
@@ -35,6 +36,7 @@ KINDS: tuple[Kind, ...] = (
     reports.KIND,
     retractions.KIND,
     outcomes.KIND,
+    requirement.KIND,
     observations.KIND,  # payload "units" (and "withheld")
 )
 

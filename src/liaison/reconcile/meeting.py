@@ -24,6 +24,7 @@ from liaison.orbat.model import Picture, UnitView
 from liaison.orbat.partners import get_partner, get_self
 from liaison.orbat.picture import get_picture
 from liaison.reconcile.match import Result, reconcile
+from liaison.reconcile.requirements import raise_for_discrepancy
 from liaison.store import audit
 from liaison.store.schema.reconcile import (
     agreed_unit,
@@ -325,6 +326,7 @@ def resolve(
                 text=f"Establish the {row.kind} of {who} (meeting {m.id}, discrepancy {disc_id}): {comment}",
             )
         )
+        raise_for_discrepancy(conn, m, row, comment, actor=actor)  # issue 21: the RFI
     audit.record(
         conn,
         actor,
