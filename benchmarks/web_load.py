@@ -40,6 +40,8 @@ def endpoints(meetings: dict[str, int]) -> dict[str, str]:
         "map-data GB (3,000 units)": "/api/v1/pictures/GB/units",
         "discrepancies PL–JP": f"/api/v1/meetings/{meetings['JP']}/discrepancies",
         "discrepancies PL–GB": f"/api/v1/meetings/{meetings['GB']}/discrepancies",
+        "search across scripts (3,600 units)": "/api/v1/search?q=%D0%A1%D0%BF%D0%B0%D1%81%D1%81%D0%BA",
+        "unit page (API)": f"/api/v1/units/PL/{meetings['unit']}",
     }
 
 
@@ -75,6 +77,9 @@ def setup(url: str) -> tuple[str, dict[str, int]]:
         ids = {}
         for code in ("JP", "GB"):
             ids[code], _ = meeting.open_meeting(conn, code, actor="bench")
+        from liaison.orbat.picture import get_picture
+
+        ids["unit"] = sorted(get_picture(conn, "PL").units)[0]  # type: ignore[assignment]
     store.dispose()
     return token, ids
 

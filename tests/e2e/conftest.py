@@ -99,7 +99,15 @@ def sign_in(page: Any, live: tuple[str, Store]) -> Callable[[str], Any]:
 
 
 def screenshot(page: Any, name: str) -> Path:
+    """Save what the test sees; with LIAISON_SCREENSHOTS set (tools/screenshots.sh), also into
+    that folder — docs/img, so the pictures in docs/web.md are always the tests' own."""
+    import os
+
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    docs = os.environ.get("LIAISON_SCREENSHOTS")
+    if docs:
+        Path(docs).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(docs) / f"{name}.png"), full_page=False)
     return path

@@ -34,3 +34,12 @@ class SecurityError(LiaisonError):
 class OsintInputError(ValidationError):
     """An open-source document that cannot be read whole (too large, not the format it claims,
     broken export): nothing of it is kept."""
+
+
+class StoreBusy(LiaisonError):
+    """A write could not start or finish because other writers held the store past the wait
+    limit (SQLite busy timeout, PostgreSQL lock_timeout). Nothing was written; try again.
+    The web answers 503 with Retry-After; the CLI exits with code 75 (EX_TEMPFAIL)."""
+
+    exit_code = 75
+    retry_after = 5

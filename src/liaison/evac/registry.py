@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
+from liaison.core.cells import neutralise_row, unneutralise
 from liaison.core.errors import SecurityError, ValidationError
 from liaison.evac.translit import to_icao
 
@@ -90,6 +91,8 @@ def read_csv_lines(
     seen: set[str] = set()
     for row in reader:
         line = reader.line_num
+        # cells our own export neutralised (`'=…`) read back as they were written
+        row = {k: unneutralise(v) if isinstance(v, str) else v for k, v in row.items()}
         bad = False
         for col in REQUIRED:
             if not (row.get(col) or "").strip():
@@ -175,7 +178,7 @@ def write_rows(persons: list[Person], out: io.StringIO) -> None:
         row["birth_date"] = p.birth_date.isoformat()
         row["documents"] = ";".join(p.documents)
         row["languages"] = ";".join(p.languages)
-        w.writerow(row)
+        w.writerow(neutralise_row(row))
 
 
 def write_csv(

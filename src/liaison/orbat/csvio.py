@@ -10,12 +10,16 @@ import csv
 import io
 import json
 import math
+import re
+import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from liaison.core.cells import unneutralise
 from liaison.core.clock import parse_time, utcnow
 from liaison.core.errors import ValidationError
 from liaison.core.geo import check_lat_lon
@@ -45,6 +49,18 @@ REQUIRED = ("unit_id", "designation")
 JSON_EXPORT_ONLY = ("recorded_at", "source", "marking")
 FUTURE_SKEW = timedelta(minutes=5)
 MAX_PROBLEMS = 200
+# Limits (docs/formats.md): every check below is linear in the file.
+MAX_COUNT = 10**7  # one equipment count
+MAX_STRENGTH = 10**7  # personnel strength
+MAX_EQUIPMENT_KINDS = 200
+MAX_EQUIPMENT_NAME = 64
+MAX_COLUMNS = 64  # the header (15 known columns; more is a hostile or broken file)
+MAX_LINE_BYTES = 4 * 2**20  # one CSV line
+MAX_XLSX_INFLATED = 256 * 2**20  # all parts of a workbook, inflated
+MAX_XLSX_MEMBERS = 2000
+# Only notes may hold a line break; anywhere else a break means a quote left open.
+MULTILINE_COLUMNS = frozenset({"notes"})
+_SCREEN = re.compile("[\x00\n\r']")  # what makes a cell need the slow checks
 
 
 @dataclass(slots=True)
@@ -83,8 +99,32 @@ class Parsed:
             raise ValidationError(f"{self.path}: {n} problem(s); nothing was written", shown + more)
 
 
+def parse_quantity(text: str, what: str, maximum: int) -> int:
+    """A count or strength: a whole number in 0..maximum (an integral float such as '120.0'
+    from a spreadsheet is accepted). Huge or non-finite values are refused before conversion,
+    so nothing is stored that a pouch (RFC 8785 JSON, integers < 2^53) could not carry."""
+    s = text.strip()
+    if len(s) > 32:
+        raise ValueError(f"{what} {s[:12]}… ({len(s)} characters) is out of range 0–{maximum:,}")
+    try:
+        n = int(s)
+    except ValueError:
+        try:
+            f = float(s)
+        except ValueError:
+            raise ValueError(f"{what} is not a whole number: {s!r}") from None
+        if not math.isfinite(f) or not f.is_integer():
+            raise ValueError(f"{what} is not a whole number: {s!r}") from None
+        if abs(f) > maximum:
+            raise ValueError(f"{what} {s} is out of range 0–{maximum:,}") from None
+        n = int(f)
+    if n < 0 or n > maximum:
+        raise ValueError(f"{what} {s} is out of range 0–{maximum:,}")
+    return n
+
+
 def parse_equipment(text: str) -> dict[str, int]:
-    """'tanks=120;guns=48' → {'tanks': 120, 'guns': 48}."""
+    """'tanks=120;guns=48' → {'tanks': 120, 'guns': 48}; each count in 0..MAX_COUNT."""
     out: dict[str, int] = {}
     for part in text.replace(",", ";").split(";"):
         part = part.strip()
@@ -93,18 +133,18 @@ def parse_equipment(text: str) -> dict[str, int]:
         key, sep, val = part.partition("=")
         key = key.strip().lower()
         if not sep or not key:
-            raise ValueError(f"equipment item {part!r} is not name=count")
-        try:
-            n = int(val.strip())
-        except ValueError:
-            raise ValueError(
-                f"equipment count for {key!r} is not a whole number: {val.strip()!r}"
-            ) from None
-        if n < 0:
+            raise ValueError(f"equipment item {part[:40]!r} is not name=count")
+        if len(key) > MAX_EQUIPMENT_NAME:
+            raise ValueError(f"equipment name {key[:20]!r}… is longer than {MAX_EQUIPMENT_NAME}")
+        val = val.strip()
+        if val.startswith("-") and val[1:].strip().isdigit():
             raise ValueError(f"equipment count for {key!r} is negative")
+        n = parse_quantity(val, f"equipment count for {key!r}", MAX_COUNT)
         if key in out:
             raise ValueError(f"equipment {key!r} given twice")
         out[key] = n
+    if len(out) > MAX_EQUIPMENT_KINDS:
+        raise ValueError(f"{len(out)} equipment kinds; at most {MAX_EQUIPMENT_KINDS}")
     return out
 
 
@@ -112,81 +152,438 @@ def format_equipment(eq: dict[str, int]) -> str:
     return ";".join(f"{k}={v}" for k, v in sorted(eq.items()))
 
 
-def _read_table(
-    path: Path, data: bytes | None
-) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+@dataclass
+class Table:
+    """A unit file opened for reading: its header, its rows (line, cells) and the problems
+    found while opening it (JSON elements that are not objects)."""
 
-        try:
-            wb = load_workbook(
-                io.BytesIO(data) if data is not None else path, read_only=True, data_only=True
-            )
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ValidationError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(it, ())]
+    kind: str  # csv, xlsx or json
+    header: list[str]
+    rows: Iterator[tuple[int, list[Any]]]
+    problems: list[str] = field(default_factory=list)
 
-        def xrows() -> Iterator[tuple[int, list[Any]]]:
-            for i, r in enumerate(it, start=2):
-                yield i, list(r)
 
-        return header, xrows()
-    if suffix == ".json":
-        raw = data if data is not None else path.read_bytes()
-        try:
-            doc = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValidationError(f"{path.name}: not valid JSON ({exc})") from None
-        units = doc.get("units") if isinstance(doc, dict) else doc
-        if not isinstance(units, list) or not all(isinstance(u, dict) for u in units):
-            raise ValidationError(
-                f"{path.name}: expected a list of unit objects (or {{'units': [...]}})"
-            )
-        keys: list[str] = []
-        for u in units:
-            for k in u:
-                if k not in keys and k not in JSON_EXPORT_ONLY:
-                    keys.append(k)
-
-        def jrows() -> Iterator[tuple[int, list[Any]]]:
-            for i, u in enumerate(units, start=1):
-                yield i, [u.get(k) for k in keys]
-
-        return keys, jrows()
-    stream: io.TextIOBase
-    if data is not None:
-        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    else:
-        stream = path.open(encoding="utf-8-sig", newline="")
-    reader = csv.reader(stream)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
+def _check_columns(name: str, header: list[str]) -> None:
+    if len(header) > MAX_COLUMNS:
         raise ValidationError(
-            f"{path.name}: the file is empty (a header row is required)"
-        ) from None
+            f"{name}, line 1: {len(header):,} columns; a unit file has at most {MAX_COLUMNS} "
+            f"(allowed: {', '.join(COLUMNS)})"
+        )
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def check_xlsx_size(name: str, src: Path | io.BytesIO) -> None:
+    """Refuse a zip bomb before anything is inflated for parsing: the members' declared sizes
+    must fit the cap, and then every member is inflated through a counter (a header may lie)
+    that stops at the cap. Memory stays at one chunk."""
+    try:
+        zf = zipfile.ZipFile(src)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValidationError(f"{name}: not a readable XLSX workbook ({exc})") from None
+    mib = MAX_XLSX_INFLATED // (1024 * 1024)
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_XLSX_MEMBERS:
+            raise ValidationError(
+                f"{name}: {len(infos):,} parts in the workbook; at most {MAX_XLSX_MEMBERS:,}"
+            )
+        declared = sum(i.file_size for i in infos)
+        if declared > MAX_XLSX_INFLATED:
+            raise ValidationError(
+                f"{name}: the workbook would inflate to {declared / 2**20:,.0f} MiB; "
+                f"the limit is {mib} MiB (refused before reading)"
+            )
+        counted = 0
+        try:
+            for info in infos:
+                with zf.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        counted += len(chunk)
+                        if counted > MAX_XLSX_INFLATED:
+                            raise ValidationError(
+                                f"{name}: the workbook inflates past the {mib} MiB limit "
+                                f"(in part {info.filename!r})"
+                            )
+        except ValidationError:
+            raise
+        except Exception as exc:  # zipfile raises several kinds for a damaged member
+            raise ValidationError(f"{name}: not a readable XLSX workbook ({exc})") from None
+    if isinstance(src, io.BytesIO):
+        src.seek(0)
+
+
+def _read_xlsx(path: Path, data: bytes | None) -> Table:
+    from openpyxl import load_workbook
+
+    src: Path | io.BytesIO = io.BytesIO(data) if data is not None else path
+    check_xlsx_size(path.name, src)
+    try:
+        wb = load_workbook(src, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # a forged <dimension> must not pad every row to 16,384 cells
+        it = ws.iter_rows(values_only=True)
+        first = list(next(it, ()))
+    except ValidationError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ValidationError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    while first and (first[-1] is None or str(first[-1]).strip() == ""):
+        first.pop()
+    _check_columns(path.name, first)
+    header = [str(h).strip() if h is not None else "" for h in first]
+
+    def xrows() -> Iterator[tuple[int, list[Any]]]:
+        i = 1
+        try:
+            for i, r in enumerate(it, start=2):  # noqa: B007 (i names the failing row)
+                yield i, list(r)
+        except ValidationError:
+            raise
+        except Exception as exc:
+            raise ValidationError(f"{path.name}, line {i + 1}: unreadable row ({exc})") from None
+
+    return Table("xlsx", header, xrows())
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BadNumber:
+    """A JSON number we refuse to convert (too many digits, not finite): kept as its text so
+    the row check can name its line and field."""
+
+    text: str
+
+
+def _json_int(s: str) -> int | BadNumber:
+    return BadNumber(s) if len(s) > 24 else int(s)
+
+
+def _json_float(s: str) -> float | BadNumber:
+    if len(s) > 64:
+        return BadNumber(s)
+    f = float(s)
+    return f if math.isfinite(f) else BadNumber(s)
+
+
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+
+
+class _JsonDoc:
+    """Walk the top level of a unit JSON file by hand (list, or object with 'units') so each
+    unit's real starting line is known; the values themselves go through the C decoder."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.s = text
+        self.dec = json.JSONDecoder(
+            parse_int=_json_int, parse_float=_json_float, parse_constant=BadNumber
+        )
+        self._nl_pos = 0
+        self._nl_count = 0
+
+    def line(self, pos: int) -> int:
+        """1-based line of offset `pos` (positions asked in increasing order: linear)."""
+        if pos < self._nl_pos:
+            self._nl_pos, self._nl_count = 0, 0
+        self._nl_count += self.s.count("\n", self._nl_pos, pos)
+        self._nl_pos = pos
+        return self._nl_count + 1
+
+    def fail(self, pos: int, msg: str) -> ValidationError:
+        col = pos - (self.s.rfind("\n", 0, pos) + 1) + 1
+        return ValidationError(f"{self.name}, line {self.line(pos)}, column {col}: {msg}")
+
+    def ws(self, i: int) -> int:
+        m = _JSON_WS.match(self.s, i)
+        return m.end() if m else i
+
+    def value(self, i: int) -> tuple[Any, int]:
+        try:
+            return self.dec.raw_decode(self.s, i)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                f"{self.name}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+            ) from None
+        except RecursionError:
+            raise self.fail(i, "not a unit file: values nested too deeply") from None
+
+    def expect(self, i: int, ch: str) -> int:
+        i = self.ws(i)
+        if not self.s.startswith(ch, i):
+            got = repr(self.s[i]) if i < len(self.s) else "the end of the file"
+            raise self.fail(i, f"not valid JSON (expected {ch!r}, found {got})")
+        return i + 1
+
+    def units(self) -> Iterator[tuple[int, Any]]:
+        i = self.ws(0)
+        if self.s.startswith("[", i):
+            end = yield from self.array(i)
+        elif self.s.startswith("{", i):
+            end = yield from self.obj(i)
+        else:
+            raise ValidationError(
+                f"{self.name}: expected a list of unit objects (or {{'units': [...]}})"
+            )
+        end = self.ws(end)
+        if end != len(self.s):
+            raise self.fail(end, "not valid JSON (extra data after the document)")
+
+    def array(self, i: int) -> Iterator[tuple[int, Any]]:
+        i = self.ws(self.expect(i, "["))
+        if self.s.startswith("]", i):
+            return i + 1
+        while True:
+            i = self.ws(i)
+            v, j = self.value(i)
+            yield self.line(i), v
+            j = self.ws(j)
+            if self.s.startswith("]", j):
+                return j + 1
+            i = self.expect(j, ",")
+
+    def obj(self, i: int) -> Iterator[tuple[int, Any]]:
+        i = self.ws(self.expect(i, "{"))
+        seen = False
+        if self.s.startswith("}", i):
+            i += 1
+        else:
+            while True:
+                i = self.ws(i)
+                key, j = self.value(i)
+                if not isinstance(key, str):
+                    raise self.fail(i, "not valid JSON (an object key must be a string)")
+                j = self.ws(self.expect(j, ":"))
+                if key == "units":
+                    if seen:
+                        raise self.fail(i, "'units' given twice")
+                    seen = True
+                    if not self.s.startswith("[", j):
+                        raise self.fail(j, "'units' must be a list of unit objects")
+                    j = yield from self.array(j)
+                else:
+                    _, j = self.value(j)
+                j = self.ws(j)
+                if self.s.startswith("}", j):
+                    i = j + 1
+                    break
+                i = self.expect(j, ",")
+        if not seen:
+            raise ValidationError(
+                f"{self.name}: expected a list of unit objects (or {{'units': [...]}})"
+            )
+        return i
+
+
+def _read_json(path: Path, data: bytes | None) -> Table:
+    raw = data if data is not None else path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError(f"{path.name}, line 1: not UTF-8 text (byte {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ValidationError(f"{path.name}, line {line}: not UTF-8 text") from None
+    doc = _JsonDoc(path.name, text)
+    units: list[tuple[int, dict[str, Any]]] = []
+    problems: list[str] = []
+    keys: dict[str, None] = {}
+    for line, u in doc.units():
+        if not isinstance(u, dict):
+            problems.append(
+                f"{path.name}, line {line}: expected a unit object, found {_json_kind(u)}"
+            )
+            continue
+        units.append((line, u))
+        for k in u:
+            if k not in JSON_EXPORT_ONLY:
+                keys[k] = None
+    header = list(keys)
+    _check_columns(path.name, header)
+
+    def jrows() -> Iterator[tuple[int, list[Any]]]:
+        for line, u in units:
+            yield line, [u.get(k) for k in header]
+
+    return Table("json", header, jrows(), problems)
+
+
+def _json_kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, dict):
+        return "an object"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, BadNumber):
+        return "a number out of range"
+    return "a number" if isinstance(v, int | float) else "null" if v is None else "text"
+
+
+def json_cell(col: str, v: Any) -> str:
+    """One JSON value as the cell text the row checks read; ValueError when the type is
+    wrong for the column (never Python's repr of a list or object)."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        raise ValueError("true/false where a value belongs")
+    if isinstance(v, BadNumber):
+        t = v.text if len(v.text) <= 24 else f"{v.text[:12]}… ({len(v.text)} digits)"
+        raise ValueError(f"number {t} is out of range")
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    if col == "equipment" and isinstance(v, dict):
+        parts = []
+        for k, n in v.items():
+            if any(c in k for c in "=;,") or not k.strip():
+                raise ValueError(f"equipment name {k[:40]!r} is not allowed")
+            if isinstance(n, bool) or not isinstance(n, int | float | str):
+                raise ValueError(f"equipment count for {k[:40]!r} is {_json_kind(n)}")
+            parts.append(f"{k}={n}")
+        return ";".join(parts)
+    raise ValueError(
+        f"{_json_kind(v)} where a {'count list' if col == 'equipment' else 'value'} belongs"
+    )
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _quote_spans(text: str, first_line: int) -> tuple[dict[int, int], int | None]:
+    """For one CSV record spanning several lines (csv's default dialect): the fields whose
+    quoted value crosses a line break → the line its quote opened on; and the line of a quote
+    still open at the end of the record (unterminated), else None. Linear in the record."""
+    crossing: dict[int, int] = {}
+    field_no, line, i, n = 0, first_line, 0, len(text)
+    at_start, quoted, opened = True, False, 0
+    while i < n:
+        c = text[i]
+        if quoted:
+            if c == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+            elif c == "\n":
+                crossing.setdefault(field_no, opened)
+                line += 1
+        elif c == '"' and at_start:
+            quoted, opened = True, line
+        elif c == ",":
+            field_no += 1
+            at_start = True
+            i += 1
+            continue
+        elif c == "\n":
+            line += 1
+        at_start = False
+        i += 1
+    return crossing, (opened if quoted else None)
+
+
+def _read_csv(path: Path, data: bytes | None) -> Table:
+    stream: BinaryIO = io.BytesIO(data) if data is not None else path.open("rb")
+    name = path.name
+    record: list[str] = []
+    state = {"physical": 0}
+
+    def lines() -> Iterator[str]:
+        """Decode line by line, so bad UTF-8 is reported on its own line."""
+        while True:
+            b = stream.readline(MAX_LINE_BYTES + 1)
+            if not b:
+                return
+            state["physical"] += 1
+            n = state["physical"]
+            if len(b) > MAX_LINE_BYTES:
+                raise ValidationError(
+                    f"{name}, line {n}: longer than {MAX_LINE_BYTES // 2**20} MiB"
+                )
+            try:
+                t = b.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValidationError(
+                    f"{name}, line {n}: not UTF-8 text (byte {exc.start + 1} of the line)"
+                ) from None
+            record.append(t)
+            yield t
+
+    reader = csv.reader(lines())
+    try:
+        first = next(reader)
+    except StopIteration:
+        stream.close()
+        raise ValidationError(f"{name}: the file is empty (a header row is required)") from None
+    except ValidationError:
+        stream.close()
+        raise
     except csv.Error as exc:
-        raise ValidationError(f"{path.name}, line 1: {exc}") from None
+        stream.close()
+        raise ValidationError(f"{name}, line 1: {exc}") from None
+    if len(record) > 1:
+        stream.close()
+        raise ValidationError(f"{name}, line 1: a quoted column name runs across lines")
+    record.clear()
+    _check_columns(name, first)
+    header = [h.strip() for h in first]
 
     def crows() -> Iterator[tuple[int, list[Any]]]:
         try:
             for r in reader:
-                yield reader.line_num, r
-        except UnicodeDecodeError:
-            raise ValidationError(
-                f"{path.name}, line {reader.line_num + 1}: not UTF-8 text"
-            ) from None
+                start = reader.line_num - len(record) + 1
+                if len(record) > 1:
+                    crossing, unterminated = _quote_spans("".join(record), start)
+                    if unterminated is not None:
+                        raise ValidationError(
+                            f"{name}, line {unterminated}: a quote opened on line "
+                            f"{unterminated} is never closed (it runs to the end of the file)"
+                        )
+                    r = [
+                        CrossedLines(v, crossing[j]) if j in crossing else v
+                        for j, v in enumerate(r)
+                    ]
+                record.clear()
+                yield start, r
         except csv.Error as exc:
-            raise ValidationError(f"{path.name}, line {reader.line_num}: {exc}") from None
+            if len(record) > 1:
+                start = state["physical"] - len(record) + 1
+                _, opened = _quote_spans("".join(record), start)
+                if opened is not None:
+                    raise ValidationError(
+                        f"{name}, line {opened}: a quote opened on line {opened} is still open "
+                        f"on line {state['physical']} ({exc})"
+                    ) from None
+            raise ValidationError(f"{name}, line {state['physical']}: {exc}") from None
         finally:
             stream.close()
 
-    return header, crows()
+    return Table("csv", header, crows())
+
+
+class CrossedLines(str):
+    """A CSV value whose quotes ran across a line break; remembers the line they opened on."""
+
+    opened: int
+
+    def __new__(cls, value: str, opened: int) -> CrossedLines:
+        obj = super().__new__(cls, value)
+        obj.opened = opened
+        return obj
+
+
+def _read_table(path: Path, data: bytes | None) -> Table:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, data)
+    if suffix == ".json":
+        return _read_json(path, data)
+    return _read_csv(path, data)
 
 
 def _cell(v: Any) -> str:
@@ -196,8 +593,6 @@ def _cell(v: Any) -> str:
         return repr(v)
     if isinstance(v, datetime):
         return v.isoformat()
-    if isinstance(v, dict):  # JSON equipment object
-        return format_equipment({str(k): int(x) for k, x in v.items()})
     return str(v).strip()
 
 
@@ -221,8 +616,10 @@ class UnitReader:
     ) -> None:
         p = Path(path)
         self.name = p.name
-        self.header, self._iter = _read_table(p, data)
-        self.problems: list[str] = []
+        table = _read_table(p, data)
+        self.kind = table.kind
+        self.header, self._iter = table.header, table.rows
+        self.problems: list[str] = list(table.problems)
         self.allow_unplaced = allow_unplaced
         self.resolve_place = resolve_place
         self.known = known_parents or set()
@@ -234,14 +631,16 @@ class UnitReader:
         self.count = 0
         unknown = [h for h in self.header if h not in COLUMNS]
         if unknown:
+            more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
             self.problems.append(
-                f"{self.name}, line 1: unknown column(s) {', '.join(repr(u) for u in unknown)} "
+                f"{self.name}, line 1: unknown column(s) "
+                f"{', '.join(repr(u[:40]) for u in unknown[:10])}{more} "
                 f"(allowed: {', '.join(COLUMNS)})"
             )
         for req in REQUIRED:
             if req not in self.header:
                 self.problems.append(f"{self.name}, line 1: required column {req!r} is missing")
-        dupcols = {h for h in self.header if self.header.count(h) > 1 and h}
+        dupcols = {h for h, n in Counter(self.header).items() if n > 1 and h}
         if dupcols:
             self.problems.append(
                 f"{self.name}, line 1: column(s) given twice: {', '.join(sorted(dupcols))}"
@@ -256,7 +655,9 @@ class UnitReader:
         idx = {h: i for i, h in enumerate(self.header)}
         width = len(self.header)
         for line, raw in self._iter:
-            vals = {h: _cell(raw[i]) if i < len(raw) else "" for h, i in idx.items()}
+            vals = self._cells(line, raw, idx)
+            if vals is None:
+                continue
             if not any(vals.values()):
                 continue  # blank line
             if len(raw) > width and any(_cell(x) for x in raw[width:]):
@@ -273,6 +674,44 @@ class UnitReader:
                 self.deferred.append(row)
                 continue
             yield row
+
+    def _cells(self, line: int, raw: list[Any], idx: dict[str, int]) -> dict[str, str] | None:
+        """The row's cells as text, or None when a cell cannot be a value at all (wrong JSON
+        type, NUL, a line break outside notes): each such cell is reported."""
+        if self.kind != "json":
+            vals = {h: _cell(raw[i]) if i < len(raw) else "" for h, i in idx.items()}
+            if _SCREEN.search("".join(vals.values())) is None:
+                return vals  # the common row: one scan says no cell needs a closer look
+        vals = {}
+        ok = True
+        for h, i in idx.items():
+            v = raw[i] if i < len(raw) else None
+            if self.kind == "json":
+                try:
+                    text = json_cell(h, v)
+                except ValueError as exc:
+                    self.bad(line, h, str(exc))
+                    ok = False
+                    continue
+            else:
+                text = _cell(v)
+            if "\x00" in text:
+                self.bad(line, h, "contains a NUL character (not a text value)")
+                ok = False
+                continue
+            if h not in MULTILINE_COLUMNS and ("\n" in text or "\r" in text):
+                if isinstance(v, CrossedLines):
+                    self.problems.append(
+                        f"{self.name}, line {v.opened}, column {h}: a quoted value opened on "
+                        f"line {v.opened} runs across {text.count(chr(10)) + 1} lines; "
+                        f"a {h} cannot hold a line break (is a closing quote missing?)"
+                    )
+                else:
+                    self.bad(line, h, f"a {h} cannot hold a line break")
+                ok = False
+                continue
+            vals[h] = unneutralise(text)
+        return vals if ok else None
 
     def _row(self, line: int, vals: dict[str, str]) -> UnitRow | None:
         bad = self.bad
@@ -329,11 +768,12 @@ class UnitReader:
                 bad(line, "equipment", str(exc))
         if vals.get("strength"):
             try:
-                if str(vals["strength"]).strip().startswith("-"):
-                    raise ValueError
-                row.strength = int(float(vals["strength"]))
-            except ValueError:
-                bad(line, "strength", f"not a whole number ≥ 0: {vals['strength']!r}")
+                row.strength = parse_quantity(vals["strength"], "strength", MAX_STRENGTH)
+            except ValueError as exc:
+                msg = str(exc).removeprefix("strength ")
+                if vals["strength"].strip().startswith("-") or "whole" in msg:
+                    msg = f"not a whole number ≥ 0: {vals['strength'][:40]!r}"
+                bad(line, "strength", msg)
         if vals.get("source_reliability"):
             try:
                 row.reliability = parse_reliability(vals["source_reliability"])

@@ -8,6 +8,7 @@ import json
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from liaison.core.cells import neutralise, neutralise_row
 from liaison.core.clock import iso
 from liaison.core.errors import ValidationError
 from liaison.orbat.csvio import COLUMNS, format_equipment
@@ -73,25 +74,29 @@ def to_csv(p: Picture) -> bytes:
     w = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
     w.writeheader()
     for u in _ordered(p):
-        w.writerow(unit_record(u))
+        w.writerow(neutralise_row(unit_record(u)))
     return buf.getvalue().encode("utf-8")
 
 
 def to_xlsx(p: Picture) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"{p.partner} units")
     ws.append(list(COLUMNS))
+    numeric = {"lat": float, "lon": float, "strength": int, "info_credibility": int}
     for u in _ordered(p):
         rec = unit_record(u)
-        row: list[Any] = [rec[c] for c in COLUMNS]
-        for c in ("lat", "lon"):
-            i = COLUMNS.index(c)
-            row[i] = float(row[i]) if row[i] else None
-        for c in ("strength", "info_credibility"):
-            i = COLUMNS.index(c)
-            row[i] = int(row[i]) if row[i] else None
+        row: list[Any] = []
+        for c in COLUMNS:
+            if c in numeric:
+                row.append(numeric[c](rec[c]) if rec[c] else None)
+                continue
+            # text is neutralised and typed as text, so no cell can become a formula
+            cell = WriteOnlyCell(ws, value=neutralise(rec[c]))
+            cell.data_type = "s"
+            row.append(cell)
         ws.append(row)
     out = io.BytesIO()
     wb.save(out)

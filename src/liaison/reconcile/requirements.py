@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from liaison.core.cells import neutralise
 from liaison.core.clock import iso, to_utc, utcnow
 from liaison.core.errors import ConflictError, NotFoundError, ValidationError
 from liaison.store import audit
@@ -421,9 +422,9 @@ def alerts_since(conn: Connection, since: datetime | None) -> list[dict[str, Any
 
 
 def _cell(v: Any) -> str:
-    """A CSV cell, neutralised when it would start a formula (OWASP)."""
-    s = "" if v is None else str(v)
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+    """A CSV cell, neutralised when it would start a formula (OWASP; the one neutraliser,
+    `liaison.core.cells`, that every spreadsheet export uses)."""
+    return str(neutralise("" if v is None else str(v)))
 
 
 def export(rows: list[dict[str, Any]], fmt: str) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, SecurityError
+from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, SecurityError, StoreBusy
 from liaison.store import open_store
 from liaison.store.engine import Store
 from liaison.web import auth
@@ -108,6 +108,9 @@ def create_app(store_url: str | None = None, *, store: Store | None = None) -> F
 
     @app.exception_handler(LiaisonError)
     async def _user_error(request: Request, exc: LiaisonError) -> Response:
+        if isinstance(exc, StoreBusy):  # other writers held the store: nothing written, retry
+            headers = {"Retry-After": str(exc.retry_after)}
+            return error_response(request, 503, str(exc), headers)
         status = 422
         if isinstance(exc, NotFoundError):
             status = 404

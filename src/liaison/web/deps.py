@@ -78,7 +78,8 @@ def db(request: Request) -> Iterator[Connection]:
     Always declare it as ``Depends(db, scope="function")``: FastAPI otherwise closes a yield
     dependency after the response is sent, so a client could read before the write commits (a
     redirect after sign-in raced its own session) and a failed commit would follow a 2xx."""
-    with request.app.state.store.begin() as conn:
+    # writes queue behind other writers; reads stay deferred so they never wait for a writer
+    with request.app.state.store.begin(write=request.method in UNSAFE) as conn:
         yield conn
 
 

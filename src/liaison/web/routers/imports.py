@@ -33,12 +33,13 @@ router = APIRouter()
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
 _PROBLEM = re.compile(
-    r"^(?P<file>.*?), line (?P<line>\d+), column (?P<col>[^:]+): (?P<msg>.*)$", re.S
+    r"^(?P<file>.*?), line (?P<line>\d+)(?:, column (?P<col>[^:]+))?: (?P<msg>.*)$", re.S
 )
 
 
 def problem(text: str) -> dict[str, Any]:
-    """'units.csv, line 3, column lat: …' → {line: 3, column: 'lat', message: '…'}."""
+    """'units.csv, line 3, column lat: …' → {line: 3, column: 'lat', message: '…'}; a problem of
+    a whole line ('units.csv, line 3: …') has column None."""
     m = _PROBLEM.match(text)
     if m is None:
         return {"line": None, "column": None, "message": text}
@@ -111,7 +112,7 @@ def _run(
     commit: bool,
 ) -> tuple[int, dict[str, Any]]:
     """Run the importer in its own transaction; committed only when asked and nothing was wrong."""
-    with store.connect() as conn:
+    with store.connect(write=True) as conn:  # a writer (the preview writes, then rolls back)
         tx = conn.begin()
         try:
             code = _target(conn, user, partner)

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
 from liaison.orbat.search import MAX_QUERY, search
 from liaison.web import auth
+from liaison.web.cache import cache_for
 from liaison.web.deps import db, permit, render
 from liaison.web.scope import (
     check_partner,
@@ -104,14 +106,33 @@ def _dossier(conn: Connection, user: auth.User, partner: str, unit_id: str) -> d
     return out
 
 
-@router.get("/api/v1/search", tags=["pictures"])
+@router.get(
+    "/api/v1/search",
+    tags=["pictures"],
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}, "description": "query and hits"}},
+)
 def search_api(
+    request: Request,
     q: str = Query(..., min_length=1, max_length=MAX_QUERY),
     user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
-) -> dict[str, Any]:
-    """Units in every picture the user may open, matched across scripts and transliterations."""
-    return {"query": q, "hits": _search(conn, user, q)}
+) -> Response:
+    """Units in every picture the user may open, matched across scripts and transliterations.
+
+    Cached per (the versions of every picture the user sees, query) like the map data: a search
+    reads every visible picture, a version check reads one row per partner."""
+    from liaison.web.routers.pictures import _version
+
+    codes = visible_partners(conn, user)
+    key = (tuple(_version(conn, user, c) for c in codes), " ".join(q.casefold().split()))
+
+    def build() -> bytes:
+        return orjson.dumps({"query": q, "hits": _search(conn, user, q)})
+
+    return Response(
+        cache_for(request, "search").get_or_build(key, build), media_type="application/json"
+    )
 
 
 @router.get("/api/v1/units/{partner}/{unit_id}", tags=["pictures"])

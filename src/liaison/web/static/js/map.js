@@ -24,6 +24,8 @@
   const map = L.map("map", { worldCopyJump: false, zoomSnap: 0.5 }).setView([50, 60], 3);
   root.liaisonMap = map; // for tests and the browser console
   map.createPane("lines"); map.getPane("lines").style.zIndex = 450;
+  map.createPane("towns"); map.getPane("towns").style.zIndex = 420; // town names under the symbols
+  map.getPane("towns").style.pointerEvents = "none";
   const layer = L.layerGroup().addTo(map);
   const discLayer = L.layerGroup().addTo(map);
   const trackLayer = L.layerGroup().addTo(map);
@@ -53,7 +55,7 @@
   }, true);
   addLayer("places", "Towns", {
     pointToLayer: (f, ll) => L.circleMarker(ll, { radius: f.properties.capital ? 3.5 : 2.2, color: "#555", weight: 1, fillColor: "#fff", fillOpacity: 1, interactive: false }),
-    onEachFeature: (f, l) => { if (f.properties.rank <= 3) l.bindTooltip(esc(f.properties.name), { permanent: true, direction: "right", className: "town-label", offset: [3, 0] }); },
+    onEachFeature: (f, l) => { if (f.properties.rank <= 3) l.bindTooltip(esc(f.properties.name), { permanent: true, direction: "right", className: "town-label", offset: [3, 0], pane: "towns" }); },
   }, true);
 
   const legend = L.control({ position: "bottomright" });
