@@ -1,5 +1,5 @@
 """A small three-partner world for web tests: PL is the server's own partner, JP has a release
-policy (GREEN), US has none. Users of every role in PL, an analyst and viewer in JP, one in US."""
+policy (GREEN), US has none. Users of every role in PL, an admin, analyst and viewer in JP, one in US."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ USERS = {
     "analyst.jp": ("analyst", "JP"),
     "viewer.jp": ("viewer", "JP"),
     "analyst.us": ("analyst", "US"),
+    "admin.jp": ("admin", "JP"),  # a partner's admin: manages JP's accounts only (issue 19)
 }
 T0 = datetime(1939, 8, 1, tzinfo=UTC)
 

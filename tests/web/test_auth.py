@@ -5,7 +5,7 @@ from __future__ import annotations
 from liaison.store import audit
 from liaison.web import auth
 
-from .conftest import PASSWORD, Web
+from .conftest import PASSWORD, USERS, Web
 
 
 def _login_form(c) -> str:  # type: ignore[no-untyped-def]
@@ -85,7 +85,7 @@ def test_roles_guard_admin_routes(web: Web) -> None:
         assert c.get("/api/v1/users").status_code == status
     admin = web.login("admin.pl")
     log = admin.get("/api/v1/audit", params={"action": "user."}).json()
-    assert log["chain"]["ok"] and len(log["entries"]) == 6
+    assert log["chain"]["ok"] and len(log["entries"]) == len(USERS)
     page = admin.get("/admin/audit")
     assert "Hash chain verified" in page.text
 

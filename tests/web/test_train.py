@@ -37,8 +37,10 @@ def test_trainee_takes_an_exercise_end_to_end(school, as_user) -> None:  # type:
     assert "/train/exercises/2" not in home.text
     page = c.get("/train/exercises/1")
     assert "Take the exercise" in page.text and "Ciphertext" not in page.text
-    # the forms carry the session's CSRF token: post like a browser, without the test header
+    # the forms carry the session's CSRF token: post like a browser (which sends its Origin),
+    # without the test header
     del c.headers["X-CSRF-Token"]
+    c.headers["Origin"] = "http://testserver"
     assert c.post("/train/exercises/1/take").status_code == 403
     page = c.post("/train/exercises/1/take", data={"csrf_token": _csrf(page.text)})
     assert page.status_code == 200 and "Ciphertext" in page.text

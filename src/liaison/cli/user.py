@@ -6,9 +6,11 @@ import getpass
 import os
 
 import typer
+from sqlalchemy.engine import Connection
 
 from liaison.cli.output import console, emit
 from liaison.core.errors import ValidationError
+from liaison.core.permissions import Actor, Resource, require
 from liaison.store import open_store
 
 
@@ -24,6 +26,21 @@ def _password(given: str | None) -> str:
     if first != getpass.getpass("Again: "):
         raise ValidationError("the two passwords differ")
     return first
+
+
+def _operator(conn: Connection, name: str) -> Actor:
+    """The CLI's actor: the operator of the store, acting for the home partner. It holds the
+    database anyway (docs/security.md), but it asks `allowed` like every web route."""
+    from liaison.orbat.partners import get_self
+
+    me = get_self(conn)
+    home = me.code if me else None
+    return Actor(name, "operator", home, home)
+
+
+def _ask(conn: Connection, name: str, action: str, partner: str | None = None) -> None:
+    """Refuse (exit 2) unless `allowed`; the target partner of a user action is the user's."""
+    require(_operator(conn, name), action, Resource(partner=partner))
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +63,7 @@ def register(app: typer.Typer) -> None:
 
         pw = _password(password_env)
         with open_store().begin() as conn:
+            _ask(conn, actor, "user.add", partner.upper())
             u = auth.add_user(conn, username, pw, role, partner, actor=actor)
         emit(
             {"username": u.username, "role": u.role, "partner": u.partner},
@@ -59,6 +77,7 @@ def register(app: typer.Typer) -> None:
         from liaison.web import auth
 
         with open_store().connect() as conn:
+            _ask(conn, actor, "user.list")
             rows = auth.list_users(conn)
 
         def show() -> None:
@@ -78,6 +97,7 @@ def register(app: typer.Typer) -> None:
 
         pw = _password(password_env)
         with open_store().begin() as conn:
+            _ask(conn, actor, "user.password", auth.user_partner(conn, username))
             auth.set_password(conn, username, pw, actor=actor)
         console.print(f"password of {username} changed; their sessions ended")
 
@@ -87,6 +107,7 @@ def register(app: typer.Typer) -> None:
         from liaison.web import auth
 
         with open_store().begin() as conn:
+            _ask(conn, actor, "user.role", auth.user_partner(conn, username))
             auth.set_role(conn, username, new_role, actor=actor)
         console.print(f"{username} is now {new_role}")
 
@@ -96,6 +117,7 @@ def register(app: typer.Typer) -> None:
         from liaison.web import auth
 
         with open_store().begin() as conn:
+            _ask(conn, actor, "user.disable", auth.user_partner(conn, username))
             auth.disable_user(conn, username, actor=actor)
         console.print(f"{username} disabled")
 
@@ -109,5 +131,6 @@ def register(app: typer.Typer) -> None:
         from liaison.web import auth
 
         with open_store().begin() as conn:
+            _ask(conn, actor, "user.token", auth.user_partner(conn, username))
             t = auth.create_token(conn, username, name, actor=actor)
         emit({"username": username, "token": t}, json_, lambda: console.print(t))

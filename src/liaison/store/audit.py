@@ -75,8 +75,10 @@ def entries(
     before: int | None = None,
     actor: str | None = None,
     action: str | None = None,
+    actors: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Newest first, `limit` at a time; `before` (a seq) pages back through the log."""
+    """Newest first, `limit` at a time; `before` (a seq) pages back through the log; `actors`
+    keeps only entries written by those names (a partner admin's view of its own users)."""
     q = sa.select(audit).order_by(audit.c.seq.desc()).limit(max(1, min(limit, 1000)))
     if before is not None:
         q = q.where(audit.c.seq < before)
@@ -84,6 +86,8 @@ def entries(
         q = q.where(audit.c.actor == actor)
     if action:
         q = q.where(audit.c.action.startswith(action, autoescape=True))
+    if actors is not None:
+        q = q.where(audit.c.actor.in_(actors))
     return [
         {
             "seq": r.seq,

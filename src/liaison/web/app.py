@@ -13,16 +13,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, SecurityError, StoreBusy
 from liaison.store import open_store
 from liaison.store.engine import Store
 from liaison.web import auth
 from liaison.web.deps import SignInRedirect, resolve_user
+from liaison.web.errors import error_response
+from liaison.web.limits import BodyLimit, before_body
 
 #: Router modules under ``liaison.web.routers``; each exposes ``router: APIRouter``.
 ROUTERS: list[str] = [
@@ -108,7 +112,7 @@ def create_app(store_url: str | None = None, *, store: Store | None = None) -> F
     async def _user_error(request: Request, exc: LiaisonError) -> Response:
         if isinstance(exc, StoreBusy):  # other writers held the store: nothing written, retry
             headers = {"Retry-After": str(exc.retry_after)}
-            return JSONResponse({"detail": str(exc)}, status_code=503, headers=headers)
+            return error_response(request, 503, str(exc), headers)
         status = 422
         if isinstance(exc, NotFoundError):
             status = 404
@@ -116,12 +120,27 @@ def create_app(store_url: str | None = None, *, store: Store | None = None) -> F
             status = 409
         elif isinstance(exc, SecurityError):
             status = 403
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        return error_response(request, status, str(exc))
 
     @app.exception_handler(DataError)
     async def _bad_value(request: Request, exc: DataError) -> Response:
         # the database refused a value the client sent (NUL in text, a number out of range)
-        return JSONResponse({"detail": "a value in the request is not allowed"}, status_code=422)
+        return error_response(request, 422, "a value in the request is not allowed")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, exc.detail, dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        from fastapi.encoders import jsonable_encoder
+
+        return error_response(request, 422, jsonable_encoder(exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception) -> Response:
+        # the traceback goes to the server's log (Starlette re-raises), never to the client
+        return error_response(request, 500, "something went wrong on the server")
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -132,14 +151,21 @@ def create_app(store_url: str | None = None, *, store: Store | None = None) -> F
             request.state.user = await run_in_threadpool(
                 resolve_user, request.app.state.store, request
             )
+            refused = before_body(request, request.state.user)  # headers only: body unread
+            if refused is not None:
+                return refused
         resp = await call_next(request)
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.url.path.startswith("/api/") or request.url.path in ("/login",):
+        if request.url.path.startswith(("/api/", "/taxii2")) or request.url.path in ("/login",):
             resp.headers.setdefault("Cache-Control", "no-store")
+        if resp.headers.get("content-type", "").startswith("text/html"):
+            resp.headers["Cache-Control"] = "no-store"  # Back after sign-out shows no data
         return resp
+
+    app.add_middleware(BodyLimit)  # outermost: counts the body before anything reads it
 
     return app
 

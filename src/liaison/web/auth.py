@@ -11,9 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -28,7 +25,8 @@ from liaison.core.errors import ConflictError, NotFoundError, ValidationError
 from liaison.core.ids import new_id
 from liaison.orbat.partners import get_partner
 from liaison.store.audit import record
-from liaison.store.schema.web import api_token, web_session, web_user
+from liaison.store.schema.web import api_token, web_session, web_signin, web_user
+from liaison.store.types import UTCDateTime
 
 ROLES = ("admin", "analyst", "viewer")
 SESSION_HOURS = 12
@@ -86,8 +84,12 @@ def add_user(
     return User(username, role, p.code)
 
 
-def list_users(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(sa.select(web_user).order_by(web_user.c.username))
+def list_users(conn: Connection, partner: str | None = None) -> list[dict[str, Any]]:
+    """Every user, or only `partner`'s (what a partner's own admin may see)."""
+    q = sa.select(web_user).order_by(web_user.c.username)
+    if partner is not None:
+        q = q.where(web_user.c.partner_code == partner)
+    rows = conn.execute(q)
     return [
         {
             "username": r.username,
@@ -98,6 +100,17 @@ def list_users(conn: Connection) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def user_partner(conn: Connection, username: str) -> str:
+    """The partner an account belongs to (the target of an admin action on it)."""
+    return str(_user_row(conn, username).partner_code)
+
+
+def partner_usernames(conn: Connection, partner: str) -> list[str]:
+    """Usernames of one partner's accounts (whose audit entries that partner's admin may read)."""
+    q = sa.select(web_user.c.username).where(web_user.c.partner_code == partner)
+    return [str(u) for u in conn.execute(q).scalars()]
 
 
 def _user_row(conn: Connection, username: str) -> Any:
@@ -148,17 +161,22 @@ def _revoke_sessions(conn: Connection, username: str) -> None:
     )
 
 
+def verify_password(password_hash: str, password: str) -> bool:
+    """The one place a password is checked (argon2id, slow on purpose)."""
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(conn: Connection, username: str, password: str) -> User | None:
     """The user if the password is right and the account enabled; None otherwise (no reason
     given, so a caller cannot probe which usernames exist)."""
     row = conn.execute(
         sa.select(web_user).where(web_user.c.username == username.strip().lower())
     ).first()
-    try:
-        _hasher.verify(row.password_hash if row else _DUMMY, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    if row is None or row.disabled_at is not None:
+    ok = verify_password(row.password_hash if row else _DUMMY, password)
+    if not ok or row is None or row.disabled_at is not None:
         return None
     if _hasher.check_needs_rehash(row.password_hash):
         conn.execute(
@@ -273,40 +291,61 @@ def token_user(conn: Connection, token: str) -> User | None:
 
 
 class SignInLimiter:
-    """Failed sign-ins per username and per client address in a sliding window.
+    """At most `max_attempts` password checks per key (account, client address) in a window.
 
-    In memory, per server process: enough to stop online guessing against one server; behind
-    several workers the proxy's own rate limit is the outer fence (docs/deploy.md)."""
+    The attempt is counted in the store with one atomic upsert (INSERT … ON CONFLICT DO UPDATE …
+    RETURNING, on SQLite and PostgreSQL alike) *before* the password is checked, and committed
+    at once: parallel guesses each get their own number, and only the first `max_attempts` reach
+    the (slow) password check — the rest are refused with a wait. The count lives in the store, so
+    the limit holds across threads, workers and servers sharing it. A successful sign-in clears
+    the account's count and gives its own attempt back to the address."""
 
-    def __init__(self, max_failures: int = 5, window_s: float = 300.0) -> None:
-        self.max_failures, self.window_s = max_failures, window_s
-        self._fail: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, max_attempts: int = 5, window_s: float = 300.0) -> None:
+        self.max_attempts, self.window_s = max_attempts, window_s
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._fail[key]
-        while q and now - q[0] > self.window_s:
-            q.popleft()
-        return q
+    def _insert(self, conn: Connection) -> Any:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(web_signin)
 
-    def retry_after(self, *keys: str) -> int:
-        """Seconds to wait before another attempt is allowed (0 = allowed now)."""
-        now = time.monotonic()
-        with self._lock:
-            waits = [
-                int(self.window_s - (now - q[0])) + 1
-                for k in keys
-                if len(q := self._recent(k, now)) >= self.max_failures
-            ]
-        return max(waits, default=0)
+    def attempt(self, conn: Connection, *keys: str) -> int:
+        """Count one attempt on every key; 0 if the password may be checked, else the seconds
+        to wait. Call in a transaction of its own that commits before the check."""
+        now = utcnow()
+        cutoff = now - timedelta(seconds=self.window_s)
+        c = web_signin.c
+        expired = c.window_start < cutoff
+        wait = 0
+        for key in keys:
+            ins = self._insert(conn).values(key=key[:200], window_start=now, attempts=1)
+            stmt = ins.on_conflict_do_update(
+                index_elements=[c.key],
+                set_={
+                    "attempts": sa.case((expired, 1), else_=c.attempts + 1),
+                    "window_start": sa.case(
+                        (expired, sa.literal(now, UTCDateTime())), else_=c.window_start
+                    ),
+                },
+            ).returning(c.attempts, c.window_start)
+            attempts, start = conn.execute(stmt).one()
+            if attempts > self.max_attempts:
+                left = self.window_s - (now - start).total_seconds()
+                wait = max(wait, int(left) + 1)
+        return wait
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for k in keys:
-                self._recent(k, now).append(now)
+    def hold(self, conn: Connection, key: str) -> None:
+        """A write on the key's own row, so the transaction holds the write lock before it reads
+        anything (SQLite refuses a read transaction's later write when another wrote meanwhile)."""
+        c = web_signin.c
+        conn.execute(web_signin.update().where(c.key == key[:200]).values(attempts=c.attempts))
 
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for k in keys:
-                self._fail.pop(k, None)
+    def succeeded(self, conn: Connection, account_key: str, address_key: str) -> None:
+        c = web_signin.c
+        conn.execute(web_signin.delete().where(c.key == account_key[:200]))
+        conn.execute(
+            web_signin.update()
+            .where(c.key == address_key[:200], c.attempts > 0)
+            .values(attempts=c.attempts - 1)
+        )

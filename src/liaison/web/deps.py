@@ -1,4 +1,4 @@
-"""Request dependencies shared by every router: store, signed-in user, roles, CSRF, templates.
+"""Request dependencies shared by every router: store, signed-in user, permissions, CSRF, templates.
 
 Authentication is either a session cookie (browsers) or `Authorization: Bearer <API token>`
 (scripts). A cookie-authenticated request that changes anything (POST/PUT/PATCH/DELETE) must also
@@ -16,6 +16,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Connection
 
+from liaison.core.permissions import Actor, Resource, allowed, deny_status
 from liaison.store.engine import Store
 from liaison.web import auth
 from liaison.web.auth import ROLES, User
@@ -25,8 +26,9 @@ __all__ = [
     "User",
     "current_user",
     "page_user",
-    "require_role",
-    "page_role",
+    "permit",
+    "check",
+    "may",
     "get_store",
     "db",
     "templates",
@@ -100,15 +102,27 @@ def resolve_user(store: Store, request: Request) -> User | None:
 
     The app's middleware calls this before any dependency runs, so a request never holds two
     pooled connections at once (auth + its transaction) — under load that could exhaust the pool
-    with every thread holding one connection and waiting for a second."""
+    with every thread holding one connection and waiting for a second. The home partner (which
+    every permission check needs) is looked up in the same connection."""
     token = _bearer(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if token is None and cookie is None:
         return None
     with store.connect() as conn:
         if token is not None:
-            return auth.token_user(conn, token)
-        return auth.session_user(conn, cookie or "")
+            user = auth.token_user(conn, token)
+        else:
+            user = auth.session_user(conn, cookie or "")
+        if user is not None:
+            request.state.home = _home_code(conn)
+        return user
+
+
+def _home_code(conn: Connection) -> str | None:
+    from liaison.orbat.partners import get_self
+
+    me = get_self(conn)
+    return me.code if me else None
 
 
 async def _csrf_ok(request: Request, user: User) -> bool:
@@ -136,15 +150,32 @@ async def current_user(request: Request) -> User:
     return user
 
 
-def require_role(*roles: str) -> Callable[..., Any]:
-    """Dependency that admits only users holding one of `roles` (deny by default)."""
+def home_partner(request: Request) -> str | None:
+    """The server's own (`is_self`) partner code, looked up once per request."""
+    if "home" not in request.state._state:
+        with request.app.state.store.connect() as conn:
+            request.state.home = _home_code(conn)
+    return request.state.home
 
-    async def check(user: User = Depends(current_user)) -> User:
-        if user.role not in roles:
-            raise HTTPException(status_code=403, detail="not allowed for this role")
-        return user
 
-    return check
+def actor_of(request: Request, user: User) -> Actor:
+    """The signed-in user as the permission check sees them."""
+    return Actor(user.username, user.role, user.partner, home_partner(request))
+
+
+def check(request: Request, user: User, action: str, resource: Resource | None = None) -> None:
+    """Ask `liaison.core.permissions.allowed`; refuse with the rule's status (403, or 404 where
+    existence must not leak)."""
+    who = actor_of(request, user)
+    if not allowed(who, action, resource):
+        status = deny_status(who, action, resource)
+        raise HTTPException(status, "not found" if status == 404 else "not allowed")
+
+
+def may(request: Request, action: str, resource: Resource | None = None) -> bool:
+    """For templates: may the signed-in user (if any) do `action`? Nobody signed in may not."""
+    user = optional_user(request)
+    return user is not None and allowed(actor_of(request, user), action, resource)
 
 
 class SignInRedirect(Exception):
@@ -162,24 +193,43 @@ async def page_user(request: Request) -> User:
     return await current_user(request)
 
 
-def page_role(*roles: str) -> Callable[..., Any]:
-    async def check(user: User = Depends(page_user)) -> User:
-        if user.role not in roles:
-            raise HTTPException(status_code=403, detail="not allowed for this role")
+def permit(action: str, *, page: bool = False) -> Callable[..., Any]:
+    """Dependency: the signed-in user if `allowed` lets them do `action` on their own partner's
+    material (handlers check other target partners with `check`). `page=True` sends a browser
+    with no session to sign-in first."""
+
+    async def api(request: Request, user: User = Depends(current_user)) -> User:
+        check(request, user, action)
         return user
 
-    return check
+    async def page_dep(request: Request, user: User = Depends(page_user)) -> User:
+        check(request, user, action)
+        return user
+
+    return page_dep if page else api
 
 
-#: The usual pairs: anyone signed in may read; analysts and admins may write; admins administer.
-reader = require_role("admin", "analyst", "viewer")
-writer = require_role("admin", "analyst")
-admin_only = require_role("admin")
+def _enrolled(request: Request, user: User) -> bool:
+    """Is the user a trainee of the school (the School link's other reason to show)?"""
+    from liaison.codebreak.training import get_trainee
+    from liaison.core.errors import NotFoundError
+
+    with request.app.state.store.connect() as conn:
+        try:
+            get_trainee(conn, user.username)
+        except NotFoundError:
+            return False
+    return True
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, **kw: Any) -> Any:
     """Render a page with the user, CSRF token and navigation available to every template."""
     user = optional_user(request)
-    ctx = {"user": user, "csrf_token": user.csrf if user else ""}
+    ctx = {
+        "user": user,
+        "csrf_token": user.csrf if user else "",
+        "may": lambda action: may(request, action),
+        "enrolled": lambda: user is not None and _enrolled(request, user),
+    }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, **kw)

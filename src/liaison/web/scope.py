@@ -18,6 +18,7 @@ from fastapi import HTTPException
 from sqlalchemy.engine import Connection
 
 from liaison.core.markings import parse_marking
+from liaison.core.permissions import Actor, Resource, allowed
 from liaison.courier.policy import releasable
 from liaison.courier.pouch import get_policy
 from liaison.orbat.model import Picture
@@ -33,18 +34,22 @@ def home_partner(conn: Connection) -> str | None:
 
 
 def is_home_user(conn: Connection, user: User) -> bool:
-    return user.partner == home_partner(conn)
+    return actor(conn, user).is_home
+
+
+def actor(conn: Connection, user: User) -> Actor:
+    """The user as `liaison.core.permissions` sees them."""
+    return Actor(user.username, user.role, user.partner, home_partner(conn))
 
 
 def visible_partners(conn: Connection, user: User) -> list[str]:
-    """Partner codes whose pictures this user may open: the user's own first."""
-    home = home_partner(conn)
-    if user.partner == home:
-        return [home] + sorted(p.code for p in list_partners(conn) if p.code != home)
-    out = [user.partner]
-    if home is not None and get_policy(conn, user.partner) is not None:
-        out.append(home)
-    return out
+    """Partner codes whose pictures this user may open (`allowed(…, "picture.read", …)`): the
+    user's own first."""
+    who = actor(conn, user)
+    released = get_policy(conn, user.partner) is not None
+    codes = sorted(p.code for p in list_partners(conn))
+    ok = [c for c in codes if allowed(who, "picture.read", Resource(partner=c, released=released))]
+    return sorted(ok, key=lambda c: (c != user.partner, c != who.home, c))
 
 
 def check_partner(conn: Connection, user: User, partner: str) -> str:

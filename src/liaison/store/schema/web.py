@@ -42,3 +42,13 @@ api_token = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("revoked_at", UTCDateTime, nullable=True),
 )
+
+# Sign-in attempts per key ("user:NAME", "addr:IP") in a fixed window: counted with one atomic
+# upsert BEFORE the password is checked, so parallel guesses cannot all slip under the limit.
+web_signin = sa.Table(
+    "web_signin",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("window_start", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+)

@@ -1,4 +1,9 @@
-"""Administration: users and the audit log (admins only)."""
+"""Administration: users and the audit log.
+
+Every action asks `liaison.core.permissions.allowed` with the partner it touches: a partner's admin
+manages only its own partner's accounts and reads only the audit entries its own users wrote; the
+home partner's admins manage every partner. Accounts of another partner answer 404, as if absent.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
 from liaison.core.errors import LiaisonError, NotFoundError
+from liaison.core.permissions import Resource
 from liaison.store import audit
 from liaison.web import auth
-from liaison.web.deps import admin_only, db, page_role, render
+from liaison.web.deps import actor_of, check, db, permit, render
 
 router = APIRouter()
 
@@ -24,19 +30,36 @@ class UserIn(BaseModel):
     partner: str = Field(min_length=1, max_length=16)
 
 
+def _scope(request: Request, user: auth.User) -> str | None:
+    """None for the home partner's admins (every partner); else the admin's own partner."""
+    return None if actor_of(request, user).is_home else user.partner
+
+
+def _audit_rows(
+    request: Request, user: auth.User, conn: Connection, **kw: Any
+) -> list[dict[str, Any]]:
+    partner = _scope(request, user)
+    actors = None if partner is None else auth.partner_usernames(conn, partner)
+    return audit.entries(conn, actors=actors, **kw)
+
+
 @router.get("/api/v1/users", tags=["admin"])
 def users(
-    _: auth.User = Depends(admin_only), conn: Connection = Depends(db, scope="function")
+    request: Request,
+    user: auth.User = Depends(permit("user.list")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> list[dict[str, Any]]:
-    return auth.list_users(conn)
+    return auth.list_users(conn, _scope(request, user))
 
 
 @router.post("/api/v1/users", status_code=201, tags=["admin"])
 def add_user(
+    request: Request,
     body: UserIn,
-    user: auth.User = Depends(admin_only),
+    user: auth.User = Depends(permit("user.add")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, str]:
+    check(request, user, "user.add", Resource(partner=body.partner.upper()))
     try:
         u = auth.add_user(
             conn, body.username, body.password, body.role, body.partner, actor=user.username
@@ -50,31 +73,36 @@ def add_user(
 
 @router.post("/api/v1/users/{username}/disable", status_code=204, tags=["admin"])
 def disable(
+    request: Request,
     username: str,
-    user: auth.User = Depends(admin_only),
+    user: auth.User = Depends(permit("user.disable")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     try:
+        check(request, user, "user.disable", Resource(partner=auth.user_partner(conn, username)))
         auth.disable_user(conn, username, actor=user.username)
-    except NotFoundError as exc:
-        raise HTTPException(404, str(exc)) from None
+    except (NotFoundError, HTTPException):
+        raise HTTPException(404, f"no user {username!r}") from None
     return Response(status_code=204)
 
 
 @router.get("/api/v1/audit", tags=["admin"])
 def audit_log(
+    request: Request,
     limit: int = Query(100, ge=1, le=1000),
     before: int | None = Query(None, ge=1, le=2**62),
     actor: str | None = Query(None, max_length=200),
     action: str | None = Query(None, max_length=100),
-    _: auth.User = Depends(admin_only),
+    user: auth.User = Depends(permit("audit.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
-    """Newest entries first; `chain` reports whether the whole hash chain verifies."""
+    """Newest entries first (a partner's admin: only its own users' entries); `chain` reports
+    whether the whole hash chain verifies."""
     rep = audit.verify(conn)
+    rows = _audit_rows(request, user, conn, limit=limit, before=before, actor=actor, action=action)
     return {
         "chain": {"entries": rep.entries, "ok": rep.ok, "broken_at": rep.broken_at},
-        "entries": audit.entries(conn, limit=limit, before=before, actor=actor, action=action),
+        "entries": rows,
     }
 
 
@@ -84,10 +112,10 @@ def audit_page(
     before: int | None = Query(None, ge=1, le=2**62),
     actor: str | None = Query(None, max_length=200),
     action: str | None = Query(None, max_length=100),
-    _: auth.User = Depends(page_role("admin")),
+    user: auth.User = Depends(permit("audit.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    rows = audit.entries(conn, limit=100, before=before, actor=actor, action=action)
+    rows = _audit_rows(request, user, conn, limit=100, before=before, actor=actor, action=action)
     ctx = {"rows": rows, "chain": audit.verify(conn), "actor": actor or "", "action": action or ""}
     return render(request, "admin/audit.html", ctx)
 
@@ -95,7 +123,9 @@ def audit_page(
 @router.get("/admin/users", include_in_schema=False)
 def users_page(
     request: Request,
-    _: auth.User = Depends(page_role("admin")),
+    user: auth.User = Depends(permit("user.list", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    return render(request, "admin/users.html", {"users": auth.list_users(conn)})
+    return render(
+        request, "admin/users.html", {"users": auth.list_users(conn, _scope(request, user))}
+    )

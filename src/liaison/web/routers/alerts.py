@@ -17,8 +17,8 @@ from liaison.core.clock import iso
 from liaison.core.errors import NotFoundError
 from liaison.reconcile.alerts import ALERT_KINDS, Alert, alerts_since, atom
 from liaison.web import auth
-from liaison.web.deps import render
-from liaison.web.routers.meetings import DB, home_page_user, home_reader, utc_or_422
+from liaison.web.deps import permit, render
+from liaison.web.routers.meetings import DB, utc_or_422
 
 router = APIRouter()
 TAG = ["alerts"]
@@ -39,7 +39,7 @@ def recent_alerts(conn: Connection, since: datetime | None) -> tuple[datetime | 
 def api_alerts(
     since: datetime | None = Query(None, description="default: the last closed meeting's snapshot"),
     kind: str | None = Query(None, max_length=20),
-    _: auth.User = Depends(home_reader),
+    _: auth.User = Depends(permit("alert.read")),
     conn: Connection = DB,
 ) -> dict[str, Any]:
     """Changes in every partner's picture since `since` (moved, new, gone, …)."""
@@ -56,7 +56,7 @@ def api_alerts(
 )
 def api_alerts_atom(
     since: datetime | None = Query(None, description="default: the last closed meeting's snapshot"),
-    _: auth.User = Depends(home_reader),
+    _: auth.User = Depends(permit("alert.read")),
     conn: Connection = DB,
 ) -> Response:
     """The same alerts as an Atom feed (for feed readers, with an API token)."""
@@ -68,7 +68,7 @@ def api_alerts_atom(
 def alerts_page(
     request: Request,
     since: datetime | None = Query(None),
-    _: auth.User = Depends(home_page_user),
+    _: auth.User = Depends(permit("alert.read", page=True)),
     conn: Connection = DB,
 ) -> Response:
     when, alerts = recent_alerts(conn, since)

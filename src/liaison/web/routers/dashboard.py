@@ -10,9 +10,9 @@ from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso
 from liaison.web import auth
-from liaison.web.deps import page_user, render
+from liaison.web.deps import may, permit, render
 from liaison.web.routers.meetings import DB
-from liaison.web.scope import is_home_user, picture_for, visible_partners
+from liaison.web.scope import picture_for, visible_partners
 
 router = APIRouter()
 
@@ -29,9 +29,11 @@ def pictures(conn: Connection, user: auth.User) -> list[dict[str, Any]]:
 
 @router.get("/", include_in_schema=False)
 def dashboard(
-    request: Request, user: auth.User = Depends(page_user), conn: Connection = DB
+    request: Request,
+    user: auth.User = Depends(permit("dashboard.read", page=True)),
+    conn: Connection = DB,
 ) -> Response:
-    ctx: dict[str, Any] = {"pictures": pictures(conn, user), "home": is_home_user(conn, user)}
+    ctx: dict[str, Any] = {"pictures": pictures(conn, user), "home": may(request, "meeting.read")}
     if ctx["home"]:  # meetings and alerts are the home partner's business (see routers/meetings)
         from liaison.web.routers.alerts import recent_alerts
         from liaison.web.routers.meetings import list_meetings

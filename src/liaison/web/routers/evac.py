@@ -19,8 +19,7 @@ from sqlalchemy.engine import Connection
 
 from liaison.evac import care, people, registry, tracking
 from liaison.web import auth
-from liaison.web.deps import current_user, db, page_user, render
-from liaison.web.scope import is_home_user
+from liaison.web.deps import check, db, permit, render
 
 router = APIRouter()
 
@@ -67,7 +66,7 @@ def _board(conn: Connection, today: date | None, user: auth.User) -> dict[str, o
 @router.get("/api/v1/evac/status")
 def status_api(
     today: date | None = None,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("evac.status")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, object]:
     """Where everyone is (group ids and head counts): arrived, by leg, at a place, overdue."""
@@ -89,7 +88,7 @@ def journey_api(
 def status_page(
     request: Request,
     today: date | None = None,
-    user: auth.User = Depends(page_user),
+    user: auth.User = Depends(permit("evac.status", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     return render(
@@ -99,19 +98,22 @@ def status_page(
     )
 
 
-def _home_actor(conn: Connection, user: auth.User) -> people.Actor:
-    if not is_home_user(conn, user):
-        raise HTTPException(status_code=403, detail="the registry is for this server's own users")
+def _home_actor(request: Request, user: auth.User) -> people.Actor:
+    """The registry is for this server's own users (`evac.persons`); the library then checks the
+    evacuation role and audits."""
+    check(request, user, "evac.persons")
     return people.Actor(user.username, user.role)
 
 
 @router.get("/api/v1/evac/persons")
 def persons_api(
-    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+    request: Request,
+    user: auth.User = Depends(permit("evac.persons")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> list[dict[str, object]]:
     """Persons, for the home partner's users whose role may read them (SecurityError → 403);
     the listing is audited with the user's name."""
-    ps = people.list_persons(conn, _home_actor(conn, user), purpose="web")
+    ps = people.list_persons(conn, _home_actor(request, user), purpose="web")
     return [
         {
             "person_id": p.person_id,
@@ -129,10 +131,12 @@ def persons_api(
 
 @router.get("/api/v1/evac/persons.csv")
 def persons_csv(
-    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+    request: Request,
+    user: auth.User = Depends(permit("evac.persons")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """The persons CSV export: roles registrar or admin only; audited as an export."""
-    actor = _home_actor(conn, user)
+    actor = _home_actor(request, user)
     people.require_role(actor, people.EXPORT_ROLES, "exporting persons")
     buf = io.StringIO()
     registry.write_rows(

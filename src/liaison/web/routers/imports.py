@@ -3,7 +3,9 @@
 The preview runs the real importer (`liaison.orbat.importer.import_file`) inside a transaction that
 is always rolled back, so what it reports (rows, new units, changed units, every problem with its line
 and column) is exactly what a commit would do, and nothing is written. Analysts and admins import
-for their own partner; the home partner's analysts may import any partner's file.
+for their own partner; the home partner's analysts may import any partner's file. Every import is
+marked as the user chose on the page (TLP and REL TO); without a choice, the partner's own setting
+(`liaison.orbat.defaults.default_marking`), never a blanket TLP:AMBER a policy would release.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Connection
 
 from liaison.core.errors import LiaisonError, ValidationError
+from liaison.core.markings import TLP_LEVELS, Marking, parse_marking
+from liaison.core.permissions import Resource, allowed
+from liaison.orbat.defaults import default_marking
 from liaison.orbat.importer import ImportReport, import_file
 from liaison.store.engine import Store
 from liaison.web import auth
-from liaison.web.deps import get_store, page_user, render, writer
-from liaison.web.scope import check_partner, is_home_user, visible_partners
+from liaison.web.deps import get_store, may, permit, render
+from liaison.web.scope import actor, check_partner, visible_partners
 
 router = APIRouter()
 
@@ -66,9 +71,21 @@ async def _upload(request: Request, file: UploadFile) -> tuple[str, bytes]:
 
 def _target(conn: Connection, user: auth.User, partner: str) -> str:
     code = check_partner(conn, user, partner)
-    if code != user.partner and not is_home_user(conn, user):
+    if not allowed(actor(conn, user), "picture.import", Resource(partner=code)):
         raise HTTPException(403, "you may import only your own partner's picture")
     return code
+
+
+def _marking(tlp: str | None, rel_to: str, orcon: bool) -> Marking | None:
+    """The marking chosen on the page; None when the request names no TLP (use the default)."""
+    if tlp is None or not tlp.strip():
+        return None
+    text = f"TLP:{tlp.strip()}" + (f" REL TO {rel_to}" if rel_to.strip() else "")
+    try:
+        mk = parse_marking(text)
+    except ValueError as exc:
+        raise HTTPException(422, f"marking: {exc}") from None
+    return Marking(mk.tlp, mk.rel_to, orcon)
 
 
 def _summary(rep: ImportReport) -> dict[str, Any]:
@@ -90,6 +107,7 @@ def _run(
     name: str,
     data: bytes,
     allow_unplaced: bool,
+    marking: Marking | None,
     *,
     commit: bool,
 ) -> tuple[int, dict[str, Any]]:
@@ -98,9 +116,16 @@ def _run(
         tx = conn.begin()
         try:
             code = _target(conn, user, partner)
+            mk = marking or default_marking(conn, code)
             try:
                 rep = import_file(
-                    conn, name, code, data=data, allow_unplaced=allow_unplaced, actor=user.username
+                    conn,
+                    name,
+                    code,
+                    data=data,
+                    allow_unplaced=allow_unplaced,
+                    marking=mk,
+                    actor=user.username,
                 )
             except LiaisonError as exc:
                 tx.rollback()
@@ -115,7 +140,8 @@ def _run(
             if tx.is_active:
                 tx.rollback()
             raise
-    return 200, {"ok": True, "committed": commit, **_summary(rep), "errors": []}
+    summary = {**_summary(rep), "marking": mk.to_text()}
+    return 200, {"ok": True, "committed": commit, **summary, "errors": []}
 
 
 @router.post("/api/v1/imports/preview", tags=["imports"])
@@ -124,12 +150,16 @@ async def preview(
     partner: str = Form(..., max_length=16),
     file: UploadFile = File(...),
     allow_unplaced: bool = Form(False),
-    user: auth.User = Depends(writer),
+    tlp: str | None = Form(None, max_length=20, description="TLP; default: the partner's own"),
+    rel_to: str = Form("", max_length=200, description="REL TO partner codes, comma separated"),
+    orcon: bool = Form(False),
+    user: auth.User = Depends(permit("picture.import")),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
     """Validate a unit file with the real importer and roll back: counts and every row error."""
     name, data = await _upload(request, file)
-    _, body = _run(store, user, partner, name, data, allow_unplaced, commit=False)
+    mk = _marking(tlp, rel_to, orcon)
+    _, body = _run(store, user, partner, name, data, allow_unplaced, mk, commit=False)
     return body
 
 
@@ -139,24 +169,40 @@ async def commit_import(
     partner: str = Form(..., max_length=16),
     file: UploadFile = File(...),
     allow_unplaced: bool = Form(False),
-    user: auth.User = Depends(writer),
+    tlp: str | None = Form(None, max_length=20, description="TLP; default: the partner's own"),
+    rel_to: str = Form("", max_length=200, description="REL TO partner codes, comma separated"),
+    orcon: bool = Form(False),
+    user: auth.User = Depends(permit("picture.import")),
     store: Store = Depends(get_store),
 ) -> Response:
     """Import all rows or none; the importer writes the audit entry (`orbat.import`)."""
     name, data = await _upload(request, file)
-    status, body = _run(store, user, partner, name, data, allow_unplaced, commit=True)
+    mk = _marking(tlp, rel_to, orcon)
+    status, body = _run(store, user, partner, name, data, allow_unplaced, mk, commit=True)
     return JSONResponse(body, status_code=status)
 
 
 @router.get("/import", include_in_schema=False)
-def import_page(request: Request, user: auth.User = Depends(page_user)) -> Response:
+def import_page(
+    request: Request, user: auth.User = Depends(permit("picture.read", page=True))
+) -> Response:
     store: Store = request.app.state.store
     with store.connect() as conn:
-        home = is_home_user(conn, user)
-        partners = visible_partners(conn, user) if home else [user.partner]
+        who = actor(conn, user)
+        partners = [
+            p
+            for p in visible_partners(conn, user)
+            if allowed(who, "picture.import", Resource(partner=p))
+        ] or [user.partner]
+        defaults = {p: default_marking(conn, p) for p in partners}
     ctx = {
         "partners": partners,
-        "may_import": user.role in ("admin", "analyst"),
+        "tlp_levels": TLP_LEVELS,
+        "markings": {
+            p: {"tlp": m.tlp, "rel_to": ",".join(m.rel_to), "orcon": m.orcon}
+            for p, m in defaults.items()
+        },
+        "may_import": may(request, "picture.import"),
         "max_mb": MAX_BYTES // (1024 * 1024),
     }
     return render(request, "import.html", ctx)

@@ -33,8 +33,7 @@ from liaison.store import audit
 from liaison.store.schema.reconcile import discrepancy, meeting
 from liaison.web import auth
 from liaison.web.cache import cache_for
-from liaison.web.deps import current_user, db, page_user, render, writer
-from liaison.web.scope import is_home_user
+from liaison.web.deps import db, may, permit, render
 
 router = APIRouter()
 TAG = ["meetings"]
@@ -84,25 +83,11 @@ def utc_or_422(when: datetime | None, field: str) -> datetime | None:
         raise HTTPException(422, f"{field}: time out of range") from None
 
 
-def require_home(conn: Connection, user: auth.User) -> None:
-    """404 for users of another partner: meetings are the home partner's own working material."""
-    if not is_home_user(conn, user):
-        raise HTTPException(status_code=404, detail="not found")
-
-
-def home_reader(user: auth.User = Depends(current_user), conn: Connection = DB) -> auth.User:
-    require_home(conn, user)
-    return user
-
-
-def home_writer(user: auth.User = Depends(writer), conn: Connection = DB) -> auth.User:
-    require_home(conn, user)
-    return user
-
-
-def home_page_user(user: auth.User = Depends(page_user), conn: Connection = DB) -> auth.User:
-    require_home(conn, user)
-    return user
+#: Meetings are the home partner's business: `allowed` answers 404 to other partners' users.
+home_reader = permit("meeting.read")
+home_writer = permit("meeting.write")
+home_page_user = permit("meeting.read", page=True)
+home_page_writer = permit("meeting.write", page=True)
 
 
 class MeetingIn(BaseModel):
@@ -512,7 +497,7 @@ def meetings_page(
     ctx = {
         "meetings": list_meetings(conn),
         "partners": partners,
-        "can_write": user.role in ("admin", "analyst"),
+        "can_write": may(request, "meeting.write"),
         "error": error,
     }
     return render(request, "meetings.html", ctx)
@@ -521,12 +506,10 @@ def meetings_page(
 @router.post("/meetings", include_in_schema=False)
 def meetings_open_form(
     theirs: str = Form("", max_length=16),
-    user: auth.User = Depends(home_page_user),
+    user: auth.User = Depends(home_page_writer),
     conn: Connection = DB,
 ) -> Response:
     """The plain-form way to open a meeting (the CSRF token travels in the form)."""
-    if user.role not in ("admin", "analyst"):
-        raise HTTPException(403, "not allowed for this role")
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", theirs):
         return RedirectResponse("/meetings?error=pick+a+partner", status_code=303)
     try:
@@ -547,7 +530,7 @@ def meeting_page(
 ) -> Response:
     ctx = {
         "m": meeting_summary(conn, meeting_id),
-        "can_write": user.role in ("admin", "analyst"),
+        "can_write": may(request, "meeting.write"),
         "resolutions": RESOLUTION_HELP,
     }
     return render(request, "meeting.html", ctx)

@@ -18,11 +18,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from liaison.core.permissions import Resource, allowed
 from liaison.osint import archive, review
 from liaison.store.schema.osint import osint_candidate, osint_document
 from liaison.web import auth
-from liaison.web.deps import current_user, db, page_user, render, writer
-from liaison.web.scope import is_home_user
+from liaison.web.deps import db, may, permit, render
+from liaison.web.scope import actor
 
 router = APIRouter()
 TAG = ["osint"]
@@ -33,13 +34,13 @@ MAX_TEXT = 200_000  # characters of a document sent to the page
 
 
 def scope(conn: Connection, user: auth.User) -> list[str] | None:
-    """Partners whose open-source material the user may see (None: all)."""
-    return None if is_home_user(conn, user) else [user.partner]
+    """Partners whose open-source material the user may see (None: all): `osint.read` is scoped
+    to the user's own partner, every partner for the home partner's users."""
+    return None if actor(conn, user).is_home else [user.partner]
 
 
-def _visible(conn: Connection, user: auth.User, partner: str) -> None:
-    allowed = scope(conn, user)
-    if allowed is not None and partner not in allowed:
+def _visible(conn: Connection, user: auth.User, partner: str, action: str = "osint.read") -> None:
+    if not allowed(actor(conn, user), action, Resource(partner=partner)):
         raise HTTPException(status_code=404, detail="not found")
 
 
@@ -82,7 +83,7 @@ def api_candidates(
     unit: str | None = Query(None, max_length=200, pattern=NO_NUL),
     limit: int = Query(200, ge=1, le=5000),
     offset: int = Query(0, ge=0, le=10**9),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("osint.read")),
     conn: Connection = DB,
 ) -> dict[str, Any]:
     """Candidate observations, best graded first, with the counts by status."""
@@ -113,7 +114,7 @@ def _documents_for(conn: Connection, cand: dict[str, Any]) -> list[dict[str, Any
 
 @router.get("/api/v1/osint/candidates/{candidate_id}", tags=TAG)
 def api_candidate(
-    candidate_id: Id, user: auth.User = Depends(current_user), conn: Connection = DB
+    candidate_id: Id, user: auth.User = Depends(permit("osint.read")), conn: Connection = DB
 ) -> dict[str, Any]:
     """One candidate with its mentions, its documents and the unit's current facts."""
     _visible(conn, user, _candidate_partner(conn, candidate_id))
@@ -125,7 +126,7 @@ def api_candidate(
 def _decide(
     conn: Connection, user: auth.User, candidate_id: str, action: str, body: DecisionIn
 ) -> dict[str, Any]:
-    _visible(conn, user, _candidate_partner(conn, candidate_id))
+    _visible(conn, user, _candidate_partner(conn, candidate_id), "osint.decide")
     edits = body.edits.given() if body.edits else {}
     if action == "accept":
         return review.accept(
@@ -152,7 +153,10 @@ def _decide(
 
 @router.post("/api/v1/osint/candidates/{candidate_id}/accept", tags=TAG)
 def api_accept(
-    candidate_id: Id, body: DecisionIn, user: auth.User = Depends(writer), conn: Connection = DB
+    candidate_id: Id,
+    body: DecisionIn,
+    user: auth.User = Depends(permit("osint.decide")),
+    conn: Connection = DB,
 ) -> dict[str, Any]:
     """Accept (optionally with edits): an observation with provenance enters the picture."""
     return _decide(conn, user, candidate_id, "accept", body)
@@ -160,7 +164,10 @@ def api_accept(
 
 @router.post("/api/v1/osint/candidates/{candidate_id}/edit", tags=TAG)
 def api_edit(
-    candidate_id: Id, body: DecisionIn, user: auth.User = Depends(writer), conn: Connection = DB
+    candidate_id: Id,
+    body: DecisionIn,
+    user: auth.User = Depends(permit("osint.decide")),
+    conn: Connection = DB,
 ) -> dict[str, Any]:
     """Correct the candidate's facts; it stays pending."""
     return _decide(conn, user, candidate_id, "edit", body)
@@ -168,7 +175,10 @@ def api_edit(
 
 @router.post("/api/v1/osint/candidates/{candidate_id}/reject", tags=TAG)
 def api_reject(
-    candidate_id: Id, body: DecisionIn, user: auth.User = Depends(writer), conn: Connection = DB
+    candidate_id: Id,
+    body: DecisionIn,
+    user: auth.User = Depends(permit("osint.decide")),
+    conn: Connection = DB,
 ) -> dict[str, Any]:
     return _decide(conn, user, candidate_id, "reject", body)
 
@@ -176,7 +186,7 @@ def api_reject(
 @router.get("/api/v1/osint/documents", tags=TAG)
 def api_documents(
     limit: int = Query(100, ge=1, le=5000),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("osint.read")),
     conn: Connection = DB,
 ) -> list[dict[str, Any]]:
     """Documents held, newest first."""
@@ -185,7 +195,7 @@ def api_documents(
 
 @router.get("/api/v1/osint/documents/{document_id}", tags=TAG)
 def api_document(
-    document_id: Id, user: auth.User = Depends(current_user), conn: Connection = DB
+    document_id: Id, user: auth.User = Depends(permit("osint.read")), conn: Connection = DB
 ) -> dict[str, Any]:
     """One document: text, where it came from, its mentions with offsets."""
     p = conn.execute(
@@ -201,13 +211,17 @@ def api_document(
 
 
 @router.get("/osint", response_class=HTMLResponse, include_in_schema=False)
-def page(request: Request, user: auth.User = Depends(page_user), conn: Connection = DB) -> Any:
+def page(
+    request: Request,
+    user: auth.User = Depends(permit("osint.read", page=True)),
+    conn: Connection = DB,
+) -> Any:
     partners = scope(conn, user)
     return render(
         request,
         "osint.html",
         {
             "counts": review.counts(conn, partners),
-            "can_write": user.role in ("admin", "analyst"),
+            "can_write": may(request, "osint.decide"),
         },
     )

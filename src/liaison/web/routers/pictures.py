@@ -28,11 +28,11 @@ from liaison.store import audit
 from liaison.store.schema.orbat import observation
 from liaison.web import auth
 from liaison.web.cache import cache_for
-from liaison.web.deps import current_user, db, page_user, render
+from liaison.web.deps import db, may, permit, render
 from liaison.web.scope import (
+    actor,
     check_partner,
     history_for,
-    is_home_user,
     picture_for,
     visible_partners,
 )
@@ -88,7 +88,8 @@ def _props(u: UnitView, partner: str) -> dict[str, Any]:
 
 @router.get("/api/v1/pictures", tags=["pictures"])
 def pictures(
-    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+    user: auth.User = Depends(permit("picture.read")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> list[dict[str, Any]]:
     """The pictures this user may open, own partner first, with unit counts as they see them."""
     out = []
@@ -114,7 +115,7 @@ def _version(conn: Connection, user: auth.User, code: str) -> tuple[Any, ...]:
         )
     ).one()
     scope: tuple[Any, ...] = ("all",)
-    if code != user.partner and not is_home_user(conn, user):
+    if code != user.partner and not actor(conn, user).is_home:
         scope = ("released", user.partner, repr(get_policy(conn, user.partner)))
     burned = len(burned_observations(conn, code))  # a burn re-grades without a new observation
     return (code, int(n or 0), iso(last), burned, *scope)
@@ -163,7 +164,7 @@ def units_geojson(
     echelon: str | None = Query(None, max_length=64),
     branch: str | None = Query(None, max_length=64),
     without_burned: bool = Query(False),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """The scoped picture as an RFC 7946 FeatureCollection (lon, lat); unplaced units listed apart.
@@ -188,7 +189,7 @@ def units_geojson(
 def unit_history(
     partner: str,
     unit_id: str,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     """Every observation of one unit the user may see, oldest first, with source and grading."""
@@ -229,7 +230,7 @@ def tree(p: Picture) -> list[dict[str, Any]]:
 def orbat_tree(
     partner: str,
     valid_at: datetime | None = Query(None),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     p = picture_for(conn, user, partner, valid_at=_utc(valid_at))
@@ -242,7 +243,7 @@ def export_picture(
     format: str = Query("csv", pattern="^(csv|geojson|kml|xlsx|json)$"),
     valid_at: datetime | None = Query(None),
     without_burned: bool = Query(False),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """The scoped picture as a file; every export goes into the audit log."""
@@ -265,13 +266,12 @@ def export_picture(
 
 @router.get("/api/v1/pictures/{partner}/discrepancy-kinds", tags=["pictures"])
 def discrepancy_kinds(
+    request: Request,
     partner: str,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("meeting.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     """Discrepancy kinds per unit from the latest meeting with this partner (home users only)."""
-    if not is_home_user(conn, user):
-        raise HTTPException(404, "meetings belong to the home partner's users")
     code = check_partner(conn, user, partner)
     from liaison.reconcile.meeting import list_discrepancies
     from liaison.store.schema.reconcile import meeting
@@ -319,7 +319,7 @@ def _basemap_bytes() -> bytes:
 
 
 @router.get("/api/v1/basemap", tags=["pictures"])
-def basemap_geojson(_: auth.User = Depends(current_user)) -> Response:
+def basemap_geojson(_: auth.User = Depends(permit("basemap.read"))) -> Response:
     """The shipped country outlines (Natural Earth via world-atlas) for the offline map."""
     return Response(
         _basemap_bytes(),
@@ -339,7 +339,7 @@ def _layer_bytes(name: str) -> bytes:
 
 
 @router.get("/api/v1/basemap/{layer}", tags=["pictures"])
-def basemap_layer(layer: str, _: auth.User = Depends(current_user)) -> Response:
+def basemap_layer(layer: str, _: auth.User = Depends(permit("basemap.read"))) -> Response:
     """Offline map layers shipped with the package: rivers, populated places (Natural Earth) and
     the railways of the liaison and of the Kaunas route."""
     if layer not in LAYERS:
@@ -354,7 +354,7 @@ def basemap_layer(layer: str, _: auth.User = Depends(current_user)) -> Response:
 @router.get("/api/v1/pictures/{partner}/dates", tags=["pictures"])
 def observation_dates(
     partner: str,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     """The valid times at which this user's view of the picture has observations, oldest first —
@@ -363,7 +363,7 @@ def observation_dates(
     from liaison.orbat.picture import valid_times
 
     code = check_partner(conn, user, partner)
-    if code == user.partner or is_home_user(conn, user):
+    if code == user.partner or actor(conn, user).is_home:
         return {"partner": code, "dates": [iso(t) for t in valid_times(conn, code)]}
     policy = get_policy(conn, user.partner)
     times = valid_times(conn, code, lambda m: releasable(m, policy)) if policy else []
@@ -376,10 +376,10 @@ def observation_dates(
 @router.get("/map", include_in_schema=False)
 def map_page(
     request: Request,
-    user: auth.User = Depends(page_user),
+    user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    ctx = {"partners": visible_partners(conn, user), "home": is_home_user(conn, user)}
+    ctx = {"partners": visible_partners(conn, user), "home": may(request, "meeting.read")}
     return render(request, "map.html", ctx)
 
 
@@ -388,7 +388,7 @@ def map_page(
 def orbat_page(
     request: Request,
     partner: str | None = None,
-    user: auth.User = Depends(page_user),
+    user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     partners = visible_partners(conn, user)

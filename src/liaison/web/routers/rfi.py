@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
@@ -19,18 +19,19 @@ from liaison.core.errors import LiaisonError
 from liaison.orbat.partners import list_partners
 from liaison.reconcile import cadence, requirements
 from liaison.web import auth
-from liaison.web.deps import render
-from liaison.web.routers.meetings import DB, home_page_user, home_reader
+from liaison.web.deps import may, permit, render
+from liaison.web.routers.meetings import DB
+
+#: Requirements are the home partner's business, like meetings (`allowed`: 404 to others).
+home_reader = permit("rfi.read")
+home_page_user = permit("rfi.read", page=True)
+home_page_writer = permit("rfi.write", page=True)
 
 router = APIRouter()
 TAG = ["requirements"]
 REF = r"^[A-Za-z0-9_-]{1,16}/RFI-\d{1,12}$"
 CODE = r"^[A-Za-z0-9_-]{1,16}$"
 NO_NUL = r"^[^\x00]*$"
-
-
-def _can_write(user: auth.User) -> bool:
-    return user.role in ("admin", "analyst")
 
 
 @router.get("/api/v1/rfi", tags=TAG)
@@ -90,7 +91,7 @@ def rfi_page(
         "rows": rows,
         "pending": pend,
         "status": status,
-        "can_write": _can_write(user),
+        "can_write": may(request, "rfi.write"),
         "error": error,
         "done": done,
     }
@@ -107,12 +108,10 @@ def answer_form(
     ref: str = Form(..., pattern=REF),
     observation_id: str = Form("", max_length=36, pattern=NO_NUL),
     note: str = Form("", max_length=4000, pattern=NO_NUL),
-    user: auth.User = Depends(home_page_user),
+    user: auth.User = Depends(home_page_writer),
     conn: Connection = DB,
 ) -> Response:
     """Link a later observation (or every candidate) as the answer."""
-    if not _can_write(user):
-        raise HTTPException(403, "not allowed for this role")
     try:
         requirements.answer(
             conn, ref, observation_id=observation_id or None, note=note or None, actor=user.username
@@ -126,12 +125,10 @@ def answer_form(
 def close_form(
     ref: str = Form(..., pattern=REF),
     note: str = Form("", max_length=4000, pattern=NO_NUL),
-    user: auth.User = Depends(home_page_user),
+    user: auth.User = Depends(home_page_writer),
     conn: Connection = DB,
 ) -> Response:
     """Close a requirement we issued; the note says why."""
-    if not _can_write(user):
-        raise HTTPException(403, "not allowed for this role")
     try:
         requirements.close(conn, ref, note, actor=user.username)
     except LiaisonError as exc:

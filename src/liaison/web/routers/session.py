@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from liaison.core.errors import NotFoundError
 from liaison.store import audit
 from liaison.web import auth
-from liaison.web.deps import SESSION_COOKIE, current_user, db, render
+from liaison.web.deps import SESSION_COOKIE, db, permit, render
 from liaison.web.scope import visible_partners
 
 router = APIRouter()
@@ -45,15 +45,18 @@ def login_page(request: Request, next: str = "/") -> Response:
 @router.post("/login", include_in_schema=False)
 def login(
     request: Request,
-    username: str = Form(""),
-    password: str = Form(""),
-    csrf_token: str = Form(""),
-    next: str = Form("/"),
-    conn: Connection = Depends(db, scope="function"),  # committed before the redirect is sent
+    username: str = Form("", max_length=200),
+    password: str = Form("", max_length=1000),
+    csrf_token: str = Form("", max_length=200),
+    next: str = Form("/", max_length=2000),
 ) -> Response:
+    """Count the attempt (committed), then check the password, then sign in — each step its own
+    short transaction, so parallel attempts queue on the counter instead of failing, and at most
+    `limiter.max_attempts` passwords are checked per account and per address in the window."""
+    store = request.app.state.store
     limiter: auth.SignInLimiter = request.app.state.limiter
     client = request.client.host if request.client else "?"
-    keys = (f"user:{username.strip().lower()}", f"addr:{client}")
+    account, address = f"user:{username.strip().lower()}", f"addr:{client}"
 
     def fail(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
         token = secrets.token_urlsafe(24)
@@ -67,19 +70,25 @@ def login(
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return fail("The sign-in form expired; please try again.", 403)
-    wait = limiter.retry_after(*keys)
+    with store.begin() as conn:  # the count is the transaction's first write: it queues
+        wait = limiter.attempt(conn, account, address)
+        if wait:
+            audit.record(conn, username or "?", "session.refused", client, {"retry_after": wait})
     if wait:
-        audit.record(conn, username or "?", "session.refused", client, {"retry_after": wait})
         return fail(
-            f"Too many failed sign-ins; try again in {wait} s.", 429, {"Retry-After": str(wait)}
+            f"Too many sign-in attempts; try again in {wait} s.", 429, {"Retry-After": str(wait)}
         )
-    user = auth.authenticate(conn, username, password)
+    with store.connect() as conn:
+        user = auth.authenticate(conn, username, password)
+        conn.commit()  # a rehash of an old password hash, if one was due
     if user is None:
-        limiter.failed(*keys)
-        audit.record(conn, username or "?", "session.failed", client)
+        with store.begin() as conn:
+            limiter.hold(conn, account)  # take the write lock before the audit chain is read
+            audit.record(conn, username or "?", "session.failed", client)
         return fail("Wrong username or password.", 401)
-    limiter.succeeded(*keys)
-    token, _csrf = auth.start_session(conn, user)
+    with store.begin() as conn:  # committed before the redirect is sent
+        limiter.succeeded(conn, account, address)
+        token, _csrf = auth.start_session(conn, user)
     resp = RedirectResponse(_safe_next(next), status_code=303)
     resp.set_cookie(
         SESSION_COOKIE,
@@ -96,7 +105,7 @@ def login(
 @router.post("/logout", include_in_schema=False)
 def logout(
     request: Request,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("session.self")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -116,7 +125,8 @@ class Me(BaseModel):
 
 @router.get("/api/v1/me", response_model=Me, tags=["session"])
 def me(
-    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+    user: auth.User = Depends(permit("session.self")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> Me:
     return Me(
         username=user.username,
@@ -132,7 +142,8 @@ class TokenIn(BaseModel):
 
 @router.get("/api/v1/tokens", tags=["session"])
 def my_tokens(
-    user: auth.User = Depends(current_user), conn: Connection = Depends(db, scope="function")
+    user: auth.User = Depends(permit("session.self")),
+    conn: Connection = Depends(db, scope="function"),
 ) -> list[dict[str, Any]]:
     return auth.list_tokens(conn, user.username)
 
@@ -140,7 +151,7 @@ def my_tokens(
 @router.post("/api/v1/tokens", status_code=201, tags=["session"])
 def new_token(
     body: TokenIn,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("session.self")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, str]:
     """A token for scripts (`Authorization: Bearer …`), with this user's role and partner.
@@ -153,7 +164,7 @@ def new_token(
 @router.delete("/api/v1/tokens/{token_id}", status_code=204, tags=["session"])
 def drop_token(
     token_id: str,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("session.self")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     try:

@@ -2,7 +2,7 @@
 instructor page (create exercises, class progress). Thin over liaison.codebreak.training.
 
 A trainee is the signed-in user whose username is a trainee's (`liaison train trainee add` with the
-web username); instructors are users holding one of INSTRUCTOR_ROLES. Pages send a browser without
+web username); instructors are users `allowed` to `train.instruct`. Pages send a browser without
 a session to sign-in; every state change is a CSRF-checked POST that redirects (303) back to its
 page, with a user error shown on that page rather than as an error response.
 """
@@ -20,45 +20,21 @@ from liaison.codebreak import messages, named, training
 from liaison.core.errors import LiaisonError, NotFoundError
 from liaison.store.engine import Store
 from liaison.store.schema.training import trainee
-from liaison.web.deps import (
-    User,
-    current_user,
-    get_store,
-    page_role,
-    page_user,
-    render,
-    require_role,
-)
-from liaison.web.scope import is_home_user
+from liaison.web.deps import User, get_store, may, permit, render
 
 router = APIRouter()
 
-INSTRUCTOR_ROLES = ("admin", "analyst")
+#: Instructors are our own partner's analysts and admins (`train.instruct`); a partner's liaison
+#: officer with an account here may be a trainee (the Polish bureau taught Japanese officers) but
+#: never sets work.
+instructor_page_user = permit("train.instruct", page=True)
+instructor_user = permit("train.instruct")
+trainee_page_user = permit("train.trainee", page=True)
+trainee_user = permit("train.trainee")
 
 
 def _page(request: Request, name: str, ctx: dict[str, Any]) -> HTMLResponse:
     return render(request, name, ctx)  # adds the user and the CSRF token for the forms
-
-
-def _home_only(store: Store, user: User) -> User:
-    """Instructors are our own partner's analysts and admins; a partner's liaison officer with an
-    account here may be a trainee (the Polish bureau taught Japanese officers) but never sets work."""
-    with store.connect() as conn:
-        if not is_home_user(conn, user):
-            raise HTTPException(status_code=403, detail="instructors are the home partner's staff")
-    return user
-
-
-def instructor_page_user(
-    user: User = Depends(page_role(*INSTRUCTOR_ROLES)), store: Store = Depends(get_store)
-) -> User:
-    return _home_only(store, user)
-
-
-def instructor_user(
-    user: User = Depends(require_role(*INSTRUCTOR_ROLES)), store: Store = Depends(get_store)
-) -> User:
-    return _home_only(store, user)
 
 
 def _trainee(store: Store, user: User) -> training.Trainee:
@@ -78,13 +54,13 @@ def _back(path: str, error: str | None = None) -> RedirectResponse:
 
 @router.get("/train", response_class=HTMLResponse, response_model=None, include_in_schema=False)
 def trainee_home(
-    request: Request, user: User = Depends(page_user), store: Store = Depends(get_store)
+    request: Request, user: User = Depends(trainee_page_user), store: Store = Depends(get_store)
 ) -> Response:
     with store.connect() as conn:
         enrolled = conn.execute(
             sa.select(trainee.c.id).where(trainee.c.username == user.username)
         ).first()
-        if enrolled is None and user.role in INSTRUCTOR_ROLES and is_home_user(conn, user):
+        if enrolled is None and may(request, "train.instruct"):
             return RedirectResponse("/train/instructor", status_code=303)
     t = _trainee(store, user)
     with store.connect() as conn:
@@ -97,7 +73,7 @@ def exercise_page(
     request: Request,
     number: int,
     error: str | None = None,
-    user: User = Depends(page_user),
+    user: User = Depends(trainee_page_user),
     store: Store = Depends(get_store),
 ) -> HTMLResponse:
     t = _trainee(store, user)
@@ -136,7 +112,7 @@ def _act(number: int, fn: Any) -> Response:
 
 @router.post("/train/exercises/{number}/take", include_in_schema=False)
 def take(
-    number: int, user: User = Depends(current_user), store: Store = Depends(get_store)
+    number: int, user: User = Depends(trainee_user), store: Store = Depends(get_store)
 ) -> Response:
     t = _trainee(store, user)
 
@@ -151,7 +127,7 @@ def take(
 def hint(
     number: int,
     kind: str = Form(...),
-    user: User = Depends(current_user),
+    user: User = Depends(trainee_user),
     store: Store = Depends(get_store),
 ) -> Response:
     t = _trainee(store, user)
@@ -167,7 +143,7 @@ def hint(
 def answer(
     number: int,
     text: str = Form(""),
-    user: User = Depends(current_user),
+    user: User = Depends(trainee_user),
     store: Store = Depends(get_store),
 ) -> Response:
     t = _trainee(store, user)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from liaison.orbat.search import MAX_QUERY, search
 from liaison.web import auth
 from liaison.web.cache import cache_for
-from liaison.web.deps import current_user, db, page_user, render
+from liaison.web.deps import db, permit, render
 from liaison.web.scope import (
     check_partner,
     history_for,
@@ -115,7 +115,7 @@ def _dossier(conn: Connection, user: auth.User, partner: str, unit_id: str) -> d
 def search_api(
     request: Request,
     q: str = Query(..., min_length=1, max_length=MAX_QUERY),
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """Units in every picture the user may open, matched across scripts and transliterations.
@@ -139,7 +139,7 @@ def search_api(
 def unit_api(
     partner: str,
     unit_id: str,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     """Everything the user may know about one unit: facts, history, sources, discrepancies,
@@ -151,7 +151,7 @@ def unit_api(
 def search_page(
     request: Request,
     q: str = Query("", max_length=MAX_QUERY),
-    user: auth.User = Depends(page_user),
+    user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     hits = _search(conn, user, q) if q.strip() else []
@@ -163,7 +163,7 @@ def unit_page(
     request: Request,
     partner: str,
     unit_id: str,
-    user: auth.User = Depends(page_user),
+    user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     return render(request, "unit.html", {"d": _dossier(conn, user, partner, unit_id)})

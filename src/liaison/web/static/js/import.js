@@ -9,6 +9,17 @@
   const table = document.getElementById("import-errors");
   const confirm = document.getElementById("import-confirm");
   const done = document.getElementById("import-done");
+  const marking = document.getElementById("import-marking");
+  const partner = document.getElementById("import-partner");
+
+  // The marking fields start at the chosen partner's own setting and follow a change of partner.
+  partner.addEventListener("change", () => {
+    const m = JSON.parse(marking.dataset.markings)[partner.value];
+    if (!m) return;
+    document.getElementById("import-tlp").value = m.tlp;
+    document.getElementById("import-rel-to").value = m.rel_to;
+    document.getElementById("import-orcon").checked = m.orcon;
+  });
 
   function show(r) {
     result.hidden = false;
@@ -17,7 +28,7 @@
     tbody.replaceChildren();
     if (r.ok) {
       summary.className = "ok";
-      summary.textContent = `${r.file}: ${r.rows} rows — ${r.new} new units, ${r.changed} changed, ${r.unchanged} unchanged` +
+      summary.textContent = `${r.file} (${r.marking}): ${r.rows} rows — ${r.new} new units, ${r.changed} changed, ${r.unchanged} unchanged` +
         (r.unplaced.length ? `, ${r.unplaced.length} without position` : "") + ". Nothing has been written yet.";
       table.hidden = true;
       confirm.hidden = false;
