@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from liaison.evac import care, people, registry, tracking
 from liaison.web import auth
 from liaison.web.deps import check, db, permit, render
+from liaison.web.scope import is_home_user
 
 router = APIRouter()
 
@@ -76,7 +77,7 @@ def status_api(
 @router.get("/api/v1/evac/journey")
 def journey_api(
     today: date | None = None,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("evac.status")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, object]:
     """From departure to care, in numbers only (registered, documented, seated, arrived,

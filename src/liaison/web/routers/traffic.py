@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from liaison.traffic import diagram, service
 from liaison.web import auth
-from liaison.web.deps import current_user, db, page_user, render, writer
+from liaison.web.deps import db, permit, render
 from liaison.web.scope import home_partner, is_home_user
 
 router = APIRouter()
@@ -39,7 +39,7 @@ def _home(conn: Connection, user: auth.User) -> str:
 def api_nets(
     since: str | None = Day,
     until: str | None = Day,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("traffic.read")),
     conn: Connection = DB,
 ) -> dict[str, Any]:
     """Nets, their control stations and members, call signs by day, identified units named."""
@@ -50,7 +50,7 @@ def api_nets(
 def api_nets_svg(
     since: str | None = Day,
     until: str | None = Day,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("traffic.read")),
     conn: Connection = DB,
 ) -> Response:
     """The net diagram: each control above its outstations, links labelled with frequencies."""
@@ -61,7 +61,7 @@ def api_nets_svg(
 @router.get("/api/v1/traffic/inferences", tags=TAG)
 def api_inferences(
     status: Literal["pending", "accepted", "rejected"] | None = None,
-    user: auth.User = Depends(current_user),
+    user: auth.User = Depends(permit("traffic.read")),
     conn: Connection = DB,
 ) -> list[dict[str, Any]]:
     """Inferred subordination on record, graded against the picture."""
@@ -72,7 +72,7 @@ def api_inferences(
 def api_decide(
     inference_id: Id,
     action: Literal["accept", "reject"],
-    user: auth.User = Depends(writer),
+    user: auth.User = Depends(permit("traffic.write")),
     conn: Connection = DB,
 ) -> dict[str, Any]:
     """Accept (the parent is recorded in our picture) or reject an inference."""
@@ -82,14 +82,16 @@ def api_decide(
 
 @router.get("/api/v1/traffic/fixes", tags=TAG)
 def api_fixes(
-    user: auth.User = Depends(current_user), conn: Connection = DB
+    user: auth.User = Depends(permit("traffic.read")), conn: Connection = DB
 ) -> list[dict[str, Any]]:
     """DF fixes on record with their 95 % ellipses (rings of lon, lat)."""
     return service.list_fixes(conn, _home(conn, user))
 
 
 @router.get("/api/v1/traffic/ellipses", tags=TAG)
-def api_ellipses(user: auth.User = Depends(current_user), conn: Connection = DB) -> dict[str, Any]:
+def api_ellipses(
+    user: auth.User = Depends(permit("traffic.read")), conn: Connection = DB
+) -> dict[str, Any]:
     """GeoJSON: the 95 % error ellipse of every fix recorded as a unit's position (for the map)."""
     feats = []
     for f in service.list_fixes(conn, _home(conn, user)):
@@ -113,7 +115,11 @@ def api_ellipses(user: auth.User = Depends(current_user), conn: Connection = DB)
 
 
 @router.get("/traffic", response_class=HTMLResponse, include_in_schema=False)
-def page(request: Request, user: auth.User = Depends(page_user), conn: Connection = DB) -> Any:
+def page(
+    request: Request,
+    user: auth.User = Depends(permit("traffic.read", page=True)),
+    conn: Connection = DB,
+) -> Any:
     code = _home(conn, user)
     rep = service.nets(conn, code)
     return render(
@@ -133,7 +139,7 @@ def page(request: Request, user: auth.User = Depends(page_user), conn: Connectio
 def page_decide(
     inference_id: Id,
     action: Literal["accept", "reject"],
-    user: auth.User = Depends(writer),
+    user: auth.User = Depends(permit("traffic.write")),
     conn: Connection = DB,
 ) -> Any:
     """The page's accept/reject buttons (a form carrying the CSRF token)."""
