@@ -19,6 +19,7 @@ from liaison.courier.kinds import (
     acks,
     intercepts,
     key_events,
+    meetings,
     observations,
     outcomes,
     reports,
@@ -35,6 +36,7 @@ KINDS: tuple[Kind, ...] = (
     reports.KIND,
     retractions.KIND,
     outcomes.KIND,
+    meetings.KIND,  # meetings both sides hold (issue 21)
     observations.KIND,  # payload "units" (and "withheld")
 )
 
