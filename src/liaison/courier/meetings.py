@@ -306,3 +306,48 @@ def signatures(conn: Connection, meeting_id: int) -> list[dict[str, Any]]:
             .order_by(agreed_signature.c.id)
         )
     ]
+
+
+def open_meeting(
+    conn: Connection,
+    with_partner: str,
+    *,
+    as_of: datetime | None = None,
+    actor: str = "cli",
+    share: bool | None = None,
+) -> tuple[int, Any]:
+    """Open a meeting: held with the partner (`share`) or by us alone. By default it is held
+    with the partner when they exchange pouches with us and a release policy lets ours go."""
+    to = get_partner(conn, with_partner).code
+    if share is None:
+        share = get_policy(conn, to) is not None and _last_seq(conn, "in", to) > 0
+    if share:
+        return open_shared(conn, to, as_of=as_of, actor=actor)
+    return mt.open_meeting(conn, to, as_of=as_of, actor=actor)
+
+
+def export_agreed(conn: Connection, meeting_id: int, fmt: str, *, actor: str = "cli") -> bytes:
+    """The agreed picture: `json` the document itself (for a meeting both sides held, the
+    canonical bytes both computed and signed); csv, xlsx, geojson, kml or stix an export."""
+    from liaison.courier.policy import Policy, released_unit
+    from liaison.courier.stix import export_bundle
+    from liaison.orbat.export import export
+    from liaison.reconcile.agreed import agreed_picture
+
+    m = mt.current_meeting(conn, meeting_id)
+    pic = agreed_picture(conn, m.id)
+    if fmt == "json":
+        try:
+            data = agreed_bytes(conn, m.id)
+        except NotFoundError:
+            data = joint.canonical(mt.agreed_picture(conn, m.id))
+    elif fmt == "stix":
+        pol = Policy("AGREED", "AMBER", release_notes=True)
+        units = [released_unit(u, pol, u.parent_id in pic.units) for u in pic.units.values()]
+        data = orjson.dumps(export_bundle("AGREED", units, m.closed_at or utcnow()))
+    elif fmt in ("csv", "xlsx", "geojson", "kml"):
+        data = export(pic, fmt)
+    else:
+        raise ValidationError("format is one of json, csv, xlsx, geojson, kml, stix")
+    audit.record(conn, actor, "agreed.export", f"meeting/{m.id}", {"format": fmt})
+    return data

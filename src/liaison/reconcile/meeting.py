@@ -49,6 +49,9 @@ class MeetingInfo:
     status: str
     summary: dict[str, Any]
     open_discrepancies: int
+    ref: str | None = None
+    shared: str | None = None
+    share_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +63,9 @@ class MeetingInfo:
             "status": self.status,
             "summary": self.summary,
             "open_discrepancies": self.open_discrepancies,
+            "ref": self.ref,
+            "shared": self.shared,
+            "share_note": self.share_note,
         }
 
 
@@ -298,6 +304,9 @@ def info(conn: Connection, meeting_id: int | None = None) -> MeetingInfo:
         m.status,
         m.summary,
         int(open_n or 0),
+        m.ref,
+        m.shared,
+        m.share_note,
     )
 
 

@@ -29,9 +29,7 @@ def upgrade() -> None:
         b.add_column(sa.Column("shared_key", sa.String(length=450), nullable=True))
         b.add_column(sa.Column("facts", sa.JSON(), nullable=True))
         b.add_column(sa.Column("memory", sa.JSON(), nullable=True))
-        b.add_column(
-            sa.Column("settled", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+        b.add_column(sa.Column("settled", sa.Boolean(), server_default=sa.false(), nullable=False))
         b.add_column(sa.Column("partner_position", sa.String(length=10), nullable=True))
         b.add_column(sa.Column("partner_comment", sa.Text(), nullable=True))
         b.add_column(sa.Column("partner_by", sa.String(length=200), nullable=True))
@@ -65,9 +63,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agreed_signature")),
     )
-    op.create_index(
-        "ix_agreed_signature_meeting", "agreed_signature", ["meeting_id"], unique=False
-    )
+    op.create_index("ix_agreed_signature_meeting", "agreed_signature", ["meeting_id"], unique=False)
 
 
 def downgrade() -> None:
