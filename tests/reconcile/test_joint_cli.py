@@ -78,7 +78,9 @@ def test_two_clis_hold_a_meeting(sides, tmp_path: Path, capsys, monkeypatch) -> 
     for d in shown["discrepancies"]:
         assert d["state"] == "open"
         accept = "ours" if d["kind"] in ("strength", "equipment", "only_ours") else "theirs"
-        assert run(jp, "meet", "resolve", str(d["id"]), "--accept", accept, "--comment", "JP")[0] == 0
+        assert (
+            run(jp, "meet", "resolve", str(d["id"]), "--accept", accept, "--comment", "JP")[0] == 0
+        )
     code, _, err = run(jp, "meet", "close")
     assert code == 2 and "PL closes it" in err
     assert carry(jp, pl)["items"]["positions"] == len(shown["discrepancies"])

@@ -336,7 +336,10 @@ def api_agreed_units(
     from liaison.reconcile.agreed import agreed_picture
     from liaison.web.routers.pictures import feature_collection
 
-    doc = feature_collection(agreed_picture(conn, meeting_id))
+    pic = agreed_picture(conn, meeting_id)
+    doc = feature_collection(pic)
+    for f in [*doc["features"], *[{"properties": x} for x in doc["unplaced"]]]:
+        f["properties"]["notes"] = pic.units[f["properties"]["unit_id"]].notes
     return {**doc, "meeting": meeting_id}
 
 

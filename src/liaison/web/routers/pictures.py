@@ -314,6 +314,11 @@ def map_page(
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     ctx = {"partners": visible_partners(conn, user), "home": is_home_user(conn, user)}
+    if ctx["home"]:  # the third picture: the agreed one of the latest closed meeting
+        from liaison.reconcile.queue import last_agreed
+
+        m = last_agreed(conn)
+        ctx["agreed"] = m.id if m is not None else None
     return render(request, "map.html", ctx)
 
 

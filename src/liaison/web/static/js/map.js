@@ -4,7 +4,11 @@
   "use strict";
   const root = document.getElementById("mapview");
   if (!root) return;
-  const partners = root.dataset.partners ? root.dataset.partners.split(",") : [];
+  // the partners' pictures, and the agreed one (the third picture) when a meeting agreed one
+  const agreed = root.dataset.agreed || "";
+  const partners = (root.dataset.partners ? root.dataset.partners.split(",") : []).concat(agreed ? ["AGREED"] : []);
+  const url = (p, q) => p === "AGREED" ? `/api/v1/meetings/${encodeURIComponent(agreed)}/agreed/units`
+    : `/api/v1/pictures/${encodeURIComponent(p)}/units${q}`;
   const home = root.dataset.home === "1";
   const status = document.getElementById("map-status");
   const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -42,7 +46,7 @@
     const q = at ? "?valid_at=" + encodeURIComponent(at.toISOString()) : "";
     try {
       await Promise.all(partners.map(async (p) => {
-        data[p] = await window.liaisonFetch(`/api/v1/pictures/${encodeURIComponent(p)}/units${q}`);
+        data[p] = await window.liaisonFetch(url(p, q));
       }));
     } catch (e) {
       status.textContent = "could not load the pictures: " + e.message;
@@ -70,6 +74,7 @@
     if (!home) return;
     const all = new Set();
     for (const p of partners) {
+      if (p === "AGREED") continue;
       try {
         const k = await window.liaisonFetch(`/api/v1/pictures/${encodeURIComponent(p)}/discrepancy-kinds`);
         kinds[p] = k.units;
@@ -97,10 +102,11 @@
         const [lon, lat] = f.geometry.coordinates;
         let sym;
         try {
-          sym = new ms.Symbol(u.sidc || "10061000001211000000", { size: 22, colorMode: modes[i % modes.length], uniqueDesignation: u.designation.slice(0, 14) });
+          const agreedOpts = p === "AGREED" ? { fillColor: "#7cc47c", infoColor: "#1d6b1d", frameColor: "#1d6b1d" } : { colorMode: modes[i % modes.length] };
+          sym = new ms.Symbol(u.sidc || "10061000001211000000", Object.assign({ size: 22, uniqueDesignation: u.designation.slice(0, 14) }, agreedOpts));
         } catch (err) { continue; }
         const a = sym.getAnchor(), sz = sym.getSize();
-        const icon = L.divIcon({ className: "sym unit-symbol", html: sym.asSVG(), iconSize: [sz.width, sz.height], iconAnchor: [a.x, a.y] });
+        const icon = L.divIcon({ className: "sym unit-symbol" + (p === "AGREED" ? " agreed-symbol" : ""), html: sym.asSVG(), iconSize: [sz.width, sz.height], iconAnchor: [a.x, a.y] });
         const m = L.marker([lat, lon], { icon, title: `${p} ${u.designation}` }).addTo(layer);
         m.on("click", () => showUnit(p, u));
         bounds.push([lat, lon]);
@@ -121,6 +127,11 @@
     panel.hidden = false;
     body.innerHTML = `<h2>${esc(u.designation)}</h2><p class="muted">${esc(partner)} · ${esc(u.unit_id)} · ${esc(u.echelon)} ${esc(u.branch)}</p><p>loading history…</p>`;
     map.invalidateSize();
+    if (partner === "AGREED") {  // provenance of each agreed fact, and what is not agreed
+      body.innerHTML = `<h2>${esc(u.designation)}</h2><p class="muted">agreed · ${esc(u.unit_id)} · ${esc(u.echelon)} ${esc(u.branch)}</p>` +
+        `<p id="agreed-notes">${esc(u.notes)}</p><p>${esc(u.place)} ${esc(u.strength)}</p>`;
+      return;
+    }
     try {
       const h = await window.liaisonFetch(`/api/v1/pictures/${encodeURIComponent(partner)}/units/${encodeURIComponent(u.unit_id)}/history`);
       const rows = h.history.map((o) => `<tr><td>${esc((o.valid_at || "").slice(0, 16))}</td><td>${esc(o.place)}${o.lat != null ? `<br><span class="muted">${o.lat.toFixed(2)}, ${o.lon.toFixed(2)}</span>` : ""}</td>` +
