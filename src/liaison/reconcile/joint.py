@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import orjson
 import rfc8785
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -120,16 +122,20 @@ class Item:
 
     def wire(self) -> dict[str, Any]:
         """What both sides must compute alike (the queue digest covers it)."""
-        dd = self.d.to_dict()
         return {
             "key": self.key,
             "kind": self.d.kind,
             "severity": self.d.severity,
-            "detail": dd["detail"],
+            "detail": detail_of(self.d),
             "facts": self.facts,
             "memory": self.memory,
             "settled": self.settled,
         }
+
+
+def detail_of(d: Discrepancy) -> dict[str, Any]:
+    """The detail as stored and sent (times as ISO text), without `asdict`'s deep copies."""
+    return {k: (iso(v) if isinstance(v, datetime) else v) for k, v in d.detail.items()}
 
 
 def decided(row: Any, me: str, partner: str) -> str | None:
@@ -231,12 +237,18 @@ def remember(
 
 
 # ---- the shared queue ----------------------------------------------------------------------------
+def fast_digest(obj: Any) -> str:
+    """SHA-256 of `obj` as JSON with sorted keys: a digest both sides compute with the same code
+    and compare (never signed: what is signed is RFC 8785, `canonical`)."""
+    return sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS))
+
+
 def queue_digest(items: list[Item], matches: list[Match]) -> str:
     doc = {
         "items": sorted((it.wire() for it in items), key=lambda w: w["key"]),
         "matches": sorted([m.ours, m.theirs] for m in matches),
     }
-    return sha256(canonical(doc))
+    return fast_digest(doc)
 
 
 def picture_digest(pic: Picture) -> str:
@@ -247,7 +259,7 @@ def picture_digest(pic: Picture) -> str:
         + [u.reliability, u.credibility]
         for u in sorted(pic.units.values(), key=lambda u: u.unit_id)
     ]
-    return sha256(canonical(rows))
+    return fast_digest(rows)
 
 
 _FLIP = {"ours": "theirs", "theirs": "ours"}
@@ -270,9 +282,9 @@ def swap_detail(detail: Any) -> Any:
 
 def local_row(it: Item, *, swap: bool, me: str, partner: str) -> dict[str, Any]:
     """The discrepancy row for this store (swapped on the guest, whose analysts see theirs as ours)."""
-    d = it.d.to_dict()
-    kind, ou, tu, os_, ts = d["kind"], d["ours"], d["theirs"], d["ours_source"], d["theirs_source"]
-    detail = d["detail"]
+    d = it.d
+    kind, ou, tu, os_, ts = d.kind, d.ours, d.theirs, d.ours_source, d.theirs_source
+    detail = detail_of(d)
     if swap:
         kind = {"only_ours": "only_theirs", "only_theirs": "only_ours"}.get(kind, kind)
         ou, tu, os_, ts = tu, ou, ts, os_
@@ -282,7 +294,7 @@ def local_row(it: Item, *, swap: bool, me: str, partner: str) -> dict[str, Any]:
         "ours_unit": ou,
         "theirs_unit": tu,
         "detail": detail,
-        "severity": d["severity"],
+        "severity": d.severity,
         "ours_source": os_,
         "theirs_source": ts,
         "shared_key": it.key,
