@@ -22,7 +22,7 @@ from liaison.core.clock import iso, parse_time, utcnow
 from liaison.core.errors import ConflictError, NotFoundError, ValidationError
 from liaison.orbat.model import Picture, UnitView
 from liaison.orbat.partners import get_partner, get_self
-from liaison.orbat.picture import get_picture
+from liaison.orbat.picture import changed_since, get_picture
 from liaison.reconcile import joint
 from liaison.reconcile.match import Result, reconcile
 from liaison.store import audit
@@ -171,8 +171,31 @@ def open_meeting(
     po, pt = pictures or pictures_for(conn, ours, theirs, as_of, snap)
     confirmed, rejected = decisions(conn, ours, theirs)
     prev = last_closed(conn, theirs, shared=shared is not None)
+    keep = changed = None
+    if shared is None and pictures is None and prev is not None and prev.as_of == as_of:
+        # one side's meeting: start the match from the last one (only what changed is searched);
+        # a meeting both sides hold runs the whole match, which the partner can reproduce
+        keep = {
+            (r.ours_unit, r.theirs_unit): r.score
+            for r in conn.execute(
+                sa.select(meeting_match).where(meeting_match.c.meeting_id == prev.id)
+            )
+        }
+        changed = (
+            changed_since(conn, ours, prev.snapshot_at, snap),
+            changed_since(conn, theirs, prev.snapshot_at, snap),
+        )
     res, items, qd = compute_queue(
-        conn, po, pt, confirmed, rejected, prev.id if prev else None, ours, theirs
+        conn,
+        po,
+        pt,
+        confirmed,
+        rejected,
+        prev.id if prev else None,
+        ours,
+        theirs,
+        keep=keep,
+        changed=changed,
     )
     mid = conn.execute(
         meeting.insert().values(
@@ -220,9 +243,12 @@ def compute_queue(
     previous_id: int | None,
     me: str,
     partner: str,
+    *,
+    keep: dict[tuple[str, str], float] | None = None,
+    changed: tuple[set[str], set[str]] | None = None,
 ) -> tuple[Result, list[joint.Item], str]:
     """Reconcile in the host's orientation and apply memory; the same on both sides."""
-    res = reconcile(host, guest, confirmed=confirmed, rejected=rejected)
+    res = reconcile(host, guest, confirmed=confirmed, rejected=rejected, keep=keep, changed=changed)
     items = joint.remember(res, host, guest, joint.previous_rows(conn, previous_id), me, partner)
     return res, items, joint.queue_digest(items, res.matches)
 
