@@ -296,3 +296,43 @@ def test_a_tampered_queue_is_refused_by_the_guest(two) -> None:  # type: ignore[
     pl.open(jp.seal())
     host = pl.meeting(f"PL/{mid}")
     assert host.shared == "mismatch" and host.share_note.startswith("JP: the queue we computed")
+
+
+def test_hostile_meeting_records(two) -> None:  # type: ignore[no-untyped-def]
+    """A partner's meeting records are checked like any other: a bad position value refuses the
+    pouch; positions for items we do not hold are kept out; an opening naming a pouch we never
+    opened is stored as a mismatch that says so."""
+    from liaison.core.clock import utcnow
+    from liaison.courier.kinds import meetings as kind
+    from liaison.courier.kinds.base import Incoming
+    from liaison.courier.records import PouchRejected
+
+    pl, jp = two
+    week_one_pictures(pl, jp)
+    exchange(pl, jp)
+    with pl.store.begin() as conn:
+        mid, _ = cm.open_shared(conn, "JP")
+    jp.open(pl.seal())
+    ref = f"PL/{mid}"
+    key = jp.items(ref)[0]["key"]
+    now = utcnow()
+    with jp.store.begin() as conn:
+        inc = Incoming(conn, "PL", "JP", now, now, "test")
+        bad = {"type": "positions", "ref": ref, "positions": [{"key": key, "position": "US"}]}
+        with pytest.raises(PouchRejected, match="position's value"):
+            kind.receive(inc, [bad])
+    with jp.store.begin() as conn:
+        inc = Incoming(conn, "PL", "JP", now, now, "test")
+        stray = {"key": "location:JP=nope|PL=nope", "position": "PL", "at": now.isoformat()}
+        good = {"key": key, "position": "PL", "comment": "ok", "by": "x", "at": now.isoformat()}
+        got = kind.receive(inc, [{"type": "positions", "ref": ref, "positions": [stray, good]}])
+        assert got["positions"] == 1
+        opening = {
+            "type": "open", "ref": "PL/99", "host": "PL", "guest": "JP", "host_seq": 42,
+            "guest_seq": 1, "digests": {}, "crosswalk": {}, "queue_digest": "x",
+        }  # fmt: skip
+        kind.receive(inc, [opening])
+        m = cm.by_ref(conn, "PL/99")
+    assert m.shared == "mismatch" and "no pouch 42 from PL" in m.share_note
+    with jp.store.connect() as conn:
+        assert mt.list_discrepancies(conn, m.id) == []

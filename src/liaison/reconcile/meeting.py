@@ -691,9 +691,11 @@ def join_meeting(
     prev = None
     if rec.get("previous"):
         prev = conn.execute(sa.select(meeting).where(meeting.c.ref == rec["previous"])).first()
-    note = None
+    note = rec.get("inputs_error")
     digests = rec.get("digests") or {}
-    if joint.picture_digest(host_pic) != digests.get(host):
+    if note is not None:
+        note = f"we cannot find what the meeting is about: {note}"
+    elif joint.picture_digest(host_pic) != digests.get(host):
         note = (
             f"{host}'s picture as we received it (their pouch {rec.get('host_seq')}) differs from "
             f"the one {host} reconciled"
@@ -729,7 +731,7 @@ def join_meeting(
             host=host,
             shared="joined" if note is None else "mismatch",
             share_note=note,
-            inputs={k: v for k, v in rec.items() if k != "type"},
+            inputs={k: v for k, v in rec.items() if k not in ("type", "inputs_error")},
             previous_id=prev.id if prev else None,
             joined_at=utcnow(),
         )

@@ -202,7 +202,7 @@ def _open(inc: Incoming, rec: dict[str, Any]) -> dict[str, int]:
         from liaison.orbat.model import Picture
 
         hp, gp = Picture(inc.sender, {}), Picture(inc.me, {})
-        clean["digests"] = {}
+        clean["inputs_error"] = str(exc)
         audit.record(conn, inc.actor, "meeting.inputs", ref, {"error": str(exc)})
     mt.join_meeting(conn, clean, hp, gp, actor=inc.actor)
     return {"meetings": 1}
@@ -247,9 +247,10 @@ def _positions(inc: Incoming, rec: dict[str, Any]) -> dict[str, int]:
     m = _meeting(inc, rec.get("ref"))
     items = rec.get("positions")
     require(isinstance(items, list) and len(items) <= MAX_POSITIONS, "a positions record")
-    if m is None or m.status != "open":
-        return {}
+    if m is None or m.status != "open" or m.shared not in ("joined", "sent"):
+        return {}  # a meeting we hold no queue of (mismatch) or no longer work: nothing to apply
     n = 0
+    unknown = 0
     for p in items:
         require(isinstance(p, dict) and isinstance(p.get("key"), str), "a position")
         pos = joint.from_code(p.get("position"), inc.me, inc.sender)
@@ -265,9 +266,11 @@ def _positions(inc: Incoming, rec: dict[str, Any]) -> dict[str, int]:
                 inc.conn, m.id, p["key"][:450], pos, comment, f"{inc.sender}:{by}", at
             )
         except LiaisonError:
-            require(False, "a position's item")
-    if n:
-        audit.record(inc.conn, inc.actor, "meeting.positions", m.ref, {"positions": n})
+            unknown += 1  # an item our queue does not have: kept out, counted in the audit
+    if n or unknown:
+        audit.record(
+            inc.conn, inc.actor, "meeting.positions", m.ref, {"positions": n, "unknown": unknown}
+        )
     return {"positions": n}
 
 
