@@ -336,3 +336,44 @@ def test_hostile_meeting_records(two) -> None:  # type: ignore[no-untyped-def]
     assert m.shared == "mismatch" and "no pouch 42 from PL" in m.share_note
     with jp.store.connect() as conn:
         assert mt.list_discrepancies(conn, m.id) == []
+
+
+def test_the_meeting_travels_over_taxii(two) -> None:  # type: ignore[no-untyped-def]
+    """`liaison sync`: JP pulls PL's pouch (with the meeting) from PL's TAXII 2.1 endpoint, and
+    PL pulls JP's answer and positions from JP's."""
+    fastapi = pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from liaison.courier.sync import pull_pouches
+    from liaison.courier.taxii import make_router
+
+    pl, jp = two
+    clients = {}
+    for side in (pl, jp):
+        app = fastapi.FastAPI()
+        app.include_router(make_router(lambda s=side: s.store, {f"{side.other}-token": side.other}))
+        clients[side.me] = TestClient(app)
+
+    def pull(me: Side, server: Side) -> dict[str, Any]:
+        return pull_pouches(
+            me.store, [me.kp], server.me, "http://testserver/taxii2/", f"{me.me}-token",
+            client=clients[server.me],
+        )  # fmt: skip
+
+    week_one_pictures(pl, jp)
+    pl.seal()
+    assert pull(jp, pl)["pouches"] == 1
+    jp.seal()
+    assert pull(pl, jp)["pouches"] == 1
+    with pl.store.begin() as conn:
+        mid, _ = cm.open_shared(conn, "JP")
+    pl.seal()
+    got = pull(jp, pl)
+    assert got["opened"][0]["items"]["meetings"] == 1
+    ref = f"PL/{mid}"
+    assert jp.meeting(ref).shared == "joined"
+    n = jp.resolve(ref, guest_pick)
+    jp.seal()
+    got = pull(pl, jp)
+    assert got["opened"][0]["items"]["positions"] == n
+    assert pl.meeting(ref).shared == "joined"
