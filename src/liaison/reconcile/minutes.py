@@ -41,10 +41,12 @@ def _detail(d: dict[str, Any]) -> str:
     return str(det.get("designation", ""))
 
 
-def _pos(position: str | None, comment: str | None) -> str:
+def _pos(position: str | None, comment: str | None, me: str, partner: str) -> str:
+    """A position as the minutes show it: whose report (a partner code), neither or defer."""
     if position is None:
         return "—"
-    return f"{position}: {(comment or '').replace('|', '/')}"
+    code = {"ours": me, "theirs": partner}.get(position, position)
+    return f"{code}: {(comment or '').replace('|', '/')}"
 
 
 def _memory(d: dict[str, Any]) -> str:
@@ -105,8 +107,8 @@ def minutes_markdown(
         for d in disputed:
             lines.append(
                 f"| {d['id']} | {d['kind']} | {d['ours'] or '—'} ↔ {d['theirs'] or '—'} | "
-                f"{_detail(d)} | {_pos(d['resolution'], d['comment'])} | "
-                f"{_pos(d['partner_position'], d['partner_comment'])} |"
+                f"{_detail(d)} | {_pos(d['resolution'], d['comment'], po.code, pt.code)} | "
+                f"{_pos(d['partner_position'], d['partner_comment'], po.code, pt.code)} |"
             )
     raised = [d for d in discs if not d["settled"]]
     settled = [d for d in discs if d["settled"]]
@@ -119,8 +121,8 @@ def minutes_markdown(
         row = f"| {d['id']} | {d['kind']} | {d['severity']} | {units} | {_detail(d)} | {_memory(d)} | "
         if joint:
             row += (
-                f"{_pos(d['resolution'], d['comment'])} | "
-                f"{_pos(d['partner_position'], d['partner_comment'])} | {d['state']} |"
+                f"{_pos(d['resolution'], d['comment'], po.code, pt.code)} | "
+                f"{_pos(d['partner_position'], d['partner_comment'], po.code, pt.code)} | {d['state']} |"
             )
         else:
             row += f"{d['resolution'] or 'open'} | {(d['comment'] or '').replace('|', '/')} |"
@@ -130,7 +132,7 @@ def minutes_markdown(
         for d in settled:
             lines.append(
                 f"- {d['id']}: {d['kind']} {d['ours'] or '—'} ↔ {d['theirs'] or '—'}: "
-                f"{d['resolution']}, {(d['memory'] or {}).get('ref') and 'settled in meeting ' + str(d['memory']['ref'])}"
+                f"{d['resolution']} (settled in meeting {(d['memory'] or {}).get('ref', '?')})"
             )
     lines += ["", "## Sources", ""]
     for d in discs:
