@@ -93,8 +93,9 @@ def exchange(pl: Side, jp: Side) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @pytest.fixture
-def two(tmp_path: Path):  # type: ignore[no-untyped-def]
-    pl = Side(Store(f"sqlite:///{tmp_path / 'pl.db'}"), "PL", "JP")
+def two(store_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """PL's store on each configured backend (SQLite; PostgreSQL when set), JP's on SQLite."""
+    pl = Side(Store(store_url), "PL", "JP")
     jp = Side(Store(f"sqlite:///{tmp_path / 'jp.db'}"), "JP", "PL")
     for a, b in ((pl, jp), (jp, pl)):
         with a.store.begin() as conn:
