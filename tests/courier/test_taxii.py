@@ -12,6 +12,7 @@ import pytest
 
 from liaison.core.markings import Marking
 from liaison.courier.pouch import set_policy
+from liaison.courier.stix import unit_facts
 from liaison.orbat import observe, partners
 from liaison.store import Store
 
@@ -71,8 +72,13 @@ def test_taxii2_client_lists_and_pages(server: tuple[str, Store]) -> None:
     cols = api.collections
     assert len(cols) == 1 and cols[0].title == "Released to JP"
     objs = cols[0].get_objects()["objects"]
-    units = [o for o in objs if o["type"] == "x-liaison-military-unit"]
-    assert sorted(u["unit_id"] for u in units) == ["D0", "D1", "D2", "D3"]  # RED D4 withheld
+    units = [o for o in objs if unit_facts(o)]
+    assert sorted(unit_facts(u)["unit_id"] for u in units) == [
+        "D0",
+        "D1",
+        "D2",
+        "D3",
+    ]  # RED D4 withheld
     assert "analyst note" not in str(objs)
     pages = [p["objects"] for p in as_pages(cols[0].get_objects, per_request=3)]
     assert len(pages) > 1 and sum(map(len, pages)) == len(objs)
@@ -99,7 +105,7 @@ def test_taxii2_client_lists_and_pages(server: tuple[str, Store]) -> None:
             marking=Marking("AMBER", ("JP",)),
         )
     fresh = cols[0].get_objects(added_after=last)["objects"]
-    assert {o.get("unit_id") for o in fresh if o["type"] == "x-liaison-military-unit"} == {"D2"}
+    assert {f["unit_id"] for o in fresh if (f := unit_facts(o))} == {"D2"}
 
 
 def test_other_partner_and_strangers_see_nothing(server: tuple[str, Store]) -> None:
@@ -114,7 +120,7 @@ def test_other_partner_and_strangers_see_nothing(server: tuple[str, Store]) -> N
     base = f"{url}liaison/collections/"
     assert httpx.get(f"{base}{collection_id('JP')}/objects/", headers=fr).status_code == 404
     r = httpx.get(f"{base}{collection_id('FR')}/objects/", headers=fr)
-    units = [o for o in r.json()["objects"] if o["type"] == "x-liaison-military-unit"]
+    units = [o for o in r.json()["objects"] if unit_facts(o)]
     assert r.status_code == 200 and units == []  # no policy for FR: deny by default
 
 
@@ -161,7 +167,8 @@ def test_sync_pulls_incrementally_into_a_second_store(
             marking=Marking("AMBER", ("JP",)),
         )
     third = sync()
-    assert third["new_observations"] == 1 and third["objects"] == 3  # unit, sighting, location
+    # the unit, its sighting, its location and the located-at relationship between them
+    assert third["new_observations"] == 1 and third["objects"] == 4
     with jp.connect() as conn:
         assert picture.get_picture(conn, "PL").units["D2"].lat == 56.0
     monkeypatch.setenv("LIAISON_SYNC_TOKEN", "bad")

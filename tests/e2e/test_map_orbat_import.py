@@ -14,8 +14,15 @@ def test_map_draws_symbols_and_opens_history(sign_in: Any, live: Any) -> None:
     page = sign_in("analyst.pl")
     page.goto(base + "/map")
     page.wait_for_selector(".leaflet-marker-icon.unit-symbol svg", timeout=15000)
-    markers = page.locator(".leaflet-marker-icon.unit-symbol svg")
-    assert markers.count() == 5  # three PL, one JP, one US unit
+    page.wait_for_selector("body[data-symbols]")
+    drawn = int(page.get_attribute("body", "data-symbols") or 0)
+    covered = int(page.get_attribute("body", "data-covered") or 0)
+    assert drawn + covered == 5  # three PL, one JP, one US unit
+    assert page.locator(".leaflet-marker-icon.unit-symbol svg").count() == drawn
+    # zoomed in on the two PL units 13 km apart, nothing covers anything
+    page.evaluate("() => document.getElementById('mapview').liaisonMap.setView([49.95, 36.25], 10)")
+    page.wait_for_selector("body[data-covered='0']")
+    assert page.locator(".leaflet-marker-icon.unit-symbol svg").count() == 5
     page.wait_for_selector(
         "path.leaflet-interactive, .leaflet-overlay-pane svg path", state="attached"
     )
@@ -39,6 +46,8 @@ def test_map_for_a_partner_user_shows_only_released(sign_in: Any, live: Any) -> 
     page = sign_in("viewer.jp")
     page.goto(base + "/map")
     page.wait_for_selector(".leaflet-marker-icon.unit-symbol svg", timeout=15000)
+    page.evaluate("() => document.getElementById('mapview').liaisonMap.setView([50.2, 33.4], 7)")
+    page.wait_for_selector("body[data-covered='0']", state="attached")
     titles = page.eval_on_selector_all(
         ".leaflet-marker-icon.unit-symbol", "els => els.map(e => e.title).sort()"
     )

@@ -25,6 +25,8 @@ app = typer.Typer(
 GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "web", "user", "demo"]
 GROUPS += ["intercepts", "train"]
 GROUPS += ["osint"]
+GROUPS += ["coalition"]
+GROUPS += ["rfi"]
 
 
 @app.callback()

@@ -376,12 +376,12 @@ def register(app: typer.Typer) -> None:
         """Write what policy releases to a partner as a STIX 2.1 bundle (unsigned, unencrypted)."""
         import json
 
-        from liaison.courier.stix import UNIT_TYPE, export_for
+        from liaison.courier.stix import export_for, unit_facts
 
         with open_store().begin() as conn:
             bundle = export_for(conn, to)
         out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
-        n = sum(o["type"] == UNIT_TYPE for o in bundle["objects"])
+        n = sum(unit_facts(o) is not None for o in bundle["objects"])
         emit(
             {"file": str(out), "units": n, "objects": len(bundle["objects"])},
             json_,

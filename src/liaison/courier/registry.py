@@ -23,6 +23,7 @@ from liaison.courier.kinds import (
     observations,
     outcomes,
     reports,
+    requirement,
     retractions,
 )
 from liaison.courier.kinds.acks import last_acked, make_ack
@@ -36,6 +37,7 @@ KINDS: tuple[Kind, ...] = (
     reports.KIND,
     retractions.KIND,
     outcomes.KIND,
+    requirement.KIND,
     meetings.KIND,  # meetings both sides hold (issue 21)
     observations.KIND,  # payload "units" (and "withheld")
 )

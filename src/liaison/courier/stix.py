@@ -1,16 +1,19 @@
-"""STIX 2.1 bundles of released units: a new SDO `x-liaison-military-unit` and sightings.
+"""STIX 2.1 bundles of released units, in objects every STIX platform keeps.
 
 Export takes units already filtered by the release policy (`policy.release`), so a bundle never
-carries more than a pouch would. Each unit becomes an `x-liaison-military-unit` object (a new SDO
-declared by our extension definition); its latest observation becomes a `sighting` of it, with a
-`location` when the position is known and the observation's facts (equipment, strength, Admiralty
-grading) in a property extension of the same definition. Identifiers are UUIDv5 over partner and
-unit id, so the same unit keeps the same STIX id from one export to the next.
+carries more than a pouch would. Each unit is an `identity` of class `organization` (the standard
+object for a named body, which MISP, OpenCTI and others keep) with Liaison's facts — unit id,
+echelon, branch, SIDC, TLP, REL TO, parent — in a property extension of our extension definition;
+its parent is a `relationship` (`subordinate-to`); its latest observation is a `sighting` of it
+(facts in the same property extension) and, when the position is known, a `location` tied to the
+unit by a `located-at` relationship and named in the sighting. Identifiers are UUIDv5 over partner
+and unit id, so the same unit keeps the same STIX id from one export to the next.
 
 TLP travels as the standard TLP 2.0 marking definitions (OASIS's TLP 2.0 extension: fixed ids that
-every STIX platform recognises) referenced by `object_marking_refs` on each unit, sighting and
-location, so another platform enforces the level without knowing our extension; the level is also
-kept as the unit's `tlp` property, which bundles from before the markings carry alone.
+every STIX platform recognises) referenced by `object_marking_refs` on each unit, sighting,
+relationship and location, so another platform enforces the level without knowing our extension.
+
+Bundles made before units were identities (a custom SDO `x-liaison-military-unit`) still import.
 """
 
 from __future__ import annotations
@@ -61,19 +64,20 @@ def _stix_time(text: str | None) -> str | None:
 
 
 def extension_definition() -> dict[str, Any]:
-    """The extension definition: a new SDO for units, and a property extension for sightings."""
+    """The extension definition: Liaison's facts as a property extension of units and sightings."""
     return {
         "type": "extension-definition",
         "spec_version": "2.1",
         "id": EXTENSION_ID,
         "created_by_ref": identity_id("LIAISON"),
         "created": "2026-01-01T00:00:00.000Z",
-        "modified": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-12-07T00:00:00.000Z",
         "name": "Liaison military unit",
-        "description": "A military unit as one partner knows it; observation facts on sightings.",
+        "description": "A military unit as one partner knows it (on an identity of class "
+        "organization); observation facts on its sightings.",
         "schema": SCHEMA_URL,
-        "version": "1.0.0",
-        "extension_types": ["new-sdo", "property-extension"],
+        "version": "2.0.0",
+        "extension_types": ["property-extension"],
     }
 
 
@@ -107,6 +111,39 @@ def _identity(partner: str, created: str) -> dict[str, Any]:
     }
 
 
+def unit_facts(o: dict[str, Any]) -> dict[str, Any] | None:
+    """Liaison's unit facts on a STIX object, or None if it is not a unit: an identity carrying our
+    property extension, or (bundles of before) an `x-liaison-military-unit` object itself."""
+    if o.get("type") == UNIT_TYPE:
+        return o
+    if o.get("type") == "identity":
+        ext = (o.get("extensions") or {}).get(EXTENSION_ID)
+        if isinstance(ext, dict) and "unit_id" in ext:
+            return ext
+    return None
+
+
+def _unit_stix_id(partner: str, unit_id: str) -> str:
+    return _id("identity", "unit", partner, unit_id)
+
+
+def _relationship(
+    kind: str, source: str, target: str, now: str, author: str, marks: list[str]
+) -> dict[str, Any]:
+    return {
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": _id("relationship", kind, source, target),
+        "created": now,
+        "modified": now,
+        "created_by_ref": author,
+        "relationship_type": kind,
+        "source_ref": source,
+        "target_ref": target,
+        "object_marking_refs": marks,
+    }
+
+
 def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) -> dict[str, Any]:
     """A STIX 2.1 bundle of `partner`'s released units (dicts from `policy.release`)."""
     now = stix_time(created)
@@ -116,32 +153,43 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
         extension_definition(),
         _identity(partner, now),
     ]
-    ids = {u["unit_id"]: _id(UNIT_TYPE, partner, u["unit_id"]) for u in units}
+    ids = {u["unit_id"]: _unit_stix_id(partner, u["unit_id"]) for u in units}
     rank = {lv: i for i, lv in enumerate(TLP2_MARKINGS)}
     levels = sorted({u["marking"]["tlp"] for u in units}, key=rank.__getitem__)
     objects += [tlp_marking(lv) for lv in levels]
     locations: dict[str, dict[str, Any]] = {}
+    links: list[dict[str, Any]] = []
     for u in units:
         marks = [TLP2_MARKINGS[u["marking"]["tlp"]]]
-        sdo: dict[str, Any] = {
-            "type": UNIT_TYPE,
-            "spec_version": "2.1",
-            "id": ids[u["unit_id"]],
-            "created": now,
-            "modified": now,
-            "created_by_ref": author,
-            "name": u["designation"],
-            "extensions": {EXTENSION_ID: {"extension_type": "new-sdo"}},
-            "object_marking_refs": marks,
-            "tlp": u["marking"]["tlp"],
-        }
-        sdo.update({k: u[k] for k in _UNIT_FIELDS if u.get(k) is not None and k != "designation"})
+        facts: dict[str, Any] = {"extension_type": "property-extension"}
+        facts.update({k: u[k] for k in _UNIT_FIELDS if u.get(k) is not None and k != "designation"})
+        facts["tlp"] = u["marking"]["tlp"]
         if u["marking"]["rel_to"]:
-            sdo["rel_to"] = list(u["marking"]["rel_to"])
+            facts["rel_to"] = list(u["marking"]["rel_to"])
         if u.get("parent_id") in ids:  # both: the id survives a pull that lacks the parent
-            sdo["parent_ref"] = ids[u["parent_id"]]
-            sdo["parent_unit_id"] = u["parent_id"]
-        objects.append(sdo)
+            facts["parent_unit_id"] = u["parent_id"]
+            links.append(
+                _relationship(
+                    "subordinate-to", ids[u["unit_id"]], ids[u["parent_id"]], now, author, marks
+                )
+            )
+        what = " ".join(str(u[k]) for k in ("echelon", "branch") if u.get(k))
+        objects.append(
+            {
+                "type": "identity",
+                "spec_version": "2.1",
+                "id": ids[u["unit_id"]],
+                "created": now,
+                "modified": now,
+                "created_by_ref": author,
+                "name": u["designation"],
+                "description": f"Military unit ({what or 'echelon unknown'}) as {partner} knows it",
+                "identity_class": "organization",
+                "sectors": ["defense"],
+                "object_marking_refs": marks,
+                "extensions": {EXTENSION_ID: facts},
+            }
+        )
         if not u.get("observed_at"):
             continue
         seen = _stix_time(u["observed_at"])
@@ -152,16 +200,16 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
             "created": now,
             "modified": now,
             "created_by_ref": author,
-            "sighting_of_ref": sdo["id"],
+            "sighting_of_ref": ids[u["unit_id"]],
             "first_seen": seen,
             "last_seen": seen,
             "count": 1,
             "object_marking_refs": marks,
         }
-        facts = {k: u[k] for k in _SIGHTING_FIELDS if u.get(k) not in (None, {})}
-        if facts:
+        seen_facts = {k: u[k] for k in _SIGHTING_FIELDS if u.get(k) not in (None, {})}
+        if seen_facts:
             sighting["extensions"] = {
-                EXTENSION_ID: {"extension_type": "property-extension", **facts}
+                EXTENSION_ID: {"extension_type": "property-extension", **seen_facts}
             }
         if u.get("lat") is not None and u.get("lon") is not None:
             loc_id = _id("location", f"{u['lat']:.6f}", f"{u['lon']:.6f}")
@@ -177,17 +225,21 @@ def export_bundle(partner: str, units: list[dict[str, Any]], created: datetime) 
                     "longitude": float(u["lon"]),
                     "object_marking_refs": marks,
                 }
+                if u.get("place"):
+                    loc["name"] = str(u["place"])
             elif rank[u["marking"]["tlp"]] > rank[_TLP_BY_MARKING[loc["object_marking_refs"][0]]]:
                 loc["object_marking_refs"] = (
                     marks  # a shared place takes its strictest user's level
                 )
             sighting["where_sighted_refs"] = [loc_id]
+            links.append(_relationship("located-at", ids[u["unit_id"]], loc_id, now, author, marks))
         objects.append(sighting)
     objects += locations.values()
+    objects += links
     return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}
 
 
-def _tlp_of(o: dict[str, Any]) -> str:
+def _tlp_of(o: dict[str, Any], facts: dict[str, Any]) -> str:
     """A unit's level: its TLP 2.0 marking reference (the strictest if several), else the `tlp`
     property of older bundles; an unmarked unit is taken as RED (deny by default: it will not be
     passed on), and an unknown level is refused rather than guessed."""
@@ -196,42 +248,55 @@ def _tlp_of(o: dict[str, Any]) -> str:
     if found:
         order = list(TLP2_MARKINGS)
         return max(found, key=order.index)
-    level = o.get("tlp", "RED")
+    level = facts.get("tlp", "RED")
     if level not in TLP2_MARKINGS:
         raise ValidationError(f"{o.get('id')}: unknown TLP level {level!r}")
     return str(level)
 
 
 def import_bundle(bundle: Any) -> list[dict[str, Any]]:
-    """Units (in the shape `policy.release` gives) from a bundle made by `export_bundle`."""
+    """Units (in the shape `policy.release` gives) from a bundle made by `export_bundle`, or by
+    the versions before it (custom `x-liaison-military-unit` objects)."""
     if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
         raise ValidationError("not a STIX bundle")
     objs = bundle.get("objects")
     if not isinstance(objs, list) or not all(isinstance(o, dict) and "id" in o for o in objs):
         raise ValidationError("STIX bundle without a list of objects")
     by_id = {o["id"]: o for o in objs}
-    units = {o["id"]: o for o in objs if o.get("type") == UNIT_TYPE}
+    units = {o["id"]: o for o in objs if unit_facts(o) is not None}
     latest: dict[str, dict[str, Any]] = {}
     for s in (o for o in objs if o.get("type") == "sighting"):
         ref = s.get("sighting_of_ref")
         if ref in units and (ref not in latest or s["first_seen"] > latest[ref]["first_seen"]):
             latest[ref] = s
+    parents: dict[str, str] = {}
+    placed: dict[str, str] = {}
+    for r in (o for o in objs if o.get("type") == "relationship"):
+        if r.get("relationship_type") == "subordinate-to" and r.get("target_ref") in units:
+            parents[r.get("source_ref", "")] = r["target_ref"]
+        elif r.get("relationship_type") == "located-at":
+            placed[r.get("source_ref", "")] = r.get("target_ref", "")
     out = []
     for sid, o in units.items():
-        if "unit_id" not in o or "name" not in o:
+        facts = unit_facts(o) or {}
+        if not isinstance(facts.get("unit_id"), str) or not isinstance(o.get("name"), str):
             raise ValidationError(f"{sid}: a military unit needs unit_id and name")
-        parent = units.get(o.get("parent_ref", ""))
-        u: dict[str, Any] = {k: o.get(k) for k in _UNIT_FIELDS}
+        parent = units.get(parents.get(sid) or o.get("parent_ref", ""))
+        u: dict[str, Any] = {k: facts.get(k) for k in _UNIT_FIELDS}
         u["designation"] = o["name"]
-        u["parent_id"] = parent["unit_id"] if parent else o.get("parent_unit_id")
-        u["marking"] = {"tlp": _tlp_of(o), "rel_to": list(o.get("rel_to", []))}
+        parent_facts = unit_facts(parent) if parent else None
+        u["parent_id"] = parent_facts["unit_id"] if parent_facts else facts.get("parent_unit_id")
+        rel_to = facts.get("rel_to", [])
+        if not isinstance(rel_to, list) or not all(isinstance(x, str) for x in rel_to):
+            raise ValidationError(f"{sid}: rel_to must be a list of partner codes")
+        u["marking"] = {"tlp": _tlp_of(o, facts), "rel_to": list(rel_to)}
         s = latest.get(sid, {})
-        facts = s.get("extensions", {}).get(EXTENSION_ID, {})
+        seen = s.get("extensions", {}).get(EXTENSION_ID, {})
         for k in _SIGHTING_FIELDS:
-            u[k] = facts.get(k)
+            u[k] = seen.get(k)
         u["equipment"] = u["equipment"] or {}
         u["observed_at"] = s.get("first_seen")
-        loc = by_id.get((s.get("where_sighted_refs") or [""])[0], {})
+        loc = by_id.get((s.get("where_sighted_refs") or [placed.get(sid, "")])[0], {})
         u["lat"], u["lon"] = loc.get("latitude"), loc.get("longitude")
         out.append(u)
     return sorted(out, key=lambda u: u["unit_id"])

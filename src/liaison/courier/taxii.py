@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from liaison.courier.kinds.acks import receive_ack
 from liaison.courier.policy import get_policy, release
 from liaison.courier.records import PouchRejected
-from liaison.courier.stix import UNIT_TYPE, export_bundle, stix_time
+from liaison.courier.stix import export_bundle, stix_time, unit_facts
 from liaison.orbat.partners import get_self
 from liaison.orbat.picture import get_picture
 from liaison.store import Store, audit
@@ -97,14 +97,17 @@ def make_router(store: Callable[[], Store], tokens: Tokens) -> APIRouter:
         bundle = export_bundle(me.code, units, datetime.now(UTC))
         added: dict[str, str] = {}
         for o in bundle["objects"]:
-            if o["type"] == UNIT_TYPE:
-                rec = pic.units[o["unit_id"]].recorded_at
+            facts = unit_facts(o)
+            if facts is not None:
+                rec = pic.units[facts["unit_id"]].recorded_at
                 added[o["id"]] = stix_time(rec) if rec else _EPOCH
         for o in bundle["objects"]:
             if o["type"] == "sighting":
                 added[o["id"]] = added[o["sighting_of_ref"]]
                 for ref in o.get("where_sighted_refs", []):
                     added[ref] = min(added.get(ref, added[o["id"]]), added[o["id"]])
+            elif o["type"] == "relationship":  # it changes when the unit it starts from does
+                added[o["id"]] = added[o["source_ref"]]
         for o in bundle["objects"]:
             if o["id"] in added:  # stable versions: an object changes when its unit does
                 o["created"] = o["modified"] = added[o["id"]]

@@ -11,14 +11,21 @@ Ambiguity is never settled silently: with `near` (e.g. the unit's parent's posit
 nearest candidate wins; without it, one candidate wins only if it is the only one in Liaison's
 theatre (the former USSR, the Baltic, Poland, Manchuria, Mongolia, Korea, Japan) or at least ten
 times as populous as every other; otherwise the answer is "ambiguous" with the candidates.
+
+With a `context` (the unit's parent's position and place as written, the centre of its
+neighbours in the same file) a far-off or ambiguous reading is settled from where the unit's
+formation is: the candidate nearest the parent (else the neighbours) within `NEAR_KM`, else a
+longer name that begins with the one written ("Spassk" for "Spassk-Dalny") near it.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import os
 import pickle
+import statistics
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -58,6 +65,33 @@ REGION = {
 THEATRE = {"RU", "UA", "BY", "LT", "LV", "EE", "PL", "CN", "MN", "KZ", "KP", "KR", "JP", "FI", "MD"}
 OVERWHELMING = 10.0  # population ratio that settles an ambiguity without context
 INDEX_VERSION = 6
+NEAR_KM = 600.0  # a reading farther than this from the unit's formation is doubted
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the unit's formation is: hashable, so resolutions stay cached.
+
+    `parent` is the position of the unit's parent (or nearest placed ancestor) and `parent_place`
+    its place as written; `neighbours` the centre of the other placed units in the same file."""
+
+    parent: tuple[float, float] | None = None
+    parent_place: str | None = None
+    neighbours: tuple[float, float] | None = None
+
+    @property
+    def anchor(self) -> tuple[float, float] | None:
+        return self.parent or self.neighbours
+
+    @staticmethod
+    def centre(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+        """The component-wise median: a few outliers in a file do not move it."""
+        if not points:
+            return None
+        return (
+            round(statistics.median(p[0] for p in points), 4),
+            round(statistics.median(p[1] for p in points), 4),
+        )
 
 
 @dataclass(frozen=True)
@@ -201,10 +235,13 @@ def resolve(
     near: tuple[float, float] | None = None,
     country: str | None = None,
     fuzzy: bool = True,
+    context: Context | None = None,
 ) -> Resolution:
     """Resolve a written place name; see the module docstring for the ambiguity rule.
     `fuzzy=False` skips the close-spelling search (a scan of every key, ~0.5 s): for callers
     that try many words of running text, most of which are no place at all."""
+    if context is not None and context.anchor is not None:
+        return _in_context(name, country, fuzzy, context)
     q = name.strip()
     if not q:
         return Resolution(name, "unknown", None, (), "empty")
@@ -260,6 +297,75 @@ def resolve(
     if first.population >= OVERWHELMING * max(second.population, 1) and first.population > 0:
         return Resolution(name, "ok", first, tuple(cands), how + ", by population")
     return Resolution(name, "ambiguous", None, tuple(cands), how)
+
+
+def _in_context(name: str, country: str | None, fuzzy: bool, ctx: Context) -> Resolution:
+    """The reading nearest the unit's formation, if it is near; else a longer name beginning with
+    the one written (the parent's own place first); else the plain reading, unsettled by context."""
+    anchor = ctx.anchor
+    if anchor is None:  # callers check; kept for the type checker
+        return resolve(name, None, country, fuzzy)
+    whose = "parent" if ctx.parent is not None else "neighbours"
+    plain = resolve(name, None, country, fuzzy)
+    cands = list(plain.candidates) or ([plain.place] if plain.place else [])
+
+    def km(p: Place) -> float:
+        return haversine_km(anchor[0], anchor[1], p.lat, p.lon)
+
+    if cands:
+        best = min(cands, key=km)
+        if km(best) <= NEAR_KM:
+            return Resolution(
+                name,
+                "ok",
+                best,
+                tuple(cands),
+                f"{plain.how}, nearest to the unit's {whose} ({km(best):.0f} km)",
+            )
+    q = exact_key(name)
+    longer = [p for p in _by_prefix(q) if km(p) <= NEAR_KM] if len(q) >= 2 + 4 else []
+    if longer:
+        best = min(longer, key=km)
+        return Resolution(
+            name,
+            "ok",
+            best,
+            tuple(longer),
+            f"«{best.name}» begins so, nearest to the unit's {whose} ({km(best):.0f} km)",
+        )
+    if len(q) >= 2 + 4 and ctx.parent is not None and ctx.parent_place:
+        written = exact_key(ctx.parent_place)
+        if written.startswith(q) and written != q:
+            p = Place(ctx.parent_place, ctx.parent[0], ctx.parent[1], "", 0, None)
+            return Resolution(
+                name, "ok", p, tuple(cands), f"the parent's place «{ctx.parent_place}» begins so"
+            )
+    if plain.status == "ok" and plain.place is not None:
+        return Resolution(
+            name,
+            "ok",
+            plain.place,
+            plain.candidates,
+            f"{plain.how}; {km(plain.place):.0f} km from the unit's {whose}",
+        )
+    return plain
+
+
+@lru_cache(maxsize=1)
+def _sorted_exact() -> list[str]:
+    return sorted(k for k in _index()[1] if k.startswith("x:"))
+
+
+def _by_prefix(q: str) -> list[Place]:
+    """Places whose name as written begins with `q` (an exact key) and goes on."""
+    places, index = _index()
+    keys = _sorted_exact()
+    out: list[Place] = []
+    i = bisect.bisect_right(keys, q)
+    while i < len(keys) and keys[i].startswith(q) and len(out) < 200:
+        out += [places[j] for j in index[keys[i]]]
+        i += 1
+    return _dedupe(out)
 
 
 def _fuzzy(q: str, index: dict[str, list[int]]) -> list[int]:

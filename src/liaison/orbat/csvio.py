@@ -382,9 +382,20 @@ class UnitReader:
         ambiguous name can be settled by the parent's position."""
         if not self.deferred:
             return
-        resolve = self.resolve_place or default_place_resolver
         by_id = {r.unit_id: r for r in self.deferred}
         done: set[str] = set()
+        places: dict[str, str] = {r.unit_id: r.place for r in self.deferred if r.place}
+        from liaison.names.gazetteer import Context
+
+        # the other units of the file that carry their own position: where this force is
+        neighbours = Context.centre(list(self.positions.values()))
+
+        def resolve(place: str, near: tuple[float, float] | None, uid: str) -> Any:
+            if self.resolve_place is not None:
+                return self.resolve_place(place, near)
+            parent = self.parents.get(uid)
+            ctx = Context(near, places.get(parent) if parent else None, neighbours)
+            return default_place_resolver(place, near, context=ctx)
 
         def position(uid: str | None, depth: int = 0) -> tuple[float, float] | None:
             if uid is None:
@@ -396,7 +407,7 @@ class UnitReader:
                 return None
             done.add(uid)
             near = position(self.parents.get(uid), depth + 1)
-            got = resolve(r.place, near)
+            got = resolve(r.place, near, uid)
             if isinstance(got, tuple):
                 r.lat, r.lon = got
                 self.positions[uid] = got
@@ -440,11 +451,12 @@ def parse_file(
 
 
 def default_place_resolver(
-    place: str, near: tuple[float, float] | None
+    place: str, near: tuple[float, float] | None, *, context: Any = None
 ) -> tuple[float, float] | str:
+    """The gazetteer's reading; `context` (a gazetteer.Context) settles far-off or ambiguous ones."""
     from liaison.names import gazetteer
 
-    res = gazetteer.resolve(place, near=near)
+    res = gazetteer.resolve(place, near=None if context else near, context=context)
     if res.status == "ok" and res.place is not None:
         return (res.place.lat, res.place.lon)
     if res.status == "ambiguous":

@@ -7,6 +7,7 @@ value, so a daily position report does not erase the equipment reported last wee
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -206,3 +207,24 @@ def changed_since(
     if until is not None:
         q = q.where(observation.c.recorded_at <= until)
     return {r.local_id for r in conn.execute(q)}
+
+
+def valid_times(
+    conn: Connection, partner: str, keep: Callable[[Marking], bool] | None = None
+) -> list[datetime]:
+    """The distinct valid times of a partner's observations, oldest first; `keep` filters them by
+    marking (what a partner's user may see of a released picture)."""
+    code = get_partner(conn, partner).code
+    q = sa.select(
+        observation.c.valid_at, observation.c.tlp, observation.c.rel_to, observation.c.orcon
+    ).where(observation.c.partner_code == code, observation.c.retracts.is_(None))
+    if keep is None:
+        q = sa.select(observation.c.valid_at).where(
+            observation.c.partner_code == code, observation.c.retracts.is_(None)
+        )
+        return sorted({r.valid_at for r in conn.execute(q.distinct())})
+    out = set()
+    for r in conn.execute(q):
+        if keep(Marking(r.tlp, tuple(x for x in r.rel_to.split(",") if x), bool(r.orcon))):
+            out.add(r.valid_at)
+    return sorted(out)

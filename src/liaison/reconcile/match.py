@@ -365,11 +365,20 @@ def reconcile(
     base = {p: _pair_score(po[p[0]], pt[p[1]]) for p in cands}
     matched, _ = _assign(base, confirmed_set)
     # parents' matches raise their children's scores (and mismatched parents lower them) …
+    # A parent one side skips is no contradiction: a partner that does not know the division
+    # puts the regiment under the corps, so a parent matched to an ancestor of the other side's
+    # parent (or the reverse) counts half, not against.
     scores = dict(base)
+    rev = {t: o for o, t in matched.items()}
     for (o, t), s in base.items():
         op, tp = po[o].view.parent_id, pt[t].view.parent_id
         if op and tp and op in matched:
-            scores[(o, t)] = s + (2.0 if matched[op] == tp else -1.0)
+            if matched[op] == tp:
+                scores[(o, t)] = s + 2.0
+            elif _above(pt, matched[op], tp) or (tp in rev and _above(po, rev[tp], op)):
+                scores[(o, t)] = s + 1.0
+            else:
+                scores[(o, t)] = s - 1.0
     # … and children's matches support their parents
     kids_o: dict[str, list[str]] = defaultdict(list)
     for o, u in po.items():
@@ -397,6 +406,20 @@ def reconcile(
     ]
     discs = _discrepancies(po, pt, matched, conflicts, scores)
     return Result(ours.partner, theirs.partner, matches, discs, warnings)
+
+
+def _above(units: dict[str, _U], ancestor: str, node: str, depth: int = 6) -> bool:
+    """Whether `ancestor` is above `node` (its parent's parent or higher) in one picture."""
+    u = units.get(node)
+    seen = 0
+    cur = u.view.parent_id if u is not None else None
+    while cur is not None and seen < depth:
+        if cur == ancestor:
+            return True
+        nxt = units.get(cur)
+        cur = nxt.view.parent_id if nxt is not None else None
+        seen += 1
+    return False
 
 
 def _check(p: Picture) -> list[str]:

@@ -25,6 +25,7 @@ from liaison.orbat.partners import get_partner, get_self
 from liaison.orbat.picture import changed_since, get_picture
 from liaison.reconcile import joint
 from liaison.reconcile.match import Result, reconcile
+from liaison.reconcile.requirements import raise_for_discrepancy
 from liaison.store import audit
 from liaison.store.schema.reconcile import (
     agreed_document,
@@ -442,6 +443,7 @@ def resolve(
                 text=f"Establish the {row.kind} of {who} (meeting {m.id}, discrepancy {disc_id}): {comment}",
             )
         )
+        raise_for_discrepancy(conn, m, row, comment, actor=actor)  # issue 21: the RFI
     audit.record(
         conn,
         actor,

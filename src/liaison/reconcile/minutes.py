@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso
+from liaison.reconcile.cadence import weekly_sections
 from liaison.reconcile.match import KINDS, Result
 
 
@@ -137,6 +138,7 @@ def minutes_markdown(
     lines += ["", "## Sources", ""]
     for d in discs:
         lines.append(f"- {d['id']}: {_who(d)}")
+    lines += weekly_sections(conn, m.id)  # issue 21: this week against last week
     return "\n".join(lines) + "\n"
 
 
@@ -246,6 +248,8 @@ def minutes_pdf(markdown: str, path: str, map_png: str | None = None) -> None:
                 table.append([c.strip() for c in line.strip().strip("|").split("|")])
             continue
         flush()
+        if line.startswith("![") and "](data:image/svg" in line:
+            continue  # the chart is for the Markdown and web minutes; its table carries the figures
         if line.startswith("# "):
             story.append(Paragraph(_font_runs(line[2:]), styles["Title"]))
             if map_png:

@@ -38,6 +38,8 @@ ROUTERS: list[str] = [
 
 ROUTERS += ["meetings", "alerts"]  # the meeting queue, minutes and alerts
 ROUTERS += ["osint"]  # open-source review
+ROUTERS += ["units"]  # search and the unit page
+ROUTERS += ["rfi"]  # collection requirements, agenda, force-level view
 STATIC = Path(__file__).parent / "static"
 
 CSP = (

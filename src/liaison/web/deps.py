@@ -39,6 +39,33 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
+def human_time(value: Any) -> str:
+    """A date or time as people read it: no microseconds, UTC said once, midnight as a date."""
+    from datetime import date, datetime
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            from datetime import UTC
+
+            value = value.astimezone(UTC)
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M") + (" UTC" if value.tzinfo is not None else "")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+templates.env.filters["human"] = human_time
+
+
 def get_store(request: Request) -> Store:
     return request.app.state.store
 

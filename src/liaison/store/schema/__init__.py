@@ -8,6 +8,7 @@ from liaison.store.schema import (  # noqa: F401  (register tables)
     orbat,
     osint,
     reconcile,
+    rfi,
     training,
     web,
 )

@@ -394,7 +394,11 @@ def markdown_html(text: str) -> Markup:
             items.append(line[2:])
             continue
         flush()
-        if line.startswith("## "):
+        if img := re.fullmatch(
+            r"!\[([^\]]*)\]\((data:image/svg\+xml;base64,[A-Za-z0-9+/=]+)\)", line
+        ):
+            out.append(f'<img class="chart" alt="{html.escape(img[1])}" src="{img[2]}">')
+        elif line.startswith("## "):
             out.append(f"<h2>{inline(line[3:])}</h2>")
         elif line.startswith("# "):
             out.append(f"<h1>{inline(line[2:])}</h1>")

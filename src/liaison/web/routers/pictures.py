@@ -280,11 +280,28 @@ def discrepancy_kinds(
     side = "ours" if row.ours_partner == code else "theirs"
     units: dict[str, list[str]] = {}
     kinds: set[str] = set()
+    pairs = []
     for d in list_discrepancies(conn, row.id):
         kinds.add(d["kind"])
         if d[side]:
             units.setdefault(d[side], []).append(d["kind"])
-    return {"partner": code, "meeting_id": row.id, "kinds": sorted(kinds), "units": units}
+        if d["kind"] == "location" and d["ours"] and d["theirs"]:
+            pairs.append(
+                {
+                    "kind": "location",
+                    "ours": d["ours"],
+                    "theirs": d["theirs"],
+                    "distance_km": d["detail"].get("distance_km"),
+                    "resolution": d["resolution"],
+                }
+            )
+    return {
+        "partner": code,
+        "meeting_id": row.id,
+        "kinds": sorted(kinds),
+        "units": units,
+        "pairs": pairs,  # our unit → their unit, for the map's discrepancy lines
+    }
 
 
 @lru_cache(maxsize=1)
@@ -302,6 +319,48 @@ def basemap_geojson(_: auth.User = Depends(current_user)) -> Response:
         media_type="application/geo+json",
         headers={"Cache-Control": "private, max-age=86400"},
     )
+
+
+LAYERS = ("rivers", "places", "railways")
+
+
+@lru_cache(maxsize=len(LAYERS))
+def _layer_bytes(name: str) -> bytes:
+    from importlib import resources
+
+    return resources.files("liaison").joinpath("data", "basemap", f"{name}.geojson").read_bytes()
+
+
+@router.get("/api/v1/basemap/{layer}", tags=["pictures"])
+def basemap_layer(layer: str, _: auth.User = Depends(current_user)) -> Response:
+    """Offline map layers shipped with the package: rivers, populated places (Natural Earth) and
+    the railways of the liaison and of the Kaunas route."""
+    if layer not in LAYERS:
+        raise HTTPException(404, f"no layer {layer!r}; there are {', '.join(LAYERS)}")
+    return Response(
+        _layer_bytes(layer),
+        media_type="application/geo+json",
+        headers={"Cache-Control": "private, max-age=86400"},
+    )
+
+
+@router.get("/api/v1/pictures/{partner}/dates", tags=["pictures"])
+def observation_dates(
+    partner: str,
+    user: auth.User = Depends(current_user),
+    conn: Connection = Depends(db, scope="function"),
+) -> dict[str, Any]:
+    """The valid times at which this user's view of the picture has observations, oldest first —
+    what the map's time control steps through (so a week apart is a step, not 0.1 % of 88 years)."""
+    from liaison.courier.policy import releasable
+    from liaison.orbat.picture import valid_times
+
+    code = check_partner(conn, user, partner)
+    if code == user.partner or is_home_user(conn, user):
+        return {"partner": code, "dates": [iso(t) for t in valid_times(conn, code)]}
+    policy = get_policy(conn, user.partner)
+    times = valid_times(conn, code, lambda m: releasable(m, policy)) if policy else []
+    return {"partner": code, "dates": [iso(t) for t in times]}
 
 
 # ---- pages -------------------------------------------------------------------------------------

@@ -26,4 +26,21 @@
     }
     return data;
   };
+  // A table narrower than its content scrolls sideways (phones): make it reachable and
+  // scrollable from the keyboard, and say what it is.
+  function scrollables() {
+    document.querySelectorAll("table.grid").forEach((t) => {
+      if (t.scrollWidth > t.clientWidth + 1 || getComputedStyle(t).overflowX === "auto") {
+        if (!t.hasAttribute("tabindex")) t.tabIndex = 0;
+        if (!t.hasAttribute("aria-label")) {
+          const h = t.closest("section, article, main");
+          const title = h && h.querySelector("h1, h2, h3");
+          t.setAttribute("aria-label", (title ? title.textContent.trim() + " — " : "") + "table, scrolls sideways");
+        }
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollables);
+  window.addEventListener("resize", scrollables);
+  window.liaisonScrollables = scrollables;
 })();

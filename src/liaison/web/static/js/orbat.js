@@ -10,14 +10,21 @@
     const li = document.createElement("li");
     li.className = "node";
     li.dataset.unit = n.unit_id;
-    const t = document.createElement("button");
-    t.type = "button";
+    // a toggle only where there is something to fold; a leaf keeps the indent, not a button
+    const t = document.createElement(n.children.length ? "button" : "span");
     t.className = "toggle";
-    t.textContent = n.children.length ? "▾" : "";
-    t.addEventListener("click", () => {
-      li.classList.toggle("collapsed");
-      t.textContent = li.classList.contains("collapsed") ? "▸" : "▾";
-    });
+    if (n.children.length) {
+      t.type = "button";
+      t.textContent = "▾";
+      t.setAttribute("aria-expanded", "true");
+      t.setAttribute("aria-label", `Fold ${n.designation}`);
+      t.addEventListener("click", () => {
+        li.classList.toggle("collapsed");
+        setToggle(t, li.classList.contains("collapsed"));
+      });
+    } else {
+      t.setAttribute("aria-hidden", "true");
+    }
     li.appendChild(t);
     if (n.sidc) {
       try {
@@ -49,11 +56,16 @@
     status.textContent = `${t.units} units, ${t.roots.length} at the top`;
   }).catch((e) => { status.textContent = "could not load the tree: " + e.message; });
 
+  function setToggle(t, collapsed) {
+    t.textContent = collapsed ? "▸" : "▾";
+    t.setAttribute("aria-expanded", collapsed ? "false" : "true");
+  }
+
   function all(collapse) {
     box.querySelectorAll("li.node").forEach((li) => {
       if (!li.querySelector("ul")) return;
       li.classList.toggle("collapsed", collapse);
-      li.querySelector(".toggle").textContent = collapse ? "▸" : "▾";
+      setToggle(li.querySelector(".toggle"), collapse);
     });
   }
   document.getElementById("expand-all").addEventListener("click", () => all(false));
