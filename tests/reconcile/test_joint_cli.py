@@ -126,11 +126,16 @@ def test_two_clis_hold_a_meeting(sides, tmp_path: Path, capsys, monkeypatch) -> 
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == n
     kml = ET.fromstring(export("kml"))
     assert len(kml.findall(".//{http://www.opengis.net/kml/2.2}Placemark")) == n
-    bundle = stix2.parse(export("stix").decode(), allow_custom=True)
-    names = [o.get("name") for o in bundle.objects if o.get("type") == "x-liaison-unit"] or [
-        o.get("name") for o in bundle.objects if str(o.get("type")).startswith("x-")
+    from liaison.courier.stix import EXTENSION_ID
+
+    raw = export("stix").decode()
+    stix2.parse(raw, allow_custom=True)  # a bundle the reference library reads
+    units = [
+        o
+        for o in json.loads(raw)["objects"]
+        if o["type"] == "identity" and EXTENSION_ID in o.get("extensions", {})
     ]
-    assert len(names) == n
+    assert len(units) == n and {o["extensions"][EXTENSION_ID]["tlp"] for o in units} == {"AMBER"}
 
     # a tampered agreed picture is refused, with the reason, nothing accepted
     doc = json.loads(docs[0])

@@ -181,18 +181,7 @@
         const sym = symbol(p, u);
         if (!sym) continue;
         const [lon, lat] = f.geometry.coordinates;
-        let sym;
-        try {
-          const agreedOpts = p === "AGREED" ? { fillColor: "#7cc47c", infoColor: "#1d6b1d", frameColor: "#1d6b1d" } : { colorMode: modes[i % modes.length] };
-          sym = new ms.Symbol(u.sidc || "10061000001211000000", Object.assign({ size: 22, uniqueDesignation: u.designation.slice(0, 14) }, agreedOpts));
-        } catch (err) { continue; }
-        const a = sym.getAnchor(), sz = sym.getSize();
-        const icon = L.divIcon({ className: "sym unit-symbol" + (p === "AGREED" ? " agreed-symbol" : ""), html: sym.asSVG(), iconSize: [sz.width, sz.height], iconAnchor: [a.x, a.y] });
-        const m = L.marker([lat, lon], { icon, title: `${p} ${u.designation}` }).addTo(layer);
-        m.on("click", () => showUnit(p, u));
-        bounds.push([lat, lon]);
-        drawn++;
-  const own = root.dataset.own;
+        cands.push({ p, u, lat, lon, sym, rank: RANK[u.echelon] ?? 8, mine: p === own ? 0 : 1 });
       }
       unplaced += data[p].unplaced.length;
     });
