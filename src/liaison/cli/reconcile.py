@@ -106,10 +106,16 @@ def register(app: typer.Typer) -> None:
         as_of: str = typer.Option(
             None, "--as-of", help="Valid time of both pictures (default: now)."
         ),
+        share: bool = typer.Option(
+            None,
+            "--share/--local",
+            help="Hold it with the partner (the next pouch carries it) or alone. Default: with "
+            "the partner when they exchange pouches with us under a release policy.",
+        ),
         json_: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Snapshot both pictures and reconcile them into a new meeting."""
-        from liaison.reconcile import meeting
+        """Reconcile both pictures into a new meeting that starts from the last one."""
+        from liaison.courier import meetings
 
         when = None
         if as_of:
@@ -118,12 +124,16 @@ def register(app: typer.Typer) -> None:
             except ValueError as exc:
                 raise ValidationError(f"--as-of: {exc}") from None
         with open_store().begin() as conn:
-            mid, res = meeting.open_meeting(conn, with_, as_of=when)
+            mid, res = meetings.open_meeting(conn, with_, as_of=when, share=share)
+            m = meetings.mt.current_meeting(conn, mid)
         emit(
-            {"meeting": mid, **res.summary},
+            {"meeting": mid, "ref": m.ref, "shared": m.shared, **m.summary},
             json_,
             lambda: console.print(
-                f"Meeting {mid} opened: {res.summary['matched']} matched, {res.summary['discrepancies']} discrepancies to resolve"
+                f"Meeting {mid} ({m.ref}) opened: {res.summary['matched']} matched, "
+                f"{m.summary.get('raised')} discrepancies raised, "
+                f"{m.summary.get('memory', {}).get('settled', 0)} settled earlier"
+                + (f"; goes to {m.theirs_partner} in the next pouch" if m.shared else "")
             ),
         )
 
@@ -145,6 +155,16 @@ def register(app: typer.Typer) -> None:
                 f"Meeting {mi.id}: {mi.ours} – {mi.theirs}, {mi.status}; {mi.open_discrepancies} open of "
                 f"{mi.summary.get('discrepancies')}"
             )
+            if mi.shared:
+                states: dict[str, int] = {}
+                for d in rows:
+                    states[d["state"]] = states.get(d["state"], 0) + 1
+                console.print(
+                    f"Held with {mi.theirs} ({mi.ref}, {mi.shared}"
+                    + (f": {mi.share_note}" if mi.share_note else "")
+                    + "): "
+                    + ", ".join(f"{n} {k}" for k, n in sorted(states.items()))
+                )
             console.print(_disc_table(rows, "Discrepancies"))
 
         emit({**mi.to_dict(), "discrepancies": rows}, json_, render)
@@ -203,12 +223,13 @@ def register(app: typer.Typer) -> None:
         map_file: Path = typer.Option(None, "--map", help="Also write the offline HTML map."),
         json_: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Make the agreed picture and the minutes."""
-        from liaison.reconcile import meeting
+        """Make the agreed picture and the minutes (a meeting held with the partner: its host
+        closes it once both sides stated a position on every item)."""
+        from liaison.courier import meetings
 
         store = open_store()
         with store.begin() as conn:
-            out = meeting.close_meeting(conn)
+            out = meetings.close(conn)
         if minutes or map_file:
             write_outputs(store, out["meeting"], minutes, map_file)
         emit(
@@ -218,6 +239,73 @@ def register(app: typer.Typer) -> None:
                 f"Meeting {out['meeting']} closed: agreed picture of {out['agreed_units']} units ({out['agreed_digest'][:16]}…)"
             ),
         )
+
+    @meet.command("agreed")
+    def meet_agreed(
+        meeting_id: int = typer.Option(None, "--meeting", help="Meeting id (default: the latest)."),
+        fmt: str = typer.Option(
+            "json", "--format", help="json (the signed document), csv, xlsx, geojson, kml, stix."
+        ),
+        out: Path = typer.Option(..., "--out", help="File to write."),
+    ) -> None:
+        """Export the agreed picture of a closed meeting."""
+        from liaison.courier import meetings
+
+        with open_store().begin() as conn:
+            mid = meetings.mt.current_meeting(conn, meeting_id).id
+            data = meetings.export_agreed(conn, mid, fmt)
+        out.write_bytes(data)
+        console.print(f"Agreed picture of meeting {mid} written to {out} ({fmt})")
+
+    @meet.command("verify")
+    def meet_verify(
+        ref: str = typer.Argument(..., help="The meeting's reference, e.g. PL/3."),
+        document: Path = typer.Argument(..., help="The agreed picture presented (JSON)."),
+        signature: Path = typer.Option(
+            None, "--signature", help='A JSON file {"partner", "key", "sig"} to check over it.'
+        ),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Accept an agreed picture only if it is the one we computed ourselves, and a
+        signature only over our own computation (exit 2 with the reason otherwise)."""
+        import json
+
+        from liaison.courier import meetings
+
+        if not document.is_file():
+            raise ValidationError(f"no such file {document}")
+        sig = None
+        if signature:
+            try:
+                sig = json.loads(signature.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ValidationError(f"--signature: {exc}") from None
+            if not isinstance(sig, dict):
+                raise ValidationError("--signature: not a JSON object")
+        with open_store().connect() as conn:
+            got = meetings.verify_document(conn, ref, document.read_bytes(), sig)
+        emit(got, json_, lambda: console.print(f"{ref}: the same agreed picture as ours"))
+
+    @meet.command("signatures")
+    def meet_signatures(
+        meeting_id: int = typer.Option(None, "--meeting", help="Meeting id (default: the latest)."),
+        json_: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Signatures over the agreed picture: ours, the partner's (verified or refused, why)."""
+        from liaison.courier import meetings
+
+        with open_store().connect() as conn:
+            mid = meetings.mt.current_meeting(conn, meeting_id).id
+            sigs = meetings.signatures(conn, mid)
+
+        def render() -> None:
+            for s_ in sigs:
+                console.print(
+                    f"{s_['partner']}: {s_['status']}"
+                    + (f" — {s_['reason']}" if s_["reason"] else "")
+                )
+
+        emit(sigs, json_, render)
 
     @app.command("alerts")
     def alerts_cmd(

@@ -21,6 +21,7 @@ from liaison.courier.kinds import (
     evac,
     intercepts,
     key_events,
+    meetings,
     observations,
     origins,
     outcomes,
@@ -41,6 +42,7 @@ KINDS: tuple[Kind, ...] = (
     burns.KIND,  # after the items it may name
     outcomes.KIND,
     requirement.KIND,
+    meetings.KIND,  # meetings both sides hold (issue 21)
     origins.KIND,  # the seal over the units, checked by the units kind
     evac.KIND,  # evacuation revocations and trust lists (every partner with a policy), persons
     observations.KIND,  # payload "units" (and "withheld")

@@ -327,13 +327,41 @@ def reconcile(
     confirmed: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
     parse: Callable[[str], Designation] = _parse,
+    keep: dict[tuple[str, str], float] | None = None,
+    changed: tuple[set[str], set[str]] | None = None,
 ) -> Result:
-    """Match `ours` against `theirs`. Confirmed links are kept as they are; rejected ones are never proposed."""
+    """Match `ours` against `theirs`. Confirmed links are kept as they are; rejected ones are never proposed.
+
+    Incremental (a meeting that starts from the last one): `keep` are the last meeting's matches
+    with their probabilities and `changed` the units of each side with a fact recorded since.
+    A kept pair whose two units are unchanged stays matched without being scored again; only
+    the changed units and those left unmatched are searched and assigned. Discrepancies are
+    listed over every match, as always."""
     warnings = _check(ours) + _check(theirs)
     po, pt = _prepare(ours, parse), _prepare(theirs, parse)
     confirmed_set = {(o, t) for o, t in confirmed if o in po and t in pt}
     rejected_set = set(rejected)
-    cands = _candidates(po, pt) - rejected_set
+    kept: dict[tuple[str, str], float] = {}
+    if keep and changed is not None:
+        busy_o = {o for o, _ in confirmed_set} | changed[0]
+        busy_t = {t for _, t in confirmed_set} | changed[1]
+        kept = {
+            (o, t): p
+            for (o, t), p in keep.items()
+            if o in po
+            and t in pt
+            and o not in busy_o
+            and t not in busy_t
+            and (o, t) not in rejected_set
+        }
+    if kept:
+        fixed_o, fixed_t = {o for o, _ in kept}, {t for _, t in kept}
+        fo = {o: u for o, u in po.items() if o not in fixed_o}
+        ft = {t: u for t, u in pt.items() if t not in fixed_t}
+        cands = _candidates(fo, ft) - rejected_set
+        confirmed_set = confirmed_set | set(kept)
+    else:
+        cands = _candidates(po, pt) - rejected_set
     base = {p: _pair_score(po[p[0]], pt[p[1]]) for p in cands}
     matched, _ = _assign(base, confirmed_set)
     # parents' matches raise their children's scores (and mismatched parents lower them) …
@@ -366,7 +394,9 @@ def reconcile(
             scores[(o, t)] = s + min(3.0, 1.0 * agree)
     matched, conflicts = _assign(scores, confirmed_set)
     matches = [
-        Match(
+        Match(o, t, kept[(o, t)], False)
+        if (o, t) in kept
+        else Match(
             o,
             t,
             1.0 if (o, t) in confirmed_set else probability(scores.get((o, t), 0.0)),

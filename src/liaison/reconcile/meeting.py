@@ -18,15 +18,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from liaison.core.clock import iso, utcnow
+from liaison.core.clock import iso, parse_time, utcnow
 from liaison.core.errors import ConflictError, NotFoundError, ValidationError
 from liaison.orbat.model import Picture, UnitView
 from liaison.orbat.partners import get_partner, get_self
-from liaison.orbat.picture import get_picture
+from liaison.orbat.picture import changed_since, get_picture
+from liaison.reconcile import joint
 from liaison.reconcile.match import Result, reconcile
 from liaison.reconcile.requirements import raise_for_discrepancy
 from liaison.store import audit
 from liaison.store.schema.reconcile import (
+    agreed_document,
     agreed_unit,
     collection_requirement,
     crosswalk,
@@ -48,6 +50,9 @@ class MeetingInfo:
     status: str
     summary: dict[str, Any]
     open_discrepancies: int
+    ref: str | None = None
+    shared: str | None = None
+    share_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +64,9 @@ class MeetingInfo:
             "status": self.status,
             "summary": self.summary,
             "open_discrepancies": self.open_discrepancies,
+            "ref": self.ref,
+            "shared": self.shared,
+            "share_note": self.share_note,
         }
 
 
@@ -137,8 +145,19 @@ def pictures_for(
 
 
 def open_meeting(
-    conn: Connection, with_partner: str, *, as_of: datetime | None = None, actor: str = "cli"
+    conn: Connection,
+    with_partner: str,
+    *,
+    as_of: datetime | None = None,
+    actor: str = "cli",
+    pictures: tuple[Picture, Picture] | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> tuple[int, Result]:
+    """Open a meeting: reconcile both pictures and start from the last meeting (memory).
+
+    `pictures` and `shared` come from `courier.meetings.open_shared`, which opens a meeting the
+    partner takes part in: the pictures are then the ones each side released to the other, and
+    `shared` the inputs the partner needs to recompute the queue (pouch numbers, digests)."""
     ours = _ours_code(conn)
     theirs = get_partner(conn, with_partner).code
     if theirs == ours:
@@ -150,9 +169,35 @@ def open_meeting(
     ).first():
         raise ConflictError(f"a meeting with {theirs} is already open (liaison meet show / close)")
     snap = utcnow()
-    po, pt = pictures_for(conn, ours, theirs, as_of, snap)
+    po, pt = pictures or pictures_for(conn, ours, theirs, as_of, snap)
     confirmed, rejected = decisions(conn, ours, theirs)
-    res = reconcile(po, pt, confirmed=confirmed, rejected=rejected)
+    prev = last_closed(conn, theirs, shared=shared is not None)
+    keep = changed = None
+    if shared is None and pictures is None and prev is not None and prev.as_of == as_of:
+        # one side's meeting: start the match from the last one (only what changed is searched);
+        # a meeting both sides hold runs the whole match, which the partner can reproduce
+        keep = {
+            (r.ours_unit, r.theirs_unit): r.score
+            for r in conn.execute(
+                sa.select(meeting_match).where(meeting_match.c.meeting_id == prev.id)
+            )
+        }
+        changed = (
+            changed_since(conn, ours, prev.snapshot_at, snap),
+            changed_since(conn, theirs, prev.snapshot_at, snap),
+        )
+    res, items, qd = compute_queue(
+        conn,
+        po,
+        pt,
+        confirmed,
+        rejected,
+        prev.id if prev else None,
+        ours,
+        theirs,
+        keep=keep,
+        changed=changed,
+    )
     mid = conn.execute(
         meeting.insert().values(
             ours_partner=ours,
@@ -161,48 +206,96 @@ def open_meeting(
             snapshot_at=snap,
             opened_by=actor,
             status="open",
-            summary=res.summary,
+            summary=res.summary | _memory_summary(items),
+            host=ours,
+            previous_id=prev.id if prev else None,
+            shared="sent" if shared is not None else None,
         )
     ).inserted_primary_key[0]
-    if res.matches:
-        conn.execute(
-            meeting_match.insert(),
-            [
-                {
-                    "meeting_id": mid,
-                    "ours_unit": m.ours,
-                    "theirs_unit": m.theirs,
-                    "score": m.score,
-                    "confirmed": m.confirmed,
-                }
-                for m in res.matches
-            ],
-        )
-    if res.discrepancies:
-        conn.execute(
-            discrepancy.insert(),
-            [
-                {
-                    "meeting_id": mid,
-                    "kind": d.kind,
-                    "ours_unit": d.ours,
-                    "theirs_unit": d.theirs,
-                    "detail": d.to_dict()["detail"],
-                    "severity": d.severity,
-                    "ours_source": d.ours_source,
-                    "theirs_source": d.theirs_source,
-                }
-                for d in res.discrepancies
-            ],
-        )
+    inputs = None
+    if shared is not None:
+        inputs = {
+            **shared,
+            "previous": prev.ref if prev else None,
+            "crosswalk": {"confirmed": sorted(confirmed), "rejected": sorted(rejected)},
+            "queue_digest": qd,
+            "items": len(items),
+        }
+    conn.execute(
+        meeting.update().where(meeting.c.id == mid).values(ref=f"{ours}/{mid}", inputs=inputs)
+    )
+    store_queue(conn, int(mid), res.matches, items, swap=False, me=ours, partner=theirs)
     audit.record(
         conn,
         actor,
         "meeting.open",
         f"meeting/{mid}",
-        {"with": theirs, "as_of": iso(as_of), **res.summary},
+        {"with": theirs, "as_of": iso(as_of), "shared": shared is not None, **res.summary},
     )
     return int(mid), res
+
+
+def compute_queue(
+    conn: Connection,
+    host: Picture,
+    guest: Picture,
+    confirmed: set[tuple[str, str]],
+    rejected: set[tuple[str, str]],
+    previous_id: int | None,
+    me: str,
+    partner: str,
+    *,
+    keep: dict[tuple[str, str], float] | None = None,
+    changed: tuple[set[str], set[str]] | None = None,
+) -> tuple[Result, list[joint.Item], str]:
+    """Reconcile in the host's orientation and apply memory; the same on both sides."""
+    res = reconcile(host, guest, confirmed=confirmed, rejected=rejected, keep=keep, changed=changed)
+    items = joint.remember(res, host, guest, joint.previous_rows(conn, previous_id), me, partner)
+    return res, items, joint.queue_digest(items, res.matches)
+
+
+def _memory_summary(items: list[joint.Item]) -> dict[str, Any]:
+    states: dict[str, int] = {}
+    for it in items:
+        st = (it.memory or {}).get("state", "new")
+        states[st] = states.get(st, 0) + 1
+    return {"raised": sum(1 for it in items if not it.settled), "memory": states}
+
+
+def store_queue(
+    conn: Connection,
+    mid: int,
+    matches: list[Any],
+    items: list[joint.Item],
+    *,
+    swap: bool,
+    me: str,
+    partner: str,
+) -> None:
+    """Write the matches and the queue (swapped into our orientation on the guest's side)."""
+    if matches:
+        conn.execute(
+            meeting_match.insert(),
+            [
+                {
+                    "meeting_id": mid,
+                    "ours_unit": m.theirs if swap else m.ours,
+                    "theirs_unit": m.ours if swap else m.theirs,
+                    "score": m.score,
+                    "confirmed": m.confirmed,
+                }
+                for m in matches
+            ],
+        )
+    if items:
+        rows = [
+            {"meeting_id": mid, **joint.local_row(it, swap=swap, me=me, partner=partner)}
+            for it in items
+        ]
+        for r in rows:
+            for k in ("resolution", "comment", "resolved_by", "partner_position"):
+                r.setdefault(k, None)
+        conn.execute(discrepancy.insert(), rows)
 
 
 def current_meeting(conn: Connection, meeting_id: int | None = None) -> Any:
@@ -238,6 +331,9 @@ def info(conn: Connection, meeting_id: int | None = None) -> MeetingInfo:
         m.status,
         m.summary,
         int(open_n or 0),
+        m.ref,
+        m.shared,
+        m.share_note,
     )
 
 
@@ -265,9 +361,30 @@ def list_discrepancies(
             "comment": r.comment,
             "resolved_by": r.resolved_by,
             "resolved_at": iso(r.resolved_at),
+            "key": r.shared_key,
+            "memory": r.memory,
+            "settled": bool(r.settled),
+            "partner_position": r.partner_position,
+            "partner_comment": r.partner_comment,
+            "partner_by": r.partner_by,
+            "state": item_state(r),
         }
         for r in conn.execute(q)
     ]
+
+
+def item_state(r: Any) -> str:
+    """settled (carried from an earlier meeting), open, awaiting (one side's position only),
+    agreed or disputed. In a meeting the partner does not take part in, our resolution decides."""
+    if r.settled:
+        return "settled"
+    if r.resolution is None and r.partner_position is None:
+        return "open"
+    if r.partner_position is None:
+        return "decided" if r.resolution else "open"
+    if r.resolution is None:
+        return "awaiting"
+    return "agreed" if r.resolution == r.partner_position else "disputed"
 
 
 #: ``replaces`` default: write whatever the discrepancy holds now (the CLI names the id and the
@@ -399,12 +516,20 @@ def _fact(u: UnitView, name: str) -> dict[str, Any]:
 
 
 def close_meeting(
-    conn: Connection, *, actor: str = "cli", meeting_id: int | None = None
+    conn: Connection,
+    *,
+    actor: str = "cli",
+    meeting_id: int | None = None,
+    pictures: tuple[Picture, Picture] | None = None,
 ) -> dict[str, Any]:
     """Make the agreed picture and the minutes. Every discrepancy needs a resolution (defer is one)."""
     m = current_meeting(conn, meeting_id)
     if m.status != "open":
         raise ConflictError(f"meeting {m.id} is already closed")
+    if m.shared == "joined":
+        return close_joint(conn, m, pictures, actor=actor)
+    if m.host is not None and m.host != m.ours_partner:
+        raise ConflictError(f"meeting {m.ref} is {m.host}'s: {m.host} closes it")
     discs = list_discrepancies(conn, m.id)
     undecided = [d["id"] for d in discs if d["resolution"] is None]
     if undecided:
@@ -505,10 +630,16 @@ def agreed_picture(conn: Connection, meeting_id: int | None = None) -> list[dict
     return [{"ours": r.ours_unit, "theirs": r.theirs_unit, "facts": r.facts} for r in rows]
 
 
-def last_closed(conn: Connection, theirs: str | None = None) -> Any:
+def last_closed(conn: Connection, theirs: str | None = None, *, shared: bool | None = None) -> Any:
+    """The last closed meeting (with `theirs`); `shared`: only meetings both sides held (the
+    memory of a shared meeting must be one the partner holds too), or only one-sided ones."""
     q = sa.select(meeting).where(meeting.c.status == "closed")
     if theirs:
         q = q.where(meeting.c.theirs_partner == theirs)
+    if shared is True:
+        q = q.where(meeting.c.shared == "joined")
+    elif shared is False:
+        q = q.where(sa.or_(meeting.c.shared.is_(None), meeting.c.shared != "joined"))
     return conn.execute(q.order_by(meeting.c.id.desc()).limit(1)).first()
 
 
@@ -542,3 +673,239 @@ def suggest(d: dict[str, Any]) -> tuple[str, str]:
     if rt < ro:
         return "theirs", f"their report is better graded ({g})"
     return "defer", "equally graded: deferred to the next meeting"
+
+
+# ---- a meeting both sides take part in (issue 21) -------------------------------------------------
+def join_meeting(
+    conn: Connection,
+    rec: dict[str, Any],
+    host_pic: Picture,
+    guest_pic: Picture,
+    *,
+    actor: str,
+) -> tuple[int, str | None]:
+    """The guest's side of an opened meeting: recompute the queue from what both sides released
+    and compare it with the host's. Stored either way; (meeting id, why it does not match)."""
+    host, me = rec["host"], rec["guest"]
+    xw = rec.get("crosswalk") or {}
+    confirmed = {(str(o), str(t)) for o, t in xw.get("confirmed", [])}
+    rejected = {(str(o), str(t)) for o, t in xw.get("rejected", [])}
+    prev = None
+    if rec.get("previous"):
+        prev = conn.execute(sa.select(meeting).where(meeting.c.ref == rec["previous"])).first()
+    note = rec.get("inputs_error")
+    digests = rec.get("digests") or {}
+    if note is not None:
+        note = f"we cannot find what the meeting is about: {note}"
+    elif joint.picture_digest(host_pic) != digests.get(host):
+        note = (
+            f"{host}'s picture as we received it (their pouch {rec.get('host_seq')}) differs from "
+            f"the one {host} reconciled"
+        )
+    elif joint.picture_digest(guest_pic) != digests.get(me):
+        note = (
+            f"our picture as released to {host} (our pouch {rec.get('guest_seq')}) differs from "
+            f"the one {host} received and reconciled"
+        )
+    elif rec.get("previous") and prev is None:
+        note = f"we hold no meeting {rec['previous']}, which {host} starts from"
+    res = items = None
+    if note is None:
+        res, items, qd = compute_queue(
+            conn, host_pic, guest_pic, confirmed, rejected, prev.id if prev else None, me, host
+        )
+        if qd != rec.get("queue_digest"):
+            note = (
+                f"the queue we computed ({len(items)} items) differs from {host}'s "
+                f"({rec.get('items')} items) over the same pictures"
+            )
+    as_of = rec.get("as_of")
+    mid = conn.execute(
+        meeting.insert().values(
+            ours_partner=me,
+            theirs_partner=host,
+            as_of=parse_time(as_of) if as_of else None,
+            snapshot_at=utcnow(),
+            opened_by=f"{host}:{rec.get('opened_by') or '?'}",
+            status="open",
+            summary=(res.summary | _memory_summary(items or [])) if res else {},
+            ref=rec["ref"],
+            host=host,
+            shared="joined" if note is None else "mismatch",
+            share_note=note,
+            inputs={k: v for k, v in rec.items() if k not in ("type", "inputs_error")},
+            previous_id=prev.id if prev else None,
+            joined_at=utcnow(),
+        )
+    ).inserted_primary_key[0]
+    if note is None and res is not None and items is not None:  # a mismatch is not worked
+        store_queue(conn, int(mid), res.matches, items, swap=True, me=me, partner=host)
+    audit.record(
+        conn,
+        actor,
+        "meeting.join" if note is None else "meeting.mismatch",
+        f"meeting/{mid}",
+        {"ref": rec["ref"], "note": note},
+    )
+    return int(mid), note
+
+
+def record_partner_position(
+    conn: Connection,
+    meeting_id: int,
+    key: str,
+    position: str,
+    comment: str | None,
+    by: str,
+    at: datetime,
+) -> bool:
+    """The partner's position on one item (in our terms); a later one replaces an earlier one.
+    False when nothing changed (a position re-sent by a pouch not yet acknowledged)."""
+    row = conn.execute(
+        sa.select(discrepancy.c.id, discrepancy.c.partner_at, discrepancy.c.partner_position).where(
+            discrepancy.c.meeting_id == meeting_id, discrepancy.c.shared_key == key
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no item {key!r} in meeting {meeting_id}")
+    if row.partner_at is not None and row.partner_at >= at:
+        return False
+    conn.execute(
+        discrepancy.update()
+        .where(discrepancy.c.id == row.id)
+        .values(partner_position=position, partner_comment=comment, partner_by=by, partner_at=at)
+    )
+    return True
+
+
+def host_view(
+    conn: Connection, m: Any
+) -> tuple[list[tuple[str, str]], list[tuple[str, str | None, str | None, str]]]:
+    """The meeting's matches and decisions in the host's orientation, decisions in partner codes."""
+    me, partner = m.ours_partner, m.theirs_partner
+    swap = m.host != me
+    matches = [
+        (r.theirs_unit, r.ours_unit) if swap else (r.ours_unit, r.theirs_unit)
+        for r in conn.execute(sa.select(meeting_match).where(meeting_match.c.meeting_id == m.id))
+    ]
+    flip = {"only_ours": "only_theirs", "only_theirs": "only_ours"}
+    out = []
+    for r in conn.execute(sa.select(discrepancy).where(discrepancy.c.meeting_id == m.id)):
+        a = joint.to_code(r.resolution, me, partner)
+        b = joint.to_code(r.partner_position, me, partner)
+        dec = a if r.settled or a == b else "disputed"
+        kind = flip.get(r.kind, r.kind) if swap else r.kind
+        h, g = (r.theirs_unit, r.ours_unit) if swap else (r.ours_unit, r.theirs_unit)
+        out.append((kind, h, g, dec or "disputed"))
+    return matches, out
+
+
+def positions_digest(conn: Connection, m: Any) -> str:
+    _, decs = host_view(conn, m)
+    me, partner = m.ours_partner, m.theirs_partner
+    rows = [
+        [
+            r.shared_key,
+            joint.to_code(r.resolution, me, partner),
+            joint.to_code(r.partner_position, me, partner),
+        ]
+        for r in conn.execute(sa.select(discrepancy).where(discrepancy.c.meeting_id == m.id))
+    ]
+    both = sorted([k, *sorted([a or "", b or ""])] for k, a, b in rows)
+    return joint.sha256(joint.canonical(both))
+
+
+def compute_agreed(
+    conn: Connection, m: Any, pictures: tuple[Picture, Picture]
+) -> tuple[bytes, dict[str, Any]]:
+    """This side's own computation of the agreed picture: canonical bytes and the document."""
+    host_pic, guest_pic = pictures
+    matches, decs = host_view(conn, m)
+    doc = joint.agreed_document(
+        ref=m.ref,
+        as_of=iso(m.as_of),
+        host=host_pic,
+        guest=guest_pic,
+        matches=matches,
+        decisions=decs,
+        inputs=(m.inputs or {}).get("digests") or {},
+    )
+    return joint.canonical(doc), doc
+
+
+def close_joint(
+    conn: Connection,
+    m: Any,
+    pictures: tuple[Picture, Picture] | None,
+    *,
+    actor: str,
+    closed_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Close a meeting both sides took part in: every raised item needs both sides' positions
+    (agreed or disputed; defer is a position); the agreed picture is computed here, from what
+    both hold, and stored as this side's own computation."""
+    if pictures is None:
+        raise ValidationError(
+            f"meeting {m.ref} is held with {m.theirs_partner}: close it with `liaison meet close` "
+            "(courier.meetings.close), which recomputes both released pictures"
+        )
+    missing = [
+        r.id
+        for r in conn.execute(
+            sa.select(discrepancy.c.id).where(
+                discrepancy.c.meeting_id == m.id,
+                discrepancy.c.settled.is_(sa.false()),
+                sa.or_(
+                    discrepancy.c.resolution.is_(None), discrepancy.c.partner_position.is_(None)
+                ),
+            )
+        )
+    ]
+    if missing:
+        raise ValidationError(
+            f"{len(missing)} items lack a position from one side (e.g. "
+            f"{', '.join(map(str, missing[:5]))}); both sides state one on each (defer is one) "
+            "before the meeting closes"
+        )
+    data, doc = compute_agreed(conn, m, pictures)
+    digest = joint.sha256(data)
+    now = closed_at or utcnow()
+    conn.execute(agreed_unit.delete().where(agreed_unit.c.meeting_id == m.id))
+    conn.execute(agreed_document.delete().where(agreed_document.c.meeting_id == m.id))
+    me = m.ours_partner
+    rows = [
+        {
+            "meeting_id": m.id,
+            "key": u["key"],
+            "ours_unit": u["units"].get(me),
+            "theirs_unit": u["units"].get(m.theirs_partner),
+            "facts": u["facts"],
+        }
+        for u in doc["units"]
+    ]
+    if rows:
+        conn.execute(agreed_unit.insert(), rows)
+    conn.execute(
+        agreed_document.insert().values(
+            meeting_id=m.id, content=data.decode(), digest=digest, computed_at=utcnow()
+        )
+    )
+    from liaison.reconcile.minutes import minutes_markdown
+
+    by = actor if m.host == me else f"{m.host}:{actor}"
+    text = minutes_markdown(
+        conn, m.id, closed_at=now, closed_by=by, agreed_count=len(rows), digest=digest
+    )
+    conn.execute(
+        meeting.update()
+        .where(meeting.c.id == m.id)
+        .values(status="closed", closed_at=now, closed_by=by, agreed_digest=digest, minutes=text)
+    )
+    audit.record(
+        conn,
+        actor,
+        "meeting.close",
+        f"meeting/{m.id}",
+        {"ref": m.ref, "agreed_units": len(rows), "digest": digest},
+    )
+    return {"meeting": m.id, "ref": m.ref, "agreed_units": len(rows), "agreed_digest": digest}

@@ -42,6 +42,24 @@ def _detail(d: dict[str, Any]) -> str:
     return str(det.get("designation", ""))
 
 
+def _pos(position: str | None, comment: str | None, me: str, partner: str) -> str:
+    """A position as the minutes show it: whose report (a partner code), neither or defer."""
+    if position is None:
+        return "—"
+    code = {"ours": me, "theirs": partner}.get(position, position)
+    return f"{code}: {(comment or '').replace('|', '/')}"
+
+
+def _memory(d: dict[str, Any]) -> str:
+    mem = d.get("memory")
+    if not mem:
+        return "new"
+    text = f"{mem['state']} in {mem.get('ref')}"
+    if mem.get("changed"):
+        text += " (changed: " + ", ".join(mem["changed"]) + ")"
+    return text
+
+
 def minutes_markdown(
     conn: Connection,
     meeting_id: int,
@@ -73,19 +91,50 @@ def minutes_markdown(
         n = sum(1 for d in discs if d["kind"] == k)
         if n:
             lines.append(f"| {k} | {n} |")
-    lines += [
-        "",
-        "## Discrepancies",
-        "",
-        "| # | kind | severity | units | detail | resolution | comment |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for d in discs:
+    joint = m.shared == "joined"
+    if m.shared:
+        lines += ["", f"Held by both sides (meeting {m.ref}, hosted by {m.host}): {m.shared}."]
+        if m.share_note:
+            lines.append(f"Note: {m.share_note}")
+    disputed = [d for d in discs if d["state"] == "disputed"]
+    if disputed:
+        lines += [
+            "",
+            "## Disputed",
+            "",
+            f"| # | kind | units | detail | {po.code} | {pt.code} |",
+            "|---|---|---|---|---|---|",
+        ]
+        for d in disputed:
+            lines.append(
+                f"| {d['id']} | {d['kind']} | {d['ours'] or '—'} ↔ {d['theirs'] or '—'} | "
+                f"{_detail(d)} | {_pos(d['resolution'], d['comment'], po.code, pt.code)} | "
+                f"{_pos(d['partner_position'], d['partner_comment'], po.code, pt.code)} |"
+            )
+    raised = [d for d in discs if not d["settled"]]
+    settled = [d for d in discs if d["settled"]]
+    head = "| # | kind | severity | units | detail | memory | resolution | comment |"
+    if joint:
+        head = f"| # | kind | severity | units | detail | memory | {po.code} | {pt.code} | state |"
+    lines += ["", "## Discrepancies", "", head, "|" + "---|" * (head.count("|") - 1)]
+    for d in raised:
         units = f"{d['ours'] or '—'} ↔ {d['theirs'] or '—'}"
-        lines.append(
-            f"| {d['id']} | {d['kind']} | {d['severity']} | {units} | {_detail(d)} | {d['resolution'] or 'open'} | "
-            f"{(d['comment'] or '').replace('|', '/')} |"
-        )
+        row = f"| {d['id']} | {d['kind']} | {d['severity']} | {units} | {_detail(d)} | {_memory(d)} | "
+        if joint:
+            row += (
+                f"{_pos(d['resolution'], d['comment'], po.code, pt.code)} | "
+                f"{_pos(d['partner_position'], d['partner_comment'], po.code, pt.code)} | {d['state']} |"
+            )
+        else:
+            row += f"{d['resolution'] or 'open'} | {(d['comment'] or '').replace('|', '/')} |"
+        lines.append(row)
+    if settled:
+        lines += ["", "## Settled earlier, facts unchanged", ""]
+        for d in settled:
+            lines.append(
+                f"- {d['id']}: {d['kind']} {d['ours'] or '—'} ↔ {d['theirs'] or '—'}: "
+                f"{d['resolution']} (settled in meeting {(d['memory'] or {}).get('ref', '?')})"
+            )
     lines += ["", "## Sources", ""]
     for d in discs:
         lines.append(f"- {d['id']}: {_who(d)}")

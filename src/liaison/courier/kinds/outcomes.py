@@ -220,6 +220,10 @@ def collect(out: Outgoing) -> Collected:
             meeting.c.ours_partner == me,
             meeting.c.theirs_partner == to,
             meeting.c.status == "closed",
+            # a meeting both sides held has its own signatures over the agreed picture each
+            # computed (kinds/meetings.py); the guest's copy is never ours to sign here
+            sa.or_(meeting.c.shared.is_(None), meeting.c.shared != "joined"),
+            sa.or_(meeting.c.host.is_(None), meeting.c.host == me),
         )
     ).all():
         if f"{me}/{m.id}" not in signed:

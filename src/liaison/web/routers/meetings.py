@@ -15,22 +15,20 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 import orjson
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
-from liaison.core.clock import iso, to_utc
+from liaison.core.clock import to_utc
 from liaison.core.errors import LiaisonError
-from liaison.orbat.model import UnitView
-from liaison.orbat.picture import get_picture
+from liaison.courier import meetings as cm
 from liaison.reconcile import meeting as mt
+from liaison.reconcile import queue
 from liaison.reconcile.match import KINDS
-from liaison.reconcile.minutes import _detail, minutes_markdown, minutes_pdf
+from liaison.reconcile.minutes import minutes_markdown, minutes_pdf
 from liaison.store import audit
-from liaison.store.schema.reconcile import discrepancy, meeting
 from liaison.web import auth
 from liaison.web.cache import cache_for
 from liaison.web.deps import db, may, permit, render
@@ -54,23 +52,7 @@ RESOLUTION_HELP = {
     "neither": "neither: raise a collection requirement",
     "defer": "defer to the next meeting",
 }
-#: Unit facts shown side by side for each discrepancy.
-SIDE_FACTS = (
-    "designation",
-    "echelon",
-    "branch",
-    "parent_id",
-    "place",
-    "lat",
-    "lon",
-    "strength",
-    "equipment",
-    "sidc",
-    "source",
-    "reliability",
-    "credibility",
-    "observed_at",
-)
+SIDE_FACTS = queue.SIDE_FACTS
 
 
 def utc_or_422(when: datetime | None, field: str) -> datetime | None:
@@ -95,6 +77,11 @@ class MeetingIn(BaseModel):
         min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$", description="partner code"
     )
     as_of: datetime | None = Field(None, description="valid time of the pictures (default: now)")
+    share: bool | None = Field(
+        None,
+        description="hold it with the partner (sent in the next pouch); default: when the "
+        "partner exchanges pouches with us and a release policy exists",
+    )
 
 
 class ResolveIn(BaseModel):
@@ -117,132 +104,15 @@ class PairIn(BaseModel):
 
 
 def _meeting_row(conn: Connection, meeting_id: int) -> Any:
-    row = conn.execute(sa.select(meeting).where(meeting.c.id == meeting_id)).first()
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"no meeting {meeting_id}")
-    return row
+    return queue.meeting_row(conn, meeting_id)
 
 
-def _counts(conn: Connection, ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
-    """meeting id → (resolved, total) in one grouped query."""
-    q = sa.select(
-        discrepancy.c.meeting_id,
-        sa.func.count(),
-        sa.func.count(discrepancy.c.resolution),
-    ).group_by(discrepancy.c.meeting_id)
-    if ids is not None:
-        q = q.where(discrepancy.c.meeting_id.in_(ids))
-    return {int(r[0]): (int(r[2]), int(r[1])) for r in conn.execute(q)}
+list_meetings = queue.list_meetings  # the dashboard lists them too
+meeting_summary = queue.meeting_summary
 
 
-def _summary(row: Any, counts: tuple[int, int]) -> dict[str, Any]:
-    resolved, total = counts
-    return {
-        "id": row.id,
-        "ours": row.ours_partner,
-        "theirs": row.theirs_partner,
-        "as_of": iso(row.as_of),
-        "snapshot_at": iso(row.snapshot_at),
-        "status": row.status,
-        "opened_by": row.opened_by,
-        "closed_at": iso(row.closed_at),
-        "closed_by": row.closed_by,
-        "agreed_digest": row.agreed_digest,
-        "matched": (row.summary or {}).get("matched"),
-        "by_kind": (row.summary or {}).get("by_kind", {}),
-        "progress": {"resolved": resolved, "total": total, "open": total - resolved},
-    }
-
-
-def list_meetings(conn: Connection) -> list[dict[str, Any]]:
-    rows = list(conn.execute(sa.select(meeting).order_by(meeting.c.id.desc())))
-    counts = _counts(conn, [r.id for r in rows]) if rows else {}
-    return [_summary(r, counts.get(r.id, (0, 0))) for r in rows]
-
-
-def meeting_summary(conn: Connection, meeting_id: int) -> dict[str, Any]:
-    row = _meeting_row(conn, meeting_id)
-    return _summary(row, _counts(conn, [row.id]).get(row.id, (0, 0)))
-
-
-def _side(u: UnitView | None) -> dict[str, Any] | None:
-    if u is None:
-        return None
-    out: dict[str, Any] = {}
-    for f in SIDE_FACTS:
-        v = getattr(u, f)
-        out[f] = iso(v) if isinstance(v, datetime) else (dict(v) if isinstance(v, dict) else v)
-    return out
-
-
-def discrepancies(
-    conn: Connection,
-    meeting_id: MeetingId,
-    *,
-    status: str = "all",
-    kind: str | None = None,
-    limit: int = 500,
-    offset: int = 0,
-    disc_id: int | None = None,
-) -> dict[str, Any]:
-    """A page of a meeting's discrepancies with both units' facts as the meeting saw them.
-
-    Two queries for the page itself and two picture reads limited to the units on the page (not
-    the whole pictures), so the queue stays fast with thousands of units."""
-    m = _meeting_row(conn, meeting_id)
-    q = sa.select(discrepancy).where(discrepancy.c.meeting_id == m.id)
-    if status == "open":
-        q = q.where(discrepancy.c.resolution.is_(None))
-    elif status == "resolved":
-        q = q.where(discrepancy.c.resolution.is_not(None))
-    if kind:
-        q = q.where(discrepancy.c.kind == kind)
-    if disc_id is not None:
-        q = q.where(discrepancy.c.id == disc_id)
-    total = conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar() or 0
-    rows = list(conn.execute(q.order_by(discrepancy.c.id).limit(limit).offset(offset)))
-    ours_ids = {r.ours_unit for r in rows if r.ours_unit}
-    theirs_ids = {r.theirs_unit for r in rows if r.theirs_unit}
-    po = (
-        get_picture(conn, m.ours_partner, m.as_of, m.snapshot_at, only=ours_ids).units
-        if ours_ids
-        else {}
-    )
-    pt = (
-        get_picture(conn, m.theirs_partner, m.as_of, m.snapshot_at, only=theirs_ids).units
-        if theirs_ids
-        else {}
-    )
-    items = []
-    for r in rows:
-        d = {
-            "id": r.id,
-            "kind": r.kind,
-            "severity": r.severity,
-            "ours": r.ours_unit,
-            "theirs": r.theirs_unit,
-            "detail": r.detail,
-            "ours_source": r.ours_source,
-            "theirs_source": r.theirs_source,
-            "resolution": r.resolution,
-            "comment": r.comment,
-            "resolved_by": r.resolved_by,
-            "resolved_at": iso(r.resolved_at),
-        }
-        resolution, reason = mt.suggest(d)
-        d["summary"] = _detail(d)
-        d["suggested"] = {"resolution": resolution, "reason": reason}
-        d["ours_facts"] = _side(po.get(r.ours_unit)) if r.ours_unit else None
-        d["theirs_facts"] = _side(pt.get(r.theirs_unit)) if r.theirs_unit else None
-        d["fields"] = list(mt.FIELDS.get(r.kind, ()))
-        items.append(d)
-    return {
-        "meeting": m.id,
-        "status": m.status,
-        "total": int(total),
-        "offset": offset,
-        "items": items,
-    }
+def discrepancies(conn: Connection, meeting_id: int, **kw: Any) -> dict[str, Any]:
+    return queue.page(conn, meeting_id, **kw)
 
 
 def _check_kind(kind: str | None) -> None:
@@ -267,7 +137,7 @@ def api_open(
 ) -> dict[str, Any]:
     """Open a meeting with a partner: snapshot both pictures and reconcile them (409 if one is open)."""
     as_of = utc_or_422(body.as_of, "as_of")
-    mid, _ = mt.open_meeting(conn, body.theirs, as_of=as_of, actor=user.username)
+    mid, _ = cm.open_meeting(conn, body.theirs, as_of=as_of, actor=user.username, share=body.share)
     return meeting_summary(conn, mid)
 
 
@@ -287,7 +157,7 @@ def api_meeting(
 def api_discrepancies(
     request: Request,
     meeting_id: MeetingId,
-    status: Literal["open", "resolved", "all"] = "all",
+    status: Literal["open", "resolved", "all", "settled"] = "all",
     kind: str | None = Query(None, max_length=20),
     limit: int = Query(500, ge=1, le=5000),
     offset: int = Query(0, ge=0, le=10**9),
@@ -308,20 +178,7 @@ def api_discrepancies(
 
 
 def _queue_version(conn: Connection, meeting_id: int) -> tuple[Any, ...]:
-    """What a queue page depends on: the meeting's state and its resolutions. Discrepancies are
-    written once when the meeting opens and facts come from its fixed snapshot; a resolution sets
-    ``resolved_at`` to now, so (resolved count, latest resolution) moves with every one."""
-    mine = discrepancy.c.meeting_id == meeting.c.id
-    n = sa.select(sa.func.count(discrepancy.c.resolution)).where(mine).scalar_subquery()
-    last = sa.select(sa.func.max(discrepancy.c.resolved_at)).where(mine).scalar_subquery()
-    row = conn.execute(
-        sa.select(meeting.c.id, meeting.c.status, n.label("n"), last.label("last")).where(
-            meeting.c.id == meeting_id
-        )
-    ).first()
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"no meeting {meeting_id}")
-    return (row.id, row.status, int(row.n or 0), iso(row.last))
+    return queue.version(conn, meeting_id)
 
 
 @router.get("/api/v1/meetings/{meeting_id}/discrepancies/{disc_id}", tags=TAG)
@@ -352,12 +209,7 @@ def api_resolve(
     """Resolve the discrepancy in the path, as the analyst saw it: 422 for a bad value, 409 when it
     is not in the state stated by ``replaces`` (a repeated submit, another analyst's decision in
     between) or the meeting is closed. Changing a resolution states the one it replaces."""
-    found = conn.execute(
-        sa.select(discrepancy.c.id).where(
-            discrepancy.c.id == disc_id, discrepancy.c.meeting_id == meeting_id
-        )
-    ).first()
-    if found is None:
+    if not queue.in_meeting(conn, meeting_id, disc_id):
         raise HTTPException(404, f"no discrepancy {disc_id} in meeting {meeting_id}")
     if body.resolution not in mt.RESOLUTIONS:
         raise HTTPException(422, f"resolution must be one of {', '.join(mt.RESOLUTIONS)}")
@@ -395,7 +247,7 @@ def api_close(
 ) -> dict[str, Any]:
     """Make the agreed picture and the minutes; 422 while discrepancies are open, 409 if closed."""
     _meeting_row(conn, meeting_id)
-    return mt.close_meeting(conn, actor=user.username, meeting_id=meeting_id)
+    return cm.close(conn, meeting_id, actor=user.username)
 
 
 def minutes_text(conn: Connection, meeting_id: int) -> str:
@@ -427,6 +279,63 @@ def api_minutes(
         minutes_pdf(text, str(path))
         data = path.read_bytes()
     return Response(data, media_type="application/pdf", headers=disposition)
+
+
+AGREED_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "stix": "application/stix+json;version=2.1",
+    "json": "application/json",
+}
+
+
+@router.get(
+    "/api/v1/meetings/{meeting_id}/agreed",
+    tags=TAG,
+    responses={200: {"content": {m: {} for m in AGREED_MEDIA.values()}}},
+)
+def api_agreed(
+    meeting_id: MeetingId,
+    format: Literal["csv", "xlsx", "geojson", "kml", "stix", "json"] = "json",
+    user: auth.User = Depends(home_reader),
+    conn: Connection = DB,
+) -> Response:
+    """The agreed picture of a closed meeting: `json` is the canonical document both sides
+    computed and signed (RFC 8785); the others are exports of it (an export: audited)."""
+    data = cm.export_agreed(conn, meeting_id, format, actor=user.username)
+    name = f"agreed-{meeting_id}.{format}"
+    return Response(
+        data,
+        media_type=AGREED_MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/api/v1/meetings/{meeting_id}/agreed/units", tags=TAG)
+def api_agreed_units(
+    meeting_id: MeetingId, _: auth.User = Depends(home_reader), conn: Connection = DB
+) -> dict[str, Any]:
+    """The agreed picture as the map's third picture (a FeatureCollection like a partner's)."""
+    from liaison.reconcile.agreed import agreed_picture
+    from liaison.web.routers.pictures import feature_collection
+
+    pic = agreed_picture(conn, meeting_id)
+    doc = feature_collection(pic)
+    for f in [*doc["features"], *[{"properties": x} for x in doc["unplaced"]]]:
+        f["properties"]["notes"] = pic.units[f["properties"]["unit_id"]].notes
+    return {**doc, "meeting": meeting_id}
+
+
+@router.get("/api/v1/meetings/{meeting_id}/signatures", tags=TAG)
+def api_signatures(
+    meeting_id: MeetingId, _: auth.User = Depends(home_reader), conn: Connection = DB
+) -> list[dict[str, Any]]:
+    """Signatures over the agreed picture: ours and the partner's, verified over our own
+    computation or refused with the reason."""
+    _meeting_row(conn, meeting_id)
+    return cm.signatures(conn, meeting_id)
 
 
 # ---------------------------------------------------------------- pages
@@ -513,7 +422,7 @@ def meetings_open_form(
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", theirs):
         return RedirectResponse("/meetings?error=pick+a+partner", status_code=303)
     try:
-        mid, _ = mt.open_meeting(conn, theirs, actor=user.username)  # checks come before writes
+        mid, _ = cm.open_meeting(conn, theirs, actor=user.username)  # checks come before writes
     except LiaisonError as exc:
         from urllib.parse import quote
 

@@ -380,6 +380,11 @@ def map_page(
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     ctx = {"partners": visible_partners(conn, user), "home": may(request, "meeting.read")}
+    if ctx["home"]:  # the third picture: the agreed one of the latest closed meeting
+        from liaison.reconcile.queue import last_agreed
+
+        m = last_agreed(conn)
+        ctx["agreed"] = m.id if m is not None else None
     return render(request, "map.html", ctx)
 
 

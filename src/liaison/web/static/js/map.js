@@ -9,7 +9,11 @@
   "use strict";
   const root = document.getElementById("mapview");
   if (!root) return;
-  const partners = root.dataset.partners ? root.dataset.partners.split(",") : [];
+  // the partners' pictures, and the agreed one (the third picture) when a meeting agreed one
+  const agreed = root.dataset.agreed || "";
+  const partners = (root.dataset.partners ? root.dataset.partners.split(",") : []).concat(agreed ? ["AGREED"] : []);
+  const url = (p, q) => p === "AGREED" ? `/api/v1/meetings/${encodeURIComponent(agreed)}/agreed/units`
+    : `/api/v1/pictures/${encodeURIComponent(p)}/units${q}`;
   const own = root.dataset.own;
   const home = root.dataset.home === "1";
   const status = document.getElementById("map-status");
@@ -126,7 +130,7 @@
     const q = at ? "?valid_at=" + encodeURIComponent(new Date(at.getTime() + 999).toISOString()) : "";
     try {
       await Promise.all(partners.map(async (p) => {
-        data[p] = await window.liaisonFetch(`/api/v1/pictures/${encodeURIComponent(p)}/units${q}`);
+        data[p] = await window.liaisonFetch(url(p, q));
       }));
     } catch (e) {
       status.textContent = "could not load the pictures: " + e.message;
@@ -146,6 +150,7 @@
     if (!home) return;
     const all = new Set();
     for (const p of partners) {
+      if (p === "AGREED") continue;
       try {
         const k = await window.liaisonFetch(`/api/v1/pictures/${encodeURIComponent(p)}/discrepancy-kinds`);
         kinds[p] = k.units;
@@ -213,7 +218,7 @@
     for (const c of placed) {
       const sz = c.sym.getSize(), a = c.sym.getAnchor();
       const more = c.covered.length ? `<span class="covered" title="${esc(c.covered.map((x) => x.p + " " + x.u.designation).join(", "))}">+${c.covered.length}</span>` : "";
-      const icon = L.divIcon({ className: "sym unit-symbol", html: c.sym.asSVG() + more, iconSize: [sz.width, sz.height], iconAnchor: [a.x, a.y] });
+      const icon = L.divIcon({ className: "sym unit-symbol" + (c.p === "AGREED" ? " agreed-symbol" : ""), html: c.sym.asSVG() + more, iconSize: [sz.width, sz.height], iconAnchor: [a.x, a.y] });
       const m = L.marker([c.lat, c.lon], { icon, title: `${c.p} ${c.u.designation}`, keyboard: true }).addTo(layer);
       m.on("click", () => (c.covered.length && map.getZoom() < map.getMaxZoom() - 2 ? map.setView([c.lat, c.lon], map.getZoom() + 2) : showUnit(c.p, c.u)));
     }
@@ -247,6 +252,11 @@
     panel.hidden = false;
     body.innerHTML = `<h2>${esc(u.designation)}</h2><p class="muted">${esc(partner)} · ${esc(u.unit_id)} · ${esc(u.echelon)} ${esc(u.branch)}</p><p>loading history…</p>`;
     map.invalidateSize();
+    if (partner === "AGREED") {  // provenance of each agreed fact, and what is not agreed
+      body.innerHTML = `<h2>${esc(u.designation)}</h2><p class="muted">agreed · ${esc(u.unit_id)} · ${esc(u.echelon)} ${esc(u.branch)}</p>` +
+        `<p id="agreed-notes">${esc(u.notes)}</p><p>${esc(u.place)} ${esc(u.strength)}</p>`;
+      return;
+    }
     try {
       const h = await window.liaisonFetch(`/api/v1/pictures/${encodeURIComponent(partner)}/units/${encodeURIComponent(u.unit_id)}/history`);
       const rows = h.history.map((o) => `<tr><td>${esc((o.valid_at || "").slice(0, 10))}</td><td>${esc(o.place)}${o.lat != null ? `<br><span class="muted">${o.lat.toFixed(2)}, ${o.lon.toFixed(2)}</span>` : ""}</td>` +

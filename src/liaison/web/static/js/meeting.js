@@ -49,6 +49,13 @@
     bar.max = all.length || 1;
     bar.value = all.length ? done : 1;
     $("progress-text").textContent = done + " / " + all.length + " resolved";
+    const sides = $("sides-text");
+    if (sides) {  // a meeting both sides hold: the partner's progress, agreements, disputes
+      const theirs = all.filter((d) => d.partner_position).length;
+      const agreed = all.filter((d) => d.resolution && d.resolution === d.partner_position).length;
+      const disputed = all.filter((d) => d.resolution && d.partner_position && d.resolution !== d.partner_position).length;
+      sides.textContent = root.dataset.partner + ": " + theirs + " / " + all.length + " · agreed " + agreed + " · disputed " + disputed;
+    }
   }
 
   function applyFilter(keepId) {
@@ -101,6 +108,16 @@
       ? "Resolved: " + d.resolution + " by " + d.resolved_by + " — " + (d.comment || "")
       : "Open";
     $("resolved-line").className = d.resolution ? "resolved" : "muted";
+    if (root.dataset.shared === "joined") {
+      const p = root.dataset.partner;
+      $("partner-line").textContent = d.partner_position
+        ? p + ": " + d.partner_position + " by " + (d.partner_by || p) + " — " + (d.partner_comment || "") +
+          (d.resolution ? (d.resolution === d.partner_position ? " · agreed" : " · disputed") : "")
+        : p + ": no position yet";
+    }
+    const mem = d.memory;
+    $("memory-line").textContent = !mem ? "New this meeting." :
+      mem.state + " in meeting " + mem.ref + (mem.changed ? " — changed: " + mem.changed.join(", ") : "");
     bind(d);
     history.replaceState(null, "", "#d" + d.id);
   }
