@@ -1,11 +1,13 @@
 """Solvers with a time budget and the `crack` entry point.
 
 Public API (stable; the CLI, training and intercepts call it):
-    crack(text, lang=None, cipher=None, budget=10.0) -> Solution
-    Solution(cipher, language, key, plaintext, score, confidence); .as_dict() is the JSON contract.
-    SOLVERS: cipher name -> solver(ct, lang, budget) -> Solution.
+    crack(text, lang=None, cipher=None, budget=10.0, alphabet=None) -> Solution
+    Solution(cipher, language, key, plaintext, score, confidence, alphabet); .as_dict() is the
+    JSON contract (`alphabet` is the alphabet id the key works over: `pl26`, `ru31`, `en`, …).
+    SOLVERS: cipher name -> solver(ct, alphabet id, budget) -> Solution.
 Without `cipher` the ciphertext is identified first (identify.py) and the likeliest families are
-tried in order within the budget; without `lang` the alphabet decides (plain ASCII tries en, de, pl).
+tried in order within the budget; without `alphabet` the letters of the ciphertext decide which
+alphabets to try (`alphabets.detect_alphabets`: plain A–Z tries en, de26, pl26, ru26).
 A confidence below CONFIDENT is an honest "no solution above confidence" — the best guess is still
 returned so a person can judge it.
 """
@@ -20,7 +22,14 @@ from math import gcd
 import numpy as np
 
 from liaison.codebreak import ciphers
-from liaison.codebreak.alphabets import FREQ, alphabet, normalise
+from liaison.codebreak.alphabets import (
+    FREQ,
+    alphabet,
+    detect_alphabets,
+    language_of,
+    normalise,
+    resolve,
+)
 from liaison.core.errors import LiaisonError
 
 MAX_LETTERS = 100_000
@@ -36,6 +45,13 @@ class Solution:
     plaintext: str
     score: float
     confidence: float
+    alphabet: str = ""
+
+    def __post_init__(self) -> None:
+        # solvers pass the alphabet id as the language; the contract reports both
+        if not self.alphabet:
+            self.alphabet = self.language
+        self.language = language_of(self.language)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -348,9 +364,15 @@ def _prepare(langs: list[str]) -> None:
 
 
 def crack(
-    text: str, lang: str | None = None, cipher: str | None = None, budget: float = 10.0
+    text: str,
+    lang: str | None = None,
+    cipher: str | None = None,
+    budget: float = 10.0,
+    alphabet: str | None = None,
 ) -> Solution:
-    """Break `text` within `budget` seconds (the cipher and language identified when not given).
+    """Break `text` within `budget` seconds (the cipher, language and alphabet identified when not
+    given). `lang` may be a language or an alphabet id; `alphabet` an id or, with `lang`,
+    `native`, `26`/`latin` or `31` (`alphabets.resolve`).
 
     Raises LiaisonError for input no solver can take (empty, no letters, odd digits, too long);
     otherwise returns the most confident solution found — check `confidence` against CONFIDENT.
@@ -358,8 +380,8 @@ def crack(
     from liaison.codebreak import identify
 
     budget = max(0.05, float(budget))
-    if lang is not None:
-        alphabet(lang)
+    lang = resolve(lang, alphabet)  # an explicit alphabet, or the language to detect within
+    explicit = bool(alphabet and alphabet.strip()) or (lang is not None and lang != language_of(lang))
     if cipher is not None and cipher not in SOLVERS:
         raise LiaisonError(f"no solver for cipher {cipher!r}; available: {', '.join(SOLVERS)}")
     letters = sum(map(str.isalpha, text))  # C-speed count: refuse huge input before any work
@@ -373,7 +395,12 @@ def crack(
             raise LiaisonError(f"cipher {cipher} expects letters; the input is mostly digits")
         if cipher in DIGIT_CIPHERS and digits < 4 * letters:
             raise LiaisonError(f"cipher {cipher} expects digits; the input is mostly letters")
-    ident = identify.identify(text, lang)
+    cands: list[str] = []
+    if not explicit and letters and digits < 4 * letters:
+        # the letters say which alphabets the traffic was sent in (an explicit one is kept)
+        identify.identify(text, lang)  # refuses empty input and a mix of scripts first
+        cands = detect_alphabets(text, lang)
+    ident = identify.identify(text, cands[0] if cands else lang)
     start = time.monotonic()
     if cipher is not None:
         if (cipher in DIGIT_CIPHERS) != (ident.kind == "digits"):
@@ -382,7 +409,7 @@ def crack(
         names = [cipher]
     else:
         names = ident.ciphers
-    langs = ident.languages
+    langs = cands if cands and ident.kind == "letters" else ident.languages
     if ident.kind == "letters":
         longest = max(len(normalise(text, lg)) for lg in langs)
         if longest > MAX_LETTERS:
