@@ -187,7 +187,40 @@ LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 RU_LATIN = dict(
     zip(
         "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ",
-        "A B V G D E ZH Z I J K L M N O P R S T U F KH C CH SH SHCH - Y - E JU JA".split(),
+        [
+            "A",
+            "B",
+            "V",
+            "G",
+            "D",
+            "E",
+            "ZH",
+            "Z",
+            "I",
+            "J",
+            "K",
+            "L",
+            "M",
+            "N",
+            "O",
+            "P",
+            "R",
+            "S",
+            "T",
+            "U",
+            "F",
+            "KH",
+            "C",
+            "CH",
+            "SH",
+            "SHCH",
+            "-",
+            "Y",
+            "-",
+            "E",
+            "JU",
+            "JA",
+        ],
         strict=True,
     )
 )
@@ -210,7 +243,18 @@ ALL_ALPHABETS: dict[str, str] = {**ALPHABETS, **{k: v[1] for k, v in TRAFFIC.ite
 
 _FOLD: dict[str, dict[int, str]] = {
     "pl26": str.maketrans(
-        {"Ą": "A", "Ć": "C", "Ę": "E", "Ł": "L", "Ń": "N", "Ó": "O", "Ś": "S", "Ź": "Z", "Ż": "Z", "ß": "SS"}
+        {
+            "Ą": "A",
+            "Ć": "C",
+            "Ę": "E",
+            "Ł": "L",
+            "Ń": "N",
+            "Ó": "O",
+            "Ś": "S",
+            "Ź": "Z",
+            "Ż": "Z",
+            "ß": "SS",
+        }
     ),
     "de26": str.maketrans({"Ä": "AE", "Ö": "OE", "Ü": "UE", "ß": "SS"}),
     "ru31": str.maketrans({"Ъ": "Ь"}),
@@ -271,9 +315,7 @@ def _strip_marks(text: str) -> str:
     """Latin letters with marks the fold table does not name (é, à) lose them, as on the wire."""
     if text.isascii():
         return text
-    return "".join(
-        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def fold(text: str, lang: str) -> str:

@@ -80,6 +80,8 @@ def lm_score(codes: np.ndarray, lang: str) -> float:
 # score at least 0.7 lower from 20 letters on (ru −13.7 at worst, en −13.6, de −14.2, pl −14.8),
 # which is what separates "already plaintext" from "the plain letters, shuffled".
 PLAIN_LEVEL = {"ru": -12.4, "en": -11.6, "de": -11.6, "pl": -13.2}
+# the traffic alphabets, measured the same way (fewer letters: more probable per letter)
+PLAIN_LEVEL.update({"pl26": -12.0, "de26": -11.3, "ru31": -12.4, "ru26": -11.9})
 READS_MIN_LETTERS = 20  # below this a shuffled word scores like a real one: no verdict
 
 
@@ -323,7 +325,7 @@ def crack_codebook(text: str, lang: str, budget: float = 5.0) -> Solution:
     share = ks.decoded / max(1, ks.groups)
     # every generated book holds the same groups, so only the fit of the frequencies says
     # whether this is the language's traffic
-    fit = depth.language_posterior(ks)[lang]
+    fit = depth.language_posterior(ks)[language_of(lang)]
     return Solution("codebook", lang, key, "\n".join(plain), round(share, 4), round(share * fit, 3))
 
 
@@ -381,7 +383,9 @@ def crack(
 
     budget = max(0.05, float(budget))
     lang = resolve(lang, alphabet)  # an explicit alphabet, or the language to detect within
-    explicit = bool(alphabet and alphabet.strip()) or (lang is not None and lang != language_of(lang))
+    explicit = bool(alphabet and alphabet.strip()) or (
+        lang is not None and lang != language_of(lang)
+    )
     if cipher is not None and cipher not in SOLVERS:
         raise LiaisonError(f"no solver for cipher {cipher!r}; available: {', '.join(SOLVERS)}")
     letters = sum(map(str.isalpha, text))  # C-speed count: refuse huge input before any work
