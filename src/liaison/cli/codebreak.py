@@ -166,13 +166,13 @@ def register(app: typer.Typer) -> None:
             file: str = typer.Argument(None, help="Text file; stdin when omitted or '-'."),
             cipher: str = typer.Option(..., "--cipher", help=", ".join(CIPHERS)),
             key: str = typer.Option(..., "--key", help=KEY_HELP),
-            lang: str = typer.Option("en", "--lang"),
+            lang: str = typer.Option(None, "--lang", help="ru, pl, de or en (default en)."),
             alphabet: str = typer.Option(None, "--alphabet", help=ALPHABET_HELP),
             _decrypt: bool = typer.Option(decrypt, hidden=True),
         ) -> None:
             from liaison.codebreak.alphabets import resolve
 
-            aid = resolve(lang, alphabet) or lang
+            aid = resolve(lang, alphabet) or "en"
             print(apply(cipher, _read(file), key, aid, _decrypt))
 
         _cmd.__doc__ = f"{name.capitalize()} text with a classical cipher."

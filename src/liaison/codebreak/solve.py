@@ -349,6 +349,7 @@ SHARE = {"caesar": 0.05, "affine": 0.1, "vigenere": 0.4, "beaufort": 0.4, "colum
 SHARE["keyed_vigenere"] = 0.8
 
 
+LEAD_WEIGHT = 3.0
 _PREPARED: set[str] = set()
 
 
@@ -448,7 +449,10 @@ def crack(
             ):
                 continue  # the known table read it: a secret table is only its generalisation
             # split what is left over the languages and ciphers still to try
-            todo_l = len(langs) - li
+            # the likeliest alphabet (the first) is worth LEAD_WEIGHT of the others: a fall-back
+            # such as native Polish for A–Z ciphertext rarely holds and must not halve the budget
+            todo_l = sum(LEAD_WEIGHT if j == 0 else 1.0 for j in range(li, len(langs)))
+            todo_l /= LEAD_WEIGHT if li == 0 else 1.0
             share = 1.0 if ni == len(names) - 1 else SHARE.get(nm, 0.5)
             part = max(0.02, left / todo_l * share)
             try:
