@@ -350,6 +350,10 @@ SHARE["keyed_vigenere"] = 0.8
 
 
 LEAD_WEIGHT = 3.0
+# Ciphers that never do arithmetic on letter positions: a 31-letter text (Ъ merged with Ь) under
+# them reads the same with the 32-letter solver (its key simply leaves Ъ unused), so without a Ъ
+# in the ciphertext ru31 is not tried for them — and the answer says ru.
+ALPHABET_BLIND = {"substitution", "columnar", "double_columnar"}
 _PREPARED: set[str] = set()
 
 
@@ -403,7 +407,8 @@ def crack(
     cands: list[str] = []
     if not explicit and letters and digits < 4 * letters:
         # the letters say which alphabets the traffic was sent in (an explicit one is kept)
-        identify.identify(text, lang)  # refuses empty input and a mix of scripts first
+        if lang is None:
+            identify.identify(text)  # refuses a mix of scripts first
         cands = detect_alphabets(text, lang)
     ident = identify.identify(text, cands[0] if cands else lang)
     start = time.monotonic()
@@ -415,6 +420,8 @@ def crack(
     else:
         names = ident.ciphers
     langs = cands if cands and ident.kind == "letters" else ident.languages
+    if "ru" in langs and "ru31" in langs and set(names) <= ALPHABET_BLIND:
+        langs = [lg for lg in langs if lg != "ru31"]
     if ident.kind == "letters":
         longest = max(len(normalise(text, lg)) for lg in langs)
         if longest > MAX_LETTERS:
@@ -441,6 +448,8 @@ def crack(
             left = budget - (time.monotonic() - start)
             if best is not None and (left <= 0 or best.confidence >= 0.9):
                 break
+            if lg == "ru31" and "ru" in langs and nm in ALPHABET_BLIND:
+                continue  # read as well in the 32 letters (tried first)
             if (
                 nm == "two_digit_table"
                 and best is not None
