@@ -62,7 +62,6 @@ CELLS = [
     ("substitution", "en", 80, "≥95%"),
     ("substitution", "pl26", 100, "≥90%"),
     ("substitution", "de26", 100, "≥90%"),
-    ("substitution", "ru31", 100, "—"),
     ("substitution", "ru26", 100, "—"),
     ("vigenere", "ru", 40, "≥90%"),
     ("vigenere", "en", 40, "≥90%"),
