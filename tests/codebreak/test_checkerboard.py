@@ -137,7 +137,7 @@ def test_cli_crack_checkerboard_json(capsys, monkeypatch) -> None:  # type: igno
         main(["crack", "--cipher", "checkerboard", "--lang", "ru", "--json", "--budget", "2"])
     assert exc.value.code in (0, None)
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence"}
-    assert out["cipher"] == "checkerboard" and out["language"] == "ru"
+    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence", "alphabet"}
+    assert out["cipher"] == "checkerboard" and out["language"] == "ru" and out["alphabet"] == "ru"
     assert _right(out["plaintext"], pt) >= 0.95
     assert apply("checkerboard", ct, out["key"], "ru", True) == out["plaintext"]

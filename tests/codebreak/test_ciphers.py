@@ -85,7 +85,7 @@ def test_cli_crack_json(capsys, tmp_path) -> None:  # type: ignore[no-untyped-de
     except SystemExit as exc:
         assert exc.code in (0, None)
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence"}
+    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence", "alphabet"}
     assert out["plaintext"] == RU
 
 

@@ -114,7 +114,7 @@ def test_cli_crack_double_columnar_json(cli_env, capsys, monkeypatch) -> None:  
         main(["crack", "--cipher", "double_columnar", "--lang", lang, "--budget", "3", "--json"])
     assert exc.value.code in (0, None)
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence"}
+    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence", "alphabet"}
     assert out["cipher"] == "double_columnar" and out["language"] == lang
     assert len(out["plaintext"]) == len(ct) and _right(out["plaintext"], pt) >= 0.95
     assert double.decrypt(ct, *out["key"]["orders"], lang) == out["plaintext"]

@@ -120,7 +120,7 @@ def test_cli_crack_keyed_json(capsys, monkeypatch) -> None:  # type: ignore[no-u
         main(["crack", "--cipher", "keyed_vigenere", "--lang", "en", "--json", "--budget", "3"])
     assert exc.value.code in (0, None)
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence"}
+    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence", "alphabet"}
     assert out["cipher"] == "keyed_vigenere" and out["language"] == "en"
     assert _right(out["plaintext"], pt) >= 0.95
     assert apply("keyed_vigenere", ct, out["key"], "en", True) == out["plaintext"]

@@ -214,7 +214,7 @@ def test_cli_encrypt_crack_json_decrypt(cli_env, capsys, monkeypatch) -> None:  
     out = json.loads(
         run(["crack", "--cipher", "two_digit_table", "--lang", "ru", "--json", "--budget", "4"], ct)
     )
-    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence"}
+    assert set(out) == {"cipher", "language", "key", "plaintext", "score", "confidence", "alphabet"}
     assert out["cipher"] == "two_digit_table" and out["language"] == "ru"
     assert out["plaintext"].isalpha() and _right(out["plaintext"], pt) >= 0.95
     back = run(["decrypt", "--cipher", "two_digit_table", "--key", out["key"], "--lang", "ru"], ct)

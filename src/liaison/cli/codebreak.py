@@ -33,6 +33,11 @@ KEY_HELP = (
     "two code digits per letter in alphabet order (e.g. 'ДИВИЗИЯ,31415')"
 )
 MAX_BYTES = 2_000_000
+ALPHABET_HELP = (
+    "Alphabet as sent: an id (pl26, de26, ru31, ru26, or a language for its native letters) or, "
+    "with --lang, native, 26 (latin) or 31. pl26/de26: 26 Latin letters (diacritics dropped, "
+    "umlauts AE/OE/UE, ß as SS); ru31: Ъ merged with Ь; ru26: telegraph romanisation."
+)
 
 
 def _read(file: str | None) -> str:
@@ -59,6 +64,7 @@ def _two(key: str, what: str) -> tuple[str, str]:
 def apply(cipher: str, text: str, key: str, lang: str, decrypt: bool) -> str:
     """Encrypt or decrypt with a cipher named as on the command line (key given as a string)."""
     from liaison.codebreak import ciphers, codebook
+    from liaison.codebreak.alphabets import language_of
 
     try:
         if cipher == "caesar":
@@ -88,10 +94,11 @@ def apply(cipher: str, text: str, key: str, lang: str, decrypt: bool) -> str:
     if cipher == "two_digit_table":
         table, add = _two(key, "two_digit_table")
         return ciphers.two_digit_table(text, table, add, lang, decrypt)
-    if cipher == "codebook":
+    if cipher == "codebook":  # the book is the language's, whatever the alphabet
+        base = language_of(lang)
         if decrypt:
-            return codebook.decrypt(text, key, lang)
-        return codebook.encrypt(text, key, lang)
+            return codebook.decrypt(text, key, base)
+        return codebook.encrypt(text, key, base)
     raise LiaisonError(f"unknown cipher {cipher!r}; use one of {', '.join(CIPHERS)}")
 
 
@@ -102,18 +109,25 @@ def register(app: typer.Typer) -> None:
         lang: str = typer.Option(None, "--lang", help="ru, pl, de or en (detected when omitted)."),
         cipher: str = typer.Option(None, "--cipher", help="Cipher name (identified when omitted)."),
         budget: float = typer.Option(DEFAULT_BUDGET, "--budget", help="Seconds to spend at most."),
+        alphabet: str = typer.Option(
+            None, "--alphabet", help=ALPHABET_HELP + " Detected when omitted."
+        ),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Break a ciphertext; prints cipher, language, key, plaintext, score and confidence."""
+        """Break a ciphertext; prints cipher, language, alphabet, key, plaintext, score and
+        confidence."""
         from liaison.codebreak.solve import CONFIDENT, crack
 
         if budget <= 0:
             raise LiaisonError("--budget must be positive")
-        sol = crack(_read(file), lang=lang, cipher=cipher, budget=budget)
+        sol = crack(_read(file), lang=lang, cipher=cipher, budget=budget, alphabet=alphabet)
         if as_json:
             print(json.dumps(sol.as_dict(), ensure_ascii=False))
             return
-        print(f"cipher: {sol.cipher}  language: {sol.language}  key: {sol.key}")
+        print(
+            f"cipher: {sol.cipher}  language: {sol.language}  alphabet: {sol.alphabet}  "
+            f"key: {sol.key}"
+        )
         print(f"confidence: {sol.confidence}  score: {sol.score}")
         if sol.confidence < CONFIDENT:
             print(f"no solution above confidence {CONFIDENT}; best guess:")
@@ -152,10 +166,14 @@ def register(app: typer.Typer) -> None:
             file: str = typer.Argument(None, help="Text file; stdin when omitted or '-'."),
             cipher: str = typer.Option(..., "--cipher", help=", ".join(CIPHERS)),
             key: str = typer.Option(..., "--key", help=KEY_HELP),
-            lang: str = typer.Option("en", "--lang"),
+            lang: str = typer.Option(None, "--lang", help="ru, pl, de or en (default en)."),
+            alphabet: str = typer.Option(None, "--alphabet", help=ALPHABET_HELP),
             _decrypt: bool = typer.Option(decrypt, hidden=True),
         ) -> None:
-            print(apply(cipher, _read(file), key, lang, _decrypt))
+            from liaison.codebreak.alphabets import resolve
+
+            aid = resolve(lang, alphabet) or "en"
+            print(apply(cipher, _read(file), key, aid, _decrypt))
 
         _cmd.__doc__ = f"{name.capitalize()} text with a classical cipher."
         app.command(name)(_cmd)

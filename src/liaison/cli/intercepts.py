@@ -119,6 +119,11 @@ def add_cmd(
     callsign: str = typer.Option(None, "--callsign"),
     frequency: float = typer.Option(None, "--frequency", help="Frequency in kHz."),
     lang: str = typer.Option(None, "--lang", help="ru, pl, de or en if known."),
+    alphabet: str = typer.Option(
+        None,
+        "--alphabet",
+        help="Alphabet as sent if known: pl26, de26, ru31, ru26, or with --lang: native, 26, 31.",
+    ),
     cipher: str = typer.Option(None, "--cipher", help="Cipher if known (a hint for the solver)."),
     source: str = typer.Option(None, "--source", help="Source codename of the partner."),
     marking: str = typer.Option(None, "--marking", help="e.g. 'TLP:AMBER REL TO PL,JP ORCON'."),
@@ -147,6 +152,7 @@ def add_cmd(
             marking=marking,
             notes=notes,
             actor=actor,
+            alphabet=alphabet,
         )
     emit(it.to_dict(), as_json, lambda: console.print(f"stored intercept {it.ref} ({it.id})"))
 
@@ -206,6 +212,9 @@ def solve_cmd(
     ref: str = typer.Argument(..., help="PARTNER/ID, an id, or a local id."),
     budget: float = typer.Option(DEFAULT_BUDGET, "--budget", help="Solver seconds at most."),
     lang: str = typer.Option(None, "--lang"),
+    alphabet: str = typer.Option(
+        None, "--alphabet", help="pl26, de26, ru31, ru26, or with --lang: native, 26, 31."
+    ),
     cipher: str = typer.Option(None, "--cipher"),
     key: str = typer.Option(None, "--key", help="Manual: the key found by an analyst."),
     plaintext: str = typer.Option(None, "--plaintext", help="Manual: the plaintext."),
@@ -225,12 +234,19 @@ def solve_cmd(
             raise ValidationError("a manual solution needs --cipher NAME")
         with _store().begin() as conn:
             sol = intercepts.record_solution(
-                conn, ref, analyst, cipher, key, plaintext, lang, confidence
+                conn, ref, analyst, cipher, key, plaintext, lang, confidence, alphabet
             )
         stored = True
     else:
         _, found = intercepts.solve(
-            _store(), ref, budget, lang, cipher, min_confidence=min_confidence, actor=actor
+            _store(),
+            ref,
+            budget,
+            lang,
+            cipher,
+            min_confidence=min_confidence,
+            actor=actor,
+            alphabet=alphabet,
         )
         if found is None:
             msg = f"no solution above confidence {min_confidence}; nothing stored"

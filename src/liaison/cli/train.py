@@ -94,6 +94,9 @@ def trainee_list(
 def exercise_new(
     cipher: str = typer.Option("caesar", "--cipher"),
     lang: str = typer.Option("ru", "--lang", help="ru, pl, de or en."),
+    alphabet: str = typer.Option(
+        None, "--alphabet", help="As sent: pl26, de26, ru31, ru26, or with --lang: native, 26, 31."
+    ),
     length: int = typer.Option(None, "--length", help="Letters (default by difficulty)."),
     difficulty: int = typer.Option(2, "--difficulty", help="1 (easy) to 5."),
     kind: str = typer.Option("report", "--kind", help="order, report or telegram."),
@@ -122,6 +125,7 @@ def exercise_new(
             max_answers=max_answers,
             seed=seed,
             actor=actor,
+            alphabet=alphabet,
         )
 
     def render() -> None:

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from liaison.codebreak import DEFAULT_BUDGET, named
-from liaison.codebreak.alphabets import ALPHABETS, normalise
+from liaison.codebreak.alphabets import ALL_ALPHABETS, ALPHABETS, normalise, resolve
 from liaison.core.clock import iso, to_utc, utcnow
-from liaison.core.errors import ConflictError, NotFoundError, ValidationError
+from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, ValidationError
 from liaison.core.ids import new_id
 from liaison.core.markings import parse_marking, parse_tlp
 from liaison.store import audit
@@ -194,9 +194,18 @@ def add(
     orcon: bool | None = None,
     notes: str | None = None,
     actor: str = "cli",
+    alphabet: str | None = None,
 ) -> Intercept:
-    """Store an intercept; every problem with the input is reported at once (ValidationError)."""
+    """Store an intercept; every problem with the input is reported at once (ValidationError).
+
+    ``language`` is a language or an alphabet id (``pl26``: the traffic was sent in 26 Latin
+    letters); ``alphabet`` narrows a language (`alphabets.resolve`). The id is what is stored."""
     problems: list[str] = []
+    if alphabet is not None:
+        try:
+            language = resolve(language, alphabet)
+        except LiaisonError as exc:
+            problems.append(f"alphabet: {exc}")
     try:
         text = _check_text(ciphertext)
     except ValidationError as exc:
@@ -204,8 +213,8 @@ def add(
         text = ""
     pcode = _partner_code(conn, partner_code, "partner")
     rfrom = _partner_code(conn, received_from, "received_from") if received_from else None
-    if language is not None and language not in ALPHABETS:
-        problems.append(f"language: must be one of {', '.join(ALPHABETS)}, got {language!r}")
+    if language is not None and language not in ALL_ALPHABETS:
+        problems.append(f"language: must be one of {', '.join(ALL_ALPHABETS)}, got {language!r}")
     if cipher_hint is not None and cipher_hint not in named.names():
         problems.append(
             f"cipher_hint: unknown cipher {cipher_hint!r}; use one of {', '.join(named.names())}"
@@ -412,6 +421,7 @@ def solve(
     cipher: str | None = None,
     min_confidence: float = 0.0,
     actor: str = "cli",
+    alphabet: str | None = None,
 ) -> tuple[Intercept, Solution | None]:
     """Run the solver on a stored intercept within ``budget`` seconds and store its answer.
 
@@ -426,7 +436,9 @@ def solve(
         it = get(conn, ref)
     _live(it)
     lang = language or it.language
-    sol = crack(it.ciphertext, lang=lang, cipher=cipher or it.cipher_hint, budget=budget)
+    sol = crack(
+        it.ciphertext, lang=lang, cipher=cipher or it.cipher_hint, budget=budget, alphabet=alphabet
+    )
     if sol.confidence < min_confidence:
         return it, None
     with store.begin() as conn:
@@ -435,7 +447,7 @@ def solve(
             it,
             f"solver:{actor}",
             sol.cipher,
-            sol.language,
+            sol.alphabet,  # the alphabet id: what the key works over (a language if native)
             sol.key,
             sol.plaintext,
             sol.score,
@@ -455,6 +467,7 @@ def record_solution(
     plaintext: str | None = None,
     language: str | None = None,
     confidence: float | None = None,
+    alphabet: str | None = None,
 ) -> Solution:
     """An analyst's solution: a key (the plaintext is then computed and, if also given, checked)
     or a plaintext alone (``key`` unknown)."""
@@ -463,8 +476,10 @@ def record_solution(
     if not analyst.strip():
         raise ValidationError("analyst: a name is required for a manual solution")
     lang = language or it.language
-    if lang is not None and lang not in ALPHABETS:
-        raise ValidationError(f"language: must be one of {', '.join(ALPHABETS)}, got {lang!r}")
+    if alphabet is not None:
+        lang = resolve(lang, alphabet)
+    if lang is not None and lang not in ALL_ALPHABETS:
+        raise ValidationError(f"language: must be one of {', '.join(ALL_ALPHABETS)}, got {lang!r}")
     if key is None and not (plaintext or "").strip():
         raise ValidationError("a manual solution needs --key, --plaintext, or both")
     if confidence is not None and not 0 <= confidence <= 1:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from liaison.codebreak.alphabets import normalise
+from liaison.codebreak.alphabets import ALL_ALPHABETS, language_of, normalise
 from liaison.core.errors import ValidationError
 
 KINDS = ("order", "report", "telegram")
@@ -281,6 +281,7 @@ class Message:
 
 
 def _fill(phrase: str, lang: str, rng: random.Random) -> str:
+    lang = language_of(lang)
     return phrase.format(
         u=rng.choice(UNITS[lang]),
         p=rng.choice(PLACES[lang]).lower(),
@@ -290,8 +291,9 @@ def _fill(phrase: str, lang: str, rng: random.Random) -> str:
 
 
 def check(lang: str, kind: str) -> None:
-    if lang not in BODY:
-        raise ValidationError(f"language must be one of {', '.join(BODY)}, got {lang!r}")
+    """`lang` is a language or an alphabet id (the message is then written in that alphabet)."""
+    if lang not in ALL_ALPHABETS:
+        raise ValidationError(f"language must be one of {', '.join(ALL_ALPHABETS)}, got {lang!r}")
     if kind not in KINDS:
         raise ValidationError(f"message kind must be one of {', '.join(KINDS)}, got {kind!r}")
 
@@ -305,13 +307,14 @@ def message(lang: str, letters: int, rng: random.Random, kind: str = "report") -
     check(lang, kind)
     if letters < 10:
         raise ValidationError(f"a message needs at least 10 letters, got {letters}")
-    head = _fill(rng.choice(HEADS[lang][kind]), lang, rng)
-    sign = _fill(rng.choice(SIGNATURES[lang][kind]), lang, rng)
+    base = language_of(lang)
+    head = _fill(rng.choice(HEADS[base][kind]), lang, rng)
+    sign = _fill(rng.choice(SIGNATURES[base][kind]), lang, rng)
     sentences = [head]
     pool: list[str] = []
     while sum(len(normalise(s, lang)) for s in sentences) < letters:
         if not pool:
-            pool = list(BODY[lang][kind])
+            pool = list(BODY[base][kind])
             rng.shuffle(pool)
         sentences.append(_fill(pool.pop(), lang, rng))
         if sum(len(normalise(s, lang)) for s in sentences) + len(normalise(sign, lang)) >= letters:
@@ -330,7 +333,7 @@ def message(lang: str, letters: int, rng: random.Random, kind: str = "report") -
 
 def cribs_in(text: str, lang: str) -> list[str]:
     """Words of ``text`` (normalised) that start with a known crib stem, longest first."""
-    stems = CRIBS.get(lang, [])
+    stems = [normalise(s, lang) for s in CRIBS.get(language_of(lang), [])]
     found = {
         w for w in (normalise(t, lang) for t in text.split()) if any(w.startswith(s) for s in stems)
     }

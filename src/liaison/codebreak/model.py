@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from liaison.codebreak.alphabets import alphabet, normalise
+from liaison.codebreak.alphabets import alphabet, fold, language_of, normalise
 from liaison.core.errors import LiaisonError
 
 ORDER = 4
@@ -35,16 +35,19 @@ def cache_dir() -> Path:
 
 
 def _freqs(lang: str) -> list[tuple[str, float]]:
-    """(normalised word, frequency) for the commonest words made only of the alphabet's letters."""
+    """(normalised word, frequency) for the commonest words made only of the alphabet's letters
+    (words that fold to the same letters, as «łas» and «las» do in 26 letters, add up)."""
     try:
         from wordfreq import get_frequency_dict, top_n_list
     except ImportError:  # pragma: no cover - dependency declared in pyproject
         raise LiaisonError("the wordfreq package is needed to build language models") from None
     alpha = set(alphabet(lang))
-    freq = get_frequency_dict(lang, "large")
+    base = language_of(lang)
+    freq = get_frequency_dict(base, "large")
     out: dict[str, float] = {}
-    for w in top_n_list(lang, N_WORDS, wordlist="large"):
-        up = "".join("ß" if ch in "ßẞ" else ch.upper() for ch in w).replace("Ё", "Е")
+    for w in top_n_list(base, N_WORDS, wordlist="large"):
+        # a traffic alphabet's model is the language's words as they were sent (ą→A, ä→AE, …)
+        up = fold(w, lang)
         if not up or any(ch not in alpha for ch in up) or len(up) > MAX_WORD:
             continue  # words with foreign letters, digits or apostrophes would teach false n-grams
         out[up] = out.get(up, 0.0) + freq.get(w, 0.0)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from liaison.codebreak import ciphers
-from liaison.codebreak.alphabets import alphabet, normalise
+from liaison.codebreak.alphabets import alphabet, language_of, normalise
 from liaison.core.errors import LiaisonError, ValidationError
 
 ALIASES: dict[str, tuple[str, dict[str, Any]]] = {"beaufort": ("vigenere", {"beaufort": True})}
@@ -116,7 +116,7 @@ def _keyword(lang: str, rng: random.Random, length: int) -> str:
     """A keyword of exactly ``length`` letters: a period word, padded or cut."""
     # ß upper-cases to SS, which would change a transposition key's width: pad without it
     pad = [c for c in alphabet(lang) if c.upper() == c]
-    w = normalise(rng.choice(KEYWORDS[lang]), lang)
+    w = normalise(rng.choice(KEYWORDS[language_of(lang)]), lang)
     while len(w) < length:
         w += rng.choice(pad)
     return w[:length]
@@ -126,7 +126,7 @@ def _keyed_alphabet(lang: str, rng: random.Random) -> str:
     """Keyword first (repeats dropped), then the rest of the alphabet: the classic mixed alphabet."""
     a = alphabet(lang)
     seen: list[str] = []
-    for ch in normalise(rng.choice(KEYWORDS[lang]), lang) + a:
+    for ch in normalise(rng.choice(KEYWORDS[language_of(lang)]), lang) + a:
         if ch not in seen:
             seen.append(ch)
     return "".join(seen)
@@ -161,7 +161,7 @@ def random_key(name: str, lang: str, difficulty: int, rng: random.Random) -> lis
         blanks = "".join(str(d) for d in sorted(rng.sample(range(10), rows)))
         return [_keyword(lang, rng, 3 + difficulty), blanks]
     if base == "keyed_vigenere":
-        return [_keyword(lang, rng, 2 + difficulty), rng.choice(KEYWORDS[lang])]
+        return [_keyword(lang, rng, 2 + difficulty), rng.choice(KEYWORDS[language_of(lang)])]
     if base == "two_digit_table":  # a keyword table and additive digits
         digits = "".join(str(rng.randrange(10)) for _ in range(3 + difficulty))
         return [_keyword(lang, rng, 3 + difficulty), digits]

@@ -1,11 +1,13 @@
 """Solvers with a time budget and the `crack` entry point.
 
 Public API (stable; the CLI, training and intercepts call it):
-    crack(text, lang=None, cipher=None, budget=10.0) -> Solution
-    Solution(cipher, language, key, plaintext, score, confidence); .as_dict() is the JSON contract.
-    SOLVERS: cipher name -> solver(ct, lang, budget) -> Solution.
+    crack(text, lang=None, cipher=None, budget=10.0, alphabet=None) -> Solution
+    Solution(cipher, language, key, plaintext, score, confidence, alphabet); .as_dict() is the
+    JSON contract (`alphabet` is the alphabet id the key works over: `pl26`, `ru31`, `en`, …).
+    SOLVERS: cipher name -> solver(ct, alphabet id, budget) -> Solution.
 Without `cipher` the ciphertext is identified first (identify.py) and the likeliest families are
-tried in order within the budget; without `lang` the alphabet decides (plain ASCII tries en, de, pl).
+tried in order within the budget; without `alphabet` the letters of the ciphertext decide which
+alphabets to try (`alphabets.detect_alphabets`: plain A–Z tries en, de26, pl26, ru26).
 A confidence below CONFIDENT is an honest "no solution above confidence" — the best guess is still
 returned so a person can judge it.
 """
@@ -20,7 +22,14 @@ from math import gcd
 import numpy as np
 
 from liaison.codebreak import ciphers
-from liaison.codebreak.alphabets import FREQ, alphabet, normalise
+from liaison.codebreak.alphabets import (
+    FREQ,
+    alphabet,
+    detect_alphabets,
+    language_of,
+    normalise,
+    resolve,
+)
 from liaison.core.errors import LiaisonError
 
 MAX_LETTERS = 100_000
@@ -36,6 +45,13 @@ class Solution:
     plaintext: str
     score: float
     confidence: float
+    alphabet: str = ""
+
+    def __post_init__(self) -> None:
+        # solvers pass the alphabet id as the language; the contract reports both
+        if not self.alphabet:
+            self.alphabet = self.language
+        self.language = language_of(self.language)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -64,6 +80,8 @@ def lm_score(codes: np.ndarray, lang: str) -> float:
 # score at least 0.7 lower from 20 letters on (ru −13.7 at worst, en −13.6, de −14.2, pl −14.8),
 # which is what separates "already plaintext" from "the plain letters, shuffled".
 PLAIN_LEVEL = {"ru": -12.4, "en": -11.6, "de": -11.6, "pl": -13.2}
+# the traffic alphabets, measured the same way (fewer letters: more probable per letter)
+PLAIN_LEVEL.update({"pl26": -12.0, "de26": -11.3, "ru31": -12.4, "ru26": -11.9})
 READS_MIN_LETTERS = 20  # below this a shuffled word scores like a real one: no verdict
 
 
@@ -307,7 +325,7 @@ def crack_codebook(text: str, lang: str, budget: float = 5.0) -> Solution:
     share = ks.decoded / max(1, ks.groups)
     # every generated book holds the same groups, so only the fit of the frequencies says
     # whether this is the language's traffic
-    fit = depth.language_posterior(ks)[lang]
+    fit = depth.language_posterior(ks)[language_of(lang)]
     return Solution("codebook", lang, key, "\n".join(plain), round(share, 4), round(share * fit, 3))
 
 
@@ -331,6 +349,11 @@ SHARE = {"caesar": 0.05, "affine": 0.1, "vigenere": 0.4, "beaufort": 0.4, "colum
 SHARE["keyed_vigenere"] = 0.8
 
 
+LEAD_WEIGHT = 3.0
+# Ciphers that never do arithmetic on letter positions: a 31-letter text (Ъ merged with Ь) under
+# them reads the same with the 32-letter solver (its key simply leaves Ъ unused), so without a Ъ
+# in the ciphertext ru31 is not tried for them — and the answer says ru.
+ALPHABET_BLIND = {"substitution", "columnar", "double_columnar"}
 _PREPARED: set[str] = set()
 
 
@@ -348,9 +371,15 @@ def _prepare(langs: list[str]) -> None:
 
 
 def crack(
-    text: str, lang: str | None = None, cipher: str | None = None, budget: float = 10.0
+    text: str,
+    lang: str | None = None,
+    cipher: str | None = None,
+    budget: float = 10.0,
+    alphabet: str | None = None,
 ) -> Solution:
-    """Break `text` within `budget` seconds (the cipher and language identified when not given).
+    """Break `text` within `budget` seconds (the cipher, language and alphabet identified when not
+    given). `lang` may be a language or an alphabet id; `alphabet` an id or, with `lang`,
+    `native`, `26`/`latin` or `31` (`alphabets.resolve`).
 
     Raises LiaisonError for input no solver can take (empty, no letters, odd digits, too long);
     otherwise returns the most confident solution found — check `confidence` against CONFIDENT.
@@ -358,8 +387,10 @@ def crack(
     from liaison.codebreak import identify
 
     budget = max(0.05, float(budget))
-    if lang is not None:
-        alphabet(lang)
+    lang = resolve(lang, alphabet)  # an explicit alphabet, or the language to detect within
+    explicit = bool(alphabet and alphabet.strip()) or (
+        lang is not None and lang != language_of(lang)
+    )
     if cipher is not None and cipher not in SOLVERS:
         raise LiaisonError(f"no solver for cipher {cipher!r}; available: {', '.join(SOLVERS)}")
     letters = sum(map(str.isalpha, text))  # C-speed count: refuse huge input before any work
@@ -373,7 +404,13 @@ def crack(
             raise LiaisonError(f"cipher {cipher} expects letters; the input is mostly digits")
         if cipher in DIGIT_CIPHERS and digits < 4 * letters:
             raise LiaisonError(f"cipher {cipher} expects digits; the input is mostly letters")
-    ident = identify.identify(text, lang)
+    cands: list[str] = []
+    if not explicit and letters and digits < 4 * letters:
+        # the letters say which alphabets the traffic was sent in (an explicit one is kept)
+        if lang is None:
+            identify.identify(text)  # refuses a mix of scripts first
+        cands = detect_alphabets(text, lang)
+    ident = identify.identify(text, cands[0] if cands else lang)
     start = time.monotonic()
     if cipher is not None:
         if (cipher in DIGIT_CIPHERS) != (ident.kind == "digits"):
@@ -382,7 +419,9 @@ def crack(
         names = [cipher]
     else:
         names = ident.ciphers
-    langs = ident.languages
+    langs = cands if cands and ident.kind == "letters" else ident.languages
+    if "ru" in langs and "ru31" in langs and set(names) <= ALPHABET_BLIND:
+        langs = [lg for lg in langs if lg != "ru31"]
     if ident.kind == "letters":
         longest = max(len(normalise(text, lg)) for lg in langs)
         if longest > MAX_LETTERS:
@@ -409,6 +448,8 @@ def crack(
             left = budget - (time.monotonic() - start)
             if best is not None and (left <= 0 or best.confidence >= 0.9):
                 break
+            if lg == "ru31" and "ru" in langs and nm in ALPHABET_BLIND:
+                continue  # read as well in the 32 letters (tried first)
             if (
                 nm == "two_digit_table"
                 and best is not None
@@ -417,7 +458,10 @@ def crack(
             ):
                 continue  # the known table read it: a secret table is only its generalisation
             # split what is left over the languages and ciphers still to try
-            todo_l = len(langs) - li
+            # the likeliest alphabet (the first) is worth LEAD_WEIGHT of the others: a fall-back
+            # such as native Polish for A–Z ciphertext rarely holds and must not halve the budget
+            todo_l = sum(LEAD_WEIGHT if j == 0 else 1.0 for j in range(li, len(langs)))
+            todo_l /= LEAD_WEIGHT if li == 0 else 1.0
             share = 1.0 if ni == len(names) - 1 else SHARE.get(nm, 0.5)
             part = max(0.02, left / todo_l * share)
             try:

@@ -36,7 +36,7 @@ import time
 import numpy as np
 
 from liaison.codebreak import substitution
-from liaison.codebreak.alphabets import alphabet
+from liaison.codebreak.alphabets import alphabet, language_of
 from liaison.codebreak.identify import lang_ioc
 from liaison.core.errors import LiaisonError
 
@@ -353,7 +353,7 @@ def _word_fit(plain: np.ndarray, lang: str) -> float:
 
     w = model.words(lang)
     per_word = fast.word_score(plain, w.children, w.logp, substitution.UNK) / max(1, len(plain))
-    right, wrong = WORD_FIT.get(lang, WORD_FIT["en"])
+    right, wrong = WORD_FIT.get(language_of(lang), WORD_FIT["en"])
     return float(np.clip((per_word - wrong) / (right - wrong), 0.0, 1.0))
 
 

@@ -30,9 +30,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from liaison.codebreak import messages, named
-from liaison.codebreak.alphabets import FREQ, alphabet, normalise
+from liaison.codebreak.alphabets import ALL_ALPHABETS, FREQ, alphabet, normalise, resolve
 from liaison.core.clock import iso, to_utc, utcnow
-from liaison.core.errors import ConflictError, NotFoundError, ValidationError
+from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, ValidationError
 from liaison.core.ids import new_id
 from liaison.store import audit
 from liaison.store.schema.training import (
@@ -386,13 +386,22 @@ def new_exercises(
     max_answers: int = 3,
     seed: int | None = None,
     actor: str = "cli",
+    alphabet: str | None = None,
 ) -> list[Exercise]:
-    """Generate ``count`` exercises; with ``class_name`` they go into a set assigned to it."""
+    """Generate ``count`` exercises; with ``class_name`` they go into a set assigned to it.
+
+    ``alphabet`` (`alphabets.resolve`: ``pl26``, or ``26`` with the language) writes the traffic
+    in that alphabet, as it was sent; the exercise stores the alphabet id as its language."""
     problems = []
+    if alphabet is not None and alphabet.strip():
+        try:
+            language = resolve(language, alphabet) or language
+        except LiaisonError as exc:
+            problems.append(f"alphabet: {exc}")
     if cipher not in named.names():
         problems.append(f"cipher: unknown {cipher!r}; use one of {', '.join(named.names())}")
-    if language not in messages.BODY:
-        problems.append(f"language: must be one of {', '.join(messages.BODY)}, got {language!r}")
+    if language not in ALL_ALPHABETS:
+        problems.append(f"language: must be one of {', '.join(ALL_ALPHABETS)}, got {language!r}")
     if kind not in messages.KINDS:
         problems.append(f"kind: must be one of {', '.join(messages.KINDS)}, got {kind!r}")
     if not 1 <= difficulty <= 5:

@@ -35,9 +35,16 @@ def solve(
     cands: list[tuple[float, int, np.ndarray]] = []
     order = np.empty(top, dtype=np.int64)
     pt = np.empty(min(n, fast.PREFIX), dtype=np.int64)
+    from liaison.codebreak.solve import PLAIN_LEVEL
+
+    reads = PLAIN_LEVEL.get(lang, -99.0) * min(n, fast.PREFIX)
     for i, w in enumerate(widths):
         left = deadline - time.monotonic()
         if left <= 0 and cands:
+            break
+        if w > EXHAUSTIVE and cands and max(c[0] for c in cands) >= reads:
+            # an exhaustive width already reads at the language's plaintext level (a wrong width
+            # scores 0.7 a letter below it at least): the climbs of the wider ones cannot win
             break
         o = order[:w]
         if w <= EXHAUSTIVE:

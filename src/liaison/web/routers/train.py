@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liaison.codebreak import messages, named, training
+from liaison.codebreak.alphabets import ALL_ALPHABETS
 from liaison.core.errors import LiaisonError, NotFoundError
 from liaison.store.engine import Store
 from liaison.store.schema.training import trainee
@@ -181,7 +182,8 @@ def instructor_page(
         "progress": progress,
         "exercises": exercises,
         "ciphers": named.names(),
-        "languages": list(messages.BODY),
+        # languages and their traffic alphabets (pl26: Polish as sent in 26 Latin letters)
+        "languages": list(ALL_ALPHABETS),
         "kinds": messages.KINDS,
         "error": error,
         "created": created,
