@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from liaison.cli.output import console
@@ -49,6 +51,11 @@ def register(app: typer.Typer) -> None:
             console.print(
                 "[dim]The demo order of battle is illustrative, not a historical record.[/dim]"
             )
+            verify = out_dir() / "evac" / "verify"
+            if (verify / "trust.json").exists() and not os.environ.get("LIAISON_EVAC_TRUST_DIR"):
+                # the demo's signed trust lists, so the browser verifier works under `make run`
+                os.environ["LIAISON_EVAC_TRUST_DIR"] = str(verify)
+                console.print(f"Document verifier: http://{host}:{port}/evac/verify")
         console.print(f"Liaison is listening on http://{host}:{port}/ — Ctrl-C stops it.")
         if workers > 1:
             if store.dialect == "sqlite":
