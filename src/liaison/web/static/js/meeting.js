@@ -27,6 +27,31 @@
   let view = [];
   let pos = 0;
   let busy = false;
+  const names = { ours: {}, theirs: {} }; // unit id → designation, per side
+  const RANKS = { high: 0, medium: 1, low: 2 };
+  let sortKey = "id", sortDir = 1;
+  let mini = null, miniLayer = null;
+
+  function unitName(side, uid) {
+    if (!uid) return "—";
+    const n = names[side][uid];
+    return n ? n + " (" + uid + ")" : uid;
+  }
+  function facts(d) { return d.ours_facts || d.theirs_facts || {}; }
+  function status(d) {
+    if (!d.resolution) return d.partner_position ? "open (" + root.dataset.partner + ": " + d.partner_position + ")" : "open";
+    if (d.partner_position && d.partner_position !== d.resolution) return "disputed";
+    return d.resolution;
+  }
+  function key(d, k) {
+    if (k === "id") return d.id;
+    if (k === "severity") return RANKS[d.severity] ?? 3;
+    if (k === "unit") return (facts(d).designation || d.ours || d.theirs || "").toLowerCase();
+    if (k === "echelon") return facts(d).echelon || "";
+    if (k === "status") return status(d);
+    if (k === "who") return d.resolved_by || "";
+    return d[k] || "";
+  }
 
   function say(text, bad) {
     const s = $("status");
@@ -60,7 +85,13 @@
 
   function applyFilter(keepId) {
     const f = $("filter").value;
-    view = all.filter((d) => f === "all" || (f === "open" ? !d.resolution : !!d.resolution));
+    const kind = $("wl-kind").value, sev = $("wl-severity").value, ech = $("wl-echelon").value;
+    const text = $("wl-text").value.trim().toLowerCase();
+    view = all.filter((d) => (f === "all" || (f === "open" ? !d.resolution : !!d.resolution)) &&
+      (!kind || d.kind === kind) && (!sev || d.severity === sev) && (!ech || facts(d).echelon === ech) &&
+      (!text || [facts(d).designation, d.ours, d.theirs, (d.theirs_facts || {}).designation]
+        .some((x) => x && String(x).toLowerCase().includes(text))));
+    view.sort((a, b) => { const x = key(a, sortKey), y = key(b, sortKey); return (x < y ? -1 : x > y ? 1 : a.id - b.id) * sortDir; });
     const i = keepId === undefined ? -1 : view.findIndex((d) => d.id === keepId);
     pos = i >= 0 ? i : Math.max(0, view.findIndex((d) => !d.resolution));
     show();
@@ -77,7 +108,9 @@
     const item = $("item");
     if (!view.length) {
       item.hidden = true;
+      $("item-map").hidden = true;
       $("empty").hidden = false;
+      table();
       return;
     }
     $("empty").hidden = true;
@@ -88,7 +121,7 @@
     $("item-title").textContent = "#" + d.id + " · " + d.kind + " · " + d.severity +
       " (" + (pos + 1) + " of " + view.length + ")";
     $("item-title").className = "sev-" + d.severity;
-    $("item-summary").textContent = (d.ours || "—") + " ↔ " + (d.theirs || "—") + ": " + d.summary;
+    $("item-summary").textContent = unitName("ours", d.ours) + " ↔ " + unitName("theirs", d.theirs) + ": " + d.summary;
     const body = $("facts");
     body.replaceChildren();
     const o = d.ours_facts || {};
@@ -98,9 +131,11 @@
       const differs = d.ours_facts && d.theirs_facts && fmt(o[f]) !== fmt(t[f]);
       const decided = d.fields.includes(f) || (f === "place" && d.kind === "location");
       const cls = differs && decided ? "differs" : "";
-      cell(tr, f);
-      cell(tr, d.ours_facts ? fmt(o[f]) : "(not reported)", cls);
-      cell(tr, d.theirs_facts ? fmt(t[f]) : "(not reported)", cls);
+      cell(tr, f === "parent_id" ? "parent" : f);
+      const ov = f === "parent_id" && o[f] ? unitName("ours", o[f]) : fmt(o[f]);
+      const tv = f === "parent_id" && t[f] ? unitName("theirs", t[f]) : fmt(t[f]);
+      cell(tr, d.ours_facts ? ov : "(not reported)", cls);
+      cell(tr, d.theirs_facts ? tv : "(not reported)", cls);
       body.appendChild(tr);
     }
     $("suggested").textContent = "Suggested: " + d.suggested.resolution + " — " + d.suggested.reason;
@@ -119,7 +154,63 @@
     $("memory-line").textContent = !mem ? "New this meeting." :
       mem.state + " in meeting " + mem.ref + (mem.changed ? " — changed: " + mem.changed.join(", ") : "");
     bind(d);
+    table();
+    miniMap(d);
     history.replaceState(null, "", "#d" + d.id);
+  }
+
+  // The worklist: every discrepancy in view, sortable and filterable; a row opens its item.
+  function table() {
+    const body = $("worklist-table").tBodies[0];
+    body.replaceChildren();
+    view.forEach((d, i) => {
+      const tr = document.createElement("tr");
+      if (i === pos) { tr.className = "current"; tr.setAttribute("aria-current", "true"); }
+      const td = document.createElement("td");
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "link"; b.textContent = "#" + d.id;
+      b.addEventListener("click", () => { pos = i; show(); });
+      td.appendChild(b); tr.appendChild(td);
+      cell(tr, d.kind);
+      cell(tr, d.severity, "sev-" + d.severity);
+      cell(tr, facts(d).designation || d.ours || d.theirs || "—");
+      cell(tr, facts(d).echelon || "");
+      cell(tr, status(d), d.resolution ? "resolved" : "");
+      cell(tr, d.resolved_by || "");
+      body.appendChild(tr);
+    });
+    $("wl-count").textContent = view.length + " of " + all.length + " discrepancies";
+  }
+
+  // A small map of the item: our position, theirs, and the line between them.
+  function miniMap(d) {
+    const box = $("item-map");
+    const o = d.ours_facts || {}, t = d.theirs_facts || {};
+    const pts = [];
+    if (o.lat != null && o.lon != null) pts.push({ ll: [o.lat, o.lon], who: "ours", c: "#1f5aa6" });
+    if (t.lat != null && t.lon != null) pts.push({ ll: [t.lat, t.lon], who: "theirs", c: "#d9822b" });
+    if (!pts.length || typeof L === "undefined") { box.hidden = true; return; }
+    box.hidden = false;
+    if (!mini) {
+      mini = L.map(box, { zoomControl: false, attributionControl: false, keyboard: false });
+      fetch("/api/v1/basemap", { credentials: "same-origin" }).then((r) => r.json()).then((geo) => {
+        L.geoJSON(geo, { style: { color: "#999", weight: 0.6, fillColor: "#f4f1e8", fillOpacity: 1 }, interactive: false }).addTo(mini).bringToBack();
+      }).catch(() => {});
+      miniLayer = L.layerGroup().addTo(mini);
+    }
+    mini.invalidateSize();
+    miniLayer.clearLayers();
+    for (const p of pts) {
+      L.circleMarker(p.ll, { radius: 7, color: p.c, weight: 3, fillColor: "#ff8080", fillOpacity: 1 })
+        .bindTooltip(p.who === "ours" ? "ours" : root.dataset.partner, { permanent: true, direction: "top" }).addTo(miniLayer);
+    }
+    if (pts.length === 2) {
+      L.polyline(pts.map((p) => p.ll), { color: "#b3261e", weight: 2, dashArray: "5 4" }).addTo(miniLayer);
+      mini.fitBounds(pts.map((p) => p.ll), { padding: [30, 30], maxZoom: 9 });
+    } else {
+      mini.setView(pts[0].ll, 7);
+    }
+    box.dataset.points = String(pts.length);
   }
 
   // The form belongs to one item in one state: showing another item, or this one after its
@@ -247,6 +338,28 @@
   const taker = $("take-suggestion");
   if (taker) taker.addEventListener("click", takeSuggestion);
   $("filter").addEventListener("change", () => applyFilter(view[pos] && view[pos].id));
+  for (const f of ["wl-kind", "wl-severity", "wl-echelon"]) $(f).addEventListener("change", () => applyFilter(view[pos] && view[pos].id));
+  $("wl-text").addEventListener("input", () => applyFilter(view[pos] && view[pos].id));
+  document.querySelectorAll("#worklist-table button.sort").forEach((b) => b.addEventListener("click", () => {
+    const k = b.dataset.key;
+    sortDir = sortKey === k ? -sortDir : 1;
+    sortKey = k;
+    document.querySelectorAll("#worklist-table th").forEach((th) => th.setAttribute("aria-sort", "none"));
+    b.parentElement.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+    applyFilter(view[pos] && view[pos].id);
+  }));
+
+  async function loadNames() {
+    const sides = { ours: root.dataset.ours, theirs: root.dataset.partner };
+    await Promise.all(Object.entries(sides).map(async ([side, code]) => {
+      if (!code) return;
+      try {
+        const fc = await window.liaisonFetch("/api/v1/pictures/" + encodeURIComponent(code) + "/units");
+        for (const f of fc.features) names[side][f.properties.unit_id] = f.properties.designation;
+        for (const u of fc.unplaced) names[side][u.unit_id] = u.designation;
+      } catch (e) { /* ids stay as they are */ }
+    }));
+  }
   const closer = $("close-meeting");
   if (closer) closer.addEventListener("click", closeMeeting);
 
@@ -254,6 +367,11 @@
     try {
       const page = await window.liaisonFetch("/api/v1/meetings/" + id + "/discrepancies?status=all&limit=5000");
       all = page.items;
+      if (!Object.keys(names.ours).length) await loadNames();
+      const fill = (sel, values) => { const el = $(sel); const keep = el.value; while (el.options.length > 1) el.remove(1);
+        [...new Set(values.filter(Boolean))].sort().forEach((v) => el.add(new Option(v, v))); el.value = keep; };
+      fill("wl-kind", all.map((d) => d.kind));
+      fill("wl-echelon", all.map((d) => facts(d).echelon));
       progress();
       const m = /^#d(\d+)$/.exec(window.location.hash);
       applyFilter(keepId !== undefined ? keepId : m ? Number(m[1]) : undefined);
