@@ -21,6 +21,7 @@ from liaison.core.errors import ValidationError
 from liaison.core.geo import check_lat_lon
 from liaison.core.grading import parse_credibility, parse_reliability
 from liaison.names.vocab import norm_branch, norm_echelon
+from liaison.orbat import geoio
 from liaison.orbat.model import Picture, UnitView
 
 COLUMNS = (
@@ -221,7 +222,10 @@ class UnitReader:
     ) -> None:
         p = Path(path)
         self.name = p.name
-        self.header, self._iter = _read_table(p, data)
+        geo = geoio.kind_of(p, data)
+        # Map layers number features, not lines; problems say which.
+        self.unit, self.field = ("feature", "field") if geo else ("line", "column")
+        self.header, self._iter = geoio.read(p, data, geo) if geo else _read_table(p, data)
         self.problems: list[str] = []
         self.allow_unplaced = allow_unplaced
         self.resolve_place = resolve_place
@@ -235,7 +239,8 @@ class UnitReader:
         unknown = [h for h in self.header if h not in COLUMNS]
         if unknown:
             self.problems.append(
-                f"{self.name}, line 1: unknown column(s) {', '.join(repr(u) for u in unknown)} "
+                f"{self.name}, {'line 1' if self.unit == 'line' else 'properties'}: unknown "
+                f"{self.field}(s) {', '.join(repr(u) for u in unknown)} "
                 f"(allowed: {', '.join(COLUMNS)})"
             )
         for req in REQUIRED:
@@ -248,7 +253,7 @@ class UnitReader:
             )
 
     def bad(self, line: int, col: str, msg: str) -> None:
-        self.problems.append(f"{self.name}, line {line}, column {col}: {msg}")
+        self.problems.append(f"{self.name}, {self.unit} {line}, {self.field} {col}: {msg}")
 
     def rows(self) -> Iterator[UnitRow]:
         if self.problems:
@@ -257,10 +262,12 @@ class UnitReader:
         width = len(self.header)
         for line, raw in self._iter:
             vals = {h: _cell(raw[i]) if i < len(raw) else "" for h, i in idx.items()}
-            if not any(vals.values()):
-                continue  # blank line
+            if not any(vals.values()) and self.unit == "line":
+                continue  # blank line (an empty map feature is still a feature, and refused)
             if len(raw) > width and any(_cell(x) for x in raw[width:]):
-                self.problems.append(f"{self.name}, line {line}: more cells than header columns")
+                self.problems.append(
+                    f"{self.name}, {self.unit} {line}: more cells than header columns"
+                )
                 continue
             before = len(self.problems)
             row = self._row(line, vals)
@@ -281,7 +288,11 @@ class UnitReader:
             bad(line, "unit_id", "empty (every row needs a unit_id)")
             return None
         if uid in self.lines:
-            bad(line, "unit_id", f"duplicate unit_id {uid!r} (first on line {self.lines[uid]})")
+            bad(
+                line,
+                "unit_id",
+                f"duplicate unit_id {uid!r} (first on {self.unit} {self.lines[uid]})",
+            )
             return None
         self.lines[uid] = line
         row = UnitRow(line=line, unit_id=uid, designation=vals["designation"])
