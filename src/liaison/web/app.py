@@ -40,6 +40,7 @@ ROUTERS += ["meetings", "alerts"]  # the meeting queue, minutes and alerts
 ROUTERS += ["osint"]  # open-source review
 ROUTERS += ["units"]  # search and the unit page
 ROUTERS += ["rfi"]  # collection requirements, agenda, force-level view
+ROUTERS += ["exports"]  # exports page: pictures and STIX
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
