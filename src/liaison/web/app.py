@@ -41,6 +41,7 @@ ROUTERS += ["osint"]  # open-source review
 ROUTERS += ["units"]  # search and the unit page
 ROUTERS += ["rfi"]  # collection requirements, agenda, force-level view
 ROUTERS += ["exports"]  # exports page: pictures and STIX
+ROUTERS += ["release"]  # release policy per partner
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
