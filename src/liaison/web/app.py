@@ -42,6 +42,7 @@ ROUTERS += ["units"]  # search and the unit page
 ROUTERS += ["rfi"]  # collection requirements, agenda, force-level view
 ROUTERS += ["exports"]  # exports page: pictures and STIX
 ROUTERS += ["release"]  # release policy per partner
+ROUTERS += ["reports"]  # reports with attachments
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
