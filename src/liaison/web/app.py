@@ -43,6 +43,7 @@ ROUTERS += ["rfi"]  # collection requirements, agenda, force-level view
 ROUTERS += ["exports"]  # exports page: pictures and STIX
 ROUTERS += ["release"]  # release policy per partner
 ROUTERS += ["reports"]  # reports with attachments
+ROUTERS += ["intercepts"]  # intercepts: add, solve, solutions
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
