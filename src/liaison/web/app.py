@@ -44,6 +44,7 @@ ROUTERS += ["exports"]  # exports page: pictures and STIX
 ROUTERS += ["release"]  # release policy per partner
 ROUTERS += ["reports"]  # reports with attachments
 ROUTERS += ["intercepts"]  # intercepts: add, solve, solutions
+ROUTERS += ["pouches"]  # pouch outbox and inbox
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
