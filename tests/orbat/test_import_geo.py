@@ -172,3 +172,17 @@ def test_cli_imports_exported_kml_and_names_bad_feature(
     code, _, err = run(["orbat", "import", str(gj), "--partner", "JP"])
     assert code == 2 and "bad.geojson, feature 1, field unit_id: empty" in err
     assert "Traceback" not in err
+
+
+def test_foreign_geojson_name_is_the_designation(pl: Store, tmp_path: Path) -> None:
+    f = tmp_path / "foreign.geojson"
+    feat = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [131.9, 43.1]},
+        "properties": {"unit_id": "D27", "name": "27th Rifle Division"},
+    }
+    f.write_text(json.dumps({"type": "FeatureCollection", "features": [feat]}))
+    with pl.begin() as conn:
+        importer.import_file(conn, f, "JP")
+        u = picture.get_picture(conn, "JP").units["D27"]
+    assert (u.designation, u.lat, u.lon) == ("27th Rifle Division", 43.1, 131.9)

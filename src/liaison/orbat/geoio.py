@@ -91,6 +91,8 @@ def read_geojson(path: Path, data: bytes | None) -> Rows:
         if nested:
             problems.append(f"{where}, field {nested[0]}: must be a plain value, not a list/object")
             continue
+        if "name" in props and "designation" not in props:  # the common GeoJSON label key
+            props = {("designation" if k == "name" else k): v for k, v in props.items()}
         geom = f.get("geometry")
         pos: tuple[float, float] | None = None
         if geom is not None:
