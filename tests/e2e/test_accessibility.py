@@ -34,6 +34,7 @@ PAGES = [
     "/admin/users",
     "/admin/audit",
 ]
+PAGES += ["/exports", "/release", "/reports", "/intercepts", "/pouches"]  # issue 22 item 5
 RUN = """async () => {
   const r = await axe.run(document, { resultTypes: ['violations'] });
   return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')

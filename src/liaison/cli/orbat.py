@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
 
     @orbat_app.command("import")
     def orbat_import(
-        file: Path = typer.Argument(..., help="Unit file: .csv, .xlsx or .json."),
+        file: Path = typer.Argument(..., help="Unit file: .csv, .xlsx, .json, .geojson or .kml."),
         partner: str = typer.Option(..., "--partner"),
         allow_unplaced: bool = typer.Option(
             False, "--allow-unplaced", help="Keep units whose place is unknown, without position."

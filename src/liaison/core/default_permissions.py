@@ -50,6 +50,11 @@ DEFAULT_RULES: dict[str, Rule] = {
     "traffic.read": Rule(ALL, "home", deny=404),
     "traffic.write": Rule(WRITERS, "home", deny=404),
     "source.read": Rule(ALL, "home", deny=404),
+    # the home partner's courier desk (pages over the CLI's report, intercept, pouch, release calls)
+    "report.read": Rule(ALL, "home", deny=404),
+    "intercept.read": Rule(ALL, "home", deny=404),
+    "pouch.read": Rule(ALL, "home", deny=404),
+    "release.read": Rule(ALL, "home", deny=404),
     "evac.status": Rule(ALL, "any"),
     "evac.persons": Rule(ALL, "home"),
     # the school: anyone may be a trainee; instructors are the home partner's analysts and admins

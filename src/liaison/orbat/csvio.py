@@ -25,6 +25,7 @@ from liaison.core.errors import ValidationError
 from liaison.core.geo import check_lat_lon
 from liaison.core.grading import parse_credibility, parse_reliability
 from liaison.names.vocab import norm_branch, norm_echelon
+from liaison.orbat import geoio
 from liaison.orbat.model import Picture, UnitView
 
 COLUMNS = (
@@ -616,10 +617,18 @@ class UnitReader:
     ) -> None:
         p = Path(path)
         self.name = p.name
-        table = _read_table(p, data)
-        self.kind = table.kind
-        self.header, self._iter = table.header, table.rows
-        self.problems: list[str] = list(table.problems)
+        geo = geoio.kind_of(p, data)
+        # Map layers number features, not lines; problems say which.
+        self.unit, self.field = ("feature", "field") if geo else ("line", "column")
+        if geo:
+            self.header, self._iter = geoio.read(p, data, geo)
+            self.kind = "json" if geo == "geojson" else geo  # GeoJSON values are typed as JSON's
+            self.problems: list[str] = []
+        else:
+            table = _read_table(p, data)
+            self.kind = table.kind
+            self.header, self._iter = table.header, table.rows
+            self.problems = list(table.problems)
         self.allow_unplaced = allow_unplaced
         self.resolve_place = resolve_place
         self.known = known_parents or set()
@@ -633,8 +642,8 @@ class UnitReader:
         if unknown:
             more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
             self.problems.append(
-                f"{self.name}, line 1: unknown column(s) "
-                f"{', '.join(repr(u[:40]) for u in unknown[:10])}{more} "
+                f"{self.name}, {'line 1' if self.unit == 'line' else 'properties'}: unknown "
+                f"{self.field}(s) {', '.join(repr(u[:40]) for u in unknown[:10])}{more} "
                 f"(allowed: {', '.join(COLUMNS)})"
             )
         for req in REQUIRED:
@@ -647,7 +656,7 @@ class UnitReader:
             )
 
     def bad(self, line: int, col: str, msg: str) -> None:
-        self.problems.append(f"{self.name}, line {line}, column {col}: {msg}")
+        self.problems.append(f"{self.name}, {self.unit} {line}, {self.field} {col}: {msg}")
 
     def rows(self) -> Iterator[UnitRow]:
         if self.problems:
@@ -658,10 +667,12 @@ class UnitReader:
             vals = self._cells(line, raw, idx)
             if vals is None:
                 continue
-            if not any(vals.values()):
-                continue  # blank line
+            if not any(vals.values()) and self.unit == "line":
+                continue  # blank line (an empty map feature is still a feature, and refused)
             if len(raw) > width and any(_cell(x) for x in raw[width:]):
-                self.problems.append(f"{self.name}, line {line}: more cells than header columns")
+                self.problems.append(
+                    f"{self.name}, {self.unit} {line}: more cells than header columns"
+                )
                 continue
             before = len(self.problems)
             row = self._row(line, vals)
@@ -720,7 +731,11 @@ class UnitReader:
             bad(line, "unit_id", "empty (every row needs a unit_id)")
             return None
         if uid in self.lines:
-            bad(line, "unit_id", f"duplicate unit_id {uid!r} (first on line {self.lines[uid]})")
+            bad(
+                line,
+                "unit_id",
+                f"duplicate unit_id {uid!r} (first on {self.unit} {self.lines[uid]})",
+            )
             return None
         self.lines[uid] = line
         row = UnitRow(line=line, unit_id=uid, designation=vals["designation"])

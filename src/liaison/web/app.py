@@ -46,6 +46,11 @@ ROUTERS += ["units"]  # search and the unit page
 ROUTERS += ["rfi"]  # collection requirements, agenda, force-level view
 ROUTERS += ["sources"]  # sources as people, compartments enforced (issue 23)
 ROUTERS += ["traffic"]  # radio traffic: nets, inferences, DF fixes
+ROUTERS += ["exports"]  # exports page: pictures and STIX
+ROUTERS += ["release"]  # release policy per partner
+ROUTERS += ["reports"]  # reports with attachments
+ROUTERS += ["intercepts"]  # intercepts: add, solve, solutions
+ROUTERS += ["pouches"]  # pouch outbox and inbox
 STATIC = Path(__file__).parent / "static"
 
 CSP = (

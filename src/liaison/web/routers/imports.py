@@ -1,4 +1,4 @@
-"""Import a unit file (CSV/XLSX) from the browser: preview first, then commit — all or nothing.
+"""Import a unit file (CSV/XLSX/GeoJSON/KML) from the browser: preview first, then commit — all or nothing.
 
 The preview runs the real importer (`liaison.orbat.importer.import_file`) inside a transaction that
 is always rolled back, so what it reports (rows, new units, changed units, every problem with its line
@@ -31,9 +31,10 @@ from liaison.web.scope import actor, check_partner, visible_partners
 router = APIRouter()
 
 MAX_BYTES = 20 * 1024 * 1024
-SUFFIXES = (".csv", ".xlsx")
+SUFFIXES = (".csv", ".xlsx", ".geojson", ".kml")
 _PROBLEM = re.compile(
-    r"^(?P<file>.*?), line (?P<line>\d+)(?:, column (?P<col>[^:]+))?: (?P<msg>.*)$", re.S
+    r"^(?P<file>.*?), (?:line|feature) (?P<line>\d+)(?:, (?:column|field) (?P<col>[^:]+))?: (?P<msg>.*)$",
+    re.S,
 )
 
 
@@ -58,7 +59,7 @@ async def _upload(request: Request, file: UploadFile) -> tuple[str, bytes]:
         raise HTTPException(413, f"file too large: the limit is {MAX_BYTES // (1024 * 1024)} MB")
     name = Path((file.filename or "").replace("\\", "/")).name
     if not name.lower().endswith(SUFFIXES):
-        raise HTTPException(422, "upload a .csv or .xlsx unit file")
+        raise HTTPException(422, "upload a .csv, .xlsx, .geojson or .kml unit file")
     data = await file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise HTTPException(413, f"file too large: the limit is {MAX_BYTES // (1024 * 1024)} MB")
