@@ -33,7 +33,12 @@ class LazyGroup(TyperGroup):
         importlib.import_module(f"liaison.cli.{module}").register(sub)
         group = typer.main.get_group(sub)
         for name, cmd in group.commands.items():
-            self.commands.setdefault(name, cmd)
+            have = self.commands.get(name)
+            if have is None:
+                self.commands[name] = cmd
+            elif isinstance(have, TyperGroup) and isinstance(cmd, TyperGroup):
+                for sub_name, sub_cmd in cmd.commands.items():  # a module adding to a group
+                    have.commands.setdefault(sub_name, sub_cmd)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in GROUPS:
@@ -41,6 +46,8 @@ class LazyGroup(TyperGroup):
         for module in GROUPS:
             if cmd_name in self.commands:
                 break
+            self._load(module)
+        for module in EXTENDS.get(cmd_name, ()):  # modules that add commands to this group
             self._load(module)
         return super().get_command(ctx, cmd_name)
 
@@ -64,6 +71,8 @@ GROUPS = ["store", "orbat", "reconcile", "courier", "codebreak", "evac", "web", 
 GROUPS += ["intercepts", "train"]
 GROUPS += ["osint"]
 GROUPS += ["coalition"]
+# Groups that other modules add commands to (`liaison meet schedule|agenda` live in cli/rfi.py).
+EXTENDS: dict[str, tuple[str, ...]] = {"meet": ("rfi",)}
 GROUPS += ["rfi"]
 GROUPS += ["traffic"]
 

@@ -170,8 +170,9 @@ def register(app: typer.Typer) -> None:
         emit(v, json_, render)
 
     meet = next((g.typer_instance for g in app.registered_groups if g.name == "meet"), None)
-    if meet is None:  # the meeting commands live in cli/reconcile.py, registered first
-        return
+    if meet is None:  # loaded on its own (the lazy CLI): its commands join cli/reconcile.py's group
+        meet = typer.Typer(help="The liaison meeting held in the store.", no_args_is_help=True)
+        app.add_typer(meet, name="meet")
 
     @meet.command("schedule")
     def meet_schedule(
