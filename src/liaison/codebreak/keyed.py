@@ -453,7 +453,8 @@ def normalise_key(
         cand = (j, ks, "".join(a[c] for c in order[: max(1, j)]))
         if best is None or cand < best:
             best = cand
-    assert best is not None
+    if best is None:  # internal invariant: the loop above always runs
+        raise RuntimeError("keyed alphabet search produced no candidate")
     return best[1], best[2]
 
 

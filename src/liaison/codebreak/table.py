@@ -454,7 +454,8 @@ def solve(
                 res = res2 if res2[0] > res[0] else res
         if best is None or res[0] > best[0]:
             best = res
-    assert best is not None
+    if best is None:  # internal invariant: at least one attempt always runs
+        raise RuntimeError("table search produced no attempt")
     k = 0
     while best[1] < GOOD and deadline - time.monotonic() > 0.1:  # time left: search on
         k += 1

@@ -114,7 +114,8 @@ def alerts_since(conn: Connection, since: datetime | None = None) -> tuple[datet
         if m is None:
             raise NotFoundError("no closed meeting yet: give --since T")
         since = m.snapshot_at
-    assert since is not None
+    if since is None:
+        raise NotFoundError("the last closed meeting has no snapshot time: give --since T")
     now = utcnow()
     out: list[Alert] = []
     for partner in list_partners(conn):
