@@ -29,9 +29,10 @@ import sqlalchemy as sa
 from scipy.optimize import linear_sum_assignment
 from sqlalchemy.engine import Connection
 
-from liaison.codebreak.training import get_class, get_trainee
+from liaison.codebreak import coursework as cw
+from liaison.codebreak.training import get_class
 from liaison.core.clock import iso, utcnow
-from liaison.core.errors import ConflictError, NotFoundError, ValidationError
+from liaison.core.errors import ValidationError
 from liaison.core.geo import haversine_km
 from liaison.core.ids import new_id
 from liaison.names import parse_designation
@@ -41,7 +42,7 @@ from liaison.store.schema.osint import (
     osint_exercise_answer,
     osint_exercise_document,
 )
-from liaison.store.schema.training import trainee, training_class
+from liaison.store.schema.training import training_class
 
 PLACE_KM = 25.0
 MAX_ROWS = 500
@@ -212,11 +213,6 @@ def grade(key: list[Row], answer: list[Row]) -> dict[str, Any]:
 # ---------------------------------------------------------------- store
 
 
-def _number(conn: Connection) -> int:
-    n = conn.execute(sa.select(sa.func.max(osint_exercise.c.number))).scalar()
-    return int(n or 0) + 1
-
-
 def new_exercise(
     conn: Connection,
     folder: Path,
@@ -256,7 +252,7 @@ def new_exercise(
     if not docs:
         raise ValidationError(f"{folder}: no documents")
     eid = new_id()
-    number = _number(conn)
+    number = cw.next_number(conn, osint_exercise)
     conn.execute(
         osint_exercise.insert().values(
             id=eid,
@@ -317,13 +313,6 @@ def new_demo(conn: Connection, *, class_name: str, actor: str = "cli") -> dict[s
     )
 
 
-def _exercise(conn: Connection, number: int) -> Any:
-    row = conn.execute(sa.select(osint_exercise).where(osint_exercise.c.number == number)).first()
-    if row is None:
-        raise NotFoundError(f"no open-source exercise {number} (see `liaison osint school list`)")
-    return row
-
-
 def list_exercises(conn: Connection, class_name: str | None = None) -> list[dict[str, Any]]:
     q = (
         sa.select(osint_exercise, training_class.c.name.label("class_name"))
@@ -354,13 +343,11 @@ def list_exercises(conn: Connection, class_name: str | None = None) -> list[dict
     ]
 
 
+_WHAT, _LISTING = "open-source exercise", "liaison osint school list"
+
+
 def _for_trainee(conn: Connection, number: int, username: str) -> tuple[Any, Any]:
-    t = get_trainee(conn, username)
-    ex = _exercise(conn, number)
-    klass = conn.execute(sa.select(trainee.c.class_id).where(trainee.c.id == t.id)).scalar()
-    if klass != ex.class_id:
-        raise NotFoundError(f"open-source exercise {number} is not set for {t.username}'s class")
-    return t, ex
+    return cw.for_trainee(conn, osint_exercise, number, username, _WHAT, _LISTING)
 
 
 def take(conn: Connection, number: int, username: str) -> dict[str, Any]:
@@ -389,14 +376,7 @@ def take(conn: Connection, number: int, username: str) -> dict[str, Any]:
 def answer(conn: Connection, number: int, username: str, csv_text: str) -> dict[str, Any]:
     """Grade a trainee's observations (CSV) against the key; each answer is kept."""
     t, ex = _for_trainee(conn, number, username)
-    used = conn.execute(
-        sa.select(sa.func.count()).where(
-            osint_exercise_answer.c.exercise_id == ex.id,
-            osint_exercise_answer.c.trainee_id == t.id,
-        )
-    ).scalar_one()
-    if used >= ex.max_answers:
-        raise ConflictError(f"all {ex.max_answers} answers to exercise {number} are used")
+    used = cw.answers_used(conn, osint_exercise_answer, ex, t, _WHAT, number)
     rows = parse_rows(csv_text, "answer")
     key = [Row(**r) for r in ex.key]
     g = grade(key, rows)
@@ -428,36 +408,15 @@ def answer(conn: Connection, number: int, username: str, csv_text: str) -> dict[
 
 def progress(conn: Connection, class_name: str) -> list[dict[str, Any]]:
     """Per trainee: exercises answered, best points and best F1 on each, summed."""
-    k = get_class(conn, class_name)
-    ex = {
-        r.id: r.number
-        for r in conn.execute(
-            sa.select(osint_exercise.c.id, osint_exercise.c.number).where(
-                osint_exercise.c.class_id == k.id
-            )
-        )
-    }
-    out = []
-    for t in conn.execute(
-        sa.select(trainee).where(trainee.c.class_id == k.id).order_by(trainee.c.username)
-    ):
-        best: dict[int, tuple[int, float]] = {}
-        for a in conn.execute(
-            sa.select(osint_exercise_answer).where(osint_exercise_answer.c.trainee_id == t.id)
-        ):
-            if a.exercise_id not in ex:
-                continue
-            n = ex[a.exercise_id]
-            if n not in best or a.points > best[n][0]:
-                best[n] = (a.points, a.f1)
-        out.append(
-            {
-                "trainee": t.username,
-                "name": t.name,
-                "assigned": len(ex),
-                "answered": len(best),
-                "points": sum(p for p, _ in best.values()),
-                "mean_f1": round(sum(f for _, f in best.values()) / len(best), 4) if best else None,
-            }
-        )
-    return out
+    assigned, rows = cw.best_answers(conn, osint_exercise, osint_exercise_answer, class_name)
+    return [
+        {
+            "trainee": t.username,
+            "name": t.name,
+            "assigned": assigned,
+            "answered": len(best),
+            "points": sum(a.points for a in best.values()),
+            "mean_f1": (round(sum(a.f1 for a in best.values()) / len(best), 4) if best else None),
+        }
+        for t, best in rows
+    ]

@@ -21,21 +21,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from liaison.codebreak.training import get_class, get_trainee
+from liaison.codebreak import coursework as cw
+from liaison.codebreak.training import get_class
 from liaison.core.clock import iso, utcnow
-from liaison.core.errors import ConflictError, NotFoundError, ValidationError
+from liaison.core.errors import ValidationError
 from liaison.core.geo import check_lat_lon, haversine_km
 from liaison.core.ids import new_id
 from liaison.store import audit
 from liaison.store.schema.traffic import traffic_exercise, traffic_exercise_answer
-from liaison.store.schema.training import trainee
 from liaison.traffic import df
 from liaison.traffic.analysis import adjusted_rand
 from liaison.traffic.generate import generate
@@ -53,11 +52,6 @@ DF_BRIEF = (
     "Our stations took these bearings (degrees true, with each set's stated error) on {n} "
     "transmitters. Fix each. Answer CSV: target,lat,lon."
 )
-
-
-def _number(conn: Connection) -> int:
-    n = conn.execute(sa.select(sa.func.max(traffic_exercise.c.number))).scalar()
-    return int(n or 0) + 1
 
 
 def _nets_exercise(seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -133,7 +127,7 @@ def new_exercise(
     if not 1 <= max_answers <= 20:
         raise ValidationError("max answers must be 1–20")
     k = get_class(conn, class_name)
-    number = _number(conn)
+    number = cw.next_number(conn, traffic_exercise)
     s = seed if seed is not None else number
     material, key = _nets_exercise(s) if kind == "nets" else _df_exercise(s)
     brief = NETS_BRIEF if kind == "nets" else DF_BRIEF.format(n=len(key["targets"]))
@@ -149,13 +143,6 @@ def new_exercise(
     return {"number": number, "kind": kind, "class": k.name}
 
 
-def _exercise(conn: Connection, number: int) -> Any:
-    r = conn.execute(sa.select(traffic_exercise).where(traffic_exercise.c.number == number)).first()
-    if r is None:
-        raise NotFoundError(f"no traffic exercise {number} (see `liaison traffic school list`)")
-    return r
-
-
 def list_exercises(conn: Connection, class_name: str | None = None) -> list[dict[str, Any]]:
     q = sa.select(traffic_exercise).order_by(traffic_exercise.c.number)
     if class_name:
@@ -167,13 +154,11 @@ def list_exercises(conn: Connection, class_name: str | None = None) -> list[dict
     ]  # fmt: skip
 
 
+_WHAT, _LISTING = "traffic exercise", "liaison traffic school list"
+
+
 def _for_trainee(conn: Connection, number: int, username: str) -> tuple[Any, Any]:
-    t = get_trainee(conn, username)
-    ex = _exercise(conn, number)
-    klass = conn.execute(sa.select(trainee.c.class_id).where(trainee.c.id == t.id)).scalar()
-    if klass != ex.class_id:
-        raise NotFoundError(f"traffic exercise {number} is not set for {t.username}'s class")
-    return t, ex
+    return cw.for_trainee(conn, traffic_exercise, number, username, _WHAT, _LISTING)
 
 
 def take(conn: Connection, number: int, username: str) -> dict[str, Any]:
@@ -293,14 +278,7 @@ def grade_df(key: dict[str, Any], text: str) -> dict[str, Any]:
 def answer(conn: Connection, number: int, username: str, text: str) -> dict[str, Any]:
     """Grade a trainee's answer against the key; every answer is kept."""
     t, ex = _for_trainee(conn, number, username)
-    used = conn.execute(
-        sa.select(sa.func.count()).where(
-            traffic_exercise_answer.c.exercise_id == ex.id,
-            traffic_exercise_answer.c.trainee_id == t.id,
-        )
-    ).scalar_one()
-    if used >= ex.max_answers:
-        raise ConflictError(f"all {ex.max_answers} answers to traffic exercise {number} are used")
+    used = cw.answers_used(conn, traffic_exercise_answer, ex, t, _WHAT, number)
     g = grade_nets(ex.key, text) if ex.kind == "nets" else grade_df(ex.key, text)
     conn.execute(
         traffic_exercise_answer.insert().values(
@@ -316,26 +294,9 @@ def answer(conn: Connection, number: int, username: str, text: str) -> dict[str,
 
 def progress(conn: Connection, class_name: str) -> list[dict[str, Any]]:
     """Per trainee: traffic exercises answered and the best points on each, summed."""
-    k = get_class(conn, class_name)
-    ex = {
-        r.id: r.number
-        for r in conn.execute(
-            sa.select(traffic_exercise.c.id, traffic_exercise.c.number).where(
-                traffic_exercise.c.class_id == k.id
-            )
-        )
-    }
-    out = []
-    for t in conn.execute(
-        sa.select(trainee).where(trainee.c.class_id == k.id).order_by(trainee.c.username)
-    ):
-        best: Counter[int] = Counter()
-        for a in conn.execute(
-            sa.select(traffic_exercise_answer).where(traffic_exercise_answer.c.trainee_id == t.id)
-        ):
-            if a.exercise_id in ex:
-                n = ex[a.exercise_id]
-                best[n] = max(best[n], a.points)
-        out.append({"trainee": t.username, "assigned": len(ex), "answered": len(best),
-                    "points": sum(best.values())})  # fmt: skip
-    return out
+    assigned, rows = cw.best_answers(conn, traffic_exercise, traffic_exercise_answer, class_name)
+    return [
+        {"trainee": t.username, "assigned": assigned, "answered": len(best),
+         "points": sum(a.points for a in best.values())}
+        for t, best in rows
+    ]  # fmt: skip
