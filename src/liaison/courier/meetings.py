@@ -221,6 +221,12 @@ def check_signature(conn: Connection, m: Any, partner: str, fp: str, sig: str) -
         data = agreed_bytes(conn, m.id)
     except NotFoundError:
         return f"we have not computed the agreed picture of meeting {m.ref}"
+    return verify_over(conn, partner, fp, sig, data)
+
+
+def verify_over(conn: Connection, partner: str, fp: str, sig: str, data: bytes) -> str | None:
+    """None if `sig` is `partner`'s signature (key `fp`) over `data` — the agreed picture this
+    side computed itself, for a meeting of two or of a coalition; else why not."""
     k = key_row(conn, partner, fp)
     if k is None:
         return f"no key {fp} for {partner}"

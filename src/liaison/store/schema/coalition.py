@@ -95,6 +95,6 @@ coalition_signature = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("recorded_at", UTCDateTime, nullable=False),
-    sa.CheckConstraint("status IN ('verified','refused')", name="status"),
+    sa.CheckConstraint("status IN ('verified','refused','held')", name="status"),
 )
 sa.Index("ix_coalition_signature_meeting", coalition_signature.c.meeting_id)

@@ -108,7 +108,8 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("recorded_at", UTCDateTime(), nullable=False),
         sa.CheckConstraint(
-            "status IN ('verified','refused')", name=op.f("ck_coalition_signature_status")
+            "status IN ('verified','refused','held')",
+            name=op.f("ck_coalition_signature_status"),
         ),
         _fk("coalition_signature"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coalition_signature")),

@@ -1,0 +1,249 @@
+"""Issue 23, item 3: a coalition meeting held by three stores (PL, JP, EE), pouches only, no sleeps.
+
+Each store holds its own generated picture (Polish, Japanese, English designations). PL opens a
+meeting with JP and EE; every participant contributes its own picture straight to the others and
+computes the same queue (units clustered across all three, each item naming who disagrees); all
+three work positions, one item stays disputed naming the partners who differ; each computes the
+agreed picture byte for byte and verifies the others' signatures over its own computation. A
+tampered agreed picture, a signature over other content and a non-participant's signature are
+refused with their reason.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from liaison.core.clock import iso
+from liaison.core.errors import SecurityError, ValidationError
+from liaison.core.markings import Marking
+from liaison.courier import coalition_meetings as ccm
+from liaison.courier import keys
+from liaison.courier.canonical import canonical
+from liaison.courier.envelope import seal_payload
+from liaison.courier.policy import set_policy
+from liaison.courier.pouch import GENESIS, add_partner_key, open_file, seal
+from liaison.orbat import observe, partners
+from liaison.reconcile import coalition_meeting as co
+from liaison.reconcile.cases import coalition
+from liaison.store import Store
+from liaison.store.schema.courier import pouch_log
+
+MEMBERS = ("PL", "JP", "EE")
+CODES = (*MEMBERS, "SE")  # SE exchanges pouches with PL but takes no part in the meeting
+LANGS = {"PL": ["pl"], "JP": ["ja"], "EE": ["en"]}
+
+
+class Desk:
+    def __init__(self, store: Store, code: str) -> None:
+        self.store, self.code = store, code
+        self.kp = keys.generate(code)
+
+    def seal(self, to: str) -> bytes:
+        with self.store.begin() as conn:
+            return seal(conn, self.kp, to)[0]
+
+    def open(self, data: bytes) -> dict[str, Any]:
+        return open_file(self.store, self.kp, data)
+
+    def state(self, ref: str) -> dict[str, Any]:
+        with self.store.connect() as conn:
+            return ccm.state(conn, ref)
+
+    def items(self, ref: str) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return co.items(conn, co.by_ref(conn, ref))
+
+    def agreed(self, ref: str) -> bytes:
+        with self.store.connect() as conn:
+            return co.agreed_bytes(conn, co.by_ref(conn, ref).id)
+
+    def position(self, ref: str, key: str, pos: str) -> None:
+        with self.store.begin() as conn:
+            m = co.by_ref(conn, ref)
+            co.take_position(conn, m, self.code, key, pos, actor=f"analyst-{self.code}", now=_now())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def desks(store_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    out = {
+        c: Desk(Store(store_url if c == "EE" else f"sqlite:///{tmp_path / c}.db"), c) for c in CODES
+    }
+    pics, _labels = coalition(60, LANGS, seed=7, rate=0.2)
+    by_code = {p.partner: p for p in pics}
+    for d in out.values():
+        with d.store.begin() as conn:
+            for c in CODES:
+                partners.add_partner(conn, c, c, is_self=c == d.code)
+            for other in out.values():
+                add_partner_key(conn, other.kp.public)
+            for c in CODES:
+                if c != d.code:
+                    set_policy(conn, c, "AMBER")
+            for u in by_code[d.code].units.values() if d.code in by_code else ():
+                observe.record(
+                    conn,
+                    d.code,
+                    u.unit_id,
+                    valid_at=u.observed_at or datetime(1938, 6, 1, tzinfo=UTC),
+                    marking=Marking("AMBER", MEMBERS),
+                    designation=u.designation,
+                    parent_id=u.parent_id,
+                    lat=u.lat,
+                    lon=u.lon,
+                    equipment=u.equipment,
+                    strength=u.strength,
+                    reliability="B",
+                    credibility=2,
+                )
+    yield out
+    for d in out.values():
+        d.store.dispose()
+
+
+def exchange(desks: dict[str, Desk], codes: tuple[str, ...] = MEMBERS) -> None:
+    """One round: every participant seals a pouch to every other, which opens it."""
+    for a in codes:
+        for b in codes:
+            if a != b:
+                desks[b].open(desks[a].seal(b))
+
+
+def forge(sender: Desk, to: Desk, items: dict[str, list[Any]]) -> bytes:
+    """A pouch `sender` seals by hand (valid signature, chain, sequence) carrying `items`."""
+    with to.store.connect() as conn:
+        last = conn.execute(
+            sa.select(pouch_log)
+            .where(pouch_log.c.direction == "in", pouch_log.c.partner_code == sender.code)
+            .order_by(pouch_log.c.seq.desc())
+        ).first()
+    payload = canonical({"items": items, "units": [], "withheld": 0})
+    fields = {
+        "version": 2,
+        "from": sender.code,
+        "to": to.code,
+        "seq": last.seq + 1 if last else 1,
+        "prev": last.digest if last else GENESIS,
+        "created": iso(_now()),
+        "sender_key": sender.kp.public.fingerprint,
+        "recipient_key": to.kp.public.fingerprint,
+        "units": 0,
+        "counts": {k: len(v) for k, v in items.items()},
+        "keys": [],
+    }
+    return seal_payload(sender.kp, to.kp.public, fields, payload)[0]
+
+
+def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) -> None:  # type: ignore[no-untyped-def]
+    pl, jp, ee, se = (desks[c] for c in CODES)
+    with pl.store.begin() as conn:
+        with pytest.raises(ValidationError, match="two or more partners"):
+            ccm.open_coalition(conn, ["JP"])
+        ref = ccm.open_coalition(conn, ["JP", "EE"], actor="pl-chair").ref
+    assert pl.state(ref)["waiting_for"] == ["JP", "EE"]
+
+    exchange(desks)  # PL's input reaches JP and EE, who join and send theirs to everyone
+    exchange(desks)
+    states = {c: desks[c].state(ref) for c in MEMBERS}
+    for s in states.values():
+        assert s["participants"] == ["PL", "JP", "EE"]
+        assert s["waiting_for"] == []
+    assert len({s["queue_digest"] for s in states.values()}) == 1
+    assert len({tuple(sorted(s["inputs"].items())) for s in states.values()}) == 1
+
+    queue = pl.items(ref)
+    assert queue and [it["key"] for it in queue] == [it["key"] for it in ee.items(ref)]
+    assert {it["kind"] for it in queue} >= {"missing"}
+    # every item names who disagrees, in partner codes of the meeting
+    for it in queue:
+        assert it["disagreeing"] and set(it["disagreeing"]) <= set(MEMBERS)
+        assert set(it["units"]) <= set(MEMBERS)
+
+    with pl.store.begin() as conn:
+        with pytest.raises(ValidationError, match="not every participant"):
+            ccm.close(conn, ref)
+
+    # every participant takes the majority's side; on one item PL and JP differ
+    contested = next(it for it in queue if it["kind"] != "missing")
+    for d in (pl, jp, ee):
+        for it in queue:
+            pick = next(p for p in MEMBERS if p in it["units"] and p not in it["disagreeing"])
+            if it["kind"] == "missing":
+                pick = next(p for p in MEMBERS if p in it["units"])
+            if it is contested and d is jp:
+                pick = contested["disagreeing"][0]
+            d.position(ref, it["key"], pick)
+    with pl.store.begin() as conn:
+        m = co.by_ref(conn, ref)
+        with pytest.raises(ValidationError, match="position: one of PL, JP, EE"):
+            co.take_position(conn, m, "PL", queue[0]["key"], "SE", actor="x", now=_now())
+
+    exchange(desks)
+    shown = {it["key"]: it for it in ee.items(ref)}[contested["key"]]
+    assert shown["status"] == "disputed"
+    assert shown["positions"]["JP"] == contested["disagreeing"][0] != shown["positions"]["PL"]
+    assert shown["differ"] == sorted({shown["positions"]["PL"], shown["positions"]["JP"]})
+    assert sum(it["status"] == "agreed" for it in ee.items(ref)) == len(queue) - 1
+
+    with pl.store.begin() as conn:
+        out = ccm.close(conn, ref, actor="pl-chair")
+    assert out["items"] == {"agreed": len(queue) - 1, "disputed": 1}
+    exchange(desks)  # the close reaches JP and EE; each computes, and signs when sealing
+    exchange(desks)  # the signatures travel
+    exchange(desks)
+
+    docs = {c: desks[c].agreed(ref) for c in MEMBERS}
+    assert docs["PL"] == docs["JP"] == docs["EE"]
+    for c in MEMBERS:
+        s = desks[c].state(ref)
+        assert s["status"] == "closed" and s["note"] is None
+        assert s["signed_by"] == ["EE", "JP", "PL"] and s["complete"] is True
+        assert s["refused"] == []
+    import orjson
+
+    doc = orjson.loads(docs["JP"])
+    assert doc["parties"] == ["PL", "JP", "EE"]
+    disputed = [i for i in doc["items"] if i["status"] == "disputed"]
+    assert [i["key"] for i in disputed] == [contested["key"]]
+    cluster_units = contested["units"]
+    unit = next(u for u in doc["units"] if u["units"] == cluster_units)
+    from liaison.reconcile.joint import DECIDES
+
+    for f in DECIDES.get(contested["kind"], ()):
+        assert unit["facts"][f]["status"] == "disputed"
+
+    # a tampered agreed picture is refused, naming where it departs
+    tampered = orjson.loads(docs["PL"])
+    tampered["units"][0]["facts"]["strength"]["value"] = 1
+    with ee.store.connect() as conn:
+        with pytest.raises(SecurityError, match=r"unit .*: strength differs"):
+            ccm.verify_document(conn, ref, canonical(tampered))
+        assert ccm.verify_document(conn, ref, docs["EE"])["verified"] is True
+        sig_pl = next(s for s in ccm.signatures(conn, co.by_ref(conn, ref).id) if s["partner"] == "PL")
+        # PL's real signature presented with JP's name: not JP's key
+        with pytest.raises(SecurityError, match="no key"):
+            ccm.verify_document(conn, ref, docs["EE"], {**sig_pl, "partner": "JP"})
+    # a participant's signature over other content is refused with the reason
+    other = pl.kp.signing.sign(canonical(tampered)).signature.hex()
+    with ee.store.begin() as conn:
+        m = co.by_ref(conn, ref)
+        why = ccm.record_signature(conn, m, "PL", pl.kp.public.fingerprint, other, actor="t")
+    assert why and "made over other content" in why
+    # a non-participant's signature, even over the very bytes, is refused
+    se_sig = se.kp.signing.sign(docs["PL"]).signature.hex()
+    exchange(desks, ("PL", "SE"))
+    rec = {"type": "agreed-signature", "ref": ref, "partner": "SE", "key": se.kp.public.fingerprint, "sig": se_sig}
+    pl.open(forge(se, pl, {"coalition_meetings": [rec]}))
+    s = pl.state(ref)
+    assert s["signed_by"] == ["EE", "JP", "PL"]
+    refusal = next(r for r in s["refused"] if r["partner"] == "SE")
+    assert refusal["reason"] == f"SE is not a participant of coalition meeting {ref}"
+    assert [r["partner"] for r in ee.state(ref)["refused"]] == ["PL"]
