@@ -167,12 +167,12 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
         assert it["disagreeing"] and set(it["disagreeing"]) <= set(MEMBERS)
         assert set(it["units"]) <= set(MEMBERS)
 
-    with pl.store.begin() as conn:
-        with pytest.raises(ValidationError, match="not every participant"):
-            ccm.close(conn, ref)
+    with pl.store.begin() as conn, pytest.raises(ValidationError, match="not every participant"):
+        ccm.close(conn, ref)
 
     # every participant takes the majority's side; on one item PL and JP differ
     contested = next(it for it in queue if it["kind"] != "missing")
+    dropped = next(it for it in queue if it["kind"] == "missing")  # all agree to leave it out
     for d in (pl, jp, ee):
         for it in queue:
             pick = next(p for p in MEMBERS if p in it["units"] and p not in it["disagreeing"])
@@ -180,6 +180,8 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
                 pick = next(p for p in MEMBERS if p in it["units"])
             if it is contested and d is jp:
                 pick = contested["disagreeing"][0]
+            if it is dropped:
+                pick = "neither"
             d.position(ref, it["key"], pick)
     with pl.store.begin() as conn:
         m = co.by_ref(conn, ref)
@@ -213,6 +215,10 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
     assert doc["parties"] == ["PL", "JP", "EE"]
     disputed = [i for i in doc["items"] if i["status"] == "disputed"]
     assert [i["key"] for i in disputed] == [contested["key"]]
+    with jp.store.connect() as conn:
+        clusters = co.by_ref(conn, ref).clusters
+    assert len(doc["units"]) == len(clusters) - 1
+    assert dropped["units"] not in [u["units"] for u in doc["units"]]
     cluster_units = contested["units"]
     unit = next(u for u in doc["units"] if u["units"] == cluster_units)
     from liaison.reconcile.joint import DECIDES
@@ -227,7 +233,9 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
         with pytest.raises(SecurityError, match=r"unit .*: strength differs"):
             ccm.verify_document(conn, ref, canonical(tampered))
         assert ccm.verify_document(conn, ref, docs["EE"])["verified"] is True
-        sig_pl = next(s for s in ccm.signatures(conn, co.by_ref(conn, ref).id) if s["partner"] == "PL")
+        sig_pl = next(
+            s for s in ccm.signatures(conn, co.by_ref(conn, ref).id) if s["partner"] == "PL"
+        )
         # PL's real signature presented with JP's name: not JP's key
         with pytest.raises(SecurityError, match="no key"):
             ccm.verify_document(conn, ref, docs["EE"], {**sig_pl, "partner": "JP"})
@@ -240,7 +248,13 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
     # a non-participant's signature, even over the very bytes, is refused
     se_sig = se.kp.signing.sign(docs["PL"]).signature.hex()
     exchange(desks, ("PL", "SE"))
-    rec = {"type": "agreed-signature", "ref": ref, "partner": "SE", "key": se.kp.public.fingerprint, "sig": se_sig}
+    rec = {
+        "type": "agreed-signature",
+        "ref": ref,
+        "partner": "SE",
+        "key": se.kp.public.fingerprint,
+        "sig": se_sig,
+    }
     pl.open(forge(se, pl, {"coalition_meetings": [rec]}))
     s = pl.state(ref)
     assert s["signed_by"] == ["EE", "JP", "PL"]

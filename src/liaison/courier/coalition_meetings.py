@@ -86,7 +86,7 @@ def input_digest(units: list[dict[str, Any]]) -> str:
 
 
 def picture_of(partner: str, units: list[dict[str, Any]]) -> Picture:
-    return Picture(partner, {r["unit_id"]: cm._view(partner, r) for r in units})
+    return Picture(partner, {r["unit_id"]: cm.released_view(partner, r) for r in units})
 
 
 def pictures(conn: Connection, m: Any) -> dict[str, Picture]:
@@ -153,7 +153,9 @@ def join(
         _contribute(conn, m, me, actor=actor, now=now)
     except ValidationError as exc:
         why = f"we cannot contribute: {exc}"
-        conn.execute(coalition_meeting.update().where(coalition_meeting.c.id == m.id).values(note=why))
+        conn.execute(
+            coalition_meeting.update().where(coalition_meeting.c.id == m.id).values(note=why)
+        )
     audit.record(conn, actor, "coalition.join", ref, {"from": sender})
     return co.get(conn, m.id), None
 

@@ -64,7 +64,7 @@ def _last_seq(conn: Connection, direction: str, partner: str) -> int:
     return int(n or 0)
 
 
-def _view(partner: str, r: dict[str, Any]) -> UnitView:
+def released_view(partner: str, r: dict[str, Any]) -> UnitView:
     """A released record as the unit the partner reads from it."""
     return UnitView(
         partner=partner,
@@ -93,7 +93,7 @@ def released_picture(
     if at is None:
         return Picture(me, {})
     units, _ = release(get_picture(conn, me, as_of, at), get_policy(conn, to))
-    return Picture(me, {r["unit_id"]: _view(me, r) for r in units})
+    return Picture(me, {r["unit_id"]: released_view(me, r) for r in units})
 
 
 def received_picture(conn: Connection, partner: str, seq: int, as_of: datetime | None) -> Picture:

@@ -92,7 +92,9 @@ def create(
 
 
 def get(conn: Connection, meeting_id: int) -> Any:
-    m = conn.execute(sa.select(coalition_meeting).where(coalition_meeting.c.id == meeting_id)).first()
+    m = conn.execute(
+        sa.select(coalition_meeting).where(coalition_meeting.c.id == meeting_id)
+    ).first()
     if m is None:
         raise NotFoundError(f"no coalition meeting {meeting_id}")
     return m
@@ -300,7 +302,9 @@ def positions(conn: Connection, meeting_id: int) -> dict[str, dict[str, str]]:
 
 
 def positions_digest(conn: Connection, meeting_id: int) -> str:
-    rows = sorted([k, p, v] for k, byp in positions(conn, meeting_id).items() for p, v in byp.items())
+    rows = sorted(
+        [k, p, v] for k, byp in positions(conn, meeting_id).items() for p, v in byp.items()
+    )
     return joint.fast_digest(rows)
 
 
@@ -429,7 +433,9 @@ def store_agreed(
             meeting_id=m.id, content=data.decode(), digest=digest, computed_at=now
         )
     )
-    audit.record(conn, actor, "coalition.agreed", m.ref, {"digest": digest, "units": len(doc["units"])})
+    audit.record(
+        conn, actor, "coalition.agreed", m.ref, {"digest": digest, "units": len(doc["units"])}
+    )
     return digest
 
 

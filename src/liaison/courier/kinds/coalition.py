@@ -13,6 +13,7 @@ A record about a participant's picture or positions is only ever taken from that
 
 from __future__ import annotations
 
+from datetime import datetime
 from numbers import Real
 from typing import Any
 
@@ -53,10 +54,22 @@ def collect(out: Outgoing) -> Collected:
             )
         ):
             recs.append(
-                {"type": "input", **co.header(m), "partner": me, "units": r.units, "digest": r.digest}
+                {
+                    "type": "input",
+                    **co.header(m),
+                    "partner": me,
+                    "units": r.units,
+                    "digest": r.digest,
+                }
             )
         pos = [
-            {"key": r.key, "position": r.position, "comment": r.comment, "by": r.by, "at": iso(r.at)}
+            {
+                "key": r.key,
+                "position": r.position,
+                "comment": r.comment,
+                "by": r.by,
+                "at": iso(r.at),
+            }
             for r in conn.execute(
                 sa.select(coalition_position)
                 .where(
@@ -69,21 +82,25 @@ def collect(out: Outgoing) -> Collected:
         ]
         if pos:
             recs.append({"type": "positions", "ref": m.ref, "positions": pos})
-        if m.host == me and m.status == "closed" and m.closed_at and m.closed_at <= out.now:
-            if out.since is None or m.closed_at > out.since:
-                recs.append(
-                    {
-                        "type": "close",
-                        "ref": m.ref,
-                        "closed_at": iso(m.closed_at),
-                        "closed_by": m.closed_by,
-                        "queue_digest": m.queue_digest,
-                        "positions_digest": m.positions_digest,
-                    }
+        if m.host == me and m.status == "closed" and _in_window(out, m.closed_at):
+            recs.append(
+                {
+                    "type": "close",
+                    "ref": m.ref,
+                    "closed_at": iso(m.closed_at),
+                    "closed_by": m.closed_by,
+                    "queue_digest": m.queue_digest,
+                    "positions_digest": m.positions_digest,
+                }
+            )
+        if (
+            m.status == "closed"
+            and conn.execute(
+                sa.select(coalition_agreed.c.meeting_id).where(
+                    coalition_agreed.c.meeting_id == m.id
                 )
-        if m.status == "closed" and conn.execute(
-            sa.select(coalition_agreed.c.meeting_id).where(coalition_agreed.c.meeting_id == m.id)
-        ).first():
+            ).first()
+        ):
             ccm.sign_own(conn, out.kp, m, out.now)
         for s in conn.execute(
             sa.select(coalition_signature).where(
@@ -102,6 +119,10 @@ def collect(out: Outgoing) -> Collected:
                 }
             )
     return Collected(recs)
+
+
+def _in_window(out: Outgoing, at: datetime | None) -> bool:
+    return at is not None and at <= out.now and (out.since is None or at > out.since)
 
 
 def receive(inc: Incoming, recs: list[Any]) -> dict[str, int]:
@@ -230,7 +251,9 @@ def _positions(inc: Incoming, rec: dict[str, Any]) -> tuple[dict[str, int], int 
             now=inc.now,
         )
     if n:
-        audit.record(inc.conn, inc.actor, "coalition.positions", m.ref, {"from": inc.sender, "n": n})
+        audit.record(
+            inc.conn, inc.actor, "coalition.positions", m.ref, {"from": inc.sender, "n": n}
+        )
     return {"coalition_positions": n}, m.id
 
 
@@ -255,7 +278,9 @@ def _close(inc: Incoming, rec: dict[str, Any]) -> tuple[dict[str, int], int | No
             "status": "closed",
             "note": f"{inc.sender} closed it over a queue that differs from the one we computed",
         }
-    inc.conn.execute(coalition_meeting.update().where(coalition_meeting.c.id == m.id).values(**values))
+    inc.conn.execute(
+        coalition_meeting.update().where(coalition_meeting.c.id == m.id).values(**values)
+    )
     audit.record(inc.conn, inc.actor, "coalition.close", m.ref, {"from": inc.sender})
     return {"coalition_meetings": 1}, m.id
 
@@ -269,13 +294,16 @@ def _signature(inc: Incoming, rec: dict[str, Any]) -> tuple[dict[str, int], int 
     ref = rec.get("ref")
     require(isinstance(ref, str) and 0 < len(ref) <= 40, "a coalition signature's ref")
     m = inc.conn.execute(sa.select(coalition_meeting).where(coalition_meeting.c.ref == ref)).first()
-    if m is None or inc.conn.execute(
-        sa.select(coalition_signature.c.id).where(
-            coalition_signature.c.meeting_id == m.id,
-            coalition_signature.c.partner_code == inc.sender,
-            coalition_signature.c.signature == sig[:128],
-        )
-    ).first():
+    if (
+        m is None
+        or inc.conn.execute(
+            sa.select(coalition_signature.c.id).where(
+                coalition_signature.c.meeting_id == m.id,
+                coalition_signature.c.partner_code == inc.sender,
+                coalition_signature.c.signature == sig[:128],
+            )
+        ).first()
+    ):
         return {}, None
     ccm.record_signature(inc.conn, m, inc.sender, fp, sig, actor=inc.actor)
     return {"coalition_signatures": 1}, None

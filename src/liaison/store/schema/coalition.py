@@ -32,9 +32,7 @@ coalition_meeting = sa.Table(
 coalition_input = sa.Table(
     "coalition_input",
     metadata,
-    sa.Column(
-        "meeting_id", sa.Integer, sa.ForeignKey("coalition_meeting.id"), primary_key=True
-    ),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("coalition_meeting.id"), primary_key=True),
     sa.Column("partner_code", sa.String(16), primary_key=True),
     sa.Column("units", sa.JSON, nullable=False),  # the picture as its partner contributed it
     sa.Column("digest", sa.String(64), nullable=False),
@@ -76,9 +74,7 @@ coalition_position = sa.Table(
 coalition_agreed = sa.Table(
     "coalition_agreed",
     metadata,
-    sa.Column(
-        "meeting_id", sa.Integer, sa.ForeignKey("coalition_meeting.id"), primary_key=True
-    ),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("coalition_meeting.id"), primary_key=True),
     sa.Column("content", sa.Text, nullable=False),
     sa.Column("digest", sa.String(64), nullable=False),
     sa.Column("computed_at", UTCDateTime, nullable=False),

@@ -40,9 +40,7 @@ def upgrade() -> None:
         sa.Column("closed_by", sa.String(length=200), nullable=True),
         sa.Column("positions_digest", sa.String(length=64), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('open','closed')", name=op.f("ck_coalition_meeting_status")
-        ),
+        sa.CheckConstraint("status IN ('open','closed')", name=op.f("ck_coalition_meeting_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coalition_meeting")),
         sa.UniqueConstraint("ref", name=op.f("uq_coalition_meeting_ref")),
     )
