@@ -261,3 +261,56 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
     refusal = next(r for r in s["refused"] if r["partner"] == "SE")
     assert refusal["reason"] == f"SE is not a participant of coalition meeting {ref}"
     assert [r["partner"] for r in ee.state(ref)["refused"]] == ["PL"]
+
+
+def test_the_cli_holds_a_coalition_meeting(desks, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from liaison.cli.app import main
+
+    def run(desk: Desk, *args: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("LIAISON_DATABASE_URL", str(desk.store.engine.url))
+        with pytest.raises(SystemExit) as ei:
+            main(list(args))
+        out = capsys.readouterr()
+        return int(ei.value.code or 0), out.out, out.err
+
+    pl, jp, ee = (desks[c] for c in MEMBERS)
+    code, _, err = run(pl, "meet", "coalition", "open", "--with", "JP", "--json")
+    assert code == 2 and "two or more partners" in err and "Traceback" not in err
+    code, out, err = run(pl, "meet", "coalition", "open", "--with", "JP", "--with", "EE", "--json")
+    assert code == 0, err
+    ref = json.loads(out)["meeting"]
+    assert json.loads(out)["waiting_for"] == ["JP", "EE"]
+    exchange(desks)
+    exchange(desks)
+    code, out, err = run(ee, "meet", "coalition", "show", ref, "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["waiting_for"] == [] and shown["items"]["pending"] == len(shown["queue"]) > 0
+    first = shown["queue"][0]
+    code, _, err = run(ee, "meet", "coalition", "position", ref, first["key"], "SE")
+    assert code == 2 and "position: one of PL, JP, EE, neither, defer" in err
+    for d in (pl, jp, ee):
+        for it in shown["queue"]:
+            pick = next(p for p in MEMBERS if p in it["units"])
+            assert run(d, "meet", "coalition", "position", ref, it["key"], pick)[0] == 0
+    code, _, err = run(pl, "meet", "coalition", "close", ref)
+    assert code == 2 and "still to come" in err  # JP's and EE's positions are not here yet
+    exchange(desks)
+    code, out, err = run(pl, "meet", "coalition", "close", ref, "--json")
+    assert code == 0, err
+    assert json.loads(out)["items"] == {"agreed": len(shown["queue"])}
+    for _ in range(3):
+        exchange(desks)
+    doc = tmp_path / "agreed.json"
+    assert run(jp, "meet", "coalition", "agreed", ref, "-o", str(doc))[0] == 0
+    code, out, err = run(ee, "meet", "coalition", "verify", ref, str(doc), "--json")
+    assert code == 0, err
+    code, out, err = run(ee, "meet", "coalition", "show", ref, "--json")
+    assert json.loads(out)["complete"] is True
+    bad = json.loads(doc.read_bytes())
+    bad["parties"] = ["PL", "JP"]
+    doc.write_bytes(canonical(bad))
+    code, _, err = run(ee, "meet", "coalition", "verify", ref, str(doc))
+    assert code == 2 and "refused" in err and "'parties' differs" in err
