@@ -192,7 +192,7 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
     shown = {it["key"]: it for it in ee.items(ref)}[contested["key"]]
     assert shown["status"] == "disputed"
     assert shown["positions"]["JP"] == contested["disagreeing"][0] != shown["positions"]["PL"]
-    assert shown["differ"] == sorted({shown["positions"]["PL"], shown["positions"]["JP"]})
+    assert shown["dissenting"] == ["JP"]  # PL and EE took the same side, JP its own
     assert sum(it["status"] == "agreed" for it in ee.items(ref)) == len(queue) - 1
 
     with pl.store.begin() as conn:

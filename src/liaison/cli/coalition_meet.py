@@ -83,7 +83,10 @@ def register(app: typer.Typer) -> None:
                 t.add_column(c)
             for it in its:
                 pos = ", ".join(f"{p}:{v}" for p, v in it["positions"].items())
-                t.add_row(it["key"], it["kind"], ", ".join(it["disagreeing"]), pos, it["status"])
+                state = it["status"]
+                if it["dissenting"]:
+                    state += " (" + ", ".join(it["dissenting"]) + " differ)"
+                t.add_row(it["key"], it["kind"], ", ".join(it["disagreeing"]), pos, state)
             console.print(t)
             if st["agreed_digest"]:
                 console.print(

@@ -31,7 +31,7 @@ from liaison.core.errors import NotFoundError, ValidationError
 from liaison.core.ids import new_id
 from liaison.orbat.model import Picture
 from liaison.reconcile import joint
-from liaison.reconcile.coalition import reconcile_many
+from liaison.reconcile.coalition import _majority, reconcile_many
 from liaison.store import audit
 from liaison.store.schema.coalition import (
     coalition_agreed,
@@ -341,7 +341,8 @@ def items(conn: Connection, m: Any) -> list[dict[str, Any]]:
                 "positions": {q: p[q] for q in m.participants if q in p},
                 "status": status,
                 "decision": decision,
-                "differ": sorted(set(p.values())) if status == "disputed" else [],
+                # the participants whose position departs from the others' (all, without a majority)
+                "dissenting": _majority(p) if status == "disputed" else [],
             }
         )
     return out
