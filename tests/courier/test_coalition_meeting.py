@@ -261,6 +261,30 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
     refusal = next(r for r in s["refused"] if r["partner"] == "SE")
     assert refusal["reason"] == f"SE is not a participant of coalition meeting {ref}"
     assert [r["partner"] for r in ee.state(ref)["refused"]] == ["PL"]
+    # the same through a pouch: JP's key over other content, and a non-participant's positions
+    jp_other = jp.kp.signing.sign(canonical(tampered)).signature.hex()
+    rec = {
+        "type": "agreed-signature",
+        "ref": ref,
+        "partner": "JP",
+        "key": jp.kp.public.fingerprint,
+        "sig": jp_other,
+    }
+    pl.open(forge(jp, pl, {"coalition_meetings": [rec]}))
+    pos = {
+        "type": "positions",
+        "ref": ref,
+        "positions": [{"key": contested["key"], "position": "SE", "at": iso(_now())}],
+    }
+    got = pl.open(forge(se, pl, {"coalition_meetings": [pos]}))
+    assert not got["items"].get("coalition_positions")
+    s = pl.state(ref)
+    assert s["signed_by"] == ["EE", "JP", "PL"] and s["complete"] is True
+    assert any(
+        r["partner"] == "JP" and "made over other content" in r["reason"] for r in s["refused"]
+    )
+    with pl.store.connect() as conn:
+        assert "SE" not in co.positions(conn, co.by_ref(conn, ref).id)[contested["key"]]
 
 
 def test_the_cli_holds_a_coalition_meeting(desks, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]

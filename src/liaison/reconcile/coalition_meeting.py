@@ -236,7 +236,7 @@ def set_position(
     now: datetime,
 ) -> bool:
     """Keep `partner`'s position on item `key` (its latest stands); False if unchanged."""
-    if m.status != "open":
+    if m.status != "open" or m.closed_by is not None:  # the host's close names the positions
         raise ValidationError(f"coalition meeting {m.ref} is closed")
     if partner not in m.participants:
         raise ValidationError(f"{partner} is not a participant of coalition meeting {m.ref}")

@@ -224,7 +224,7 @@ def _positions(inc: Incoming, rec: dict[str, Any]) -> tuple[dict[str, int], int 
     items = rec.get("positions")
     require(isinstance(items, list) and len(items) <= MAX_POSITIONS, "a coalition positions record")
     m = _meeting(inc, rec.get("ref"), "positions record")
-    if m is None or m.status != "open":
+    if m is None or m.status != "open" or m.closed_by is not None:
         return {}, None
     n = 0
     for p in items:
