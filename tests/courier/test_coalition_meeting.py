@@ -26,7 +26,7 @@ from liaison.courier import keys
 from liaison.courier.canonical import canonical
 from liaison.courier.envelope import seal_payload
 from liaison.courier.policy import set_policy
-from liaison.courier.pouch import GENESIS, add_partner_key, open_file, seal
+from liaison.courier.pouch import GENESIS, PouchRejected, add_partner_key, open_file, seal
 from liaison.orbat import observe, partners
 from liaison.reconcile import coalition_meeting as co
 from liaison.reconcile.cases import coalition
@@ -285,6 +285,16 @@ def test_three_stores_hold_one_meeting_and_all_sign_one_agreed_picture(desks) ->
     )
     with pl.store.connect() as conn:
         assert "SE" not in co.positions(conn, co.by_ref(conn, ref).id)[contested["key"]]
+    # a contributed picture that does not match its digest refuses the whole pouch
+    with jp.store.connect() as conn:
+        m = co.by_ref(conn, ref)
+        row = co.inputs(conn, m.id)["JP"]
+        hdr = co.header(m)
+    units = [dict(u) for u in row.units]
+    units[0]["strength"] = 1
+    rec = {"type": "input", **hdr, "partner": "JP", "units": units, "digest": row.digest}
+    with pytest.raises(PouchRejected, match="digest"):
+        pl.open(forge(jp, pl, {"coalition_meetings": [rec]}))
 
 
 def test_the_cli_holds_a_coalition_meeting(desks, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]

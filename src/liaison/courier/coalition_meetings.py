@@ -360,6 +360,7 @@ def state(conn: Connection, ref: str) -> dict[str, Any]:
         "agreed_digest": digest,
         "signed_by": signed,
         "refused": [s for s in sigs if s["status"] == "refused"],
+        "held": [s["partner"] for s in sigs if s["status"] == "held"],
         "complete": digest is not None and signed == sorted(m.participants),
     }
 
