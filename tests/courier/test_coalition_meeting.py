@@ -348,3 +348,66 @@ def test_the_cli_holds_a_coalition_meeting(desks, tmp_path: Path, capsys, monkey
     doc.write_bytes(canonical(bad))
     code, _, err = run(ee, "meet", "coalition", "verify", ref, str(doc))
     assert code == 2 and "refused" in err and "'parties' differs" in err
+
+
+HOSTILE: list[Any] = [None, -1, 2**40, 1e308, True, "", "x" * 600, "PL", [], {}, ["PL", "PL"]]
+
+
+def _paths(obj: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [at]
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*at, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _paths(v, (*at, i))
+    return out
+
+
+def test_hostile_coalition_records_are_refused_or_applied_never_crash(desks) -> None:  # type: ignore[no-untyped-def]
+    """Every field of every coalition record, replaced by a hostile value or dropped, behind a
+    valid pouch signature: the pouch opens or is refused with PouchRejected — nothing else."""
+    import copy
+    import random
+
+    from liaison.courier.pouch import open_pouch
+
+    pl, jp, ee = (desks[c] for c in MEMBERS)
+    with pl.store.begin() as conn:
+        ref = ccm.open_coalition(conn, ["JP", "EE"]).ref
+    exchange(desks)
+    with jp.store.connect() as conn:
+        m = co.by_ref(conn, ref)
+        units = co.inputs(conn, m.id)["JP"].units[:2]
+        key = co.items(conn, m)[0]["key"] if m.queue_digest else "k"
+        hdr = co.header(m)
+    base = [
+        {"type": "input", **hdr, "partner": "JP", "units": units, "digest": ccm.input_digest(units)},
+        {"type": "positions", "ref": ref, "positions": [{"key": key, "position": "PL", "comment": None, "by": "a", "at": iso(_now())}]},
+        {"type": "close", "ref": ref, "closed_at": iso(_now()), "closed_by": "x", "queue_digest": "0" * 64, "positions_digest": "0" * 64},
+        {"type": "agreed-signature", "ref": ref, "partner": "JP", "key": jp.kp.public.fingerprint, "sig": "00" * 64},
+    ]  # fmt: skip
+    paths = _paths(base)[1:]
+    rng = random.Random(23)
+    opened = refused = 0
+    for i in range(160):
+        recs = copy.deepcopy(base)
+        path = paths[i % len(paths)] if i < len(paths) else rng.choice(paths)
+        target: Any = recs
+        for p in path[:-1]:
+            target = target[p]
+        if rng.random() < 0.2 and isinstance(target, dict):
+            del target[path[-1]]
+        else:
+            target[path[-1]] = rng.choice(HOSTILE)
+        data = forge(jp, pl, {"coalition_meetings": recs})
+        with pl.store.connect() as conn:
+            tx = conn.begin()
+            try:
+                open_pouch(conn, pl.kp, data)
+                opened += 1
+            except PouchRejected:
+                refused += 1
+            finally:
+                tx.rollback()
+    assert opened + refused == 160 and refused > 0 and opened > 0
