@@ -328,13 +328,18 @@ def test_the_cli_holds_a_coalition_meeting(desks, tmp_path: Path, capsys, monkey
     for d in (pl, jp, ee):
         for it in shown["queue"]:
             pick = next(p for p in MEMBERS if p in it["units"])
+            if it is first and d is ee:
+                pick = "defer"  # EE alone asks to defer: a dispute naming EE
             assert run(d, "meet", "coalition", "position", ref, it["key"], pick)[0] == 0
     code, _, err = run(pl, "meet", "coalition", "close", ref)
     assert code == 2 and "still to come" in err  # JP's and EE's positions are not here yet
     exchange(desks)
+    code, out, err = run(pl, "meet", "coalition", "show", ref, "--status", "disputed")
+    assert code == 0, err
+    assert "1 disputed" in out and "EE:defer" in out and "(EE" in out and "differ)" in out
     code, out, err = run(pl, "meet", "coalition", "close", ref, "--json")
     assert code == 0, err
-    assert json.loads(out)["items"] == {"agreed": len(shown["queue"])}
+    assert json.loads(out)["items"] == {"agreed": len(shown["queue"]) - 1, "disputed": 1}
     for _ in range(3):
         exchange(desks)
     doc = tmp_path / "agreed.json"
