@@ -365,6 +365,12 @@ def state(conn: Connection, ref: str) -> dict[str, Any]:
     }
 
 
+def list_meetings(conn: Connection) -> list[dict[str, Any]]:
+    """Every coalition meeting this side holds, newest first, as `state` gives it."""
+    refs = conn.execute(sa.select(coalition_meeting.c.ref).order_by(coalition_meeting.c.id.desc()))
+    return [state(conn, r.ref) for r in refs]
+
+
 def verify_document(
     conn: Connection, ref: str, document: bytes, signature: dict[str, Any] | None = None
 ) -> dict[str, Any]:
