@@ -35,6 +35,7 @@ PAGES = [
     "/admin/audit",
 ]
 PAGES += ["/exports", "/release", "/reports", "/intercepts", "/pouches"]  # issue 22 item 5
+PAGES += ["/coalition"]  # issue 23: coalition meetings
 RUN = """async () => {
   const r = await axe.run(document, { resultTypes: ['violations'] });
   return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')

@@ -75,6 +75,8 @@ GROUPS += ["coalition"]
 EXTENDS: dict[str, tuple[str, ...]] = {"meet": ("rfi",)}
 GROUPS += ["rfi"]
 GROUPS += ["traffic"]
+GROUPS += ["coalition_meet"]
+EXTENDS["meet"] += ("coalition_meet",)  # `liaison meet coalition …`
 
 
 @app.callback()

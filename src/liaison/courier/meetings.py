@@ -64,7 +64,7 @@ def _last_seq(conn: Connection, direction: str, partner: str) -> int:
     return int(n or 0)
 
 
-def _view(partner: str, r: dict[str, Any]) -> UnitView:
+def released_view(partner: str, r: dict[str, Any]) -> UnitView:
     """A released record as the unit the partner reads from it."""
     return UnitView(
         partner=partner,
@@ -93,7 +93,7 @@ def released_picture(
     if at is None:
         return Picture(me, {})
     units, _ = release(get_picture(conn, me, as_of, at), get_policy(conn, to))
-    return Picture(me, {r["unit_id"]: _view(me, r) for r in units})
+    return Picture(me, {r["unit_id"]: released_view(me, r) for r in units})
 
 
 def received_picture(conn: Connection, partner: str, seq: int, as_of: datetime | None) -> Picture:
@@ -221,6 +221,12 @@ def check_signature(conn: Connection, m: Any, partner: str, fp: str, sig: str) -
         data = agreed_bytes(conn, m.id)
     except NotFoundError:
         return f"we have not computed the agreed picture of meeting {m.ref}"
+    return verify_over(conn, partner, fp, sig, data)
+
+
+def verify_over(conn: Connection, partner: str, fp: str, sig: str, data: bytes) -> str | None:
+    """None if `sig` is `partner`'s signature (key `fp`) over `data` — the agreed picture this
+    side computed itself, for a meeting of two or of a coalition; else why not."""
     k = key_row(conn, partner, fp)
     if k is None:
         return f"no key {fp} for {partner}"

@@ -18,6 +18,7 @@ from liaison.courier import origin, records
 from liaison.courier.kinds import (
     acks,
     burns,
+    coalition,
     evac,
     intercepts,
     key_events,
@@ -46,6 +47,7 @@ KINDS: tuple[Kind, ...] = (
     origins.KIND,  # the seal over the units, checked by the units kind
     evac.KIND,  # evacuation revocations and trust lists (every partner with a policy), persons
     observations.KIND,  # payload "units" (and "withheld")
+    coalition.KIND,  # coalition meetings: N participants (issue 23)
 )
 
 

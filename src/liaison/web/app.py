@@ -51,6 +51,7 @@ ROUTERS += ["release"]  # release policy per partner
 ROUTERS += ["reports"]  # reports with attachments
 ROUTERS += ["intercepts"]  # intercepts: add, solve, solutions
 ROUTERS += ["pouches"]  # pouch outbox and inbox
+ROUTERS += ["coalition"]  # coalition meetings: N participants (issue 23)
 STATIC = Path(__file__).parent / "static"
 
 CSP = (

@@ -2,6 +2,7 @@
 
 from liaison.store.schema import (  # noqa: F401  (register tables)
     audit,
+    coalition,
     codebreak,
     courier,
     evac,
