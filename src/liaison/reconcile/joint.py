@@ -164,27 +164,60 @@ def from_code(position: Any, me: str, partner: str) -> str | None:
     return position if position in ("neither", "defer") else None
 
 
-def previous_rows(conn: Connection, meeting_id: int | None) -> dict[str, Any]:
-    """The previous meeting's discrepancies by key (with the meeting's sharing state)."""
+def previous_rows(
+    conn: Connection, meeting_id: int | None, *, full: bool = False
+) -> dict[str, Any]:
+    """The previous meeting's discrepancies by key (with the meeting's sharing state); `full`
+    also reads what each one is (kind, units, detail, sources), to carry it (`carried`)."""
     if meeting_id is None:
         return {}
+    cols = [
+        discrepancy.c.shared_key,
+        discrepancy.c.facts,
+        discrepancy.c.memory,
+        discrepancy.c.settled,
+        discrepancy.c.resolution,
+        discrepancy.c.partner_position,
+        discrepancy.c.comment,
+        meeting.c.shared.label("meeting_shared"),
+        meeting.c.ref.label("meeting_ref"),
+        meeting.c.id.label("meeting_id"),
+    ]
+    if full:
+        cols += [
+            discrepancy.c.kind,
+            discrepancy.c.ours_unit,
+            discrepancy.c.theirs_unit,
+            discrepancy.c.detail,
+            discrepancy.c.severity,
+            discrepancy.c.ours_source,
+            discrepancy.c.theirs_source,
+        ]
     q = (
-        sa.select(
-            discrepancy.c.shared_key,
-            discrepancy.c.facts,
-            discrepancy.c.memory,
-            discrepancy.c.settled,
-            discrepancy.c.resolution,
-            discrepancy.c.partner_position,
-            discrepancy.c.comment,
-            meeting.c.shared.label("meeting_shared"),
-            meeting.c.ref.label("meeting_ref"),
-            meeting.c.id.label("meeting_id"),
-        )
+        sa.select(*cols)
         .select_from(discrepancy.join(meeting, discrepancy.c.meeting_id == meeting.c.id))
         .where(discrepancy.c.meeting_id == meeting_id, discrepancy.c.shared_key.is_not(None))
+        .order_by(discrepancy.c.id)
     )
     return {r.shared_key: r for r in conn.execute(q)}
+
+
+def carried(prev: dict[str, Any]) -> dict[tuple[str | None, str | None], list[Discrepancy]]:
+    """The previous meeting's discrepancies (read with `full`, in our orientation) by unit pair,
+    in the order they were listed, for `reconcile(carry=…)`."""
+    out: dict[tuple[str | None, str | None], list[Discrepancy]] = {}
+    for r in prev.values():
+        d = Discrepancy(
+            r.kind,
+            r.ours_unit,
+            r.theirs_unit,
+            r.detail,
+            r.severity,
+            r.ours_source,
+            r.theirs_source,
+        )
+        out.setdefault((r.ours_unit, r.theirs_unit), []).append(d)
+    return out
 
 
 def _changed(before: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
@@ -205,8 +238,12 @@ def remember(
     prev: dict[str, Any],
     me: str,
     partner: str,
+    carried: set[int] | frozenset[int] = frozenset(),
 ) -> list[Item]:
-    """The queue with memory applied (`me`/`partner`: this store's view, to read `prev`)."""
+    """The queue with memory applied (`me`/`partner`: this store's view, to read `prev`).
+
+    `carried`: ids of discrepancies taken unchanged from `prev` (their units unchanged, so their
+    facts are the previous row's)."""
     items = []
     for d in res.discrepancies:
         units = {}
@@ -215,14 +252,15 @@ def remember(
         if d.theirs:
             units[guest.partner] = d.theirs
         key = memory_key(d.kind, units)
-        facts = item_facts(d, host, guest)
-        it = Item(d, key, facts)
         r = prev.get(key)
+        same = r is not None and id(d) in carried
+        facts = r.facts if same else item_facts(d, host, guest)
+        it = Item(d, key, facts)
         if r is not None:
             was = decided(r, me, partner)
             mem = r.memory or {}
             ref = mem.get("ref") if r.settled else r.meeting_ref
-            changed = _changed(r.facts, facts)
+            changed = [] if same else _changed(r.facts, facts)
             if was in ("defer", "disputed", None):
                 it.memory = {"state": "deferred" if was != "disputed" else "disputed", "ref": ref}
                 if changed:

@@ -128,15 +128,56 @@ class Result:
         }
 
 
-@dataclass
 class _U:
-    """A unit prepared for matching."""
+    """A unit prepared for matching.
 
-    view: UnitView
-    d: Designation
-    echelon: str | None
-    branch: str | None
-    xyz: np.ndarray | None
+    The parsed designation and the position vector are computed when first read: a meeting that
+    starts from the last one searches only the changed and unmatched units, so most units are
+    never parsed (a third of a full match's time), and a unit whose echelon and branch were
+    reported needs no parse to be compared."""
+
+    __slots__ = ("view", "_parse", "_d", "_xyz", "_echelon", "_branch")
+
+    _UNSET: Any = object()
+
+    def __init__(self, view: UnitView, parse: Callable[[str], Designation]) -> None:
+        self.view = view
+        self._parse = parse
+        self._d: Designation | None = None
+        self._xyz: Any = _U._UNSET
+        self._echelon: Any = _U._UNSET
+        self._branch: Any = _U._UNSET
+
+    @property
+    def d(self) -> Designation:
+        if self._d is None:
+            self._d = self._parse(self.view.designation or "")
+        return self._d
+
+    @property
+    def echelon(self) -> str | None:
+        if self._echelon is _U._UNSET:
+            self._echelon = self.view.echelon or self.d.echelon
+        return self._echelon  # type: ignore[no-any-return]
+
+    @property
+    def branch(self) -> str | None:
+        if self._branch is _U._UNSET:
+            self._branch = self.view.branch or self.d.branch
+        return self._branch  # type: ignore[no-any-return]
+
+    @property
+    def xyz(self) -> np.ndarray | None:
+        if self._xyz is _U._UNSET:
+            u = self.view
+            xyz = None
+            if u.has_position:
+                la, lo = math.radians(u.lat), math.radians(u.lon)  # type: ignore[arg-type]
+                xyz = np.array(
+                    [math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)]
+                )
+            self._xyz = xyz
+        return self._xyz  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=200_000)
@@ -145,15 +186,7 @@ def _parse(text: str) -> Designation:
 
 
 def _prepare(p: Picture, parse: Callable[[str], Designation]) -> dict[str, _U]:
-    out = {}
-    for uid, u in p.units.items():
-        d = parse(u.designation or "")
-        xyz = None
-        if u.has_position:
-            la, lo = math.radians(u.lat), math.radians(u.lon)  # type: ignore[arg-type]
-            xyz = np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
-        out[uid] = _U(u, d, u.echelon or d.echelon, u.branch or d.branch, xyz)
-    return out
+    return {uid: _U(u, parse) for uid, u in p.units.items()}
 
 
 def _branch_family(b: str | None) -> str | None:
@@ -329,6 +362,7 @@ def reconcile(
     parse: Callable[[str], Designation] = _parse,
     keep: dict[tuple[str, str], float] | None = None,
     changed: tuple[set[str], set[str]] | None = None,
+    carry: dict[tuple[str | None, str | None], list[Discrepancy]] | None = None,
 ) -> Result:
     """Match `ours` against `theirs`. Confirmed links are kept as they are; rejected ones are never proposed.
 
@@ -336,7 +370,13 @@ def reconcile(
     with their probabilities and `changed` the units of each side with a fact recorded since.
     A kept pair whose two units are unchanged stays matched without being scored again; only
     the changed units and those left unmatched are searched and assigned. Discrepancies are
-    listed over every match, as always."""
+    listed over every match, as always.
+
+    `carry` (with `keep` and `changed`): the last meeting's discrepancies by (ours, theirs) unit
+    pair, (ours, None) or (None, theirs). A kept pair whose parents are matched as they were
+    (so nothing its discrepancies are computed from has changed) takes the last meeting's
+    discrepancies instead of comparing the two units again, as does an unchanged unit that is
+    still unmatched; only the rest is compared. The result is what a full comparison gives."""
     warnings = _check(ours) + _check(theirs)
     po, pt = _prepare(ours, parse), _prepare(theirs, parse)
     confirmed_set = {(o, t) for o, t in confirmed if o in po and t in pt}
@@ -404,8 +444,51 @@ def reconcile(
         )
         for o, t in sorted(matched.items())
     ]
-    discs = _discrepancies(po, pt, matched, conflicts, scores)
+    reuse = None
+    if carry is not None and kept and changed is not None:
+        reuse = _Reuse(carry, kept, keep or {}, changed)
+    discs = _discrepancies(po, pt, matched, conflicts, scores, reuse)
     return Result(ours.partner, theirs.partner, matches, discs, warnings)
+
+
+class _Reuse:
+    """Which of the last meeting's discrepancies still hold without comparing again.
+
+    A pair's discrepancies are computed from its two units (unchanged when the pair is kept) and
+    from how their parents are matched (subordination): they carry when both parents are matched
+    as in the last meeting. An unmatched unit's `only_*` item carries when the unit is unchanged."""
+
+    def __init__(
+        self,
+        carry: dict[tuple[str | None, str | None], list[Discrepancy]],
+        kept: dict[tuple[str, str], float],
+        before: dict[tuple[str, str], float],
+        changed: tuple[set[str], set[str]],
+    ) -> None:
+        self.carry = carry
+        self.kept = kept
+        self.before_o = {o: t for o, t in before}
+        self.before_t = {t: o for o, t in before}
+        self.changed = changed
+
+    def pair(
+        self, o: str, t: str, a: UnitView, b: UnitView, matched: dict[str, str], rev: dict[str, str]
+    ) -> list[Discrepancy] | None:
+        if (o, t) not in self.kept:
+            return None
+        op, tp = a.parent_id, b.parent_id
+        if op and matched.get(op) != self.before_o.get(op):
+            return None
+        if tp and rev.get(tp) != self.before_t.get(tp):
+            return None
+        return self.carry.get((o, t), [])
+
+    def only(self, o: str | None, t: str | None) -> Discrepancy | None:
+        uid, side, kind = (o, 0, "only_ours") if o is not None else (t, 1, "only_theirs")
+        if uid in self.changed[side]:
+            return None
+        found = [d for d in self.carry.get((o, t), ()) if d.kind == kind]
+        return found[0] if len(found) == 1 else None
 
 
 def _above(units: dict[str, _U], ancestor: str, node: str, depth: int = 6) -> bool:
@@ -452,6 +535,7 @@ def _discrepancies(
     matched: dict[str, str],
     conflicts: list[tuple[str, list[str], str]],
     scores: dict[tuple[str, str], float],
+    reuse: _Reuse | None = None,
 ) -> list[Discrepancy]:
     out: list[Discrepancy] = []
     in_conflict_o = {c[0] for c in conflicts if c[2] == "ours"} | {
@@ -497,6 +581,11 @@ def _discrepancies(
     for o, t in sorted(matched.items()):
         a, b = po[o], pt[t]
         ua, ub = a.view, b.view
+        if reuse is not None:
+            same = reuse.pair(o, t, ua, ub, matched, rev)
+            if same is not None:
+                out.extend(same)
+                continue
         sa, sb = _source(ua), _source(ub)
         ech = a.echelon or b.echelon
         if ua.has_position and ub.has_position:
@@ -607,6 +696,9 @@ def _discrepancies(
                     )
                 )
     for o in sorted(set(po) - set(matched) - in_conflict_o):
+        if reuse is not None and (same_o := reuse.only(o, None)) is not None:
+            out.append(same_o)
+            continue
         out.append(
             Discrepancy(
                 "only_ours",
@@ -619,6 +711,9 @@ def _discrepancies(
             )
         )
     for t in sorted(set(pt) - set(rev) - in_conflict_t):
+        if reuse is not None and (same_t := reuse.only(None, t)) is not None:
+            out.append(same_t)
+            continue
         out.append(
             Discrepancy(
                 "only_theirs",

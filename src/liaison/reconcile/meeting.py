@@ -27,6 +27,7 @@ from liaison.reconcile import joint
 from liaison.reconcile.match import Result, reconcile
 from liaison.reconcile.requirements import raise_for_discrepancy
 from liaison.store import audit
+from liaison.store.schema.orbat import observation, unit
 from liaison.store.schema.reconcile import (
     agreed_document,
     agreed_unit,
@@ -36,8 +37,13 @@ from liaison.store.schema.reconcile import (
     meeting,
     meeting_match,
 )
+from liaison.store.schema.sources import burned_item
 
 RESOLUTIONS = ("ours", "theirs", "neither", "defer")
+#: The discrepancy rules' version, kept in each meeting's summary: a meeting carries the last
+#: one's discrepancies only if they were computed by the same rules (bump it when `match`'s
+#: discrepancy rules or tolerances change).
+RULES = 1
 
 
 @dataclass
@@ -173,6 +179,7 @@ def open_meeting(
     confirmed, rejected = decisions(conn, ours, theirs)
     prev = last_closed(conn, theirs, shared=shared is not None)
     keep = changed = None
+    carry = False
     if shared is None and pictures is None and prev is not None and prev.as_of == as_of:
         # one side's meeting: start the match from the last one (only what changed is searched);
         # a meeting both sides hold runs the whole match, which the partner can reproduce
@@ -183,9 +190,14 @@ def open_meeting(
             )
         }
         changed = (
-            changed_since(conn, ours, prev.snapshot_at, snap),
-            changed_since(conn, theirs, prev.snapshot_at, snap),
+            changed_since(conn, ours, prev.snapshot_at, snap)
+            | _regraded_since(conn, ours, prev.snapshot_at, snap),
+            changed_since(conn, theirs, prev.snapshot_at, snap)
+            | _regraded_since(conn, theirs, prev.snapshot_at, snap),
         )
+        # the last meeting's discrepancies carry where nothing they depend on changed: only
+        # when it was held by us (our orientation) under the same rules
+        carry = prev.host in (None, ours) and (prev.summary or {}).get("rules") == RULES
     res, items, qd = compute_queue(
         conn,
         po,
@@ -197,6 +209,8 @@ def open_meeting(
         theirs,
         keep=keep,
         changed=changed,
+        digest=shared is not None,
+        carry=carry,
     )
     mid = conn.execute(
         meeting.insert().values(
@@ -206,7 +220,7 @@ def open_meeting(
             snapshot_at=snap,
             opened_by=actor,
             status="open",
-            summary=res.summary | _memory_summary(items),
+            summary=res.summary | _memory_summary(items) | {"rules": RULES},
             host=ours,
             previous_id=prev.id if prev else None,
             shared="sent" if shared is not None else None,
@@ -235,6 +249,26 @@ def open_meeting(
     return int(mid), res
 
 
+def _regraded_since(conn: Connection, partner: str, since: datetime, until: datetime) -> set[str]:
+    """Units whose facts were re-graded (their source burned) after `since`: changed too."""
+    q = (
+        sa.select(unit.c.local_id)
+        .select_from(
+            burned_item.join(observation, observation.c.id == burned_item.c.item_id).join(
+                unit, unit.c.id == observation.c.unit_id
+            )
+        )
+        .where(
+            burned_item.c.kind == "observation",
+            observation.c.partner_code == partner,
+            burned_item.c.burned_at > since,
+            burned_item.c.burned_at <= until,
+        )
+        .distinct()
+    )
+    return {r.local_id for r in conn.execute(q)}
+
+
 def compute_queue(
     conn: Connection,
     host: Picture,
@@ -247,11 +281,28 @@ def compute_queue(
     *,
     keep: dict[tuple[str, str], float] | None = None,
     changed: tuple[set[str], set[str]] | None = None,
+    digest: bool = True,
+    carry: bool = False,
 ) -> tuple[Result, list[joint.Item], str]:
-    """Reconcile in the host's orientation and apply memory; the same on both sides."""
-    res = reconcile(host, guest, confirmed=confirmed, rejected=rejected, keep=keep, changed=changed)
-    items = joint.remember(res, host, guest, joint.previous_rows(conn, previous_id), me, partner)
-    return res, items, joint.queue_digest(items, res.matches)
+    """Reconcile in the host's orientation and apply memory; the same on both sides.
+
+    `digest=False` (a meeting one side holds: nobody recomputes it) skips the queue digest;
+    `carry` (with `keep` and `changed`) takes the previous meeting's discrepancies where nothing
+    they are computed from changed, instead of comparing those units again."""
+    prev = joint.previous_rows(conn, previous_id, full=carry)
+    found = joint.carried(prev) if carry else None
+    res = reconcile(
+        host,
+        guest,
+        confirmed=confirmed,
+        rejected=rejected,
+        keep=keep,
+        changed=changed,
+        carry=found,
+    )
+    same = {id(d) for ds in found.values() for d in ds} if found else set()
+    items = joint.remember(res, host, guest, prev, me, partner, carried=same)
+    return res, items, joint.queue_digest(items, res.matches) if digest else ""
 
 
 def _memory_summary(items: list[joint.Item]) -> dict[str, Any]:
