@@ -395,6 +395,8 @@ def reconcile(
             and (o, t) not in rejected_set
         }
     if kept:
+        kept = _contest(po, pt, kept, changed, rejected_set)  # type: ignore[arg-type]
+    if kept:
         fixed_o, fixed_t = {o for o, _ in kept}, {t for _, t in kept}
         fo = {o: u for o, u in po.items() if o not in fixed_o}
         ft = {t: u for t, u in pt.items() if t not in fixed_t}
@@ -449,6 +451,38 @@ def reconcile(
         reuse = _Reuse(carry, kept, keep or {}, changed)
     discs = _discrepancies(po, pt, matched, conflicts, scores, reuse)
     return Result(ours.partner, theirs.partner, matches, discs, warnings)
+
+
+#: The most the parents' and children's matches add to a pair's score (+2 parent, +3 children).
+_BONUS = 5.0
+
+
+def _contest(
+    po: dict[str, _U],
+    pt: dict[str, _U],
+    kept: dict[tuple[str, str], float],
+    changed: tuple[set[str], set[str]],
+    rejected: set[tuple[str, str]],
+) -> dict[tuple[str, str], float]:
+    """The kept pairs no changed unit contests. A changed or new unit that could be matched to
+    a unit of a kept pair (its score, with the most its family can add, reaches the acceptance
+    line) may take it or tie with it, as a full match would find: that pair is searched again."""
+    fixed_o, fixed_t = {o for o, _ in kept}, {t for _, t in kept}
+    new_o = {o: po[o] for o in changed[0] if o in po and o not in fixed_o}
+    new_t = {t: pt[t] for t in changed[1] if t in pt and t not in fixed_t}
+    if not new_o and not new_t:
+        return kept
+    pairs = _candidates(new_o, {t: u for t, u in pt.items() if t in fixed_t}) | _candidates(
+        {o: u for o, u in po.items() if o in fixed_o}, new_t
+    )
+    drop_o, drop_t = set(), set()
+    for o, t in pairs - rejected:
+        if probability(_pair_score(po[o], pt[t]) + _BONUS) >= ACCEPT:
+            drop_o.add(o)
+            drop_t.add(t)
+    if not drop_o and not drop_t:
+        return kept
+    return {(o, t): p for (o, t), p in kept.items() if o not in drop_o and t not in drop_t}
 
 
 class _Reuse:

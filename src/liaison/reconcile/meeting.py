@@ -158,8 +158,13 @@ def open_meeting(
     actor: str = "cli",
     pictures: tuple[Picture, Picture] | None = None,
     shared: dict[str, Any] | None = None,
+    incremental: bool = True,
 ) -> tuple[int, Result]:
     """Open a meeting: reconcile both pictures and start from the last meeting (memory).
+
+    A meeting one side holds starts its work from the last one (`incremental`): the matches of
+    unchanged units are kept and the discrepancies carried where nothing they depend on
+    changed. `incremental=False` recomputes everything (the same queue, slower).
 
     `pictures` and `shared` come from `courier.meetings.open_shared`, which opens a meeting the
     partner takes part in: the pictures are then the ones each side released to the other, and
@@ -180,7 +185,13 @@ def open_meeting(
     prev = last_closed(conn, theirs, shared=shared is not None)
     keep = changed = None
     carry = False
-    if shared is None and pictures is None and prev is not None and prev.as_of == as_of:
+    if (
+        incremental
+        and shared is None
+        and pictures is None
+        and prev is not None
+        and prev.as_of == as_of
+    ):
         # one side's meeting: start the match from the last one (only what changed is searched);
         # a meeting both sides hold runs the whole match, which the partner can reproduce
         keep = {
