@@ -472,9 +472,8 @@ def _contest(
     new_t = {t: pt[t] for t in changed[1] if t in pt and t not in fixed_t}
     if not new_o and not new_t:
         return kept
-    pairs = _candidates(new_o, {t: u for t, u in pt.items() if t in fixed_t}) | _candidates(
-        {o: u for o, u in po.items() if o in fixed_o}, new_t
-    )
+    pairs = set(_reach(new_o, {t: pt[t] for t in fixed_t}))
+    pairs |= {(o, t) for t, o in _reach(new_t, {o: po[o] for o in fixed_o})}
     drop_o, drop_t = set(), set()
     for o, t in pairs - rejected:
         if probability(_pair_score(po[o], pt[t]) + _BONUS) >= ACCEPT:
@@ -483,6 +482,60 @@ def _contest(
     if not drop_o and not drop_t:
         return kept
     return {(o, t): p for (o, t), p in kept.items() if o not in drop_o and t not in drop_t}
+
+
+def _reach(new: dict[str, _U], fixed: dict[str, _U]) -> list[tuple[str, str]]:
+    """(new, fixed) pairs that `_candidates` could pair in either direction: the same blocks
+    (number, name) and, by position, within the larger of the two echelons' search radii; the
+    new units are few, so they are the ones looked up."""
+    if not new:
+        return []
+    out: list[tuple[str, str]] = []
+    blocks: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for nid, n in new.items():
+        if n.d.number is not None:
+            blocks[("n", n.d.number)].append(nid)
+        if n.d.name:
+            blocks[("name", n.d.name)].append(nid)
+
+    def near(a: _U, b: _U) -> bool:
+        return not (
+            a.echelon and b.echelon and abs(ECHELON_RANK[a.echelon] - ECHELON_RANK[b.echelon]) > 1
+        )
+
+    for fid, f in fixed.items():
+        for k in (("n", f.d.number), ("name", f.d.name)):
+            for nid in blocks.get(k, ()) if k[1] is not None else ():
+                if near(new[nid], f):
+                    out.append((nid, fid))
+    ids = [fid for fid, f in fixed.items() if f.view.has_position]
+    if not ids:
+        return out
+    views = [fixed[i].view for i in ids]
+    la = np.radians(np.array([v.lat for v in views], dtype=float))
+    lo = np.radians(np.array([v.lon for v in views], dtype=float))
+    tree = cKDTree(np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]))
+    widest = max(TOLERANCE_KM.values())
+    for nid, n in new.items():
+        if n.xyz is None:
+            continue
+        if n.echelon:
+            rank = ECHELON_RANK[n.echelon]
+            km = max(
+                [TOLERANCE_KM.get(e, 30.0) for e, r in ECHELON_RANK.items() if abs(r - rank) <= 1]
+                + [TOLERANCE_KM["division"]]
+            )
+        else:
+            km = widest
+        for j in tree.query_ball_point(n.xyz, 3 * km / EARTH_RADIUS_KM):
+            f = fixed[ids[j]]
+            if (
+                (n.d.number is None or f.d.number is None)
+                and (n.d.name is None or f.d.name is None or n.d.name == f.d.name)
+                and near(n, f)
+            ):
+                out.append((nid, ids[j]))
+    return out
 
 
 class _Reuse:

@@ -336,8 +336,9 @@ def store_queue(
 ) -> None:
     """Write the matches and the queue (swapped into our orientation on the guest's side)."""
     if matches:
-        conn.execute(
-            meeting_match.insert(),
+        _insert(
+            conn,
+            meeting_match,
             [
                 {
                     "meeting_id": mid,
@@ -357,7 +358,37 @@ def store_queue(
         for r in rows:
             for k in ("resolution", "comment", "resolved_by", "partner_position"):
                 r.setdefault(k, None)
-        conn.execute(discrepancy.insert(), rows)
+        _insert(conn, discrepancy, rows)
+
+
+def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows of the same columns. On SQLite straight to the driver, the values put in
+    their stored form here (JSON text — null for None, as SQLAlchemy's JSON type stores it —
+    booleans as 0/1): SQLAlchemy's per-row parameter handling was most of the time of writing a
+    meeting's tens of thousands of rows. Elsewhere through SQLAlchemy Core."""
+    if conn.dialect.name != "sqlite" or conn.dialect.paramstyle != "qmark":
+        conn.execute(table.insert(), rows)
+        return
+    names = list(rows[0])
+    dumps = conn.dialect._json_serializer or json.dumps  # type: ignore[attr-defined]
+    conv: list[Any] = []
+    for n in names:
+        typ = table.c[n].type
+        if isinstance(typ, sa.JSON):
+            conv.append(dumps)
+        elif isinstance(typ, sa.Boolean):
+            conv.append(lambda v: None if v is None else int(bool(v)))
+        elif isinstance(typ, (sa.String, sa.Integer, sa.Float, sa.Text)):
+            conv.append(None)
+        else:  # a type with its own conversion (times): through SQLAlchemy
+            conn.execute(table.insert(), rows)
+            return
+    data = [
+        tuple(v if c is None else c(v) for c, v in zip(conv, (r[n] for n in names), strict=True))
+        for r in rows
+    ]
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    conn.exec_driver_sql(sql, data)
 
 
 def current_meeting(conn: Connection, meeting_id: int | None = None) -> Any:
