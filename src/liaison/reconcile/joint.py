@@ -207,16 +207,13 @@ def carried(prev: dict[str, Any]) -> dict[tuple[str | None, str | None], list[Di
     in the order they were listed, for `reconcile(carry=…)`."""
     out: dict[tuple[str | None, str | None], list[Discrepancy]] = {}
     for r in prev.values():
-        d = Discrepancy(
-            r.kind,
-            r.ours_unit,
-            r.theirs_unit,
-            r.detail,
-            r.severity,
-            r.ours_source,
-            r.theirs_source,
-        )
-        out.setdefault((r.ours_unit, r.theirs_unit), []).append(d)
+        o, t = r.ours_unit, r.theirs_unit
+        d = Discrepancy(r.kind, o, t, r.detail, r.severity, r.ours_source, r.theirs_source)
+        got = out.get((o, t))
+        if got is None:
+            out[(o, t)] = [d]
+        else:
+            got.append(d)
     return out
 
 

@@ -503,11 +503,12 @@ def _reach(new: dict[str, _U], fixed: dict[str, _U]) -> list[tuple[str, str]]:
             a.echelon and b.echelon and abs(ECHELON_RANK[a.echelon] - ECHELON_RANK[b.echelon]) > 1
         )
 
-    for fid, f in fixed.items():
-        for k in (("n", f.d.number), ("name", f.d.name)):
-            for nid in blocks.get(k, ()) if k[1] is not None else ():
-                if near(new[nid], f):
-                    out.append((nid, fid))
+    if blocks:
+        for fid, f in fixed.items():
+            d = f.d
+            for k in (("n", d.number), ("name", d.name)):
+                if k[1] is not None and k in blocks:
+                    out += [(nid, fid) for nid in blocks[k] if near(new[nid], f)]
     ids = [fid for fid, f in fixed.items() if f.view.has_position]
     if not ids:
         return out

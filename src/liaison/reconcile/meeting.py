@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso, parse_time, utcnow
 from liaison.core.errors import ConflictError, NotFoundError, ValidationError
+from liaison.orbat import picture_cache
 from liaison.orbat.model import Picture, UnitView
 from liaison.orbat.partners import get_partner, get_self
 from liaison.orbat.picture import changed_since, get_picture
@@ -145,7 +146,10 @@ def _ours_code(conn: Connection) -> str:
 def pictures_for(
     conn: Connection, ours: str, theirs: str, as_of: datetime | None, snapshot_at: datetime | None
 ) -> tuple[Picture, Picture]:
-    return get_picture(conn, ours, as_of, snapshot_at), get_picture(
+    """Both pictures of a meeting, kept between meetings in this process (`picture_cache`): a
+    picture that has not changed since is not read again, one that has is read for its changed
+    units only."""
+    return picture_cache.picture(conn, ours, as_of, snapshot_at), picture_cache.picture(
         conn, theirs, as_of, snapshot_at
     )
 
@@ -195,9 +199,11 @@ def open_meeting(
         # one side's meeting: start the match from the last one (only what changed is searched);
         # a meeting both sides hold runs the whole match, which the partner can reproduce
         keep = {
-            (r.ours_unit, r.theirs_unit): r.score
-            for r in conn.execute(
-                sa.select(meeting_match).where(meeting_match.c.meeting_id == prev.id)
+            (o, t): score
+            for o, t, score in conn.execute(
+                sa.select(
+                    meeting_match.c.ours_unit, meeting_match.c.theirs_unit, meeting_match.c.score
+                ).where(meeting_match.c.meeting_id == prev.id)
             )
         }
         changed = (
@@ -383,10 +389,8 @@ def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> No
         else:  # a type with its own conversion (times): through SQLAlchemy
             conn.execute(table.insert(), rows)
             return
-    data = [
-        tuple(v if c is None else c(v) for c, v in zip(conv, (r[n] for n in names), strict=True))
-        for r in rows
-    ]
+    spec = list(zip(names, conv, strict=True))
+    data = [tuple([r[n] if c is None else c(r[n]) for n, c in spec]) for r in rows]
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     conn.exec_driver_sql(sql, data)
 
