@@ -1,9 +1,10 @@
 """Opening meeting 2 incrementally gives the queue a full recomputation gives (issue 21).
 
 A generated case (reconcile/cases.py) in a store: meeting 1 is held (every kind of resolution)
-and closed; then a week of changes on both sides — moves, strength, a re-subordination (which
-changes its children's subordination items without changing the children), a renamed unit that
-loses its match, a new unit, a burned source (facts re-graded without a new observation).
+and closed; then a week of changes on both sides — moves, strength, a division re-subordinated,
+a renumbered unit that loses its match (its children's subordination items change though the
+children did not), a new twin of a matched unit (a conflict a full match finds), a burned source
+(facts re-graded without a new observation), a pairing rejected and another confirmed.
 Meeting 2 is opened incrementally (kept matches, carried discrepancies) and, in a transaction
 rolled back, from scratch; the two queues must be the same item for item, in the same order.
 """
@@ -136,6 +137,14 @@ def test_incremental_meeting_two_equals_a_full_recomputation(
         receive_units(conn, "JP", changed_jp, utcnow())
         receive_units(conn, "PL", changed_pl, utcnow())
         _burn(conn, "JP", rng.choice(jp)["unit_id"])
+        # an analyst rejects one of meeting 1's pairings and confirms another
+        pairs = conn.execute(
+            sa.select(meeting_match.c.ours_unit, meeting_match.c.theirs_unit)
+            .where(meeting_match.c.meeting_id == mid1)
+            .order_by(meeting_match.c.ours_unit)
+        ).all()
+        meeting.decide_pair(conn, "PL", "JP", *pairs[5], "rejected", actor="test")
+        meeting.decide_pair(conn, "PL", "JP", *pairs[9], "confirmed", actor="test")
     carried: list[int] = []
     pair = match._Reuse.pair
 

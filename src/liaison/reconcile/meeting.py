@@ -206,11 +206,22 @@ def open_meeting(
                 ).where(meeting_match.c.meeting_id == prev.id)
             )
         }
+        # changed: a fact recorded or re-graded since, or a pairing decided since (the units
+        # of a pair confirmed, rejected or withdrawn are searched again, as a full match would)
+        paired = conn.execute(
+            sa.select(crosswalk.c.ours_unit, crosswalk.c.theirs_unit).where(
+                crosswalk.c.ours_partner == ours,
+                crosswalk.c.theirs_partner == theirs,
+                crosswalk.c.decided_at > prev.snapshot_at,
+            )
+        ).all()
         changed = (
             changed_since(conn, ours, prev.snapshot_at, snap)
-            | _regraded_since(conn, ours, prev.snapshot_at, snap),
+            | _regraded_since(conn, ours, prev.snapshot_at, snap)
+            | {o for o, _ in paired},
             changed_since(conn, theirs, prev.snapshot_at, snap)
-            | _regraded_since(conn, theirs, prev.snapshot_at, snap),
+            | _regraded_since(conn, theirs, prev.snapshot_at, snap)
+            | {t for _, t in paired},
         )
         # the last meeting's discrepancies carry where nothing they depend on changed: only
         # when it was held by us (our orientation) under the same rules
