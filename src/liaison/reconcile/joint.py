@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import rfc8785
@@ -164,11 +164,39 @@ def from_code(position: Any, me: str, partner: str) -> str | None:
     return position if position in ("neither", "defer") else None
 
 
+class PreviousRow(NamedTuple):
+    """One discrepancy of the previous meeting, as memory reads it."""
+
+    shared_key: str
+    facts: Any
+    memory: Any
+    settled: Any
+    resolution: str | None
+    partner_position: str | None
+    comment: str | None
+    meeting_shared: str | None
+    meeting_ref: str | None
+    meeting_id: int
+    kind: str | None = None
+    ours_unit: str | None = None
+    theirs_unit: str | None = None
+    detail: Any = None
+    severity: str | None = None
+    ours_source: Any = None
+    theirs_source: Any = None
+
+
+_JSON_AT = {1, 2, 13, 15, 16}  # facts, memory, detail, ours_source, theirs_source
+
+
 def previous_rows(
     conn: Connection, meeting_id: int | None, *, full: bool = False
-) -> dict[str, Any]:
+) -> dict[str, PreviousRow]:
     """The previous meeting's discrepancies by key (with the meeting's sharing state); `full`
-    also reads what each one is (kind, units, detail, sources), to carry it (`carried`)."""
+    also reads what each one is (kind, units, detail, sources), to carry it (`carried`).
+
+    Read straight from the driver (a meeting has tens of thousands of rows; SQLAlchemy's
+    per-value processing was most of the time), JSON decoded here where the driver gives text."""
     if meeting_id is None:
         return {}
     cols = [
@@ -196,13 +224,29 @@ def previous_rows(
     q = (
         sa.select(*cols)
         .select_from(discrepancy.join(meeting, discrepancy.c.meeting_id == meeting.c.id))
-        .where(discrepancy.c.meeting_id == meeting_id, discrepancy.c.shared_key.is_not(None))
+        .where(discrepancy.c.meeting_id == int(meeting_id), discrepancy.c.shared_key.is_not(None))
         .order_by(discrepancy.c.id)
     )
-    return {r.shared_key: r for r in conn.execute(q)}
+    sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    rows = conn.exec_driver_sql(sql).all()
+    out: dict[str, PreviousRow] = {}
+    if conn.dialect.name == "sqlite":  # JSON arrives as text (null included), booleans as 0/1
+        loads = orjson.loads
+        at = sorted(i for i in _JSON_AT if i < len(cols))
+        for r in rows:
+            v = list(r)
+            for i in at:
+                if v[i] is not None:
+                    v[i] = loads(v[i])
+            v[3] = bool(v[3])
+            out[v[0]] = PreviousRow(*v)
+    else:
+        for r in rows:
+            out[r[0]] = PreviousRow(*r)
+    return out
 
 
-def carried(prev: dict[str, Any]) -> dict[tuple[str | None, str | None], list[Discrepancy]]:
+def carried(prev: dict[str, PreviousRow]) -> dict[tuple[str | None, str | None], list[Discrepancy]]:
     """The previous meeting's discrepancies (read with `full`, in our orientation) by unit pair,
     in the order they were listed, for `reconcile(carry=…)`."""
     out: dict[tuple[str | None, str | None], list[Discrepancy]] = {}
