@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import rfc8785
@@ -164,27 +164,101 @@ def from_code(position: Any, me: str, partner: str) -> str | None:
     return position if position in ("neither", "defer") else None
 
 
-def previous_rows(conn: Connection, meeting_id: int | None) -> dict[str, Any]:
-    """The previous meeting's discrepancies by key (with the meeting's sharing state)."""
+class PreviousRow(NamedTuple):
+    """One discrepancy of the previous meeting, as memory reads it."""
+
+    shared_key: str
+    facts: Any
+    memory: Any
+    settled: Any
+    resolution: str | None
+    partner_position: str | None
+    comment: str | None
+    meeting_shared: str | None
+    meeting_ref: str | None
+    meeting_id: int
+    kind: str | None = None
+    ours_unit: str | None = None
+    theirs_unit: str | None = None
+    detail: Any = None
+    severity: str | None = None
+    ours_source: Any = None
+    theirs_source: Any = None
+
+
+_JSON_AT = {1, 2, 13, 15, 16}  # facts, memory, detail, ours_source, theirs_source
+
+
+def previous_rows(
+    conn: Connection, meeting_id: int | None, *, full: bool = False
+) -> dict[str, PreviousRow]:
+    """The previous meeting's discrepancies by key (with the meeting's sharing state); `full`
+    also reads what each one is (kind, units, detail, sources), to carry it (`carried`).
+
+    Read straight from the driver (a meeting has tens of thousands of rows; SQLAlchemy's
+    per-value processing was most of the time), JSON decoded here where the driver gives text."""
     if meeting_id is None:
         return {}
+    cols = [
+        discrepancy.c.shared_key,
+        discrepancy.c.facts,
+        discrepancy.c.memory,
+        discrepancy.c.settled,
+        discrepancy.c.resolution,
+        discrepancy.c.partner_position,
+        discrepancy.c.comment,
+        meeting.c.shared.label("meeting_shared"),
+        meeting.c.ref.label("meeting_ref"),
+        meeting.c.id.label("meeting_id"),
+    ]
+    if full:
+        cols += [
+            discrepancy.c.kind,
+            discrepancy.c.ours_unit,
+            discrepancy.c.theirs_unit,
+            discrepancy.c.detail,
+            discrepancy.c.severity,
+            discrepancy.c.ours_source,
+            discrepancy.c.theirs_source,
+        ]
     q = (
-        sa.select(
-            discrepancy.c.shared_key,
-            discrepancy.c.facts,
-            discrepancy.c.memory,
-            discrepancy.c.settled,
-            discrepancy.c.resolution,
-            discrepancy.c.partner_position,
-            discrepancy.c.comment,
-            meeting.c.shared.label("meeting_shared"),
-            meeting.c.ref.label("meeting_ref"),
-            meeting.c.id.label("meeting_id"),
-        )
+        sa.select(*cols)
         .select_from(discrepancy.join(meeting, discrepancy.c.meeting_id == meeting.c.id))
-        .where(discrepancy.c.meeting_id == meeting_id, discrepancy.c.shared_key.is_not(None))
+        .where(discrepancy.c.meeting_id == int(meeting_id), discrepancy.c.shared_key.is_not(None))
+        .order_by(discrepancy.c.id)
     )
-    return {r.shared_key: r for r in conn.execute(q)}
+    sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    rows = conn.exec_driver_sql(sql).all()
+    out: dict[str, PreviousRow] = {}
+    if conn.dialect.name == "sqlite":  # JSON arrives as text (null included), booleans as 0/1
+        loads = orjson.loads
+        at = sorted(i for i in _JSON_AT if i < len(cols))
+        for r in rows:
+            v = list(r)
+            for i in at:
+                if v[i] is not None:
+                    v[i] = loads(v[i])
+            v[3] = bool(v[3])
+            out[v[0]] = PreviousRow(*v)
+    else:
+        for r in rows:
+            out[r[0]] = PreviousRow(*r)
+    return out
+
+
+def carried(prev: dict[str, PreviousRow]) -> dict[tuple[str | None, str | None], list[Discrepancy]]:
+    """The previous meeting's discrepancies (read with `full`, in our orientation) by unit pair,
+    in the order they were listed, for `reconcile(carry=…)`."""
+    out: dict[tuple[str | None, str | None], list[Discrepancy]] = {}
+    for r in prev.values():
+        o, t = r.ours_unit, r.theirs_unit
+        d = Discrepancy(r.kind, o, t, r.detail, r.severity, r.ours_source, r.theirs_source)
+        got = out.get((o, t))
+        if got is None:
+            out[(o, t)] = [d]
+        else:
+            got.append(d)
+    return out
 
 
 def _changed(before: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
@@ -205,8 +279,12 @@ def remember(
     prev: dict[str, Any],
     me: str,
     partner: str,
+    carried: set[int] | frozenset[int] = frozenset(),
 ) -> list[Item]:
-    """The queue with memory applied (`me`/`partner`: this store's view, to read `prev`)."""
+    """The queue with memory applied (`me`/`partner`: this store's view, to read `prev`).
+
+    `carried`: ids of discrepancies taken unchanged from `prev` (their units unchanged, so their
+    facts are the previous row's)."""
     items = []
     for d in res.discrepancies:
         units = {}
@@ -215,14 +293,15 @@ def remember(
         if d.theirs:
             units[guest.partner] = d.theirs
         key = memory_key(d.kind, units)
-        facts = item_facts(d, host, guest)
-        it = Item(d, key, facts)
         r = prev.get(key)
+        same = r is not None and id(d) in carried
+        facts = r.facts if same else item_facts(d, host, guest)
+        it = Item(d, key, facts)
         if r is not None:
             was = decided(r, me, partner)
             mem = r.memory or {}
             ref = mem.get("ref") if r.settled else r.meeting_ref
-            changed = _changed(r.facts, facts)
+            changed = [] if same else _changed(r.facts, facts)
             if was in ("defer", "disputed", None):
                 it.memory = {"state": "deferred" if was != "disputed" else "disputed", "ref": ref}
                 if changed:

@@ -128,15 +128,56 @@ class Result:
         }
 
 
-@dataclass
 class _U:
-    """A unit prepared for matching."""
+    """A unit prepared for matching.
 
-    view: UnitView
-    d: Designation
-    echelon: str | None
-    branch: str | None
-    xyz: np.ndarray | None
+    The parsed designation and the position vector are computed when first read: a meeting that
+    starts from the last one searches only the changed and unmatched units, so most units are
+    never parsed (a third of a full match's time), and a unit whose echelon and branch were
+    reported needs no parse to be compared."""
+
+    __slots__ = ("view", "_parse", "_d", "_xyz", "_echelon", "_branch")
+
+    _UNSET: Any = object()
+
+    def __init__(self, view: UnitView, parse: Callable[[str], Designation]) -> None:
+        self.view = view
+        self._parse = parse
+        self._d: Designation | None = None
+        self._xyz: Any = _U._UNSET
+        self._echelon: Any = _U._UNSET
+        self._branch: Any = _U._UNSET
+
+    @property
+    def d(self) -> Designation:
+        if self._d is None:
+            self._d = self._parse(self.view.designation or "")
+        return self._d
+
+    @property
+    def echelon(self) -> str | None:
+        if self._echelon is _U._UNSET:
+            self._echelon = self.view.echelon or self.d.echelon
+        return self._echelon  # type: ignore[no-any-return]
+
+    @property
+    def branch(self) -> str | None:
+        if self._branch is _U._UNSET:
+            self._branch = self.view.branch or self.d.branch
+        return self._branch  # type: ignore[no-any-return]
+
+    @property
+    def xyz(self) -> np.ndarray | None:
+        if self._xyz is _U._UNSET:
+            u = self.view
+            xyz = None
+            if u.has_position:
+                la, lo = math.radians(u.lat), math.radians(u.lon)  # type: ignore[arg-type]
+                xyz = np.array(
+                    [math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)]
+                )
+            self._xyz = xyz
+        return self._xyz  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=200_000)
@@ -145,15 +186,7 @@ def _parse(text: str) -> Designation:
 
 
 def _prepare(p: Picture, parse: Callable[[str], Designation]) -> dict[str, _U]:
-    out = {}
-    for uid, u in p.units.items():
-        d = parse(u.designation or "")
-        xyz = None
-        if u.has_position:
-            la, lo = math.radians(u.lat), math.radians(u.lon)  # type: ignore[arg-type]
-            xyz = np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
-        out[uid] = _U(u, d, u.echelon or d.echelon, u.branch or d.branch, xyz)
-    return out
+    return {uid: _U(u, parse) for uid, u in p.units.items()}
 
 
 def _branch_family(b: str | None) -> str | None:
@@ -329,6 +362,7 @@ def reconcile(
     parse: Callable[[str], Designation] = _parse,
     keep: dict[tuple[str, str], float] | None = None,
     changed: tuple[set[str], set[str]] | None = None,
+    carry: dict[tuple[str | None, str | None], list[Discrepancy]] | None = None,
 ) -> Result:
     """Match `ours` against `theirs`. Confirmed links are kept as they are; rejected ones are never proposed.
 
@@ -336,7 +370,13 @@ def reconcile(
     with their probabilities and `changed` the units of each side with a fact recorded since.
     A kept pair whose two units are unchanged stays matched without being scored again; only
     the changed units and those left unmatched are searched and assigned. Discrepancies are
-    listed over every match, as always."""
+    listed over every match, as always.
+
+    `carry` (with `keep` and `changed`): the last meeting's discrepancies by (ours, theirs) unit
+    pair, (ours, None) or (None, theirs). A kept pair whose parents are matched as they were
+    (so nothing its discrepancies are computed from has changed) takes the last meeting's
+    discrepancies instead of comparing the two units again, as does an unchanged unit that is
+    still unmatched; only the rest is compared. The result is what a full comparison gives."""
     warnings = _check(ours) + _check(theirs)
     po, pt = _prepare(ours, parse), _prepare(theirs, parse)
     confirmed_set = {(o, t) for o, t in confirmed if o in po and t in pt}
@@ -354,6 +394,8 @@ def reconcile(
             and t not in busy_t
             and (o, t) not in rejected_set
         }
+    if kept:
+        kept = _contest(po, pt, kept, changed, rejected_set)  # type: ignore[arg-type]
     if kept:
         fixed_o, fixed_t = {o for o, _ in kept}, {t for _, t in kept}
         fo = {o: u for o, u in po.items() if o not in fixed_o}
@@ -404,8 +446,137 @@ def reconcile(
         )
         for o, t in sorted(matched.items())
     ]
-    discs = _discrepancies(po, pt, matched, conflicts, scores)
+    reuse = None
+    if carry is not None and kept and changed is not None:
+        reuse = _Reuse(carry, kept, keep or {}, changed)
+    discs = _discrepancies(po, pt, matched, conflicts, scores, reuse)
     return Result(ours.partner, theirs.partner, matches, discs, warnings)
+
+
+#: The most the parents' and children's matches add to a pair's score (+2 parent, +3 children).
+_BONUS = 5.0
+
+
+def _contest(
+    po: dict[str, _U],
+    pt: dict[str, _U],
+    kept: dict[tuple[str, str], float],
+    changed: tuple[set[str], set[str]],
+    rejected: set[tuple[str, str]],
+) -> dict[tuple[str, str], float]:
+    """The kept pairs no changed unit contests. A changed or new unit that could be matched to
+    a unit of a kept pair (its score, with the most its family can add, reaches the acceptance
+    line) may take it or tie with it, as a full match would find: that pair is searched again."""
+    fixed_o, fixed_t = {o for o, _ in kept}, {t for _, t in kept}
+    new_o = {o: po[o] for o in changed[0] if o in po and o not in fixed_o}
+    new_t = {t: pt[t] for t in changed[1] if t in pt and t not in fixed_t}
+    if not new_o and not new_t:
+        return kept
+    pairs = set(_reach(new_o, {t: pt[t] for t in fixed_t}))
+    pairs |= {(o, t) for t, o in _reach(new_t, {o: po[o] for o in fixed_o})}
+    drop_o, drop_t = set(), set()
+    for o, t in pairs - rejected:
+        if probability(_pair_score(po[o], pt[t]) + _BONUS) >= ACCEPT:
+            drop_o.add(o)
+            drop_t.add(t)
+    if not drop_o and not drop_t:
+        return kept
+    return {(o, t): p for (o, t), p in kept.items() if o not in drop_o and t not in drop_t}
+
+
+def _reach(new: dict[str, _U], fixed: dict[str, _U]) -> list[tuple[str, str]]:
+    """(new, fixed) pairs that `_candidates` could pair in either direction: the same blocks
+    (number, name) and, by position, within the larger of the two echelons' search radii; the
+    new units are few, so they are the ones looked up."""
+    if not new:
+        return []
+    out: list[tuple[str, str]] = []
+    blocks: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for nid, n in new.items():
+        if n.d.number is not None:
+            blocks[("n", n.d.number)].append(nid)
+        if n.d.name:
+            blocks[("name", n.d.name)].append(nid)
+
+    def near(a: _U, b: _U) -> bool:
+        return not (
+            a.echelon and b.echelon and abs(ECHELON_RANK[a.echelon] - ECHELON_RANK[b.echelon]) > 1
+        )
+
+    if blocks:
+        for fid, f in fixed.items():
+            d = f.d
+            for k in (("n", d.number), ("name", d.name)):
+                if k[1] is not None and k in blocks:
+                    out += [(nid, fid) for nid in blocks[k] if near(new[nid], f)]
+    ids = [fid for fid, f in fixed.items() if f.view.has_position]
+    if not ids:
+        return out
+    views = [fixed[i].view for i in ids]
+    la = np.radians(np.array([v.lat for v in views], dtype=float))
+    lo = np.radians(np.array([v.lon for v in views], dtype=float))
+    tree = cKDTree(np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]))
+    widest = max(TOLERANCE_KM.values())
+    for nid, n in new.items():
+        if n.xyz is None:
+            continue
+        if n.echelon:
+            rank = ECHELON_RANK[n.echelon]
+            km = max(
+                [TOLERANCE_KM.get(e, 30.0) for e, r in ECHELON_RANK.items() if abs(r - rank) <= 1]
+                + [TOLERANCE_KM["division"]]
+            )
+        else:
+            km = widest
+        for j in tree.query_ball_point(n.xyz, 3 * km / EARTH_RADIUS_KM):
+            f = fixed[ids[j]]
+            if (
+                (n.d.number is None or f.d.number is None)
+                and (n.d.name is None or f.d.name is None or n.d.name == f.d.name)
+                and near(n, f)
+            ):
+                out.append((nid, ids[j]))
+    return out
+
+
+class _Reuse:
+    """Which of the last meeting's discrepancies still hold without comparing again.
+
+    A pair's discrepancies are computed from its two units (unchanged when the pair is kept) and
+    from how their parents are matched (subordination): they carry when both parents are matched
+    as in the last meeting. An unmatched unit's `only_*` item carries when the unit is unchanged."""
+
+    def __init__(
+        self,
+        carry: dict[tuple[str | None, str | None], list[Discrepancy]],
+        kept: dict[tuple[str, str], float],
+        before: dict[tuple[str, str], float],
+        changed: tuple[set[str], set[str]],
+    ) -> None:
+        self.carry = carry
+        self.kept = kept
+        self.before_o = {o: t for o, t in before}
+        self.before_t = {t: o for o, t in before}
+        self.changed = changed
+
+    def pair(
+        self, o: str, t: str, a: UnitView, b: UnitView, matched: dict[str, str], rev: dict[str, str]
+    ) -> list[Discrepancy] | None:
+        if (o, t) not in self.kept:
+            return None
+        op, tp = a.parent_id, b.parent_id
+        if op and matched.get(op) != self.before_o.get(op):
+            return None
+        if tp and rev.get(tp) != self.before_t.get(tp):
+            return None
+        return self.carry.get((o, t), [])
+
+    def only(self, o: str | None, t: str | None) -> Discrepancy | None:
+        uid, side, kind = (o, 0, "only_ours") if o is not None else (t, 1, "only_theirs")
+        if uid in self.changed[side]:
+            return None
+        found = [d for d in self.carry.get((o, t), ()) if d.kind == kind]
+        return found[0] if len(found) == 1 else None
 
 
 def _above(units: dict[str, _U], ancestor: str, node: str, depth: int = 6) -> bool:
@@ -452,6 +623,7 @@ def _discrepancies(
     matched: dict[str, str],
     conflicts: list[tuple[str, list[str], str]],
     scores: dict[tuple[str, str], float],
+    reuse: _Reuse | None = None,
 ) -> list[Discrepancy]:
     out: list[Discrepancy] = []
     in_conflict_o = {c[0] for c in conflicts if c[2] == "ours"} | {
@@ -497,6 +669,11 @@ def _discrepancies(
     for o, t in sorted(matched.items()):
         a, b = po[o], pt[t]
         ua, ub = a.view, b.view
+        if reuse is not None:
+            same = reuse.pair(o, t, ua, ub, matched, rev)
+            if same is not None:
+                out.extend(same)
+                continue
         sa, sb = _source(ua), _source(ub)
         ech = a.echelon or b.echelon
         if ua.has_position and ub.has_position:
@@ -607,6 +784,9 @@ def _discrepancies(
                     )
                 )
     for o in sorted(set(po) - set(matched) - in_conflict_o):
+        if reuse is not None and (same_o := reuse.only(o, None)) is not None:
+            out.append(same_o)
+            continue
         out.append(
             Discrepancy(
                 "only_ours",
@@ -619,6 +799,9 @@ def _discrepancies(
             )
         )
     for t in sorted(set(pt) - set(rev) - in_conflict_t):
+        if reuse is not None and (same_t := reuse.only(None, t)) is not None:
+            out.append(same_t)
+            continue
         out.append(
             Discrepancy(
                 "only_theirs",

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -119,6 +120,17 @@ def _pg_timeouts(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     dbapi_conn.commit()
 
 
+def _json_dumps(obj: object) -> str:
+    """JSON columns written by orjson: several times faster than the standard library, which
+    matters when a meeting writes tens of thousands of rows (keys that are not text become
+    text, as json.dumps does)."""
+    return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+#: orjson.loads reads JSON columns to the same Python values as json.loads, faster.
+JSON = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
@@ -126,6 +138,7 @@ def make_engine(url: str) -> Engine:
         # Pool sized for the web server's thread pool (40 threads, one connection each).
         engine = sa.create_engine(
             url,
+            **JSON,
             connect_args={"timeout": busy_timeout()},
             pool_size=10,
             max_overflow=40,
@@ -146,7 +159,7 @@ def make_engine(url: str) -> Engine:
 
         return engine
     engine = sa.create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=60
+        url, **JSON, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=60
     )
     if engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _pg_timeouts)
