@@ -142,3 +142,52 @@ def test_a_patron_s_name_after_im_does_not_end_the_sentence() -> None:
     assert len(sentences(text)) == 2
     ms = by_number(text, "pl")
     assert near(ms[1].place, 51.77, 21.39, 5)  # type: ignore[attr-defined]
+
+
+# ---- the village list (names/data/villages.tsv.gz) and weekday / day-before dates ---------------
+
+
+def test_a_village_too_small_for_geonames_towns_is_found_after_a_preposition() -> None:
+    ms = by_number("3-тя бригада веде бої біля Шкурата.", "uk")
+    assert near(ms[3].place, 51.19, 25.05)  # type: ignore[attr-defined]
+    ms = by_number("The 3rd Brigade was held near Okuniew.", "en")
+    assert near(ms[3].place, 52.27, 21.30)  # type: ignore[attr-defined]
+
+
+def test_a_ukrainian_village_is_found_by_its_russian_spelling() -> None:
+    ms = by_number("3-я бригада закрепилась у Скориковки.", "ru")
+    assert near(ms[3].place, 49.82, 32.09)  # type: ignore[attr-defined]
+
+
+def test_a_village_never_displaces_a_town_of_the_same_name() -> None:
+    # Берлин and Гомель are also villages in Ukraine and Belarus
+    assert resolve("Берлин").place.country == "DE"  # type: ignore[union-attr]
+    assert resolve("Гомель").place.population > 100_000  # type: ignore[union-attr]
+    ms = by_number("5-я ударная армия вела бои в Берлине.", "ru")
+    assert near(ms[5].place, 52.52, 13.40)  # type: ignore[attr-defined]
+
+
+def test_a_weekday_in_news_is_the_last_such_day_up_to_publication() -> None:
+    pub = datetime(2024, 3, 13, 9, 0, tzinfo=UTC)  # a Wednesday
+    assert by_number("В понедельник 3-я бригада атаковала.", "ru", pub)[3].date == "2024-03-11"  # type: ignore[attr-defined]
+    assert by_number("On Sunday the 3rd Brigade withdrew.", "en", pub)[3].date == "2024-03-10"  # type: ignore[attr-defined]
+    assert by_number("Am Dienstag griff die Brigade 3 an.", "de", pub)[3].date == "2024-03-12"  # type: ignore[attr-defined]
+    # no publication date (a history): a weekday says nothing
+    assert by_number("В понедельник 3-я бригада атаковала.", "ru")[3].date is None  # type: ignore[attr-defined]
+
+
+def test_the_day_before_counts_back_from_the_day_told() -> None:
+    ms = by_number("5 июля 1943 года началось наступление. Накануне 3-я армия заняла рубеж.", "ru")
+    assert ms[3].date == "1943-07-04"  # type: ignore[attr-defined]
+    ms = by_number(
+        "Die Offensive begann am 5. Juli 1943. Am Vortag bezog die 3. Armee Stellung.", "de"
+    )
+    assert ms[3].date == "1943-07-04"  # type: ignore[attr-defined]
+
+
+def test_an_ordinal_ending_and_an_abbreviated_month() -> None:
+    assert (
+        by_number("5-го июля 1943 года 3-я армия перешла в наступление.", "ru")[3].date
+        == "1943-07-05"
+    )  # type: ignore[attr-defined]
+    assert by_number("12 сент. 1939 г. 3-я армия отошла.", "ru")[3].date == "1939-09-12"  # type: ignore[attr-defined]

@@ -81,7 +81,8 @@ class Tier:
 
     def date(self, start: int, end: int) -> tuple[str | None, int | None]:
         s, e = self._sentence(start)
-        inside = [d for d in self.dates if s <= d.start and d.end <= e]
+        # a date cut by the sentence splitter ("12 сент. 1939 г.") still belongs to the sentence
+        inside = [d for d in self.dates if d.start < e and s < d.end]
         # a date before the mention across a clause boundary ("17 września pod Brochowem, a
         # resztki 15 DP … 20 września") belongs to the other clause first
         cands: list[tuple[int, DateHit]] = [
