@@ -191,3 +191,22 @@ def test_an_ordinal_ending_and_an_abbreviated_month() -> None:
         == "1943-07-05"
     )  # type: ignore[attr-defined]
     assert by_number("12 сент. 1939 г. 3-я армия отошла.", "ru")[3].date == "1939-09-12"  # type: ignore[attr-defined]
+
+
+def test_settlement_nouns_and_fights_for_a_place_introduce_its_name() -> None:
+    ms = by_number("3-я бригада отразила атаки в районе населённого пункта Работино.", "ru")
+    assert near(ms[3].place, 47.44, 35.84)  # type: ignore[attr-defined]
+    ms = by_number("3-тя бригада веде бої поблизу н.п. Кліщіївка.", "uk")
+    assert near(ms[3].place, 48.53, 37.97)  # type: ignore[attr-defined]
+    ms = by_number("The 3rd Brigade holds the village of Klishchiivka.", "en")
+    assert near(ms[3].place, 48.53, 37.97)  # type: ignore[attr-defined]
+    ms = by_number("3 Brygada prowadzi walki o Robotyne.", "pl")
+    assert near(ms[3].place, 47.44, 35.84)  # type: ignore[attr-defined]
+
+
+def test_every_name_of_a_list_after_one_place_word_is_a_place() -> None:
+    from liaison.osint.places import find_places
+
+    t = "Бои в районах населённых пунктов Андреевка, Клещеевка и Курдюмовка."
+    names = [h.text for h in find_places(t, 0, len(t), "ru", [], ner=False)]
+    assert names == ["Андреевка", "Клещеевка", "Курдюмовка"]

@@ -1323,6 +1323,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
             end = m.start()
             if re.search(r"(?:^|[\s(])(?:im|им|ім)\.$", text[max(start, end - 6) : end]):
                 continue  # "1 DP im. Tadeusza Kościuszki": a patron's name follows
+            if re.search(
+                r"(?:^|[\s(])(?:н\.\s?п|с|м|смт|пгт|пос|дер|сел|wsi|янв|февр?|апр|авг|сент?|окт|нояб?|дек)\.$",
+                text[max(start, end - 8) : end],
+            ):
+                continue  # "у н.п. Кліщіївка", "в с. Урожайное", "12 сент. 1939": a name or year follows
             if _ABBR_BEFORE_DOT.search(text[max(start, end - 12) : end]):
                 nxt = text[m.end() : m.end() + 12]
                 # "27 сд." at the end of a sentence then a capital: still an end if followed by a

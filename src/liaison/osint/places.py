@@ -30,7 +30,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"в|во|под\s+городом|в\s+городе|в\s+пос[её]лке|в\s+селе|в\s+г\.|г\.|пгт|с\.|пос\.|на\s+полигоне|дислоцированн\w+\s+в",
+            r"в|во|под\s+городом|в\s+городе|в\s+пос[её]лке|в\s+селе|в\s+г\.|г\.|пгт|с\.|пос\.|на\s+полигоне|дислоцированн\w+\s+в|"
+            # "в районе населённого пункта Работино", "у н.п. Клещеевка", "бои за село Х"
+            r"нас[её]л[её]нн\w+\s+пункт\w*|н\.\s?п\.|сел[аоеу]|деревн[иеяю]|пос[её]лк[аеу]|хутор[аеу]?|станиц[аеуы]|город[аеу]?",
             1,
             0,
         ),
@@ -44,7 +46,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             2,
             0,
         ),
-        (r"в|у|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі", 1, 0),
+        (
+            r"в|у|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі|"
+            r"населен\w+\s+пункт\w*|н\.\s?п\.|сел[аоіу]|селищ[аеіу]|міст[аоі]|місті",
+            1,
+            0,
+        ),
         (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
         (r"з|із|зі|від", 1, 2),
     ],
@@ -55,7 +62,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             2,
             0,
         ),
-        (r"w|we|garnizon|m\.|na\s+poligonie\s+w", 1, 0),
+        (
+            r"w|we|garnizon|m\.|na\s+poligonie\s+w|miejscowości|miejscowość|wsi|wieś|miasta|miasto|"
+            r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o",
+            1,
+            0,
+        ),
         (r"do|przez|na|w\s+kierunku|ku", 1, 1),
         (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
     ],
@@ -66,7 +78,11 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             2,
             0,
         ),
-        (r"in|garnison|sitz\s+in|stationiert\s+in", 1, 0),
+        (
+            r"in|garnison|sitz\s+in|stationiert\s+in|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)",
+            1,
+            0,
+        ),
         (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
         (r"aus|von", 1, 2),
     ],
@@ -78,7 +94,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"in|at|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in|held|besieging|liberated|captured|took|entered|defended",
+            r"in|at|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in|held|besieging|liberated|captured|took|entered|defended|"
+            r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
             1,
             0,
         ),
@@ -583,10 +600,16 @@ def find_places(
         if nm is not None and ((a, nm.end()) not in spans or spans[(a, nm.end())][1] > rank):
             spans[(a, nm.end())] = (prec, rank)
     # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
-    for (_a0, b0), (prec, rank) in sorted(spans.items()):
+    # (and the third a list's: "Андреевка, Клещеевка и Курдюмовка")
+    todo = sorted(spans.items())
+    while todo:
+        (_a0, b0), (prec, rank) = todo.pop(0)
         cm = _AND.match(sent, b0)
         if cm and (nm := _NAME_RE.match(sent, cm.end())) is not None:
-            spans.setdefault((cm.end(), nm.end()), (prec, rank))
+            key = (cm.end(), nm.end())
+            if key not in spans:
+                spans[key] = (prec, rank)
+                todo.append((key, (prec, rank)))
     if ner is not False and lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
         for a, b in ner if isinstance(ner, list) else natasha_locations(sent):
             # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
