@@ -210,3 +210,10 @@ def test_every_name_of_a_list_after_one_place_word_is_a_place() -> None:
     t = "Бои в районах населённых пунктов Андреевка, Клещеевка и Курдюмовка."
     names = [h.text for h in find_places(t, 0, len(t), "ru", [], ner=False)]
     assert names == ["Андреевка", "Клещеевка", "Курдюмовка"]
+
+
+def test_a_season_or_an_ordinal_year_gives_the_year() -> None:
+    assert by_number("Летом 1943 3-я армия стояла в обороне.", "ru")[3].date == "1943"  # type: ignore[attr-defined]
+    assert by_number("Im Sommer 1944 lag die 3. Armee in Reserve.", "de")[3].date == "1944"  # type: ignore[attr-defined]
+    assert by_number("В 1943-м 3-я армия стояла в обороне.", "ru")[3].date == "1943"  # type: ignore[attr-defined]
+    assert by_number("In the first half of July 1943 the 3rd Army held.", "en")[3].date == "1943-07"  # type: ignore[attr-defined]

@@ -151,18 +151,22 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         ]
     # a month named alone ("We wrześniu", "в ноябре", "im März"): the year from context
     month_prep = {
-        "ru": r"(?:в|во|с|до|к|середине|начале|конце)",
-        "uk": r"(?:у|в|з|до|середині|на\s+початку|наприкінці)",
-        "pl": r"(?:w|we|od|do|połowie|początku|końcu)",
+        "ru": r"(?:в|во|с|до|к|середине|начале|конце|половине|числах|декаде)",
+        "uk": r"(?:у|в|з|до|середині|на\s+початку|наприкінці|половині|числах|декаді)",
+        "pl": r"(?:w|we|od|do|połowie|początku|końcu|końca|początkiem|końcem)",
         "de": r"(?:im|seit|bis|Anfang|Mitte|Ende)",
-        "en": r"(?:in|since|until|early|mid-?|late|during)",
+        "en": r"(?:in|since|until|early|mid-?|late|during|of)",
     }[lang]
     pats.append((rf"(?<![\w]){month_prep}\s+(?:{months})(?![\w])(?!\s+\d{4})", "m"))
+    # a year, with its word, its ordinal ending ("1943-м", "1939-го") or a season before it
     year_only = {
-        "ru": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:г\.|года|году|год)(?![\w])",
-        "uk": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:р\.|року|рік)(?![\w])",
-        "pl": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:r\.|roku|rok)(?![\w])",
-        "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr\s+|seit\s+|bis\s+)(?P<y>{_YEAR[1:-1]})\b",
+        "ru": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:г\.|года|году|год)|-(?:го|м))(?![\w])|"
+        rf"(?<![\w])(?:летом|весной|осенью|зимой|в\s+начале|в\s+конце|в\s+середине)\s+(?P<y2>{_YEAR[1:-1]})\b)",
+        "uk": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:р\.|року|рік)|-(?:го|му))(?![\w])|"
+        rf"(?<![\w])(?:влітку|улітку|навесні|восени|взимку|узимку|на\s+початку|наприкінці)\s+(?P<y2>{_YEAR[1:-1]})\b)",
+        "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})\s*(?:r\.|roku|rok)(?![\w])|"
+        rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec)\s+(?P<y2>{_YEAR[1:-1]})\b)",
+        "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr\s+|seit\s+|bis\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b",
         "en": rf"\b(?:in|since|of|during|by|early|late|mid-?)\s+(?P<y>{_YEAR[1:-1]})\b",
     }[lang]
     pats.append((year_only, "y"))
@@ -335,7 +339,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             if any(s < te and ts < e for ts, te in taken):
                 continue
             g = m.groupdict()
-            y = int(g["y"]) if g.get("y") else None
+            y = int(g["y"]) if g.get("y") else (int(g["y2"]) if g.get("y2") else None)
             mo = int(g["mo"]) if g.get("mo") else _month_of(m)
             if g.get("rm"):
                 mo = _ROMAN_MONTHS.index(g["rm"].upper()) + 1
