@@ -217,3 +217,10 @@ def test_a_season_or_an_ordinal_year_gives_the_year() -> None:
     assert by_number("Im Sommer 1944 lag die 3. Armee in Reserve.", "de")[3].date == "1944"  # type: ignore[attr-defined]
     assert by_number("В 1943-м 3-я армия стояла в обороне.", "ru")[3].date == "1943"  # type: ignore[attr-defined]
     assert by_number("In the first half of July 1943 the 3rd Army held.", "en")[3].date == "1943-07"  # type: ignore[attr-defined]
+
+
+def test_of_several_villages_of_one_name_the_one_near_the_report_s_places() -> None:
+    # four villages are called Польове; one lies 40 km from Zaporizhzhia
+    ms = by_number("Бої тривають біля Запоріжжя. 3-тя бригада тримає оборону в Польовому.", "uk")
+    assert near(ms[3].place, 48.10, 35.55)  # type: ignore[attr-defined]
+    assert "Рокитне" in forms("Рокитним", "uk")

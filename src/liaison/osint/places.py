@@ -311,6 +311,7 @@ _PL_ENDINGS = [
     ("ie", "o"),
     ("nie", "no"),
     ("em", ""),
+    ("em", "e"),  # "pod Robotynem" → Robotyne
     ("cach", "ce"),
     ("icach", "ice"),
     ("kach", "ki"),
@@ -346,7 +347,15 @@ def _uk_forms(name: str) -> list[str]:
     if len(words) == 1:
         # a village named by a neuter or masculine adjective: "Вербового" → "Вербове",
         # "біля Роботиного" → "Роботине", "у Першотравневому" → "Першотравневе"
-        for ae, ar in (("ого", "е"), ("ому", "е"), ("ім", "е"), ("ого", "ий"), ("ому", "ий")):
+        for ae, ar in (
+            ("ого", "е"),
+            ("ому", "е"),
+            ("ім", "е"),
+            ("им", "е"),  # "під Рокитним" → Рокитне
+            ("ого", "ий"),
+            ("ому", "ий"),
+            ("им", "ий"),
+        ):
             if last.endswith(ae) and len(last) - len(ae) >= 3:
                 out.append(last[: -len(ae)] + ar)
     if len(words) == 2:

@@ -325,7 +325,7 @@ class Tier:
 
             nearest = min(far(c) for c in h.candidates)
             pool = [c for c in h.candidates if far(c) <= nearest + 50]
-            best = max(pool, key=lambda c: c.population)
+            best = max(pool, key=lambda c: (c.population, -far(c)))  # villages: the nearest
         elif h.place is not None:
             best = h.place
         else:
