@@ -224,3 +224,10 @@ def test_of_several_villages_of_one_name_the_one_near_the_report_s_places() -> N
     ms = by_number("Бої тривають біля Запоріжжя. 3-тя бригада тримає оборону в Польовому.", "uk")
     assert near(ms[3].place, 48.10, 35.55)  # type: ignore[attr-defined]
     assert "Рокитне" in forms("Рокитним", "uk")
+
+
+def test_a_day_without_a_year_in_a_history_takes_the_year_the_text_names() -> None:
+    ms = by_number("Bitwa Warszawska 1920\n13 sierpnia 5 Armia uderzyła znad Wkry.", "pl")
+    assert ms[5].date == "1920-08-13"  # type: ignore[attr-defined]
+    ms = by_number("13 sierpnia 5 Armia uderzyła. Tak skończył się sierpień 1920 roku.", "pl")
+    assert ms[5].date == "1920-08-13"  # type: ignore[attr-defined]

@@ -351,10 +351,20 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
     raw.sort()
     hits: list[DateHit] = []
     last_year: int | None = None
+    # a history without a publication date that names the day before the year ("13 sierpnia …
+    # w 1920 roku", "Bitwa 1920"): the day takes the year the text names first, wherever it is
+    story_year = next((r[2] for r in raw if r[2] is not None), None)
+    if story_year is None and published is None:
+        bare = re.search(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-]|-\w)", text)
+        story_year = int(bare.group(1)) if bare else None
     for s, e, y, mo, d, how in raw:
         if y is None:
             # a day and month without a year: the year the text last named, else publication's
-            y = last_year if last_year is not None else (published.year if published else None)
+            y = (
+                last_year
+                if last_year is not None
+                else (published.year if published else story_year)
+            )
             if y is None:
                 continue
             if last_year is None and published is not None and mo is not None:
