@@ -231,3 +231,8 @@ def test_a_day_without_a_year_in_a_history_takes_the_year_the_text_names() -> No
     assert ms[5].date == "1920-08-13"  # type: ignore[attr-defined]
     ms = by_number("13 sierpnia 5 Armia uderzyła. Tak skończył się sierpień 1920 roku.", "pl")
     assert ms[5].date == "1920-08-13"  # type: ignore[attr-defined]
+
+
+def test_a_history_s_heading_year_is_its_period() -> None:
+    ms = by_number("Bitwa Warszawska 1920\nNa przedpolach Warszawy walczyła 5 Armia.", "pl")
+    assert ms[5].date == "1920"  # type: ignore[attr-defined]

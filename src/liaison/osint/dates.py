@@ -379,6 +379,13 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}", 3))
         elif mo is not None and d is not None and _safe_date(y, mo, d):
             hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}-{d:02d}", 1))
+    cut = text.find("\n")
+    head_end = len(text) if cut < 0 else cut
+    if published is None and head_end <= 100 and not any(h.start < head_end for h in hits):
+        # a history's heading that names only its year ("Bitwa Warszawska 1920"): its period
+        m = re.search(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-])", text[:head_end])
+        if m is not None:
+            hits.append(DateHit(m.start(), m.end(), m.group(1), 3))
     if published is not None:
         for word, delta in _RELATIVE.get(lang, {}).items():
             for m in re.finditer(rf"(?<![\w]){word}(?![\w])", text, re.I):
