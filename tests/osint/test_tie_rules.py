@@ -236,3 +236,11 @@ def test_a_day_without_a_year_in_a_history_takes_the_year_the_text_names() -> No
 def test_a_history_s_heading_year_is_its_period() -> None:
     ms = by_number("Bitwa Warszawska 1920\nNa przedpolach Warszawy walczyła 5 Armia.", "pl")
     assert ms[5].date == "1920"  # type: ignore[attr-defined]
+
+
+def test_words_that_are_not_settlements_stay_unplaced() -> None:
+    from liaison.osint.places import find_places
+
+    # a sea named by an adjective is not the village Чорне; Росії is not the Estonian Roosi
+    t = "3-тя бригада діє у Чорному морі, її перекинули з Росії."
+    assert find_places(t, 0, len(t), "uk", [], ner=False) == []

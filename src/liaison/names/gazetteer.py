@@ -66,7 +66,7 @@ REGION = {
 # Liaison's theatre: when exactly one candidate lies in it, it wins over the rest of the world.
 THEATRE = {"RU", "UA", "BY", "LT", "LV", "EE", "PL", "CN", "MN", "KZ", "KP", "KR", "JP", "FI", "MD"}
 OVERWHELMING = 10.0  # population ratio that settles an ambiguity without context
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 NEAR_KM = 600.0  # a reading farther than this from the unit's formation is doubted
 
 
@@ -258,7 +258,9 @@ def _add_villages(places: list[Place], index: dict[str, list[int]], add) -> None
         places.append(Place(name, lat, lon, cc, 0, VILLAGE))
         add(ex, i)
         keys = name_keys(name)
-        if keys:
+        if keys and len(keys[0]) >= 6:
+            # by sound only a longer name: short keys of Estonian or German villages would
+            # catch words of another language (Roosi ~ Росії)
             add(keys[0], i)
         if cc == "UA" and (sk := _skeleton(name)) is not None:
             add(sk, i)

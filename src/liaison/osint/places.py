@@ -179,7 +179,8 @@ _REGION_RE = {
     "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:[Oo]blast|[Rr]egion|[Pp]rovince)"),
 }
 _NOT_PLACE = re.compile(
-    r"^(?:Россия|России|Украина|Украины|Україна|України|Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
+    r"^(?:Россия|России|Украина|Украины|Україна|України|Росі[яїює]\w*|Сіверськ\w*\s+Донц\w*|Северск\w*\s+Донц\w*|Siverskyi\s+Donets|"
+    r"Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
     r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
     r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
@@ -674,6 +675,8 @@ def find_places(
     for (a, b), (prec, rank) in sorted(spans.items(), key=lambda kv: (kv[1][1], kv[0])):
         if rank == 9 or any(a < tb and ta < b for ta, tb in taken):
             continue
+        if _WATER_AFTER.match(sent, b):
+            continue  # "у Чорному морі", "на Азовском море": a sea or a river, not the village
         name = sent[a:b]
         place, cands, ok, used = _lookup_trim(name, lg)
         if place is None and not cands:
@@ -681,6 +684,12 @@ def find_places(
         hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
         taken.append((a, b))
     return sorted(hits, key=lambda h: h.start)
+
+
+_WATER_AFTER = re.compile(
+    r"\s+(?:мор[еяюі]|морем|озер[оаіе]|річ[кц]\w*|рек[аиеу]|водосховищ\w*|водохранилищ\w*|"
+    r"sea|lake|river|reservoir|see|meer|morz[ue]|jezior\w*|rzek\w*)(?![\w])"
+)
 
 
 def _elliptic(sent: str, lang: str) -> re.Pattern[str] | None:
