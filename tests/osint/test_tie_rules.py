@@ -244,3 +244,8 @@ def test_words_that_are_not_settlements_stay_unplaced() -> None:
     # a sea named by an adjective is not the village Чорне; Росії is not the Estonian Roosi
     t = "3-тя бригада діє у Чорному морі, її перекинули з Росії."
     assert find_places(t, 0, len(t), "uk", [], ner=False) == []
+
+
+def test_the_wehrmacht_s_forty_as_four_x() -> None:
+    ms = extract(doc("Das XXXXVIII. Panzerkorps griff bei Kursk an.", "de"))
+    assert [(m.unit.number, m.unit.echelon) for m in ms] == [(48, "corps")]

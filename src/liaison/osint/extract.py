@@ -493,11 +493,11 @@ def _abbr_regex(lang: str) -> str:
 
 _NUM = {
     # ordinal forms; group "n" the digits or Roman numeral
-    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?:\s?-\s?(?P<suf>[а-яё]{1,3}))?",
-    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?:\s?-\s?(?P<suf>[а-яіїєґ]{1,4}))?",
-    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
-    "de": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>\.)?",
-    "en": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>st|nd|rd|th|d)?",
+    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яё]{1,3}))?",
+    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яіїєґ]{1,4}))?",
+    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
+    "de": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.)?",
+    "en": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>st|nd|rd|th|d)?",
 }
 _SEP = {
     "ru": r"\s*(?:,|и|или|а\s+также|,\s*а\s+также|и\s+от)\s*",
@@ -612,6 +612,10 @@ def _head_regex(lang: str) -> re.Pattern[str]:
 
 
 def _roman(s: str) -> int | None:
+    if s.startswith("XXXX") and not s.startswith("XXXXX"):
+        # the Wehrmacht wrote 40 as XXXX ("XXXXVIII. Panzerkorps")
+        rest = _roman(s[4:]) if s[4:] else 0
+        return None if rest is None or rest >= 10 else 40 + rest
     vals = {"I": 1, "V": 5, "X": 10, "L": 50}
     if not re.fullmatch(r"X{0,3}(?:IX|IV|V?I{0,3})|XL|L?X{0,3}(?:IX|IV|V?I{0,3})", s) or not s:
         return None
