@@ -249,3 +249,25 @@ def test_words_that_are_not_settlements_stay_unplaced() -> None:
 def test_the_wehrmacht_s_forty_as_four_x() -> None:
     ms = extract(doc("Das XXXXVIII. Panzerkorps griff bei Kursk an.", "de"))
     assert [(m.unit.number, m.unit.echelon) for m in ms] == [(48, "corps")]
+
+
+def test_a_place_taken_or_held_is_where_the_unit_is() -> None:
+    ms = by_number("1-я бригада заняла Бердычи.", "ru")
+    assert near(ms[1].place, 48.19, 37.64)  # type: ignore[attr-defined]
+    ms = by_number("1 Dywizja zdobyła Robotyne.", "pl")
+    assert near(ms[1].place, 47.44, 35.84)  # type: ignore[attr-defined]
+
+
+def test_a_short_paragraph_of_the_story_is_no_dateline() -> None:
+    t = (
+        "Курская битва. Июль 1943\n12 июля 5-я армия вступила в сражение под Прохоровкой.\n"
+        "На следующий день 18-й корпус вёл бои.\n6-я армия удерживала рубеж у Обояни."
+    )
+    assert by_number(t, "ru")[6].date == "1943-07"  # type: ignore[attr-defined]
+    t = "12 июля 1943 г.\n6-я армия удерживала рубеж у Обояни."
+    assert by_number(t, "ru")[6].date == "1943-07-12"  # type: ignore[attr-defined]
+
+
+def test_a_larger_namesake_far_off_does_not_beat_the_village_near_the_report() -> None:
+    t = "Бої точаться південніше Бахмута. 3-тя бригада звільнила Андріївку."
+    assert near(by_number(t, "uk")[3].place, 48.50, 37.97)  # type: ignore[attr-defined]

@@ -32,7 +32,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         (
             r"в|во|под\s+городом|в\s+городе|в\s+пос[её]лке|в\s+селе|в\s+г\.|г\.|пгт|с\.|пос\.|на\s+полигоне|дислоцированн\w+\s+в|"
             # "в районе населённого пункта Работино", "у н.п. Клещеевка", "бои за село Х"
-            r"нас[её]л[её]нн\w+\s+пункт\w*|н\.\s?п\.|сел[аоеу]|деревн[иеяю]|пос[её]лк[аеу]|хутор[аеу]?|станиц[аеуы]|город[аеу]?",
+            r"нас[её]л[её]нн\w+\s+пункт\w*|н\.\s?п\.|сел[аоеу]|деревн[иеяю]|пос[её]лк[аеу]|хутор[аеу]?|станиц[аеуы]|город[аеу]?|"
+            # "заняла Бердычи", "освободили Андреевку": a place taken or held is where it is
+            r"занял[аои]?|захватил[аои]?|освободил[аои]?|взял[аои]?|удерживал[аои]?|удерживает|удерживают|оборонял[аои]?|штурмовал[аои]?|штурмуют|атаковал[аои]?",
             1,
             0,
         ),
@@ -48,7 +50,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (
             r"в|у|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі|"
-            r"населен\w+\s+пункт\w*|н\.\s?п\.|сел[аоіу]|селищ[аеіу]|міст[аоі]|місті",
+            r"населен\w+\s+пункт\w*|н\.\s?п\.|сел[аоіу]|селищ[аеіу]|міст[аоі]|місті|"
+            r"зайняв|зайняла|зайняли|захопив|захопила|захопили|звільнив|звільнила|звільнили|утримує|утримують|утримувал[аи]?|"
+            r"обороняє|обороняють|обороняв|обороняла|штурмує|штурмують|атакував|атакувала|атакували",
             1,
             0,
         ),
@@ -64,6 +68,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (
             r"w|we|garnizon|m\.|na\s+poligonie\s+w|miejscowości|miejscowość|wsi|wieś|miasta|miasto|"
+            r"zdobył[aoy]?|zdobyli|zajął|zajęł[aoy]|zajęli|wyzwolił[aoy]?|wyzwolili|bronił[aoy]?|bronili|opanował[aoy]?|opanowali|utrzymał[aoy]?|"
             r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o",
             1,
             0,
@@ -79,7 +84,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"in|garnison|sitz\s+in|stationiert\s+in|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)",
+            r"in|garnison|sitz\s+in|stationiert\s+in|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
+            r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?",
             1,
             0,
         ),
