@@ -271,3 +271,19 @@ def test_a_short_paragraph_of_the_story_is_no_dateline() -> None:
 def test_a_larger_namesake_far_off_does_not_beat_the_village_near_the_report() -> None:
     t = "Бої точаться південніше Бахмута. 3-тя бригада звільнила Андріївку."
     assert near(by_number(t, "uk")[3].place, 48.50, 37.97)  # type: ignore[attr-defined]
+
+
+def test_an_operation_named_by_its_town_s_adjective_is_at_the_town() -> None:
+    ms = by_number("В августе 1941 года 24-я армия начала Ельнинскую операцию.", "ru")
+    assert near(ms[24].place, 54.58, 33.18)  # type: ignore[attr-defined]
+    ms = by_number("38-ма армія перейшла в наступ з Лютізького плацдарму.", "uk")
+    assert near(ms[38].place, 50.68, 30.39)  # type: ignore[attr-defined]
+
+
+def test_panzer_groups_and_a_bare_year_before_a_named_formation() -> None:
+    ms = extract(
+        doc("On 22 June 1941 Army Group Center and the 2nd Panzer Group crossed the Bug.", "en")
+    )
+    assert [(m.unit.number, m.unit.echelon) for m in ms] == [(None, "front"), (2, "army")]
+    ms = extract(doc("2-я танковая группа Гудериана наступала на Брест.", "ru"))
+    assert [(m.unit.number, m.unit.echelon) for m in ms] == [(2, "army")]

@@ -228,6 +228,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
         (r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?", "front"),
         (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
+        (r"танков(?:ая|ой|ую|ые|ых|ыми)\s+групп(?:а|ы|е|у|ой|ою|ами|ах)?", "army"),
         (r"арми(?:я|и|ю|ей|ею|й|ям|ями|ях)", "army"),
         (r"корпус(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "corps"),
         (r"дивизи(?:я|и|ю|ей|ею|й|ям|ями|ях)", "division"),
@@ -245,6 +246,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?", "front"),
         (r"оперативн(?:е|ого|ому|им)\s+командуванн(?:я|і|ям)", "front"),
         (r"фронт(?:а|у|ом|і|и|ів|ам|ами|ах)?", "front"),
+        (r"танков(?:а|ої|у|ою|і|их)\s+груп(?:а|и|і|у|ою|ами|ах)?", "army"),
         (r"армі(?:я|ї|ю|єю|й|ям|ями|ях)", "army"),
         (r"корпус(?:а|у|ом|і|и|ів|ам|ами|ах)?", "corps"),
         (r"дивізі(?:я|ї|ю|єю|й|ям|ями|ях)", "division"),
@@ -259,6 +261,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"okręg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"okreg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"front(?:u|em|owi|ie|y|ów)?", "front"),
+        (r"grup(?:a|y|ie|ę|ą)\s+pancern(?:a|ej|ą|ych)", "army"),
         (r"armi(?:a|i|ę|ą|e|ach|ami|om)", "army"),
         (r"korpus(?:u|em|owi|ie|y|ów|ami|ach)?", "corps"),
         (r"dywizj(?:a|i|ę|ą|e|ach|ami|om)", "division"),
@@ -288,6 +291,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"groups?\s+of\s+(?:[\w]+\s+){0,2}forces", "front"),
         (r"fronts?", "front"),
         (r"(?:army\s+)?corps", "corps"),
+        (r"(?:panzer|tank)\s+groups?", "army"),
         (r"armies|army", "army"),
         (r"divisions?", "division"),
         (r"brigades?", "brigade"),
@@ -877,7 +881,10 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
                     break
         if nm is not None:
             it = _parse_num(nm, mod_start - len(before))
-            if it is not None:
+            if it is not None and not (
+                not it.roman and not it.suffix and 1800 <= it.number <= 2099
+            ):
+                # a bare year before the noun is a date ("On 22 June 1941 Army Group Center")
                 items.append(it)
         if not items and lang == "de" and head[:1].isupper():
             # the Bundeswehr's style puts the number after the noun: "Panzerbrigade 45",

@@ -138,11 +138,12 @@ _ADJ_UK = r"[А-ЯІЇЄҐа-яіїєґ'ʼ-]+[сцз]ьк(?:ий|ого|ому|�
 _FEATURE_RE = {
     "ru": re.compile(
         rf"(?P<name>{_ADJ_RU})\s+(?:плацдарм\w*|высот\w*|рубеж\w*|лини\w+\s+обороны|"
-        r"оборонительн\w+\s+рубеж\w*|выступ\w*|котл\w*|кот[её]л|укрепрайон\w*|дуг\w*)"
+        r"оборонительн\w+\s+рубеж\w*|выступ\w*|котл\w*|кот[её]л|укрепрайон\w*|дуг\w*|"
+        r"(?:наступательн\w+\s+|оборонительн\w+\s+)?операци\w+)"
     ),
     "uk": re.compile(
         rf"(?P<name>{_ADJ_UK})\s+(?:плацдарм\w*|висот\w*|рубеж\w*|лінії?\s+оборони|"
-        r"виступ\w*|котл\w*|котел|дуз\w*|дуг\w*)"
+        r"виступ\w*|котл\w*|котел|дуз\w*|дуг\w*|(?:наступальн\w+\s+|оборонн\w+\s+)?операці\w+)"
     ),
     "pl": re.compile(
         r"(?:przyczół\w*|wzgórz\w*|łuk\w*|kocioł|kotle|kotła|rubież\w*|lini\w+\s+obrony)\s+"
@@ -150,7 +151,9 @@ _FEATURE_RE = {
         re.I,
     ),
     "de": re.compile(r"(?P<name>[A-ZÄÖÜ][\w-]+?)er\s+(?:Höhen|Brückenkopf|Bogen|Kessel)"),
-    "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket)"),
+    "en": re.compile(
+        r"(?P<name>[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket|offensive|operation)"
+    ),
 }
 # a title before a capitalised word makes it a person ("генерала Чуйкова", "General Yefremov")
 _PERSON_BEFORE = re.compile(
@@ -477,6 +480,8 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         ]
         if town.endswith("цк"):
             stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
+        if base.endswith("ин"):
+            stems.append(base[:-2] + "я")  # Ельнинская → Ельня
     elif lang == "uk":
         town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім|е|і|их|ими)$", "", adj)
         town = town[:1].upper() + town[1:]
@@ -489,6 +494,7 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         stems = [town, base, alt]
         if town.endswith("зьк"):
             stems.append(town[:-3] + "жжя")  # Запорізьк- → Запоріжжя
+            stems.append(town[:-3] + "ж")  # Лютізьк- → Лютіж
         if town.endswith("цьк"):
             stems.append(town[:-3] + "ець")
     elif lang == "pl":
