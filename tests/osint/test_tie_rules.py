@@ -287,3 +287,10 @@ def test_panzer_groups_and_a_bare_year_before_a_named_formation() -> None:
     assert [(m.unit.number, m.unit.echelon) for m in ms] == [(None, "front"), (2, "army")]
     ms = extract(doc("2-я танковая группа Гудериана наступала на Брест.", "ru"))
     assert [(m.unit.number, m.unit.echelon) for m in ms] == [(2, "army")]
+
+
+def test_a_weekday_with_its_time_of_day_and_mid_month() -> None:
+    pub = datetime(2024, 3, 13, 9, 0, tzinfo=UTC)  # a Wednesday
+    ms = by_number("Am Donnerstagabend griff die 3. Armee an.", "de", pub)
+    assert ms[3].date == "2024-03-07"  # type: ignore[attr-defined]
+    assert by_number("In mid-March 1943 the 3rd Army held.", "en")[3].date == "1943-03"  # type: ignore[attr-defined]

@@ -157,7 +157,7 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "de": r"(?:im|seit|bis|Anfang|Mitte|Ende)",
         "en": r"(?:in|since|until|early|mid-?|late|during|of)",
     }[lang]
-    pats.append((rf"(?<![\w]){month_prep}\s+(?:{months})(?![\w])(?!\s+\d{4})", "m"))
+    pats.append((rf"(?<![\w])(?:{month_prep}\s+|mid-)(?:{months})(?![\w])(?!\s+\d{{4}})", "m"))
     # a year, with its word, its ordinal ending ("1943-м", "1939-го") or a season before it
     year_only = {
         "ru": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:г\.|года|году|год)|-(?:го|м))(?![\w])|"
@@ -217,7 +217,9 @@ _WEEKDAYS = {
 }
 _WEEKDAY_RE = {
     lang: re.compile(
-        rf"(?<![\w]){pre}(?:{'|'.join(f'(?P<w{i}>{d})' for i, d in enumerate(days))})(?![\w])",
+        rf"(?<![\w]){pre}(?:{'|'.join(f'(?P<w{i}>{d})' for i, d in enumerate(days))})"
+        # "am Donnerstagabend", "Sonntagmorgen"
+        r"(?:abend|morgen|nachmittag|vormittag|mittag|nacht)?(?![\w])",
         0 if lang == "en" else re.I,
     )
     for lang, (pre, days) in _WEEKDAYS.items()
