@@ -294,3 +294,13 @@ def test_a_weekday_with_its_time_of_day_and_mid_month() -> None:
     ms = by_number("Am Donnerstagabend griff die 3. Armee an.", "de", pub)
     assert ms[3].date == "2024-03-07"  # type: ignore[attr-defined]
     assert by_number("In mid-March 1943 the 3rd Army held.", "en")[3].date == "1943-03"  # type: ignore[attr-defined]
+
+
+def test_a_year_then_a_capital_ends_the_sentence() -> None:
+    t = (
+        "Ukrainian forces launched a counteroffensive in Kharkiv Oblast on September 6, 2022. "
+        "The 25th Airborne Brigade advanced toward Balakliia."
+    )
+    assert near(by_number(t, "en")[25].place, 49.46, 36.84)  # type: ignore[attr-defined]
+    # an ordinal before a German noun still does not end one
+    assert [m.unit.number for m in extract(doc("Bei Kursk stand die 9. Armee.", "de"))] == [9]

@@ -1339,7 +1339,14 @@ def sentences(text: str) -> list[tuple[int, int]]:
                 text[max(start, end - 8) : end],
             ):
                 continue  # "у н.п. Кліщіївка", "в с. Урожайное", "12 сент. 1939": a name or year follows
-            if _ABBR_BEFORE_DOT.search(text[max(start, end - 12) : end]):
+            year_end = re.search(
+                r"(?:^|[\s,(])(?:1[89]\d\d|20\d\d)\.$", text[max(start, end - 8) : end]
+            )
+            if _ABBR_BEFORE_DOT.search(text[max(start, end - 12) : end]) and not (
+                year_end and re.match(r"[«\"„“(]?[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ]", text[m.end() :])
+            ):
+                # (a year then a capitalised word ends a sentence: "… on September 6, 2022. The
+                # 25th Brigade …"; "5. Armee" and "27 сд." do not)
                 nxt = text[m.end() : m.end() + 12]
                 # "27 сд." at the end of a sentence then a capital: still an end if followed by a
                 # word that is not a head noun continuing the name
