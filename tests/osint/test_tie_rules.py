@@ -304,3 +304,12 @@ def test_a_year_then_a_capital_ends_the_sentence() -> None:
     assert near(by_number(t, "en")[25].place, 49.46, 36.84)  # type: ignore[attr-defined]
     # an ordinal before a German noun still does not end one
     assert [m.unit.number for m in extract(doc("Bei Kursk stand die 9. Armee.", "de"))] == [9]
+
+
+def test_a_region_in_the_sentence_bounds_its_places() -> None:
+    # the village is named with its region: the name stops where the region begins
+    t = "3-я армия поразила противника в районе Синьковки Харьковской области."
+    assert near(by_number(t, "ru")[3].place, 49.77, 37.66)  # type: ignore[attr-defined]
+    # a name whose only reading lies 600 km from the region named is not taken: the region is
+    t = "В Белгородской области 44-й армейский корпус отразил атаки у Журавлевки."
+    assert near(by_number(t, "ru")[44].place, 50.60, 36.58)  # type: ignore[attr-defined]

@@ -685,8 +685,15 @@ def find_places(
                 )
                 taken.append(m.span())
     for (a, b), (prec, rank) in sorted(spans.items(), key=lambda kv: (kv[1][1], kv[0])):
-        if rank == 9 or any(a < tb and ta < b for ta, tb in taken):
+        if rank == 9:
             continue
+        over = [ta for ta, tb in taken if a < tb and ta < b]
+        if over:
+            # "в районе Синьковки Харьковской области": the name stops where the region begins
+            cut = min(over)
+            if cut <= a or not sent[a:cut].strip():
+                continue
+            b = a + len(sent[a:cut].rstrip())
         if _WATER_AFTER.match(sent, b):
             continue  # "у Чорному морі", "на Азовском море": a sea or a river, not the village
         name = sent[a:b]
@@ -695,7 +702,43 @@ def find_places(
             continue
         hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
         taken.append((a, b))
-    return sorted(hits, key=lambda h: h.start)
+    return sorted(_within_regions(hits), key=lambda h: h.start)
+
+
+REGION_KM = 250.0  # a region's centre to its far edge, about (an oblast, a voivodeship)
+
+
+def _within_regions(hits: list[PlaceHit]) -> list[PlaceHit]:
+    """A sentence that names a region ("у Журавлевки в Белгородской области", "Andriivka,
+    Kharkiv Oblast") puts its other places in it: readings far from every region named are
+    dropped, and a name with no reading there is not taken (a village the gazetteer lacks is
+    better left to the region than read as its namesake in Crimea)."""
+    from liaison.core.geo import haversine_km
+
+    centres = [h.place for h in hits if h.precision == 3 and h.place is not None]
+    if not centres:
+        return hits
+    out: list[PlaceHit] = []
+    for h in hits:
+        if h.precision == 3:
+            out.append(h)
+            continue
+        cands = h.candidates or ((h.place,) if h.place else ())
+        inside = tuple(
+            c
+            for c in cands
+            if any(haversine_km(c.lat, c.lon, r.lat, r.lon) <= REGION_KM for r in centres)
+        )
+        if not inside:
+            continue
+        if len(inside) == len(cands):
+            out.append(h)
+            continue
+        place = h.place if h.place in inside else (inside[0] if len(inside) == 1 else None)
+        out.append(
+            PlaceHit(h.start, h.end, h.text, place, inside, place is not None, h.precision, h.rank)
+        )
+    return out
 
 
 _WATER_AFTER = re.compile(
