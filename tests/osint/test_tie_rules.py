@@ -313,3 +313,14 @@ def test_a_region_in_the_sentence_bounds_its_places() -> None:
     # a name whose only reading lies 600 km from the region named is not taken: the region is
     t = "В Белгородской области 44-й армейский корпус отразил атаки у Журавлевки."
     assert near(by_number(t, "ru")[44].place, 50.60, 36.58)  # type: ignore[attr-defined]
+
+
+def test_spelled_ordinals_named_armies_and_compound_fronts() -> None:
+    def units(t: str, lang: str) -> list[tuple[object, object, object]]:
+        return [(m.unit.number, m.unit.echelon, m.unit.unit_number) for m in extract(doc(t, lang))]
+
+    assert units("The Third Army crossed the Rhine.", "en") == [(3, "army", None)]
+    assert units("Army Poznań attacked along the Bzura.", "en") == [(None, "army", None)]
+    assert units("Army General Gerasimov spoke.", "en") == []
+    assert units("Die Südwestfront wurde eingeschlossen.", "de") == [(None, "front", None)]
+    assert units("Мобилизованные воинской части 51460 прибыли.", "ru") == [(None, None, "51460")]

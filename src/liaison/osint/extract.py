@@ -501,7 +501,30 @@ _NUM = {
     "uk": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яіїєґ]{1,4}))?",
     "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
     "de": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.)?",
-    "en": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>st|nd|rd|th|d)?",
+    "en": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
+    + "|".join(
+        sorted(
+            (
+                "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh "
+                "Twelfth Thirteenth Fourteenth Fifteenth Sixteenth Seventeenth Eighteenth "
+                "Nineteenth Twentieth"
+            ).split(),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?P<suf>st|nd|rd|th|d)?",
+}
+# "Third Army", "Eighth Guards Army": English spells the ordinal in prose
+_EN_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        (
+            "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh Twelfth "
+            "Thirteenth Fourteenth Fifteenth Sixteenth Seventeenth Eighteenth Nineteenth Twentieth"
+        ).split(),
+        1,
+    )
 }
 _SEP = {
     "ru": r"\s*(?:,|и|или|а\s+также|,\s*а\s+также|и\s+от)\s*",
@@ -601,7 +624,7 @@ _RU_SG_GEN = re.compile(
 )
 
 _UNIT_NUMBER = re.compile(
-    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|войсков(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
+    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|(?:войсков|воинск)(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
     r"military\s+unit|unit\s+no\.?|jednostk(?:a|i|ę|ą)\s+wojskow(?:a|ej|ą)|jw|truppenteil)"
     r"\s*(?:№|no\.?|nr\.?|-)?\s*(?P<num>[АAВB]?\d{4,5})(?!\d)",
     re.I,
@@ -655,6 +678,8 @@ class _Found:
 
 def _parse_num(m: re.Match[str], start: int) -> _Item | None:
     n = m.group("n")
+    if n in _EN_ORDINALS:
+        return _Item(start + m.start(), start + m.end(), _EN_ORDINALS[n], False, "th")
     if n.isdigit():
         num = int(n)
         roman = False
@@ -1178,6 +1203,12 @@ def _named(
             "гвард" in span.lower() or "guards" in span.lower(),
             language=lang,
         )
+    if lang == "de" and re.fullmatch(
+        r"(?:Süd|Nord)?(?:west|ost|West|Ost)front|(?:Süd|Nord|Zentral|Reserve|Kaukasus|Fernost)front",
+        head,
+    ):
+        # "die Südwestfront", "der Nordwestfront": the compound names the front itself
+        return _Found(hs, he, head, None, "front", None, False, language=lang)
     # an adjective naming the front or district, before (ru, uk, en, de) or after (pl, de names)
     before = text[max(0, hs - 60) : hs]
     m = _NAMED_ADJ[lang].search(before)
@@ -1240,6 +1271,16 @@ def _named_other(
     if q and head[:1].isupper():
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
+    if lang == "en" and head in ("Army", "Corps"):
+        # "Army Poznań", "Army Modlin": the Polish style, the name after the noun
+        after = re.match(r"\s+([A-ZŁŚŻ][a-ząćęłńóśźż'’-]+)(?![\w])", text[he:])
+        if after and not re.match(
+            r"(?:Group|Groups|General|Generals|Headquarters|Command|Commander|Chief|Staff|Corps|"
+            r"Aviation|Air|Reserve|Day|Navy|Institute|Academy|Museum|Ministry|Council)$",
+            after.group(1),
+        ):
+            end = he + after.end()
+            return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
     if lang == "en" and echelon == "army" and head[:1].isupper():
         # "Modlin Army", "Poznań Army" (but not "Red Army", "Soviet Army")
         m = re.search(r"([A-Z][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
