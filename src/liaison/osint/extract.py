@@ -495,6 +495,35 @@ def _abbr_regex(lang: str) -> str:
     return "|".join(alts)
 
 
+# "Third Army", "Eighth Guards Army": English spells the ordinal in prose
+_EN_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "First",
+            "Second",
+            "Third",
+            "Fourth",
+            "Fifth",
+            "Sixth",
+            "Seventh",
+            "Eighth",
+            "Ninth",
+            "Tenth",
+            "Eleventh",
+            "Twelfth",
+            "Thirteenth",
+            "Fourteenth",
+            "Fifteenth",
+            "Sixteenth",
+            "Seventeenth",
+            "Eighteenth",
+            "Nineteenth",
+            "Twentieth",
+        ],
+        1,
+    )
+}
 _NUM = {
     # ordinal forms; group "n" the digits or Roman numeral
     "ru": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яё]{1,3}))?",
@@ -502,29 +531,8 @@ _NUM = {
     "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
     "de": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.)?",
     "en": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
-    + "|".join(
-        sorted(
-            (
-                "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh "
-                "Twelfth Thirteenth Fourteenth Fifteenth Sixteenth Seventeenth Eighteenth "
-                "Nineteenth Twentieth"
-            ).split(),
-            key=len,
-            reverse=True,
-        )
-    )
+    + "|".join(sorted(_EN_ORDINALS, key=len, reverse=True))
     + r")(?P<suf>st|nd|rd|th|d)?",
-}
-# "Third Army", "Eighth Guards Army": English spells the ordinal in prose
-_EN_ORDINALS = {
-    w: i
-    for i, w in enumerate(
-        (
-            "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh Twelfth "
-            "Thirteenth Fourteenth Fifteenth Sixteenth Seventeenth Eighteenth Nineteenth Twentieth"
-        ).split(),
-        1,
-    )
 }
 _SEP = {
     "ru": r"\s*(?:,|и|или|а\s+также|,\s*а\s+также|и\s+от)\s*",
