@@ -324,3 +324,12 @@ def test_spelled_ordinals_named_armies_and_compound_fronts() -> None:
     assert units("Army General Gerasimov spoke.", "en") == []
     assert units("Die Südwestfront wurde eingeschlossen.", "de") == [(None, "front", None)]
     assert units("Мобилизованные воинской части 51460 прибыли.", "ru") == [(None, None, "51460")]
+
+
+def test_a_possessive_short_adjective_in_a_russian_two_word_name() -> None:
+    from liaison.osint.places import lookup
+
+    for written in ("Часова Яра", "Часовом Яре", "Часову Яру"):
+        assert near(lookup(written, "ru")[0], 48.59, 37.83), written
+    # a Russian word that only sounds like a Latvian village is not that village
+    assert lookup("Керамика", "ru")[0] is None

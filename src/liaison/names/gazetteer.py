@@ -342,6 +342,12 @@ def resolve(
         ids, how = list(index.get(sk, [])), "by its consonants"
     if not ids and fuzzy:
         ids, how = _fuzzy(q, index), "fuzzy"
+    if how == "phonetic" and script_of(q) == "cyrillic":
+        # a Cyrillic word sounding like a Latvian or German village is a word of the text
+        # (Керамик ~ Keramika): by sound only the villages named in Cyrillic count
+        ids = [
+            i for i in ids if places[i].geonameid != VILLAGE or places[i].country in ("UA", "BY")
+        ]
     if any(places[i].geonameid != VILLAGE for i in ids):
         # the village list only fills gaps: a town GeoNames or the shipped lists know by this
         # name is what a report means (Берлин, Гомель, Авдіївка are villages too)

@@ -260,6 +260,12 @@ def _ru_forms(name: str) -> list[str]:
         out.append(lem[0][:-2] + ("ее" if lem[0].endswith("ний") else "ое"))
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
     out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
+    if len(words) == 2:
+        # a possessive short adjective declines its own way: "Часова Яра", "Часовом Яре" → Часов Яр
+        first = re.sub(r"(?<=[оеиё]в|ин)(?:а|у|ом|ым|е)$", "", words[0])
+        if first != words[0]:
+            nouns = [p.normal_form for p in parses[1] if "NOUN" in p.tag][:2] or [noun.normal_form]
+            out += [f"{first} {_cap_like(n, words[1])}" for n in nouns]
     return list(dict.fromkeys(out))
 
 
