@@ -333,3 +333,13 @@ def test_a_possessive_short_adjective_in_a_russian_two_word_name() -> None:
         assert near(lookup(written, "ru")[0], 48.59, 37.83), written
     # a Russian word that only sounds like a Latvian village is not that village
     assert lookup("Керамика", "ru")[0] is None
+
+
+def test_polish_locatives_that_soften_the_last_consonant() -> None:
+    from liaison.osint.places import lookup
+
+    assert near(lookup("Bachmucie", "pl")[0], 48.59, 38.00)
+    assert near(lookup("Wuhłedarze", "pl")[0], 47.78, 37.25)
+    assert near(lookup("Zaporożu", "pl")[0], 47.85, 35.12)
+    assert near(lookup("Brześciu", "pl")[0], 52.10, 23.70)
+    assert near(lookup("Czasiw Jarze", "pl")[0], 48.59, 37.83)

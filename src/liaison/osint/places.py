@@ -328,6 +328,15 @@ _PL_ENDINGS = [
     ("nie", "no"),
     ("em", ""),
     ("em", "e"),  # "pod Robotynem" → Robotyne
+    # locatives that soften the last consonant: w Bachmucie, w Wuhłedarze, o Zaporożu
+    ("cie", "t"),
+    ("ście", "st"),
+    ("ściu", "ść"),  # w Brześciu → Brześć
+    ("ciu", "ć"),
+    ("rze", "r"),
+    ("dzie", "d"),
+    ("le", "ł"),
+    ("u", "e"),
     ("cach", "ce"),
     ("icach", "ice"),
     ("kach", "ki"),
@@ -403,7 +412,7 @@ def _pl_forms(name: str) -> list[str]:
     words = name.split()
     for end, rep in _PL_ENDINGS:
         w = words[-1]
-        if w.endswith(end) and len(w) - len(end) >= 3:
+        if w.endswith(end) and len(w) - len(end) >= (3 if len(words) == 1 else 2):
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
     if len(words) == 2:
         # noun first: "Tomaszowa Mazowieckiego" → "Tomaszów Mazowiecki"
