@@ -343,3 +343,10 @@ def test_polish_locatives_that_soften_the_last_consonant() -> None:
     assert near(lookup("Zaporożu", "pl")[0], 47.85, 35.12)
     assert near(lookup("Brześciu", "pl")[0], 52.10, 23.70)
     assert near(lookup("Czasiw Jarze", "pl")[0], 48.59, 37.83)
+
+
+def test_a_region_a_unit_came_from_bounds_nothing() -> None:
+    ms = by_number("3-я бригада переброшена из Белгородской области под Бахмут.", "ru")
+    assert near(ms[3].place, 48.59, 38.00)  # type: ignore[attr-defined]
+    ms = by_number("The 3rd Brigade was moved from the Kursk region to Bakhmut.", "en")
+    assert near(ms[3].place, 48.59, 38.00)  # type: ignore[attr-defined]

@@ -685,6 +685,9 @@ def find_places(
             if any(m.start() < tb and ta < m.end() for ta, tb in taken):
                 continue
             place, cands, ok = _region_lookup(m.group("name"), lg)
+            r = rank
+            if prec == 3 and _FROM_BEFORE.search(sent[max(0, m.start() - 30) : m.start()]):
+                r = 2  # "из Белгородской области", "from the Kursk region": where it came from
             if place is not None or cands:
                 hits.append(
                     PlaceHit(
@@ -695,7 +698,7 @@ def find_places(
                         cands,
                         ok,
                         prec,
-                        rank,
+                        r,
                     )
                 )
                 taken.append(m.span())
@@ -720,6 +723,9 @@ def find_places(
     return sorted(_within_regions(hits), key=lambda h: h.start)
 
 
+_FROM_BEFORE = re.compile(
+    r"(?<![\w])(?i:из|с|со|з|із|зі|від|from|aus|von|z|ze|od)\s+(?i:the\s+|dem\s+|der\s+)?$"
+)
 REGION_KM = 250.0  # a region's centre to its far edge, about (an oblast, a voivodeship)
 
 
@@ -730,7 +736,7 @@ def _within_regions(hits: list[PlaceHit]) -> list[PlaceHit]:
     better left to the region than read as its namesake in Crimea)."""
     from liaison.core.geo import haversine_km
 
-    centres = [h.place for h in hits if h.precision == 3 and h.place is not None]
+    centres = [h.place for h in hits if h.precision == 3 and h.rank == 0 and h.place is not None]
     if not centres:
         return hits
     out: list[PlaceHit] = []
