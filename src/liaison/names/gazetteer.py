@@ -6,8 +6,10 @@ towns over 1,000 people in the former Soviet Union, the Baltic states, Poland, M
 Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate names, plus
 `data/places_extra.csv` (historical names such as Woroszyłow or Hsinking, katakana spellings,
 garrison towns and stations too small for GeoNames' lists) and `data/frontline_places.csv`
-(villages that name battles and front-line sectors; `data/FRONTLINE.md`). The index is built
-once and cached.
+(villages that name battles and front-line sectors; `data/FRONTLINE.md`), and
+`data/villages.tsv.gz` (villages of the theatre's countries from GeoNames' postal-code lists,
+CC BY 4.0; `data/VILLAGES.md`), which only fills gaps: a name GeoNames or the other lists know
+is never read as one of its villages. The index is built once and cached.
 
 Ambiguity is never settled silently: with `near` (e.g. the unit's parent's position) the
 nearest candidate wins; without it, one candidate wins only if it is the only one in Liaison's
