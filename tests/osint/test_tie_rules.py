@@ -142,3 +142,211 @@ def test_a_patron_s_name_after_im_does_not_end_the_sentence() -> None:
     assert len(sentences(text)) == 2
     ms = by_number(text, "pl")
     assert near(ms[1].place, 51.77, 21.39, 5)  # type: ignore[attr-defined]
+
+
+# ---- the village list (names/data/villages.tsv.gz) and weekday / day-before dates ---------------
+
+
+def test_a_village_too_small_for_geonames_towns_is_found_after_a_preposition() -> None:
+    ms = by_number("3-тя бригада веде бої біля Шкурата.", "uk")
+    assert near(ms[3].place, 51.19, 25.05)  # type: ignore[attr-defined]
+    ms = by_number("The 3rd Brigade was held near Okuniew.", "en")
+    assert near(ms[3].place, 52.27, 21.30)  # type: ignore[attr-defined]
+
+
+def test_a_ukrainian_village_is_found_by_its_russian_spelling() -> None:
+    ms = by_number("3-я бригада закрепилась у Скориковки.", "ru")
+    assert near(ms[3].place, 49.82, 32.09)  # type: ignore[attr-defined]
+
+
+def test_a_village_never_displaces_a_town_of_the_same_name() -> None:
+    # Берлин and Гомель are also villages in Ukraine and Belarus
+    assert resolve("Берлин").place.country == "DE"  # type: ignore[union-attr]
+    assert resolve("Гомель").place.population > 100_000  # type: ignore[union-attr]
+    ms = by_number("5-я ударная армия вела бои в Берлине.", "ru")
+    assert near(ms[5].place, 52.52, 13.40)  # type: ignore[attr-defined]
+
+
+def test_a_weekday_in_news_is_the_last_such_day_up_to_publication() -> None:
+    pub = datetime(2024, 3, 13, 9, 0, tzinfo=UTC)  # a Wednesday
+    assert by_number("В понедельник 3-я бригада атаковала.", "ru", pub)[3].date == "2024-03-11"  # type: ignore[attr-defined]
+    assert by_number("On Sunday the 3rd Brigade withdrew.", "en", pub)[3].date == "2024-03-10"  # type: ignore[attr-defined]
+    assert by_number("Am Dienstag griff die Brigade 3 an.", "de", pub)[3].date == "2024-03-12"  # type: ignore[attr-defined]
+    # no publication date (a history): a weekday says nothing
+    assert by_number("В понедельник 3-я бригада атаковала.", "ru")[3].date is None  # type: ignore[attr-defined]
+
+
+def test_the_day_before_counts_back_from_the_day_told() -> None:
+    ms = by_number("5 июля 1943 года началось наступление. Накануне 3-я армия заняла рубеж.", "ru")
+    assert ms[3].date == "1943-07-04"  # type: ignore[attr-defined]
+    ms = by_number(
+        "Die Offensive begann am 5. Juli 1943. Am Vortag bezog die 3. Armee Stellung.", "de"
+    )
+    assert ms[3].date == "1943-07-04"  # type: ignore[attr-defined]
+
+
+def test_an_ordinal_ending_and_an_abbreviated_month() -> None:
+    assert (
+        by_number("5-го июля 1943 года 3-я армия перешла в наступление.", "ru")[3].date
+        == "1943-07-05"
+    )  # type: ignore[attr-defined]
+    assert by_number("12 сент. 1939 г. 3-я армия отошла.", "ru")[3].date == "1939-09-12"  # type: ignore[attr-defined]
+
+
+def test_settlement_nouns_and_fights_for_a_place_introduce_its_name() -> None:
+    ms = by_number("3-я бригада отразила атаки в районе населённого пункта Работино.", "ru")
+    assert near(ms[3].place, 47.44, 35.84)  # type: ignore[attr-defined]
+    ms = by_number("3-тя бригада веде бої поблизу н.п. Кліщіївка.", "uk")
+    assert near(ms[3].place, 48.53, 37.97)  # type: ignore[attr-defined]
+    ms = by_number("The 3rd Brigade holds the village of Klishchiivka.", "en")
+    assert near(ms[3].place, 48.53, 37.97)  # type: ignore[attr-defined]
+    ms = by_number("3 Brygada prowadzi walki o Robotyne.", "pl")
+    assert near(ms[3].place, 47.44, 35.84)  # type: ignore[attr-defined]
+
+
+def test_every_name_of_a_list_after_one_place_word_is_a_place() -> None:
+    from liaison.osint.places import find_places
+
+    t = "Бои в районах населённых пунктов Андреевка, Клещеевка и Курдюмовка."
+    names = [h.text for h in find_places(t, 0, len(t), "ru", [], ner=False)]
+    assert names == ["Андреевка", "Клещеевка", "Курдюмовка"]
+
+
+def test_a_season_or_an_ordinal_year_gives_the_year() -> None:
+    assert by_number("Летом 1943 3-я армия стояла в обороне.", "ru")[3].date == "1943"  # type: ignore[attr-defined]
+    assert by_number("Im Sommer 1944 lag die 3. Armee in Reserve.", "de")[3].date == "1944"  # type: ignore[attr-defined]
+    assert by_number("В 1943-м 3-я армия стояла в обороне.", "ru")[3].date == "1943"  # type: ignore[attr-defined]
+    assert by_number("In the first half of July 1943 the 3rd Army held.", "en")[3].date == "1943-07"  # type: ignore[attr-defined]
+
+
+def test_of_several_villages_of_one_name_the_one_near_the_report_s_places() -> None:
+    # four villages are called Польове; one lies 40 km from Zaporizhzhia
+    ms = by_number("Бої тривають біля Запоріжжя. 3-тя бригада тримає оборону в Польовому.", "uk")
+    assert near(ms[3].place, 48.10, 35.55)  # type: ignore[attr-defined]
+    assert "Рокитне" in forms("Рокитним", "uk")
+
+
+def test_a_day_without_a_year_in_a_history_takes_the_year_the_text_names() -> None:
+    ms = by_number("Bitwa Warszawska 1920\n13 sierpnia 5 Armia uderzyła znad Wkry.", "pl")
+    assert ms[5].date == "1920-08-13"  # type: ignore[attr-defined]
+    ms = by_number("13 sierpnia 5 Armia uderzyła. Tak skończył się sierpień 1920 roku.", "pl")
+    assert ms[5].date == "1920-08-13"  # type: ignore[attr-defined]
+
+
+def test_a_history_s_heading_year_is_its_period() -> None:
+    ms = by_number("Bitwa Warszawska 1920\nNa przedpolach Warszawy walczyła 5 Armia.", "pl")
+    assert ms[5].date == "1920"  # type: ignore[attr-defined]
+
+
+def test_words_that_are_not_settlements_stay_unplaced() -> None:
+    from liaison.osint.places import find_places
+
+    # a sea named by an adjective is not the village Чорне; Росії is not the Estonian Roosi
+    t = "3-тя бригада діє у Чорному морі, її перекинули з Росії."
+    assert find_places(t, 0, len(t), "uk", [], ner=False) == []
+
+
+def test_the_wehrmacht_s_forty_as_four_x() -> None:
+    ms = extract(doc("Das XXXXVIII. Panzerkorps griff bei Kursk an.", "de"))
+    assert [(m.unit.number, m.unit.echelon) for m in ms] == [(48, "corps")]
+
+
+def test_a_place_taken_or_held_is_where_the_unit_is() -> None:
+    ms = by_number("1-я бригада заняла Бердычи.", "ru")
+    assert near(ms[1].place, 48.19, 37.64)  # type: ignore[attr-defined]
+    ms = by_number("1 Dywizja zdobyła Robotyne.", "pl")
+    assert near(ms[1].place, 47.44, 35.84)  # type: ignore[attr-defined]
+
+
+def test_a_short_paragraph_of_the_story_is_no_dateline() -> None:
+    t = (
+        "Курская битва. Июль 1943\n12 июля 5-я армия вступила в сражение под Прохоровкой.\n"
+        "На следующий день 18-й корпус вёл бои.\n6-я армия удерживала рубеж у Обояни."
+    )
+    assert by_number(t, "ru")[6].date == "1943-07"  # type: ignore[attr-defined]
+    t = "12 июля 1943 г.\n6-я армия удерживала рубеж у Обояни."
+    assert by_number(t, "ru")[6].date == "1943-07-12"  # type: ignore[attr-defined]
+
+
+def test_a_larger_namesake_far_off_does_not_beat_the_village_near_the_report() -> None:
+    t = "Бої точаться південніше Бахмута. 3-тя бригада звільнила Андріївку."
+    assert near(by_number(t, "uk")[3].place, 48.50, 37.97)  # type: ignore[attr-defined]
+
+
+def test_an_operation_named_by_its_town_s_adjective_is_at_the_town() -> None:
+    ms = by_number("В августе 1941 года 24-я армия начала Ельнинскую операцию.", "ru")
+    assert near(ms[24].place, 54.58, 33.18)  # type: ignore[attr-defined]
+    ms = by_number("38-ма армія перейшла в наступ з Лютізького плацдарму.", "uk")
+    assert near(ms[38].place, 50.68, 30.39)  # type: ignore[attr-defined]
+
+
+def test_panzer_groups_and_a_bare_year_before_a_named_formation() -> None:
+    ms = extract(
+        doc("On 22 June 1941 Army Group Center and the 2nd Panzer Group crossed the Bug.", "en")
+    )
+    assert [(m.unit.number, m.unit.echelon) for m in ms] == [(None, "front"), (2, "army")]
+    ms = extract(doc("2-я танковая группа Гудериана наступала на Брест.", "ru"))
+    assert [(m.unit.number, m.unit.echelon) for m in ms] == [(2, "army")]
+
+
+def test_a_weekday_with_its_time_of_day_and_mid_month() -> None:
+    pub = datetime(2024, 3, 13, 9, 0, tzinfo=UTC)  # a Wednesday
+    ms = by_number("Am Donnerstagabend griff die 3. Armee an.", "de", pub)
+    assert ms[3].date == "2024-03-07"  # type: ignore[attr-defined]
+    assert by_number("In mid-March 1943 the 3rd Army held.", "en")[3].date == "1943-03"  # type: ignore[attr-defined]
+
+
+def test_a_year_then_a_capital_ends_the_sentence() -> None:
+    t = (
+        "Ukrainian forces launched a counteroffensive in Kharkiv Oblast on September 6, 2022. "
+        "The 25th Airborne Brigade advanced toward Balakliia."
+    )
+    assert near(by_number(t, "en")[25].place, 49.46, 36.84)  # type: ignore[attr-defined]
+    # an ordinal before a German noun still does not end one
+    assert [m.unit.number for m in extract(doc("Bei Kursk stand die 9. Armee.", "de"))] == [9]
+
+
+def test_a_region_in_the_sentence_bounds_its_places() -> None:
+    # the village is named with its region: the name stops where the region begins
+    t = "3-я армия поразила противника в районе Синьковки Харьковской области."
+    assert near(by_number(t, "ru")[3].place, 49.77, 37.66)  # type: ignore[attr-defined]
+    # a name whose only reading lies 600 km from the region named is not taken: the region is
+    t = "В Белгородской области 44-й армейский корпус отразил атаки у Журавлевки."
+    assert near(by_number(t, "ru")[44].place, 50.60, 36.58)  # type: ignore[attr-defined]
+
+
+def test_spelled_ordinals_named_armies_and_compound_fronts() -> None:
+    def units(t: str, lang: str) -> list[tuple[object, object, object]]:
+        return [(m.unit.number, m.unit.echelon, m.unit.unit_number) for m in extract(doc(t, lang))]
+
+    assert units("The Third Army crossed the Rhine.", "en") == [(3, "army", None)]
+    assert units("Army Poznań attacked along the Bzura.", "en") == [(None, "army", None)]
+    assert units("Army General Gerasimov spoke.", "en") == []
+    assert units("Die Südwestfront wurde eingeschlossen.", "de") == [(None, "front", None)]
+    assert units("Мобилизованные воинской части 51460 прибыли.", "ru") == [(None, None, "51460")]
+
+
+def test_a_possessive_short_adjective_in_a_russian_two_word_name() -> None:
+    from liaison.osint.places import lookup
+
+    for written in ("Часова Яра", "Часовом Яре", "Часову Яру"):
+        assert near(lookup(written, "ru")[0], 48.59, 37.83), written
+    # a Russian word that only sounds like a Latvian village is not that village
+    assert lookup("Керамика", "ru")[0] is None
+
+
+def test_polish_locatives_that_soften_the_last_consonant() -> None:
+    from liaison.osint.places import lookup
+
+    assert near(lookup("Bachmucie", "pl")[0], 48.59, 38.00)
+    assert near(lookup("Wuhłedarze", "pl")[0], 47.78, 37.25)
+    assert near(lookup("Zaporożu", "pl")[0], 47.85, 35.12)
+    assert near(lookup("Brześciu", "pl")[0], 52.10, 23.70)
+    assert near(lookup("Czasiw Jarze", "pl")[0], 48.59, 37.83)
+
+
+def test_a_region_a_unit_came_from_bounds_nothing() -> None:
+    ms = by_number("3-я бригада переброшена из Белгородской области под Бахмут.", "ru")
+    assert near(ms[3].place, 48.59, 38.00)  # type: ignore[attr-defined]
+    ms = by_number("The 3rd Brigade was moved from the Kursk region to Bakhmut.", "en")
+    assert near(ms[3].place, 48.59, 38.00)  # type: ignore[attr-defined]

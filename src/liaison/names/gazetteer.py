@@ -6,8 +6,10 @@ towns over 1,000 people in the former Soviet Union, the Baltic states, Poland, M
 Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate names, plus
 `data/places_extra.csv` (historical names such as Woroszyłow or Hsinking, katakana spellings,
 garrison towns and stations too small for GeoNames' lists) and `data/frontline_places.csv`
-(villages that name battles and front-line sectors; `data/FRONTLINE.md`). The index is built
-once and cached.
+(villages that name battles and front-line sectors; `data/FRONTLINE.md`), and
+`data/villages.tsv.gz` (villages of the theatre's countries from GeoNames' postal-code lists,
+CC BY 4.0; `data/VILLAGES.md`), which only fills gaps: a name GeoNames or the other lists know
+is never read as one of its villages. The index is built once and cached.
 
 Ambiguity is never settled silently: with `near` (e.g. the unit's parent's position) the
 nearest candidate wins; without it, one candidate wins only if it is the only one in Liaison's
@@ -66,7 +68,7 @@ REGION = {
 # Liaison's theatre: when exactly one candidate lies in it, it wins over the rest of the world.
 THEATRE = {"RU", "UA", "BY", "LT", "LV", "EE", "PL", "CN", "MN", "KZ", "KP", "KR", "JP", "FI", "MD"}
 OVERWHELMING = 10.0  # population ratio that settles an ambiguity without context
-INDEX_VERSION = 6
+INDEX_VERSION = 9
 NEAR_KM = 600.0  # a reading farther than this from the unit's formation is doubted
 
 
@@ -118,6 +120,11 @@ class Resolution:
 # Shipped lists beside GeoNames: historical names and spellings, and front-line villages too
 # small for cities1000 (data/FRONTLINE.md says how that list was chosen).
 _EXTRA_FILES = ("places_extra.csv", "frontline_places.csv")
+# Villages and small towns of the theatre's countries from GeoNames' postal-code lists
+# (data/VILLAGES.md): names only, population unknown (0), so a town of the same name wins
+# unless the document's other places point at the village.
+_VILLAGES = "villages.tsv.gz"
+VILLAGE = -1  # the geonameid of a place from the village list
 
 
 def _cache_path() -> Path:
@@ -126,7 +133,7 @@ def _cache_path() -> Path:
     import hashlib
 
     h = hashlib.sha256()
-    for fname in _EXTRA_FILES:
+    for fname in (*_EXTRA_FILES, _VILLAGES):
         h.update((resources.files("liaison.names") / "data" / fname).read_bytes())
     base = os.environ.get("LIAISON_CACHE") or str(Path.home() / ".cache" / "liaison")
     return Path(base) / f"gazetteer-v{INDEX_VERSION}-{h.hexdigest()[:10]}.pickle"
@@ -214,7 +221,51 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             for k in name_keys(row["name"])[:1]:
                 add(k, target)
             add(exact_key(row["name"]), target)
+    _add_villages(places, index, add)
     return places, index
+
+
+def _skeleton(name: str) -> str | None:
+    """A Cyrillic name's first letter and its consonants: the key under which the Russian
+    spelling of a Ukrainian village finds it (Работино ~ Роботине, Андреевка ~ Андріївка,
+    Новомихайловка ~ Новомихайлівка: the two spellings differ in vowels only). None for short
+    names, where too many villages would share a key."""
+    q = exact_key(name).removeprefix("x:")
+    if not q or script_of(q) != "cyrillic":
+        return None
+    rest = "".join(ch for ch in q[1:] if ch in _CONSONANTS)
+    return f"s:{q[0]}{rest}" if len(rest) >= 4 else None
+
+
+_CONSONANTS = set("бвгґджзклмнпрстфхцчшщ")
+
+
+def _add_villages(places: list[Place], index: dict[str, list[int]], add) -> None:  # type: ignore[no-untyped-def]
+    """The village list: a name that GeoNames' towns already have within 10 km is that town;
+    the rest become places of their own under their own name, their phonetic key and, for
+    Ukrainian ones, their consonant skeleton."""
+    import gzip
+
+    raw = (resources.files("liaison.names") / "data" / _VILLAGES).read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()[1:]
+    for line in lines:
+        name, lat_s, lon_s, cc = line.split("\t")
+        lat, lon = float(lat_s), float(lon_s)
+        ex = exact_key(name)
+        if any(
+            haversine_km(lat, lon, places[j].lat, places[j].lon) < 10 for j in index.get(ex, [])
+        ):
+            continue
+        i = len(places)
+        places.append(Place(name, lat, lon, cc, 0, VILLAGE))
+        add(ex, i)
+        keys = name_keys(name)
+        if keys and len(keys[0]) >= 6:
+            # by sound only a longer name: short keys of Estonian or German villages would
+            # catch words of another language (Roosi ~ Росії)
+            add(keys[0], i)
+        if cc == "UA" and (sk := _skeleton(name)) is not None:
+            add(sk, i)
 
 
 @lru_cache(maxsize=1)
@@ -289,8 +340,20 @@ def resolve(
             for i in index.get(keys[0], [])
             if i not in ids and places[i].population >= 10 * max(top, 1)
         ]
+    if not ids and (sk := _skeleton(q)) is not None:
+        ids, how = list(index.get(sk, [])), "by its consonants"
     if not ids and fuzzy:
         ids, how = _fuzzy(q, index), "fuzzy"
+    if how == "phonetic" and script_of(q) == "cyrillic":
+        # a Cyrillic word sounding like a Latvian or German village is a word of the text
+        # (Керамик ~ Keramika): by sound only the villages named in Cyrillic count
+        ids = [
+            i for i in ids if places[i].geonameid != VILLAGE or places[i].country in ("UA", "BY")
+        ]
+    if any(places[i].geonameid != VILLAGE for i in ids):
+        # the village list only fills gaps: a town GeoNames or the shipped lists know by this
+        # name is what a report means (Берлин, Гомель, Авдіївка are villages too)
+        ids = [i for i in ids if places[i].geonameid != VILLAGE]
     cyrillic_countries = {"RU", "UA", "BY", "KZ", "KG", "MN", "TJ"}
     if script_of(q) == "cyrillic" and len(ids) > 1:
         # written in Cyrillic: a place in a Cyrillic-writing country is what was meant

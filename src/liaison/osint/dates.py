@@ -17,18 +17,18 @@ from email.utils import parsedate_to_datetime
 # ---- month names, every inflected form, by stem --------------------------------------------------
 _MONTHS: dict[str, list[str]] = {
     "ru": [
-        r"январ[ьяюе]",
-        r"феврал[ьяюе]",
+        r"январ[ьяюе]|янв\.",
+        r"феврал[ьяюе]|февр?\.",
         r"март[ауе]?",
-        r"апрел[ьяюе]",
+        r"апрел[ьяюе]|апр\.",
         r"ма[йяюе]",
         r"июн[ьяюе]",
         r"июл[ьяюе]",
-        r"август[ауе]?",
-        r"сентябр[ьяюе]",
-        r"октябр[ьяюе]",
-        r"ноябр[ьяюе]",
-        r"декабр[ьяюе]",
+        r"август[ауе]?|авг\.",
+        r"сентябр[ьяюе]|сент?\.",
+        r"октябр[ьяюе]|окт\.",
+        r"ноябр[ьяюе]|нояб?\.",
+        r"декабр[ьяюе]|дек\.",
     ],
     "uk": [
         r"січ(?:ень|ня|ні)",
@@ -135,7 +135,12 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
             (rf"\b(?:{months})\.?,?\s+(?:of\s+)?(?P<y>{_YEAR[1:-1]})\b", "my"),
         ]
     else:
-        dot = r"\.?" if lang == "de" else ""
+        # "5-го июля", "5-те травня": an ordinal ending may follow the day's number
+        dot = (
+            r"\.?"
+            if lang == "de"
+            else (r"(?:-?(?:го|е|м|ого|те|го))?" if lang in ("ru", "uk") else "")
+        )
         pats += [
             (
                 rf"\b(?P<d>[0-2]?\d|3[01]){dot}\s*(?:{months})\s+(?P<y>{_YEAR[1:-1]}){yw}",
@@ -146,18 +151,22 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         ]
     # a month named alone ("We wrześniu", "в ноябре", "im März"): the year from context
     month_prep = {
-        "ru": r"(?:в|во|с|до|к|середине|начале|конце)",
-        "uk": r"(?:у|в|з|до|середині|на\s+початку|наприкінці)",
-        "pl": r"(?:w|we|od|do|połowie|początku|końcu)",
+        "ru": r"(?:в|во|с|до|к|середине|начале|конце|половине|числах|декаде)",
+        "uk": r"(?:у|в|з|до|середині|на\s+початку|наприкінці|половині|числах|декаді)",
+        "pl": r"(?:w|we|od|do|połowie|początku|końcu|końca|początkiem|końcem)",
         "de": r"(?:im|seit|bis|Anfang|Mitte|Ende)",
-        "en": r"(?:in|since|until|early|mid-?|late|during)",
+        "en": r"(?:in|since|until|early|mid-?|late|during|of)",
     }[lang]
-    pats.append((rf"(?<![\w]){month_prep}\s+(?:{months})(?![\w])(?!\s+\d{4})", "m"))
+    pats.append((rf"(?<![\w])(?:{month_prep}\s+|mid-)(?:{months})(?![\w])(?!\s+\d{{4}})", "m"))
+    # a year, with its word, its ordinal ending ("1943-м", "1939-го") or a season before it
     year_only = {
-        "ru": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:г\.|года|году|год)(?![\w])",
-        "uk": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:р\.|року|рік)(?![\w])",
-        "pl": rf"\b(?P<y>{_YEAR[1:-1]})\s*(?:r\.|roku|rok)(?![\w])",
-        "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr\s+|seit\s+|bis\s+)(?P<y>{_YEAR[1:-1]})\b",
+        "ru": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:г\.|года|году|год)|-(?:го|м))(?![\w])|"
+        rf"(?<![\w])(?:летом|весной|осенью|зимой|в\s+начале|в\s+конце|в\s+середине)\s+(?P<y2>{_YEAR[1:-1]})\b)",
+        "uk": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:р\.|року|рік)|-(?:го|му))(?![\w])|"
+        rf"(?<![\w])(?:влітку|улітку|навесні|восени|взимку|узимку|на\s+початку|наприкінці)\s+(?P<y2>{_YEAR[1:-1]})\b)",
+        "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})\s*(?:r\.|roku|rok)(?![\w])|"
+        rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec)\s+(?P<y2>{_YEAR[1:-1]})\b)",
+        "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr\s+|seit\s+|bis\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b",
         "en": rf"\b(?:in|since|of|during|by|early|late|mid-?)\s+(?P<y>{_YEAR[1:-1]})\b",
     }[lang]
     pats.append((year_only, "y"))
@@ -174,6 +183,58 @@ _RELATIVE = {
 }
 
 
+# "в понедельник", "am Dienstag", "on Friday" in a news item: the last such day up to its
+# publication (a report tells the past week).
+_WEEKDAYS = {
+    "ru": (
+        r"(?:в|во|на)\s+(?:прошл\w+\s+|минувш\w+\s+|эт\w+\s+)?",
+        ["понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"],
+    ),
+    "uk": (
+        r"(?:у|в|на)\s+(?:минул\w+\s+|ц\w+\s+)?",
+        ["понеділок", "вівторок", "середу", "четвер", "п['ʼ’]ятницю", "суботу", "неділю"],
+    ),
+    "pl": (
+        r"(?:w|we|na)\s+(?:ostatni\w*\s+|zeszł\w+\s+|ubiegł\w+\s+)?",
+        ["poniedziałek", "wtorek", "środę", "czwartek", "piątek", "sobotę", "niedzielę"],
+    ),
+    "de": (
+        r"(?:am|seit|in\s+der\s+Nacht\s+(?:zum|auf\s+den))\s+(?:vergangenen\s+|letzten\s+)?",
+        [
+            "Montag",
+            "Dienstag",
+            "Mittwoch",
+            "Donnerstag",
+            "Freitag",
+            "(?:Samstag|Sonnabend)",
+            "Sonntag",
+        ],
+    ),
+    "en": (
+        r"(?:(?:on|since|last|early|late|overnight\s+into|into)\s+)?",
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    ),
+}
+_WEEKDAY_RE = {
+    lang: re.compile(
+        rf"(?<![\w]){pre}(?:{'|'.join(f'(?P<w{i}>{d})' for i, d in enumerate(days))})"
+        # "am Donnerstagabend", "Sonntagmorgen"
+        r"(?:abend|morgen|nachmittag|vormittag|mittag|nacht)?(?![\w])",
+        0 if lang == "en" else re.I,
+    )
+    for lang, (pre, days) in _WEEKDAYS.items()
+}
+
+
+def _weekdays(text: str, lang: str, published: datetime) -> list[DateHit]:
+    out = []
+    for m in _WEEKDAY_RE[lang].finditer(text):
+        wd = next(i for i in range(7) if m.group(f"w{i}"))
+        day = published.date() - timedelta(days=(published.weekday() - wd) % 7)
+        out.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
+    return out
+
+
 # "на следующий день", "zwei Tage später", "the same day": a day counted from the last day the
 # text wrote before it (a story told in order).
 _NUM = {
@@ -185,18 +246,22 @@ _NUM = {
 }
 _SAME_NEXT = {
     "ru": [
+        (r"накануне", -1),
         (r"на\s+следующий\s+день|наследующий\s+день|назавтра|на\s+другой\s+день", 1),
         (r"в\s+тот\s+же\s+день|в\s+этот\s+(?:же\s+)?день|тем\s+же\s+днём|того\s+же\s+дня", 0),
     ],
     "uk": [
+        (r"напередодні", -1),
         (r"наступного\s+дня|наступний\s+день|на\s+другий\s+день|назавтра", 1),
         (r"того\s+ж(?:\s+самого)?\s+дня|у\s+той\s+же\s+день|в\s+той\s+же\s+день", 0),
     ],
     "pl": [
+        (r"poprzedniego\s+dnia|dzień\s+wcześniej|dzień\s+wcześniej", -1),
         (r"następnego\s+dnia|nazajutrz|dzień\s+później|kolejnego\s+dnia", 1),
         (r"tego\s+(?:samego\s+)?dnia|w\s+tym\s+samym\s+dniu", 0),
     ],
     "de": [
+        (r"am\s+vortag|tags\s+zuvor|am\s+tag\s+zuvor|einen\s+tag\s+(?:zuvor|vorher|früher)", -1),
         (
             r"am\s+(?:nächsten|folgenden)\s+tag|am\s+tag\s+darauf|tags\s+darauf|einen\s+tag\s+später",
             1,
@@ -204,6 +269,7 @@ _SAME_NEXT = {
         (r"am\s+selben\s+tag|am\s+gleichen\s+tag|noch\s+am\s+selben\s+tag|an\s+diesem\s+tag", 0),
     ],
     "en": [
+        (r"the\s+(?:day|night)\s+before|the\s+previous\s+day|a\s+day\s+earlier", -1),
         (r"the\s+(?:next|following)\s+day|a\s+day\s+later|one\s+day\s+later", 1),
         (r"the\s+same\s+day|that\s+(?:same\s+)?day|on\s+that\s+day", 0),
     ],
@@ -217,14 +283,19 @@ _N_LATER = {
 }
 
 
-def _relative_days(text: str, lang: str, hits: list[DateHit]) -> list[DateHit]:
-    """Days written relative to the day told before: "наступного дня", "zwei Tage später"."""
-    pats = [(re.compile(rf"(?<![\w]){p}(?![\w])", re.I), d) for p, d in _SAME_NEXT[lang]]
-    pats.append((re.compile(rf"(?<![\w]){_N_LATER[lang]}(?![\w])", re.I), -1))
+def _relative_days(
+    text: str, lang: str, hits: list[DateHit], published: datetime | None = None
+) -> list[DateHit]:
+    """Days written relative to the day told before: "наступного дня", "zwei Tage später",
+    "накануне" (with no day told before, the day before publication)."""
+    pats: list[tuple[re.Pattern[str], int | None]] = [
+        (re.compile(rf"(?<![\w]){p}(?![\w])", re.I), d) for p, d in _SAME_NEXT[lang]
+    ]
+    pats.append((re.compile(rf"(?<![\w]){_N_LATER[lang]}(?![\w])", re.I), None))
     out: list[DateHit] = []
     for rx, delta in pats:
         for m in rx.finditer(text):
-            if delta < 0:
+            if delta is None:
                 word = (m.group("n") or m.groupdict().get("n2") or "").lower()
                 n = int(word) if word.isdigit() else _NUM[lang].get(word)
                 if n is None:
@@ -233,6 +304,9 @@ def _relative_days(text: str, lang: str, hits: list[DateHit]) -> list[DateHit]:
                 n = delta
             before = [h for h in hits if h.end <= m.start() and h.precision == 1]
             if not before:
+                if n < 0 and published is not None:
+                    day = published.date() + timedelta(days=n)
+                    out.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
                 continue
             day = date.fromisoformat(before[-1].value) + timedelta(days=n)
             out.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
@@ -267,7 +341,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             if any(s < te and ts < e for ts, te in taken):
                 continue
             g = m.groupdict()
-            y = int(g["y"]) if g.get("y") else None
+            y = int(g["y"]) if g.get("y") else (int(g["y2"]) if g.get("y2") else None)
             mo = int(g["mo"]) if g.get("mo") else _month_of(m)
             if g.get("rm"):
                 mo = _ROMAN_MONTHS.index(g["rm"].upper()) + 1
@@ -279,10 +353,20 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
     raw.sort()
     hits: list[DateHit] = []
     last_year: int | None = None
+    # a history without a publication date that names the day before the year ("13 sierpnia …
+    # w 1920 roku", "Bitwa 1920"): the day takes the year the text names first, wherever it is
+    story_year = next((r[2] for r in raw if r[2] is not None), None)
+    if story_year is None and published is None:
+        bare = re.search(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-]|-\w)", text)
+        story_year = int(bare.group(1)) if bare else None
     for s, e, y, mo, d, how in raw:
         if y is None:
             # a day and month without a year: the year the text last named, else publication's
-            y = last_year if last_year is not None else (published.year if published else None)
+            y = (
+                last_year
+                if last_year is not None
+                else (published.year if published else story_year)
+            )
             if y is None:
                 continue
             if last_year is None and published is not None and mo is not None:
@@ -297,14 +381,24 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}", 3))
         elif mo is not None and d is not None and _safe_date(y, mo, d):
             hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}-{d:02d}", 1))
+    cut = text.find("\n")
+    head_end = len(text) if cut < 0 else cut
+    if published is None and head_end <= 100 and not any(h.start < head_end for h in hits):
+        # a history's heading that names only its year ("Bitwa Warszawska 1920"): its period
+        m = re.search(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-])", text[:head_end])
+        if m is not None:
+            hits.append(DateHit(m.start(), m.end(), m.group(1), 3))
     if published is not None:
         for word, delta in _RELATIVE.get(lang, {}).items():
             for m in re.finditer(rf"(?<![\w]){word}(?![\w])", text, re.I):
                 if not any(m.start() < te and ts < m.end() for ts, te in taken):
                     day = (published + timedelta(days=delta)).date()
                     hits.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
+        for h in _weekdays(text, lang, published):
+            if not any(h.start < te and ts < h.end for ts, te in taken):
+                hits.append(h)
     hits.sort(key=lambda h: h.start)
-    return sorted(hits + _relative_days(text, lang, hits), key=lambda h: h.start)
+    return sorted(hits + _relative_days(text, lang, hits, published), key=lambda h: h.start)
 
 
 def _safe_date(y: int, mo: int, d: int) -> date | None:

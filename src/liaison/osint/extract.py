@@ -228,6 +228,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
         (r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?", "front"),
         (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
+        (r"танков(?:ая|ой|ую|ые|ых|ыми)\s+групп(?:а|ы|е|у|ой|ою|ами|ах)?", "army"),
         (r"арми(?:я|и|ю|ей|ею|й|ям|ями|ях)", "army"),
         (r"корпус(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "corps"),
         (r"дивизи(?:я|и|ю|ей|ею|й|ям|ями|ях)", "division"),
@@ -245,6 +246,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?", "front"),
         (r"оперативн(?:е|ого|ому|им)\s+командуванн(?:я|і|ям)", "front"),
         (r"фронт(?:а|у|ом|і|и|ів|ам|ами|ах)?", "front"),
+        (r"танков(?:а|ої|у|ою|і|их)\s+груп(?:а|и|і|у|ою|ами|ах)?", "army"),
         (r"армі(?:я|ї|ю|єю|й|ям|ями|ях)", "army"),
         (r"корпус(?:а|у|ом|і|и|ів|ам|ами|ах)?", "corps"),
         (r"дивізі(?:я|ї|ю|єю|й|ям|ями|ях)", "division"),
@@ -259,6 +261,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"okręg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"okreg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"front(?:u|em|owi|ie|y|ów)?", "front"),
+        (r"grup(?:a|y|ie|ę|ą)\s+pancern(?:a|ej|ą|ych)", "army"),
         (r"armi(?:a|i|ę|ą|e|ach|ami|om)", "army"),
         (r"korpus(?:u|em|owi|ie|y|ów|ami|ach)?", "corps"),
         (r"dywizj(?:a|i|ę|ą|e|ach|ami|om)", "division"),
@@ -288,6 +291,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"groups?\s+of\s+(?:[\w]+\s+){0,2}forces", "front"),
         (r"fronts?", "front"),
         (r"(?:army\s+)?corps", "corps"),
+        (r"(?:panzer|tank)\s+groups?", "army"),
         (r"armies|army", "army"),
         (r"divisions?", "division"),
         (r"brigades?", "brigade"),
@@ -491,13 +495,44 @@ def _abbr_regex(lang: str) -> str:
     return "|".join(alts)
 
 
+# "Third Army", "Eighth Guards Army": English spells the ordinal in prose
+_EN_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "First",
+            "Second",
+            "Third",
+            "Fourth",
+            "Fifth",
+            "Sixth",
+            "Seventh",
+            "Eighth",
+            "Ninth",
+            "Tenth",
+            "Eleventh",
+            "Twelfth",
+            "Thirteenth",
+            "Fourteenth",
+            "Fifteenth",
+            "Sixteenth",
+            "Seventeenth",
+            "Eighteenth",
+            "Nineteenth",
+            "Twentieth",
+        ],
+        1,
+    )
+}
 _NUM = {
     # ordinal forms; group "n" the digits or Roman numeral
-    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?:\s?-\s?(?P<suf>[а-яё]{1,3}))?",
-    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?:\s?-\s?(?P<suf>[а-яіїєґ]{1,4}))?",
-    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
-    "de": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>\.)?",
-    "en": r"(?P<n>\d{1,4}|[IVXL]{1,6})(?P<suf>st|nd|rd|th|d)?",
+    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яё]{1,3}))?",
+    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яіїєґ]{1,4}))?",
+    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
+    "de": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.)?",
+    "en": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
+    + "|".join(sorted(_EN_ORDINALS, key=len, reverse=True))
+    + r")(?P<suf>st|nd|rd|th|d)?",
 }
 _SEP = {
     "ru": r"\s*(?:,|и|или|а\s+также|,\s*а\s+также|и\s+от)\s*",
@@ -597,7 +632,7 @@ _RU_SG_GEN = re.compile(
 )
 
 _UNIT_NUMBER = re.compile(
-    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|войсков(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
+    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|(?:войсков|воинск)(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
     r"military\s+unit|unit\s+no\.?|jednostk(?:a|i|ę|ą)\s+wojskow(?:a|ej|ą)|jw|truppenteil)"
     r"\s*(?:№|no\.?|nr\.?|-)?\s*(?P<num>[АAВB]?\d{4,5})(?!\d)",
     re.I,
@@ -612,6 +647,10 @@ def _head_regex(lang: str) -> re.Pattern[str]:
 
 
 def _roman(s: str) -> int | None:
+    if s.startswith("XXXX") and not s.startswith("XXXXX"):
+        # the Wehrmacht wrote 40 as XXXX ("XXXXVIII. Panzerkorps")
+        rest = _roman(s[4:]) if s[4:] else 0
+        return None if rest is None or rest >= 10 else 40 + rest
     vals = {"I": 1, "V": 5, "X": 10, "L": 50}
     if not re.fullmatch(r"X{0,3}(?:IX|IV|V?I{0,3})|XL|L?X{0,3}(?:IX|IV|V?I{0,3})", s) or not s:
         return None
@@ -647,6 +686,8 @@ class _Found:
 
 def _parse_num(m: re.Match[str], start: int) -> _Item | None:
     n = m.group("n")
+    if n in _EN_ORDINALS:
+        return _Item(start + m.start(), start + m.end(), _EN_ORDINALS[n], False, "th")
     if n.isdigit():
         num = int(n)
         roman = False
@@ -873,7 +914,10 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
                     break
         if nm is not None:
             it = _parse_num(nm, mod_start - len(before))
-            if it is not None:
+            if it is not None and not (
+                not it.roman and not it.suffix and 1800 <= it.number <= 2099
+            ):
+                # a bare year before the noun is a date ("On 22 June 1941 Army Group Center")
                 items.append(it)
         if not items and lang == "de" and head[:1].isupper():
             # the Bundeswehr's style puts the number after the noun: "Panzerbrigade 45",
@@ -1167,6 +1211,12 @@ def _named(
             "гвард" in span.lower() or "guards" in span.lower(),
             language=lang,
         )
+    if lang == "de" and re.fullmatch(
+        r"(?:Süd|Nord)?(?:west|ost|West|Ost)front|(?:Süd|Nord|Zentral|Reserve|Kaukasus|Fernost)front",
+        head,
+    ):
+        # "die Südwestfront", "der Nordwestfront": the compound names the front itself
+        return _Found(hs, he, head, None, "front", None, False, language=lang)
     # an adjective naming the front or district, before (ru, uk, en, de) or after (pl, de names)
     before = text[max(0, hs - 60) : hs]
     m = _NAMED_ADJ[lang].search(before)
@@ -1229,6 +1279,16 @@ def _named_other(
     if q and head[:1].isupper():
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
+    if lang == "en" and head in ("Army", "Corps"):
+        # "Army Poznań", "Army Modlin": the Polish style, the name after the noun
+        after = re.match(r"\s+([A-ZŁŚŻ][a-ząćęłńóśźż'’-]+)(?![\w])", text[he:])
+        if after and not re.match(
+            r"(?:Group|Groups|General|Generals|Headquarters|Command|Commander|Chief|Staff|Corps|"
+            r"Aviation|Air|Reserve|Day|Navy|Institute|Academy|Museum|Ministry|Council)$",
+            after.group(1),
+        ):
+            end = he + after.end()
+            return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
     if lang == "en" and echelon == "army" and head[:1].isupper():
         # "Modlin Army", "Poznań Army" (but not "Red Army", "Soviet Army")
         m = re.search(r"([A-Z][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
@@ -1323,7 +1383,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
             end = m.start()
             if re.search(r"(?:^|[\s(])(?:im|им|ім)\.$", text[max(start, end - 6) : end]):
                 continue  # "1 DP im. Tadeusza Kościuszki": a patron's name follows
-            if _ABBR_BEFORE_DOT.search(text[max(start, end - 12) : end]):
+            if re.search(
+                r"(?:^|[\s(])(?:н\.\s?п|с|м|смт|пгт|пос|дер|сел|wsi|янв|февр?|апр|авг|сент?|окт|нояб?|дек)\.$",
+                text[max(start, end - 8) : end],
+            ):
+                continue  # "у н.п. Кліщіївка", "в с. Урожайное", "12 сент. 1939": a name or year follows
+            year_end = re.search(
+                r"(?:^|[\s,(])(?:1[89]\d\d|20\d\d)\.$", text[max(start, end - 8) : end]
+            )
+            if _ABBR_BEFORE_DOT.search(text[max(start, end - 12) : end]) and not (
+                year_end and re.match(r"[«\"„“(]?[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ]", text[m.end() :])
+            ):
+                # (a year then a capitalised word ends a sentence: "… on September 6, 2022. The
+                # 25th Brigade …"; "5. Armee" and "27 сд." do not)
                 nxt = text[m.end() : m.end() + 12]
                 # "27 сд." at the end of a sentence then a capital: still an end if followed by a
                 # word that is not a head noun continuing the name

@@ -30,7 +30,11 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"в|во|под\s+городом|в\s+городе|в\s+пос[её]лке|в\s+селе|в\s+г\.|г\.|пгт|с\.|пос\.|на\s+полигоне|дислоцированн\w+\s+в",
+            r"в|во|под\s+городом|в\s+городе|в\s+пос[её]лке|в\s+селе|в\s+г\.|г\.|пгт|с\.|пос\.|на\s+полигоне|дислоцированн\w+\s+в|"
+            # "в районе населённого пункта Работино", "у н.п. Клещеевка", "бои за село Х"
+            r"нас[её]л[её]нн\w+\s+пункт\w*|н\.\s?п\.|сел[аоеу]|деревн[иеяю]|пос[её]лк[аеу]|хутор[аеу]?|станиц[аеуы]|город[аеу]?|"
+            # "заняла Бердычи", "освободили Андреевку": a place taken or held is where it is
+            r"занял[аои]?|захватил[аои]?|освободил[аои]?|взял[аои]?|удерживал[аои]?|удерживает|удерживают|оборонял[аои]?|штурмовал[аои]?|штурмуют|атаковал[аои]?",
             1,
             0,
         ),
@@ -44,7 +48,14 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             2,
             0,
         ),
-        (r"в|у|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі", 1, 0),
+        (
+            r"в|у|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі|"
+            r"населен\w+\s+пункт\w*|н\.\s?п\.|сел[аоіу]|селищ[аеіу]|міст[аоі]|місті|"
+            r"зайняв|зайняла|зайняли|захопив|захопила|захопили|звільнив|звільнила|звільнили|утримує|утримують|утримувал[аи]?|"
+            r"обороняє|обороняють|обороняв|обороняла|штурмує|штурмують|атакував|атакувала|атакували",
+            1,
+            0,
+        ),
         (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
         (r"з|із|зі|від", 1, 2),
     ],
@@ -55,7 +66,13 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             2,
             0,
         ),
-        (r"w|we|garnizon|m\.|na\s+poligonie\s+w", 1, 0),
+        (
+            r"w|we|garnizon|m\.|na\s+poligonie\s+w|miejscowości|miejscowość|wsi|wieś|miasta|miasto|"
+            r"zdobył[aoy]?|zdobyli|zajął|zajęł[aoy]|zajęli|wyzwolił[aoy]?|wyzwolili|bronił[aoy]?|bronili|opanował[aoy]?|opanowali|utrzymał[aoy]?|"
+            r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o",
+            1,
+            0,
+        ),
         (r"do|przez|na|w\s+kierunku|ku", 1, 1),
         (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
     ],
@@ -66,7 +83,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             2,
             0,
         ),
-        (r"in|garnison|sitz\s+in|stationiert\s+in", 1, 0),
+        (
+            r"in|garnison|sitz\s+in|stationiert\s+in|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
+            r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?",
+            1,
+            0,
+        ),
         (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
         (r"aus|von", 1, 2),
     ],
@@ -78,7 +100,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"in|at|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in|held|besieging|liberated|captured|took|entered|defended",
+            r"in|at|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in|held|besieging|liberated|captured|took|entered|defended|"
+            r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
             1,
             0,
         ),
@@ -115,11 +138,12 @@ _ADJ_UK = r"[А-ЯІЇЄҐа-яіїєґ'ʼ-]+[сцз]ьк(?:ий|ого|ому|�
 _FEATURE_RE = {
     "ru": re.compile(
         rf"(?P<name>{_ADJ_RU})\s+(?:плацдарм\w*|высот\w*|рубеж\w*|лини\w+\s+обороны|"
-        r"оборонительн\w+\s+рубеж\w*|выступ\w*|котл\w*|кот[её]л|укрепрайон\w*|дуг\w*)"
+        r"оборонительн\w+\s+рубеж\w*|выступ\w*|котл\w*|кот[её]л|укрепрайон\w*|дуг\w*|"
+        r"(?:наступательн\w+\s+|оборонительн\w+\s+)?операци\w+)"
     ),
     "uk": re.compile(
         rf"(?P<name>{_ADJ_UK})\s+(?:плацдарм\w*|висот\w*|рубеж\w*|лінії?\s+оборони|"
-        r"виступ\w*|котл\w*|котел|дуз\w*|дуг\w*)"
+        r"виступ\w*|котл\w*|котел|дуз\w*|дуг\w*|(?:наступальн\w+\s+|оборонн\w+\s+)?операці\w+)"
     ),
     "pl": re.compile(
         r"(?:przyczół\w*|wzgórz\w*|łuk\w*|kocioł|kotle|kotła|rubież\w*|lini\w+\s+obrony)\s+"
@@ -127,7 +151,9 @@ _FEATURE_RE = {
         re.I,
     ),
     "de": re.compile(r"(?P<name>[A-ZÄÖÜ][\w-]+?)er\s+(?:Höhen|Brückenkopf|Bogen|Kessel)"),
-    "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket)"),
+    "en": re.compile(
+        r"(?P<name>[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket|offensive|operation)"
+    ),
 }
 # a title before a capitalised word makes it a person ("генерала Чуйкова", "General Yefremov")
 _PERSON_BEFORE = re.compile(
@@ -162,7 +188,8 @@ _REGION_RE = {
     "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:[Oo]blast|[Rr]egion|[Pp]rovince)"),
 }
 _NOT_PLACE = re.compile(
-    r"^(?:Россия|России|Украина|Украины|Україна|України|Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
+    r"^(?:Россия|России|Украина|Украины|Україна|України|Росі[яїює]\w*|Сіверськ\w*\s+Донц\w*|Северск\w*\s+Донц\w*|Siverskyi\s+Donets|"
+    r"Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
     r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
     r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
@@ -233,6 +260,12 @@ def _ru_forms(name: str) -> list[str]:
         out.append(lem[0][:-2] + ("ее" if lem[0].endswith("ний") else "ое"))
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
     out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
+    if len(words) == 2:
+        # a possessive short adjective declines its own way: "Часова Яра", "Часовом Яре" → Часов Яр
+        first = re.sub(r"(?<=[оеиё]в|ин)(?:а|у|ом|ым|е)$", "", words[0])
+        if first != words[0]:
+            nouns = [p.normal_form for p in parses[1] if "NOUN" in p.tag][:2] or [noun.normal_form]
+            out += [f"{first} {_cap_like(n, words[1])}" for n in nouns]
     return list(dict.fromkeys(out))
 
 
@@ -294,6 +327,16 @@ _PL_ENDINGS = [
     ("ie", "o"),
     ("nie", "no"),
     ("em", ""),
+    ("em", "e"),  # "pod Robotynem" → Robotyne
+    # locatives that soften the last consonant: w Bachmucie, w Wuhłedarze, o Zaporożu
+    ("cie", "t"),
+    ("ście", "st"),
+    ("ściu", "ść"),  # w Brześciu → Brześć
+    ("ciu", "ć"),
+    ("rze", "r"),
+    ("dzie", "d"),
+    ("le", "ł"),
+    ("u", "e"),
     ("cach", "ce"),
     ("icach", "ice"),
     ("kach", "ki"),
@@ -329,7 +372,15 @@ def _uk_forms(name: str) -> list[str]:
     if len(words) == 1:
         # a village named by a neuter or masculine adjective: "Вербового" → "Вербове",
         # "біля Роботиного" → "Роботине", "у Першотравневому" → "Першотравневе"
-        for ae, ar in (("ого", "е"), ("ому", "е"), ("ім", "е"), ("ого", "ий"), ("ому", "ий")):
+        for ae, ar in (
+            ("ого", "е"),
+            ("ому", "е"),
+            ("ім", "е"),
+            ("им", "е"),  # "під Рокитним" → Рокитне
+            ("ого", "ий"),
+            ("ому", "ий"),
+            ("им", "ий"),
+        ):
             if last.endswith(ae) and len(last) - len(ae) >= 3:
                 out.append(last[: -len(ae)] + ar)
     if len(words) == 2:
@@ -361,7 +412,7 @@ def _pl_forms(name: str) -> list[str]:
     words = name.split()
     for end, rep in _PL_ENDINGS:
         w = words[-1]
-        if w.endswith(end) and len(w) - len(end) >= 3:
+        if w.endswith(end) and len(w) - len(end) >= (3 if len(words) == 1 else 2):
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
     if len(words) == 2:
         # noun first: "Tomaszowa Mazowieckiego" → "Tomaszów Mazowiecki"
@@ -444,6 +495,8 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         ]
         if town.endswith("цк"):
             stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
+        if base.endswith("ин"):
+            stems.append(base[:-2] + "я")  # Ельнинская → Ельня
     elif lang == "uk":
         town = re.sub(r"(?<=[сцз]ьк)(?:ій|а|ої|у|ому|ий|ого|им|ім|е|і|их|ими)$", "", adj)
         town = town[:1].upper() + town[1:]
@@ -456,6 +509,7 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         stems = [town, base, alt]
         if town.endswith("зьк"):
             stems.append(town[:-3] + "жжя")  # Запорізьк- → Запоріжжя
+            stems.append(town[:-3] + "ж")  # Лютізьк- → Лютіж
         if town.endswith("цьк"):
             stems.append(town[:-3] + "ець")
     elif lang == "pl":
@@ -583,10 +637,16 @@ def find_places(
         if nm is not None and ((a, nm.end()) not in spans or spans[(a, nm.end())][1] > rank):
             spans[(a, nm.end())] = (prec, rank)
     # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
-    for (_a0, b0), (prec, rank) in sorted(spans.items()):
+    # (and the third a list's: "Андреевка, Клещеевка и Курдюмовка")
+    todo = sorted(spans.items())
+    while todo:
+        (_a0, b0), (prec, rank) = todo.pop(0)
         cm = _AND.match(sent, b0)
         if cm and (nm := _NAME_RE.match(sent, cm.end())) is not None:
-            spans.setdefault((cm.end(), nm.end()), (prec, rank))
+            key = (cm.end(), nm.end())
+            if key not in spans:
+                spans[key] = (prec, rank)
+                todo.append((key, (prec, rank)))
     if ner is not False and lg in ("ru", "uk") and re.search(r"[А-ЯЁІЇЄҐ]", sent):
         for a, b in ner if isinstance(ner, list) else natasha_locations(sent):
             # Natasha's tokens stop at an apostrophe (Куп'янська): take the whole word
@@ -625,6 +685,9 @@ def find_places(
             if any(m.start() < tb and ta < m.end() for ta, tb in taken):
                 continue
             place, cands, ok = _region_lookup(m.group("name"), lg)
+            r = rank
+            if prec == 3 and _FROM_BEFORE.search(sent[max(0, m.start() - 30) : m.start()]):
+                r = 2  # "из Белгородской области", "from the Kursk region": where it came from
             if place is not None or cands:
                 hits.append(
                     PlaceHit(
@@ -635,20 +698,74 @@ def find_places(
                         cands,
                         ok,
                         prec,
-                        rank,
+                        r,
                     )
                 )
                 taken.append(m.span())
     for (a, b), (prec, rank) in sorted(spans.items(), key=lambda kv: (kv[1][1], kv[0])):
-        if rank == 9 or any(a < tb and ta < b for ta, tb in taken):
+        if rank == 9:
             continue
+        over = [ta for ta, tb in taken if a < tb and ta < b]
+        if over:
+            # "в районе Синьковки Харьковской области": the name stops where the region begins
+            cut = min(over)
+            if cut <= a or not sent[a:cut].strip():
+                continue
+            b = a + len(sent[a:cut].rstrip())
+        if _WATER_AFTER.match(sent, b):
+            continue  # "у Чорному морі", "на Азовском море": a sea or a river, not the village
         name = sent[a:b]
         place, cands, ok, used = _lookup_trim(name, lg)
         if place is None and not cands:
             continue
         hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
         taken.append((a, b))
-    return sorted(hits, key=lambda h: h.start)
+    return sorted(_within_regions(hits), key=lambda h: h.start)
+
+
+_FROM_BEFORE = re.compile(
+    r"(?<![\w])(?i:из|с|со|з|із|зі|від|from|aus|von|z|ze|od)\s+(?i:the\s+|dem\s+|der\s+)?$"
+)
+REGION_KM = 250.0  # a region's centre to its far edge, about (an oblast, a voivodeship)
+
+
+def _within_regions(hits: list[PlaceHit]) -> list[PlaceHit]:
+    """A sentence that names a region ("у Журавлевки в Белгородской области", "Andriivka,
+    Kharkiv Oblast") puts its other places in it: readings far from every region named are
+    dropped, and a name with no reading there is not taken (a village the gazetteer lacks is
+    better left to the region than read as its namesake in Crimea)."""
+    from liaison.core.geo import haversine_km
+
+    centres = [h.place for h in hits if h.precision == 3 and h.rank == 0 and h.place is not None]
+    if not centres:
+        return hits
+    out: list[PlaceHit] = []
+    for h in hits:
+        if h.precision == 3:
+            out.append(h)
+            continue
+        cands = h.candidates or ((h.place,) if h.place else ())
+        inside = tuple(
+            c
+            for c in cands
+            if any(haversine_km(c.lat, c.lon, r.lat, r.lon) <= REGION_KM for r in centres)
+        )
+        if not inside:
+            continue
+        if len(inside) == len(cands):
+            out.append(h)
+            continue
+        place = h.place if h.place in inside else (inside[0] if len(inside) == 1 else None)
+        out.append(
+            PlaceHit(h.start, h.end, h.text, place, inside, place is not None, h.precision, h.rank)
+        )
+    return out
+
+
+_WATER_AFTER = re.compile(
+    r"\s+(?:мор[еяюі]|морем|озер[оаіе]|річ[кц]\w*|рек[аиеу]|водосховищ\w*|водохранилищ\w*|"
+    r"sea|lake|river|reservoir|see|meer|morz[ue]|jezior\w*|rzek\w*)(?![\w])"
+)
 
 
 def _elliptic(sent: str, lang: str) -> re.Pattern[str] | None:

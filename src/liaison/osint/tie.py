@@ -81,7 +81,8 @@ class Tier:
 
     def date(self, start: int, end: int) -> tuple[str | None, int | None]:
         s, e = self._sentence(start)
-        inside = [d for d in self.dates if s <= d.start and d.end <= e]
+        # a date cut by the sentence splitter ("12 сент. 1939 г.") still belongs to the sentence
+        inside = [d for d in self.dates if d.start < e and s < d.end]
         # a date before the mention across a clause boundary ("17 września pod Brochowem, a
         # resztki 15 DP … 20 września") belongs to the other clause first
         cands: list[tuple[int, DateHit]] = [
@@ -125,7 +126,10 @@ class Tier:
             line_start = self._paragraph_start(d.start)
             line_end = self.text.find("\n", d.start)
             line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
-            if line_start == 0 or len(line) <= 60:
+            # a dateline is a line that is mostly its date ("12 июля 1943 г.", "Вечер, 5 мая"),
+            # not a short paragraph of the story ("На следующий день корпус вёл бои у …")
+            dated = re.search(r"\d", self.text[d.start : d.end]) is not None  # not "назавтра"
+            if line_start == 0 or (dated and len(line.strip()) - (d.end - d.start) <= 30):
                 return d.value, 2 if d.precision == 1 else d.precision  # a dateline heads it all
             # carried over from another paragraph's story: only its month is sure
             return self._in_period(d.value[:7], 3)
@@ -323,8 +327,8 @@ class Tier:
                 return min(haversine_km(c.lat, c.lon, a, b) for a, b in context)  # type: ignore[attr-defined]
 
             nearest = min(far(c) for c in h.candidates)
-            pool = [c for c in h.candidates if far(c) <= nearest + 50]
-            best = max(pool, key=lambda c: c.population)
+            pool = [c for c in h.candidates if far(c) <= nearest + min(50.0, 10.0 + nearest)]
+            best = max(pool, key=lambda c: (c.population, -far(c)))  # villages: the nearest
         elif h.place is not None:
             best = h.place
         else:
