@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso
 from liaison.core.errors import NotFoundError
+from liaison.core.markings import Highest, highest
 from liaison.orbat.model import UnitView
 from liaison.orbat.picture import get_picture
 from liaison.reconcile import meeting as mt
@@ -154,6 +155,21 @@ def _side(u: UnitView | None) -> dict[str, Any] | None:
     return out
 
 
+def _item_marking(*units: UnitView | None) -> dict[str, Any] | None:
+    """The highest marking of the units a discrepancy shows, as the worklist's badge."""
+    h = highest(u.marking for u in units if u is not None)
+    if h is None:
+        return None
+    m = h.marking
+    return {"tlp": m.tlp, "rel_to": list(m.rel_to), "orcon": m.orcon}
+
+
+def highest_marking(conn: Connection, meeting_id: int) -> Highest | None:
+    """The highest marking over every discrepancy of a meeting: the queue page's banner."""
+    items = page(conn, meeting_id, limit=100_000)["items"]
+    return highest(d["marking"] for d in items if d["marking"])
+
+
 def page(
     conn: Connection,
     meeting_id: int,
@@ -225,6 +241,7 @@ def page(
         d["ours_facts"] = _side(po.get(r.ours_unit)) if r.ours_unit else None
         d["theirs_facts"] = _side(pt.get(r.theirs_unit)) if r.theirs_unit else None
         d["fields"] = list(mt.FIELDS.get(r.kind, ()))
+        d["marking"] = _item_marking(po.get(r.ours_unit or ""), pt.get(r.theirs_unit or ""))
         items.append(d)
     return {
         "meeting": m.id,

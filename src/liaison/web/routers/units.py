@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
+from liaison.core.markings import highest
 from liaison.orbat.search import MAX_QUERY, search
 from liaison.web import auth
 from liaison.web.cache import cache_for
@@ -70,6 +71,7 @@ def _dossier(conn: Connection, user: auth.User, partner: str, unit_id: str) -> d
             "marking": u.marking.to_text(),
             "tlp": u.marking.tlp,
             "rel_to": list(u.marking.rel_to),
+            "orcon": u.marking.orcon,
         },
         "parent": {"unit_id": parent.unit_id, "designation": parent.designation}
         if parent
@@ -155,7 +157,7 @@ def search_page(
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     hits = _search(conn, user, q) if q.strip() else []
-    return render(request, "search.html", {"q": q, "hits": hits})
+    return render(request, "search.html", {"q": q, "hits": hits, "page_marking": highest(hits)})
 
 
 @router.get("/units/{partner}/{unit_id}", include_in_schema=False)
@@ -166,4 +168,7 @@ def unit_page(
     user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    return render(request, "unit.html", {"d": _dossier(conn, user, partner, unit_id)})
+    d = _dossier(conn, user, partner, unit_id)
+    on_page = [d["unit"], *(h["marking"] for h in d["history"] if h.get("marking"))]
+    on_page += [r["marking"] for r in d["reports"] if r.get("marking")]
+    return render(request, "unit.html", {"d": d, "page_marking": highest(on_page)})
