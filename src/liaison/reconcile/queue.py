@@ -295,3 +295,41 @@ def in_meeting(conn: Connection, meeting_id: int, disc_id: int) -> bool:
         ).first()
         is not None
     )
+
+
+def discrepancy_kinds(conn: Connection, partner: str) -> dict[str, Any]:
+    """Discrepancy kinds per unit of `partner` from the latest meeting it took part in, and the
+    location pairs (our unit → theirs) the map draws as lines."""
+    row = conn.execute(
+        sa.select(meeting.c.id, meeting.c.ours_partner, meeting.c.theirs_partner)
+        .where(sa.or_(meeting.c.theirs_partner == partner, meeting.c.ours_partner == partner))
+        .order_by(meeting.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return {"partner": partner, "meeting_id": None, "kinds": [], "units": {}, "pairs": []}
+    side = "ours" if row.ours_partner == partner else "theirs"
+    units: dict[str, list[str]] = {}
+    kinds: set[str] = set()
+    pairs = []
+    for d in mt.list_discrepancies(conn, row.id):
+        kinds.add(d["kind"])
+        if d[side]:
+            units.setdefault(d[side], []).append(d["kind"])
+        if d["kind"] == "location" and d["ours"] and d["theirs"]:
+            pairs.append(
+                {
+                    "kind": "location",
+                    "ours": d["ours"],
+                    "theirs": d["theirs"],
+                    "distance_km": d["detail"].get("distance_km"),
+                    "resolution": d["resolution"],
+                }
+            )
+    return {
+        "partner": partner,
+        "meeting_id": row.id,
+        "kinds": sorted(kinds),
+        "units": units,
+        "pairs": pairs,  # our unit → their unit, for the map's discrepancy lines
+    }
