@@ -101,3 +101,15 @@ def test_worklist_items_carry_the_highest_marking(meet_web: Web) -> None:
     tops = {d["marking"]["tlp"] for d in items}
     page = c.get(f"/meetings/{mid}").text
     assert _banner(page) == ("AMBER" if "AMBER" in tops else "GREEN")
+
+
+def test_orbat_tree_carries_markings_and_page_banner(web: Web) -> None:
+    c = web.login("analyst.pl")
+    roots = c.get("/api/v1/pictures/PL/tree").json()["roots"]
+    army = roots[0]
+    division = army["children"][0]
+    assert army["marking"] == {"tlp": "GREEN", "rel_to": [], "orcon": False}
+    assert division["marking"] == {"tlp": "AMBER", "rel_to": ["PL"], "orcon": False}
+    assert _banner(c.get("/orbat/PL").text) == "AMBER"
+    # JP's officer sees only the released (GREEN) units, and so a GREEN banner
+    assert _banner(web.login("analyst.jp").get("/orbat/PL").text) == "GREEN"

@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso
+from liaison.core.markings import highest
 from liaison.courier.pouch import get_policy
 from liaison.orbat import export as orbat_export
 from liaison.orbat.model import Picture, UnitView
@@ -201,6 +202,7 @@ def tree(p: Picture) -> list[dict[str, Any]]:
     def node(uid: str, seen: set[str]) -> dict[str, Any]:
         seen.add(uid)
         u = p.units[uid]
+        m = u.marking
         return {
             "unit_id": uid,
             "designation": u.designation,
@@ -208,6 +210,7 @@ def tree(p: Picture) -> list[dict[str, Any]]:
             "branch": u.branch,
             "sidc": u.sidc,
             "placed": u.has_position,
+            "marking": {"tlp": m.tlp, "rel_to": list(m.rel_to), "orcon": m.orcon},
             "children": [node(c, seen) for c in kids.get(uid, []) if c not in seen],
         }
 
@@ -356,4 +359,6 @@ def orbat_page(
 ) -> Response:
     partners = visible_partners(conn, user)
     code = check_partner(conn, user, partner) if partner else partners[0]
-    return render(request, "orbat.html", {"partners": partners, "partner": code})
+    units = picture_for(conn, user, code).units.values()
+    ctx = {"partners": partners, "partner": code, "page_marking": highest(u.marking for u in units)}
+    return render(request, "orbat.html", ctx)

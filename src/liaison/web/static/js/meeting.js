@@ -159,22 +159,6 @@
     history.replaceState(null, "", "#d" + d.id);
   }
 
-  // TLP and REL TO badges as the server's _markings.html draws them.
-  function badges(m) {
-    const td = document.createElement("td");
-    if (!m) return td;
-    const add = (cls, text) => {
-      const s = document.createElement("span");
-      s.className = "badge " + cls; s.textContent = text;
-      if (td.childNodes.length) td.appendChild(document.createTextNode(" "));
-      td.appendChild(s);
-    };
-    add("tlp-" + m.tlp.replace("+", "-"), "TLP:" + m.tlp);
-    (m.rel_to || []).forEach((p) => add("rel", "REL TO " + p));
-    if (m.orcon) add("rel", "ORCON");
-    return td;
-  }
-
   // The worklist: every discrepancy in view, sortable and filterable; a row opens its item.
   function table() {
     const body = $("worklist-table").tBodies[0];
@@ -193,7 +177,7 @@
       cell(tr, facts(d).echelon || "");
       cell(tr, status(d), d.resolution ? "resolved" : "");
       cell(tr, d.resolved_by || "");
-      tr.appendChild(badges(d.marking));
+      tr.appendChild(window.liaisonBadges(document.createElement("td"), d.marking));
       body.appendChild(tr);
     });
     $("wl-count").textContent = view.length + " of " + all.length + " discrepancies";
