@@ -13,6 +13,7 @@ from tests.web.conftest import Web
 from tests.web.test_reports_web import _add
 
 T1 = datetime(1939, 8, 2, tzinfo=UTC)
+T2 = datetime(1939, 8, 25, tzinfo=UTC)  # after add_disagreeing_jp's reports
 
 
 def _banner(html: str) -> str:
@@ -99,8 +100,27 @@ def test_worklist_items_carry_the_highest_marking(meet_web: Web) -> None:
     items = c.get(f"/api/v1/meetings/{mid}/discrepancies").json()["items"]
     assert items and all(d["marking"]["tlp"] in ("GREEN", "AMBER") for d in items)
     tops = {d["marking"]["tlp"] for d in items}
-    page = c.get(f"/meetings/{mid}").text
-    assert _banner(page) == ("AMBER" if "AMBER" in tops else "GREEN")
+    assert _banner(c.get(f"/meetings/{mid}").text) == ("AMBER" if "AMBER" in tops else "GREEN")
+    # a TLP:RED unit in the next meeting's queue turns its banner RED, and its row's badge
+    for d in items:
+        c.post(
+            f"/api/v1/meetings/{mid}/discrepancies/{d['id']}/resolve",
+            json={"resolution": "defer", "comment": "later"},
+        )
+    assert c.post(f"/api/v1/meetings/{mid}/close").status_code == 200
+    with meet_web.store.begin() as conn:
+        observe.record(
+            conn,
+            "JP",
+            "jp-c9",
+            valid_at=T2,
+            marking=Marking("RED"),
+            designation="9th Cavalry Division",
+        )
+    mid2 = c.post("/api/v1/meetings", json={"theirs": "JP"}).json()["id"]
+    items2 = c.get(f"/api/v1/meetings/{mid2}/discrepancies").json()["items"]
+    assert "RED" in {d["marking"]["tlp"] for d in items2 if d["theirs"] == "jp-c9"}
+    assert _banner(c.get(f"/meetings/{mid2}").text) == "RED"
 
 
 def test_orbat_tree_carries_markings_and_page_banner(web: Web) -> None:

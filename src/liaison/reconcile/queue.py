@@ -165,9 +165,24 @@ def _item_marking(*units: UnitView | None) -> dict[str, Any] | None:
 
 
 def highest_marking(conn: Connection, meeting_id: int) -> Highest | None:
-    """The highest marking over every discrepancy of a meeting: the queue page's banner."""
-    items = page(conn, meeting_id, limit=100_000)["items"]
-    return highest(d["marking"] for d in items if d["marking"])
+    """The highest marking over every discrepancy of a meeting (the queue page's banner): the
+    units the worklist shows, read from the meeting's snapshot as the queue reads them, without
+    building the items."""
+    m = meeting_row(conn, meeting_id)
+    rows = conn.execute(
+        sa.select(discrepancy.c.ours_unit, discrepancy.c.theirs_unit).where(
+            discrepancy.c.meeting_id == m.id, discrepancy.c.settled.is_(sa.false())
+        )
+    ).all()
+    marks = []
+    for partner, ids in (
+        (m.ours_partner, {r.ours_unit for r in rows if r.ours_unit}),
+        (m.theirs_partner, {r.theirs_unit for r in rows if r.theirs_unit}),
+    ):
+        if ids:
+            pic = get_picture(conn, partner, m.as_of, m.snapshot_at, only=ids)
+            marks += [u.marking for u in pic.units.values()]
+    return highest(marks)
 
 
 def page(
