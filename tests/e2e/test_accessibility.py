@@ -36,6 +36,7 @@ PAGES = [
 ]
 PAGES += ["/exports", "/release", "/reports", "/intercepts", "/pouches"]  # issue 22 item 5
 PAGES += ["/coalition"]  # issue 23: coalition meetings
+PAGES += ["/train/classes", "/reports/one?partner=PL&id=R-RED"]  # issue 22: classes, markings
 RUN = """async () => {
   const r = await axe.run(document, { resultTypes: ['violations'] });
   return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
@@ -67,6 +68,21 @@ def _violations(page: Any, base: str, path: str) -> list[dict[str, Any]]:
     return page.evaluate(RUN)  # type: ignore[no-any-return]
 
 
+def _marked_rows(conn: Any) -> None:
+    """Rows with every TLP colour, so the badges and the RED banner are checked for contrast."""
+    from datetime import UTC, datetime
+
+    from liaison.codebreak import intercepts
+    from liaison.core.markings import TLP_LEVELS, parse_marking
+    from liaison.courier.kinds.reports import add_report
+
+    at = datetime(1939, 8, 3, tzinfo=UTC)
+    for i, tlp in enumerate(TLP_LEVELS):
+        intercepts.add(conn, "ABCDE FGHIJ", "PL", at, marking=f"TLP:{tlp} REL TO PL,JP")
+        rid = "R-RED" if tlp == "RED" else f"R-{i}"
+        add_report(conn, rid, f"Report {tlp}", "text", marking=parse_marking(f"TLP:{tlp}"))
+
+
 def test_no_serious_accessibility_violation(axe_page: Any, live: Any) -> None:
     from liaison.reconcile.meeting import open_meeting
     from tests.web.conftest import PASSWORD, add_disagreeing_jp
@@ -75,6 +91,7 @@ def test_no_serious_accessibility_violation(axe_page: Any, live: Any) -> None:
     add_disagreeing_jp(store)
     with store.begin() as conn:
         open_meeting(conn, "JP", actor="test")
+        _marked_rows(conn)
     page = axe_page
     found = {"/login": _violations(page, base, "/login")}
     page.fill("input[name=username]", "admin.pl")

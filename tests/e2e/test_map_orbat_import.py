@@ -61,6 +61,10 @@ def test_orbat_tree(sign_in: Any, live: Any) -> None:
     page.goto(base + "/orbat/PL")
     page.wait_for_selector("li.node[data-unit=pl-3]")
     assert page.locator("#orbat-tree .unit-symbol svg").count() == 3
+    # each unit with its marking, the banner with the highest (pl-2 is AMBER REL TO PL)
+    marks = page.locator("li.node[data-unit=pl-2] > .marks").inner_text()
+    assert "TLP:AMBER" in marks and "REL TO PL" in marks
+    assert page.get_attribute("#page-marking", "data-tlp") == "AMBER"
     assert page.is_visible("li.node[data-unit=pl-3]")
     page.click("li.node[data-unit=pl-1] > .toggle")
     assert not page.is_visible("li.node[data-unit=pl-3]")

@@ -273,6 +273,12 @@ def get_trainee(conn: Connection, username: str) -> Trainee:
     return Trainee(row.id, row.username, row.name, row.class_name)
 
 
+def is_trainee(conn: Connection, username: str) -> bool:
+    """Is `username` enrolled in any class (the web shows the trainee page, not the instructor's)?"""
+    q = sa.select(trainee.c.id).where(trainee.c.username == username.strip())
+    return conn.execute(q).first() is not None
+
+
 def list_trainees(conn: Connection, class_name: str | None = None) -> list[Trainee]:
     q = (
         sa.select(trainee, training_class.c.name.label("class_name"))

@@ -5,6 +5,7 @@ What may leave is decided from these in courier.policy; here they are parsed and
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 TLP_LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
@@ -61,3 +62,59 @@ def parse_marking(text: str) -> Marking:
         if not code.isalnum():
             raise ValueError(f"REL TO partner code {code!r} is not a code")
     return Marking(tlp=tlp, rel_to=tuple(sorted(set(rel))), orcon=orcon)
+
+
+@dataclass(frozen=True)
+class Highest:
+    """The marking a page showing several items must bear, and how many items it covers.
+
+    `no_common_release` is set when items carry REL TO lists that share no partner: the page as a
+    whole may then go to none of them, which an empty `rel_to` alone would not say."""
+
+    marking: Marking
+    items: int
+    no_common_release: bool = False
+
+
+def as_marking(value: object) -> Marking:
+    """A marking from what lists carry: a Marking, its text, a {tlp, rel_to, orcon} mapping or
+    any record with those attributes (a report, an intercept)."""
+    if isinstance(value, Marking):
+        return value
+    if value is None:
+        return Marking()
+    if isinstance(value, str):
+        return parse_marking(value)
+    if isinstance(value, Mapping):
+        tlp, rel, orcon = value.get("tlp"), value.get("rel_to"), value.get("orcon")
+    else:
+        tlp = getattr(value, "tlp", None)
+        rel, orcon = getattr(value, "rel_to", None), getattr(value, "orcon", False)
+    if tlp is None:
+        raise ValueError(f"no TLP in {value!r}")
+    return Marking(tlp=parse_tlp(str(tlp)), rel_to=tuple(sorted(set(rel or ()))), orcon=bool(orcon))
+
+
+def highest(markings: Iterable[object]) -> Highest | None:
+    """The strictest TLP of the items, REL TO only the partners every restricted item is released
+    to, ORCON when any item has it; None when there are no items (a page with nothing on it needs
+    no banner). Items without REL TO do not narrow the list: they are not restricted by it."""
+    rank = {t: i for i, t in enumerate(TLP_LEVELS)}
+    top = -1
+    rel: set[str] | None = None
+    orcon = False
+    n = 0
+    for value in markings:
+        m = as_marking(value)
+        n += 1
+        top = max(top, rank[m.tlp])
+        orcon = orcon or m.orcon
+        if m.rel_to:
+            rel = set(m.rel_to) if rel is None else rel & set(m.rel_to)
+    if n == 0:
+        return None
+    return Highest(
+        marking=Marking(tlp=TLP_LEVELS[top], rel_to=tuple(sorted(rel or ())), orcon=orcon),
+        items=n,
+        no_common_release=rel is not None and not rel,
+    )

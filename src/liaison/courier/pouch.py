@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso, parse_time, utcnow
 from liaison.core.errors import NotFoundError, SecurityError, ValidationError
+from liaison.core.markings import Marking
 from liaison.courier import registry
 from liaison.courier.canonical import canonical, digest
 from liaison.courier.envelope import (
@@ -55,7 +56,7 @@ from liaison.courier.keyring import (
 from liaison.courier.keys import KeyPair, PublicKeys, fingerprint
 from liaison.courier.policy import get_policy, set_policy
 from liaison.courier.records import PouchRejected
-from liaison.orbat.partners import get_partner, get_self
+from liaison.orbat.partners import get_partner, get_self, list_partners
 from liaison.store import audit
 from liaison.store.schema.courier import pouch_log, pouch_outbox
 
@@ -69,6 +70,32 @@ def _last(conn: Connection, direction: str, partner: str) -> Any:
         .order_by(pouch_log.c.seq.desc())
         .limit(1)
     ).first()
+
+
+def ledger(conn: Connection) -> list[dict[str, Any]]:
+    """Per partner other than ourselves: the last pouch sent and received, and the ceiling our
+    release policy puts on what a pouch to them may carry (the TLP and REL TO that partner), or
+    None when no policy lets anything go."""
+    last: dict[tuple[str, str], Any] = {}
+    for r in conn.execute(sa.select(pouch_log).order_by(pouch_log.c.seq)):
+        last[(r.partner_code, r.direction)] = r
+    rows = []
+    for p in list_partners(conn):
+        if p.is_self:
+            continue
+        pol = get_policy(conn, p.code)
+        out, inn = last.get((p.code, "out")), last.get((p.code, "in"))
+        rows.append(
+            {
+                "partner": p.code,
+                "sent": {"seq": out.seq, "at": out.created_at, "units": out.units} if out else None,
+                "received": {"seq": inn.seq, "at": inn.created_at, "units": inn.units}
+                if inn
+                else None,
+                "ceiling": Marking(tlp=pol.max_tlp, rel_to=(p.code,)) if pol else None,
+            }
+        )
+    return rows
 
 
 # ---- sealing -----------------------------------------------------------------------------------

@@ -258,3 +258,17 @@ def valid_times(
         if keep(Marking(r.tlp, tuple(x for x in r.rel_to.split(",") if x), bool(r.orcon))):
             out.add(r.valid_at)
     return sorted(out)
+
+
+def picture_version(conn: Connection, partner: str) -> tuple[Any, ...]:
+    """What a partner's picture depends on, for caches: its observations (append-only, so their
+    count and latest recorded time change with every write) and the burned sources' observations
+    (a burn re-grades without a new observation)."""
+    from liaison.orbat.sources import burned_observations
+
+    n, last = conn.execute(
+        sa.select(sa.func.count(), sa.func.max(observation.c.recorded_at)).where(
+            observation.c.partner_code == partner
+        )
+    ).one()
+    return (partner, int(n or 0), iso(last), len(burned_observations(conn, partner)))

@@ -36,6 +36,9 @@ class Hit:
     lon: float | None
     score: float
     why: list[str] = field(default_factory=list)
+    tlp: str = "AMBER"
+    rel_to: list[str] = field(default_factory=list)
+    orcon: bool = False
 
 
 @lru_cache(maxsize=200_000)
@@ -80,7 +83,8 @@ def search(
             if score > 0:
                 hits.append(
                     Hit(pic.partner, u.unit_id, u.designation, u.echelon, u.branch, u.place,
-                        u.lat, u.lon, score, why)
+                        u.lat, u.lon, score, why, u.marking.tlp, list(u.marking.rel_to),
+                        u.marking.orcon)
                 )  # fmt: skip
     hits.sort(key=lambda h: (-h.score, h.partner, h.designation))
     return hits[:limit]

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso
 from liaison.core.errors import NotFoundError
+from liaison.core.markings import Highest, highest
 from liaison.orbat.model import UnitView
 from liaison.orbat.picture import get_picture
 from liaison.reconcile import meeting as mt
@@ -154,6 +155,36 @@ def _side(u: UnitView | None) -> dict[str, Any] | None:
     return out
 
 
+def _item_marking(*units: UnitView | None) -> dict[str, Any] | None:
+    """The highest marking of the units a discrepancy shows, as the worklist's badge."""
+    h = highest(u.marking for u in units if u is not None)
+    if h is None:
+        return None
+    m = h.marking
+    return {"tlp": m.tlp, "rel_to": list(m.rel_to), "orcon": m.orcon}
+
+
+def highest_marking(conn: Connection, meeting_id: int) -> Highest | None:
+    """The highest marking over every discrepancy of a meeting (the queue page's banner): the
+    units the worklist shows, read from the meeting's snapshot as the queue reads them, without
+    building the items."""
+    m = meeting_row(conn, meeting_id)
+    rows = conn.execute(
+        sa.select(discrepancy.c.ours_unit, discrepancy.c.theirs_unit).where(
+            discrepancy.c.meeting_id == m.id, discrepancy.c.settled.is_(sa.false())
+        )
+    ).all()
+    marks = []
+    for partner, ids in (
+        (m.ours_partner, {r.ours_unit for r in rows if r.ours_unit}),
+        (m.theirs_partner, {r.theirs_unit for r in rows if r.theirs_unit}),
+    ):
+        if ids:
+            pic = get_picture(conn, partner, m.as_of, m.snapshot_at, only=ids)
+            marks += [u.marking for u in pic.units.values()]
+    return highest(marks)
+
+
 def page(
     conn: Connection,
     meeting_id: int,
@@ -225,6 +256,7 @@ def page(
         d["ours_facts"] = _side(po.get(r.ours_unit)) if r.ours_unit else None
         d["theirs_facts"] = _side(pt.get(r.theirs_unit)) if r.theirs_unit else None
         d["fields"] = list(mt.FIELDS.get(r.kind, ()))
+        d["marking"] = _item_marking(po.get(r.ours_unit or ""), pt.get(r.theirs_unit or ""))
         items.append(d)
     return {
         "meeting": m.id,
@@ -278,3 +310,41 @@ def in_meeting(conn: Connection, meeting_id: int, disc_id: int) -> bool:
         ).first()
         is not None
     )
+
+
+def discrepancy_kinds(conn: Connection, partner: str) -> dict[str, Any]:
+    """Discrepancy kinds per unit of `partner` from the latest meeting it took part in, and the
+    location pairs (our unit → theirs) the map draws as lines."""
+    row = conn.execute(
+        sa.select(meeting.c.id, meeting.c.ours_partner, meeting.c.theirs_partner)
+        .where(sa.or_(meeting.c.theirs_partner == partner, meeting.c.ours_partner == partner))
+        .order_by(meeting.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return {"partner": partner, "meeting_id": None, "kinds": [], "units": {}, "pairs": []}
+    side = "ours" if row.ours_partner == partner else "theirs"
+    units: dict[str, list[str]] = {}
+    kinds: set[str] = set()
+    pairs = []
+    for d in mt.list_discrepancies(conn, row.id):
+        kinds.add(d["kind"])
+        if d[side]:
+            units.setdefault(d[side], []).append(d["kind"])
+        if d["kind"] == "location" and d["ours"] and d["theirs"]:
+            pairs.append(
+                {
+                    "kind": "location",
+                    "ours": d["ours"],
+                    "theirs": d["theirs"],
+                    "distance_km": d["detail"].get("distance_km"),
+                    "resolution": d["resolution"],
+                }
+            )
+    return {
+        "partner": partner,
+        "meeting_id": row.id,
+        "kinds": sorted(kinds),
+        "units": units,
+        "pairs": pairs,  # our unit → their unit, for the map's discrepancy lines
+    }

@@ -44,6 +44,12 @@ def record(conn: Connection, actor: str, action: str, target: str = "", detail: 
     return h
 
 
+def latest_seq(conn: Connection) -> int:
+    """The newest entry's number: every write is audited, so this changes with any write and
+    serves as a cheap version for caches of pages that gather many kinds of records."""
+    return int(conn.execute(sa.select(sa.func.max(audit.c.seq))).scalar() or 0)
+
+
 @dataclass
 class ChainReport:
     entries: int

@@ -16,6 +16,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Connection
 
+from liaison.core.markings import as_marking
 from liaison.core.permissions import Actor, Resource, allowed, deny_status
 from liaison.store.engine import Store
 from liaison.web import auth
@@ -66,6 +67,7 @@ def human_time(value: Any) -> str:
 
 
 templates.env.filters["human"] = human_time
+templates.env.filters["marking"] = as_marking  # "TLP:AMBER REL TO JP" → badges
 
 
 def get_store(request: Request) -> Store:

@@ -8,19 +8,23 @@ home partner's admins manage every partner. Accounts of another partner answer 4
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
 from liaison.core.errors import LiaisonError, NotFoundError
 from liaison.core.permissions import Resource
+from liaison.orbat.partners import list_partners
 from liaison.store import audit
 from liaison.web import auth
-from liaison.web.deps import actor_of, check, db, permit, render
+from liaison.web.deps import actor_of, check, db, may, permit, render
 
 router = APIRouter()
+ROLES = ("viewer", "analyst", "admin")
+NO_NUL = r"^[^\x00]*$"
 
 
 class UserIn(BaseModel):
@@ -123,9 +127,65 @@ def audit_page(
 @router.get("/admin/users", include_in_schema=False)
 def users_page(
     request: Request,
+    error: str | None = Query(None, max_length=500),
+    done: str | None = Query(None, max_length=200),
     user: auth.User = Depends(permit("user.list", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    return render(
-        request, "admin/users.html", {"users": auth.list_users(conn, _scope(request, user))}
-    )
+    scope = _scope(request, user)
+    partners = [p.code for p in list_partners(conn)] if scope is None else [scope]
+    ctx = {
+        "users": auth.list_users(conn, scope),
+        "partners": partners,
+        "roles": ROLES,
+        "min_password": auth.MIN_PASSWORD,
+        "can_add": may(request, "user.add"),
+        "can_disable": may(request, "user.disable"),
+        "error": error,
+        "done": done,
+    }
+    return render(request, "admin/users.html", ctx)
+
+
+def _users_back(error: str | None = None, done: str | None = None) -> RedirectResponse:
+    q = f"?error={quote(error)}" if error else f"?done={quote(done)}" if done else ""
+    return RedirectResponse(f"/admin/users{q}", status_code=303)
+
+
+@router.post("/admin/users", include_in_schema=False)
+def users_add_form(
+    request: Request,
+    username: str = Form(..., max_length=64, pattern=NO_NUL),
+    password: str = Form(..., max_length=500, pattern=NO_NUL),
+    role: str = Form(..., pattern="^(admin|analyst|viewer)$"),
+    partner: str = Form(..., pattern=r"^[A-Za-z0-9_-]{1,16}$"),
+    user: auth.User = Depends(permit("user.add", page=True)),
+    conn: Connection = Depends(db, scope="function"),
+) -> Response:
+    """The page's form over `auth.add_user`, as `liaison user add` (audited `user.add`); another
+    partner's account is refused as the API refuses it."""
+    check(request, user, "user.add", Resource(partner=partner.upper()))
+    try:
+        with conn.begin_nested():
+            u = auth.add_user(conn, username, password, role, partner, actor=user.username)
+    except LiaisonError as exc:
+        return _users_back(error=str(exc))
+    return _users_back(done=f"added {u.username} ({u.role}, {u.partner})")
+
+
+@router.post("/admin/users/{username}/disable", include_in_schema=False)
+def users_disable_form(
+    request: Request,
+    username: str,
+    user: auth.User = Depends(permit("user.disable", page=True)),
+    conn: Connection = Depends(db, scope="function"),
+) -> Response:
+    """Disable an account (sessions and tokens end with it); another partner's is 404."""
+    try:
+        check(request, user, "user.disable", Resource(partner=auth.user_partner(conn, username)))
+    except (NotFoundError, HTTPException):
+        raise HTTPException(404, f"no user {username!r}") from None
+    if username == user.username:
+        return _users_back(error="you cannot disable your own account")
+    auth.disable_user(conn, username, actor=user.username)
+    return _users_back(done=f"disabled {username}")

@@ -16,12 +16,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
+from liaison.core.markings import highest
 from liaison.courier.stix import export_for, unit_facts
 from liaison.orbat.export import FORMATS
 from liaison.orbat.partners import list_partners
 from liaison.web import auth
 from liaison.web.deps import db, page_user, render
-from liaison.web.scope import is_home_user, visible_partners
+from liaison.web.scope import is_home_user, picture_for, visible_partners
 
 router = APIRouter()
 DB = Depends(db, scope="function")
@@ -42,8 +43,14 @@ def _stix_targets(conn: Connection) -> list[str]:
 def exports_page(
     request: Request, user: auth.User = Depends(page_user), conn: Connection = DB
 ) -> Response:
+    partners = visible_partners(conn, user)
+    marks = {
+        p: highest(u.marking for u in picture_for(conn, user, p).units.values()) for p in partners
+    }
     ctx = {
-        "partners": visible_partners(conn, user),
+        "partners": partners,
+        "marks": marks,
+        "page_marking": highest(h.marking for h in marks.values() if h),
         "formats": FORMATS,
         "stix_targets": _stix_targets(conn) if may_release(conn, user) else [],
     }

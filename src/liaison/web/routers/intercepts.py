@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from liaison.codebreak import DEFAULT_BUDGET, intercepts
 from liaison.core.errors import LiaisonError
+from liaison.core.markings import highest
 from liaison.store.engine import Store
 from liaison.web import auth
 from liaison.web.deps import db, get_store, page_user, render
@@ -67,8 +68,10 @@ def intercepts_page(
     conn: Connection = DB,
 ) -> Response:
     _check(conn, user, "read")
+    items = intercepts.list_intercepts(conn, solved=solved, limit=500)
     ctx = {
-        "items": intercepts.list_intercepts(conn, solved=solved, limit=500),
+        "items": items,
+        "page_marking": highest(items),
         "solved": solved,
         "can_write": may(conn, user, "add"),
         "langs": LANGS,
@@ -125,6 +128,7 @@ def intercept_page(
     it = intercepts.get(conn, ref)
     ctx = {
         "it": it,
+        "page_marking": highest([it]),
         "grouped": intercepts.groups(it.ciphertext),
         "can_write": may(conn, user, "solve") and it.retracted_at is None,
         "langs": LANGS,

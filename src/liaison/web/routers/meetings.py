@@ -439,6 +439,7 @@ def meeting_page(
 ) -> Response:
     ctx = {
         "m": meeting_summary(conn, meeting_id),
+        "page_marking": queue.highest_marking(conn, meeting_id),
         "can_write": may(request, "meeting.write"),
         "resolutions": RESOLUTION_HELP,
     }

@@ -14,18 +14,18 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso
+from liaison.core.markings import highest
 from liaison.courier.pouch import get_policy
 from liaison.orbat import export as orbat_export
 from liaison.orbat.model import Picture, UnitView
-from liaison.orbat.sources import burned_observations
+from liaison.orbat.picture import picture_version
+from liaison.reconcile import queue
 from liaison.store import audit
-from liaison.store.schema.orbat import observation
 from liaison.web import auth
 from liaison.web.cache import cache_for
 from liaison.web.deps import db, may, permit, render
@@ -107,18 +107,12 @@ def pictures(
 
 
 def _version(conn: Connection, user: auth.User, code: str) -> tuple[Any, ...]:
-    """What the scoped picture depends on: the partner's observations (append-only, so their count
-    and latest recorded time change with every write) and, for a released view, the policy."""
-    n, last = conn.execute(
-        sa.select(sa.func.count(), sa.func.max(observation.c.recorded_at)).where(
-            observation.c.partner_code == code
-        )
-    ).one()
+    """What the scoped picture depends on: the partner's picture version (library) and, for a
+    released view, the policy."""
     scope: tuple[Any, ...] = ("all",)
     if code != user.partner and not actor(conn, user).is_home:
         scope = ("released", user.partner, repr(get_policy(conn, user.partner)))
-    burned = len(burned_observations(conn, code))  # a burn re-grades without a new observation
-    return (code, int(n or 0), iso(last), burned, *scope)
+    return (*picture_version(conn, code), *scope)
 
 
 def feature_collection(
@@ -208,6 +202,7 @@ def tree(p: Picture) -> list[dict[str, Any]]:
     def node(uid: str, seen: set[str]) -> dict[str, Any]:
         seen.add(uid)
         u = p.units[uid]
+        m = u.marking
         return {
             "unit_id": uid,
             "designation": u.designation,
@@ -215,6 +210,7 @@ def tree(p: Picture) -> list[dict[str, Any]]:
             "branch": u.branch,
             "sidc": u.sidc,
             "placed": u.has_position,
+            "marking": {"tlp": m.tlp, "rel_to": list(m.rel_to), "orcon": m.orcon},
             "children": [node(c, seen) for c in kids.get(uid, []) if c not in seen],
         }
 
@@ -273,42 +269,7 @@ def discrepancy_kinds(
 ) -> dict[str, Any]:
     """Discrepancy kinds per unit from the latest meeting with this partner (home users only)."""
     code = check_partner(conn, user, partner)
-    from liaison.reconcile.meeting import list_discrepancies
-    from liaison.store.schema.reconcile import meeting
-
-    row = conn.execute(
-        sa.select(meeting.c.id, meeting.c.ours_partner, meeting.c.theirs_partner)
-        .where(sa.or_(meeting.c.theirs_partner == code, meeting.c.ours_partner == code))
-        .order_by(meeting.c.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return {"partner": code, "meeting_id": None, "kinds": [], "units": {}}
-    side = "ours" if row.ours_partner == code else "theirs"
-    units: dict[str, list[str]] = {}
-    kinds: set[str] = set()
-    pairs = []
-    for d in list_discrepancies(conn, row.id):
-        kinds.add(d["kind"])
-        if d[side]:
-            units.setdefault(d[side], []).append(d["kind"])
-        if d["kind"] == "location" and d["ours"] and d["theirs"]:
-            pairs.append(
-                {
-                    "kind": "location",
-                    "ours": d["ours"],
-                    "theirs": d["theirs"],
-                    "distance_km": d["detail"].get("distance_km"),
-                    "resolution": d["resolution"],
-                }
-            )
-    return {
-        "partner": code,
-        "meeting_id": row.id,
-        "kinds": sorted(kinds),
-        "units": units,
-        "pairs": pairs,  # our unit → their unit, for the map's discrepancy lines
-    }
+    return queue.discrepancy_kinds(conn, code)
 
 
 @lru_cache(maxsize=1)
@@ -398,4 +359,6 @@ def orbat_page(
 ) -> Response:
     partners = visible_partners(conn, user)
     code = check_partner(conn, user, partner) if partner else partners[0]
-    return render(request, "orbat.html", {"partners": partners, "partner": code})
+    units = picture_for(conn, user, code).units.values()
+    ctx = {"partners": partners, "partner": code, "page_marking": highest(u.marking for u in units)}
+    return render(request, "orbat.html", ctx)

@@ -16,8 +16,9 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
 from liaison.core.errors import LiaisonError
+from liaison.core.markings import highest
 from liaison.courier.envelope import DEFAULT_MAX_BYTES
-from liaison.courier.pouch import PouchRejected, open_file, seal
+from liaison.courier.pouch import PouchRejected, ledger, open_file, seal
 from liaison.courier.serverkeys import own_keyring
 from liaison.orbat.partners import list_partners
 from liaison.store.engine import Store
@@ -46,8 +47,11 @@ def _check(conn: Connection, user: auth.User, action: str) -> None:
 
 
 def _page(request: Request, conn: Connection, user: auth.User, **extra: Any) -> Response:
+    rows = ledger(conn)
     ctx = {
         "partners": [p.code for p in list_partners(conn) if not p.is_self],
+        "ledger": rows,
+        "page_marking": highest(r["ceiling"] for r in rows if r["ceiling"]),
         "can_write": may(conn, user, "seal"),
         "max_mb": DEFAULT_MAX_BYTES // (1024 * 1024),
         "error": None,

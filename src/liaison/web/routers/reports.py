@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
 from liaison.core.errors import LiaisonError
-from liaison.core.markings import parse_marking
+from liaison.core.markings import highest, parse_marking
 from liaison.courier.kinds.reports import (
     ATTACHMENTS_PER_REPORT,
     Attachment,
@@ -54,7 +54,7 @@ def _check(conn: Connection, user: auth.User, action: str) -> None:
 
 def _badged(r: dict[str, Any]) -> dict[str, Any]:
     m = parse_marking(r["marking"])
-    return {**r, "tlp": m.tlp, "rel_to": list(m.rel_to)}
+    return {**r, "tlp": m.tlp, "rel_to": list(m.rel_to), "orcon": m.orcon}
 
 
 @router.get("/reports", include_in_schema=False)
@@ -66,8 +66,10 @@ def reports_page(
     conn: Connection = DB,
 ) -> Response:
     _check(conn, user, "read")
+    rows = [_badged(r) for r in list_reports(conn)]
     ctx = {
-        "rows": [_badged(r) for r in list_reports(conn)],
+        "rows": rows,
+        "page_marking": highest(rows),
         "can_write": may(conn, user, "add"),
         "limit_mb": attachment_limit() / (1024 * 1024),
         "max_files": ATTACHMENTS_PER_REPORT,
@@ -93,7 +95,8 @@ def report_page(
     conn: Connection = DB,
 ) -> Response:
     _check(conn, user, "read")
-    return render(request, "report.html", {"r": _badged(_one(conn, partner, id))})
+    r = _badged(_one(conn, partner, id))
+    return render(request, "report.html", {"r": r, "page_marking": highest([r])})
 
 
 @router.get("/reports/attachment", include_in_schema=False)

@@ -12,18 +12,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liaison.codebreak import messages, named, training
 from liaison.codebreak.alphabets import ALL_ALPHABETS
 from liaison.core.errors import LiaisonError, NotFoundError
 from liaison.store.engine import Store
-from liaison.store.schema.training import trainee
 from liaison.web.deps import User, get_store, may, permit, render
 
 router = APIRouter()
+NO_NUL = r"^[^\x00]*$"
 
 #: Instructors are our own partner's analysts and admins (`train.instruct`); a partner's liaison
 #: officer with an account here may be a trainee (the Polish bureau taught Japanese officers) but
@@ -58,10 +57,7 @@ def trainee_home(
     request: Request, user: User = Depends(trainee_page_user), store: Store = Depends(get_store)
 ) -> Response:
     with store.connect() as conn:
-        enrolled = conn.execute(
-            sa.select(trainee.c.id).where(trainee.c.username == user.username)
-        ).first()
-        if enrolled is None and may(request, "train.instruct"):
+        if not training.is_trainee(conn, user.username) and may(request, "train.instruct"):
             return RedirectResponse("/train/instructor", status_code=303)
     t = _trainee(store, user)
     with store.connect() as conn:
@@ -227,3 +223,60 @@ def create_exercises(
         return RedirectResponse(base + "&error=" + quote(str(exc)), 303)
     nums = ",".join(str(e.number) for e in made)
     return RedirectResponse(base + "&created=" + quote(nums), 303)
+
+
+@router.get("/train/classes", response_class=HTMLResponse, include_in_schema=False)
+def classes_page(
+    request: Request,
+    error: str | None = Query(None, max_length=500),
+    done: str | None = Query(None, max_length=200),
+    user: User = Depends(instructor_page_user),
+    store: Store = Depends(get_store),
+) -> HTMLResponse:
+    """Classes with their trainees; create a class and enrol trainees (as `liaison train class
+    add` and `liaison train trainee add`, audited by the library)."""
+    with store.connect() as conn:
+        classes = training.list_classes(conn)
+        trainees = training.list_trainees(conn)
+    by_class: dict[str, list[training.Trainee]] = {k.name: [] for k in classes}
+    for t in trainees:
+        by_class.setdefault(t.class_name, []).append(t)
+    ctx = {"classes": classes, "by_class": by_class, "error": error, "done": done}
+    return _page(request, "train/classes.html", ctx)
+
+
+def _classes_back(error: str | None = None, done: str | None = None) -> RedirectResponse:
+    q = f"?error={quote(error)}" if error else f"?done={quote(done)}" if done else ""
+    return RedirectResponse(f"/train/classes{q}", status_code=303)
+
+
+@router.post("/train/classes", include_in_schema=False)
+def class_add(
+    name: str = Form(..., max_length=100, pattern=NO_NUL),
+    user: User = Depends(instructor_user),
+    store: Store = Depends(get_store),
+) -> Response:
+    """A new class taught by the signed-in instructor."""
+    try:
+        with store.begin() as conn:
+            k = training.add_class(conn, name, user.username, actor=user.username)
+    except LiaisonError as exc:
+        return _classes_back(error=str(exc))
+    return _classes_back(done=f"class {k.name} added")
+
+
+@router.post("/train/classes/enrol", include_in_schema=False)
+def class_enrol(
+    class_name: str = Form(..., max_length=100, pattern=NO_NUL),
+    username: str = Form(..., max_length=100, pattern=NO_NUL),
+    name: str = Form("", max_length=200, pattern=NO_NUL),
+    user: User = Depends(instructor_user),
+    store: Store = Depends(get_store),
+) -> Response:
+    """Enrol a user (by their web username) as a trainee of a class."""
+    try:
+        with store.begin() as conn:
+            t = training.add_trainee(conn, username, name, class_name, actor=user.username)
+    except LiaisonError as exc:
+        return _classes_back(error=str(exc))
+    return _classes_back(done=f"{t.username} enrolled in {t.class_name}")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
+from liaison.core.markings import highest
 from liaison.orbat.search import MAX_QUERY, search
 from liaison.web import auth
 from liaison.web.cache import cache_for
@@ -70,6 +71,7 @@ def _dossier(conn: Connection, user: auth.User, partner: str, unit_id: str) -> d
             "marking": u.marking.to_text(),
             "tlp": u.marking.tlp,
             "rel_to": list(u.marking.rel_to),
+            "orcon": u.marking.orcon,
         },
         "parent": {"unit_id": parent.unit_id, "designation": parent.designation}
         if parent
@@ -87,11 +89,20 @@ def _dossier(conn: Connection, user: auth.User, partner: str, unit_id: str) -> d
         from liaison.reconcile.dossier import discrepancies_of, links_of
 
         out["discrepancies"] = discrepancies_of(conn, code, unit_id)
-        names: dict[str, dict[str, str]] = {}
-        for link in links_of(conn, code, unit_id):
-            if link["partner"] not in names:
-                other = get_picture(conn, link["partner"])
-                names[link["partner"]] = {k: v.designation for k, v in other.units.items()}
+        links = links_of(conn, code, unit_id)
+        # designations of the other side's units only (a picture read limited to them, not the
+        # partner's whole picture: the unit page stays fast beside a 3,000-unit picture)
+        wanted: dict[str, set[str]] = {}
+        for link in links:
+            wanted.setdefault(link["partner"], set()).add(link["unit_id"])
+        for d in out["discrepancies"]:
+            if d["other_unit"]:
+                wanted.setdefault(d["other_partner"], set()).add(d["other_unit"])
+        names = {
+            p: {k: v.designation for k, v in get_picture(conn, p, only=ids).units.items()}
+            for p, ids in wanted.items()
+        }
+        for link in links:
             link["designation"] = names[link["partner"]].get(link["unit_id"], link["unit_id"])
             out["counterparts"].append(link)
         for d in out["discrepancies"]:
@@ -135,16 +146,38 @@ def search_api(
     )
 
 
-@router.get("/api/v1/units/{partner}/{unit_id}", tags=["pictures"])
+@router.get(
+    "/api/v1/units/{partner}/{unit_id}",
+    tags=["pictures"],
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}, "description": "the unit's dossier"}},
+)
 def unit_api(
+    request: Request,
     partner: str,
     unit_id: str,
     user: auth.User = Depends(permit("picture.read")),
     conn: Connection = Depends(db, scope="function"),
 ) -> dict[str, Any]:
     """Everything the user may know about one unit: facts, history, sources, discrepancies,
-    counterparts in other pictures, reports naming it."""
-    return _dossier(conn, user, partner, unit_id)
+    counterparts in other pictures, reports naming it.
+
+    Cached per (the newest audit entry — every write is audited —, the unit's picture version,
+    the user, the unit): the dossier reads several pictures, meetings and reports; the key reads
+    a few rows."""
+    from liaison.store.audit import latest_seq
+    from liaison.web.routers.pictures import _version
+
+    code = check_partner(conn, user, partner)
+    who = (user.username, user.partner, is_home_user(conn, user))  # compartments are per user
+    key = (latest_seq(conn), _version(conn, user, code), who, unit_id)
+
+    def build() -> bytes:
+        return orjson.dumps(_dossier(conn, user, code, unit_id))
+
+    return Response(
+        cache_for(request, "unit").get_or_build(key, build), media_type="application/json"
+    )
 
 
 @router.get("/search", include_in_schema=False)
@@ -155,7 +188,7 @@ def search_page(
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     hits = _search(conn, user, q) if q.strip() else []
-    return render(request, "search.html", {"q": q, "hits": hits})
+    return render(request, "search.html", {"q": q, "hits": hits, "page_marking": highest(hits)})
 
 
 @router.get("/units/{partner}/{unit_id}", include_in_schema=False)
@@ -166,4 +199,7 @@ def unit_page(
     user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    return render(request, "unit.html", {"d": _dossier(conn, user, partner, unit_id)})
+    d = _dossier(conn, user, partner, unit_id)
+    on_page = [d["unit"], *(h["marking"] for h in d["history"] if h.get("marking"))]
+    on_page += [r["marking"] for r in d["reports"] if r.get("marking")]
+    return render(request, "unit.html", {"d": d, "page_marking": highest(on_page)})

@@ -44,3 +44,18 @@
   window.addEventListener("resize", scrollables);
   window.liaisonScrollables = scrollables;
 })();
+
+// TLP and REL TO badges drawn as templates/_markings.html draws them, into `el` (a cell or a span).
+window.liaisonBadges = function (el, m) {
+  if (!m) return el;
+  const add = (cls, text) => {
+    const s = document.createElement("span");
+    s.className = "badge " + cls; s.textContent = text;
+    if (el.childNodes.length) el.appendChild(document.createTextNode(" "));
+    el.appendChild(s);
+  };
+  add("tlp-" + m.tlp.replace("+", "-"), "TLP:" + m.tlp);
+  (m.rel_to || []).forEach((p) => add("rel", "REL TO " + p));
+  if (m.orcon) add("rel", "ORCON");
+  return el;
+};

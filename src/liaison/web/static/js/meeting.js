@@ -177,6 +177,7 @@
       cell(tr, facts(d).echelon || "");
       cell(tr, status(d), d.resolution ? "resolved" : "");
       cell(tr, d.resolved_by || "");
+      tr.appendChild(window.liaisonBadges(document.createElement("td"), d.marking));
       body.appendChild(tr);
     });
     $("wl-count").textContent = view.length + " of " + all.length + " discrepancies";

@@ -40,7 +40,9 @@
     const meta = document.createElement("span");
     meta.className = "muted";
     meta.textContent = `${n.unit_id} · ${n.echelon || "?"}${n.branch ? " · " + n.branch : ""}${n.placed ? "" : " · no position"}`;
-    li.append(label, meta);
+    const marks = window.liaisonBadges(document.createElement("span"), n.marking);
+    marks.className = "marks";
+    li.append(label, meta, document.createTextNode(" "), marks);
     if (n.children.length) {
       const ul = document.createElement("ul");
       n.children.forEach((c) => ul.appendChild(node(c)));
