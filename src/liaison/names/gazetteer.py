@@ -348,7 +348,7 @@ def resolve(
         # a Cyrillic word sounding like a Latvian or German village is a word of the text
         # (Керамик ~ Keramika): by sound only the villages named in Cyrillic count
         ids = [
-            i for i in ids if places[i].geonameid != VILLAGE or places[i].country in ("UA", "BY")
+            i for i in ids if places[i].geonameid != VILLAGE or places[i].country in ("UA", "BY", "RU")
         ]
     if any(places[i].geonameid != VILLAGE for i in ids):
         # the village list only fills gaps: a town GeoNames or the shipped lists know by this
