@@ -19,7 +19,7 @@ from pathlib import Path
 
 VILLAGES = Path(__file__).parent.parent / "src" / "liaison" / "names" / "data" / "villages.tsv.gz"
 ACCURATE = {"3", "4", "6"}  # 1 is "estimated": a district's centre, not the village's
-PLAIN = re.compile(r"^[^\W\d_][^\d\"'«»/.()]*$")  # no digits, quotes, slashes, abbreviations
+PLAIN = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")  # letters, spaces and hyphens: no post offices
 
 
 def ru_rows(path: Path) -> list[tuple[str, float, float]]:

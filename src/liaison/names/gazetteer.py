@@ -8,7 +8,7 @@ Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate 
 garrison towns and stations too small for GeoNames' lists) and `data/frontline_places.csv`
 (villages that name battles and front-line sectors; `data/FRONTLINE.md`), and
 `data/villages.tsv.gz` (villages of the theatre's countries from GeoNames' postal-code lists,
-CC BY 4.0; `data/VILLAGES.md`), which only fills gaps: a name GeoNames or the other lists know
+CC BY 4.0, Russia's CC BY 3.0; `data/VILLAGES.md`), which only fills gaps: a name GeoNames or the other lists know
 is never read as one of its villages. The index is built once and cached.
 
 Ambiguity is never settled silently: with `near` (e.g. the unit's parent's position) the
