@@ -159,6 +159,21 @@ def test_a_ukrainian_village_is_found_by_its_russian_spelling() -> None:
     assert near(ms[3].place, 49.82, 32.09)  # type: ignore[attr-defined]
 
 
+def test_a_russian_village_is_found_after_a_preposition_or_a_place_word() -> None:
+    for text in ("3-я армия вела бои у Духанино.", "3-я армия вела бои у деревни Духанино."):
+        assert near(by_number(text, "ru")[3].place, 55.98, 36.95), text  # type: ignore[attr-defined]
+
+
+def test_a_russian_spelling_of_a_russian_and_a_ukrainian_village_the_report_s_places_choose() -> (
+    None
+):
+    # Сабуровка is a village near Saratov, and the Russian spelling of Сабарівка near Vinnytsia
+    ms = by_number("Бои под Винницей. 3-я бригада закрепилась у Сабуровки.", "ru")
+    assert near(ms[3].place, 49.14, 29.66)  # type: ignore[attr-defined]
+    ms = by_number("Бои под Саратовом. 3-я бригада закрепилась у Сабуровки.", "ru")
+    assert near(ms[3].place, 52.70, 43.05)  # type: ignore[attr-defined]
+
+
 def test_a_village_never_displaces_a_town_of_the_same_name() -> None:
     # Берлин and Гомель are also villages in Ukraine and Belarus
     assert resolve("Берлин").place.country == "DE"  # type: ignore[union-attr]

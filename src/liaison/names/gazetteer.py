@@ -8,7 +8,7 @@ Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate 
 garrison towns and stations too small for GeoNames' lists) and `data/frontline_places.csv`
 (villages that name battles and front-line sectors; `data/FRONTLINE.md`), and
 `data/villages.tsv.gz` (villages of the theatre's countries from GeoNames' postal-code lists,
-CC BY 4.0; `data/VILLAGES.md`), which only fills gaps: a name GeoNames or the other lists know
+CC BY 4.0, Russia's CC BY 3.0; `data/VILLAGES.md`), which only fills gaps: a name GeoNames or the other lists know
 is never read as one of its villages. The index is built once and cached.
 
 Ambiguity is never settled silently: with `near` (e.g. the unit's parent's position) the
@@ -340,15 +340,24 @@ def resolve(
             for i in index.get(keys[0], [])
             if i not in ids and places[i].population >= 10 * max(top, 1)
         ]
-    if not ids and (sk := _skeleton(q)) is not None:
-        ids, how = list(index.get(sk, [])), "by its consonants"
+    if (sk := _skeleton(q)) is not None and all(
+        places[i].geonameid == VILLAGE and places[i].country == "RU" for i in ids
+    ):
+        # a Russian spelling names a Russian village or a Ukrainian one (Андреевка ~ Андріївка):
+        # both are candidates, and the document's other places choose
+        extra = [i for i in index.get(sk, []) if i not in ids]
+        if extra:
+            how = how if ids else "by its consonants"
+            ids += extra
     if not ids and fuzzy:
         ids, how = _fuzzy(q, index), "fuzzy"
     if how == "phonetic" and script_of(q) == "cyrillic":
         # a Cyrillic word sounding like a Latvian or German village is a word of the text
         # (Керамик ~ Keramika): by sound only the villages named in Cyrillic count
         ids = [
-            i for i in ids if places[i].geonameid != VILLAGE or places[i].country in ("UA", "BY")
+            i
+            for i in ids
+            if places[i].geonameid != VILLAGE or places[i].country in ("UA", "BY", "RU")
         ]
     if any(places[i].geonameid != VILLAGE for i in ids):
         # the village list only fills gaps: a town GeoNames or the shipped lists know by this
