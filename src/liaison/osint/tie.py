@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import chain
 
+from liaison.names.gazetteer import Place
 from liaison.osint.dates import DateHit, find_dates
 from liaison.osint.documents import Document
 from liaison.osint.extract import Dictionary, PlaceRef, sentences
@@ -37,6 +38,19 @@ _ANAPHORA = {
     "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|[Oo]rtschaft)(?![\w-])", re.I),
     "en": re.compile(r"(?<![\w-])the\s+(?:city|town|village)(?![\w-])", re.I),
 }
+
+
+# Beyond this a place is simply elsewhere: distances are capped so that one far place (where a
+# unit came from) cannot outweigh the theatre the rest of the report names.
+_CAP_KM = 400.0
+
+
+def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
+    """Weighted mean distance (km, each capped) from a candidate to a report's places."""
+    from liaison.core.geo import haversine_km
+
+    total = sum(w for _a, _b, w in pts)
+    return sum(w * min(_CAP_KM, haversine_km(c.lat, c.lon, a, b)) for a, b, w in pts) / total
 
 
 class Tier:
@@ -309,7 +323,6 @@ class Tier:
         return out
 
     def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int) -> PlaceRef | None:
-        from liaison.core.geo import haversine_km
 
         context = self._context(unit_ids)
         if h.place is not None and (h.unambiguous and len(h.candidates) <= 1):
@@ -320,11 +333,12 @@ class Tier:
             return PlaceRef(h.text, h.place.name, h.place.lat, h.place.lon, precision)
         if not h.candidates:
             return None
-        if context:
-            # the context narrows to a region (within 50 km of the nearest candidate's distance);
-            # within it the largest town is the one a report names without saying more
+        weighted = self._weighted(h, context)
+        if weighted:
+            # the document's theatre narrows to a region (within 50 km of the best candidate's
+            # spread); within it the largest town is the one a report names without saying more
             def far(c: object) -> float:
-                return min(haversine_km(c.lat, c.lon, a, b) for a, b in context)  # type: ignore[attr-defined]
+                return _spread(c, weighted)
 
             nearest = min(far(c) for c in h.candidates)
             pool = [c for c in h.candidates if far(c) <= nearest + min(50.0, 10.0 + nearest)]
@@ -334,6 +348,68 @@ class Tier:
         else:
             best = max(h.candidates, key=lambda c: c.population)
         return PlaceRef(h.text, best.name, best.lat, best.lon, precision)
+
+    def _weighted(
+        self, h: PlaceHit, context: list[tuple[float, float]]
+    ) -> list[tuple[float, float, float]]:
+        """The places an ambiguous name is read against, weighted: the unit's garrisons and the
+        report's other places (settled ones, and the joint choice of its other ambiguous
+        names at half weight), those of the same paragraph three times, of the same sentence
+        six times — a report's places form one compact theatre, tightest where told together."""
+        para = self._paragraph_start(h.start)
+        s, _e = self._sentence(h.start)
+        here = {(p.place.lat, p.place.lon): p for p in self.doc_places() if p.place}
+        out: list[tuple[float, float, float]] = []
+
+        def weight(p: PlaceHit) -> float:
+            if p.start >= s and p.start < _e:
+                return 6.0
+            return 3.0 if self._paragraph_start(p.start) == para else 1.0
+
+        for lat, lon in context:
+            p = here.get((lat, lon))
+            if p is not None and p.start == h.start:
+                continue
+            out.append((lat, lon, weight(p) if p is not None else 1.0))
+        for p, c in self._joint().items():
+            if p.start != h.start and p.text != h.text:
+                out.append((c.lat, c.lon, 0.5 * weight(p)))
+        return out
+
+    def _joint(self) -> dict[PlaceHit, Place]:
+        """Each ambiguous name of the report read jointly with the others: start from the
+        gazetteer's reading, then choose each against the settled places and the others'
+        current choices until no choice changes (a fixed point; a few rounds at most)."""
+        key = len(self._places)
+        cached = self.__dict__.get("_joint_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        settled = [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place]
+        hits = [
+            h
+            for hits in self._places.values()
+            for h in hits
+            if len(h.candidates) > 1 and not (h.unambiguous and h.place is not None)
+        ]
+        choice: dict[PlaceHit, Place] = {}
+        for h in hits:
+            choice[h] = h.place or max(h.candidates, key=lambda c: c.population)
+        for _round in range(4):
+            changed = False
+            for h in hits:
+                pts = [(a, b, 1.0) for a, b in settled]
+                pts += [(c.lat, c.lon, 0.5) for o, c in choice.items() if o.text != h.text]
+                if not pts:
+                    continue
+                best = min(_spread(c, pts) for c in h.candidates)
+                pool = [c for c in h.candidates if _spread(c, pts) <= best + min(50.0, 10.0 + best)]
+                pick = max(pool, key=lambda c: (c.population, -_spread(c, pts)))
+                if pick != choice[h]:
+                    choice[h], changed = pick, True
+            if not changed:
+                break
+        self.__dict__["_joint_cache"] = (key, choice)
+        return choice
 
     def _context(self, unit_ids: tuple[str, ...]) -> list[tuple[float, float]]:
         """The unit's known garrisons and the places the report names without doubt (cached
