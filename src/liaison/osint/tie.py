@@ -43,6 +43,9 @@ _ANAPHORA = {
 # Beyond this a place is simply elsewhere: distances are capped so that one far place (where a
 # unit came from) cannot outweigh the theatre the rest of the report names.
 _CAP_KM = 400.0
+# The theatre is where units are; where they go counts less, where they came from ("из Пензы",
+# a garrison far behind the front) little.
+_RANK_WEIGHT = {0: 1.0, 1: 0.5, 2: 0.2, 3: 0.5}
 
 
 def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
@@ -362,9 +365,10 @@ class Tier:
         out: list[tuple[float, float, float]] = []
 
         def weight(p: PlaceHit) -> float:
+            w = _RANK_WEIGHT.get(p.rank, 0.5)
             if p.start >= s and p.start < _e:
-                return 6.0
-            return 3.0 if self._paragraph_start(p.start) == para else 1.0
+                return 6.0 * w
+            return (3.0 if self._paragraph_start(p.start) == para else 1.0) * w
 
         for lat, lon in context:
             p = here.get((lat, lon))
@@ -377,34 +381,43 @@ class Tier:
         return out
 
     def _joint(self) -> dict[PlaceHit, Place]:
-        """Each ambiguous name of the report read jointly with the others: start from the
-        gazetteer's reading, then choose each against the settled places and the others'
-        current choices until no choice changes (a fixed point; a few rounds at most)."""
+        """Each ambiguous name of the report read jointly with the others, most certain first
+        (the one whose gazetteer reading is the largest town): in a first round each against
+        the settled places and the choices made before it, then against all the others'
+        choices until none changes (a fixed point; a few rounds at most)."""
         key = len(self._places)
         cached = self.__dict__.get("_joint_cache")
         if cached is not None and cached[0] == key:
             return cached[1]
-        settled = [(p.place.lat, p.place.lon) for p in self.doc_places() if p.place]
-        hits = [
-            h
+        settled = [
+            (p.place.lat, p.place.lon, _RANK_WEIGHT.get(p.rank, 0.5))
+            for p in self.doc_places()
+            if p.place
+        ]
+        default = {
+            h: h.place or max(h.candidates, key=lambda c: c.population)
             for hits in self._places.values()
             for h in hits
             if len(h.candidates) > 1 and not (h.unambiguous and h.place is not None)
-        ]
+        }
+        order = sorted(default, key=lambda h: (-default[h].population, h.start))
         choice: dict[PlaceHit, Place] = {}
-        for h in hits:
-            choice[h] = h.place or max(h.candidates, key=lambda c: c.population)
         for _round in range(4):
             changed = False
-            for h in hits:
-                pts = [(a, b, 1.0) for a, b in settled]
-                pts += [(c.lat, c.lon, 0.5) for o, c in choice.items() if o.text != h.text]
-                if not pts:
-                    continue
-                best = min(_spread(c, pts) for c in h.candidates)
-                pool = [c for c in h.candidates if _spread(c, pts) <= best + min(50.0, 10.0 + best)]
-                pick = max(pool, key=lambda c: (c.population, -_spread(c, pts)))
-                if pick != choice[h]:
+            for h in order:
+                pts = list(settled)
+                pts += [
+                    (c.lat, c.lon, 0.5 * _RANK_WEIGHT.get(o.rank, 0.5))
+                    for o, c in choice.items()
+                    if o.text != h.text
+                ]
+                pick = default[h]
+                if pts:
+                    spread = {c: _spread(c, pts) for c in h.candidates}
+                    best = min(spread.values())
+                    pool = [c for c in h.candidates if spread[c] <= best + min(50.0, 10.0 + best)]
+                    pick = max(pool, key=lambda c: (c.population, -spread[c]))
+                if choice.get(h) != pick:
                     choice[h], changed = pick, True
             if not changed:
                 break
