@@ -174,6 +174,32 @@ def test_a_russian_spelling_of_a_russian_and_a_ukrainian_village_the_report_s_pl
     assert near(ms[3].place, 52.70, 43.05)  # type: ignore[attr-defined]
 
 
+def test_a_homonym_is_read_in_the_theatre_not_where_a_unit_came_from() -> None:
+    # Петровка: a town of 6,700 in Crimea (near Джанкой) and a village of 1,000 near Горловка
+    ms = by_number("3-я бригада закрепилась у Петровки.", "ru")
+    assert near(ms[3].place, 45.50, 34.29)  # type: ignore[attr-defined]  # alone: the larger
+    text = "Бои идут у Горловки и Ясиноватой. 3-я бригада из Джанкоя закрепилась у Петровки."
+    ms = by_number(text, "ru")
+    assert near(ms[3].place, 48.39, 37.78)  # type: ignore[attr-defined]
+
+
+def test_a_report_s_ambiguous_names_are_read_together() -> None:
+    # Николаевка is first of all the Donetsk-oblast town; the Петровка named with it is its
+    # neighbour, not the larger Crimean one
+    ms = by_number("3-я бригада ведёт бои у Петровки и Николаевки.", "ru")
+    assert near(ms[3].place, 48.39, 37.78)  # type: ignore[attr-defined]
+
+
+def test_a_homonym_follows_the_places_of_its_own_paragraph() -> None:
+    crimea = "5-я бригада стоит у Джанкоя."
+    donbas = "Бои идут у Горловки и Ясиноватой"
+    petrovka = "3-я бригада закрепилась у Петровки."
+    ms = by_number(f"{donbas}.\n{crimea[:-1]}, {petrovka}", "ru")
+    assert near(ms[3].place, 45.50, 34.29)  # type: ignore[attr-defined]
+    ms = by_number(f"{crimea}\n{donbas}, {petrovka}", "ru")
+    assert near(ms[3].place, 48.39, 37.78)  # type: ignore[attr-defined]
+
+
 def test_a_village_never_displaces_a_town_of_the_same_name() -> None:
     # Берлин and Гомель are also villages in Ukraine and Belarus
     assert resolve("Берлин").place.country == "DE"  # type: ignore[union-attr]
