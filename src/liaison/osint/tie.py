@@ -372,12 +372,12 @@ class Tier:
 
         for lat, lon in context:
             p = here.get((lat, lon))
-            if p is not None and p.start == h.start:
-                continue
+            if p is not None and (p.start == h.start or len(p.candidates) > 1):
+                continue  # a name the gazetteer read one way of several: its joint choice below
             out.append((lat, lon, weight(p) if p is not None else 1.0))
         for p, c in self._joint().items():
             if p.start != h.start and p.text != h.text:
-                out.append((c.lat, c.lon, 0.5 * weight(p)))
+                out.append((c.lat, c.lon, (1.0 if p.unambiguous else 0.5) * weight(p)))
         return out
 
     def _joint(self) -> dict[PlaceHit, Place]:
@@ -392,13 +392,13 @@ class Tier:
         settled = [
             (p.place.lat, p.place.lon, _RANK_WEIGHT.get(p.rank, 0.5))
             for p in self.doc_places()
-            if p.place
+            if p.place and len(p.candidates) <= 1
         ]
         default = {
             h: h.place or max(h.candidates, key=lambda c: c.population)
             for hits in self._places.values()
             for h in hits
-            if len(h.candidates) > 1 and not (h.unambiguous and h.place is not None)
+            if len(h.candidates) > 1
         }
         order = sorted(default, key=lambda h: (-default[h].population, h.start))
         choice: dict[PlaceHit, Place] = {}
@@ -407,7 +407,7 @@ class Tier:
             for h in order:
                 pts = list(settled)
                 pts += [
-                    (c.lat, c.lon, 0.5 * _RANK_WEIGHT.get(o.rank, 0.5))
+                    (c.lat, c.lon, (1.0 if o.unambiguous else 0.5) * _RANK_WEIGHT.get(o.rank, 0.5))
                     for o, c in choice.items()
                     if o.text != h.text
                 ]
