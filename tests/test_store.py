@@ -62,3 +62,21 @@ def test_rollback_leaves_no_audit_entry(store: Store) -> None:
         pass
     with store.connect() as conn:
         assert audit.verify(conn).entries == 0
+
+
+def test_json_columns_round_trip_bare_numbers_and_text(store: Store) -> None:
+    """SQLite gives JSON columns numeric affinity, so a bare number comes back as a number; the
+    store's JSON reader must hand it on (a Caesar key of 3 once broke the intercept page)."""
+    scratch = sa.Table(
+        "scratch_json",
+        sa.MetaData(),
+        sa.Column("n", sa.Integer, primary_key=True),
+        sa.Column("v", sa.JSON, nullable=True),
+    )
+    values = [3, 2.5, "KEY", "3", ["a", 1], {"shift": 3, "é": "ü"}, None]
+    with store.begin() as conn:
+        scratch.create(conn)
+        conn.execute(scratch.insert(), [{"n": i, "v": v} for i, v in enumerate(values)])
+        got = [r.v for r in conn.execute(sa.select(scratch).order_by(scratch.c.n))]
+        scratch.drop(conn)
+    assert got == values

@@ -127,8 +127,17 @@ def _json_dumps(obj: object) -> str:
     return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-#: orjson.loads reads JSON columns to the same Python values as json.loads, faster.
-JSON = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+def _json_loads(value: str | bytes | float) -> object:
+    """JSON columns read by orjson. SQLite's JSON columns have numeric affinity, so a bare number
+    (a Caesar key, say) comes back as a number: SQLAlchemy passes it on only when the reader
+    raises TypeError, which orjson does not, so numbers are returned as they are here."""
+    if isinstance(value, (int, float)):
+        return value
+    return orjson.loads(value)
+
+
+#: orjson reads JSON columns to the same Python values as json.loads, faster.
+JSON = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
 
 
 def make_engine(url: str) -> Engine:
