@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -180,9 +179,20 @@ class _U:
         return self._xyz  # type: ignore[no-any-return]
 
 
-@lru_cache(maxsize=200_000)
+#: Designations parsed in this process, by text (`designations.prime` fills it from the store).
+PARSED: dict[str, Designation] = {}
+#: At most this many kept; past it the memo starts again.
+PARSED_MAX = 400_000
+
+
 def _parse(text: str) -> Designation:
-    return parse_designation(text)
+    d = PARSED.get(text)
+    if d is None:
+        d = parse_designation(text)
+        if len(PARSED) >= PARSED_MAX:
+            PARSED.clear()
+        PARSED[text] = d
+    return d
 
 
 def _prepare(p: Picture, parse: Callable[[str], Designation]) -> dict[str, _U]:
