@@ -67,23 +67,26 @@ def prime(conn: Connection, texts: Iterable[str]) -> None:
     else:
         ordered = sorted(missing)
         batches = [q.where(t.text.in_(ordered[i : i + 100])) for i in range(0, len(ordered), 100)]
-    if len(memo) + len(missing) >= match.PARSED_MAX:
+    limit = match.PARSED_MAX
+    if len(memo) + len(missing) >= limit:
         memo.clear()
+    none: frozenset[str] = frozenset()
     for b in batches:
+        # rows read are kept while there is room (a text not asked for now may be next time)
         for text, number, echelon, branch, hon, name, language in conn.execute(b):
-            if text in missing:
-                memo[text] = Designation(
-                    raw=text,
-                    number=number,
-                    echelon=echelon,
-                    branch=branch,
-                    honorifics=frozenset(hon.split()) if hon else frozenset(),
-                    name=name,
-                    language=language,
-                )
-                missing.discard(text)
+            if len(memo) >= limit and text not in missing:
+                continue
+            memo[text] = Designation(
+                text,
+                number,
+                echelon,
+                branch,
+                frozenset(hon.split()) if hon else none,
+                name,
+                language,
+            )
     rows = []
-    for text in missing:
+    for text in [t for t in missing if t not in memo]:
         d = parse_designation(text)
         memo[text] = d
         if _storable(d):

@@ -156,4 +156,5 @@ designation_parse = sa.Table(
     sa.Column("honorifics", sa.String(400), nullable=False, server_default=""),
     sa.Column("name", sa.String(200), nullable=True),
     sa.Column("language", sa.String(8), nullable=True),
+    sqlite_with_rowid=False,  # stored in key order: one parser's rows are read in one sweep
 )

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=True),
         sa.PrimaryKeyConstraint("parser", "text", name=op.f("pk_designation_parse")),
+        sqlite_with_rowid=False,
     )
 
 
