@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -180,9 +179,20 @@ class _U:
         return self._xyz  # type: ignore[no-any-return]
 
 
-@lru_cache(maxsize=200_000)
+#: Designations parsed in this process, by text (`designations.prime` fills it from the store).
+PARSED: dict[str, Designation] = {}
+#: At most this many kept; past it the memo starts again.
+PARSED_MAX = 400_000
+
+
 def _parse(text: str) -> Designation:
-    return parse_designation(text)
+    d = PARSED.get(text)
+    if d is None:
+        d = parse_designation(text)
+        if len(PARSED) >= PARSED_MAX:
+            PARSED.clear()
+        PARSED[text] = d
+    return d
 
 
 def _prepare(p: Picture, parse: Callable[[str], Designation]) -> dict[str, _U]:
@@ -504,11 +514,15 @@ def _reach(new: dict[str, _U], fixed: dict[str, _U]) -> list[tuple[str, str]]:
         )
 
     if blocks:
+        # the fixed units are many: test their number and name against the new ones' first
+        nums = {k[1] for k in blocks if k[0] == "n"}
+        named = {k[1] for k in blocks if k[0] == "name"}
         for fid, f in fixed.items():
             d = f.d
-            for k in (("n", d.number), ("name", d.name)):
-                if k[1] is not None and k in blocks:
-                    out += [(nid, fid) for nid in blocks[k] if near(new[nid], f)]
+            if d.number is not None and d.number in nums:
+                out += [(nid, fid) for nid in blocks[("n", d.number)] if near(new[nid], f)]
+            if d.name is not None and d.name in named:
+                out += [(nid, fid) for nid in blocks[("name", d.name)] if near(new[nid], f)]
     ids = [fid for fid, f in fixed.items() if f.view.has_position]
     if not ids:
         return out
@@ -517,9 +531,11 @@ def _reach(new: dict[str, _U], fixed: dict[str, _U]) -> list[tuple[str, str]]:
     lo = np.radians(np.array([v.lon for v in views], dtype=float))
     tree = cKDTree(np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]))
     widest = max(TOLERANCE_KM.values())
+    units = [fixed[i] for i in ids]
     for nid, n in new.items():
         if n.xyz is None:
             continue
+        number, name = n.d.number, n.d.name
         if n.echelon:
             rank = ECHELON_RANK[n.echelon]
             km = max(
@@ -529,10 +545,11 @@ def _reach(new: dict[str, _U], fixed: dict[str, _U]) -> list[tuple[str, str]]:
         else:
             km = widest
         for j in tree.query_ball_point(n.xyz, 3 * km / EARTH_RADIUS_KM):
-            f = fixed[ids[j]]
+            f = units[j]
+            fd = f.d
             if (
-                (n.d.number is None or f.d.number is None)
-                and (n.d.name is None or f.d.name is None or n.d.name == f.d.name)
+                (number is None or fd.number is None)
+                and (name is None or fd.name is None or name == fd.name)
                 and near(n, f)
             ):
                 out.append((nid, ids[j]))

@@ -27,7 +27,7 @@ from liaison.orbat import picture_cache
 from liaison.orbat.model import Picture, UnitView
 from liaison.orbat.partners import get_partner, get_self
 from liaison.orbat.picture import changed_since, get_picture
-from liaison.reconcile import joint
+from liaison.reconcile import designations, joint
 from liaison.reconcile.match import Result, reconcile
 from liaison.reconcile.requirements import raise_for_discrepancy
 from liaison.store import audit
@@ -203,6 +203,8 @@ def open_meeting(
     snap = utcnow()
     with _bulk():
         po, pt = pictures or pictures_for(conn, ours, theirs, as_of, snap)
+        # a new process reads the designations' parses instead of parsing them all again
+        designations.prime(conn, {u.designation or "" for p in (po, pt) for u in p.units.values()})
     confirmed, rejected = decisions(conn, ours, theirs)
     prev = last_closed(conn, theirs, shared=shared is not None)
     keep = changed = None

@@ -78,3 +78,10 @@ observation = sa.Table(
 )
 sa.Index("ix_observation_partner_valid", observation.c.partner_code, observation.c.valid_at)
 sa.Index("ix_observation_unit_valid", observation.c.unit_id, observation.c.valid_at)
+# what a partner recorded since a time (a meeting's changed units, a kept picture's version)
+sa.Index(
+    "ix_observation_partner_recorded",
+    observation.c.partner_code,
+    observation.c.recorded_at,
+    observation.c.id,
+)

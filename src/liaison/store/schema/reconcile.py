@@ -141,3 +141,20 @@ agreed_signature = sa.Table(
     sa.CheckConstraint("status IN ('verified','refused')", name="status"),
 )
 sa.Index("ix_agreed_signature_meeting", agreed_signature.c.meeting_id)
+
+# Designations as parsed (issue 21): a derived cache, so that a new process opening a meeting
+# does not parse every designation of both pictures again. Rows are valid only for the parser
+# that wrote them (`parser`: a digest of liaison.names); nothing refers to them.
+designation_parse = sa.Table(
+    "designation_parse",
+    metadata,
+    sa.Column("parser", sa.String(16), primary_key=True),
+    sa.Column("text", sa.String(1000), primary_key=True),
+    sa.Column("number", sa.Integer, nullable=True),
+    sa.Column("echelon", sa.String(40), nullable=True),
+    sa.Column("branch", sa.String(40), nullable=True),
+    sa.Column("honorifics", sa.String(400), nullable=False, server_default=""),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("language", sa.String(8), nullable=True),
+    sqlite_with_rowid=False,  # stored in key order: one parser's rows are read in one sweep
+)
