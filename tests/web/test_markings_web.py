@@ -133,3 +133,16 @@ def test_orbat_tree_carries_markings_and_page_banner(web: Web) -> None:
     assert _banner(c.get("/orbat/PL").text) == "AMBER"
     # JP's officer sees only the released (GREEN) units, and so a GREEN banner
     assert _banner(web.login("analyst.jp").get("/orbat/PL").text) == "GREEN"
+
+
+def test_map_page_banner_covers_every_picture_it_draws(web: Web) -> None:
+    c = web.login("analyst.pl")
+    assert _banner(c.get("/map").text) == "AMBER"  # PL's own AMBER division, JP's GREEN units
+    # JP's officer sees PL's picture only as released (no AMBER division): GREEN
+    assert _banner(web.login("analyst.jp").get("/map").text) == "GREEN"
+    with web.store.begin() as conn:
+        observe.record(
+            conn, "JP", "jp-red", valid_at=T1, marking=Marking("RED"), designation="99th Division"
+        )
+    assert _banner(c.get("/map").text) == "RED"  # a home analyst sees JP's RED unit too
+    assert _banner(web.login("analyst.jp").get("/map").text) == "RED"

@@ -340,7 +340,12 @@ def map_page(
     user: auth.User = Depends(permit("picture.read", page=True)),
     conn: Connection = Depends(db, scope="function"),
 ) -> Response:
-    ctx = {"partners": visible_partners(conn, user), "home": may(request, "meeting.read")}
+    partners = visible_partners(conn, user)
+    ctx = {"partners": partners, "home": may(request, "meeting.read")}
+    # The banner covers every picture the map can draw for this user (released views for others).
+    ctx["page_marking"] = highest(
+        u.marking for p in partners for u in picture_for(conn, user, p).units.values()
+    )
     if ctx["home"]:  # the third picture: the agreed one of the latest closed meeting
         from liaison.reconcile.queue import last_agreed
 
