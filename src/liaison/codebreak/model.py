@@ -54,7 +54,6 @@ def _freqs(lang: str) -> list[tuple[str, float]]:
     return [(w, f) for w, f in out.items() if f > 0]
 
 
-
 def _sample_text(lang: str, n_words: int, seed: int = 1) -> str:
     pairs = _freqs(lang)
     words = [w for w, _ in pairs]

@@ -367,10 +367,9 @@ def _displaces(sol: Solution, best: Solution, native: str) -> bool:
     """Whether `sol` is the better answer than `best` (see FALLBACK_MARGIN)."""
     if sol.confidence <= best.confidence:
         return False
-    same_language = language_of(sol.alphabet) == language_of(best.alphabet)
-    if best.alphabet == native and sol.alphabet != native and same_language:
-        if sol.cipher == best.cipher:
-            return sol.score > best.score + FALLBACK_MARGIN
+    fallback = best.alphabet == native and sol.alphabet != native
+    if fallback and sol.cipher == best.cipher and sol.language == best.language:
+        return sol.score > best.score + FALLBACK_MARGIN
     return True
 
 
