@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import random
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -252,45 +251,6 @@ def test_school_writes_exercises_in_the_alphabet_as_sent(store: Store) -> None:
     assert set(ex.ciphertext) <= set(LATIN) and set(ex.plaintext) <= set(LATIN)
     assert ex.plaintext == normalise(ex.text, "de26")
     assert named.apply(ex.cipher, ex.ciphertext, ex.key, ex.language, decrypt=True) == ex.plaintext
-
-
-def test_russian_prose_for_the_model_is_not_the_benchmark_text() -> None:
-    """The shipped running text (Tolstoy, Chekhov) is what the Russian n-grams learn from; the
-    real-text benchmark reads Gogol, so no stretch of the benchmark may occur in it."""
-    from pathlib import Path
-
-    prose = model.prose_text("ru")
-    assert prose is not None and len(prose) > 1_000_000
-    assert model.prose_text("en") is None
-    flat = prose.replace(" ", "")
-    bench = Path(__file__).parents[2] / "benchmarks" / "crack_realtext" / "ru.txt"
-    gogol = normalise(bench.read_text(encoding="utf-8"), "ru")
-    assert "ЧИЧИКОВ" in gogol and "ЧИЧИКОВ" not in flat
-    for start in range(0, len(gogol) - 60, len(gogol) // 25):
-        assert gogol[start : start + 60] not in flat
-
-
-def test_russian_model_has_learnt_from_prose() -> None:
-    """Mixed with Tolstoy's and Chekhov's prose, the Russian n-grams fit prose they never saw
-    (Gogol, the benchmark's) better per letter than the word-list sample's n-grams alone."""
-    from pathlib import Path
-
-    bench = Path(__file__).parents[2] / "benchmarks" / "crack_realtext" / "ru.txt"
-    text = normalise(bench.read_text(encoding="utf-8"), "ru")[:20_000]
-    a = alphabet("ru")
-    codes = np.array([a.index(c) for c in text], dtype=np.int64)
-
-    def fit(t: np.ndarray) -> float:
-        return float(t[codes[:-3], codes[1:-2], codes[2:-1], codes[3:]].mean())
-
-    mixed = model.build("ru", n_words=200_000)
-    saved = model.PROSE.pop("ru")
-    try:
-        bare = model.build("ru", n_words=200_000)
-    finally:
-        model.PROSE["ru"] = saved
-    assert fit(mixed) > fit(bare) + 0.1
-    assert model.load("ru31").shape == (31,) * model.ORDER
 
 
 def test_fallback_alphabet_needs_a_margin_to_displace_the_native_one() -> None:

@@ -64,17 +64,12 @@ def _sample_text(lang: str, n_words: int, seed: int = 1) -> str:
     return "".join(words[i] for i in idx)
 
 
-# Running text shipped with the package for the languages whose word-list model read real prose
-# badly (liaison/data/codebreak/README.md: what it is, whence, licence): its n-grams are mixed
-# with the word-list sample's, PROSE_WEIGHT of the probability mass from the prose.
-PROSE: dict[str, str] = {"ru": "ru_prose.txt.xz"}
-PROSE_WEIGHT = 0.9
-PROSE_VERSION = 1  # in the cache name of those languages' tables: bump when the text or mix changes
-
-
-def _counts(text: str, lang: str, order: int) -> np.ndarray:
-    """n-gram counts (flat, A**order) of the text's letters in the alphabet."""
+def build(lang: str, order: int = ORDER, n_words: int | None = None) -> np.ndarray:
+    """Log-probability table of shape (A,)*order with add-0.5 smoothing."""
     a = alphabet(lang)
+    if n_words is None:
+        n_words = int(os.environ.get("LIAISON_LM_SAMPLE", SAMPLE_WORDS))
+    text = normalise(_sample_text(lang, n_words), lang)
     lut = {c: i for i, c in enumerate(a)}
     codes = np.fromiter((lut[c] for c in text), dtype=np.int64, count=len(text))
     n = len(a)
@@ -82,38 +77,9 @@ def _counts(text: str, lang: str, order: int) -> np.ndarray:
     idx = np.zeros(m, dtype=np.int64)
     for k in range(order):
         idx = idx * n + codes[k : k + m]
-    return np.bincount(idx, minlength=n**order).astype(np.float64)
-
-
-def prose_text(lang: str) -> str | None:
-    """The language's shipped running text (words separated by spaces, upper case), if any."""
-    import lzma
-    from importlib.resources import files
-
-    name = PROSE.get(language_of(lang))
-    if name is None:
-        return None
-    raw = files("liaison").joinpath("data", "codebreak", name).read_bytes()
-    return lzma.decompress(raw).decode("cp1251")
-
-
-def build(lang: str, order: int = ORDER, n_words: int | None = None) -> np.ndarray:
-    """Log-probability table of shape (A,)*order with add-0.5 smoothing: the word-list sample's
-    n-grams, mixed with the shipped running text's where there is one. The word sample knows every
-    inflected form but joins words at random; prose knows which words follow which (prepositions,
-    agreement across the boundary) — on Russian prose the word-list model alone read
-    substitutions of 60–100 letters far below its own benchmark."""
-    n = len(alphabet(lang))
-    if n_words is None:
-        n_words = int(os.environ.get("LIAISON_LM_SAMPLE", SAMPLE_WORDS))
-    flat = _counts(normalise(_sample_text(lang, n_words), lang), lang, order) + 0.5
-    p = flat / flat.sum()
-    prose = prose_text(lang)
-    if prose is not None:
-        w = PROSE_WEIGHT
-        pc = _counts(normalise(prose, lang), lang, order) + 0.5
-        p = (1.0 - w) * p + w * pc / pc.sum()
-    return np.log(p).astype(np.float32).reshape((n,) * order)
+    flat = np.bincount(idx, minlength=n**order).astype(np.float64) + 0.5
+    logp = np.log(flat / flat.sum()).astype(np.float32)
+    return logp.reshape((n,) * order)
 
 
 def _atomic_save(path: Path, **arrays: np.ndarray) -> None:
@@ -127,8 +93,7 @@ def _atomic_save(path: Path, **arrays: np.ndarray) -> None:
 def load(lang: str, order: int = ORDER) -> np.ndarray:
     """The n-gram table for `lang`, built and cached on first use (a few seconds)."""
     alphabet(lang)
-    tag = f"-prose{PROSE_VERSION}" if language_of(lang) in PROSE else ""
-    path = cache_dir() / f"{lang}-{order}-v{VERSION}{tag}.npz"
+    path = cache_dir() / f"{lang}-{order}-v{VERSION}.npz"
     if path.is_file():
         return np.load(path)["logp"]
     table = build(lang, order)

@@ -23,15 +23,10 @@ import time
 import numpy as np
 
 from liaison.codebreak import fast, model
-from liaison.codebreak.alphabets import alphabet, language_of
+from liaison.codebreak.alphabets import alphabet
 
 LAM = 1.0  # weight of the word score against the quadgram score
 LAM_END = 2.0  # word weight of the final polish and the kicks (the objective keys are ranked by)
-# (LAM, LAM_END) for languages whose n-gram model was mixed with running text (`model.PROSE`):
-# their quadgrams know real prose, so the words, which charge every name and rare form as stray
-# letters, weigh less (Russian prose, 80 letters, 1 s, 60 development texts: 49 read at 0.7/1.5,
-# 44 at 1/2).
-WEIGHTS: dict[str, tuple[float, float]] = {"ru": (0.7, 1.5)}
 UNK = -5.0  # log-cost of a letter outside any dictionary word
 ITERS1, T1 = 3000, 5.0  # phase 1 proposals and start temperature
 ITERS2 = 32000  # phase 2 proposals (long: most of the gain over short runs came from here)
@@ -119,7 +114,6 @@ def solve(
     deadline = time.monotonic() + budget
     a = alphabet(lang)
     n = len(a)
-    lam, lam_end = WEIGHTS.get(language_of(lang), (LAM, LAM_END))
     q = model.quad16(lang)
     w = model.words(lang)
     plp = _tail(lang)
@@ -156,20 +150,20 @@ def solve(
         fresh = not (r >= FRESH and r % 2 == 1)
         if not fresh:
             fast.anneal_substitution(
-                codes, n, q, w.children, w.logp, UNK, plp, lam_end, lam_end, best_key, KICK, chunk,
+                codes, n, q, w.children, w.logp, UNK, plp, LAM_END, LAM_END, best_key, KICK, chunk,
                 0, T1, ITERS_K, T_K, WGAIN, seed * 1_000_003 + r, keys, scores,
             )  # fmt: skip
         else:
             seed_key, seed_sc = start, -np.inf
             for m in range(SCREEN if SCREEN > 1 else 0):
                 fast.anneal_substitution(
-                    codes, n, q, w.children, w.logp, UNK, plp, lam, lam, start, n, chunk,
+                    codes, n, q, w.children, w.logp, UNK, plp, LAM, LAM, start, n, chunk,
                     ITERS1, T1, 0, t2, WGAIN, (seed * 1_000_003 + r) * 64 + m, keys, scores,
                 )  # fmt: skip
                 if scores[0] > seed_sc:
                     seed_key, seed_sc = keys[0].copy(), float(scores[0])
             fast.anneal_substitution(
-                codes, n, q, w.children, w.logp, UNK, plp, lam, lam_end, seed_key,
+                codes, n, q, w.children, w.logp, UNK, plp, LAM, LAM_END, seed_key,
                 n if SCREEN <= 1 else 0,
                 chunk, ITERS1 if SCREEN <= 1 else 0, T1, ITERS2, t2, WGAIN, seed * 1_000_003 + r,
                 keys, scores,
