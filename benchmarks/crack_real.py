@@ -14,7 +14,8 @@ ciphertext, and the "alphabet" column gives how often the detected alphabet was 
 
 CRACK_TRIALS (default 200) trials per cell; CRACK_BUDGET seconds per solve (default 1);
 CRACK_WORKERS processes; CRACK_CLOCK=cpu for thread-CPU budgets and timings on a shared machine;
-CRACK_CELLS=substitution,... limits the cells by cipher; CRACK_PART=dev draws from the first 40 %.
+CRACK_CELLS=substitution,... limits the cells by cipher, CRACK_ALPHABETS=ru,ru31,... by alphabet;
+CRACK_PART=dev draws from the first 40 %.
 """
 
 from __future__ import annotations
@@ -151,9 +152,9 @@ def _indexed(
     return task, trial(task)
 
 
-def _warm() -> None:
-    """Build/load every alphabet's models and compile kernels once, before the pool forks."""
-    for aid in dict.fromkeys(c[1] for c in CELLS):
+def _warm(cells: list[tuple[str, str, int, str]]) -> None:
+    """Build/load the cells' alphabets' models and compile kernels once, before the pool forks."""
+    for aid in dict.fromkeys(c[1] for c in cells):
         for name in ("substitution", "columnar", "vigenere"):
             crack(case(name, aid, 30, 0)[1], lang=aid, cipher=name, budget=0.05)
         substitution.baseline(case("substitution", aid, 30, 0)[1], aid, budget=0.01)
@@ -165,9 +166,10 @@ def run() -> str:
     workers = int(os.environ.get("CRACK_WORKERS", str(os.cpu_count() or 1)))
     dev = os.environ.get("CRACK_PART") == "dev"
     t0 = time.perf_counter()
-    _warm()
     only = {c for c in os.environ.get("CRACK_CELLS", "").split(",") if c}
-    cells = [c for c in CELLS if not only or c[0] in only]
+    alphas = {c for c in os.environ.get("CRACK_ALPHABETS", "").split(",") if c}
+    cells = [c for c in CELLS if (not only or c[0] in only) and (not alphas or c[1] in alphas)]
+    _warm(cells)
     # the cells of issue 25's new targets first, then the rest; each group in a shuffled order,
     # so a run stopped by CRACK_DEADLINE has every cell of a group equally far along
     first = [c for c in cells if c[1] in ("pl26", "de26") and c[3] != "—"]

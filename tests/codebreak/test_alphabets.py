@@ -251,3 +251,19 @@ def test_school_writes_exercises_in_the_alphabet_as_sent(store: Store) -> None:
     assert set(ex.ciphertext) <= set(LATIN) and set(ex.plaintext) <= set(LATIN)
     assert ex.plaintext == normalise(ex.text, "de26")
     assert named.apply(ex.cipher, ex.ciphertext, ex.key, ex.language, decrypt=True) == ex.plaintext
+
+
+def test_fallback_alphabet_needs_a_margin_to_displace_the_native_one() -> None:
+    """A ru31 reading that is only a little more confident and no better per letter than the ru
+    one does not win; one that reads clearly better does."""
+    from liaison.codebreak.solve import Solution, _displaces
+
+    native = Solution("caesar", "ru", 3, "А" * 8, -10.0, 0.5)
+    near = Solution("caesar", "ru31", 4, "Б" * 8, -9.9, 0.6)
+    clear = Solution("caesar", "ru31", 4, "Б" * 8, -9.0, 0.6)
+    weaker = Solution("caesar", "ru31", 4, "Б" * 8, -8.0, 0.4)
+    assert not _displaces(near, native, "ru")
+    assert _displaces(clear, native, "ru")
+    assert not _displaces(weaker, native, "ru")
+    other = Solution("vigenere", "ru31", "АБ", "Б" * 8, -12.0, 0.6)
+    assert _displaces(other, native, "ru")  # another cipher: confidence decides, as before
