@@ -200,10 +200,12 @@ def test_affine_ranks_keys_by_quadgrams_on_short_text() -> None:
 def test_noise_is_low_confidence_within_budget() -> None:
     rng = random.Random(4)
     noise = "".join(rng.choice(alphabet("ru")) for _ in range(300))
-    crack(noise[:40], lang="ru", budget=0.2)  # models loaded and kernels compiled
-    t = time.monotonic()
+    # Warm on the same text, so every alphabet it is tried in has its model loaded and kernels
+    # compiled; the budget covers the search, and CPU time keeps a loaded machine out of it.
+    crack(noise, lang="ru", budget=0.2)
+    t = time.process_time()
     sol = crack(noise, lang="ru", budget=1.5)
-    assert time.monotonic() - t < 2.5
+    assert time.process_time() - t < 2.5
     assert sol.confidence < 0.2
 
 
