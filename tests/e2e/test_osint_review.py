@@ -34,11 +34,13 @@ def test_review_with_the_keyboard(sign_in: Any, live: Any, tmp_path: Path) -> No
     assert "pending 2" in page.inner_text("#counts")
     page.keyboard.press("a")
     page.wait_for_selector("#status:has-text('Accepted')")
-    assert "pending 1" in page.inner_text("#counts") and "accepted 1" in page.inner_text("#counts")
+    # the counts are fetched again after the decision: wait for them, don't race them
+    page.wait_for_selector("#counts:has-text('accepted 1')")
+    assert "pending 1" in page.inner_text("#counts")
     assert page.get_attribute("#osint", "data-shown") == second
     page.keyboard.press("r")
     page.wait_for_selector("#status:has-text('Rejected')")
-    assert "rejected 1" in page.inner_text("#counts")
+    page.wait_for_selector("#counts:has-text('rejected 1')")
     from liaison.osint import review
 
     with store.connect() as conn:
