@@ -178,6 +178,13 @@ def test_the_whole_tour(
     page.click("#intercept-solve button[type=submit]")
     page.wait_for_selector("#solutions")
     assert page.inner_text("#solutions").count("ПРИКАЗЫВАЮДИВИЗИИ") == 1
+    # ciphertext and solution wrap inside the screen (a 5-letter-group line or an unspaced
+    # plaintext must not run off a phone's edge)
+    widest = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('pre')].map("
+        "e => e.getBoundingClientRect().left + e.scrollWidth))"
+    )
+    assert widest <= width + 1
     shot("intercept")
     page.click("nav >> text=Intercepts")
     assert "TLP:RED" in page.inner_text("#intercept-PL-I00001") and _banner(page) == "RED"
