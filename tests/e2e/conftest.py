@@ -40,9 +40,11 @@ def live(tmp_path: Path) -> Iterator[tuple[str, Store]]:
     """(base URL, store) of a running server with the web-test world (see tests/web/conftest.py)."""
     import uvicorn
 
+    from liaison.names.gazetteer import warm
     from liaison.web.app import create_app
     from tests.web.conftest import build_world
 
+    warm()  # a clean machine builds the gazetteer's index once: not inside a page's load timeout
     store = Store(f"sqlite:///{tmp_path / 'live.db'}")
     build_world(store)
     port = _free_port()

@@ -293,6 +293,12 @@ def _index() -> tuple[list[Place], dict[str, list[int]]]:
     return built
 
 
+def warm() -> None:
+    """Load the index now (building and caching it on a machine's first run, about 25 s of CPU), so
+    the first lookup someone waits on — a search in the browser — is not the one that pays."""
+    _index()
+
+
 def _dedupe(cands: list[Place]) -> list[Place]:
     """Different GeoNames entries for one town (a city and its district) count once."""
     out: list[Place] = []
