@@ -12,7 +12,8 @@ Ukrainian only — Natasha reads nothing else). HTML pages are built around the 
 with the boilerplate real pages carry (menus, "read also" links naming other units, comments,
 footer), and boilerplate removal is measured: trafilatura against all visible text.
 
-Env: OSINT_BENCH_THROUGHPUT_DOCS (default 200), OSINT_BENCH_SPLITS (default dev,heldout).
+Env: OSINT_BENCH_THROUGHPUT_DOCS (default 200), OSINT_BENCH_SPLITS (default dev,heldout,heldout2;
+heldout2 is the second held-out set, written blind after the first had been looked at).
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ class EvalDoc:
 _MARK = re.compile(r"\[\[([^\]|]+)\|([^\]]*)\]\]")
 
 
-def load(splits: tuple[str, ...] = ("dev", "heldout")) -> list[EvalDoc]:
+SPLITS = ("dev", "heldout", "heldout2")
+
+
+def load(splits: tuple[str, ...] = SPLITS) -> list[EvalDoc]:
     """Parse the labelled files: documents separated by '=== key: value | …' lines, mentions
     written inline as [[span|NUMBER ECHELON or - ECHELON or #UNITNUMBER|place key|date]]."""
     docs: list[EvalDoc] = []
@@ -652,7 +656,14 @@ def evaluate(docs: list[EvalDoc], system, paths: dict[str, Path], langs=LANGS, m
 
 def run() -> str:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    splits = tuple(os.environ.get("OSINT_BENCH_SPLITS", "dev,heldout").split(","))
+    splits = tuple(
+        s.strip() for s in os.environ.get("OSINT_BENCH_SPLITS", ",".join(SPLITS)).split(",")
+    )
+    unknown = [s for s in splits if s not in SPLITS]
+    if unknown:
+        raise SystemExit(
+            f"OSINT_BENCH_SPLITS: unknown split(s) {unknown}; known: {', '.join(SPLITS)}"
+        )
     n_tp = int(os.environ.get("OSINT_BENCH_THROUGHPUT_DOCS", "200"))
     docs = load(splits)
     with tempfile.TemporaryDirectory() as tmp:
@@ -672,7 +683,9 @@ def run() -> str:
         "",
         f"Labelled set: {len(docs)} documents, {n_gold} mentions "
         f"({sum(len(d.gold) for d in docs if d.split == 'dev')} dev, "
-        f"{sum(len(d.gold) for d in docs if d.split == 'heldout')} held out, not tuned on); "
+        f"{sum(len(d.gold) for d in docs if d.split == 'heldout')} held out, not tuned on; "
+        f"{sum(len(d.gold) for d in docs if d.split == 'heldout2')} in the second held-out set, "
+        "written blind); "
         f"read from {sum(d.kind == 'html' for d in docs)} saved HTML pages, "
         f"{sum(str(p).endswith('.rss') for p in paths.values())} RSS feeds (pubDate in the site's language), "
         f"{sum(str(p).endswith('.json') for p in paths.values())} Telegram exports and "

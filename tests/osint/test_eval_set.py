@@ -1,0 +1,85 @@
+"""Format of the labelled OSINT evaluation set (benchmarks/osint_eval/): every split parses with
+the benchmark's own label parser, every mention's text sits at its offsets in the document, every
+place key has coordinates, and keys, echelons and dates are well formed. Checks labels only — it
+never runs the extractor, so it cannot leak a held-out result into tuning."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+ECHELONS = {"battalion", "regiment", "brigade", "division", "corps", "army", "front"}
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _bench() -> ModuleType:
+    """benchmarks/ is not a package on the path: load osint.py by file (its top level imports
+    only the standard library, not the extractor)."""
+    name = "_osint_bench_labels"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "osint.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_places_rows_are_well_formed() -> None:
+    lines = (ROOT / "benchmarks/osint_eval/places.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == ["key", "lat", "lon", "source"]
+    keys = [ln.split("\t")[0] for ln in lines[1:]]
+    assert len(keys) == len(set(keys)), "duplicate place keys"
+    for ln in lines[1:]:
+        key, lat, lon, src = ln.split("\t")
+        assert key.strip() == key and key
+        assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180, ln
+        assert re.match(r"^(GeoNames|manual)\b", src), ln
+    assert len(_bench().places()) == len(keys)
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout", "heldout2"])
+def test_split_parses_and_labels_are_consistent(split: str) -> None:
+    bench = _bench()
+    assert split in bench.SPLITS
+    where = bench.places()
+    docs = bench.load((split,))
+    assert {d.lang for d in docs} == set(bench.LANGS), "a language file is missing"
+    ids = [d.id for d in docs]
+    assert len(ids) == len(set(ids)), "duplicate document ids"
+    for d in docs:
+        assert d.kind in ("text", "html"), d.id
+        assert d.era in ("historical", "modern"), d.id
+        assert d.published is None or re.match(r"^\d{4}-\d{2}-\d{2}$", d.published), d.id
+        assert "[[" not in d.text and "]]" not in d.text, f"{d.id}: malformed mention markup"
+        assert len([ln for ln in d.text.split("\n") if ln.strip()]) >= 2, f"{d.id}: no title"
+        for g in d.gold:
+            assert d.text[g.start : g.end] == g.text, d.id
+            if g.unit_number is None:
+                assert g.echelon in ECHELONS, f"{d.id}: {g.text!r} echelon {g.echelon!r}"
+            else:
+                assert re.match(r"^[0-9А-ЯA-Z]\d{3,5}$", g.unit_number), f"{d.id}: {g.text!r}"
+            assert g.place is None or g.place in where, (
+                f"{d.id}: place {g.place!r} not in places.tsv"
+            )
+            assert g.date is None or DATE.match(g.date), f"{d.id}: {g.text!r} date {g.date!r}"
+
+
+def test_second_heldout_set_is_big_enough() -> None:
+    """The blind set the issue asked for: 5–6 documents and at least 30 mentions per language,
+    historical and modern, plain text and HTML, some delivered as news."""
+    docs = _bench().load(("heldout2",))
+    for lang in _bench().LANGS:
+        mine = [d for d in docs if d.lang == lang]
+        assert 5 <= len(mine) <= 6, lang
+        assert sum(len(d.gold) for d in mine) >= 30, lang
+        assert {d.era for d in mine} == {"historical", "modern"}, lang
+        assert {d.kind for d in mine} == {"text", "html"}, lang
+        assert any(d.published for d in mine), lang
