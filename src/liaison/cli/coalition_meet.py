@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from liaison.cli.output import console, emit
+from liaison.cli.output import console, emit, read_presented
 from liaison.core.clock import parse_time, utcnow
 from liaison.core.errors import ValidationError
 from liaison.store import open_store
@@ -163,20 +163,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Accept an agreed picture only if it is the one we computed, and a signature only a
         participant's over our own computation (exit 2 with the reason otherwise)."""
-        import json
-
         from liaison.courier import coalition_meetings as ccm
 
-        if not document.is_file():
-            raise ValidationError(f"no such file {document}")
-        sig = None
-        if signature:
-            try:
-                sig = json.loads(signature.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise ValidationError(f"--signature: {exc}") from None
-            if not isinstance(sig, dict):
-                raise ValidationError("--signature: not a JSON object")
+        data, sig = read_presented(document, signature)
         with open_store().connect() as conn:
-            got = ccm.verify_document(conn, ref, document.read_bytes(), sig)
+            got = ccm.verify_document(conn, ref, data, sig)
         emit(got, json_, lambda: console.print(f"verified: {got['digest']}"))

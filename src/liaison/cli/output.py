@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -35,3 +36,21 @@ def emit(data: Any, as_json: bool, render: Callable[[], None]) -> None:
         sys.stdout.write(dumps(data) + "\n")
     else:
         render()
+
+
+def read_presented(document: Path, signature: Path | None) -> tuple[bytes, dict[str, Any] | None]:
+    """An agreed picture and, optionally, a signature file {"partner", "key", "sig"} as a user
+    presents them to `verify`: read or refused with a ValidationError naming the file."""
+    from liaison.core.errors import ValidationError
+
+    if not document.is_file():
+        raise ValidationError(f"no such file {document}")
+    sig = None
+    if signature:
+        try:
+            sig = json.loads(signature.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValidationError(f"--signature: {exc}") from None
+        if not isinstance(sig, dict):
+            raise ValidationError("--signature: not a JSON object")
+    return document.read_bytes(), sig

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from liaison.cli.output import console, emit
+from liaison.cli.output import console, emit, read_presented
 from liaison.core.clock import parse_time
 from liaison.core.errors import ValidationError
 from liaison.orbat.csvio import load_picture
@@ -268,22 +268,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Accept an agreed picture only if it is the one we computed ourselves, and a
         signature only over our own computation (exit 2 with the reason otherwise)."""
-        import json
-
         from liaison.courier import meetings
 
-        if not document.is_file():
-            raise ValidationError(f"no such file {document}")
-        sig = None
-        if signature:
-            try:
-                sig = json.loads(signature.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise ValidationError(f"--signature: {exc}") from None
-            if not isinstance(sig, dict):
-                raise ValidationError("--signature: not a JSON object")
+        data, sig = read_presented(document, signature)
         with open_store().connect() as conn:
-            got = meetings.verify_document(conn, ref, document.read_bytes(), sig)
+            got = meetings.verify_document(conn, ref, data, sig)
         emit(got, json_, lambda: console.print(f"{ref}: the same agreed picture as ours"))
 
     @meet.command("signatures")

@@ -19,12 +19,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from liaison.core.clock import iso, parse_time, utcnow
-from liaison.core.errors import NotFoundError, SecurityError, ValidationError
+from liaison.core.errors import NotFoundError, ValidationError
 from liaison.courier import meetings as cm
 from liaison.courier.keyring import self_code
 from liaison.courier.keys import KeyPair
@@ -374,28 +373,13 @@ def list_meetings(conn: Connection) -> list[dict[str, Any]]:
 def verify_document(
     conn: Connection, ref: str, document: bytes, signature: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Check an agreed picture someone presents: accepted only if it is byte for byte the one we
-    computed, and its signature (if given) is a participant's over OUR bytes; SecurityError
-    naming the first difference otherwise."""
+    """Check an agreed picture someone presents: the two-party rule (`cm.verify_presented`)
+    against the one this side computed, with the signer required to be a participant."""
     m = co.by_ref(conn, ref)
-    ours = co.agreed_bytes(conn, m.id)
-    if document != ours:
-        try:
-            theirs = orjson.loads(document)
-        except orjson.JSONDecodeError:
-            theirs = None
-        raise SecurityError(
-            f"refused: this agreed picture is not the one we computed for {ref}: "
-            + joint.first_difference(orjson.loads(ours), theirs)
-        )
-    if signature is not None:
-        why = check_signature(
-            conn,
-            m,
-            str(signature.get("partner")),
-            str(signature.get("key")),
-            str(signature.get("sig")),
-        )
-        if why:
-            raise SecurityError(f"refused: {why}")
-    return {"ref": ref, "digest": joint.sha256(ours), "verified": True}
+    return cm.verify_presented(
+        ref,
+        co.agreed_bytes(conn, m.id),
+        document,
+        signature,
+        lambda partner, fp, sig: check_signature(conn, m, partner, fp, sig),
+    )

@@ -14,6 +14,7 @@ This module sits in `courier` because the inputs depend on the release policy an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -266,14 +267,16 @@ def record_signature(
     return why
 
 
-def verify_document(
-    conn: Connection, ref: str, document: bytes, signature: dict[str, Any] | None = None
+def verify_presented(
+    ref: str,
+    ours: bytes,
+    document: bytes,
+    signature: dict[str, Any] | None,
+    check: Callable[[str, str, str], str | None],
 ) -> dict[str, Any]:
-    """Check an agreed picture a partner presents (a file, an export): accepted only if it is
-    byte for byte the one we computed ourselves, and its signature verifies over OUR bytes.
-    SecurityError naming the first difference otherwise."""
-    m = by_ref(conn, ref)
-    ours = agreed_bytes(conn, m.id)
+    """The one rule for an agreed picture someone presents (two-party or coalition): accepted
+    only if it is byte for byte `ours`, the one we computed, and its signature (if given) passes
+    `check(partner, key, sig)` over OUR bytes. SecurityError naming the first difference."""
     if document != ours:
         try:
             theirs = orjson.loads(document)
@@ -284,16 +287,27 @@ def verify_document(
             + joint.first_difference(orjson.loads(ours), theirs)
         )
     if signature is not None:
-        why = check_signature(
-            conn,
-            m,
-            str(signature.get("partner")),
-            str(signature.get("key")),
-            str(signature.get("sig")),
+        why = check(
+            str(signature.get("partner")), str(signature.get("key")), str(signature.get("sig"))
         )
         if why:
             raise SecurityError(f"refused: {why}")
     return {"ref": ref, "digest": joint.sha256(ours), "verified": True}
+
+
+def verify_document(
+    conn: Connection, ref: str, document: bytes, signature: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Check an agreed picture a partner presents (a file, an export): `verify_presented`
+    against the one this side computed for the two-party meeting `ref`."""
+    m = by_ref(conn, ref)
+    return verify_presented(
+        ref,
+        agreed_bytes(conn, m.id),
+        document,
+        signature,
+        lambda partner, fp, sig: check_signature(conn, m, partner, fp, sig),
+    )
 
 
 def signatures(conn: Connection, meeting_id: int) -> list[dict[str, Any]]:
