@@ -226,7 +226,12 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
     "ru": [
         (r"групп[аыеуо]й?\s+армий", "front"),
         (r"групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
-        (r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?", "front"),
+        (r"группировк(?:а|и|е|у|ой|ою)\s+войск", "front"),
+        (
+            r"(?:(?:особ(?:ый|ого|ому|ым|ом)|краснознам[её]нн(?:ый|ого|ому|ым|ом))\s+)?"
+            r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?",
+            "front",
+        ),
         (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
         (r"танков(?:ая|ой|ую|ые|ых|ыми)\s+групп(?:а|ы|е|у|ой|ою|ами|ах)?", "army"),
         (r"арми(?:я|и|ю|ей|ею|й|ям|ями|ях)", "army"),
@@ -243,7 +248,12 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
             r"груп(?:а|и|і|у|ою)\s+(?:[а-яіїєґ'ʼ]+\s+)?військ",
             "front",
         ),
-        (r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?", "front"),
+        (r"угрупованн(?:я|ю|ям|і)\s+військ", "front"),
+        (
+            r"(?:особлив(?:ий|ого|ому|им|ім)\s+)?"
+            r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?",
+            "front",
+        ),
         (r"оперативн(?:е|ого|ому|им)\s+командуванн(?:я|і|ям)", "front"),
         (r"фронт(?:а|у|ом|і|и|ів|ам|ами|ах)?", "front"),
         (r"танков(?:а|ої|у|ою|і|их)\s+груп(?:а|и|і|у|ою|ами|ах)?", "army"),
@@ -524,12 +534,53 @@ _EN_ORDINALS = {
         1,
     )
 }
+# Ordinals spelled out ("Первая Конная армия", "Третя окрема штурмова бригада", "Pierwsza
+# Dywizja", "Erste Panzerarmee"): stem per number, singular case endings only (a plural,
+# "первые дивизии", counts rather than names). German only capitalised, as its nouns are.
+_WORD_ORD_STEMS: dict[str, list[str]] = {
+    "ru": ["перв", "втор", "треть?", "четв[её]рт", "пят", "шест", "седьм", "восьм", "девят", "десят"],
+    "uk": ["перш", "друг", "треть?", "четверт", "п['ʼ’]?ят", "шост", "сьом", "восьм", "дев['ʼ’]?ят", "десят"],
+    "pl": ["pierwsz", "drug", "trzeci", "czwart", "piąt", "szóst", "siódm", "ósm", "dziewiąt", "dziesiąt"],
+    "de": ["Erste", "Zweite", "Dritte", "Vierte", "Fünfte", "Sechste", "Siebte", "Achte", "Neunte", "Zehnte"],
+}
+_WORD_ORD_END = {
+    "ru": r"(?:ая|ой|ую|ою|ый|ий|ого|ому|ым|ом|ое|я|ей|ю|его|ему|им|ем|е)",
+    "uk": r"(?:а|ої|у|ою|ий|ого|ому|им|ім|е|я|ьої|ю|ій|ього|ьому|є)",
+    "pl": r"(?:a|ej|ą|y|ego|emu|ym|e|i|iej|iego|iemu|im|m)?",
+    "de": r"(?:n|r|s|m)?",
+}
+_WORD_ORD = {
+    lg: (r"(?i:" if lg != "de" else r"(?:")
+    + "|".join(f"{st}{_WORD_ORD_END[lg]}" for st in stems)
+    + r")(?![\w'ʼ’])"
+    for lg, stems in _WORD_ORD_STEMS.items()
+}
+_WORD_ORD_ONE = {
+    lg: [re.compile(rf"(?:{st}){_WORD_ORD_END[lg]}$", 0 if lg == "de" else re.I) for st in stems]
+    for lg, stems in _WORD_ORD_STEMS.items()
+}
+
+
+def _word_ordinal(word: str, lang: str) -> int | None:
+    """The number of a spelled ordinal ("Третьей" → 3), None if the word is not one."""
+    for i, rx in enumerate(_WORD_ORD_ONE.get(lang, ()), 1):
+        if rx.fullmatch(word):
+            return i
+    return None
+
+
 _NUM = {
     # ordinal forms; group "n" the digits or Roman numeral
-    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яё]{1,3}))?",
-    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яіїєґ]{1,4}))?",
-    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
-    "de": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.)?",
+    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
+    + _WORD_ORD["ru"]
+    + r")(?:\s?[-–‑‐]\s?(?P<suf>[а-яё]{1,3}))?",
+    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
+    + _WORD_ORD["uk"]
+    + r")(?:\s?[-–‑‐]\s?(?P<suf>[а-яіїєґ]{1,4}))?",
+    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
+    + _WORD_ORD["pl"]
+    + r")(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
+    "de": r"(?P<n>\d{1,4}|[IVXL]{1,9}|" + _WORD_ORD["de"] + r")(?P<suf>\.)?",
     "en": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
     + "|".join(sorted(_EN_ORDINALS, key=len, reverse=True))
     + r")(?P<suf>st|nd|rd|th|d)?",
@@ -538,8 +589,8 @@ _SEP = {
     "ru": r"\s*(?:,|и|или|а\s+также|,\s*а\s+также|и\s+от)\s*",
     "uk": r"\s*(?:,|і|й|та|або|а\s+також)\s*",
     "pl": r"\s*(?:,|i|oraz|lub|albo|a\s+także)\s*",
-    "de": r"\s*(?:,|und|sowie|oder|bzw\.)\s*",
-    "en": r"\s*(?:,|and|or|&|as\s+well\s+as)\s*(?:the\s+)?",
+    "de": r"\s*(?:,\s*(?:und|sowie|oder)|,|und|sowie|oder|bzw\.)\s*",
+    "en": r"\s*(?:,\s*(?:and|or)|,|and|or|&|as\s+well\s+as)\s*(?:the\s+)?",
 }
 _SEP_RE = {lg: re.compile(rf"(?:{p})$", re.I) for lg, p in _SEP.items()}
 _NUM_END = {lg: re.compile(rf"(?<![\w.]){p}\s*$") for lg, p in _NUM.items()}
@@ -632,7 +683,7 @@ _RU_SG_GEN = re.compile(
 )
 
 _UNIT_NUMBER = re.compile(
-    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|(?:войсков|воинск)(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
+    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|(?:войсков|воинск|военн)(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
     r"military\s+unit|unit\s+no\.?|jednostk(?:a|i|ę|ą)\s+wojskow(?:a|ej|ą)|jw|truppenteil)"
     r"\s*(?:№|no\.?|nr\.?|-)?\s*(?P<num>[АAВB]?\d{4,5})(?!\d)",
     re.I,
@@ -668,6 +719,7 @@ class _Item:
     number: int
     roman: bool
     suffix: str | None
+    word: bool = False
 
 
 @dataclass
@@ -691,6 +743,12 @@ def _parse_num(m: re.Match[str], start: int) -> _Item | None:
     if n.isdigit():
         num = int(n)
         roman = False
+    elif not re.fullmatch(r"[IVXL]+", n):
+        for lg in ("ru", "uk", "pl", "de"):
+            w = _word_ordinal(n, lg)
+            if w is not None:
+                return _Item(start + m.start(), start + m.end(), w, False, "w", word=True)
+        return None
     else:
         r = _roman(n)
         if r is None:
@@ -842,6 +900,8 @@ _NOT_MOD = {
 
 def _is_mod(word: str, lang: str) -> bool:
     if word.lower() in _NOT_MOD.get(lang, ()) or _head_regex(lang).fullmatch(word):
+        return False
+    if _word_ordinal(word, lang) is not None:
         return False
     if lang == "en":
         low = word.lower()
@@ -1019,6 +1079,10 @@ def _plausible(
 ) -> bool:
     """Is a number before a head a name ("5-я армия") or a count ("5 армий")?"""
     n, suf = it.number, it.suffix
+    if it.word:
+        # a spelled ordinal names a unit when written as a name (capital) or followed by the
+        # unit's adjectives ("пятая гвардейская танковая армия"); "первая бригада" alone is prose
+        return text[it.start].isupper() or bool(mods)
     prev = text[max(0, it.start - 3) : it.start]
     if re.search(r"\d[.,:/]$", prev) and not it.roman:
         return False  # part of a larger number, a time or a date ("1.5", "12:30", "12.03.")
@@ -1172,6 +1236,11 @@ def _named(
     "Group of Soviet Forces in Germany")."""
     if echelon != "front":
         return _named_other(text, hs, he, head, echelon, lang)
+    q = _QUOTED.match(text, he)
+    if q and lang in ("ru", "uk"):
+        # a command or grouping named in quotes: "Оперативне командування «Схід»",
+        # "группировка войск «Центр»"
+        return _Found(hs, q.end(), text[hs : q.end()], None, "front", None, False, language=lang)
     low = head.lower()
     if re.search(r"групп|груп|grup|gruppe|group|streitkr|forces|войск|військ|wojsk", low):
         # a group of forces names itself ("Группа советских войск в Германии"): take a place after it
@@ -1273,10 +1342,10 @@ def _named_other(
     """Armies, divisions and brigades known by a name, not a number: a quoted name after the noun
     (Armia „Poznań”, армия «Север»), or in Polish a capitalised adjective before a capitalised
     noun (Wielkopolska Brygada Kawalerii, Podolska BK)."""
-    if echelon not in ("army", "corps", "division", "brigade"):
+    if echelon not in ("army", "corps", "division", "brigade", "regiment", "battalion"):
         return None
     q = _QUOTED.match(text, he)
-    if q and head[:1].isupper():
+    if q and (head[:1].isupper() or lang in ("ru", "uk")):
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
     if lang == "en" and head in ("Army", "Corps"):
@@ -1356,7 +1425,7 @@ def _district_abbrevs(text: str, lang: str) -> list[_Found]:
             ]
         return []
     rx = re.compile(
-        r"(?<![\w])(?:[А-ЯЁ][а-яёА-ЯЁ]{0,4}ВО|ГСВГ|ГСОВГ|ЗГВ|ЦГВ|СГВ|ЮГВ|ОК\s+[«\"„][А-ЯІЇЄ][^»\"“]{1,20}[»\"“])(?![\w])"
+        r"(?<![\w])(?:[А-ЯЁ][а-яёА-ЯЁ]{0,4}ВО|ГСВГ|ГСОВГ|ЗГВ|ЦГВ|СГВ|ЮГВ|(?:ОК|ОСУВ|ОТУ|ОСГВ)\s+[«\"„][А-ЯІЇЄ][^»\"“]{1,20}[»\"“])(?![\w])"
     )
     return [
         _Found(m.start(), m.end(), m.group(0), None, "front", None, False, language=lang)
