@@ -307,6 +307,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"brigades?", "brigade"),
         (r"regiments?", "regiment"),
         (r"battalions?", "battalion"),
+        (r"Marines", "regiment"),
     ],
 }
 # Abbreviations, whole token, dots ignored: lowercased key → (echelon, branch); guards if "g" is
@@ -348,6 +349,17 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "пдб": ("battalion", "airborne"),
         "сд": ("division", "infantry"),
         "гсд": ("division", "infantry"),
+        # Ukrainian units as Russian sources write them ("72-я ОМБр", "3-й ОШБр")
+        "омбр": ("brigade", "mechanised"),
+        "ошбр": ("brigade", "infantry"),
+        "огшбр": ("brigade", "mountain"),
+        "омпбр": ("brigade", "motorised"),
+        "обртро": ("brigade", "infantry"),
+        "обрспн": ("brigade", None),
+        "одон": ("division", "internal_troops"),
+        "бтг": ("battalion", None),
+        # staff notation: "13 А", "65 А" (upper case only: "а" is "and")
+        "а": ("army", None),
     },
     "uk": {
         "оа": ("army", "combined_arms"),
@@ -366,6 +378,10 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "мсбр": ("brigade", "motorised"),
         "пдп": ("regiment", "airborne"),
         "бтгр": ("battalion", None),
+        "омпбр": ("brigade", "motorised"),
+        "обртро": ("brigade", "infantry"),
+        "отро": ("brigade", "infantry"),
+        "обрспп": ("brigade", None),
     },
     "pl": {
         "dp": ("division", "infantry"),
@@ -454,6 +470,7 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
 # Abbreviations that are ordinary words in lower case ("та" is "and" in Ukrainian, "id" "pa" …):
 # only their upper-case form (or with dots) is a head.
 _UPPER_ONLY = {
+    "а",
     "та",
     "оа",
     "ак",
@@ -1138,8 +1155,26 @@ def _plausible(
     if lang == "de":
         return suf == "." or is_abbr
     if lang == "en":
-        return bool(suf) or is_abbr
+        if _EN_NOT_UNIT.match(text, he) or any(
+            re.fullmatch(r"Street|Road|Avenue|Lane|Square", text[s:e]) for s, e in mods
+        ):
+            return False  # "Division Street", "the 44th Street Brigade parade"
+        if suf or is_abbr:
+            return True
+        # the British style writes no ordinal suffix: "1 Armoured Division", "3 Commando
+        # Brigade"; a count is a plural or lower case ("10 brigades") or precedes its noun
+        # ("40 Army officers")
+        return (
+            head[:1].isupper()
+            and not head.endswith("s")
+            and all(text[s].isupper() for s, _e in mods)
+            and not re.match(r"\s+[a-z]+(?:ers|men|ists|ians|nel|ops|ts|es)\b", text[he : he + 20])
+            and not re.search(r"(?:No|Nr|Art|Article|Section|Chapter|Route|Page|p)\.?\s*$", text[max(0, it.start - 10) : it.start])
+        )
     return True
+
+
+_EN_NOT_UNIT = re.compile(r"\s+(?:Street|St\.|Road|Rd\.?|Avenue|Ave\.?|Lane|Square|Boulevard|Drive)(?![\w])")
 
 
 def echelon_ok_for_roman(head: str, lang: str) -> bool:
@@ -1531,6 +1566,13 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             found += _japanese(text)
             continue
         found += _find_formations(text, lang)
+        if lang == "en":
+            # "the 101st Airborne", "the 82nd Airborne": the division's name without its noun
+            found += [
+                _Found(m.start(), m.end(), m.group(0), int(m.group(1)), "division", "airborne",
+                       False, language=lang)
+                for m in re.finditer(r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th)\s+Airborne(?!\s*[\w-])", text)
+            ]
         found += _district_abbrevs(text, lang)
         found += _find_unit_numbers(text, lang)
     if dictionary is not None:
