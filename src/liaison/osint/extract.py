@@ -555,10 +555,54 @@ _EN_ORDINALS = {
 # Dywizja", "Erste Panzerarmee"): stem per number, singular case endings only (a plural,
 # "первые дивизии", counts rather than names). German only capitalised, as its nouns are.
 _WORD_ORD_STEMS: dict[str, list[str]] = {
-    "ru": ["перв", "втор", "треть?", "четв[её]рт", "пят", "шест", "седьм", "восьм", "девят", "десят"],
-    "uk": ["перш", "друг", "треть?", "четверт", "п['ʼ’]?ят", "шост", "сьом", "восьм", "дев['ʼ’]?ят", "десят"],
-    "pl": ["pierwsz", "drug", "trzeci", "czwart", "piąt", "szóst", "siódm", "ósm", "dziewiąt", "dziesiąt"],
-    "de": ["Erste", "Zweite", "Dritte", "Vierte", "Fünfte", "Sechste", "Siebte", "Achte", "Neunte", "Zehnte"],
+    "ru": [
+        "перв",
+        "втор",
+        "треть?",
+        "четв[её]рт",
+        "пят",
+        "шест",
+        "седьм",
+        "восьм",
+        "девят",
+        "десят",
+    ],
+    "uk": [
+        "перш",
+        "друг",
+        "треть?",
+        "четверт",
+        "п['ʼ’]?ят",
+        "шост",
+        "сьом",
+        "восьм",
+        "дев['ʼ’]?ят",
+        "десят",
+    ],
+    "pl": [
+        "pierwsz",
+        "drug",
+        "trzeci",
+        "czwart",
+        "piąt",
+        "szóst",
+        "siódm",
+        "ósm",
+        "dziewiąt",
+        "dziesiąt",
+    ],
+    "de": [
+        "Erste",
+        "Zweite",
+        "Dritte",
+        "Vierte",
+        "Fünfte",
+        "Sechste",
+        "Siebte",
+        "Achte",
+        "Neunte",
+        "Zehnte",
+    ],
 }
 _WORD_ORD_END = {
     "ru": r"(?:ая|ой|ую|ою|ый|ий|ого|ому|ым|ом|ое|я|ей|ю|его|ему|им|ем|е)",
@@ -1169,12 +1213,17 @@ def _plausible(
             and not head.endswith("s")
             and all(text[s].isupper() for s, _e in mods)
             and not re.match(r"\s+[a-z]+(?:ers|men|ists|ians|nel|ops|ts|es)\b", text[he : he + 20])
-            and not re.search(r"(?:No|Nr|Art|Article|Section|Chapter|Route|Page|p)\.?\s*$", text[max(0, it.start - 10) : it.start])
+            and not re.search(
+                r"(?:No|Nr|Art|Article|Section|Chapter|Route|Page|p)\.?\s*$",
+                text[max(0, it.start - 10) : it.start],
+            )
         )
     return True
 
 
-_EN_NOT_UNIT = re.compile(r"\s+(?:Street|St\.|Road|Rd\.?|Avenue|Ave\.?|Lane|Square|Boulevard|Drive)(?![\w])")
+_EN_NOT_UNIT = re.compile(
+    r"\s+(?:Street|St\.|Road|Rd\.?|Avenue|Ave\.?|Lane|Square|Boulevard|Drive)(?![\w])"
+)
 
 
 def echelon_ok_for_roman(head: str, lang: str) -> bool:
@@ -1558,6 +1607,70 @@ def _japanese(text: str) -> list[_Found]:
     return out
 
 
+# An ordinal and a unit's adjectives with the noun left out, the noun being the one the text just
+# used: "позднее ставшая 8-й гвардейской", "у складі 3-ї штурмової". The adjectives must be a
+# unit's (guards, separate, assault …) and nothing but a pause may follow, so "5-й отдельной роте"
+# (a company) is no mention.
+_ELLIPTIC_ADJ = {
+    "ru": r"(?:гвардейск|отдельн|штурмов|механизированн|мотострелков|танков|стрелков|десантно-штурмов|"
+    r"воздушно-десантн|парашютно-десантн|кавалерийск|ударн|общевойсков|морской)",
+    "uk": r"(?:гвардійськ|окрем|штурмов|механізован|мотопіхотн|танков|стрілецьк|десантно-штурмов|"
+    r"повітрянодесантн|аеромобільн|кавалерійськ|ударн|гірсько-штурмов|президентськ)",
+}
+_ELLIPTIC = {
+    lg: re.compile(
+        r"(?<![\w.])(?P<n>\d{1,3})\s?[-–‑]\s?(?P<suf>[а-яёіїєґ]{1,3})"
+        r"(?P<adj>(?:\s+[а-яёіїєґʼ'-]+){0,2}?\s+" + a + r"[а-яёіїєґ]{1,4})"
+        r"(?=\s*(?:[,.;:!?)—–]|$|\s(?:и|і|й|та|а|в|у|на|под|під|біля|возле|около|из|з|с|со|по|до|за|при|под|над|после|після|против|проти)\s|\s[а-яёіїєґ]+(?:ють|ять|уть|ать|ить|ли|ла|ло|ет|ут|ют|ит|ят|ся|сь|ав|ив|ал|ил|ел)(?![\w])))",
+        re.I,
+    )
+    for lg, a in _ELLIPTIC_ADJ.items()
+}
+_FEM_END = re.compile(r"(?:ая|ой|ую|ей|ою|ої|а|у|ій|яя)$")
+_FEM_ECH = {"division", "army", "brigade"}
+
+
+def _elliptic(text: str, lang: str, found: list[_Found]) -> list[_Found]:
+    rx = _ELLIPTIC.get(lang)
+    if rx is None:
+        return []
+    out = []
+    for m in rx.finditer(text):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        last = m.group("adj").split()[-1].lower()
+        # "-ой" is feminine here ("8-й гвардейской"); the masculine oblique cases end "-ого" …
+        fem = bool(_FEM_END.search(last))
+        # the noun left out is the last one of the same gender in the text before it
+        prev = [
+            f
+            for f in found
+            if f.end <= m.start()
+            and m.start() - f.end < 600
+            and f.echelon is not None
+            and f.number is not None
+            and (f.echelon in _FEM_ECH) == fem
+            and f.language == lang
+        ]
+        if not prev:
+            continue
+        ech = max(prev, key=lambda f: f.end).echelon
+        d = parse_designation(m.group(0), lang)
+        out.append(
+            _Found(
+                m.start(),
+                m.end(),
+                m.group(0),
+                int(m.group("n")),
+                ech,
+                d.branch,
+                "guards" in d.honorifics or "гвард" in last or "гвардій" in m.group(0).lower(),
+                language=lang,
+            )
+        )
+    return out
+
+
 def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None) -> list[_Found]:
     """Unit mentions in `text` (no place or date yet), sorted, overlaps settled."""
     found: list[_Found] = []
@@ -1566,12 +1679,23 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             found += _japanese(text)
             continue
         found += _find_formations(text, lang)
+        found += _elliptic(text, lang, found)
         if lang == "en":
             # "the 101st Airborne", "the 82nd Airborne": the division's name without its noun
             found += [
-                _Found(m.start(), m.end(), m.group(0), int(m.group(1)), "division", "airborne",
-                       False, language=lang)
-                for m in re.finditer(r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th)\s+Airborne(?!\s*[\w-])", text)
+                _Found(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    int(m.group(1)),
+                    "division",
+                    "airborne",
+                    False,
+                    language=lang,
+                )
+                for m in re.finditer(
+                    r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th)\s+Airborne(?!\s*[\w-])", text
+                )
             ]
         found += _district_abbrevs(text, lang)
         found += _find_unit_numbers(text, lang)
