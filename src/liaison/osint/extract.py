@@ -229,7 +229,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"группировк(?:а|и|е|у|ой|ою)\s+войск", "front"),
         (
             r"(?:(?:особ(?:ый|ого|ому|ым|ом)|краснознам[её]нн(?:ый|ого|ому|ым|ом))\s+)?"
-            r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?",
+            r"военн(?:ый|ого|ому|ым|ом|ых|ые|ыми)\s+округ(?:а|у|ом|е|и|ов|ами|ах)?",
             "front",
         ),
         (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
@@ -251,7 +251,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"угрупованн(?:я|ю|ям|і)\s+військ", "front"),
         (
             r"(?:особлив(?:ий|ого|ому|им|ім)\s+)?"
-            r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?",
+            r"військов(?:ий|ого|ому|им|ім|их|і)\s+округ(?:а|у|ом|і|и|ів|ами|ах)?",
             "front",
         ),
         (r"оперативн(?:е|ого|ому|им)\s+командуванн(?:я|і|ям)", "front"),
@@ -410,6 +410,13 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "pa": ("regiment", "artillery"),
         "pcz": ("regiment", "armour"),
         "bcz": ("battalion", "armour"),
+        "bsp": ("brigade", "mountain"),
+        "bkpow": ("brigade", "airborne"),
+        "dkpanc": ("division", "armour"),
+        "wbz": ("brigade", "mechanised"),
+        "gbz": ("brigade", "mechanised"),
+        "wdpanc": ("division", "armour"),
+        "bpow": ("brigade", "airborne"),
         "bzmot_": ("brigade", "motorised"),
     },
     "de": {
@@ -433,6 +440,10 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "pzgrenbrig": ("brigade", "mechanised"),
         "btl": ("battalion", None),
         "pzbtl": ("battalion", "armour"),
+        "pzgrenbtl": ("battalion", "mechanised"),
+        "jgbtl": ("battalion", "infantry"),
+        "llbrig": ("brigade", "airborne"),
+        "gebjgbrig": ("brigade", "mountain"),
         "pzarmee": ("army", "armour"),
         "pzaok": ("army", "armour"),
     },
@@ -632,12 +643,15 @@ def _word_ordinal(word: str, lang: str) -> int | None:
 
 _NUM = {
     # ordinal forms; group "n" the digits or Roman numeral
-    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
+    # a hyphen, an en dash or none ("58ой" in chats); a Cyrillic Х in a Roman numeral ("ХIV")
+    "ru": r"(?P<n>\d{1,4}|[IVXLХ]{1,9}|"
     + _WORD_ORD["ru"]
-    + r")(?:\s?[-–‑‐]\s?(?P<suf>[а-яё]{1,3}))?",
-    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
+    + r")(?:(?:\s?[-–‑‐]\s?|(?<=\d)(?=(?:ая|ой|ый|ий|ого|го|ую|ом|ей|ым)(?![а-яё])))"
+    + r"(?P<suf>[а-яё]{1,3}))?",
+    "uk": r"(?P<n>\d{1,4}|[IVXLХ]{1,9}|"
     + _WORD_ORD["uk"]
-    + r")(?:\s?[-–‑‐]\s?(?P<suf>[а-яіїєґ]{1,4}))?",
+    + r")(?:(?:\s?[-–‑‐]\s?|(?<=\d)(?=(?:ша|га|та|ма|ий|ої|ого|ій|ю)(?![а-яіїєґ])))"
+    + r"(?P<suf>[а-яіїєґ]{1,4}))?",
     "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
     + _WORD_ORD["pl"]
     + r")(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
@@ -650,7 +664,7 @@ _SEP = {
     "ru": r"\s*(?:,|и|или|а\s+также|,\s*а\s+также|и\s+от)\s*",
     "uk": r"\s*(?:,|і|й|та|або|а\s+також)\s*",
     "pl": r"\s*(?:,|i|oraz|lub|albo|a\s+także)\s*",
-    "de": r"\s*(?:,\s*(?:und|sowie|oder)|,|und|sowie|oder|bzw\.)\s*",
+    "de": r"\s*(?:,\s*(?:und|sowie|oder)|,|und|sowie|oder|bzw\.)\s*(?:(?:der|die|den|dem|des)\s+)?",
     "en": r"\s*(?:,\s*(?:and|or)|,|and|or|&|as\s+well\s+as)\s*(?:the\s+)?",
 }
 _SEP_RE = {lg: re.compile(rf"(?:{p})$", re.I) for lg, p in _SEP.items()}
@@ -744,7 +758,7 @@ _RU_SG_GEN = re.compile(
 )
 
 _UNIT_NUMBER = re.compile(
-    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|(?:войсков|воинск|военн)(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
+    r"(?P<label>в/ч|в\\ч|в\.\s?ч\.|вч|в/ч-|(?:войсков|воинск|военн)(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
     r"military\s+unit|unit\s+no\.?|jednostk(?:a|i|ę|ą)\s+wojskow(?:a|ej|ą)|jw|truppenteil)"
     r"\s*(?:№|no\.?|nr\.?|-)?\s*(?P<num>[АAВB]?\d{4,5})(?!\d)",
     re.I,
@@ -804,14 +818,14 @@ def _parse_num(m: re.Match[str], start: int) -> _Item | None:
     if n.isdigit():
         num = int(n)
         roman = False
-    elif not re.fullmatch(r"[IVXL]+", n):
+    elif not re.fullmatch(r"[IVXLХ]+", n):
         for lg in ("ru", "uk", "pl", "de"):
             w = _word_ordinal(n, lg)
             if w is not None:
                 return _Item(start + m.start(), start + m.end(), w, False, "w", word=True)
         return None
     else:
-        r = _roman(n)
+        r = _roman(n.replace("Х", "X"))
         if r is None:
             return None
         num, roman = r, True
@@ -1067,6 +1081,7 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
         if not items:
             named = _named(text, hs, he, head, echelon, lang, mod_start, mods)
             if named:
+                out += _named_list(text, named, lang)
                 out.append(named)
             continue
         first = items[0]
@@ -1074,13 +1089,17 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
             continue
         # an elliptical list: "5., 37. und 38. Armee", "54-й и 18-й дивизий"
         cur = first.start
+        own_end: dict[int, int] = {}
         while True:
             before = text[max(0, cur - 30) : cur]
             sm = _SEP_RE[lang].search(before)
             if not sm or not sm.group(0).strip(" ") and sm.group(0) == "":
                 break
             sep_start = cur - len(sm.group(0))
-            s2, mods2 = _scan_back(text, sep_start, lang, limit=4)
+            # walk back over the first item's own adjectives ("1-й гвардейской и 2-й танковой
+            # армий"): the separator took the space the scan needs, so give it one
+            s2, mods2 = _scan_back(text[:sep_start] + " ", sep_start + 1, lang, limit=4)
+            s2 = min(s2, sep_start)
             b2 = text[max(0, s2 - 40) : s2]
             nm2 = _NUM_END[lang].search(b2)
             if not nm2:
@@ -1095,6 +1114,7 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
             if lang == "en" and not it2.roman and not it2.suffix:
                 break
             items.insert(0, it2)
+            own_end[it2.start] = sep_start if mods2 else it2.end
             cur = it2.start
         post_end = _post_mods(text, he, lang)
         shared_mods = text[mod_start:hs]
@@ -1102,9 +1122,11 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
         for i, it in enumerate(items):
             last = i == len(items) - 1
             start = it.start
-            end = post_end if last else it.end
+            end = post_end if last else own_end.get(it.start, it.end)
+            while end > start + 1 and text[end - 1].isspace():
+                end -= 1
             span = text[start:end]
-            desc = span if last else f"{text[it.start : it.end]} {shared_mods}{tail}"
+            desc = span if last else f"{text[it.start : end]} {shared_mods}{tail}"
             d = parse_designation(_strip_num(desc), lang)
             branch = abbr_branch or d.branch
             if d.branch and abbr_branch is None:
@@ -1405,6 +1427,30 @@ def _named(
     return _Found(
         start, end, span, None, "front", d.branch, "guards" in d.honorifics, language=lang
     )
+
+
+def _named_list(text: str, named: _Found, lang: str) -> list[_Found]:
+    """The other names of a list sharing one plural noun: "Брянского и Центрального фронтов",
+    "des Westlichen und Südlichen Militärbezirks" — each adjective is a front of its own."""
+    if named.echelon != "front" or lang not in ("ru", "uk", "de") or named.number is not None:
+        return []
+    out: list[_Found] = []
+    cur = named.start
+    for _ in range(4):
+        sm = _SEP_RE[lang].search(text[max(0, cur - 20) : cur])
+        if not sm or not sm.group(0).strip():
+            break
+        sep_start = cur - len(sm.group(0))
+        am = _NAMED_ADJ[lang].search(text[max(0, sep_start - 40) : sep_start] + " ")
+        if not am or _NAMED_STOP.match(am.group(1).strip()):
+            break
+        word = am.group(1).strip()
+        start = sep_start - len(word)
+        if text[start:sep_start] != word:
+            break
+        out.insert(0, _Found(start, sep_start, word, None, "front", None, False, language=lang))
+        cur = start
+    return out
 
 
 _QUOTED = re.compile(r"\s*[„\"«“]([A-ZА-ЯЁІЇЄŁŚŻŹĆ][^”\"»“]{1,30})[”\"»“]")
