@@ -1086,6 +1086,10 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
             continue
         first = items[0]
         if not _plausible(first, text, hs, he, head, lang, is_abbr, mods, single=True):
+            # a date or a count before a named formation: "On June 22 Army Group Center"
+            named = _named(text, hs, he, head, echelon, lang, hs, [])
+            if named and echelon == "front":
+                out.append(named)
             continue
         # an elliptical list: "5., 37. und 38. Armee", "54-й и 18-й дивизий"
         cur = first.start
@@ -1233,6 +1237,11 @@ def _plausible(
         return (
             head[:1].isupper()
             and not head.endswith("s")
+            and it.number < 400
+            and text[he : he + 1] != "-"
+            and not re.fullmatch(r"(?i)army\s+group|district|military\s+district|front", head)
+            and not any(_EN_MONTH.fullmatch(text[s:e]) for s, e in mods)
+            and not _EN_MONTH.search(text[max(0, it.start - 12) : it.start].strip() or "-")
             and all(text[s].isupper() for s, _e in mods)
             and not re.match(r"\s+[a-z]+(?:ers|men|ists|ians|nel|ops|ts|es)\b", text[he : he + 20])
             and not re.search(
@@ -1243,6 +1252,10 @@ def _plausible(
     return True
 
 
+_EN_MONTH = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?$"
+)
 _EN_NOT_UNIT = re.compile(
     r"\s+(?:Street|St\.|Road|Rd\.?|Avenue|Ave\.?|Lane|Square|Boulevard|Drive)(?![\w])"
 )
