@@ -646,11 +646,11 @@ _NUM = {
     # a hyphen, an en dash or none ("58ой" in chats); a Cyrillic Х in a Roman numeral ("ХIV")
     "ru": r"(?P<n>\d{1,4}|[IVXLХ]{1,9}|"
     + _WORD_ORD["ru"]
-    + r")(?:(?:\s?[-–‑‐]\s?|(?<=\d)(?=(?:ая|ой|ый|ий|ого|го|ую|ом|ей|ым)(?![а-яё])))"
+    + r")(?:(?:\s?[-–‑‐]\s?|(?<=\d)(?=(?:ая|ой|ый|ий|ого|го|ую|ом|ей|ым|й|я|ю)(?![а-яё])))"
     + r"(?P<suf>[а-яё]{1,3}))?",
     "uk": r"(?P<n>\d{1,4}|[IVXLХ]{1,9}|"
     + _WORD_ORD["uk"]
-    + r")(?:(?:\s?[-–‑‐]\s?|(?<=\d)(?=(?:ша|га|та|ма|ий|ої|ого|ій|ю)(?![а-яіїєґ])))"
+    + r")(?:(?:\s?[-–‑‐]\s?|(?<=\d)(?=(?:ша|га|та|ма|ий|ої|ого|ій|ю|ї|й)(?![а-яіїєґ])))"
     + r"(?P<suf>[а-яіїєґ]{1,4}))?",
     "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
     + _WORD_ORD["pl"]
@@ -1753,7 +1753,7 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
                     language=lang,
                 )
                 for m in re.finditer(
-                    r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th)\s+Airborne(?!\s*[\w-])", text
+                    r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th)\s+Airborne(?![\w-]|\s+[A-Z])", text
                 )
             ]
         found += _district_abbrevs(text, lang)

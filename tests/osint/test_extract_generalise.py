@@ -1,0 +1,169 @@
+"""Forms the first held-out set showed the grammar missing (issue 20): spelled ordinals, dashes,
+lists whose items carry their own adjectives, nouns left out, quoted names, abbreviations
+Russian sources use for Ukrainian units, British bare numbers — and what must stay no mention."""
+
+from __future__ import annotations
+
+import pytest
+
+from liaison.osint.extract import find_units
+
+
+def units(text: str, lang: str) -> list[tuple[int | None, str | None]]:
+    return [(f.number, f.echelon) for f in find_units(text, [lang])]
+
+
+def unit_numbers(text: str, lang: str) -> list[str | None]:
+    return [f.unit_number for f in find_units(text, [lang])]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("Первая Конная армия Будённого вышла к Львову.", "ru", [(1, "army")]),
+        ("Части Первой конной армии отошли.", "ru", [(1, "army")]),
+        ("Третья ударная армия наступала.", "ru", [(3, "army")]),
+        ("Третя окрема штурмова бригада тримає позиції.", "uk", [(3, "brigade")]),
+        ("Pierwsza Dywizja Pancerna wylądowała.", "pl", [(1, "division")]),
+        ("Die Erste Panzerarmee zog sich zurück.", "de", [(1, "army")]),
+    ],
+)
+def test_spelled_ordinals_name_units(text: str, lang: str, want: list[tuple[int, str]]) -> None:
+    assert units(text, lang) == want
+
+
+def test_a_lower_case_spelled_ordinal_alone_is_prose() -> None:
+    assert units("Первая бригада подошла, вторая отстала.", "ru") == [(1, "brigade")]
+    assert units("и тогда первая бригада подошла", "ru") == []
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "\u2011", ""])
+def test_russian_ordinal_with_any_dash_or_none(dash: str) -> None:
+    assert units(f"бойцы 58{dash}й армии", "ru") == [(58, "army")]
+
+
+def test_roman_numeral_with_cyrillic_kha() -> None:
+    assert units("ХIV корпус перешёл в наступление", "ru") == [(14, "corps")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        (
+            "силами 1-й гвардейской и 2-й танковой армий",
+            "ru",
+            ["1-й гвардейской", "2-й танковой армий"],
+        ),
+        ("the 1st Guards and 2nd Tank Armies", "en", ["1st Guards", "2nd Tank Armies"]),
+        ("der 6. und der 17. Armee", "de", ["6.", "17. Armee"]),
+        ("the 1st, 2nd, and 3rd Battalions", "en", ["1st", "2nd", "3rd Battalions"]),
+        (
+            "войска Западного, Калининского и Юго-Западного фронтов",
+            "ru",
+            ["Западного", "Калининского", "Юго-Западного фронтов"],
+        ),
+        (
+            "Московского и Ленинградского военных округов",
+            "ru",
+            ["Московского", "Ленинградского военных округов"],
+        ),
+    ],
+)
+def test_each_item_of_a_list_is_a_mention_with_its_own_words(
+    text: str, lang: str, want: list[str]
+) -> None:
+    assert [f.text for f in find_units(text, [lang])] == want
+
+
+def test_a_noun_left_out_takes_the_last_same_gender_unit() -> None:
+    text = (
+        "Под Волоколамском сражалась 316-я стрелковая дивизия, позднее ставшая "
+        "8-й гвардейской — её преобразовали в ноябре."
+    )
+    assert units(text, "ru") == [(316, "division"), (8, "division")]
+    uk = "Бійці 47-ї бригади діяли поруч. У складі 3-ї штурмової воюють добровольці."
+    assert units(uk, "uk") == [(47, "brigade"), (3, "brigade")]
+
+
+def test_no_noun_left_out_for_a_company_or_without_a_unit_before() -> None:
+    assert units("В 5-й отдельной роте 12-го полка служили.", "ru") == [(12, "regiment")]
+    assert units("Затем 3-я гвардейская — и всё.", "ru") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "echelon"),
+    [
+        ("батальон «Спарта» отошёл", "ru", "battalion"),
+        ("бригада «Азов» тримає оборону", "uk", "brigade"),
+        ("полк «Азов»", "uk", "regiment"),
+        ("подразделения группировки войск «Центр»", "ru", "front"),
+        ("Оперативне командування «Схід» повідомило", "uk", "front"),
+        ("ОСУВ «Хортиця» повідомило", "uk", "front"),
+        ("войска Прибалтийского особого военного округа", "ru", "front"),
+    ],
+)
+def test_named_formations(text: str, lang: str, echelon: str) -> None:
+    assert units(text, lang) == [(None, echelon)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("бойцы 72-й ОМБр ВСУ", (72, "brigade")),
+        ("штурмовики 3-й ОШБр", (3, "brigade")),
+        ("части 13 А и 70 А", (13, "army")),
+    ],
+)
+def test_russian_abbreviations(text: str, want: tuple[int, str]) -> None:
+    assert units(text, "ru")[0] == want
+
+
+def test_military_unit_numbers_in_more_spellings() -> None:
+    assert unit_numbers("военная часть 54321", "ru") == ["54321"]
+    assert unit_numbers("в\\ч 12345", "ru") == ["12345"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("11 DKPanc i 21 BSP", "pl", [(11, "division"), (21, "brigade")]),
+        ("das PzGrenBtl 371 und das JgBtl 292", "de", [(371, "battalion"), (292, "battalion")]),
+    ],
+)
+def test_polish_and_german_abbreviations(text: str, lang: str, want: list[tuple[int, str]]) -> None:
+    assert units(text, lang) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("He joined 1 Armoured Division in 2010.", [(1, "division")]),
+        ("3 Commando Brigade landed at San Carlos.", [(3, "brigade")]),
+        ("1st Bn, 5th Marines", [(1, "battalion"), (5, "regiment")]),
+        ("the 101st Airborne jumped", [(101, "division")]),
+        ("On June 22 Army Group Center crossed the Bug.", [(None, "front")]),
+    ],
+)
+def test_english_forms(text: str, want: list[tuple[int | None, str]]) -> None:
+    assert units(text, "en") == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He lived at 12 Division Street.",
+        "the 2nd Division Street bridge",
+        "the 44th Street Brigade parade",
+        "At 5 Brigade Road",
+        "On 24 February Brigade commanders met.",
+        "18 Army soldiers were killed.",
+        "Some 40 Army officers",
+        "about 30 Division-level exercises",
+        "10 brigades were deployed",
+        "on the 1st of May the brigade",
+        "for the 3rd time the army",
+        "Article 5 of the treaty",
+    ],
+)
+def test_english_numbers_that_are_not_units(text: str) -> None:
+    assert units(text, "en") == []
