@@ -167,3 +167,29 @@ def test_english_forms(text: str, want: list[tuple[int | None, str]]) -> None:
 )
 def test_english_numbers_that_are_not_units(text: str) -> None:
     assert units(text, "en") == []
+
+
+def test_guards_glued_to_the_abbreviation() -> None:
+    found = find_units("4 гв.тд и 2 гв.мсд", ["ru"])
+    assert [(f.text, f.number, f.echelon, f.guards) for f in found] == [
+        ("4 гв.тд", 4, "division", True),
+        ("2 гв.мсд", 2, "division", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("die Heeresgruppe Don", "de", [(None, "front")]),
+        ("die Armeeabteilung Kempf", "de", [(None, "army")]),
+        ("die Panzergruppe Kleist", "de", [(None, "army")]),
+        ("an der Front Verluste", "de", []),
+        ("Panzer Brigade 45 in Lithuania", "en", [(45, "brigade")]),
+        ("Panzer Group 3 reached Vitebsk", "en", [(3, "army")]),
+        ("Brigade 45 soldiers", "en", []),
+    ],
+)
+def test_names_and_numbers_after_the_noun(
+    text: str, lang: str, want: list[tuple[int | None, str]]
+) -> None:
+    assert units(text, lang) == want

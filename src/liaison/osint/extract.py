@@ -287,6 +287,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"gruppe\s+der\s+(?:[\wäöü]+\s+){0,2}streitkräfte", "front"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?(?:front)(?:en)?", "front"),
         (r"(?:[\wäöüß]+-)*panzergruppe", "army"),
+        (r"armeeabteilung", "army"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armeekorps", "corps"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armee(?:n)?", "army"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?korps", "corps"),
@@ -1078,6 +1079,36 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
                     )
                 )
                 continue
+        if (
+            not items
+            and lang == "en"
+            and head[:1].isupper()
+            and not head.endswith("s")
+            and echelon != "front"
+            and (
+                re.fullmatch(r"(?i)(?:panzer|tank)\s+group", head)
+                or (mods and all(text[s].isupper() for s, _e in mods))
+            )
+        ):
+            # German and Polish units in English keep the number after: "Panzer Brigade 45",
+            # "Panzer Group 3"
+            after = re.match(r"\s+(\d{1,3})(?![\d,.:]?\d)", text[he : he + 12])
+            if after:
+                end = he + after.end()
+                d = parse_designation(text[mod_start:end], lang)
+                out.append(
+                    _Found(
+                        mod_start,
+                        end,
+                        text[mod_start:end],
+                        int(after.group(1)),
+                        echelon,
+                        abbr_branch or d.branch,
+                        "guards" in d.honorifics,
+                        language=lang,
+                    )
+                )
+                continue
         if not items:
             named = _named(text, hs, he, head, echelon, lang, mod_start, mods)
             if named:
@@ -1370,6 +1401,9 @@ def _named(
         )
         end = he + (tail.end() if tail else 0)
         after = _NAMED_AFTER[lang].match(text, end)
+        if after is None and lang == "de":
+            # named after a place or its commander: "Heeresgruppe Don", "Armeegruppe Kempf"
+            after = _DE_GROUP_NAME.match(text, end)
         if (
             after
             and re.search(r"групп|груп|grup|gruppe|group", low)
@@ -1466,6 +1500,10 @@ def _named_list(text: str, named: _Found, lang: str) -> list[_Found]:
     return out
 
 
+_DE_GROUP_NAME = re.compile(
+    r"\s+(?!(?:Truppen|Einheiten|Verbände|Soldaten|Kräfte|Teile|Stab|Anfang|Ende)(?![\w-]))"
+    r"([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w-])"
+)
 _QUOTED = re.compile(r"\s*[„\"«“]([A-ZА-ЯЁІЇЄŁŚŻŹĆ][^”\"»“]{1,30})[”\"»“]")
 _PL_NAME_ADJ = re.compile(
     r"([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:-[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+)?(?:ska|cka|zka|na|wa|ia|a|iej|skiej|ckiej|skiego|ckiego|ą)\s+)$"
@@ -1491,6 +1529,12 @@ def _named_other(
     if q and (head[:1].isupper() or lang in ("ru", "uk")):
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
+    if lang == "de" and re.search(r"(?:panzergruppe|armeeabteilung)$", head, re.I):
+        # "Panzergruppe Kleist", "Armeeabteilung Kempf"
+        after = _DE_GROUP_NAME.match(text, he)
+        if after:
+            end = after.end()
+            return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
     if lang == "en" and head in ("Army", "Corps"):
         # "Army Poznań", "Army Modlin": the Polish style, the name after the noun
         after = re.match(r"\s+([A-ZŁŚŻ][a-ząćęłńóśźż'’-]+)(?![\w])", text[he:])
@@ -1730,6 +1774,9 @@ def _elliptic(text: str, lang: str, found: list[_Found]) -> list[_Found]:
     return out
 
 
+_GLUED = re.compile(r"(?<=(?<![\w])гв)\.(?=[а-яёіїєґА-ЯЁІЇЄҐ])", re.I)
+
+
 def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None) -> list[_Found]:
     """Unit mentions in `text` (no place or date yet), sorted, overlaps settled."""
     found: list[_Found] = []
@@ -1737,8 +1784,12 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
         if lang == "ja":
             found += _japanese(text)
             continue
-        found += _find_formations(text, lang)
-        found += _elliptic(text, lang, found)
+        lang_text = text
+        if lang in ("ru", "uk"):
+            # "4 гв.тд": the scan reads words between spaces; a space for the dot keeps offsets
+            lang_text = _GLUED.sub(" ", text)
+        found += _find_formations(lang_text, lang)
+        found += _elliptic(lang_text, lang, found)
         if lang == "en":
             # "the 101st Airborne", "the 82nd Airborne": the division's name without its noun
             found += [
@@ -1773,6 +1824,8 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             )
             f.extra["unit_ids"] = (entry.unit_id,)
             found.append(f)
+    for f in found:
+        f.text = text[f.start : f.end]
     # settle overlaps: a longer span with a number beats a shorter one inside it
     found.sort(key=lambda f: (f.start, -(f.end - f.start)))
     kept: list[_Found] = []
