@@ -193,3 +193,9 @@ def test_names_and_numbers_after_the_noun(
     text: str, lang: str, want: list[tuple[int | None, str]]
 ) -> None:
     assert units(text, lang) == want
+
+
+def test_english_compound_ordinals_and_model_numbers() -> None:
+    assert units("the Sixty-second Army held Stalingrad", "en") == [(62, "army")]
+    assert units("the Twenty-First Army Group", "en") == [(21, "front")]
+    assert units("a T-72 Battalion exercise", "en") == []

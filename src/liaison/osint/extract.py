@@ -642,6 +642,19 @@ def _word_ordinal(word: str, lang: str) -> int | None:
     return None
 
 
+# "Twenty-First Army Group", "Sixty-second Army", "Thirtieth Corps"
+_EN_UNITS = list(_EN_ORDINALS.items())[:9]
+for _t, _tens, _own in (
+    ("Twenty", 20, "Twentieth"),
+    ("Thirty", 30, "Thirtieth"),
+    ("Forty", 40, "Fortieth"),
+    ("Fifty", 50, "Fiftieth"),
+    ("Sixty", 60, "Sixtieth"),
+):
+    _EN_ORDINALS[_own] = _tens
+    for _w, _i in _EN_UNITS:
+        _EN_ORDINALS[f"{_t}-{_w}"] = _tens + _i
+        _EN_ORDINALS[f"{_t}-{_w.lower()}"] = _tens + _i
 _NUM = {
     # ordinal forms; group "n" the digits or Roman numeral
     # a hyphen, an en dash or none ("58ой" in chats); a Cyrillic Х in a Roman numeral ("ХIV")
@@ -1270,6 +1283,7 @@ def _plausible(
             and not head.endswith("s")
             and it.number < 400
             and text[he : he + 1] != "-"
+            and text[max(0, it.start - 1) : it.start] not in ("-", "–", "/", "#", "№")
             and not re.fullmatch(r"(?i)army\s+group|district|military\s+district|front", head)
             and not any(_EN_MONTH.fullmatch(text[s:e]) for s, e in mods)
             and not _EN_MONTH.search(text[max(0, it.start - 12) : it.start].strip() or "-")
