@@ -199,3 +199,18 @@ def test_english_compound_ordinals_and_model_numbers() -> None:
     assert units("the Sixty-second Army held Stalingrad", "en") == [(62, "army")]
     assert units("the Twenty-First Army Group", "en") == [(21, "front")]
     assert units("a T-72 Battalion exercise", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("das AOK 6 in Stalingrad", [(6, "army")]),
+        ("die 12. VGD und die 21. PD", [(12, "division"), (21, "division")]),
+        ("die Steppenfront griff an", [(None, "front")]),
+        ("an der Heimatfront", []),
+    ],
+)
+def test_german_staff_abbreviations_and_named_fronts(
+    text: str, want: list[tuple[int | None, str]]
+) -> None:
+    assert units(text, "de") == want

@@ -447,6 +447,10 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "gebjgbrig": ("brigade", "mountain"),
         "pzarmee": ("army", "armour"),
         "pzaok": ("army", "armour"),
+        "aok": ("army", None),
+        "armeeoberkommando": ("army", None),
+        "vgd": ("division", "infantry"),
+        "pd": ("division", "armour"),
     },
     "en": {
         "mrd": ("division", "motorised"),
@@ -483,6 +487,8 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
 # only their upper-case form (or with dots) is a head.
 _UPPER_ONLY = {
     "а",
+    "pd",
+    "vgd",
     "та",
     "оа",
     "ак",
@@ -1448,9 +1454,12 @@ def _named(
             language=lang,
         )
     if lang == "de" and re.fullmatch(
-        r"(?:Süd|Nord)?(?:west|ost|West|Ost)front|(?:Süd|Nord|Zentral|Reserve|Kaukasus|Fernost)front",
+        r"(?:Süd|Nord)?(?:west|ost|West|Ost)front|(?:Süd|Nord|Zentral|Reserve|Kaukasus|Fernost)front"
+        r"|(?!(?:Heimat|Kriegs|Haupt|Gegen|Wetter|Kalt|Warm|Kampf|Abwehr|Einheits|Volks|Sturm|Angriffs)front)"
+        r"[A-ZÄÖÜ][a-zäöüß]{2,}front",
         head,
     ):
+        # "die Steppenfront", "die Wolchowfront": a named Soviet front
         # "die Südwestfront", "der Nordwestfront": the compound names the front itself
         return _Found(hs, he, head, None, "front", None, False, language=lang)
     # an adjective naming the front or district, before (ru, uk, en, de) or after (pl, de names)
