@@ -214,3 +214,23 @@ def test_german_staff_abbreviations_and_named_fronts(
     text: str, want: list[tuple[int | None, str]]
 ) -> None:
     assert units(text, "de") == want
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Russia's Army is large", "en"),
+        ("the Israeli Army", "en"),
+        ("the Czech Army", "en"),
+        ("US Army Europe", "en"),
+        ("Rosyjska Armia wkroczyła", "pl"),
+        ("Polska Armia", "pl"),
+    ],
+)
+def test_a_country_s_army_is_no_named_formation(text: str, lang: str) -> None:
+    assert units(text, lang) == []
+
+
+@pytest.mark.parametrize("text", ["Łódź Army", "Modlin Army", "Army Poznań held"])
+def test_polish_armies_named_in_english(text: str) -> None:
+    assert units(text, "en") == [(None, "army")]

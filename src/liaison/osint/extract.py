@@ -1386,7 +1386,8 @@ _NAMED_STOP = re.compile(
     r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|polish|soviet|red|german|"
     r"rote|roten|russische|russischen|ukrainische|polnische|sowjetische|sowjetischen|deutsche|deutschen|"
     r"польськ|російськ|армійськ|його|її|цей|цього|следующ|нашего|нашей|наш|ваш|каждый|каждой|кожн|jeden|jedna|każd|wszystk|"
-    r"first|second)",
+    r"first|second|polsk|rosyjsk|niemieck|ukraińsk|sowieck|radzieck|czerwon|amerykańsk|brytyjsk|"
+    r"francusk|litewsk|czesk|węgiersk|rumuńsk|białorusk|nasz|wasz)",
     re.I,
 )
 
@@ -1563,15 +1564,22 @@ def _named_other(
         after = re.match(r"\s+([A-ZŁŚŻ][a-ząćęłńóśźż'’-]+)(?![\w])", text[he:])
         if after and not re.match(
             r"(?:Group|Groups|General|Generals|Headquarters|Command|Commander|Chief|Staff|Corps|"
-            r"Aviation|Air|Reserve|Day|Navy|Institute|Academy|Museum|Ministry|Council)$",
+            r"Aviation|Air|Reserve|Day|Navy|Institute|Academy|Museum|Ministry|Council|"
+            r"Europe|Africa|Pacific|Central|North|South|Special|Forces|Futures|Cyber)$",
             after.group(1),
         ):
             end = he + after.end()
             return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
     if lang == "en" and echelon == "army" and head[:1].isupper():
         # "Modlin Army", "Poznań Army" (but not "Red Army", "Soviet Army")
-        m = re.search(r"([A-Z][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
-        if m and not _EN_NATIONAL.match(m.group(1).strip()):
+        m = re.search(r"([A-ZŁŚŻŹĆ][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
+        word = m.group(1).strip() if m else ""
+        if (
+            m
+            and not _EN_NATIONAL.match(word)
+            # a country's or a person's army: "Russia's Army", "the Israeli Army", "Czech Army"
+            and not re.search(r"['’]s?$|(?:ian|ish|ese|an|ch|i)$", word)
+        ):
             start = hs - len(m.group(1))
             return _Found(start, he, text[start:he], None, echelon, None, False, language=lang)
     if lang == "pl" and head[:1].isupper():
