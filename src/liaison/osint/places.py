@@ -40,6 +40,13 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"к|ко|до|через|на|в\s+направлении|в\s+сторону", 1, 1),
         (r"из|от|с|со", 1, 2),
+        # where a unit was formed or has its headquarters is its home, not where it fights:
+        # "сформированной в прошлом году в Пскове", "штаб которой находится в Воронеже"
+        (
+            r"(?:сформирован\w*|формиру\w+|штаб\w*|базиру\w+|родом)(?:\s+[\w-]+){0,4}?\s+(?:в|во)",
+            1,
+            2,
+        ),
     ],
     "uk": [
         (
@@ -58,6 +65,11 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
         (r"з|із|зі|від", 1, 2),
+        (
+            r"(?:сформован\w*|формуван\w+|штаб\w*|базу\w+|родом)(?:\s+[\w'ʼ-]+){0,4}?\s+(?:в|у)",
+            1,
+            2,
+        ),
     ],
     "pl": [
         (
@@ -75,22 +87,23 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"do|przez|na|w\s+kierunku|ku", 1, 1),
         (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
+        (r"(?:z\s+siedzibą|sformowan\w*|stacjonując\w*\s+na\s+co\s+dzień)(?:\s+\w+){0,3}?\s+w", 1, 2),
     ],
     "de": [
         (
-            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|aus\s+dem|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
+            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
             r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
             2,
             0,
         ),
         (
-            r"in|garnison|sitz\s+in|stationiert\s+in|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
+            r"in|garnison|stationiert\s+in|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
             r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?",
             1,
             0,
         ),
         (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
-        (r"aus|von", 1, 2),
+        (r"aus|von|aus\s+dem\s+raum(?:\s+um)?|(?:mit\s+)?sitz\s+in|heimatstandort|aufgestellt\s+in", 1, 2),
     ],
     "en": [
         (
@@ -100,7 +113,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"in|at|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in|held|besieging|liberated|captured|took|entered|defended|"
+            r"in|at|garrisoned\s+in|stationed\s+in|held|besieging|liberated|captured|took|entered|defended|"
             r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
             1,
             0,
@@ -110,7 +123,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
             1,
         ),
-        (r"from", 1, 2),
+        (
+            r"from|(?:normally\s+|usually\s+|permanently\s+)?based\s+in|headquartered\s+in|"
+            r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+in|home\s+(?:base|garrison)\s+(?:in|of)",
+            1,
+            2,
+        ),
     ],
 }
 # "можайское направление", "Покровському напрямку", "Zaporizhzhia direction": the town, near it.
@@ -188,7 +206,8 @@ _REGION_RE = {
     "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:[Oo]blast|[Rr]egion|[Pp]rovince)"),
 }
 _NOT_PLACE = re.compile(
-    r"^(?:Россия|России|Украина|Украины|Україна|України|Росі[яїює]\w*|Сіверськ\w*\s+Донц\w*|Северск\w*\s+Донц\w*|Siverskyi\s+Donets|"
+    r"^(?:Там|Туда|Тут|Здесь|Туди|Tam|Tu|There|Dort|Hier|"
+    r"Россия|России|Украина|Украины|Україна|України|Росі[яїює]\w*|Сіверськ\w*\s+Донц\w*|Северск\w*\s+Донц\w*|Siverskyi\s+Donets|"
     r"Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
     r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
@@ -204,6 +223,7 @@ _NOT_PLACE = re.compile(
 
 # a name spelled the Ukrainian or Polish way is a town of that country when several share it
 _HOME = {"uk": "UA", "pl": "PL"}
+_LANG_COUNTRY = {"uk": "UA", "pl": "PL", "de": "DE", "ru": "RU"}
 _FUZZY_OK = {"uk": {"UA"}, "pl": {"PL"}, "ru": {"RU", "UA", "BY"}}
 _NEAR = REGION | {"CZ", "SK", "HU", "AT", "LT", "LV", "EE", "FI"}
 
@@ -258,6 +278,13 @@ def _ru_forms(name: str) -> list[str]:
     ):
         # a village named by a neuter adjective: "у Каменского" → "Каменское"
         out.append(lem[0][:-2] + ("ее" if lem[0].endswith("ний") else "ое"))
+    if len(words) == 1 and len(words[0]) >= 5:
+        # the genitive plural of a plural-only town name, which the dictionary may not know:
+        # "у Валуек" → Валуйки, "Березников" → Березники, "у Бердычей" → Бердычи
+        w = words[0]
+        for end, reps in (("ек", ("йки", "ки")), ("ок", ("ки",)), ("ов", ("ы", "и")), ("ей", ("и",))):
+            if w.endswith(end):
+                out += [w[: -len(end)] + r for r in reps]
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
     out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
     if len(words) == 2:
@@ -353,6 +380,11 @@ _PL_ENDINGS = [
     ("iej", "a"),
     ("ze", "a"),
     ("dze", "da"),
+    # towns in -sko/-cko ("pod Giżyckiem", "w Drawsku", "z Giżycka") and -owo
+    ("kiem", "ko"),
+    ("ku", "ko"),
+    ("ka", "ko"),
+    ("wie", "wo"),
 ]
 
 
@@ -425,6 +457,8 @@ def _pl_forms(name: str) -> list[str]:
             ("iej", "a"),
             ("ej", "a"),
             ("ą", "a"),
+            ("im", "ie"),  # "w Drawsku Pomorskim" → Drawsko Pomorskie
+            ("iego", "ie"),
         ):
             if a1.endswith(ae):
                 for end, rep in [("", ""), *_PL_ENDINGS]:
@@ -542,6 +576,13 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
             if place is None and len(cands) == 1:
                 place = cands[0]
             r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
+        exact = tuple(c for c in r.candidates if c.name == f)
+        if exact and r.place is not None and r.place.name != f and f.isascii():
+            # "Munster" is not "Münster": a name written without the diacritics that another
+            # place's name has, and spelled exactly as a place of its own, is that place
+            home = [c for c in exact if c.country == _LANG_COUNTRY.get(lang)]
+            pick = home[0] if len(home) == 1 else (exact[0] if len(exact) == 1 else None)
+            r = type(r)(r.query, "ok" if pick else "ambiguous", pick, exact, r.how)
         pref = _HOME.get(lang)
         if r.status == "ambiguous" and pref:
             home = [c for c in r.candidates if c.country == pref]
