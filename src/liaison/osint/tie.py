@@ -74,7 +74,7 @@ _EARLIER = re.compile(
 _CAP_KM = 400.0
 # The theatre is where units are; where they go counts less, where they came from ("из Пензы",
 # a garrison far behind the front) little.
-_RANK_WEIGHT = {0: 1.0, 1: 0.5, 2: 0.2, 3: 0.5}
+_RANK_WEIGHT = {0: 1.0, 1: 0.5, 2: 0.05, 3: 0.5}
 
 
 def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
@@ -415,6 +415,8 @@ class Tier:
             nearest = min(far(c) for c in h.candidates)
             pool = [c for c in h.candidates if far(c) <= nearest + min(50.0, 10.0 + nearest)]
             best = max(pool, key=lambda c: (c.population, -far(c)))  # villages: the nearest
+            if h.place is not None and h.place in pool:
+                best = h.place  # the gazetteer's own reading, which the theatre does not refute
         elif h.place is not None:
             best = h.place
         else:
