@@ -87,7 +87,11 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"do|przez|na|w\s+kierunku|ku", 1, 1),
         (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
-        (r"(?:z\s+siedzibą|sformowan\w*|stacjonując\w*\s+na\s+co\s+dzień)(?:\s+\w+){0,3}?\s+w", 1, 2),
+        (
+            r"(?:z\s+siedzibą|sformowan\w*|stacjonując\w*\s+na\s+co\s+dzień)(?:\s+\w+){0,3}?\s+w",
+            1,
+            2,
+        ),
     ],
     "de": [
         (
@@ -103,7 +107,11 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
-        (r"aus|von|aus\s+dem\s+raum(?:\s+um)?|(?:mit\s+)?sitz\s+in|heimatstandort|aufgestellt\s+in", 1, 2),
+        (
+            r"aus|von|aus\s+dem\s+raum(?:\s+um)?|(?:mit\s+)?sitz\s+in|heimatstandort|aufgestellt\s+in",
+            1,
+            2,
+        ),
     ],
     "en": [
         (
@@ -282,7 +290,12 @@ def _ru_forms(name: str) -> list[str]:
         # the genitive plural of a plural-only town name, which the dictionary may not know:
         # "у Валуек" → Валуйки, "Березников" → Березники, "у Бердычей" → Бердычи
         w = words[0]
-        for end, reps in (("ек", ("йки", "ки")), ("ок", ("ки",)), ("ов", ("ы", "и")), ("ей", ("и",))):
+        for end, reps in (
+            ("ек", ("йки", "ки")),
+            ("ок", ("ки",)),
+            ("ов", ("ы", "и")),
+            ("ей", ("и",)),
+        ):
             if w.endswith(end):
                 out += [w[: -len(end)] + r for r in reps]
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
@@ -554,6 +567,93 @@ def _region_forms(adj: str, lang: str) -> list[str]:
     return [s for s in dict.fromkeys(stems) if len(s) >= 3]
 
 
+# GeoNames spells many a Ukrainian or Russian village only in Latin letters: its Cyrillic name
+# finds the towns of that name but not the village ("біля Терни": Terny of Dnipropetrovsk oblast
+# has a Cyrillic name, Terny near Lyman has not). Both romanisations GeoNames uses are tried.
+_ROMAN = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ъ": "",
+    "ы": "y",
+    "э": "e",
+    "і": "i",
+    "ґ": "g",
+    "'": "",
+    "ʼ": "",
+    "’": "",
+}
+_ROMAN_VAR = {  # (Ukrainian national, BGN/PCGN)
+    "г": ("h", "g"),
+    "и": ("y", "i"),
+    "й": ("i", "y"),
+    "ї": ("i", "yi"),
+    "є": ("ie", "ye"),
+    "ю": ("iu", "yu"),
+    "я": ("ia", "ya"),
+}
+
+
+def _romanised(name: str, lang: str) -> list[str]:
+    out = []
+    for k in (0, 1):
+        if lang == "ru":  # Russian г, и are g, i in either
+            var = {**_ROMAN_VAR, "г": ("g", "g"), "и": ("i", "i")}
+        else:
+            var = _ROMAN_VAR
+        t = "".join(
+            _ROMAN.get(ch.lower(), var[ch.lower()][k] if ch.lower() in var else ch) for ch in name
+        )
+        out.append(t[:1].upper() + t[1:])
+    return list(dict.fromkeys(out))
+
+
+def _with_latin_namesakes(
+    got: tuple[Place | None, tuple[Place, ...], bool], f: str, lang: str
+) -> tuple[Place | None, tuple[Place, ...], bool]:
+    """Add the namesakes of the theatre's countries spelled only in Latin letters."""
+    if lang not in ("uk", "ru") or not re.search(r"[А-Яа-яІіЇїЄєҐґ]", f):
+        return got
+    place, cands, ok = got
+    have = set(cands or ((place,) if place else ()))
+    near = _FUZZY_OK[lang]
+    extra: list[Place] = []
+    for t in _romanised(f, lang):
+        r = resolve(t, fuzzy=False)
+        if r.status == "unknown" or not r.how.startswith("as written"):
+            continue
+        for c in r.candidates or ((r.place,) if r.place else ()):
+            if c.country in near and c not in have and c.name.lower() == t.lower():
+                have.add(c)
+                extra.append(c)
+    if not extra:
+        return got
+    base = cands or ((place,) if place else ())
+    return place, (*base, *extra), False
+
+
 @lru_cache(maxsize=20000)
 def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     """(place, candidates, unambiguous) for a written name: the first form the gazetteer knows
@@ -590,7 +690,7 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
                 r = type(r)(r.query, "ok", home[0], r.candidates, r.how)
         got = (r.place, r.candidates, r.status == "ok")
         if r.how.startswith("as written"):
-            return got
+            return _with_latin_namesakes(got, f, lang)
         if fallback is None and not r.how.startswith("fuzzy"):
             fallback = got
     return fallback or (None, (), False)

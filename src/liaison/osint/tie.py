@@ -275,7 +275,9 @@ class Tier:
                 return ref
         return None
 
-    def _instead_of_origin(self, hits: list[PlaceHit], start: int, s: int, e: int) -> list[PlaceHit]:
+    def _instead_of_origin(
+        self, hits: list[PlaceHit], start: int, s: int, e: int
+    ) -> list[PlaceHit]:
         """A mention whose own places are only where it came from ("… из Ставрополя", "from
         Ivanovo", "z Międzyrzecza") is where the text puts it otherwise: with the unit it is
         named as the companion of, at that one's place; in a sentence that names no place where
