@@ -619,10 +619,8 @@ _ROMAN_VAR = {  # (Ukrainian national, BGN/PCGN)
 def _romanised(name: str, lang: str) -> list[str]:
     out = []
     for k in (0, 1):
-        if lang == "ru":  # Russian г, и are g, i in either
-            var = {**_ROMAN_VAR, "г": ("g", "g"), "и": ("i", "i")}
-        else:
-            var = _ROMAN_VAR
+        # Russian г, и are g, i in either
+        var = {**_ROMAN_VAR, "г": ("g", "g"), "и": ("i", "i")} if lang == "ru" else _ROMAN_VAR
         t = "".join(
             _ROMAN.get(ch.lower(), var[ch.lower()][k] if ch.lower() in var else ch) for ch in name
         )
