@@ -39,7 +39,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (r"к|ко|до|через|на|в\s+направлении|в\s+сторону", 1, 1),
-        (r"из|от|с|со", 1, 2),
+        (r"из|от|с|со|из-под|из-за", 1, 2),
         # where a unit was formed or has its headquarters is its home, not where it fights:
         # "сформированной в прошлом году в Пскове", "штаб которой находится в Воронеже"
         (
@@ -64,7 +64,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
-        (r"з|із|зі|від", 1, 2),
+        (r"з|із|зі|від|з-під|із-під|з-за|із-за", 1, 2),
         (
             r"(?:сформован\w*|формуван\w+|штаб\w*|базу\w+|родом)(?:\s+[\w'ʼ-]+){0,4}?\s+(?:в|у)",
             1,
@@ -101,7 +101,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"in|garnison|stationiert\s+in|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
+            r"in|garnison|stationiert\s+in|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
             r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?",
             1,
             0,
@@ -121,7 +121,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"in|at|garrisoned\s+in|stationed\s+in|held|besieging|liberated|captured|took|entered|defended|"
+            r"in|at|garrisoned\s+in|stationed\s+in|held|(?:training\s+area|range|training\s+ground)\s+(?:at|of|near)|besieging|liberated|captured|took|entered|defended|"
             r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
             1,
             0,
@@ -193,7 +193,8 @@ _PERSON_BEFORE = re.compile(
 # Looked for only before a capital letter (far fewer places than every position of a sentence).
 _TRIGGER_END = {
     lang: re.compile(
-        "|".join(rf"(?P<t{i}>(?<![\w])(?i:{words})\s+$)" for i, (words, _p, _r) in enumerate(trig))
+        # not after a hyphen: "под" in "из-под" is no locative
+        "|".join(rf"(?P<t{i}>(?<![\w-])(?i:{words})\s+$)" for i, (words, _p, _r) in enumerate(trig))
     )
     for lang, trig in _TRIGGERS.items()
 }
@@ -825,8 +826,10 @@ def find_places(
                 continue
             place, cands, ok = _region_lookup(m.group("name"), lg)
             r = rank
-            if prec == 3 and _FROM_BEFORE.search(sent[max(0, m.start() - 30) : m.start()]):
-                r = 2  # "из Белгородской области", "from the Kursk region": where it came from
+            if _FROM_BEFORE.search(sent[max(0, m.start() - 30) : m.start()]):
+                # "из Белгородской области", "from the Kursk region", "from the Bukrin
+                # bridgehead", "з Покровського напрямку": where it came from
+                r = 2
             if place is not None or cands:
                 hits.append(
                     PlaceHit(
@@ -863,7 +866,7 @@ def find_places(
 
 
 _FROM_BEFORE = re.compile(
-    r"(?<![\w])(?i:из|с|со|з|із|зі|від|from|aus|von|z|ze|od)\s+(?i:the\s+|dem\s+|der\s+)?$"
+    r"(?<![\w])(?i:из|с|со|из-под|з|із|зі|від|з-під|from|aus|von|z|ze|od|spod)\s+(?i:the\s+|dem\s+|der\s+)?$"
 )
 REGION_KM = 250.0  # a region's centre to its far edge, about (an oblast, a voivodeship)
 

@@ -36,7 +36,10 @@ _ANAPHORA = {
     ),
     "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])", re.I),
     "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|[Oo]rtschaft)(?![\w-])", re.I),
-    "en": re.compile(r"(?<![\w-])the\s+(?:city|town|village)(?![\w-])", re.I),
+    "en": re.compile(
+        r"(?<![\w-])(?:the\s+(?:city|town|village)|there(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might)\b))(?![\w-])",
+        re.I,
+    ),
 }
 
 # "вместе с 247-м полком из Ставрополя", "together with the 217th from Ivanovo": a unit named
@@ -59,7 +62,7 @@ _BACK = {
     "uk": r"ними|ним|нею|вони|їм|їх|нього|неї",
     "pl": r"nimi|nim|nią|nich|im|nimi|one|oni",
     "de": r"ihr|ihm|ihnen|sie",
-    "en": r"them|they|their|theirs",
+    "en": r"them|they|their|theirs|it|its",
 }
 _BACK_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _BACK.items()}
 # A sentence that tells of something earlier is another action: it does not take the place
