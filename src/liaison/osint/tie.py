@@ -375,7 +375,9 @@ class Tier:
             else:
                 gap = self.text[h.end : a]
                 d = len(gap) + 25
-            return d + (30 if re.search(r"[,;—–]", gap) else 0)
+            # a full stop the splitter kept ("… on January 15. Alongside it …") ends a sentence
+            stop = 60 if re.search(r"[.!?]\s+[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]", gap) else 0
+            return d + stop + (30 if re.search(r"[,;—–]", gap) else 0)
 
         def owner(h: PlaceHit) -> tuple[int, int]:
             return min(mentions, key=lambda m: dist(h, *m))
