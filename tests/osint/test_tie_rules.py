@@ -453,3 +453,14 @@ def test_inflected_names_and_latin_only_namesakes() -> None:
     # Terny near Lyman has no Cyrillic name in GeoNames; the report's other places choose it
     ms = by_number("Бої тривають біля Лисичанська. 95-та бригада відбила атаку біля Терни.", "uk")
     assert near(ms[95].place, 49.09, 37.96)  # type: ignore[attr-defined]
+
+
+def test_a_full_stop_inside_one_split_sentence_still_parts_its_places() -> None:
+    # "27. Minsk" is kept together by the splitter (a German ordinal looks the same)
+    ms = by_number(
+        "The 1st Guards Tank Corps cut the roads west of Bobruisk on June 27. Minsk fell on "
+        "July 3 to the 2nd Guards Tank Corps.",
+        "en",
+    )
+    assert near(ms[1].place, 53.15, 29.21)  # type: ignore[attr-defined]
+    assert near(ms[2].place, 53.90, 27.57)  # type: ignore[attr-defined]

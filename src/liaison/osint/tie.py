@@ -72,6 +72,12 @@ _EARLIER = re.compile(
     r"uprzednio|zuvor|vorher|früher|zuerst)(?![\w])"
 )
 
+# A full stop after a word (not an abbreviation such as "г.", "Gen.") or, but in German ("15.
+# Januar"), after a number, followed by a capital or by the place itself: a sentence ends there.
+_STOP_TAIL = r"[.!?]\s+(?:[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]|$)"
+_STOP = re.compile(rf"(?:(?<=[a-zа-яёіїєґäöüßąćęłńóśźż]{{3}})|(?<=\d)){_STOP_TAIL}")
+_STOP_DE = re.compile(rf"(?<=[a-zäöüß]{{3}}){_STOP_TAIL}")
+
 # Beyond this a place is simply elsewhere: distances are capped so that one far place (where a
 # unit came from) cannot outweigh the theatre the rest of the report names.
 _CAP_KM = 400.0
@@ -366,6 +372,8 @@ class Tier:
         mentions = groups or [mine]
         start, end = mine
 
+        stop_rx = _STOP_DE if self.lang == "de" else _STOP
+
         def dist(h: PlaceHit, a: int, b: int) -> int:
             """Characters between a place and a mention; a place before the mention, or across
             a clause boundary (", а", "; ", " — "), belongs to it less."""
@@ -376,7 +384,8 @@ class Tier:
                 gap = self.text[h.end : a]
                 d = len(gap) + 25
             # a full stop the splitter kept ("… on January 15. Alongside it …") ends a sentence
-            stop = 60 if re.search(r"[.!?]\s+[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]", gap) else 0
+            # (after a word or, but in German, a number: not "г. Бахмут", "15. Januar")
+            stop = 60 if stop_rx.search(gap) else 0
             return d + stop + (30 if re.search(r"[,;—–]", gap) else 0)
 
         def owner(h: PlaceHit) -> tuple[int, int]:
