@@ -464,3 +464,19 @@ def test_a_full_stop_inside_one_split_sentence_still_parts_its_places() -> None:
     )
     assert near(ms[1].place, 53.15, 29.21)  # type: ignore[attr-defined]
     assert near(ms[2].place, 53.90, 27.57)  # type: ignore[attr-defined]
+
+
+def test_a_unit_joined_by_a_companion_and_a_name_of_today() -> None:
+    # the first unit's verb comes after its companion: both are where the verb puts them
+    ms = by_number(
+        "247-й полк из Ставрополя вместе с 108-м полком из Новороссийска ведёт бои у Работино.",
+        "ru",
+    )
+    assert near(ms[247].place, 47.44, 35.84)  # type: ignore[attr-defined]
+    assert near(ms[108].place, 47.44, 35.84)  # type: ignore[attr-defined]
+    ms = by_number("Pod Kutnem walczyła 14 Dywizja z Poznania razem z 17 Dywizją z Gniezna.", "pl")
+    assert near(ms[14].place, 52.23, 19.36) and near(ms[17].place, 52.23, 19.36)  # type: ignore[attr-defined]
+    # Stavropol, not Tolyatti (which was called so until 1964)
+    from liaison.osint.places import lookup
+
+    assert near(lookup("Ставрополя", "ru")[0], 45.04, 41.97)

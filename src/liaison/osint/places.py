@@ -396,6 +396,7 @@ _PL_ENDINGS = [
     ("dze", "da"),
     # towns in -sko/-cko ("pod Giżyckiem", "w Drawsku", "z Giżycka") and -owo
     ("kiem", "ko"),
+    ("em", "o"),  # "pod Kutnem" → Kutno, "za Gnieznem" → Gniezno
     ("ku", "ko"),
     ("ka", "ko"),
     ("wie", "wo"),
@@ -636,15 +637,24 @@ def _with_latin_namesakes(
     if lang not in ("uk", "ru") or not re.search(r"[А-Яа-яІіЇїЄєҐґ]", f):
         return got
     place, cands, ok = got
+    roman = {t.lower() for t in _romanised(f, lang)}
+    if place is None and cands:
+        # "Ставрополь" is Stavropol, not Tolyatti (once called so): a place named so today
+        # (its GeoNames name) before one that only was, unless that one is ten times smaller
+        top = max(c.population for c in cands)
+        now = [c for c in cands if c.name.lower() in roman and c.population * 10 >= top]
+        if len(now) == 1:
+            place = now[0]
+            got = (place, cands, False)
     have = set(cands or ((place,) if place else ()))
     near = _FUZZY_OK[lang]
     extra: list[Place] = []
-    for t in _romanised(f, lang):
+    for t in roman:
         r = resolve(t, fuzzy=False)
         if r.status == "unknown" or not r.how.startswith("as written"):
             continue
         for c in r.candidates or ((r.place,) if r.place else ()):
-            if c.country in near and c not in have and c.name.lower() == t.lower():
+            if c.country in near and c not in have and c.name.lower() == t:
                 have.add(c)
                 extra.append(c)
     if not extra:

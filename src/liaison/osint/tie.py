@@ -55,6 +55,9 @@ _COMPANION_RE = {
     lang: re.compile(rf"(?<![\w])(?i:{words})\s+(?:\S+\s+){{0,3}}$")
     for lang, words in _COMPANION.items()
 }
+_COMPANION_AFTER = {
+    lang: re.compile(rf"(?<![\w])(?i:{words})(?![\w])") for lang, words in _COMPANION.items()
+}
 # A pronoun standing for the units of the sentence before ("Вместе с ними", "Им противостоит",
 # "Razem z nimi", "Mit ihr", "has reinforced them"): the sentence goes on with the same action.
 _BACK = {
@@ -297,6 +300,13 @@ class Tier:
             here = [h for h in hits if h.end <= start and h.rank == 0]
             if here:
                 return here[::-1]
+        word = _COMPANION_AFTER.get(self.lang)
+        if word is not None:
+            # "247-й полк из Ставрополя вместе с 108-м полком … ведёт бои у Работино": the
+            # unit a companion joins is where the two are
+            after = [h for h in hits if h.start >= start and h.rank == 0]
+            if after and word.search(self.text, start, after[0].start):
+                return after[:1]
         if any(h.rank <= 1 for h in hits):
             return []
         back = _BACK_RE.get(self.lang)
