@@ -7,7 +7,11 @@ the sentence says the day, 2 when the day comes from context, 3 when only month 
 Place: candidate place names in the sentence (after a locative preposition, capitalised, or — in
 Russian — tagged LOC by Natasha), brought to their dictionary form (pymorphy3 for Russian, ending
 rules for Ukrainian and Polish), resolved by the gazetteer; ambiguity is settled by the places
-the document names elsewhere, then by the unit's known garrison, then by population.
+the document names elsewhere, then by the unit's known garrison, then by population. Where a
+unit *is* comes before where it goes and where it came from (its origin or home: "из Пскова",
+"headquartered in Tula", "aus dem Raum Orel"); a unit whose sentence gives only its origin takes
+its companion's place ("вместе с", "together with") or, when a pronoun points back ("Razem z
+nimi", "Mit ihr"), the place the sentence before puts its units.
 """
 
 from __future__ import annotations
