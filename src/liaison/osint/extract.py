@@ -1808,6 +1808,30 @@ def _elliptic(text: str, lang: str, found: list[_Found]) -> list[_Found]:
 _GLUED = re.compile(r"(?<=(?<![\w])гв)\.(?=[а-яёіїєґА-ЯЁІЇЄҐ])", re.I)
 
 
+_HEADLINE = re.compile(r"\s*([^\n]{1,160})\n")
+
+
+def _unit_key(f: _Found, text: str) -> tuple[object, ...]:
+    if f.number is not None or f.unit_number is not None:
+        return (f.number, f.echelon, f.unit_number)
+    # a named one: its words' first letters, so "Armia „Kraków”" and "Armii „Kraków”" agree
+    return (f.echelon, tuple(w[:4].lower() for w in re.findall(r"\w+", text[f.start : f.end])))
+
+
+def _drop_headline_repeats(text: str, found: list[_Found]) -> list[_Found]:
+    """A headline names the units its story then reports ("MON: żołnierze 16 DZ na poligonie",
+    then "16 Pomorskiej Dywizji Zmechanizowanej …"): the body's mention carries the sentence,
+    the place and the date, so a headline mention of a unit the body names again is dropped
+    rather than counted twice. A headline is a first line of at most 160 characters, not
+    ending a sentence, with text after it."""
+    hm = _HEADLINE.match(text)
+    if hm is None or re.search(r"[.!?…]\s*$", hm.group(1)) or not text[hm.end() :].strip():
+        return found
+    end = hm.end()
+    body = {_unit_key(f, text) for f in found if f.start >= end}
+    return [f for f in found if f.start >= end or _unit_key(f, text) not in body]
+
+
 def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None) -> list[_Found]:
     """Unit mentions in `text` (no place or date yet), sorted, overlaps settled."""
     found: list[_Found] = []
@@ -1870,6 +1894,7 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
         )
         if better and clash.number is None:
             kept[kept.index(clash)] = f
+    kept = _drop_headline_repeats(text, kept)
     # a unit number right beside a formation ("27 омсбр (в/ч 61899)") belongs to it too
     for i, f in enumerate(kept):
         if f.unit_number is not None:
