@@ -308,7 +308,11 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"brigades?", "brigade"),
         (r"regiments?", "regiment"),
         (r"battalions?", "battalion"),
-        (r"Marines", "regiment"),
+        (
+            r"(?:Marines|(?:Mounted\s+)?Rifles|Hussars|Lancers|Dragoons|Fusiliers|Light\s+Horse)"
+            r"(?!\s+(?:Brigade|Division|Regiment|Battalion|Corps))",
+            "regiment",
+        ),
     ],
 }
 # Abbreviations, whole token, dots ignored: lowercased key → (echelon, branch); guards if "g" is
@@ -359,6 +363,12 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "обрспн": ("brigade", None),
         "одон": ("division", "internal_troops"),
         "бтг": ("battalion", None),
+        "омсп": ("regiment", "motorised"),
+        "опдп": ("regiment", "airborne"),
+        "одшп": ("regiment", "airborne"),
+        "одшб": ("battalion", "airborne"),
+        "дшб": ("battalion", "airborne"),
+        "омсб_": ("battalion", "motorised"),
         # staff notation: "13 А", "65 А" (upper case only: "а" is "and")
         "а": ("army", None),
     },
@@ -481,12 +491,14 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "bn": ("battalion", None),
         "regt": ("regiment", None),
         "div": ("division", None),
+        "para": ("battalion", "airborne"),
     },
 }
 # Abbreviations that are ordinary words in lower case ("та" is "and" in Ukrainian, "id" "pa" …):
 # only their upper-case form (or with dots) is a head.
 _UPPER_ONLY = {
     "а",
+    "para",
     "pd",
     "vgd",
     "та",
@@ -687,7 +699,8 @@ _SEP = {
     "de": r"\s*(?:,\s*(?:und|sowie|oder)|,|und|sowie|oder|bzw\.)\s*(?:(?:der|die|den|dem|des)\s+)?",
     "en": r"\s*(?:,\s*(?:and|or)|,|and|or|&|as\s+well\s+as)\s*(?:the\s+)?",
 }
-_SEP_RE = {lg: re.compile(rf"(?:{p})$", re.I) for lg, p in _SEP.items()}
+# an item of a list may carry its place in brackets: "the 9th (Braniewo), 15th (Giżycko) and 20th"
+_SEP_RE = {lg: re.compile(rf"(?:\s*\([^()\n]{{1,40}}\))?(?:{p})$", re.I) for lg, p in _SEP.items()}
 _NUM_END = {lg: re.compile(rf"(?<![\w.]){p}\s*$") for lg, p in _NUM.items()}
 
 # Modifiers between the number and the head, one word each.
@@ -706,7 +719,7 @@ _MOD = {
         r"(?:gw\.?|[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)*(?:a|ej|ą|y|i|ego|ych|ym|ymi|e|ie|iej|ia)|[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:-[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+)*)$",
     ),
     "de": re.compile(
-        r"(?:gd\.?|garde-?|ss-?|(?:[A-ZÄÖÜ][a-zäöüß]+-)*[A-ZÄÖÜ]?[a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+-)$",
+        r"(?:gd\.?|garde-?|ss-?|(?:mot|mech|verst|le|schw|gep)\.|(?:[A-ZÄÖÜ][a-zäöüß]+-)*[A-ZÄÖÜ]?[a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+-)$",
     ),
     "en": re.compile(
         r"(?:gds\.?|guards|tank|motor(?:ized|ised)?|rifle|motor-rifle|mechani[sz]ed|separate|independent|airborne|air|assault|naval|infantry|"
@@ -994,6 +1007,8 @@ _NOT_MOD = {
 
 
 def _is_mod(word: str, lang: str) -> bool:
+    if lang == "en" and word in ("Rifles", "Marines", "Hussars", "Lancers", "Fusiliers"):
+        return True  # "21st Podhale Rifles Brigade": a regiment's word naming a brigade
     if word.lower() in _NOT_MOD.get(lang, ()) or _head_regex(lang).fullmatch(word):
         return False
     if _word_ordinal(word, lang) is not None:
@@ -1145,7 +1160,7 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
         cur = first.start
         own_end: dict[int, int] = {}
         while True:
-            before = text[max(0, cur - 30) : cur]
+            before = text[max(0, cur - 70) : cur]
             sm = _SEP_RE[lang].search(before)
             if not sm or not sm.group(0).strip(" ") and sm.group(0) == "":
                 break
@@ -1371,7 +1386,7 @@ _NAMED_AFTER = {
     "ru": re.compile(r"\s*[«\"„]([А-ЯЁA-Z][^»\"“]{1,30})[»\"“]"),
     "uk": re.compile(r"\s*[«\"„]([А-ЯІЇЄҐA-Z][^»\"“]{1,30})[»\"“]"),
     "pl": re.compile(
-        r"\s+(?:[„\"«]([A-ZŁŚŻŹĆ][^”\"»]{1,30})[”\"»]|([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:i|y|a)))(?![\w])"
+        r"\s+(?:[„\"«]([A-ZŁŚŻŹĆ][^”\"»]{1,30})[”\"»]|([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:iego|ego|iej|ej|i|y|a)))(?![\w])"
     ),
     "de": re.compile(
         r"\s+(?:[„\"»]([A-ZÄÖÜ][^“\"«]{1,30})[“\"«]|(Mitte|Nord|Süd|Ost|West|Nordukraine|Südukraine|Weichsel|[A-ZÄÖÜ]\b|[A-ZÄÖÜ]))(?![\w])"
@@ -1469,7 +1484,11 @@ def _named(
     if m and lang == "en" and re.match(r"(?:The|This|That|A|An)\s", m.group(1)):
         m = _NAMED_ADJ[lang].search(before[m.start() + len(m.group(1).split()[0]) + 1 :])
     start = hs
-    if m and not _NAMED_STOP.match(m.group(1).strip()):
+    if (
+        m
+        and not _NAMED_STOP.match(m.group(1).strip())
+        and not (_head_regex(lang).fullmatch(m.group(1).strip()))
+    ):
         start = hs - len(m.group(1))
         if lang == "en" and start > 0:
             # "Western Military District": include a second capital word ("Far Eastern")
@@ -1553,6 +1572,13 @@ def _named_other(
     if q and (head[:1].isupper() or lang in ("ru", "uk")):
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
+    if lang == "de" and head == "Division":
+        # the Bundeswehr's named divisions: "Division Schnelle Kräfte", "Division Spezielle
+        # Operationen"
+        after = re.match(r"\s+[A-ZÄÖÜ][a-zäöüß]+e\s+[A-ZÄÖÜ][a-zäöüß]+(?![\w-])", text[he:])
+        if after:
+            end = he + after.end()
+            return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
     if lang == "de" and re.search(r"(?:panzergruppe|armeeabteilung)$", head, re.I):
         # "Panzergruppe Kleist", "Armeeabteilung Kempf"
         after = _DE_GROUP_NAME.match(text, he)
@@ -1706,8 +1732,15 @@ def sentences(text: str) -> list[tuple[int, int]]:
 # ---- the entry point ------------------------------------------------------------------------------
 
 
+_EN_ORDINAL_UNIT = re.compile(r"(?<![\w.])\d{1,3}(?:st|nd|rd|th)\s+[A-Z][a-z]")
+
+
 def _languages_for(doc: Document) -> list[str]:
     lang = doc.language
+    if lang in ("pl", "de") and _EN_ORDINAL_UNIT.search(doc.text):
+        # an English unit name quoted in Polish or German news ("amerykańskiej 1st Armored
+        # Brigade Combat Team")
+        return [lang, "en"]
     if lang in _NOUNS:
         return [lang]
     if lang == "ja":
@@ -1818,6 +1851,26 @@ def _unit_key(f: _Found, text: str) -> tuple[object, ...]:
     return (f.echelon, tuple(w[:4].lower() for w in re.findall(r"\w+", text[f.start : f.end])))
 
 
+def _drop_bracketed_restatements(text: str, found: list[_Found]) -> list[_Found]:
+    """ "2nd Battalion, The Parachute Regiment (2 PARA)", "1st Guards Tank Army (1 GTA)": the
+    bracketed short form names the unit just named, not another one. (A military unit number in
+    brackets is kept: it is a different key, and it joins the formation below.)"""
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and f.unit_number is None
+            and f.number is not None
+            and (prev.number, prev.echelon) == (f.number, f.echelon)
+            and re.fullmatch(r"[^.!?\n()]{0,40}\(\s*", text[prev.end : f.start])
+            and re.match(r"\s*\)", text[f.end : f.end + 3])
+        ):
+            continue
+        out.append(f)
+    return out
+
+
 def _drop_headline_repeats(text: str, found: list[_Found]) -> list[_Found]:
     """A headline names the units its story then reports ("MON: żołnierze 16 DZ na poligonie",
     then "16 Pomorskiej Dywizji Zmechanizowanej …"): the body's mention carries the sentence,
@@ -1895,6 +1948,7 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
         if better and clash.number is None:
             kept[kept.index(clash)] = f
     kept = _drop_headline_repeats(text, kept)
+    kept = _drop_bracketed_restatements(text, kept)
     # a unit number right beside a formation ("27 омсбр (в/ч 61899)") belongs to it too
     for i, f in enumerate(kept):
         if f.unit_number is not None:
