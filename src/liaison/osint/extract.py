@@ -1560,6 +1560,28 @@ _EN_NATIONAL = re.compile(
 )
 
 
+_RU_NAME_ADJ = re.compile(
+    r"(?<![\w-])([А-ЯЁІЇЄҐ][а-яёіїєґʼ'-]{3,}(?:ая|ой|ую|ий|ый|ого|ому|ым|ом|ей|а|ої|у|ою|ій|им)\s+)$"
+)
+_RU_NOT_NAME = re.compile(
+    r"(?:росс|русск|рус|красн|советск|украин|укра|польск|германск|немецк|німецьк|японськ|японск|"
+    r"китайськ|китайск|американськ|американск|британськ|британск|французськ|французск|сирийськ|"
+    r"сирийск|израил|турецьк|турецк|грузинськ|грузинск|белорусск|білоруськ|румынск|румунськ|"
+    r"венгерск|угорськ|финск|фінськ|итальянск|італійськ|чешск|чеськ|сербск|сербськ|иракск|"
+    r"афганск|иранск|корейск|корейськ|северокорейск|монгольск|латвийск|литовск|эстонск|казахск|"
+    r"армянск|азербайджанск|ливийск|народн|національн|национальн|регулярн|действующ|"
+    r"діюч|царск|царськ|императорск|імператорськ|королевск|королівськ|вражеск|"
+    r"ворож|чуж|армійськ|армейск|"
+    r"механізован|механизирован|мотопіхот|мотострелк|стрелков|стрілецьк|танков|десант|"
+    r"повітрянодесант|воздушно|артиллер|артилер|пехот|піхот|морськ|морск|горн|гірськ|резерв|"
+    r"сухопутн|регіональн|региональн|добровольн|территориальн|територіальн|кожн|кажд|перш|"
+    r"перв|последн|останн|окрем|отдельн|зведен|сводн|"
+    # short words as whole words: "Таманская", "Белгородская" are names
+    r"(?:та|ця|эта|этой|эту|наша|нашей|ваша|их|вся|всей|новая|новой|новую|нова|нової|другая|"
+    r"другой|інша|іншої|одна|одной|кожна|каждая|белая|белой|біла|білої|ваша|вашей)$)"
+)
+
+
 def _named_other(
     text: str, hs: int, he: int, head: str, echelon: str | None, lang: str
 ) -> _Found | None:
@@ -1572,6 +1594,21 @@ def _named_other(
     if q and (head[:1].isupper() or lang in ("ru", "uk")):
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
+    if lang in ("ru", "uk") and head[:1].islower():
+        # a formation known by a name, not a number: "Квантунская армия", "Кантемировская
+        # дивизия" — but not a country's army or a common adjective at a sentence start
+        m = _RU_NAME_ADJ.search(text[max(0, hs - 40) : hs])
+        if m:
+            word = m.group(1).strip()
+            low = word.lower()
+            if not (
+                _NAMED_STOP.match(word)
+                or _RU_NOT_NAME.match(low)
+                or re.match(_ELLIPTIC_ADJ[lang], low)
+                or _word_ordinal(word, lang) is not None
+            ):
+                start = hs - len(m.group(1))
+                return _Found(start, he, text[start:he], None, echelon, None, False, language=lang)
     if lang == "de" and head == "Division":
         # the Bundeswehr's named divisions: "Division Schnelle Kräfte", "Division Spezielle
         # Operationen"
@@ -1779,9 +1816,9 @@ def _japanese(text: str) -> list[_Found]:
 # unit's (guards, separate, assault …) and nothing but a pause may follow, so "5-й отдельной роте"
 # (a company) is no mention.
 _ELLIPTIC_ADJ = {
-    "ru": r"(?:гвардейск|отдельн|штурмов|механизированн|мотострелков|танков|стрелков|десантно-штурмов|"
+    "ru": r"(?:гвардейск|отдельн|штурмов|конн|механизированн|мотострелков|танков|стрелков|десантно-штурмов|"
     r"воздушно-десантн|парашютно-десантн|кавалерийск|ударн|общевойсков|морской)",
-    "uk": r"(?:гвардійськ|окрем|штурмов|механізован|мотопіхотн|танков|стрілецьк|десантно-штурмов|"
+    "uk": r"(?:гвардійськ|окрем|штурмов|кінн|механізован|мотопіхотн|танков|стрілецьк|десантно-штурмов|"
     r"повітрянодесантн|аеромобільн|кавалерійськ|ударн|гірсько-штурмов|президентськ)",
 }
 _ELLIPTIC = {
@@ -1808,8 +1845,17 @@ def _elliptic(text: str, lang: str, found: list[_Found]) -> list[_Found]:
         last = m.group("adj").split()[-1].lower()
         # "-ой" is feminine here ("8-й гвардейской"); the masculine oblique cases end "-ого" …
         fem = bool(_FEM_END.search(last))
-        # the noun left out is the last one of the same gender in the text before it
-        prev = [
+        # the noun left out is the one this unit was named with before ("1-ша Кінна армія" …
+        # "1-ша Кінна"), else the last one of the same gender in the text before it
+        same = [
+            f
+            for f in found
+            if f.end <= m.start()
+            and f.number == int(m.group("n"))
+            and f.echelon is not None
+            and last[:4] in f.text.lower()
+        ]
+        prev = same or [
             f
             for f in found
             if f.end <= m.start()
