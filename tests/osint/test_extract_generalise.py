@@ -234,3 +234,71 @@ def test_a_country_s_army_is_no_named_formation(text: str, lang: str) -> None:
 @pytest.mark.parametrize("text", ["Łódź Army", "Modlin Army", "Army Poznań held"])
 def test_polish_armies_named_in_english(text: str) -> None:
     assert units(text, "en") == [(None, "army")]
+
+
+def test_a_bracketed_short_form_is_the_same_unit() -> None:
+    text = "the 2nd Battalion, The Parachute Regiment (2 PARA) and the 1st Guards Tank Army (1 GTA)"
+    assert units(text, "en") == [(2, "battalion"), (1, "army")]
+    # a military unit number in brackets is another key: kept, and joined to the formation
+    found = find_units("27 омсбр (в/ч 61899)", ["ru"])
+    assert [(f.number, f.unit_number) for f in found] == [(27, "61899"), (None, "61899")]
+
+
+def test_a_headline_naming_a_unit_the_story_names_again_is_dropped() -> None:
+    text = "MON: żołnierze 16 DZ na poligonie\n\nŻołnierze 16 Dywizji Zmechanizowanej ćwiczyli."
+    found = find_units(text, ["pl"])
+    assert [(f.text, f.number) for f in found] == [("16 Dywizji Zmechanizowanej", 16)]
+    # a headline unit the story does not name again stays
+    text = "Armia „Kraków” w odwrocie\n\nCofała się 7 DP."
+    assert units(text, "pl") == [(None, "army"), (7, "division")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("the 9th (Braniewo), 15th (Giżycko) and 20th Brigades", "en", [9, 15, 20]),
+        ("the 10th Mounted Rifles and the 11th Hussars", "en", [10, 11]),
+        ("the 21st Podhale Rifles Brigade", "en", [21]),
+        ("3 PARA", "en", [3]),
+        ("860-й омсп, 876-го одшб и 345-го гв. опдп", "ru", [860, 876, 345]),
+        ("die 3. und 144. mot. Schützendivision", "de", [3, 144]),
+    ],
+)
+def test_dev2_forms(text: str, lang: str, want: list[int]) -> None:
+    assert [n for n, _e in units(text, lang)] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("Квантунская армия начала отходить", "ru", [(None, "army")]),
+        ("Таманская дивизия", "ru", [(None, "division")]),
+        ("Российская армия наступала", "ru", []),
+        ("Отдельная бригада прибыла", "ru", []),
+        ("Die Division Schnelle Kräfte führt", "de", [(None, "division")]),
+        ("4 i 15 Armia Frontu Zachodniego", "pl", [(4, "army"), (15, "army"), (None, "front")]),
+    ],
+)
+def test_formations_known_by_a_name(
+    text: str, lang: str, want: list[tuple[int | None, str]]
+) -> None:
+    assert units(text, lang) == want
+
+
+def test_a_noun_left_out_takes_this_unit_s_own_noun() -> None:
+    text = (
+        "Прибула 1-ша Кінна армія. Потім 6-та дивізія обороняла місто. 1-ша Кінна зазнала поразки."
+    )
+    assert units(text, "uk") == [(1, "army"), (6, "division"), (1, "army")]
+
+
+def test_english_prose_naming_polish_places_is_english() -> None:
+    from liaison.osint.language import detect
+
+    text = (
+        "Tanks of the 2nd Armored Brigade Combat Team were unloaded at Żagań after crossing "
+        "from Germany. The division's headquarters works with the V Corps staff in Poznań. "
+        "Polish troops of the 11th Armoured Cavalry Division, whose headquarters is in Żagań, "
+        "will join the drills near Świętoszów."
+    )
+    assert detect(text) == "en"
