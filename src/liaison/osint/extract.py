@@ -522,6 +522,7 @@ _UPPER_ONLY = {
 }
 
 
+@lru_cache(maxsize=16)
 def _abbrevs(lang: str) -> dict[str, tuple[str | None, str | None]]:
     base = {
         k: v
@@ -652,8 +653,14 @@ _WORD_ORD_ONE = {
 }
 
 
+_WORD_ORD_ANY = {lg: re.compile(p) for lg, p in _WORD_ORD.items()}
+
+
 def _word_ordinal(word: str, lang: str) -> int | None:
     """The number of a spelled ordinal ("Третьей" → 3), None if the word is not one."""
+    rx_any = _WORD_ORD_ANY.get(lang)
+    if rx_any is None or not rx_any.fullmatch(word):
+        return None
     for i, rx in enumerate(_WORD_ORD_ONE.get(lang, ()), 1):
         if rx.fullmatch(word):
             return i
