@@ -395,6 +395,8 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "омпбр": ("brigade", "motorised"),
         "обртро": ("brigade", "infantry"),
         "отро": ("brigade", "infantry"),
+        "оєбр": ("brigade", "infantry"),
+        "оштбр": ("brigade", "infantry"),
         "обрспп": ("brigade", None),
     },
     "pl": {
