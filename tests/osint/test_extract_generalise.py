@@ -302,3 +302,13 @@ def test_english_prose_naming_polish_places_is_english() -> None:
         "will join the drills near Świętoszów."
     )
     assert detect(text) == "en"
+
+
+def test_us_divisions_without_their_noun() -> None:
+    text = "soldiers of the 10th Mountain and the 1st Cavalry; the 3rd Infantry Regiment"
+    assert units(text, "en") == [(10, "division"), (1, "division"), (3, "regiment")]
+
+
+def test_ukrainian_brigade_abbreviations() -> None:
+    assert units("бійці 68-ї ОЄБр і 12 ОИБр", "uk")[0] == (68, "brigade")
+    assert units("в 20-й ГвОА и 12 ОИБр", "ru") == [(20, "army"), (12, "brigade")]

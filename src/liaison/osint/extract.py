@@ -1900,6 +1900,17 @@ def _elliptic(text: str, lang: str, found: list[_Found]) -> list[_Found]:
     return out
 
 
+_EN_DIV_BRANCH = {
+    "Airborne": "airborne",
+    "Cavalry": "cavalry",
+    "Mountain": "mountain",
+    "Infantry": "infantry",
+    "Armored": "armour",
+    "Armoured": "armour",
+}
+_EN_DIV_SHORT = re.compile(
+    r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th|d)\s+(" + "|".join(_EN_DIV_BRANCH) + r")(?![\w-]|\s+[A-Z(])"
+)
 _GLUED = re.compile(r"(?<=(?<![\w])гв)\.(?=[а-яёіїєґА-ЯЁІЇЄҐ])", re.I)
 
 
@@ -1961,7 +1972,8 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
         found += _find_formations(lang_text, lang)
         found += _elliptic(lang_text, lang, found)
         if lang == "en":
-            # "the 101st Airborne", "the 82nd Airborne": the division's name without its noun
+            # "the 101st Airborne", "the 1st Cavalry", "the 10th Mountain": a US division's name
+            # without its noun
             found += [
                 _Found(
                     m.start(),
@@ -1969,13 +1981,11 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
                     m.group(0),
                     int(m.group(1)),
                     "division",
-                    "airborne",
+                    _EN_DIV_BRANCH[m.group(2)],
                     False,
                     language=lang,
                 )
-                for m in re.finditer(
-                    r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th)\s+Airborne(?![\w-]|\s+[A-Z])", text
-                )
+                for m in _EN_DIV_SHORT.finditer(text)
             ]
         found += _district_abbrevs(text, lang)
         found += _find_unit_numbers(text, lang)
