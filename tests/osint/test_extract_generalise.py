@@ -312,3 +312,12 @@ def test_us_divisions_without_their_noun() -> None:
 def test_ukrainian_brigade_abbreviations() -> None:
     assert units("бійці 68-ї ОЄБр і 12 ОИБр", "uk")[0] == (68, "brigade")
     assert units("в 20-й ГвОА и 12 ОИБр", "ru") == [(20, "army"), (12, "brigade")]
+
+
+def test_german_plural_noun_before_its_numbers() -> None:
+    found = find_units("die Panzergrenadierbrigaden 37 und 41 üben", ["de"])
+    assert [(f.text, f.number, f.echelon) for f in found] == [
+        ("Panzergrenadierbrigaden 37", 37, "brigade"),
+        ("41", 41, "brigade"),
+    ]
+    assert units("Es gibt 3 Divisionen und 8 Brigaden", "de") == []

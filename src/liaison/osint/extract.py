@@ -1102,6 +1102,28 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
                 # a bare year before the noun is a date ("On 22 June 1941 Army Group Center")
                 items.append(it)
         if not items and lang == "de" and head[:1].isupper():
+            # a plural noun before a list of numbers names each: "die Panzergrenadierbrigaden 37
+            # und 41"
+            plural = re.match(
+                r"\s+(\d{1,3})((?:\s*,\s*\d{1,3})*\s+(?:und|sowie|oder)\s+\d{1,3})(?![\d,.]?\d)",
+                text[he : he + 40],
+            )
+            if plural and re.search(r"(?:en|e)$", head):
+                for k, nm3 in enumerate(re.finditer(r"\d{1,3}", plural.group(0))):
+                    ns, ne = (mod_start if k == 0 else he + nm3.start()), he + nm3.end()
+                    out.append(
+                        _Found(
+                            ns,
+                            ne,
+                            text[ns:ne],
+                            int(nm3.group(0)),
+                            echelon,
+                            abbr_branch,
+                            False,
+                            language=lang,
+                        )
+                    )
+                continue
             # the Bundeswehr's style puts the number after the noun: "Panzerbrigade 45",
             # "Panzergruppe 2"; a plural noun with a number after it is not a name
             after = re.match(r"\s+(\d{1,3})(?![\d,.]?\d)", text[he : he + 12])
