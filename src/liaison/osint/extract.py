@@ -1375,7 +1375,7 @@ _POST = {
         re.I,
     ),
     "pl": re.compile(
-        r"(?:\s+(?:[A-ZŁŚŻŹĆ]?[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)?(?:a|ej|ą|y|i|ego|ych|ów|ii)|Wojska\s+Polskiego|WP|Obrony\s+Terytorialnej|Piechoty\s+Morskiej|Strzelców\s+[A-ZŁŚŻ]\w+))"
+        r"(?:\s+(?:[A-ZŁŚŻŹĆ]?[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)?(?:a|ej|ą|y|i|ego|ych|ich|ów|ii)|Wojska\s+Polskiego|WP|Obrony\s+Terytorialnej|Piechoty\s+Morskiej|Strzelców\s+[A-ZŁŚŻ]\w+)(?![\w]))"
     ),
     "de": re.compile(r"\s+(?:[„\"»][^“\"«”]{2,40}[“\"«”])"),
     "en": re.compile(r"\s+(?:of\s+Naval\s+Infantry|\(\s*[A-Z]{2,6}\s*\))"),
