@@ -406,6 +406,8 @@ _PL_ENDINGS = [
     ("dze", "da"),
     # towns in -sko/-cko ("pod Giżyckiem", "w Drawsku", "z Giżycka") and -owo
     ("ńca", "niec"),
+    ("la", "el"),  # "Kowla" → Kowel
+    ("lu", "el"),
     ("ńcu", "niec"),
     ("ńcem", "niec"),
     ("kiem", "ko"),
@@ -676,6 +678,13 @@ def _with_latin_namesakes(
     return place, (*base, *extra), False
 
 
+def _ascii(name: str) -> str:
+    import unicodedata
+
+    t = name.replace("ł", "l").replace("Ł", "L")
+    return "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+
+
 def _with_hidden_readings(
     got: tuple[Place | None, tuple[Place, ...], bool], f: str
 ) -> tuple[Place | None, tuple[Place, ...], bool]:
@@ -756,6 +765,17 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
             if len(home) == 1:
                 r = type(r)(r.query, "ok", home[0], r.candidates, r.how)
         got = (r.place, r.candidates, r.status == "ok")
+        if (
+            r.how.startswith("as written")
+            and not f.isascii()
+            and (cs := r.candidates or ((r.place,) if r.place else ()))
+            and all(c.name != f and c.name.isascii() for c in cs)
+            and any(c.name == _ascii(f) for c in cs)
+        ):
+            # "Łucka" is a case of Łuck, not the German town Lucka its letters fold to
+            if fallback is None:
+                fallback = _with_hidden_readings(got, f)
+            continue
         if r.how.startswith("as written"):
             return _with_latin_namesakes(_with_hidden_readings(got, f), f, lang)
         if fallback is None and not r.how.startswith("fuzzy"):
@@ -770,7 +790,7 @@ def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...]
             home = [c for c in r.candidates if c.country == _HOME.get(lang)]
             if r.status == "ambiguous" and len(home) == 1:
                 return home[0], r.candidates, True
-            return r.place, r.candidates, r.status == "ok"
+            return _with_hidden_readings((r.place, r.candidates, r.status == "ok"), f)
     return None, (), False
 
 

@@ -118,6 +118,9 @@ def _stops(rx: re.Pattern[str], gap: str) -> bool:
     return any(not _ABBREV.search(gap[: m.start()]) for m in rx.finditer(gap))
 
 
+# A place a unit passes through: where it goes, but after its destination.
+_ROUTE = re.compile(r"(?<![\w])(?i:via|through|über|durch|через|крізь|przez)\s+$")
+
 # Beyond this a place is simply elsewhere: distances are capped so that one far place (where a
 # unit came from) cannot outweigh the theatre the rest of the report names.
 _CAP_KM = 400.0
@@ -520,8 +523,10 @@ class Tier:
         own = [h for h in hits if owner(h) == (start, end)]
         shared = [h for h in hits if h.end <= first and h.rank == 0]
 
-        def key(h: PlaceHit) -> tuple[int, int]:
-            return (h.rank, dist(h, start, end))
+        def key(h: PlaceHit) -> tuple[int, bool, int]:
+            # a place passed through ("via Sumy to Kharkiv") after the one it goes to
+            route = _ROUTE.search(self.text, max(s, h.start - 12), h.start) is not None
+            return (h.rank, route, dist(h, start, end))
 
         out: list[PlaceHit] = []
         for group in (
