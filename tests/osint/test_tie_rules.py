@@ -576,3 +576,22 @@ def test_an_airfield_and_the_pocket_name_their_town() -> None:
         "de",
     )
     assert near(ms[27].place, 49.44, 32.06, 60)  # type: ignore[attr-defined]
+
+
+def test_a_mention_the_splitter_cut_keeps_the_places_of_its_sentence() -> None:
+    # "XXIV." ends a sentence for the splitter; the corps is where the rest of it says
+    ms = by_number(
+        "Die 2. Armee musste Minsk aufgeben. Das XXXV. Armeekorps wurde bei Bobruisk "
+        "eingeschlossen.",
+        "de",
+    )
+    assert near(ms[35].place, 53.14, 29.22)  # type: ignore[attr-defined]
+
+
+def test_english_verbs_of_taking_and_entering_put_a_unit_in_the_town() -> None:
+    ms = by_number("After capturing Izium, the 2nd Brigade moved toward Lyman.", "en")
+    assert near(ms[2].place, 49.21, 37.26)  # type: ignore[attr-defined]
+    ms = by_number(
+        "The 3rd Division broke into Orel while the 5th Division approached Kursk.", "en"
+    )
+    assert near(ms[3].place, 52.97, 36.07)  # type: ignore[attr-defined]

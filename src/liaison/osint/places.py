@@ -124,6 +124,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (
             r"in|at|garrisoned\s+in|stationed\s+in|held|(?:training\s+area|range|training\s+ground)\s+(?:at|of|near)|besieging|liberated|captured|took|entered|defended|"
+            # "after taking Avdiivka", "broke into Falaise": a town taken or entered is where it is
+            r"taking|capturing|seizing|seized|holding|defending|liberating|storming|stormed|cleared|clearing|"
+            r"(?:broke|pushed|moved|rolled|drove|fought\s+(?:its|their)\s+way)\s+into|"
             r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
             1,
             0,

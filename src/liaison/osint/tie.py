@@ -315,7 +315,14 @@ class Tier:
 
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
-        hits = self._anaphora(s, e, self.places_in(s, e))
+        hits = self.places_in(s, e)
+        if end > e:
+            # the splitter cut the mention after an ordinal ("Das XXIV. | Panzerkorps wurde bei
+            # Kielce …"): its sentence runs on to where the mention ends
+            s2, e2 = self._sentence(end - 1)
+            if s2 > s:
+                hits, e = [*hits, *self.places_in(s2, e2)], e2
+        hits = self._anaphora(s, e, hits)
         ranked, own = self._ranked(hits, start, end, s, e) if hits else ([], [])
         if ranked and ranked[0].rank == 2:
             ranked = [*self._instead_of_origin(hits, start, s, e), *ranked]
