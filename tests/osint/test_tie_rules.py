@@ -568,11 +568,11 @@ def test_a_title_abbreviation_ends_no_sentence_and_a_route_comes_after_the_goal(
 
 
 def test_an_airfield_and_the_pocket_name_their_town() -> None:
-    ms = by_number("Ночью на аэродром Гостомеля высадился 331-й полк из Костромы.", "ru")
+    ms = by_number("Утром аэродром Гостомеля захватил 331-й полк из Костромы.", "ru")
     assert near(ms[331].place, 50.59, 30.27)  # type: ignore[attr-defined]
     ms = by_number(
-        "Der Kessel von Tscherkassy schloss sich im Februar.\nDen Kessel hielten die 27. Armee "
-        "und die 4. Gardearmee.",
+        "Der Kessel von Tscherkassy schloss sich im Februar. Die 1. Panzerarmee stand bei "
+        "Uman.\nDen Kessel hielten die 27. Armee und die 4. Gardearmee.",
         "de",
     )
     assert near(ms[27].place, 49.44, 32.06, 60)  # type: ignore[attr-defined]
