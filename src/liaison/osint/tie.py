@@ -443,14 +443,7 @@ class Tier:
                 m.start() - 12 <= h.start <= m.end() + 12 for h in hits
             ):
                 continue  # "Kessel von Halbe" itself: the name is there
-            named = next(
-                (
-                    h
-                    for h in self._before(s)
-                    if h.rank <= 1 and pocket.search(self.text, max(0, h.start - 16), h.start)
-                ),
-                None,
-            )
+            named = self._pocket_named(pocket, s)
             if named is not None:
                 extra.append(
                     PlaceHit(
@@ -488,6 +481,16 @@ class Tier:
                 )
             )
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
+
+    def _pocket_named(self, pocket: re.Pattern[str], s: int) -> PlaceHit | None:
+        """The place last named with the pocket word before s ("Kessel von Halbe"): only the
+        sentences where the word stands are read."""
+        for m in reversed(list(pocket.finditer(self.text, 0, s))):
+            ps, pe = self._sentence(m.start())
+            for h in self.places_in(ps, pe):
+                if h.rank <= 1 and m.end() <= h.start <= m.end() + 12:
+                    return h
+        return None
 
     def _ranked(
         self, hits: list[PlaceHit], start: int, end: int, s: int, e: int
