@@ -480,3 +480,118 @@ def test_a_unit_joined_by_a_companion_and_a_name_of_today() -> None:
     from liaison.osint.places import lookup
 
     assert near(lookup("Ставрополя", "ru")[0], 45.04, 41.97)
+
+
+# ---- generalising on the second development set (rules, sentences of our own) ---------------------
+
+
+def test_exonyms_and_qualified_names_find_the_town_of_the_region() -> None:
+    from liaison.osint.places import lookup
+
+    # an old or foreign name of a far larger town of the region beats the small town whose own
+    # name it is, and a town of the region beats its namesake across the world
+    assert near(lookup("Lemberg", "de")[0], 49.84, 24.02)
+    assert near(lookup("Artemovsk", "en")[0], 48.59, 38.00)
+    assert near(lookup("Odessa", "en")[0], 46.48, 30.73)
+    # but a spelling chosen without diacritics stays chosen ("Munster" is not Münster)
+    assert near(lookup("Munster", "de")[0], 52.99, 10.09)
+    # "Halle" may be Halle (Saale): a report about Saxony reads it so
+    ms = by_number("Die 4. Division stand bei Leipzig, die 9. Division bei Halle.", "de")
+    assert near(ms[9].place, 51.48, 11.97)  # type: ignore[attr-defined]
+    ms = by_number("The 14th Brigade moved to the Zaporozhye direction.", "en")
+    assert near(ms[14].place, 47.84, 35.14, 30)  # type: ignore[attr-defined]
+
+
+def test_foreign_names_and_the_city_on_the_river() -> None:
+    # a name the Russian dictionary does not know keeps its stem under the case ending
+    ms = by_number("Летом 1981 года 149-й полк стоял в Кундузе.", "ru")
+    assert near(ms[149].place, 36.73, 68.86)  # type: ignore[attr-defined]
+    # "у Дніпрі" is the city; across the river no place is named
+    ms = by_number("Після боїв 47-ма бригада відпочиває у Дніпрі.", "uk")
+    assert near(ms[47].place, 48.47, 35.04)  # type: ignore[attr-defined]
+    ms = by_number("47-ма бригада переправилася через Дніпро.", "uk")
+    assert ms[47].place is None  # type: ignore[attr-defined]
+
+
+def test_a_name_in_brackets_is_home_and_one_after_a_dash_is_where() -> None:
+    # home in brackets gives way to where the sentence sees the unit
+    ms = by_number("Під Куп'янськом помічено техніку 3-ї бригади (Чернігів).", "uk")
+    assert near(ms[3].place, 49.71, 37.62)  # type: ignore[attr-defined]
+    # with nothing else said, the bracket is where the unit is stationed
+    ms = by_number("The 2nd Division at Lublin commands the 3rd Brigade (Zamość).", "en")
+    assert near(ms[3].place, 50.72, 23.25)  # type: ignore[attr-defined]
+    ms = by_number("5 Dywizja zajęła rejon Kowla, a 8 Dywizja — Łucka.", "pl")
+    assert near(ms[5].place, 51.21, 24.71) and near(ms[8].place, 50.75, 25.34)  # type: ignore[attr-defined]
+
+
+def test_where_and_hither_point_at_the_place_just_named() -> None:
+    ms = by_number("Бригада вышла к Изюму, где уже стояла 25-я дивизия из Самары.", "ru")
+    assert near(ms[25].place, 49.21, 37.26)  # type: ignore[attr-defined]
+    ms = by_number("Бої тривають під Лиманом. З-під Ізюма сюди перекинули 12-ту бригаду.", "uk")
+    assert near(ms[12].place, 48.99, 37.80)  # type: ignore[attr-defined]
+
+
+def test_a_place_of_earlier_days_is_not_where_a_unit_is() -> None:
+    ms = by_number(
+        "Під Торецьком наступають 9-та і 14-та бригади, які раніше воювали під Вугледаром.", "uk"
+    )
+    assert near(ms[14].place, 48.40, 37.85) and near(ms[9].place, 48.40, 37.85)  # type: ignore[attr-defined]
+
+
+def test_another_units_origin_yields_to_the_sentence_before() -> None:
+    ms = by_number(
+        "Żołnierze ćwiczyli na poligonie w Drawsku Pomorskim. Udział wzięła 12 Brygada oraz "
+        "7 Brygada ze Słupska.",
+        "pl",
+    )
+    assert near(ms[12].place, 53.53, 15.81)  # type: ignore[attr-defined]
+    # its own origin, as nothing points back
+    assert near(ms[7].place, 54.46, 17.03)  # type: ignore[attr-defined]
+    # the exercise the sentence before told of is where its units are
+    ms = by_number(
+        "Żołnierze ćwiczyli na poligonie w Drawsku Pomorskim. Na ćwiczeniach 12 Brygadę "
+        "wspierała 7 Brygada ze Słupska.",
+        "pl",
+    )
+    assert near(ms[7].place, 53.53, 15.81)  # type: ignore[attr-defined]
+
+
+def test_a_title_abbreviation_ends_no_sentence_and_a_route_comes_after_the_goal() -> None:
+    ms = by_number(
+        "Armia „Modlin” gen. Przedrzymirskiego cofała się spod Mławy, a 20 Dywizja walczyła "
+        "w rejonie Pułtuska.",
+        "pl",
+    )
+    assert near(ms[20].place, 52.70, 21.08)  # type: ignore[attr-defined]
+    ms = by_number("The 1st Guards Tank Army moved via Sumy to Poltava.", "en")
+    assert near(ms[1].place, 49.59, 34.55)  # type: ignore[attr-defined]
+
+
+def test_an_airfield_and_the_pocket_name_their_town() -> None:
+    ms = by_number("Утром аэродром Гостомеля захватил 331-й полк из Костромы.", "ru")
+    assert near(ms[331].place, 50.59, 30.27)  # type: ignore[attr-defined]
+    ms = by_number(
+        "Der Kessel von Tscherkassy schloss sich im Februar. Die 1. Panzerarmee stand bei "
+        "Uman.\nDen Kessel hielten die 27. Armee und die 4. Gardearmee.",
+        "de",
+    )
+    assert near(ms[27].place, 49.44, 32.06, 60)  # type: ignore[attr-defined]
+
+
+def test_a_mention_the_splitter_cut_keeps_the_places_of_its_sentence() -> None:
+    # "XXIV." ends a sentence for the splitter; the corps is where the rest of it says
+    ms = by_number(
+        "Die 2. Armee musste Minsk aufgeben. Das XXXV. Armeekorps wurde bei Bobruisk "
+        "eingeschlossen.",
+        "de",
+    )
+    assert near(ms[35].place, 53.14, 29.22)  # type: ignore[attr-defined]
+
+
+def test_english_verbs_of_taking_and_entering_put_a_unit_in_the_town() -> None:
+    ms = by_number("After capturing Izium, the 2nd Brigade moved toward Lyman.", "en")
+    assert near(ms[2].place, 49.21, 37.26)  # type: ignore[attr-defined]
+    ms = by_number(
+        "The 3rd Division broke into Orel while the 5th Division approached Kursk.", "en"
+    )
+    assert near(ms[3].place, 52.97, 36.07)  # type: ignore[attr-defined]

@@ -34,7 +34,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             # "в районе населённого пункта Работино", "у н.п. Клещеевка", "бои за село Х"
             r"нас[её]л[её]нн\w+\s+пункт\w*|н\.\s?п\.|сел[аоеу]|деревн[иеяю]|пос[её]лк[аеу]|хутор[аеу]?|станиц[аеуы]|город[аеу]?|"
             # "заняла Бердычи", "освободили Андреевку": a place taken or held is where it is
-            r"занял[аои]?|захватил[аои]?|освободил[аои]?|взял[аои]?|удерживал[аои]?|удерживает|удерживают|оборонял[аои]?|штурмовал[аои]?|штурмуют|атаковал[аои]?",
+            r"занял[аои]?|захватил[аои]?|освободил[аои]?|взял[аои]?|удерживал[аои]?|удерживает|удерживают|оборонял[аои]?|штурмовал[аои]?|штурмуют|атаковал[аои]?|"
+            # "высадилась на аэродром Кабула", "на аэродроме Рузине": the airfield's town
+            r"аэродром[аеу]?",
             1,
             0,
         ),
@@ -59,7 +61,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"в|у|м\.|с\.|смт|в\s+місті|у\s+місті|в\s+селі|у\s+селі|"
             r"населен\w+\s+пункт\w*|н\.\s?п\.|сел[аоіу]|селищ[аеіу]|міст[аоі]|місті|"
             r"зайняв|зайняла|зайняли|захопив|захопила|захопили|звільнив|звільнила|звільнили|утримує|утримують|утримувал[аи]?|"
-            r"обороняє|обороняють|обороняв|обороняла|штурмує|штурмують|атакував|атакувала|атакували",
+            r"обороняє|обороняють|обороняв|обороняла|штурмує|штурмують|атакував|атакувала|атакували|аеродром[аіу]?",
             1,
             0,
         ),
@@ -73,19 +75,19 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     ],
     "pl": [
         (
-            r"pod|koło|kolo|obok|w\s+rejonie|w\s+okolicach|w\s+okolicy|na\s+przedmieściach|nieopodal|niedaleko|w\s+pobliżu|"
+            r"pod|koło|kolo|obok|w\s+rejonie|rejon|rejonu|w\s+okolicach|w\s+okolicy|na\s+przedmieściach|nieopodal|niedaleko|w\s+pobliżu|"
             r"na\s+(?:północ|południe|wschód|zachód|północny\s+\w+|południowy\s+\w+)\s+od|za",
             2,
             0,
         ),
         (
             r"w|we|garnizon|m\.|na\s+poligonie\s+w|miejscowości|miejscowość|wsi|wieś|miasta|miasto|"
-            r"zdobył[aoy]?|zdobyli|zajął|zajęł[aoy]|zajęli|wyzwolił[aoy]?|wyzwolili|bronił[aoy]?|bronili|opanował[aoy]?|opanowali|utrzymał[aoy]?|"
+            r"lotnisk\w*|zdobył[aoy]?|zdobyli|zajął|zajęł[aoy]|zajęli|wyzwolił[aoy]?|wyzwolili|bronił[aoy]?|bronili|opanował[aoy]?|opanowali|utrzymał[aoy]?|"
             r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o",
             1,
             0,
         ),
-        (r"do|przez|na|w\s+kierunku|ku", 1, 1),
+        (r"do|przez|na|w\s+kierunku|ku|do\s+rejonu", 1, 1),
         (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
         (
             r"(?:z\s+siedzibą|sformowan\w*|stacjonując\w*\s+na\s+co\s+dzień)(?:\s+\w+){0,3}?\s+w",
@@ -96,12 +98,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     "de": [
         (
             r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
-            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
+            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost|nörd|südwest|nordwest|öst|nordöst|südöst)lich\s+(?:von)?",
             2,
             0,
         ),
         (
-            r"in|garnison|stationiert\s+in|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
+            r"in|garnison|stationiert\s+in|(?:flugplatz|flughafen)(?:es)?|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
             r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?",
             1,
             0,
@@ -122,6 +124,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (
             r"in|at|garrisoned\s+in|stationed\s+in|held|(?:training\s+area|range|training\s+ground)\s+(?:at|of|near)|besieging|liberated|captured|took|entered|defended|"
+            # "after taking Avdiivka", "broke into Falaise": a town taken or entered is where it is
+            r"taking|capturing|seizing|seized|holding|defending|liberating|storming|stormed|cleared|clearing|"
+            r"(?:broke|pushed|moved|rolled|drove|fought\s+(?:its|their)\s+way)\s+into|"
             r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
             1,
             0,
@@ -222,6 +227,7 @@ _NOT_PLACE = re.compile(
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
     r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
+    r"Hill|Height|Heights|Point|Route|Highway|Objective|Höhe|Punkt|Wzgórze|Wzgórzu|Высот[аеуы]|Висот[аіуи]|"
     r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
     r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
     r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
@@ -299,6 +305,11 @@ def _ru_forms(name: str) -> list[str]:
         ):
             if w.endswith(end):
                 out += [w[: -len(end)] + r for r in reps]
+    if len(words) == 1 and len(words[0]) >= 5 and not any(p.is_known for p in parses[0]):
+        # a foreign name the dictionary does not know: its stem under a case ending
+        # ("в Кундузе", "у Хайлара", "Шиндандом" → Кундуз, Хайлар, Шинданд)
+        w = words[0]
+        out += [w[: -len(e)] for e in ("ом", "ем", "е", "а", "у") if w.endswith(e)]
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
     out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
     if len(words) == 2:
@@ -340,6 +351,8 @@ _UK_ENDINGS = [
     ("ї", "я"),
     ("ах", "и"),
     ("ях", "і"),
+    ("і", "о"),
+    ("і", "е"),
 ]
 _PL_ENDINGS = [
     ("owie", "ów"),
@@ -395,6 +408,11 @@ _PL_ENDINGS = [
     ("ze", "a"),
     ("dze", "da"),
     # towns in -sko/-cko ("pod Giżyckiem", "w Drawsku", "z Giżycka") and -owo
+    ("ńca", "niec"),
+    ("la", "el"),  # "Kowla" → Kowel
+    ("lu", "el"),
+    ("ńcu", "niec"),
+    ("ńcem", "niec"),
     ("kiem", "ko"),
     ("em", "o"),  # "pod Kutnem" → Kutno, "za Gnieznem" → Gniezno
     ("ku", "ko"),
@@ -663,6 +681,58 @@ def _with_latin_namesakes(
     return place, (*base, *extra), False
 
 
+def _ascii(name: str) -> str:
+    import unicodedata
+
+    t = name.replace("ł", "l").replace("Ł", "L")
+    return "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+
+
+def _with_hidden_readings(
+    got: tuple[Place | None, tuple[Place, ...], bool], f: str
+) -> tuple[Place | None, tuple[Place, ...], bool]:
+    """The gazetteer prefers a place whose own name is the one written to places that have it
+        among their other names, and does not match a name with a qualifier. Two readings are kept
+        from that: a town of the region whose name adds only a qualifier ("Halle" is also "Halle
+        (Saale)", "Frankfurt (Oder)"), and a far larger town known by the name as an exonym or an
+        old name ("Odessa" is Odesa before the Texan town, "Lemberg" Lviv before the Palatinate
+        village, "Zaporozhye" Zaporizhzhia, "Artemovsk" Bakhmut) — or one of the region where the
+    written name's own town lies outside it."""
+    from liaison.names.gazetteer import _index
+    from liaison.names.translit import exact_key
+
+    place, cands, ok = got
+    base = cands or ((place,) if place else ())
+    if not base:
+        return got
+    key = exact_key(f)
+    if not any(exact_key(c.name) == key for c in base):
+        return got  # not the gazetteer's preference for a town's own name
+    places, index = _index()
+    top = max(c.population for c in base)
+    qualified: list[Place] = []
+    bigger: list[Place] = []
+    for i in index.get(key, []):
+        c = places[i]
+        if c in base or c.country not in _NEAR:
+            continue
+        if "(" in c.name and exact_key(c.name.split("(")[0]) == key:
+            qualified.append(c)
+        elif exact_key(c.name) == key:
+            continue  # "Münster" for "Munster": the spelling without diacritics was chosen
+        elif c.population >= 10 * max(top, 1000) or (
+            # the region's own town before a namesake elsewhere in the world
+            c.population >= max(top // 10, 10_000) and not any(b.country in _NEAR for b in base)
+        ):
+            bigger.append(c)
+    if not qualified and not bigger:
+        return got
+    if bigger:
+        best = max(bigger, key=lambda c: c.population)
+        return best, (*base, *bigger, *qualified), False
+    return place, (*base, *qualified), False
+
+
 @lru_cache(maxsize=20000)
 def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     """(place, candidates, unambiguous) for a written name: the first form the gazetteer knows
@@ -698,8 +768,19 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
             if len(home) == 1:
                 r = type(r)(r.query, "ok", home[0], r.candidates, r.how)
         got = (r.place, r.candidates, r.status == "ok")
+        if (
+            r.how.startswith("as written")
+            and not f.isascii()
+            and (cs := r.candidates or ((r.place,) if r.place else ()))
+            and all(c.name != f and c.name.isascii() for c in cs)
+            and any(c.name == _ascii(f) for c in cs)
+        ):
+            # "Łucka" is a case of Łuck, not the German town Lucka its letters fold to
+            if fallback is None:
+                fallback = _with_hidden_readings(got, f)
+            continue
         if r.how.startswith("as written"):
-            return _with_latin_namesakes(got, f, lang)
+            return _with_latin_namesakes(_with_hidden_readings(got, f), f, lang)
         if fallback is None and not r.how.startswith("fuzzy"):
             fallback = got
     return fallback or (None, (), False)
@@ -712,7 +793,7 @@ def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...]
             home = [c for c in r.candidates if c.country == _HOME.get(lang)]
             if r.status == "ambiguous" and len(home) == 1:
                 return home[0], r.candidates, True
-            return r.place, r.candidates, r.status == "ok"
+            return _with_hidden_readings((r.place, r.candidates, r.status == "ok"), f)
     return None, (), False
 
 
@@ -772,6 +853,7 @@ def find_places(
     `exclude` (offsets into text: the unit mentions) are never places."""
     sent = text[s:e]
     spans: dict[tuple[int, int], tuple[int, int]] = {}
+    inside: set[tuple[int, int]] = set()  # names after a bare "in"
     lg = lang if lang in _TRIGGER_END else "en"
     for cm in _CAP_START.finditer(sent):
         a = cm.start()
@@ -786,6 +868,19 @@ def find_places(
         nm = _NAME_RE.match(sent, a)
         if nm is not None and ((a, nm.end()) not in spans or spans[(a, nm.end())][1] > rank):
             spans[(a, nm.end())] = (prec, rank)
+            if _IN_END.search(before):
+                inside.add((a, nm.end()))
+    blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
+    for _ua, ub in blocked:
+        # "the 20th Brigade (Bartoszyce)", "4 Pomorska DZ — Ołomuńca": a name in brackets right
+        # after a mention, or standing alone after a dash, is where that unit is
+        am = _AFTER_UNIT.match(sent, ub)
+        if am is not None and (nm := _NAME_RE.match(sent, am.end())) is not None:
+            if am.group(0).strip().startswith("("):
+                # in brackets: its home ("5-я бригада (Улан-Удэ)"), as "based in"
+                spans.setdefault((am.end(), nm.end()), (1, 2))
+            elif re.match(r"\s*(?:[.,;)]|$)", sent[nm.end() :]):
+                spans.setdefault((am.end(), nm.end()), (1, 0))
     # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
     # (and the third a list's: "Андреевка, Клещеевка и Курдюмовка")
     todo = sorted(spans.items())
@@ -820,7 +915,6 @@ def find_places(
     for a, b in list(spans):
         if _PERSON_BEFORE.search(sent[max(0, a - 40) : a]):
             del spans[(a, b)]
-    blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
     hits: list[PlaceHit] = []
     taken: list[tuple[int, int]] = list(blocked)
     for rx, prec, rank in (
@@ -858,6 +952,14 @@ def find_places(
         if rank == 9:
             continue
         over = [ta for ta, tb in taken if a < tb and ta < b]
+        if over and any(a < tb and ta < b for ta, tb in blocked) and " " in sent[a:b].strip():
+            # a place the mention's span reached into ("in Bad Frankenhausen stationierte
+            # Panzerbataillon 393"): the whole name, when it is one as written
+            whole = lookup(sent[a:b].strip(), lg)
+            if whole[0] is not None and whole[2]:
+                hits.append(PlaceHit(s + a, s + b, sent[a:b], whole[0], whole[1], True, prec, rank))
+                taken.append((a, b))
+                continue
         if over:
             # "в районе Синьковки Харьковской области": the name stops where the region begins
             cut = min(over)
@@ -867,6 +969,13 @@ def find_places(
         if _WATER_AFTER.match(sent, b):
             continue  # "у Чорному морі", "на Азовском море": a sea or a river, not the village
         name = sent[a:b]
+        if (a, b) in inside and _RIVER_CITY.match(name.strip()):
+            # "у Дніпрі", "в Днепре", "in Dnipro": in the city; on, over or across it, the river
+            r = resolve("Dnipro", fuzzy=False)
+            if r.place is not None:
+                hits.append(PlaceHit(s + a, s + b, name, r.place, (r.place,), True, prec, rank))
+                taken.append((a, b))
+            continue
         place, cands, ok, used = _lookup_trim(name, lg)
         if place is None and not cands:
             continue
@@ -875,6 +984,9 @@ def find_places(
     return sorted(_within_regions(hits), key=lambda h: h.start)
 
 
+_IN_END = re.compile(r"(?<![\w-])(?i:в|во|у|in|im|w|we)\s+$")
+_RIVER_CITY = re.compile(r"^(?:Dnipro|Dnipr[aeiu]|Днепр[аеу]?|Дніпр[оаіу]?|Dniepr[zua]e?)$")
+_AFTER_UNIT = re.compile(r"\s*\(\s*|\s+[—–]\s+")
 _FROM_BEFORE = re.compile(
     r"(?<![\w])(?i:из|с|со|из-под|з|із|зі|від|з-під|from|aus|von|z|ze|od|spod)\s+(?i:the\s+|dem\s+|der\s+)?$"
 )

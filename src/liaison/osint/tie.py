@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import chain
 
 from liaison.names.gazetteer import Place
@@ -32,19 +33,39 @@ QUOTE_MAX = 400
 # Words standing for a place the report already named: "the city", "туда", "до міста".
 _ANAPHORA = {
     "ru": re.compile(
-        r"(?<![\w-])(?:город(?:а|е|ом|у)?|туда|там|здесь|в\s+нём|посёлок|поселок|села?)(?![\w-])",
+        r"(?<![\w-])(?:город(?:а|е|ом|у)?|туда|сюда|там|здесь|в\s+нём|посёлок|поселок|села?)(?![\w-])",
         re.I,
     ),
     "uk": re.compile(
-        r"(?<![\w'-])(?:міст[аоі]|місті|туди|там|тут|селищ[еіа]|сел[аоі])(?![\w'-])", re.I
+        r"(?<![\w'-])(?:міст[аоі]|місті|туди|сюди|там|тут|селищ[еіа]|сел[аоі])(?![\w'-])", re.I
     ),
     "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])", re.I),
-    "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|[Oo]rtschaft)(?![\w-])", re.I),
+    "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|hierher|[Oo]rtschaft)(?![\w-])", re.I),
     "en": re.compile(
         r"(?<![\w-])(?:the\s+(?:city|town|village)|there(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might)\b))(?![\w-])",
         re.I,
     ),
 }
+
+# "у Хайлара, где оборонялась …", "near Trun, where …": the place just named in the sentence.
+_WHERE = {
+    "ru": r"где",
+    "uk": r"де",
+    "pl": r"gdzie",
+    "de": r"wo",
+    "en": r"where",
+}
+_WHERE_RE = {lang: re.compile(rf",\s*(?i:{w})(?![\w])") for lang, w in _WHERE.items()}
+# "Den Kessel hielten …", "котёл удерживали …", "the pocket": the pocket the story named ("Kessel
+# von Halbe", "котёл под Корсунем"), else where units were encircled.
+_POCKET = {
+    "ru": r"кот[её]л|котла|котле|котлом|окружени[еяю]",
+    "uk": r"котел|котла|котлі|котлом|оточенн[яі]",
+    "pl": r"kocioł|kotła|kotle|kotłem|okrążeni[eau]",
+    "de": r"Kessel|Kessels|Einschließung",
+    "en": r"pocket|encirclement",
+}
+_POCKET_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _POCKET.items()}
 
 # "вместе с 247-м полком из Ставрополя", "together with the 217th from Ivanovo": a unit named
 # as another's companion is where that one is, not where it came from.
@@ -65,11 +86,11 @@ _COMPANION_AFTER = {
 # A pronoun standing for the units of the sentence before ("Вместе с ними", "Им противостоит",
 # "Razem z nimi", "Mit ihr", "has reinforced them"): the sentence goes on with the same action.
 _BACK = {
-    "ru": r"ними|ним|ней|они|им|их|нему|неё|нее",
-    "uk": r"ними|ним|нею|вони|їм|їх|нього|неї",
-    "pl": r"nimi|nim|nią|nich|im|nimi|one|oni",
-    "de": r"ihr|ihm|ihnen|sie",
-    "en": r"them|they|their|theirs|it|its",
+    "ru": r"ними|ним|ней|они|им|их|нему|неё|нее|учени(?:и|ях|ях|я)|манёвр(?:ах|ы)",
+    "uk": r"ними|ним|нею|вони|їм|їх|нього|неї|навчанн(?:і|ях|я)|маневр(?:ах|и)",
+    "pl": r"nimi|nim|nią|nich|im|nimi|one|oni|ćwiczeni(?:u|ach|a)|manewr(?:ach|y)",
+    "de": r"ihr|ihm|ihnen|sie|(?:der|die|dem|an\s+der)\s+Übung|Manöver[sn]?",
+    "en": r"them|they|their|theirs|it|its|the\s+(?:exercise|drills?|manoeuvres?|maneuvers?)",
 }
 _BACK_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _BACK.items()}
 # A sentence that tells of something earlier is another action: it does not take the place
@@ -84,6 +105,21 @@ _EARLIER = re.compile(
 _STOP_TAIL = r"[.!?]\s+(?:[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]|$)"
 _STOP = re.compile(rf"(?:(?<=[a-zа-яёіїєґäöüßąćęłńóśźż]{{3}})|(?<=\d)){_STOP_TAIL}")
 _STOP_DE = re.compile(rf"(?<=[a-zäöüß]{{3}}){_STOP_TAIL}")
+# a rank or title abbreviated before a name ("gen. Szyllinga", "płk. Nowak", "ген. Ватутина"):
+# no sentence ends there
+_ABBREV = re.compile(
+    r"(?<![\w])(?i:gen|płk|ppłk|mjr|kpt|por|ppor|kmdr|adm|marsz|ген|полк|подп|лейт|кап|"
+    r"тов|ppor|col|capt|brig|maj|lieut|sgt|oberstlt|hptm|gefr)$"
+)
+
+
+def _stops(rx: re.Pattern[str], gap: str) -> bool:
+    """Whether a full stop the splitter kept ends a sentence within gap (not after a title)."""
+    return any(not _ABBREV.search(gap[: m.start()]) for m in rx.finditer(gap))
+
+
+# A place a unit passes through: where it goes, but after its destination.
+_ROUTE = re.compile(r"(?<![\w])(?i:via|through|über|durch|через|крізь|przez)\s+$")
 
 # Beyond this a place is simply elsewhere: distances are capped so that one far place (where a
 # unit came from) cannot outweigh the theatre the rest of the report names.
@@ -235,7 +271,9 @@ class Tier:
         empty = []
         for i in idx:
             s, e = self.sents[i]
-            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans, ner=False)
+            self._places[s] = self._past(
+                find_places(self.text, s, e, self.lang, self.unit_spans, ner=False), s
+            )
             if not self._places[s]:
                 empty.append(i)
         if self.lang in ("ru", "uk") and empty:
@@ -243,15 +281,31 @@ class Tier:
             for i, spans in zip(empty, natasha_locations_many(texts), strict=True):
                 if spans:
                     s, e = self.sents[i]
-                    self._places[s] = find_places(
-                        self.text, s, e, self.lang, self.unit_spans, spans
+                    self._places[s] = self._past(
+                        find_places(self.text, s, e, self.lang, self.unit_spans, spans), s
                     )
 
     def places_in(self, s: int, e: int) -> list[PlaceHit]:
         self._prepare()
         if s not in self._places:
-            self._places[s] = find_places(self.text, s, e, self.lang, self.unit_spans, ner=False)
+            self._places[s] = self._past(
+                find_places(self.text, s, e, self.lang, self.unit_spans, ner=False), s
+            )
         return self._places[s]
+
+    def _past(self, hits: list[PlaceHit], s: int) -> list[PlaceHit]:
+        """A place in a clause that tells of earlier days ("…, які раніше воювали під X",
+        "which previously fought near X") is where a unit was, not where it is: ranked with
+        where units came from."""
+        out = []
+        for h in hits:
+            if h.rank <= 1:
+                lead = self.text[max(s, h.start - 70) : h.start]
+                ms = list(_EARLIER.finditer(lead))
+                if ms and not re.search(r"[,;.—–]", lead[ms[-1].end() :]):
+                    h = replace(h, rank=2)
+            out.append(h)
+        return out
 
     def doc_places(self) -> list[PlaceHit]:
         """The places named without doubt in the sentences read so far (the context that
@@ -261,10 +315,21 @@ class Tier:
 
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
-        hits = self._anaphora(s, e, self.places_in(s, e))
-        ranked = self._ranked(hits, start, end, s, e) if hits else []
+        hits = self.places_in(s, e)
+        if end > e:
+            # the splitter cut the mention after an ordinal ("Das XXIV. | Panzerkorps wurde bei
+            # Kielce …"): its sentence runs on to where the mention ends
+            s2, e2 = self._sentence(end - 1)
+            if s2 > s:
+                hits, e = [*hits, *self.places_in(s2, e2)], e2
+        hits = self._anaphora(s, e, hits)
+        ranked, own = self._ranked(hits, start, end, s, e) if hits else ([], [])
         if ranked and ranked[0].rank == 2:
             ranked = [*self._instead_of_origin(hits, start, s, e), *ranked]
+            if ranked[0].rank == 2 and not own:
+                # the sentence names only where *other* units came from ("A oraz B z X"):
+                # that says nothing of this one; where the sentence before puts its units does
+                ranked = [*self._prev_where(s, start), *ranked]
         for h in ranked:
             if (ref := self._resolve(h, unit_ids, h.precision)) is not None:
                 return ref
@@ -328,6 +393,15 @@ class Tier:
         prev = [h for h in prev if h.rank <= 1 and h.precision <= 2]
         return sorted(prev, key=lambda h: (h.rank, -h.start))
 
+    def _prev_where(self, s: int, start: int) -> list[PlaceHit]:
+        """Where the sentence before, in the same paragraph, puts its units (nearest last)."""
+        i = bisect_right(self._starts, s) - 1
+        if i <= 0 or self.sents[i - 1][0] < self._paragraph_start(start):
+            return []
+        ps, pe = self.sents[i - 1]
+        prev = self._anaphora(ps, pe, self.places_in(ps, pe))
+        return sorted((h for h in prev if h.rank <= 1), key=lambda h: (h.rank, -h.start))
+
     def _before(self, s: int) -> Iterator[PlaceHit]:
         """Places of the sentences before the one starting at s, nearest first (read lazily:
         most searches stop at the sentence before)."""
@@ -345,6 +419,44 @@ class Tier:
         if rx is None:
             return hits
         extra = []
+        where = _WHERE_RE.get(self.lang)
+        for m in where.finditer(self.text, s, e) if where else ():
+            # ", где …" points at the place named just before it in the sentence, if any
+            last = [h for h in hits if h.end <= m.start() and m.start() - h.end <= 30]
+            if last and last[-1].rank <= 1:
+                p = last[-1]
+                extra.append(
+                    PlaceHit(
+                        m.end() - 1,
+                        m.end(),
+                        p.text,
+                        p.place,
+                        p.candidates,
+                        p.unambiguous,
+                        p.precision,
+                        0,
+                    )
+                )
+        pocket = _POCKET_RE.get(self.lang)
+        for m in pocket.finditer(self.text, s, e) if pocket else ():
+            if any(h.start <= m.start() < h.end + 12 for h in hits) or any(
+                m.start() - 12 <= h.start <= m.end() + 12 for h in hits
+            ):
+                continue  # "Kessel von Halbe" itself: the name is there
+            named = self._pocket_named(pocket, s)
+            if named is not None:
+                extra.append(
+                    PlaceHit(
+                        m.start(),
+                        m.end(),
+                        named.text,
+                        named.place,
+                        named.candidates,
+                        named.unambiguous,
+                        2,
+                        0,
+                    )
+                )
         for m in rx.finditer(self.text, s, e):
             if any(h.start <= m.start() < h.end for h in hits) or re.match(
                 r"\s+(?:г\.\s*|м\.\s*)?[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]", self.text[m.end() : e]
@@ -370,11 +482,23 @@ class Tier:
             )
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
 
-    def _ranked(self, hits: list[PlaceHit], start: int, end: int, s: int, e: int) -> list[PlaceHit]:
+    def _pocket_named(self, pocket: re.Pattern[str], s: int) -> PlaceHit | None:
+        """The place last named with the pocket word before s ("Kessel von Halbe"): only the
+        sentences where the word stands are read."""
+        for m in reversed(list(pocket.finditer(self.text, 0, s))):
+            ps, pe = self._sentence(m.start())
+            for h in self.places_in(ps, pe):
+                if h.rank <= 1 and m.end() <= h.start <= m.end() + 12:
+                    return h
+        return None
+
+    def _ranked(
+        self, hits: list[PlaceHit], start: int, end: int, s: int, e: int
+    ) -> tuple[list[PlaceHit], list[PlaceHit]]:
         """Which of a sentence's places is this mention's. Each place belongs to the nearest
         mention; a mention's own place where it *is* comes first, then a place where the whole
         sentence is (named before its first mention: "В районе Мозыря замечены A и B"), then its
-        own places where it goes or came from, then anything else."""
+        own places where it goes or came from, then anything else; and the mention's own places."""
         # a unit and its parent written together ("36-я армия ВВО") share their places
         groups: list[tuple[int, int]] = []
         for a, b in sorted(x for x in self.unit_spans if s <= x[0] < e):
@@ -399,7 +523,7 @@ class Tier:
                 d = len(gap) + 25
             # a full stop the splitter kept ("… on January 15. Alongside it …") ends a sentence
             # (after a word or, but in German, a number: not "г. Бахмут", "15. Januar")
-            stop = 60 if stop_rx.search(gap) else 0
+            stop = 60 if _stops(stop_rx, gap) else 0
             return d + stop + (30 if re.search(r"[,;—–]", gap) else 0)
 
         def owner(h: PlaceHit) -> tuple[int, int]:
@@ -409,8 +533,10 @@ class Tier:
         own = [h for h in hits if owner(h) == (start, end)]
         shared = [h for h in hits if h.end <= first and h.rank == 0]
 
-        def key(h: PlaceHit) -> tuple[int, int]:
-            return (h.rank, dist(h, start, end))
+        def key(h: PlaceHit) -> tuple[int, bool, int]:
+            # a place passed through ("via Sumy to Kharkiv") after the one it goes to
+            route = _ROUTE.search(self.text, max(s, h.start - 12), h.start) is not None
+            return (h.rank, route, dist(h, start, end))
 
         out: list[PlaceHit] = []
         for group in (
@@ -422,7 +548,7 @@ class Tier:
             for h in sorted(group, key=key):
                 if h not in out:
                     out.append(h)
-        return out
+        return out, own
 
     def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int) -> PlaceRef | None:
 
