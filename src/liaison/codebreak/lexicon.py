@@ -159,4 +159,3 @@ def _segment_open(pt, children, wlp, plp, rch, rmass, unk, word, max_suffix):  #
             if j == n - 1 and b + plp[node] > open_end:
                 open_end = b + plp[node]
     return max(best[n], open_end)
-
