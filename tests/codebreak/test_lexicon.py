@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from liaison.codebreak import ciphers, fast, lexicon, model
+from liaison.codebreak import ciphers, lexicon, model
 from liaison.codebreak.alphabets import alphabet
 from liaison.codebreak.solve import CONFIDENT, crack, crack_caesar, lm_score
 
@@ -76,23 +76,25 @@ def test_a_word_tail_at_the_start_is_credited() -> None:
     lang = "en"
     lex = lexicon.load(lang)
     text = _codes("TIONWILLMOVE", lang)
-    closed = fast.word_score_open(text, lex.children, lex.logp, lexicon.UNK, lex.prefix)
-    assert lexicon.score(text, lex) > closed + 5
+    assert lexicon.score(text, lex) > lexicon.score(text, lex, open_start=False) + 5
     # a whole-word start gains next to nothing (WILL as the tail of GOODWILL, …)
     whole = _codes("WILLMOVE", lang)
-    closed = fast.word_score_open(whole, lex.children, lex.logp, lexicon.UNK, lex.prefix)
+    closed = lexicon.score(whole, lex, open_start=False)
     assert closed - 1e-6 <= lexicon.score(whole, lex) < closed + 0.1
-    # the root of the suffix trie carries all the words' mass: log 1
+    # and a text of no words is charged per letter either way
+    assert lexicon.score(_codes("QXZJ", lang), lex, open_start=False) <= 4 * lexicon.UNK + 1e-6
+    # the roots carry all the words' mass: log 1
     assert float(lex.rmass[0]) == pytest.approx(0.0, abs=1e-3)
+    assert float(lex.prefix[0]) == pytest.approx(0.0, abs=1e-3)
 
 
 def test_suffix_trie_is_cached_beside_the_models() -> None:
     lang = "de26"
     lexicon.load.cache_clear()
     first = lexicon.load(lang)
-    files = list(model.cache_dir().glob(f"{lang}-suffix-*.npz"))
+    files = list(model.cache_dir().glob(f"{lang}-lexicon-*.npz"))
     assert len(files) == 1
     lexicon.load.cache_clear()
     again = lexicon.load(lang)  # read back from the file
-    assert np.array_equal(first.rchildren, again.rchildren)
-    assert np.array_equal(first.rmass, again.rmass)
+    for field in ("off", "child", "logp", "rchild", "rmass"):
+        assert np.array_equal(getattr(first, field), getattr(again, field))

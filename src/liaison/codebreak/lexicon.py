@@ -5,9 +5,13 @@ tells the real one is that it splits into dictionary words. An intercept is cut 
 message was cut, so its first letters are usually the *end* of a word and its last ones the
 *start* of one: the segmentation here credits a leading stretch with log P(a word ends with it)
 (a trie of the reversed words, each node carrying the mass of the words below it) and a trailing
-stretch with log P(a word starts with it) (`model.prefixes`). Both tries come from `model.words`
-(wordfreq's lists folded to the alphabet), so nothing is read but the cached word model; the
-suffix trie is built once per alphabet (about a second) and cached beside it.
+stretch with log P(a word starts with it) (the forward trie's node masses).
+
+The words are wordfreq's list for the language folded to the alphabet as `model._freqs` folds
+them, but N_WORDS of them rather than the n-gram model's 100,000: Russian and Polish inflect, and
+a real 8-letter stretch is often the tail or head of a form the shorter list lacks. Both tries are
+built once per alphabet (a few seconds) and cached under the models' directory (wordfreq's data is
+CC BY-SA, so nothing derived is committed).
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import numpy as np
 from numba import njit
 
 from liaison.codebreak import model
-from liaison.codebreak.alphabets import alphabet
+from liaison.codebreak.alphabets import alphabet, fold, language_of
+from liaison.core.errors import LiaisonError
 
 VERSION = 1
+N_WORDS = 300_000
 UNK = -5.0  # log-cost of a letter outside any word (as substitution.UNK)
 MAX_SUFFIX = 12  # longest word end credited at the start of a text
 NEG = -1e30
@@ -29,68 +35,87 @@ NEG = -1e30
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Forward trie (`model.Words`) with prefix masses, and the reversed-word trie with suffix
-    masses: rchildren[node, letter] → child; rmass[node] = log P(a word ends with the letters on
-    the path from the root, read backwards)."""
+    """Two tries over the same words, stored sparse (a dense node × letter table of 300,000
+    words took 130 MB per alphabet): node i's edges are off[i]:off[i+1] of `letter` (ascending)
+    and `child`. logp[node] < 0 where a word ends (+1 elsewhere), prefix[node] = log P(a word
+    starts with the path's letters); the r… arrays are the reversed words' trie, rmass[node] =
+    log P(a word ends with the path's letters, read backwards)."""
 
-    children: np.ndarray
+    off: np.ndarray
+    letter: np.ndarray
+    child: np.ndarray
     logp: np.ndarray
     prefix: np.ndarray
-    rchildren: np.ndarray
+    roff: np.ndarray
+    rletter: np.ndarray
+    rchild: np.ndarray
     rmass: np.ndarray
 
-
-def _word_codes(children: np.ndarray, logp: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Every word of the trie as letter codes, with its log-probability."""
-    nodes = children.shape[0]
-    parent = np.full(nodes, -1, dtype=np.int64)
-    letter = np.full(nodes, -1, dtype=np.int64)
-    src, let = np.nonzero(children >= 0)
-    dst = children[src, let]
-    parent[dst] = src
-    letter[dst] = let
-    ends = np.nonzero(logp < 0)[0]
-    words = []
-    for e in ends.tolist():
-        out = []
-        node = e
-        while node > 0:
-            out.append(int(letter[node]))
-            node = int(parent[node])
-        words.append(np.array(out[::-1], dtype=np.int64))
-    return words, logp[ends].astype(np.float64)
+    @classmethod
+    def from_arrays(cls, z: dict[str, np.ndarray]) -> Lexicon:
+        return cls(*(z[f] for f in cls.__dataclass_fields__))
 
 
-def build_suffixes(lang: str) -> tuple[np.ndarray, np.ndarray]:
-    """The reversed-word trie of `model.words(lang)` and each node's log suffix mass."""
-    wm = model.words(lang)
-    n = len(alphabet(lang))
-    words, lps = _word_codes(wm.children, wm.logp)
-    cap = 1 + sum(min(len(w), MAX_SUFFIX) for w in words)
-    children = np.full((cap, n), -1, dtype=np.int32)
-    mass = np.zeros(cap, dtype=np.float64)
-    used = _insert_reversed(words, np.exp(lps), children, mass)
-    return children[:used].copy(), np.log(np.maximum(mass[:used], 1e-300)).astype(np.float32)
+def _words(lang: str, n_words: int) -> tuple[list[str], np.ndarray]:
+    """The commonest n_words words folded to the alphabet (words that fold alike add up), with
+    their probabilities; words with letters outside the alphabet are left out."""
+    try:
+        from wordfreq import get_frequency_dict, top_n_list
+    except ImportError:  # pragma: no cover - dependency declared in pyproject
+        raise LiaisonError("the wordfreq package is needed to build language models") from None
+    alpha = set(alphabet(lang))
+    base = language_of(lang)
+    freq = get_frequency_dict(base, "large")
+    out: dict[str, float] = {}
+    for w in top_n_list(base, n_words, wordlist="large"):
+        up = fold(w, lang)
+        if up and len(up) <= model.MAX_WORD and all(ch in alpha for ch in up):
+            out[up] = out.get(up, 0.0) + freq.get(w, 0.0)
+    words = [w for w, f in out.items() if f > 0]
+    p = np.array([out[w] for w in words], dtype=np.float64)
+    return words, p / p.sum()
 
 
-def _insert_reversed(
-    words: list[np.ndarray], probs: np.ndarray, children: np.ndarray, mass: np.ndarray
-) -> int:
-    flat = np.concatenate(words) if words else np.zeros(0, dtype=np.int64)
+def build(lang: str, n_words: int = N_WORDS) -> dict[str, np.ndarray]:
+    """Both tries of `lang` as arrays (see Lexicon)."""
+    a = alphabet(lang)
+    lut = {c: i for i, c in enumerate(a)}
+    words, p = _words(lang, n_words)
+    flat = np.fromiter((lut[c] for w in words for c in w), dtype=np.int64)
     lens = np.array([len(w) for w in words], dtype=np.int64)
-    return _insert_kernel(flat, lens, probs, children, mass, MAX_SUFFIX)
+    out: dict[str, np.ndarray] = {}
+    for name, rev, cap in (("", False, model.MAX_WORD), ("r", True, MAX_SUFFIX)):
+        size = 1 + int(np.minimum(lens, cap).sum())
+        children = np.full((size, len(a)), -1, dtype=np.int32)
+        mass = np.zeros(size, dtype=np.float64)
+        end = np.zeros(size, dtype=np.float64)
+        used = _insert(flat, lens, p, children, mass, end, cap, rev)
+        src, let = np.nonzero(children[:used] >= 0)  # row-major: by node, then letter
+        out[name + "off"] = np.concatenate(
+            ([0], np.cumsum(np.bincount(src, minlength=used)))
+        ).astype(np.int32)
+        out[name + "letter"] = let.astype(np.int8)
+        out[name + "child"] = children[src, let].astype(np.int32)
+        out[name + "mass"] = np.log(np.maximum(mass[:used], 1e-300)).astype(np.float32)
+        if not rev:
+            logp = np.where(end[:used] > 0, np.log(np.maximum(end[:used], 1e-300)), 1.0)
+            out["logp"] = logp.astype(np.float32)
+    out["prefix"] = out.pop("mass")
+    return out
 
 
 @njit(cache=True)
-def _insert_kernel(flat, lens, probs, children, mass, max_suffix):  # type: ignore[no-untyped-def]
+def _insert(flat, lens, probs, children, mass, end, cap, rev):  # type: ignore[no-untyped-def]
+    """Insert every word (reversed if rev, its first `cap` letters only), adding its probability
+    to each node on its path (mass) and to the node it ends on (end)."""
     used = 1
     pos = 0
     mass[0] = probs.sum()
     for k in range(len(lens)):
         ln = lens[k]
         node = 0
-        for j in range(min(ln, max_suffix)):
-            c = flat[pos + ln - 1 - j]
+        for j in range(min(ln, cap)):
+            c = flat[pos + ln - 1 - j] if rev else flat[pos + j]
             nxt = children[node, c]
             if nxt < 0:
                 nxt = used
@@ -98,37 +123,57 @@ def _insert_kernel(flat, lens, probs, children, mass, max_suffix):  # type: igno
                 used += 1
             node = nxt
             mass[node] += probs[k]
+        if ln <= cap:
+            end[node] += probs[k]
         pos += ln
     return used
 
 
 @lru_cache(maxsize=8)
 def load(lang: str) -> Lexicon:
-    """The lexicon of `lang`, its suffix trie built on first use and cached under the models."""
-    wm = model.words(lang)
-    path = model.cache_dir() / f"{lang}-suffix-v{model.VERSION}.{VERSION}.npz"
+    """The lexicon of `lang`, built on first use and cached beside the language models."""
+    alphabet(lang)
+    path = model.cache_dir() / f"{lang}-lexicon-{N_WORDS}-v{VERSION}.npz"
     if path.is_file():
-        z = np.load(path)
-        rch, rmass = z["children"], z["mass"]
+        z = dict(np.load(path))
     else:
-        rch, rmass = build_suffixes(lang)
-        model._atomic_save(path, children=rch, mass=rmass)
-    lex = Lexicon(wm.children, wm.logp, model.prefixes(lang), rch, rmass)
+        z = build(lang)
+        model._atomic_save(path, **z)
+    lex = Lexicon.from_arrays(z)
     score(np.zeros(2, dtype=np.int64), lex)  # compile the kernel now, not inside a solve's budget
     return lex
 
 
-def score(codes: np.ndarray, lex: Lexicon, unk: float = UNK, word: float = 0.0) -> float:
-    """Best segmentation of `codes` into words, open at both ends (see the module docstring);
-    `word` is added per whole word (a cost when negative)."""
+def score(
+    codes: np.ndarray, lex: Lexicon, unk: float = UNK, word: float = 0.0, open_start: bool = True
+) -> float:
+    """Best segmentation of `codes` into words, open at both ends (see the module docstring;
+    open_start=False: the text starts on a word); `unk` is charged per letter in no word, `word`
+    added per whole word (a cost when negative)."""
     return float(
-        _segment_open(codes, lex.children, lex.logp, lex.prefix, lex.rchildren, lex.rmass,
-                      unk, word, MAX_SUFFIX)
+        _segment_open(
+            codes, lex.off, lex.letter, lex.child, lex.logp, lex.prefix,
+            lex.roff, lex.rletter, lex.rchild, lex.rmass,
+            unk, word, MAX_SUFFIX if open_start else 0,
+        )
     )  # fmt: skip
 
 
 @njit(cache=True)
-def _segment_open(pt, children, wlp, plp, rch, rmass, unk, word, max_suffix):  # type: ignore[no-untyped-def]
+def _step(off, letter, child, node, c):  # type: ignore[no-untyped-def]
+    """The child of `node` along letter c, or -1."""
+    for e in range(off[node], off[node + 1]):
+        if letter[e] == c:
+            return child[e]
+        if letter[e] > c:
+            break
+    return -1
+
+
+@njit(cache=True)
+def _segment_open(
+    pt, off, letter, child, wlp, plp, roff, rletter, rchild, rmass, unk, word, max_suffix
+):  # type: ignore[no-untyped-def]
     n = len(pt)
     best = np.full(n + 1, NEG)
     best[0] = 0.0
@@ -136,12 +181,12 @@ def _segment_open(pt, children, wlp, plp, rch, rmass, unk, word, max_suffix):  #
     for i in range(1, min(n, max_suffix) + 1):
         node = 0
         for j in range(i - 1, -1, -1):
-            node = rch[node, pt[j]]
+            node = _step(roff, rletter, rchild, node, pt[j])
             if node < 0:
                 break
         if node >= 0 and rmass[node] > best[i]:
             best[i] = rmass[node]
-    open_end = NEG
+    open_end = NEG  # a trailing stretch as the start of a word
     for i in range(n):
         b = best[i]
         if b <= NEG:
@@ -150,7 +195,7 @@ def _segment_open(pt, children, wlp, plp, rch, rmass, unk, word, max_suffix):  #
             best[i + 1] = b + unk
         node = 0
         for j in range(i, n):
-            node = children[node, pt[j]]
+            node = _step(off, letter, child, node, pt[j])
             if node < 0:
                 break
             lp = wlp[node]

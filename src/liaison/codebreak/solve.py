@@ -111,10 +111,12 @@ def _key_confidence(b: float, b2: float, pt: str, lang: str) -> float:
 
 # Caesar keys are ranked by quadgrams + WORD_WEIGHT × the word segmentation open at both ends
 # (lexicon.py), per letter. On 8-letter passages of real prose (development part, 2000 per
-# alphabet, the shift alone) quadgrams read ru 97.0 %, en 98.4 %, pl26 96.0 %, de26 99.2 %; with the
-# words ru 98.5 %, en 99.7 %, pl26 98.1 %, de26 99.8 %. The segmentation's costs were tuned there too (a letter in
-# no word −6, each word −1); weights 1.5–3 and unknown-letter costs −5 to −7 all read within 0.3 %.
-WORD_WEIGHT, WORD_UNK, WORD_COST = 2.0, -6.0, -1.0
+# alphabet, the shift alone) quadgrams read ru 97.0 %, en 98.5 %, pl26 96.1 %, de26 99.2 %; with
+# the words ru 99.5 %, en 99.7 %, pl26 99.0 %, de26 99.9 % (with the n-gram model's 100,000 words
+# instead of lexicon.N_WORDS: ru 98.5 %, pl26 98.1 %). The segmentation's costs were tuned there
+# too (a letter in no word −7, each word −1); weights 1.5–3 and letter costs −6 to −8 all read
+# within 0.3 %.
+WORD_WEIGHT, WORD_UNK, WORD_COST = 2.0, -7.0, -1.0
 # Confidence 1 at this margin (nats) between the best and runner-up key's combined score (per-letter
 # margin × min(letters, 40)): every development text of 8 letters read with a margin of 16 or more
 # was right; under 8, about 3 in 4. Texts under CAESAR_FULL letters get proportionally less: four
@@ -392,7 +394,7 @@ _PREPARED: set[str] = set()
 FALLBACK_MARGIN = 0.2
 # Caesar's score adds the words (weight 2) to the quadgrams, so its per-letter scores spread wider:
 # on 1500 Russian 8-letter development texts sent in 32 letters, and 1500 sent in 31, a margin of
-# 1.0 read ru 97.7 % and ru31 38.0 % (0.2 on the quadgrams alone: 97.4 % and 38.1 %).
+# 1.0 read ru 99.3 % and ru31 37.3 % (0.2: 99.1 % and 37.7 %; 3: 99.5 % and 33.7 %).
 FALLBACK_MARGINS = {"caesar": 1.0}
 
 
