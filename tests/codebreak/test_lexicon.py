@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from math import gcd
+
 import numpy as np
 import pytest
 
 from liaison.codebreak import ciphers, lexicon, model
 from liaison.codebreak.alphabets import alphabet
-from liaison.codebreak.solve import CONFIDENT, crack, crack_caesar, lm_score
+from liaison.codebreak.solve import CONFIDENT, crack, crack_affine, crack_caesar, lm_score
 
 
 def _codes(text: str, lang: str) -> np.ndarray:
@@ -98,3 +100,23 @@ def test_suffix_trie_is_cached_beside_the_models() -> None:
     again = lexicon.load(lang)  # read back from the file
     for field in ("off", "child", "logp", "rchild", "rmass"):
         assert np.array_equal(getattr(first, field), getattr(again, field))
+
+
+@pytest.mark.parametrize(
+    "lang,msg",
+    [
+        ("en", "ATDAWNWEMOVE"),
+        ("ru", "ТАНКИВЛЕСУ"),
+        ("pl26", "RANOATAKUJEMY"),
+        ("de26", "SCHICKTHILFE"),
+    ],
+)
+def test_short_affine_messages_read_right_under_every_multiplier(lang: str, msg: str) -> None:
+    """Affine keys are re-ranked with the same words: a 10–13-letter message reads back under
+    every multiplier coprime with the alphabet (three shifts each), confidently."""
+    n = len(alphabet(lang))
+    for m in (m for m in range(1, n) if gcd(m, n) == 1):
+        for k in (0, 5, 17):
+            sol = crack_affine(ciphers.affine(msg, m, k, lang), lang)
+            assert (sol.plaintext, sol.key) == (msg, [m, k])
+            assert sol.confidence >= CONFIDENT

@@ -99,16 +99,6 @@ def reads(pt: str, lang: str) -> float:
     return float(np.clip((per - PLAIN_LEVEL[lang] + 1.4) / 0.8, 0.0, 1.0))
 
 
-def _key_confidence(b: float, b2: float, pt: str, lang: str) -> float:
-    """Confidence of a Caesar or affine key from the best and runner-up quadgram costs per letter:
-    the margin between them (worth more on longer texts), times whether the best is language at
-    all (a margin between keys of noise is no evidence: polyalphabetic ciphertext scored up to
-    1.0; real plaintext costs under 11 per letter, noise over 14), times `reads`."""
-    conf = float(np.clip((b2 - b) * min(len(pt), 40) / 8.0, 0, 1))
-    conf *= float(np.clip((14.0 - b) / 3.0, 0, 1)) * reads(pt, lang)
-    return round(conf, 3)
-
-
 # Caesar keys are ranked by quadgrams + WORD_WEIGHT × the word segmentation open at both ends
 # (lexicon.py), per letter. On 8-letter passages of real prose (development part, 2000 per
 # alphabet, the shift alone) quadgrams read ru 97.0 %, en 98.5 %, pl26 96.1 %, de26 99.2 %; with
@@ -124,49 +114,61 @@ WORD_WEIGHT, WORD_UNK, WORD_COST = 2.0, -7.0, -1.0
 CAESAR_MARGIN, CAESAR_FULL = 16.0, 8
 
 
+def _word_ranked(plains: list[np.ndarray], lang: str, top: int) -> list[tuple[float, float, int]]:
+    """(−combined, −quadgram score, index) per letter for the candidate plaintexts, best first:
+    quadgrams rank them all, the `top` best are re-ranked with the words (see WORD_WEIGHT)."""
+    from liaison.codebreak import lexicon
+
+    lex = lexicon.load(lang)
+    quad = sorted((-lm_score(p, lang), i) for i, p in enumerate(plains))
+    out = []
+    for b, i in quad[:top]:
+        w = lexicon.score(plains[i], lex, WORD_UNK, WORD_COST) / max(1, len(plains[i]))
+        out.append((b - WORD_WEIGHT * w, b, i))
+    return sorted(out)
+
+
+def _word_confidence(c: float, c2: float, b: float, pt: str, lang: str) -> float:
+    """Confidence of a Caesar or affine key from the best and runner-up combined costs per letter
+    (see CAESAR_MARGIN), times whether the best is language at all (its quadgram cost b: real
+    plaintext costs under 11 per letter, noise over 14) and `reads`."""
+    conf = float(np.clip((c2 - c) * min(len(pt), 40) / CAESAR_MARGIN, 0, 1))
+    conf *= min(1.0, len(pt) / CAESAR_FULL)
+    conf *= float(np.clip((14.0 - b) / 3.0, 0, 1)) * reads(pt, lang)
+    return round(conf, 3)
+
+
 def crack_caesar(ct: str, lang: str, budget: float = 1.0) -> Solution:
     """Every shift, ranked by quadgrams plus the best segmentation into dictionary words (open at
     both ends: intercepts start and stop mid-word); the margin over the runner-up is the
     confidence, so a text two shifts read about equally well gets a low one. The score is the
     combined one per letter."""
-    from liaison.codebreak import lexicon
-
     a = alphabet(lang)
     n = len(a)
     codes = np.array([a.index(c) for c in ct[:SEARCH_PREFIX]], dtype=np.int64)
-    lex = lexicon.load(lang)
-    scored = []
-    for s in range(n):
-        plain = (codes - s) % n
-        q = lm_score(plain, lang)
-        w = lexicon.score(plain, lex, WORD_UNK, WORD_COST) / max(1, len(codes))
-        scored.append((-(q + WORD_WEIGHT * w), -q, s))
-    scored.sort()
-    (c, b, s), (c2, _, _) = scored[0], scored[1]
+    (c, b, s), (c2, _, _) = _word_ranked([(codes - s) % n for s in range(n)], lang, n)[:2]
     pt = ciphers.caesar(ct, s, lang, True)
-    conf = float(np.clip((c2 - c) * min(len(pt), 40) / CAESAR_MARGIN, 0, 1))
-    conf *= min(1.0, len(pt) / CAESAR_FULL)
-    conf *= float(np.clip((14.0 - b) / 3.0, 0, 1)) * reads(pt, lang)
-    return Solution("caesar", lang, s, pt, round(-c, 4), round(conf, 3))
+    return Solution("caesar", lang, s, pt, round(-c, 4), _word_confidence(c, c2, b, pt, lang))
+
+
+AFFINE_TOP = 64  # affine keys re-ranked with the words (of up to 32 × 31 ranked by quadgrams)
 
 
 def crack_affine(ct: str, lang: str, budget: float = 1.0) -> Solution:
-    """Every key (multiplier coprime with the alphabet's size, shift) ranked by quadgrams, as
-    Caesar is: letter counts alone (chi²) mis-rank keys on short texts."""
+    """Every key (multiplier coprime with the alphabet's size, shift) ranked by quadgrams, the
+    best AFFINE_TOP re-ranked with the words as Caesar's shifts are: on 10-letter passages of real
+    prose (development part, 300 per alphabet) quadgrams alone read ru 93 %, en 94 %, pl26 86 %,
+    de26 96 %; with the words 98.7 %, 99.7 %, 95.7 %, 100 % (3–7 ms of CPU a solve). Confidence
+    is Caesar's, and runs a little high here: 11 of the 300 Polish ones were wrong above CONFIDENT."""
     a = alphabet(lang)
     n = len(a)
     codes = np.array([a.index(c) for c in ct[:SEARCH_PREFIX]], dtype=np.int64)
-    scored = []
-    for m in range(1, n):
-        if gcd(m, n) != 1:
-            continue
-        inv = pow(m, -1, n)
-        for k in range(n):
-            scored.append((-lm_score((inv * (codes - k)) % n, lang), m, k))
-    scored.sort()
-    (b, m, k), (b2, _, _) = scored[0], scored[1]
+    keys = [(m, k) for m in range(1, n) if gcd(m, n) == 1 for k in range(n)]
+    plains = [(pow(m, -1, n) * (codes - k)) % n for m, k in keys]
+    (c, b, i), (c2, _, _) = _word_ranked(plains, lang, AFFINE_TOP)[:2]
+    m, k = keys[i]
     pt = ciphers.affine(ct, m, k, lang, True)
-    return Solution("affine", lang, [m, k], pt, round(-b, 4), _key_confidence(b, b2, pt, lang))
+    return Solution("affine", lang, [m, k], pt, round(-c, 4), _word_confidence(c, c2, b, pt, lang))
 
 
 def lang_ioc(lang: str) -> float:
