@@ -77,54 +77,67 @@ def _words(lang: str, n_words: int) -> tuple[list[str], np.ndarray]:
 
 
 def build(lang: str, n_words: int = N_WORDS) -> dict[str, np.ndarray]:
-    """Both tries of `lang` as arrays (see Lexicon)."""
+    """Both tries of `lang` as arrays (see Lexicon). Words are inserted in sorted order, so each
+    shares its path with the previous one up to their common prefix and the tries grow as edge
+    lists (a dense node × letter table while building took over a gigabyte)."""
     a = alphabet(lang)
     lut = {c: i for i, c in enumerate(a)}
     words, p = _words(lang, n_words)
-    flat = np.fromiter((lut[c] for w in words for c in w), dtype=np.int64)
-    lens = np.array([len(w) for w in words], dtype=np.int64)
     out: dict[str, np.ndarray] = {}
     for name, rev, cap in (("", False, model.MAX_WORD), ("r", True, MAX_SUFFIX)):
-        size = 1 + int(np.minimum(lens, cap).sum())
-        children = np.full((size, len(a)), -1, dtype=np.int32)
+        keys = [(w[::-1] if rev else w)[:cap] for w in words]
+        order = sorted(range(len(words)), key=keys.__getitem__)
+        flat = np.fromiter((lut[c] for i in order for c in keys[i]), dtype=np.int8)
+        lens = np.array([len(keys[i]) for i in order], dtype=np.int64)
+        whole = np.array([len(words[i]) <= cap for i in order], dtype=np.bool_)
+        size = 1 + int(lens.sum())
+        parent = np.zeros(size, dtype=np.int32)
+        letter = np.zeros(size, dtype=np.int8)
         mass = np.zeros(size, dtype=np.float64)
         end = np.zeros(size, dtype=np.float64)
-        used = _insert(flat, lens, p, children, mass, end, cap, rev)
-        src, let = np.nonzero(children[:used] >= 0)  # row-major: by node, then letter
-        out[name + "off"] = np.concatenate(
-            ([0], np.cumsum(np.bincount(src, minlength=used)))
-        ).astype(np.int32)
-        out[name + "letter"] = let.astype(np.int8)
-        out[name + "child"] = children[src, let].astype(np.int32)
-        out[name + "mass"] = np.log(np.maximum(mass[:used], 1e-300)).astype(np.float32)
+        used = _insert_sorted(flat, lens, whole, p[order], parent, letter, mass, end, cap)
+        edges = np.lexsort((letter[1:used], parent[1:used])) + 1  # by parent, then letter
+        off = np.concatenate(([0], np.cumsum(np.bincount(parent[edges], minlength=used))))
+        out[name + "off"] = off.astype(np.int32)
+        out[name + "letter"] = letter[edges]
+        out[name + "child"] = edges.astype(np.int32)
+        lm = np.log(np.maximum(mass[:used], 1e-300)).astype(np.float32)
+        out["rmass" if rev else "prefix"] = lm
         if not rev:
             logp = np.where(end[:used] > 0, np.log(np.maximum(end[:used], 1e-300)), 1.0)
             out["logp"] = logp.astype(np.float32)
-    out["prefix"] = out.pop("mass")
     return out
 
 
 @njit(cache=True)
-def _insert(flat, lens, probs, children, mass, end, cap, rev):  # type: ignore[no-untyped-def]
-    """Insert every word (reversed if rev, its first `cap` letters only), adding its probability
-    to each node on its path (mass) and to the node it ends on (end)."""
+def _insert_sorted(flat, lens, whole, probs, parent, letter, mass, end, cap):  # type: ignore[no-untyped-def]
+    """Insert the sorted words (letter codes back to back in `flat`): a word reuses the previous
+    one's nodes along their common prefix and adds new ones after it, recording each node's
+    parent and letter; its probability goes to every node on its path (mass) and, when the word
+    is whole (not cut at `cap`), to the node it ends on (end)."""
+    path = np.zeros(cap + 1, dtype=np.int64)  # the previous word's nodes by depth
+    prev = np.full(cap, -1, dtype=np.int64)
+    prev_len = 0
     used = 1
-    pos = 0
     mass[0] = probs.sum()
+    pos = 0
     for k in range(len(lens)):
         ln = lens[k]
-        node = 0
-        for j in range(min(ln, cap)):
-            c = flat[pos + ln - 1 - j] if rev else flat[pos + j]
-            nxt = children[node, c]
-            if nxt < 0:
-                nxt = used
-                children[node, c] = nxt
-                used += 1
-            node = nxt
-            mass[node] += probs[k]
-        if ln <= cap:
-            end[node] += probs[k]
+        same = 0
+        while same < ln and same < prev_len and prev[same] == flat[pos + same]:
+            same += 1
+        for d in range(same, ln):
+            c = flat[pos + d]
+            parent[used] = path[d]
+            letter[used] = c
+            path[d + 1] = used
+            prev[d] = c
+            used += 1
+        prev_len = ln
+        for d in range(1, ln + 1):
+            mass[path[d]] += probs[k]
+        if whole[k]:
+            end[path[ln]] += probs[k]
         pos += ln
     return used
 
