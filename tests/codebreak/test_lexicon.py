@@ -83,8 +83,10 @@ def test_a_word_tail_at_the_start_is_credited() -> None:
     whole = _codes("WILLMOVE", lang)
     closed = lexicon.score(whole, lex, open_start=False)
     assert closed - 1e-6 <= lexicon.score(whole, lex) < closed + 0.1
-    # and a text of no words is charged per letter either way
-    assert lexicon.score(_codes("QXZJ", lang), lex, open_start=False) <= 4 * lexicon.UNK + 1e-6
+    # a text of no words costs about UNK a letter (the last letters may start a rare word)
+    noise = lexicon.score(_codes("QXZJQXZJ", lang), lex)
+    assert 8 * lexicon.UNK - 1e-6 <= noise <= 7 * lexicon.UNK
+    assert lexicon.score(whole, lex) > noise + 10
     # the roots carry all the words' mass: log 1
     assert float(lex.rmass[0]) == pytest.approx(0.0, abs=1e-3)
     assert float(lex.prefix[0]) == pytest.approx(0.0, abs=1e-3)
