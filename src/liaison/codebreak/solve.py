@@ -410,17 +410,20 @@ def _displaces(sol: Solution, best: Solution, native: str) -> bool:
     return True
 
 
-def _prepare(langs: list[str]) -> None:
-    """Load (on first use: build) the language models and compile the kernels once per process, so
-    a fresh cache does not eat the first solve's budget."""
-    from liaison.codebreak import fast, lexicon, model
+def _prepare(langs: list[str], lexicon: bool = False) -> None:
+    """Load (on first use: build) the language models — and, for Caesar and affine, the
+    lexicon — and compile the kernels once per process, so a fresh cache does not eat the first
+    solve's budget."""
+    from liaison.codebreak import fast, model
+    from liaison.codebreak import lexicon as lex
 
     for lg in langs:
         if lg not in _PREPARED:
             model.load(lg)
             model.words(lg)
-            lexicon.load(lg)
             _PREPARED.add(lg)
+        if lexicon:
+            lex.load(lg)
     fast.warm()
 
 
@@ -496,7 +499,7 @@ def crack(
 
             depth.prepare()
         if names != ["codebook"]:
-            _prepare([lg])
+            _prepare([lg], lexicon=bool({"caesar", "affine"} & set(names)))
         start += time.monotonic() - t_prep
         for ni, nm in enumerate(names):
             left = budget - (time.monotonic() - start)
