@@ -260,7 +260,7 @@ def test_fallback_alphabet_needs_a_margin_to_displace_the_native_one() -> None:
 
     native = Solution("caesar", "ru", 3, "А" * 8, -10.0, 0.5)
     near = Solution("caesar", "ru31", 4, "Б" * 8, -9.9, 0.6)
-    clear = Solution("caesar", "ru31", 4, "Б" * 8, -8.5, 0.6)  # FALLBACK_MARGINS["caesar"] = 1
+    clear = Solution("caesar", "ru31", 4, "Б" * 8, -8.2, 0.6)  # FALLBACK_MARGINS["caesar"]: 1.5
     weaker = Solution("caesar", "ru31", 4, "Б" * 8, -8.0, 0.4)
     assert not _displaces(near, native, "ru")
     assert _displaces(clear, native, "ru")
