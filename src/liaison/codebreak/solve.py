@@ -170,8 +170,9 @@ def crack_affine(ct: str, lang: str, budget: float = 1.0) -> Solution:
     """Every key (multiplier coprime with the alphabet's size, shift) ranked by quadgrams, the
     best AFFINE_TOP re-ranked with the words as Caesar's shifts are: on 10-letter passages of real
     prose (development part, 300 per alphabet) quadgrams alone read ru 93 %, en 94 %, pl26 86 %,
-    de26 96 %; with the words 98.7 %, 99.7 %, 95.7 %, 100 % (3–7 ms of CPU a solve). Confidence
-    is Caesar's, and runs a little high here: 11 of the 300 Polish ones were wrong above CONFIDENT."""
+    de26 96 %; with the words 98.7 %, 99.7 %, 95.7 %, 100 % (4–7 ms of CPU a solve). Confidence
+    is Caesar's with a stricter level: 92–99 % of those texts came back above CONFIDENT, and 6 of
+    the 300 Polish ones (1 Russian) were wrong above it."""
     a = alphabet(lang)
     n = len(a)
     codes = np.array([a.index(c) for c in ct[:SEARCH_PREFIX]], dtype=np.int64)
