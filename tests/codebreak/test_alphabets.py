@@ -260,10 +260,14 @@ def test_fallback_alphabet_needs_a_margin_to_displace_the_native_one() -> None:
 
     native = Solution("caesar", "ru", 3, "А" * 8, -10.0, 0.5)
     near = Solution("caesar", "ru31", 4, "Б" * 8, -9.9, 0.6)
-    clear = Solution("caesar", "ru31", 4, "Б" * 8, -9.0, 0.6)
+    clear = Solution("caesar", "ru31", 4, "Б" * 8, -8.2, 0.6)  # FALLBACK_MARGINS["caesar"]: 1.5
     weaker = Solution("caesar", "ru31", 4, "Б" * 8, -8.0, 0.4)
     assert not _displaces(near, native, "ru")
     assert _displaces(clear, native, "ru")
     assert not _displaces(weaker, native, "ru")
     other = Solution("vigenere", "ru31", "АБ", "Б" * 8, -12.0, 0.6)
     assert _displaces(other, native, "ru")  # another cipher: confidence decides, as before
+    vig = Solution("vigenere", "ru", "АБ", "А" * 8, -10.0, 0.5)
+    near_vig = Solution("vigenere", "ru31", "АБ", "Б" * 8, -9.5, 0.6)
+    assert _displaces(near_vig, vig, "ru")  # the general margin (0.2) for other ciphers
+    assert not _displaces(Solution("caesar", "ru31", 4, "Б" * 8, -9.5, 0.6), native, "ru")
