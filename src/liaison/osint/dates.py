@@ -17,46 +17,46 @@ from email.utils import parsedate_to_datetime
 # ---- month names, every inflected form, by stem --------------------------------------------------
 _MONTHS: dict[str, list[str]] = {
     "ru": [
-        r"январ[ьяюе]|янв\.",
-        r"феврал[ьяюе]|февр?\.",
-        r"март[ауе]?",
-        r"апрел[ьяюе]|апр\.",
-        r"ма[йяюе]",
-        r"июн[ьяюе]",
-        r"июл[ьяюе]",
-        r"август[ауе]?|авг\.",
-        r"сентябр[ьяюе]|сент?\.",
-        r"октябр[ьяюе]|окт\.",
-        r"ноябр[ьяюе]|нояб?\.",
-        r"декабр[ьяюе]|дек\.",
+        r"январ(?:[ьяюе]|ём|ем)|янв\.",
+        r"феврал(?:[ьяюе]|ём|ем)|февр?\.",
+        r"март(?:[ауе]|ом)?",
+        r"апрел(?:[ьяюе]|ем)|апр\.",
+        r"ма(?:[йяюе]|ем)",
+        r"июн(?:[ьяюе]|ем)",
+        r"июл(?:[ьяюе]|ем)",
+        r"август(?:[ауе]|ом)?|авг\.",
+        r"сентябр(?:[ьяюе]|ём|ем)|сент?\.",
+        r"октябр(?:[ьяюе]|ём|ем)|окт\.",
+        r"ноябр(?:[ьяюе]|ём|ем)|нояб?\.",
+        r"декабр(?:[ьяюе]|ём|ем)|дек\.",
     ],
     "uk": [
-        r"січ(?:ень|ня|ні)",
-        r"лют(?:ий|ого|ому)",
-        r"берез(?:ень|ня|ні)",
-        r"квіт(?:ень|ня|ні)",
-        r"трав(?:ень|ня|ні)",
-        r"черв(?:ень|ня|ні)",
-        r"лип(?:ень|ня|ні)",
-        r"серп(?:ень|ня|ні)",
-        r"верес(?:ень|ня|ні)",
-        r"жовт(?:ень|ня|ні)",
-        r"листопад(?:а|і)?",
-        r"груд(?:ень|ня|ні)",
+        r"січ(?:ень|ня|ні|ню|нем)",
+        r"лют(?:ий|ого|ому|им)",
+        r"берез(?:ень|ня|ні|ню|нем)",
+        r"квіт(?:ень|ня|ні|ню|нем)",
+        r"трав(?:ень|ня|ні|ню|нем)",
+        r"черв(?:ень|ня|ні|ню|нем)",
+        r"лип(?:ень|ня|ні|ню|нем)",
+        r"серп(?:ень|ня|ні|ню|нем)",
+        r"верес(?:ень|ня|ні|ню|нем)",
+        r"жовт(?:ень|ня|ні|ню|нем)",
+        r"листопад(?:а|і|у|ом)?",
+        r"груд(?:ень|ня|ні|ню|нем)",
     ],
     "pl": [
-        r"stycz(?:eń|en|nia|niu)",
+        r"stycz(?:eń|en|nia|niu|niem)",
         r"lut(?:y|ego|ym)",
-        r"mar(?:zec|ca|cu)",
-        r"kwie(?:cień|cien|tnia|tniu)",
-        r"maj(?:a|u)?",
-        r"czerw(?:iec|ca|cu)",
-        r"lip(?:iec|ca|cu)",
-        r"sierp(?:ień|ien|nia|niu)",
-        r"wrze(?:sień|sien|śnia|snia|śniu|sniu)",
-        r"październik(?:a|u)?|pazdziernik(?:a|u)?",
-        r"listopad(?:a|zie)?",
-        r"grud(?:zień|zien|nia|niu)",
+        r"mar(?:zec|ca|cu|cem)",
+        r"kwie(?:cień|cien|tnia|tniu|tniem)",
+        r"maj(?:a|u|em)?",
+        r"czerw(?:iec|ca|cu|cem)",
+        r"lip(?:iec|ca|cu|cem)",
+        r"sierp(?:ień|ien|nia|niu|niem)",
+        r"wrze(?:sień|sien|śnia|snia|śniu|sniu|śniem|sniem)",
+        r"październik(?:a|u|iem)?|pazdziernik(?:a|u|iem)?",
+        r"listopad(?:a|zie|em)?",
+        r"grud(?:zień|zien|nia|niu|niem)",
     ],
     "de": [
         r"januar|jänner|jan\.",
@@ -109,14 +109,61 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
             rf"(?=(?-i:[A-ZÄÖÜ]))(?:{months})"  # "may" and "mai" are words; months are capitalised
         )
     yw = _YEAR_WORD[lang]
+    # "5-го июля", "5-те травня": an ordinal ending may follow the day's number
+    dot = (
+        r"\.?"
+        if lang == "de"
+        else (r"(?:-?(?:го|е|м|ого|те|го))?" if lang in ("ru", "uk") else "")
+    )
     pats: list[tuple[str, str]] = [
         (rf"\b(?P<y>{_YEAR[1:-1]})-(?P<mo>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b", "iso"),
         (rf"\b(?P<d>[0-2]?\d|3[01])\.(?P<mo>0?[1-9]|1[0-2])\.(?P<y>{_YEAR[1:-1]})\b", "dmy"),
+        # "24/02/2022", "2022/02/24": day first, as everywhere but in American English
+        (rf"\b(?P<y>{_YEAR[1:-1]})/(?P<mo>0?[1-9]|1[0-2])/(?P<d>[0-2]?\d|3[01])\b", "iso"),
+        (rf"\b(?P<d>[0-2]?\d|3[01])/(?P<mo>0?[1-9]|1[0-2])/(?P<y>{_YEAR[1:-1]})\b", "dmy"),
         (
             rf"\b(?P<d>[0-2]?\d|3[01])[ .](?P<rm>{'|'.join(reversed(_ROMAN_MONTHS))})[ .](?P<y>{_YEAR[1:-1]})\b",
             "droman",
         ),
     ]
+    # a range of days or months is dated by its first ("23–24 февраля", "vom 5. bis 12. Juli",
+    # "on the night of 23–24 February", "w lipcu i sierpniu 1943")
+    plain = "|".join(f"(?:{p})" for p in _MONTHS[lang])
+    if lang in ("en", "de"):
+        plain = rf"(?=(?-i:[A-ZÄÖÜ]))(?:{plain})"
+    to = {
+        "ru": r"по|до|на|и",
+        "uk": r"по|до|на|і|й|та",
+        "pl": r"do|na|i",
+        "de": r"bis(?:\s+zum)?|auf\s+den|zum|und",
+        "en": r"to|and|into",
+    }[lang]
+    link = rf"\s*(?:[–—-]|\s(?:{to})\s)\s*"
+    if lang == "en":
+        nth = r"(?:st|nd|rd|th)?"
+        pats += [
+            (
+                rf"\b(?P<d>[0-2]?\d|3[01]){nth}{link}(?P<d2>[0-2]?\d|3[01]){nth}\s+(?:of\s+)?(?:{months})\.?(?:,?\s+(?P<y>{_YEAR[1:-1]})\b)?",
+                "drange",
+            ),
+            (
+                rf"\b(?:{months})\s+(?P<d>[0-2]?\d|3[01]){nth}{link}(?P<d2>[0-2]?\d|3[01]){nth}(?:,?\s+(?P<y>{_YEAR[1:-1]})\b)?",
+                "drange",
+            ),
+        ]
+    else:
+        pats.append(
+            (
+                rf"\b(?P<d>[0-2]?\d|3[01]){dot}{link}(?P<d2>[0-2]?\d|3[01]){dot}\s*(?:{months})(?:\s+(?P<y>{_YEAR[1:-1]}){yw})?(?![\w])",
+                "drange",
+            )
+        )
+    pats.append(
+        (
+            rf"(?<![\w])(?:{months}){link}(?:{plain})\s+(?P<y>{_YEAR[1:-1]}){yw}(?![\w])",
+            "mrange",
+        )
+    )
     if lang == "en":
         pats += [
             (
@@ -135,12 +182,6 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
             (rf"\b(?:{months})\.?,?\s+(?:of\s+)?(?P<y>{_YEAR[1:-1]})\b", "my"),
         ]
     else:
-        # "5-го июля", "5-те травня": an ordinal ending may follow the day's number
-        dot = (
-            r"\.?"
-            if lang == "de"
-            else (r"(?:-?(?:го|е|м|ого|те|го))?" if lang in ("ru", "uk") else "")
-        )
         pats += [
             (
                 rf"\b(?P<d>[0-2]?\d|3[01]){dot}\s*(?:{months})\s+(?P<y>{_YEAR[1:-1]}){yw}",
@@ -151,11 +192,15 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         ]
     # a month named alone ("We wrześniu", "в ноябре", "im März"): the year from context
     month_prep = {
-        "ru": r"(?:в|во|с|до|к|середине|начале|конце|половине|числах|декаде)",
-        "uk": r"(?:у|в|з|до|середині|на\s+початку|наприкінці|половині|числах|декаді)",
-        "pl": r"(?:w|we|od|do|połowie|początku|końcu|końca|początkiem|końcem)",
-        "de": r"(?:im|seit|bis|Anfang|Mitte|Ende)",
-        "en": r"(?:in|since|until|early|mid-?|late|during|of)",
+        "ru": r"(?:в|во|с|со|до|к|ко|по|после|течение|середине|середины|начале|начала|конце|"
+        r"конца|половине|половины|числах|декаде|между)",
+        "uk": r"(?:у|в|з|із|до|по|після|протягом|середині|середини|початку|початок|кінця|"
+        r"кінці|наприкінці|половині|половини|числах|декаді|між)",
+        "pl": r"(?:w|we|od|do|po|przez|połowie|połowy|początku|początkiem|końcu|końca|końcem|"
+        r"koniec|przełomie|ciągu|między)",
+        "de": r"(?:im|seit|bis|ab|vom|zum|Anfang|Mitte|Ende|Laufe\s+des|zwischen)",
+        "en": r"(?:in|since|until|till|early|mid-?|late|during|of|by|from|through|throughout|"
+        r"between|before|after)",
     }[lang]
     pats.append((rf"(?<![\w])(?:{month_prep}\s+|mid-)(?:{months})(?![\w])(?!\s+\d{{4}})", "m"))
     # a year, with its word, its ordinal ending ("1943-м", "1939-го") or a season before it
@@ -321,6 +366,9 @@ class DateHit:
     precision: int  # 1 day, 3 month or year (ACLED-style time precision)
 
 
+_NIGHT = re.compile(r"(?:ночь|ночі|ніч|nocy|noc|Nacht|night)\W*(?:\w+\W+)?$", re.I)
+
+
 def _month_of(m: re.Match[str]) -> int | None:
     for i in range(1, 13):
         if m.groupdict().get(f"m{i}"):
@@ -346,6 +394,8 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             if g.get("rm"):
                 mo = _ROMAN_MONTHS.index(g["rm"].upper()) + 1
             d = int(g["d"]) if g.get("d") else None
+            if g.get("d2") and _NIGHT.search(text[max(0, s - 30) : s]):
+                d = int(g["d2"])  # "в ночь с 23 на 24 февраля": the night's morning names it
             if mo is None and how != "y":
                 continue
             raw.append((s, e, y, mo, d, how))
