@@ -228,6 +228,58 @@ _RELATIVE = {
 }
 
 
+# "в этом месяце", "last year" in a news item: the month or year counted from its publication
+_PERIODS: dict[str, list[tuple[str, str, int]]] = {
+    "ru": [
+        (r"(?:в\s+(?:этом|текущем|нынешнем)|(?:в\s+)?(?:начале|середине|конце)\s+(?:этого|текущего))\s+месяц[еа]|этого\s+месяца", "m", 0),
+        (r"в\s+(?:прошлом|минувшем|прошедшем)\s+месяце|(?:прошлого|минувшего)\s+месяца", "m", -1),
+        (r"в\s+(?:этом|текущем|нынешнем)\s+году|этого\s+года|текущего\s+года", "y", 0),
+        (r"в\s+(?:прошлом|минувшем|прошедшем)\s+году|(?:прошлого|минувшего)\s+года", "y", -1),
+    ],
+    "uk": [
+        (r"(?:у|в)\s+(?:цьому|поточному)\s+місяці|(?:на\s+початку\s+|наприкінці\s+|в\s+середині\s+)?(?:цього|поточного)\s+місяця", "m", 0),
+        (r"(?:у|в)\s+минулому\s+місяці|минулого\s+місяця", "m", -1),
+        (r"(?:у|в)\s+(?:цьому|поточному)\s+році|(?:цього|поточного)\s+року", "y", 0),
+        (r"(?:у|в)\s+минулому\s+році|минулого\s+року", "y", -1),
+    ],
+    "pl": [
+        (r"w\s+(?:tym|bieżącym|obecnym)\s+miesiącu|(?:na\s+początku\s+|pod\s+koniec\s+|w\s+połowie\s+)?(?:tego|bieżącego)\s+miesiąca", "m", 0),
+        (r"w\s+(?:zeszłym|ubiegłym|poprzednim)\s+miesiącu|(?:zeszłego|ubiegłego)\s+miesiąca", "m", -1),
+        (r"w\s+(?:tym|bieżącym|obecnym)\s+roku|(?:tego|bieżącego)\s+roku", "y", 0),
+        (r"w\s+(?:zeszłym|ubiegłym|poprzednim)\s+roku|(?:zeszłego|ubiegłego)\s+roku", "y", -1),
+    ],
+    "de": [
+        (r"(?:in\s+diesem|im\s+laufenden|(?:Anfang|Mitte|Ende)\s+dieses)\s+Monats?|(?:Anfang|Mitte|Ende)\s+des\s+Monats", "m", 0),
+        (r"(?:im\s+(?:vergangenen|letzten|Vor)|(?:Anfang|Mitte|Ende)\s+(?:des\s+)?(?:vergangenen|letzten))\s*[Mm]onats?", "m", -1),
+        (r"(?:in\s+diesem|im\s+laufenden)\s+Jahr|dieses\s+Jahres", "y", 0),
+        (r"im\s+(?:vergangenen|letzten|Vor)\s*[Jj]ahr|(?:vergangenen|letzten)\s+Jahres", "y", -1),
+    ],
+    "en": [
+        (r"(?:earlier|later|late|early)\s+this\s+month|this\s+month|(?:at\s+)?the\s+(?:start|beginning|end)\s+of\s+the\s+month", "m", 0),
+        (r"last\s+month|(?:earlier|late|early)\s+last\s+month", "m", -1),
+        (r"(?:earlier|later)\s+this\s+year|this\s+year", "y", 0),
+        (r"last\s+year", "y", -1),
+    ],
+}
+_PERIOD_RE = {
+    lang: [(re.compile(rf"(?<![\w])(?:{p})(?![\w])", re.I), how, n) for p, how, n in rows]
+    for lang, rows in _PERIODS.items()
+}
+
+
+def _periods(text: str, lang: str, published: datetime) -> list[DateHit]:
+    out = []
+    for rx, how, n in _PERIOD_RE[lang]:
+        for m in rx.finditer(text):
+            if how == "y":
+                value = f"{published.year + n:04d}"
+            else:
+                y, mo = divmod(published.year * 12 + published.month - 1 + n, 12)
+                value = f"{y:04d}-{mo + 1:02d}"
+            out.append(DateHit(m.start(), m.end(), value, 3))
+    return out
+
+
 # "в понедельник", "am Dienstag", "on Friday" in a news item: the last such day up to its
 # publication (a report tells the past week).
 _WEEKDAYS = {
@@ -444,7 +496,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 if not any(m.start() < te and ts < m.end() for ts, te in taken):
                     day = (published + timedelta(days=delta)).date()
                     hits.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
-        for h in _weekdays(text, lang, published):
+        for h in _weekdays(text, lang, published) + _periods(text, lang, published):
             if not any(h.start < te and ts < h.end for ts, te in taken):
                 hits.append(h)
     hits.sort(key=lambda h: h.start)
