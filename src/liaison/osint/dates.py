@@ -212,9 +212,28 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})\s*(?:r\.|roku|rok)(?![\w])|"
         rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec)\s+(?P<y2>{_YEAR[1:-1]})\b)",
         "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr\s+|seit\s+|bis\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b",
-        "en": rf"\b(?:in|since|of|during|by|early|late|mid-?)\s+(?P<y>{_YEAR[1:-1]})\b",
+        "en": rf"\b(?:(?:in|since|of|during|by|early|late|mid)\s+|mid-)(?P<y>{_YEAR[1:-1]})\b",
     }[lang]
     pats.append((year_only, "y"))
+    if lang != "en":
+        # "на 12.03", "am 12.03.": a day and month in figures, the year from context (not a
+        # decimal: "2.05 млн", "12.03%")
+        pats.append(
+            (
+                r"(?<![\d.,/])(?P<d>[0-2]?\d|3[01])\.(?P<mo>0[1-9]|1[0-2])(?!\d|[.,]\d)"
+                r"(?!\.?\s*(?:млн|млрд|тыс|тис|км|km|mln|mld|tys|Mio|Mrd|Uhr|ч\b|год\b|%))",
+                "dm",
+            )
+        )
+    # "on the 12th", "12-го числа": a day of the month the text last named
+    day_only = {
+        "ru": r"(?<![\w])(?P<d>[0-2]?\d|3[01])-?(?:го|е)\s+числа(?![\w])",
+        "uk": r"(?<![\w])(?P<d>[0-2]?\d|3[01])-?(?:го|е)\s+числа(?![\w])",
+        "pl": r"(?<![\w])(?P<d>[0-2]?\d|3[01])\.?\s+dnia\s+miesiąca(?![\w])",
+        "de": r"(?<![\w])am\s+(?P<d>[0-2]?\d|3[01])\.\s+(?:des\s+Monats|dieses\s+Monats)",
+        "en": r"(?<![\w])(?:on|by|until|from)\s+the\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)(?![\w])",
+    }[lang]
+    pats.append((day_only, "d"))
     return [(re.compile(p, re.I), how) for p, how in pats]
 
 
@@ -448,7 +467,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             d = int(g["d"]) if g.get("d") else None
             if g.get("d2") and _NIGHT.search(text[max(0, s - 30) : s]):
                 d = int(g["d2"])  # "в ночь с 23 на 24 февраля": the night's morning names it
-            if mo is None and how != "y":
+            if mo is None and how not in ("y", "d"):
                 continue
             raw.append((s, e, y, mo, d, how))
             taken.append((s, e))
@@ -461,7 +480,14 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
     if story_year is None and published is None:
         bare = re.search(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-]|-\w)", text)
         story_year = int(bare.group(1)) if bare else None
+    last_month: int | None = None
     for s, e, y, mo, d, how in raw:
+        if how == "d":
+            mo = last_month  # "on the 12th": of the month last named
+            if mo is None:
+                continue
+        elif mo is not None:
+            last_month = mo
         if y is None:
             # a day and month without a year: the year the text last named, else publication's
             y = (
