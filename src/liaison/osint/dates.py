@@ -111,9 +111,7 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
     yw = _YEAR_WORD[lang]
     # "5-го июля", "5-те травня": an ordinal ending may follow the day's number
     dot = (
-        r"\.?"
-        if lang == "de"
-        else (r"(?:-?(?:го|е|м|ого|те|го))?" if lang in ("ru", "uk") else "")
+        r"\.?" if lang == "de" else (r"(?:-?(?:го|е|м|ого|те|го))?" if lang in ("ru", "uk") else "")
     )
     pats: list[tuple[str, str]] = [
         (rf"\b(?P<y>{_YEAR[1:-1]})-(?P<mo>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b", "iso"),
@@ -250,31 +248,59 @@ _RELATIVE = {
 # "в этом месяце", "last year" in a news item: the month or year counted from its publication
 _PERIODS: dict[str, list[tuple[str, str, int]]] = {
     "ru": [
-        (r"(?:в\s+(?:этом|текущем|нынешнем)|(?:в\s+)?(?:начале|середине|конце)\s+(?:этого|текущего))\s+месяц[еа]|этого\s+месяца", "m", 0),
+        (
+            r"(?:в\s+(?:этом|текущем|нынешнем)|(?:в\s+)?(?:начале|середине|конце)\s+(?:этого|текущего))\s+месяц[еа]|этого\s+месяца",
+            "m",
+            0,
+        ),
         (r"в\s+(?:прошлом|минувшем|прошедшем)\s+месяце|(?:прошлого|минувшего)\s+месяца", "m", -1),
         (r"в\s+(?:этом|текущем|нынешнем)\s+году|этого\s+года|текущего\s+года", "y", 0),
         (r"в\s+(?:прошлом|минувшем|прошедшем)\s+году|(?:прошлого|минувшего)\s+года", "y", -1),
     ],
     "uk": [
-        (r"(?:у|в)\s+(?:цьому|поточному)\s+місяці|(?:на\s+початку\s+|наприкінці\s+|в\s+середині\s+)?(?:цього|поточного)\s+місяця", "m", 0),
+        (
+            r"(?:у|в)\s+(?:цьому|поточному)\s+місяці|(?:на\s+початку\s+|наприкінці\s+|в\s+середині\s+)?(?:цього|поточного)\s+місяця",
+            "m",
+            0,
+        ),
         (r"(?:у|в)\s+минулому\s+місяці|минулого\s+місяця", "m", -1),
         (r"(?:у|в)\s+(?:цьому|поточному)\s+році|(?:цього|поточного)\s+року", "y", 0),
         (r"(?:у|в)\s+минулому\s+році|минулого\s+року", "y", -1),
     ],
     "pl": [
-        (r"w\s+(?:tym|bieżącym|obecnym)\s+miesiącu|(?:na\s+początku\s+|pod\s+koniec\s+|w\s+połowie\s+)?(?:tego|bieżącego)\s+miesiąca", "m", 0),
-        (r"w\s+(?:zeszłym|ubiegłym|poprzednim)\s+miesiącu|(?:zeszłego|ubiegłego)\s+miesiąca", "m", -1),
+        (
+            r"w\s+(?:tym|bieżącym|obecnym)\s+miesiącu|(?:na\s+początku\s+|pod\s+koniec\s+|w\s+połowie\s+)?(?:tego|bieżącego)\s+miesiąca",
+            "m",
+            0,
+        ),
+        (
+            r"w\s+(?:zeszłym|ubiegłym|poprzednim)\s+miesiącu|(?:zeszłego|ubiegłego)\s+miesiąca",
+            "m",
+            -1,
+        ),
         (r"w\s+(?:tym|bieżącym|obecnym)\s+roku|(?:tego|bieżącego)\s+roku", "y", 0),
         (r"w\s+(?:zeszłym|ubiegłym|poprzednim)\s+roku|(?:zeszłego|ubiegłego)\s+roku", "y", -1),
     ],
     "de": [
-        (r"(?:in\s+diesem|im\s+laufenden|(?:Anfang|Mitte|Ende)\s+dieses)\s+Monats?|(?:Anfang|Mitte|Ende)\s+des\s+Monats", "m", 0),
-        (r"(?:im\s+(?:vergangenen|letzten|Vor)|(?:Anfang|Mitte|Ende)\s+(?:des\s+)?(?:vergangenen|letzten))\s*[Mm]onats?", "m", -1),
+        (
+            r"(?:in\s+diesem|im\s+laufenden|(?:Anfang|Mitte|Ende)\s+dieses)\s+Monats?|(?:Anfang|Mitte|Ende)\s+des\s+Monats",
+            "m",
+            0,
+        ),
+        (
+            r"(?:im\s+(?:vergangenen|letzten|Vor)|(?:Anfang|Mitte|Ende)\s+(?:des\s+)?(?:vergangenen|letzten))\s*[Mm]onats?",
+            "m",
+            -1,
+        ),
         (r"(?:in\s+diesem|im\s+laufenden)\s+Jahr|dieses\s+Jahres", "y", 0),
         (r"im\s+(?:vergangenen|letzten|Vor)\s*[Jj]ahr|(?:vergangenen|letzten)\s+Jahres", "y", -1),
     ],
     "en": [
-        (r"(?:earlier|later|late|early)\s+this\s+month|this\s+month|(?:at\s+)?the\s+(?:start|beginning|end)\s+of\s+the\s+month", "m", 0),
+        (
+            r"(?:earlier|later|late|early)\s+this\s+month|this\s+month|(?:at\s+)?the\s+(?:start|beginning|end)\s+of\s+the\s+month",
+            "m",
+            0,
+        ),
         (r"last\s+month|(?:earlier|late|early)\s+last\s+month", "m", -1),
         (r"(?:earlier|later)\s+this\s+year|this\s+year", "y", 0),
         (r"last\s+year", "y", -1),
@@ -499,8 +525,13 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 continue
             if last_year is None and published is not None and mo is not None:
                 cand = _safe_date(y, mo, d or 1)
-                if cand is not None and cand > published.date() + timedelta(days=1):
-                    y -= 1  # "12 декабря" in a January report is last December
+                if (
+                    cand is not None
+                    and cand > published.date() + timedelta(days=1)
+                    and (published.date() - date(y - 1, mo, 1)).days <= 100
+                ):
+                    y -= 1  # "12 декабря" in a January report is last December (not "in May"
+                    # in a March report: a plan, dropped from a news item's mentions)
         else:
             last_year = y
         if how == "y":
