@@ -136,7 +136,7 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "de": r"bis(?:\s+zum)?|auf\s+den|zum|und",
         "en": r"to|and|into",
     }[lang]
-    link = rf"\s*(?:[–—-]|\s(?:{to})\s)\s*"
+    link = rf"\s*(?:[–—/-]|\s(?:{to})\s)\s*"
     if lang == "en":
         nth = r"(?:st|nd|rd|th)?"
         pats += [
