@@ -12,8 +12,9 @@ Ukrainian only — Natasha reads nothing else). HTML pages are built around the 
 with the boilerplate real pages carry (menus, "read also" links naming other units, comments,
 footer), and boilerplate removal is measured: trafilatura against all visible text.
 
-Env: OSINT_BENCH_THROUGHPUT_DOCS (default 200), OSINT_BENCH_SPLITS (default dev,heldout,heldout2;
-heldout2 is the second held-out set, written blind after the first had been looked at).
+Env: OSINT_BENCH_THROUGHPUT_DOCS (default 200), OSINT_BENCH_SPLITS (default dev,dev2,heldout,heldout2;
+dev2 is a second development set for tuning, written blind; heldout2 is the second held-out set,
+written blind after the first had been looked at).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class EvalDoc:
 _MARK = re.compile(r"\[\[([^\]|]+)\|([^\]]*)\]\]")
 
 
-SPLITS = ("dev", "heldout", "heldout2")
+SPLITS = ("dev", "dev2", "heldout", "heldout2")
 
 
 def load(splits: tuple[str, ...] = SPLITS) -> list[EvalDoc]:
@@ -683,6 +684,7 @@ def run() -> str:
         "",
         f"Labelled set: {len(docs)} documents, {n_gold} mentions "
         f"({sum(len(d.gold) for d in docs if d.split == 'dev')} dev, "
+        f"{sum(len(d.gold) for d in docs if d.split == 'dev2')} in the second dev set, "
         f"{sum(len(d.gold) for d in docs if d.split == 'heldout')} held out, not tuned on; "
         f"{sum(len(d.gold) for d in docs if d.split == 'heldout2')} in the second held-out set, "
         "written blind); "
