@@ -91,7 +91,7 @@ _ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
 _YEAR = r"(1[89]\d\d|20\d\d)"
 _YEAR_WORD = {
     "ru": r"(?:\s*(?:г\.|гг\.|года|году|год)\b)?",
-    "uk": r"(?:\s*(?:р\.|року|рік)\b)?",
+    "uk": r"(?:\s*(?:р\.|року|році|рік)\b)?",
     "pl": r"(?:\s*(?:r\.|roku|rok)\b)?",
     "de": r"",
     "en": r"",
@@ -203,12 +203,12 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
     pats.append((rf"(?<![\w])(?:{month_prep}\s+|mid-)(?:{months})(?![\w])(?!\s+\d{{4}})", "m"))
     # a year, with its word, its ordinal ending ("1943-м", "1939-го") or a season before it
     year_only = {
-        "ru": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:г\.|года|году|год)|-(?:го|м))(?![\w])|"
+        "ru": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:[–—-](?:{_YEAR[1:-1]}|\d\d))?(?:\s*(?:гг\.|г\.|годах|годы|годов|года|году|год)|-(?:го|м))(?![\w])|"
         rf"(?<![\w])(?:летом|весной|осенью|зимой|в\s+начале|в\s+конце|в\s+середине)\s+(?P<y2>{_YEAR[1:-1]})\b)",
-        "uk": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:р\.|року|рік)|-(?:го|му))(?![\w])|"
+        "uk": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:[–—-](?:{_YEAR[1:-1]}|\d\d))?(?:\s*(?:рр\.|р\.|роках|роки|років|року|році|рік)|-(?:го|му))(?![\w])|"
         rf"(?<![\w])(?:влітку|улітку|навесні|восени|взимку|узимку|на\s+початку|наприкінці)\s+(?P<y2>{_YEAR[1:-1]})\b)",
-        "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})\s*(?:r\.|roku|rok)(?![\w])|"
-        rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec)\s+(?P<y2>{_YEAR[1:-1]})\b)",
+        "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:[–—-](?:{_YEAR[1:-1]}|\d\d))?\s*(?:r\.|roku|rok|latach|lata|lat)(?![\w])|"
+        rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec|w\s+latach)\s+(?P<y2>{_YEAR[1:-1]})\b)",
         "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr\s+|seit\s+|bis\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b",
         "en": rf"\b(?:(?:in|since|of|during|by|early|late|mid)\s+|mid-)(?P<y>{_YEAR[1:-1]})\b",
     }[lang]
