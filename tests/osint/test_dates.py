@@ -126,3 +126,25 @@ def test_a_day_of_the_month_last_named() -> None:
     assert date_of("Kursk, July 1943\nThe 3rd Army attacked on the 12th.", "en", 3) == "1943-07-12"
     t = "Курская битва, июль 1943 года\n12-го числа 3-я армия атаковала."
     assert date_of(t, "ru", 3) == "1943-07-12"
+
+
+def test_year_words_in_every_case_and_year_ranges() -> None:
+    assert date_of("У 1985 році 201-ша дивізія стояла в Кундузі.", "uk", 201) == "1985"
+    assert date_of("У 1941–1945 роках 3-тя армія воювала.", "uk", 3) == "1941"
+    assert date_of("В 1941—1942 гг. 3-я армия стояла под Москвой.", "ru", 3) == "1941"
+    assert date_of("W latach 1939–1945 3 Armia walczyła.", "pl", 3) == "1939"
+
+
+def test_across_paragraphs_a_year_heading_keeps_the_year() -> None:
+    t = (
+        "Київська операція 1920 року\n"
+        "7 травня 1920 року до Києва увійшли частини польської 3-ї армії генерала Ридза.\n"
+        "Фронтом командував Єгоров, а 6-та дивізія стояла в резерві."
+    )
+    assert date_of(t, "uk", 6) == "1920"
+    # a heading with its month: the month the story keeps to
+    t = (
+        "Курская битва. Июль 1943\n12 июля 5-я армия вступила в сражение под Прохоровкой.\n"
+        "6-я армия держала рубеж."
+    )
+    assert date_of(t, "ru", 6) == "1943-07"

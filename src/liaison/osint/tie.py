@@ -162,7 +162,11 @@ class Tier:
             dated = re.search(r"\d", self.text[d.start : d.end]) is not None  # not "назавтра"
             if line_start == 0 or (dated and len(line.strip()) - (d.end - d.start) <= 30):
                 return d.value, 2 if d.precision == 1 else d.precision  # a dateline heads it all
-            # carried over from another paragraph's story: only its month is sure
+            # carried over from another paragraph's story: only its month is sure — or only the
+            # year, when the heading names just the year ("Київська операція 1920 року")
+            head = self._heading()
+            if head is not None and len(head.value) == 4 and d.value.startswith(head.value):
+                return head.value, 3
             return self._in_period(d.value[:7], 3)
         return None, None
 
