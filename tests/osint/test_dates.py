@@ -148,3 +148,13 @@ def test_across_paragraphs_a_year_heading_keeps_the_year() -> None:
         "6-я армия держала рубеж."
     )
     assert date_of(t, "ru", 6) == "1943-07"
+
+
+def test_weekdays_after_more_prepositions_and_short_numeric_years() -> None:
+    assert values("с понедельника и со среды", "ru", PUB) == ["2024-03-11", "2024-03-13"]
+    assert values("з понеділка", "uk", PUB) == ["2024-03-11"]
+    assert values("od piątku", "pl", PUB) == ["2024-03-08"]
+    assert "2024-03-12" in values("am gestrigen Dienstag", "de", PUB)
+    assert values("24.02.22", "ru", PUB) == ["2022-02-24"]
+    assert values("24.02.22", "ru") == []  # a history: the century is unknown
+    assert values("on 02/24/2022", "en") == ["2022-02-24"]

@@ -119,6 +119,13 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         # "24/02/2022", "2022/02/24": day first, as everywhere but in American English
         (rf"\b(?P<y>{_YEAR[1:-1]})/(?P<mo>0?[1-9]|1[0-2])/(?P<d>[0-2]?\d|3[01])\b", "iso"),
         (rf"\b(?P<d>[0-2]?\d|3[01])/(?P<mo>0?[1-9]|1[0-2])/(?P<y>{_YEAR[1:-1]})\b", "dmy"),
+        # "02/24/2022": month first only where the day cannot be a month
+        (rf"\b(?P<mo>0?[1-9]|1[0-2])/(?P<d>1[3-9]|2\d|3[01])/(?P<y>{_YEAR[1:-1]})\b", "mdy"),
+        # "24.02.22" in a news item: the century of its publication
+        (
+            r"(?<![\d.])(?P<d>[0-2]?\d|3[01])\.(?P<mo>0[1-9]|1[0-2])\.(?P<yy>\d\d)(?![\d]|\.\d)",
+            "dmyy",
+        ),
         (
             rf"\b(?P<d>[0-2]?\d|3[01])[ .](?P<rm>{'|'.join(reversed(_ROMAN_MONTHS))})[ .](?P<y>{_YEAR[1:-1]})\b",
             "droman",
@@ -240,7 +247,7 @@ _RELATIVE = {
     "ru": {"сегодня": 0, "вчера": -1, "позавчера": -2},
     "uk": {"сьогодні": 0, "вчора": -1, "учора": -1, "позавчора": -2},
     "pl": {"dzisiaj": 0, "dziś": 0, "wczoraj": -1, "przedwczoraj": -2},
-    "de": {"heute": 0, "gestern": -1, "vorgestern": -2},
+    "de": {"heute": 0, "gestern": -1, "vorgestern": -2, "gestrigen": -1},
     "en": {"today": 0, "yesterday": -1},
 }
 
@@ -329,19 +336,44 @@ def _periods(text: str, lang: str, published: datetime) -> list[DateHit]:
 # publication (a report tells the past week).
 _WEEKDAYS = {
     "ru": (
-        r"(?:в|во|на)\s+(?:прошл\w+\s+|минувш\w+\s+|эт\w+\s+)?",
-        ["понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"],
+        r"(?:в|во|на|с|со|до|к|ко)\s+(?:прошл\w+\s+|минувш\w+\s+|эт\w+\s+)?",
+        [
+            "понедельник(?:а|у)?",
+            "вторник(?:а|у)?",
+            "сред[уыеа]",
+            "четверг(?:а|у)?",
+            "пятниц[уые]",
+            "суббот[уые]",
+            "воскресень[ея]",
+        ],
     ),
     "uk": (
-        r"(?:у|в|на)\s+(?:минул\w+\s+|ц\w+\s+)?",
-        ["понеділок", "вівторок", "середу", "четвер", "п['ʼ’]ятницю", "суботу", "неділю"],
+        r"(?:у|в|на|з|із|зі|до|від)\s+(?:минул\w+\s+|ц\w+\s+)?",
+        [
+            "понеділ(?:ок|ка)",
+            "вівтор(?:ок|ка)",
+            "серед[уи]",
+            "четвер(?:га)?",
+            "п['ʼ’]ятниц[юі]",
+            "субот[уи]",
+            "неділ[юі]",
+        ],
     ),
     "pl": (
-        r"(?:w|we|na)\s+(?:ostatni\w*\s+|zeszł\w+\s+|ubiegł\w+\s+)?",
-        ["poniedziałek", "wtorek", "środę", "czwartek", "piątek", "sobotę", "niedzielę"],
+        r"(?:w|we|na|od|do|z|ze)\s+(?:ostatni\w*\s+|zeszł\w+\s+|ubiegł\w+\s+)?",
+        [
+            "poniedziałek|poniedziałku",
+            "wtorek|wtorku",
+            "środę|środy",
+            "czwartek|czwartku",
+            "piątek|piątku",
+            "sobotę|soboty",
+            "niedzielę|niedzieli",
+        ],
     ),
     "de": (
-        r"(?:am|seit|in\s+der\s+Nacht\s+(?:zum|auf\s+den))\s+(?:vergangenen\s+|letzten\s+)?",
+        r"(?:am|seit|bis|in\s+der\s+Nacht\s+(?:zum|auf\s+den))\s+"
+        r"(?:vergangenen\s+|letzten\s+|gestrigen\s+)?",
         [
             "Montag",
             "Dienstag",
@@ -491,6 +523,10 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             if g.get("rm"):
                 mo = _ROMAN_MONTHS.index(g["rm"].upper()) + 1
             d = int(g["d"]) if g.get("d") else None
+            if g.get("yy"):
+                if published is None:
+                    continue
+                y = published.year // 100 * 100 + int(g["yy"])
             if g.get("d2") and _NIGHT.search(text[max(0, s - 30) : s]):
                 d = int(g["d2"])  # "в ночь с 23 на 24 февраля": the night's morning names it
             if mo is None and how not in ("y", "d"):
