@@ -158,3 +158,10 @@ def test_weekdays_after_more_prepositions_and_short_numeric_years() -> None:
     assert values("24.02.22", "ru", PUB) == ["2022-02-24"]
     assert values("24.02.22", "ru") == []  # a history: the century is unknown
     assert values("on 02/24/2022", "en") == ["2022-02-24"]
+
+
+def test_a_night_into_a_weekday() -> None:
+    t = "Nach Angaben des Generalstabs hat die 3. Brigade in der Nacht zu Dienstag Angriffe abgewehrt."
+    assert date_of(t, "de", 3, PUB) == "2024-03-12"
+    t = "По данным Минобороны, 3-я бригада в ночь на вторник отразила атаки."
+    assert date_of(t, "ru", 3, PUB) == "2024-03-12"

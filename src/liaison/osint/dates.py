@@ -372,7 +372,7 @@ _WEEKDAYS = {
         ],
     ),
     "de": (
-        r"(?:am|seit|bis|in\s+der\s+Nacht\s+(?:zum|auf\s+den))\s+"
+        r"(?:am|seit|bis|in\s+der\s+Nacht\s+(?:zum|zu|auf\s+den|auf))\s+"
         r"(?:vergangenen\s+|letzten\s+|gestrigen\s+)?",
         [
             "Montag",
