@@ -165,3 +165,16 @@ def test_a_night_into_a_weekday() -> None:
     assert date_of(t, "de", 3, PUB) == "2024-03-12"
     t = "По данным Минобороны, 3-я бригада в ночь на вторник отразила атаки."
     assert date_of(t, "ru", 3, PUB) == "2024-03-12"
+
+
+def test_a_date_in_a_clause_describing_the_unit() -> None:
+    # in news, the unit's past in an aside is background: the item's date
+    t = "3-я бригада, созданная в 2015 году, удерживает позиции у Работино."
+    assert date_of(t, "ru", 3, PUB) == "2024-03-13"
+    t = "The 3rd Brigade, formed in 2015, holds positions near Robotyne."
+    assert date_of(t, "en", 3, PUB) == "2024-03-13"
+    # in a history, the main clause's date first, else the aside's
+    t = "3-я армия, сформированная в июле 1941 года, в октябре 1941 года оборонялась под Москвой."
+    assert date_of(t, "ru", 3) == "1941-10"
+    t = "3-я армия, сформированная в июле 1941 года, оборонялась под Москвой."
+    assert date_of(t, "ru", 3) == "1941-07"

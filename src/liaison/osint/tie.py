@@ -134,6 +134,21 @@ class Tier:
                 ):
                     cands.append((d.start - end, d))
                     break
+        # a clause set off by commas right after the mention describes the unit ("3-я бригада,
+        # созданная в 2015 году, удерживает …", "the 3rd Army, formed in July 1941, held …"):
+        # its date gives way to the main clause's; in news, a past year there is background
+        aside = re.match(r"\s*,([^,;—–()]*),", self.text[end:e])
+        if aside is not None:
+            a0, a1 = end + aside.start(1), end + aside.end(1)
+            pub = self.doc.published
+            kept = []
+            for c, d in cands:
+                if a0 <= d.start and d.end <= a1:
+                    if pub is not None and d.value[:4] < f"{pub.year:04d}":
+                        continue
+                    c += 60
+                kept.append((c, d))
+            cands = kept
         if cands and any(len(d.value) > 4 for _c, d in cands):
             # a bare year beside a day or month in the same sentence is background ("held the
             # line since 1943, crossed on 12 January 1945"): the finer date is the action's
