@@ -178,3 +178,9 @@ def test_a_date_in_a_clause_describing_the_unit() -> None:
     assert date_of(t, "ru", 3) == "1941-10"
     t = "3-я армия, сформированная в июле 1941 года, оборонялась под Москвой."
     assert date_of(t, "ru", 3) == "1941-07"
+
+
+def test_a_time_of_day_or_a_measure_is_no_day_and_month() -> None:
+    assert values("около 12.05 начался обстрел", "ru", PUB) == []
+    assert values("um 14.05 Uhr begann der Angriff", "de", PUB) == []
+    assert values("глубина 2.10 м", "ru", PUB) == []

@@ -225,8 +225,11 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         # decimal: "2.05 млн", "12.03%")
         pats.append(
             (
-                r"(?<![\d.,/])(?P<d>[0-2]?\d|3[01])\.(?P<mo>0[1-9]|1[0-2])(?!\d|[.,]\d)"
-                r"(?!\.?\s*(?:млн|млрд|тыс|тис|км|km|mln|mld|tys|Mio|Mrd|Uhr|ч\b|год\b|%))",
+                # nor a time of day ("около 12.05", "um 14.05", "o godz. 12.05")
+                r"(?<![\d.,/])(?<!около\s)(?<!um\s)(?<!godz\.\s)(?<!godzinie\s)(?<!o\s)"
+                r"(?P<d>[0-2]?\d|3[01])\.(?P<mo>0[1-9]|1[0-2])(?!\d|[.,]\d)"
+                r"(?!\.?\s*(?:млн|млрд|тыс|тис|км|km|mln|mld|tys|Mio|Mrd|Uhr|ч\b|год\b|%|"
+                r"м\b|m\b|мм|mm|см|cm|кг|kg|т\b|t\b|га\b|ha\b|л\b|l\b|Prozent|proc))",
                 "dm",
             )
         )
