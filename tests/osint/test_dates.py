@@ -184,3 +184,9 @@ def test_a_time_of_day_or_a_measure_is_no_day_and_month() -> None:
     assert values("около 12.05 начался обстрел", "ru", PUB) == []
     assert values("um 14.05 Uhr begann der Angriff", "de", PUB) == []
     assert values("глубина 2.10 м", "ru", PUB) == []
+
+
+def test_english_and_german_years_after_seasons_and_in_ranges() -> None:
+    assert date_of("In spring 1944 the 3rd Army held the line.", "en", 3) == "1944"
+    assert values("from 1941 to 1945, winter 1941-42", "en") == ["1941", "1941"]
+    assert values("Im Herbst des Jahres 1944, von 1941 bis 1945", "de") == ["1944", "1941"]
