@@ -190,3 +190,8 @@ def test_english_and_german_years_after_seasons_and_in_ranges() -> None:
     assert date_of("In spring 1944 the 3rd Army held the line.", "en", 3) == "1944"
     assert values("from 1941 to 1945, winter 1941-42", "en") == ["1941", "1941"]
     assert values("Im Herbst des Jahres 1944, von 1941 bis 1945", "de") == ["1944", "1941"]
+
+
+def test_in_news_a_year_from_another_paragraph_does_not_date_a_day() -> None:
+    t = "Бригада создана в 2015 году.\n10 марта 3-я бригада отошла. В 2022 году, 24 февраля"
+    assert values(t, "ru", PUB) == ["2015", "2024-03-10", "2022", "2022-02-24"]
