@@ -200,3 +200,15 @@ def test_in_news_a_year_from_another_paragraph_does_not_date_a_day() -> None:
 def test_ukrainian_and_polish_month_abbreviations() -> None:
     assert values("12 бер. 1943 р. і 5 лист. 1943", "uk") == ["1943-03-12", "1943-11-05"]
     assert values("17 wrz. 1939 r. i 5 paź. 1939", "pl") == ["1939-09-17", "1939-10-05"]
+
+
+def test_the_sentence_s_date_far_after_a_list_of_units() -> None:
+    t = (
+        "The 3rd Brigade and the 47th Brigade, supported by artillery and drones of the 155th "
+        "Brigade and several territorial defence units from the region, repelled attacks near "
+        "Avdiivka on March 10."
+    )
+    assert date_of(t, "en", 3, PUB) == "2024-03-10"
+    # across a semicolon, another unit's clause keeps its date
+    t = "The 3rd Brigade held Robotyne; the 47th Brigade, reinforced, withdrew on March 10."
+    assert date_of(t, "en", 3, PUB) == "2024-03-13"

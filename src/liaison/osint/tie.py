@@ -129,8 +129,9 @@ class Tier:
             # the sentence's only date stands after a dash or a comma ("… из Чебаркуля — это
             # было 1 февраля"): still the sentence's, unless another mention stands between
             for d in inside:
-                if d.start >= end and not any(
-                    end <= a and b <= d.start for a, b in self.unit_spans
+                if d.start >= end and (
+                    not any(end <= a and b <= d.start for a, b in self.unit_spans)
+                    or not re.search(r"[;—–]", self.text[end : d.start])
                 ):
                     cands.append((d.start - end, d))
                     break
