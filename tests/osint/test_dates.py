@@ -192,11 +192,6 @@ def test_english_and_german_years_after_seasons_and_in_ranges() -> None:
     assert values("Im Herbst des Jahres 1944, von 1941 bis 1945", "de") == ["1944", "1941"]
 
 
-def test_in_news_a_year_from_another_paragraph_does_not_date_a_day() -> None:
-    t = "Бригада создана в 2015 году.\n10 марта 3-я бригада отошла. В 2022 году, 24 февраля"
-    assert values(t, "ru", PUB) == ["2015", "2024-03-10", "2022", "2022-02-24"]
-
-
 def test_ukrainian_and_polish_month_abbreviations() -> None:
     assert values("12 бер. 1943 р. і 5 лист. 1943", "uk") == ["1943-03-12", "1943-11-05"]
     assert values("17 wrz. 1939 r. i 5 paź. 1939", "pl") == ["1939-09-17", "1939-10-05"]

@@ -541,7 +541,6 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
     raw.sort()
     hits: list[DateHit] = []
     last_year: int | None = None
-    last_at = 0
     # a history without a publication date that names the day before the year ("13 sierpnia …
     # w 1920 roku", "Bitwa 1920"): the day takes the year the text names first, wherever it is
     story_year = next((r[2] for r in raw if r[2] is not None), None)
@@ -557,11 +556,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
         elif mo is not None:
             last_month = mo
         if y is None:
-            # a day and month without a year: the year the text last named, else publication's;
-            # in a news item only a year named in the same paragraph (not the unit's history,
-            # "created in 2015", paragraphs before)
-            if published is not None and last_year is not None and "\n" in text[last_at:s]:
-                last_year = None
+            # a day and month without a year: the year the text last named, else publication's
             y = (
                 last_year
                 if last_year is not None
@@ -579,7 +574,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                     y -= 1  # "12 декабря" in a January report is last December (not "in May"
                     # in a March report: a plan, dropped from a news item's mentions)
         else:
-            last_year, last_at = y, e
+            last_year = y
         if how == "y":
             hits.append(DateHit(s, e, f"{y:04d}", 3))
         elif d is None and mo is not None:
