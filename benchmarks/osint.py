@@ -359,14 +359,23 @@ class Score:
         return self.date_ok / max(1, self.date_n)
 
 
-def align(gold: list[Gold], text: str) -> list[tuple[Gold, int, int]]:
-    """Where each labelled span stands in the text the reader produced (in order)."""
+def align(gold: list[Gold], text: str, source: str | None = None) -> list[tuple[Gold, int, int]]:
+    """Where each labelled span stands in the text the reader produced (in order). With the
+    labelled `source`, a span written twice (an unlabelled headline, then the labelled
+    sentence) is the same occurrence in the reader's text as in the source when both have the
+    same number of them; otherwise the next one after the previous span."""
     out = []
     pos = 0
     for g in gold:
         # whole words only: the span "5." must not be found inside "15. September"
         rx = re.compile(rf"(?<![\w]){re.escape(g.text)}(?![\w])")
-        m = rx.search(text, pos) or rx.search(text)
+        m = None
+        if source is not None:
+            in_source = [x.start() for x in rx.finditer(source)]
+            in_text = list(rx.finditer(text))
+            if len(in_source) > 1 and len(in_source) == len(in_text) and g.start in in_source:
+                m = in_text[in_source.index(g.start)]
+        m = m or rx.search(text, pos) or rx.search(text)
         if m is None:
             out.append((g, -1, -1))
             continue
@@ -381,12 +390,13 @@ def score(
     preds: list[Pred],
     where: dict[str, tuple[float, float]],
     misses: list | None = None,
+    source: str | None = None,
 ) -> Score:
     from liaison.core.geo import haversine_km
 
     s = Score()
     used: set[int] = set()
-    for g, gs, ge in align(gold, text):
+    for g, gs, ge in align(gold, text, source):
         match = None
         for j, p in enumerate(preds):
             if j in used or gs < 0 or not (p.start < ge and gs < p.end):
@@ -648,7 +658,7 @@ def evaluate(docs: list[EvalDoc], system, paths: dict[str, Path], langs=LANGS, m
             continue
         read_docs = read(paths[d.id])
         rd = read_docs[0]
-        s = score(d.gold, rd.text, system(rd), where, misses)
+        s = score(d.gold, rd.text, system(rd), where, misses, source=d.text)
         per[(d.split, d.lang)].add(s)
         per[(d.split, "all")].add(s)
         per[("all", "all")].add(s)

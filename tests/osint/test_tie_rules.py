@@ -391,3 +391,92 @@ def test_a_region_a_unit_came_from_bounds_nothing() -> None:
     assert near(ms[3].place, 48.59, 38.00)  # type: ignore[attr-defined]
     ms = by_number("The 3rd Brigade was moved from the Kursk region to Bakhmut.", "en")
     assert near(ms[3].place, 48.59, 38.00)  # type: ignore[attr-defined]
+
+
+# ---- where a unit is, not where it came from (issue 20) --------------------------------------------------
+
+KUPIANSK = (49.71, 37.61)
+
+
+def test_home_and_origin_words_yield_to_where_a_unit_is() -> None:
+    ms = by_number("Части 6-й армии, сформированной в Пскове, ведут бои у Купянска.", "ru")
+    assert near(ms[6].place, *KUPIANSK)  # type: ignore[attr-defined]
+    ms = by_number("The 106th Division, headquartered in Tula, is fighting near Kupiansk.", "en")
+    assert near(ms[106].place, *KUPIANSK)  # type: ignore[attr-defined]
+    ms = by_number("72-га бригада, що прибула з-під Житомира, б'ється біля Куп'янська.", "uk")
+    assert near(ms[72].place, *KUPIANSK)  # type: ignore[attr-defined]
+    # "aus dem Raum Orel" is where the army set out from: it attacks towards Kursk
+    ms = by_number("Aus dem Raum Orel griff die 2. Armee in Richtung Kursk an.", "de")
+    assert near(ms[2].place, 51.73, 36.19)  # type: ignore[attr-defined]
+
+
+def test_a_companion_is_where_its_partner_is() -> None:
+    ms = by_number("7-я дивизия воюет у Купянска вместе с 56-м полком из Феодосии.", "ru")
+    assert near(ms[56].place, *KUPIANSK)  # type: ignore[attr-defined]
+    ms = by_number(
+        "The 5th Brigade is fighting near Kupiansk together with the 14th Brigade from Kharkiv.",
+        "en",
+    )
+    assert near(ms[14].place, *KUPIANSK)  # type: ignore[attr-defined]
+
+
+def test_a_pronoun_carries_the_place_of_the_sentence_before_over_an_origin() -> None:
+    ms = by_number(
+        "The 5th Brigade is fighting near Kupiansk. The 217th Regiment from Ivanovo has "
+        "reinforced them.",
+        "en",
+    )
+    assert near(ms[217].place, *KUPIANSK)  # type: ignore[attr-defined]
+    # "Munster" as written is the garrison town, not Münster
+    ms = by_number(
+        "Die Panzerbrigade 12 übt bei Munster. Mit ihr trainiert das Panzerbataillon 104 aus "
+        "Pfreimd.",
+        "de",
+    )
+    assert near(ms[12].place, 52.99, 10.09)  # type: ignore[attr-defined]
+    assert near(ms[104].place, 52.99, 10.09)  # type: ignore[attr-defined]
+    # no pronoun, another action: the sentence's own origin stays its place
+    ms = by_number(
+        "Die Panzerbrigade 12 übt bei Munster. Das Panzerbataillon 104 aus Pfreimd erhielt "
+        "neue Panzer.",
+        "de",
+    )
+    assert near(ms[104].place, 49.49, 12.18)  # type: ignore[attr-defined]
+
+
+def test_inflected_names_and_latin_only_namesakes() -> None:
+    from liaison.osint.places import lookup
+
+    assert near(lookup("Валуек", "ru")[0], 50.20, 38.12)
+    assert near(lookup("Giżyckiem", "pl")[0], 54.04, 21.76)
+    assert near(lookup("Drawsku Pomorskim", "pl")[0], 53.53, 15.81)
+    # Terny near Lyman has no Cyrillic name in GeoNames; the report's other places choose it
+    ms = by_number("Бої тривають біля Лисичанська. 95-та бригада відбила атаку біля Терни.", "uk")
+    assert near(ms[95].place, 49.09, 37.96)  # type: ignore[attr-defined]
+
+
+def test_a_full_stop_inside_one_split_sentence_still_parts_its_places() -> None:
+    # "27. Minsk" is kept together by the splitter (a German ordinal looks the same)
+    ms = by_number(
+        "The 1st Guards Tank Corps cut the roads west of Bobruisk on June 27. Minsk fell on "
+        "July 3 to the 2nd Guards Tank Corps.",
+        "en",
+    )
+    assert near(ms[1].place, 53.15, 29.21)  # type: ignore[attr-defined]
+    assert near(ms[2].place, 53.90, 27.57)  # type: ignore[attr-defined]
+
+
+def test_a_unit_joined_by_a_companion_and_a_name_of_today() -> None:
+    # the first unit's verb comes after its companion: both are where the verb puts them
+    ms = by_number(
+        "247-й полк из Ставрополя вместе с 108-м полком из Новороссийска ведёт бои у Работино.",
+        "ru",
+    )
+    assert near(ms[247].place, 47.44, 35.84)  # type: ignore[attr-defined]
+    assert near(ms[108].place, 47.44, 35.84)  # type: ignore[attr-defined]
+    ms = by_number("Pod Kutnem walczyła 14 Dywizja z Poznania razem z 17 Dywizją z Gniezna.", "pl")
+    assert near(ms[14].place, 52.23, 19.36) and near(ms[17].place, 52.23, 19.36)  # type: ignore[attr-defined]
+    # Stavropol, not Tolyatti (which was called so until 1964)
+    from liaison.osint.places import lookup
+
+    assert near(lookup("Ставрополя", "ru")[0], 45.04, 41.97)

@@ -226,7 +226,12 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
     "ru": [
         (r"групп[аыеуо]й?\s+армий", "front"),
         (r"групп(?:а|ы|е|у|ой|ою)\s+(?:[а-яё]+\s+)?войск", "front"),
-        (r"военн(?:ый|ого|ому|ым|ом)\s+округ(?:а|у|ом|е|и|ов)?", "front"),
+        (r"группировк(?:а|и|е|у|ой|ою)\s+войск|группировк(?:а|и|е|у|ой|ою)(?=\s+[«\"„])", "front"),
+        (
+            r"(?:(?:особ(?:ый|ого|ому|ым|ом)|краснознам[её]нн(?:ый|ого|ому|ым|ом))\s+)?"
+            r"военн(?:ый|ого|ому|ым|ом|ых|ые|ыми)\s+округ(?:а|у|ом|е|и|ов|ами|ах)?",
+            "front",
+        ),
         (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
         (r"танков(?:ая|ой|ую|ые|ых|ыми)\s+групп(?:а|ы|е|у|ой|ою|ами|ах)?", "army"),
         (r"арми(?:я|и|ю|ей|ею|й|ям|ями|ях)", "army"),
@@ -243,7 +248,12 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
             r"груп(?:а|и|і|у|ою)\s+(?:[а-яіїєґ'ʼ]+\s+)?військ",
             "front",
         ),
-        (r"військов(?:ий|ого|ому|им|ім)\s+округ(?:а|у|ом|і|и|ів)?", "front"),
+        (r"угрупованн(?:я|ю|ям|і)\s+військ", "front"),
+        (
+            r"(?:особлив(?:ий|ого|ому|им|ім)\s+)?"
+            r"військов(?:ий|ого|ому|им|ім|их|і)\s+округ(?:а|у|ом|і|и|ів|ами|ах)?",
+            "front",
+        ),
         (r"оперативн(?:е|ого|ому|им)\s+командуванн(?:я|і|ям)", "front"),
         (r"фронт(?:а|у|ом|і|и|ів|ам|ами|ах)?", "front"),
         (r"танков(?:а|ої|у|ою|і|их)\s+груп(?:а|и|і|у|ою|ами|ах)?", "army"),
@@ -277,6 +287,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"gruppe\s+der\s+(?:[\wäöü]+\s+){0,2}streitkräfte", "front"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?(?:front)(?:en)?", "front"),
         (r"(?:[\wäöüß]+-)*panzergruppe", "army"),
+        (r"armeeabteilung", "army"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armeekorps", "corps"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armee(?:n)?", "army"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?korps", "corps"),
@@ -297,6 +308,11 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"brigades?", "brigade"),
         (r"regiments?", "regiment"),
         (r"battalions?", "battalion"),
+        (
+            r"(?:Marines|(?:Mounted\s+)?Rifles|Hussars|Lancers|Dragoons|Fusiliers|Light\s+Horse)"
+            r"(?!\s+(?:Brigade|Division|Regiment|Battalion|Corps))",
+            "regiment",
+        ),
     ],
 }
 # Abbreviations, whole token, dots ignored: lowercased key → (echelon, branch); guards if "g" is
@@ -338,6 +354,26 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "пдб": ("battalion", "airborne"),
         "сд": ("division", "infantry"),
         "гсд": ("division", "infantry"),
+        # Ukrainian units as Russian sources write them ("72-я ОМБр", "3-й ОШБр")
+        "омбр": ("brigade", "mechanised"),
+        "ошбр": ("brigade", "infantry"),
+        "огшбр": ("brigade", "mountain"),
+        "омпбр": ("brigade", "motorised"),
+        "обртро": ("brigade", "infantry"),
+        "обрспн": ("brigade", None),
+        "одон": ("division", "internal_troops"),
+        "бтг": ("battalion", None),
+        "омсп": ("regiment", "motorised"),
+        "гвоа": ("army", "combined_arms"),
+        "гвта": ("army", "armour"),
+        "оибр": ("brigade", "engineers"),
+        "опдп": ("regiment", "airborne"),
+        "одшп": ("regiment", "airborne"),
+        "одшб": ("battalion", "airborne"),
+        "дшб": ("battalion", "airborne"),
+        "омсб_": ("battalion", "motorised"),
+        # staff notation: "13 А", "65 А" (upper case only: "а" is "and")
+        "а": ("army", None),
     },
     "uk": {
         "оа": ("army", "combined_arms"),
@@ -356,6 +392,12 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "мсбр": ("brigade", "motorised"),
         "пдп": ("regiment", "airborne"),
         "бтгр": ("battalion", None),
+        "омпбр": ("brigade", "motorised"),
+        "обртро": ("brigade", "infantry"),
+        "отро": ("brigade", "infantry"),
+        "оєбр": ("brigade", "infantry"),
+        "оштбр": ("brigade", "infantry"),
+        "обрспп": ("brigade", None),
     },
     "pl": {
         "dp": ("division", "infantry"),
@@ -384,6 +426,13 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "pa": ("regiment", "artillery"),
         "pcz": ("regiment", "armour"),
         "bcz": ("battalion", "armour"),
+        "bsp": ("brigade", "mountain"),
+        "bkpow": ("brigade", "airborne"),
+        "dkpanc": ("division", "armour"),
+        "wbz": ("brigade", "mechanised"),
+        "gbz": ("brigade", "mechanised"),
+        "wdpanc": ("division", "armour"),
+        "bpow": ("brigade", "airborne"),
         "bzmot_": ("brigade", "motorised"),
     },
     "de": {
@@ -407,8 +456,16 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "pzgrenbrig": ("brigade", "mechanised"),
         "btl": ("battalion", None),
         "pzbtl": ("battalion", "armour"),
+        "pzgrenbtl": ("battalion", "mechanised"),
+        "jgbtl": ("battalion", "infantry"),
+        "llbrig": ("brigade", "airborne"),
+        "gebjgbrig": ("brigade", "mountain"),
         "pzarmee": ("army", "armour"),
         "pzaok": ("army", "armour"),
+        "aok": ("army", None),
+        "armeeoberkommando": ("army", None),
+        "vgd": ("division", "infantry"),
+        "pd": ("division", "armour"),
     },
     "en": {
         "mrd": ("division", "motorised"),
@@ -439,11 +496,16 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "bn": ("battalion", None),
         "regt": ("regiment", None),
         "div": ("division", None),
+        "para": ("battalion", "airborne"),
     },
 }
 # Abbreviations that are ordinary words in lower case ("та" is "and" in Ukrainian, "id" "pa" …):
 # only their upper-case form (or with dots) is a head.
 _UPPER_ONLY = {
+    "а",
+    "para",
+    "pd",
+    "vgd",
     "та",
     "оа",
     "ак",
@@ -465,6 +527,7 @@ _UPPER_ONLY = {
 }
 
 
+@lru_cache(maxsize=16)
 def _abbrevs(lang: str) -> dict[str, tuple[str | None, str | None]]:
     base = {
         k: v
@@ -524,12 +587,119 @@ _EN_ORDINALS = {
         1,
     )
 }
+# Ordinals spelled out ("Первая Конная армия", "Третя окрема штурмова бригада", "Pierwsza
+# Dywizja", "Erste Panzerarmee"): stem per number, singular case endings only (a plural,
+# "первые дивизии", counts rather than names). German only capitalised, as its nouns are.
+_WORD_ORD_STEMS: dict[str, list[str]] = {
+    "ru": [
+        "перв",
+        "втор",
+        "треть?",
+        "четв[её]рт",
+        "пят",
+        "шест",
+        "седьм",
+        "восьм",
+        "девят",
+        "десят",
+    ],
+    "uk": [
+        "перш",
+        "друг",
+        "треть?",
+        "четверт",
+        "п['ʼ’]?ят",
+        "шост",
+        "сьом",
+        "восьм",
+        "дев['ʼ’]?ят",
+        "десят",
+    ],
+    "pl": [
+        "pierwsz",
+        "drug",
+        "trzeci",
+        "czwart",
+        "piąt",
+        "szóst",
+        "siódm",
+        "ósm",
+        "dziewiąt",
+        "dziesiąt",
+    ],
+    "de": [
+        "Erste",
+        "Zweite",
+        "Dritte",
+        "Vierte",
+        "Fünfte",
+        "Sechste",
+        "Siebte",
+        "Achte",
+        "Neunte",
+        "Zehnte",
+    ],
+}
+_WORD_ORD_END = {
+    "ru": r"(?:ая|ой|ую|ою|ый|ий|ого|ому|ым|ом|ое|я|ей|ю|его|ему|им|ем|е)",
+    "uk": r"(?:а|ої|у|ою|ий|ого|ому|им|ім|е|я|ьої|ю|ій|ього|ьому|є)",
+    "pl": r"(?:a|ej|ą|y|ego|emu|ym|e|i|iej|iego|iemu|im|m)?",
+    "de": r"(?:n|r|s|m)?",
+}
+_WORD_ORD = {
+    lg: (r"(?i:" if lg != "de" else r"(?:")
+    + "|".join(f"{st}{_WORD_ORD_END[lg]}" for st in stems)
+    + r")(?![\w'ʼ’])"
+    for lg, stems in _WORD_ORD_STEMS.items()
+}
+_WORD_ORD_ONE = {
+    lg: [re.compile(rf"(?:{st}){_WORD_ORD_END[lg]}$", 0 if lg == "de" else re.I) for st in stems]
+    for lg, stems in _WORD_ORD_STEMS.items()
+}
+
+
+_WORD_ORD_ANY = {lg: re.compile(p) for lg, p in _WORD_ORD.items()}
+
+
+def _word_ordinal(word: str, lang: str) -> int | None:
+    """The number of a spelled ordinal ("Третьей" → 3), None if the word is not one."""
+    rx_any = _WORD_ORD_ANY.get(lang)
+    if rx_any is None or not rx_any.fullmatch(word):
+        return None
+    for i, rx in enumerate(_WORD_ORD_ONE.get(lang, ()), 1):
+        if rx.fullmatch(word):
+            return i
+    return None
+
+
+# "Twenty-First Army Group", "Sixty-second Army", "Thirtieth Corps"
+_EN_UNITS = list(_EN_ORDINALS.items())[:9]
+for _t, _tens, _own in (
+    ("Twenty", 20, "Twentieth"),
+    ("Thirty", 30, "Thirtieth"),
+    ("Forty", 40, "Fortieth"),
+    ("Fifty", 50, "Fiftieth"),
+    ("Sixty", 60, "Sixtieth"),
+):
+    _EN_ORDINALS[_own] = _tens
+    for _w, _i in _EN_UNITS:
+        _EN_ORDINALS[f"{_t}-{_w}"] = _tens + _i
+        _EN_ORDINALS[f"{_t}-{_w.lower()}"] = _tens + _i
 _NUM = {
     # ordinal forms; group "n" the digits or Roman numeral
-    "ru": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яё]{1,3}))?",
-    "uk": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?:\s?-\s?(?P<suf>[а-яіїєґ]{1,4}))?",
-    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
-    "de": r"(?P<n>\d{1,4}|[IVXL]{1,9})(?P<suf>\.)?",
+    # a hyphen, an en dash or none ("58ой" in chats); a Cyrillic Х in a Roman numeral ("ХIV")
+    "ru": r"(?P<n>\d{1,4}|[IVXLХ]{1,9}|"
+    + _WORD_ORD["ru"]
+    + r")(?:(?:\s?[-–‑‐]\s?|(?<=\d)(?=(?:ая|ой|ый|ий|ого|го|ую|ом|ей|ым|й|я|ю)(?![а-яё])))"
+    + r"(?P<suf>[а-яё]{1,3}))?",
+    "uk": r"(?P<n>\d{1,4}|[IVXLХ]{1,9}|"
+    + _WORD_ORD["uk"]
+    + r")(?:(?:\s?[-–‑‐]\s?|(?<=\d)(?=(?:ша|га|та|ма|ий|ої|ого|ій|ю|ї|й)(?![а-яіїєґ])))"
+    + r"(?P<suf>[а-яіїєґ]{1,4}))?",
+    "pl": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
+    + _WORD_ORD["pl"]
+    + r")(?P<suf>\.|-(?:ej|ego|ą|a|y|i|sza|ga|cia|ta|ma))?",
+    "de": r"(?P<n>\d{1,4}|[IVXL]{1,9}|" + _WORD_ORD["de"] + r")(?P<suf>\.)?",
     "en": r"(?P<n>\d{1,4}|[IVXL]{1,9}|"
     + "|".join(sorted(_EN_ORDINALS, key=len, reverse=True))
     + r")(?P<suf>st|nd|rd|th|d)?",
@@ -538,10 +708,11 @@ _SEP = {
     "ru": r"\s*(?:,|и|или|а\s+также|,\s*а\s+также|и\s+от)\s*",
     "uk": r"\s*(?:,|і|й|та|або|а\s+також)\s*",
     "pl": r"\s*(?:,|i|oraz|lub|albo|a\s+także)\s*",
-    "de": r"\s*(?:,|und|sowie|oder|bzw\.)\s*",
-    "en": r"\s*(?:,|and|or|&|as\s+well\s+as)\s*(?:the\s+)?",
+    "de": r"\s*(?:,\s*(?:und|sowie|oder)|,|und|sowie|oder|bzw\.)\s*(?:(?:der|die|den|dem|des)\s+)?",
+    "en": r"\s*(?:,\s*(?:and|or)|,|and|or|&|as\s+well\s+as)\s*(?:the\s+)?",
 }
-_SEP_RE = {lg: re.compile(rf"(?:{p})$", re.I) for lg, p in _SEP.items()}
+# an item of a list may carry its place in brackets: "the 9th (Braniewo), 15th (Giżycko) and 20th"
+_SEP_RE = {lg: re.compile(rf"(?:\s*\([^()\n]{{1,40}}\))?(?:{p})$", re.I) for lg, p in _SEP.items()}
 _NUM_END = {lg: re.compile(rf"(?<![\w.]){p}\s*$") for lg, p in _NUM.items()}
 
 # Modifiers between the number and the head, one word each.
@@ -560,7 +731,7 @@ _MOD = {
         r"(?:gw\.?|[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)*(?:a|ej|ą|y|i|ego|ych|ym|ymi|e|ie|iej|ia)|[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:-[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+)*)$",
     ),
     "de": re.compile(
-        r"(?:gd\.?|garde-?|ss-?|(?:[A-ZÄÖÜ][a-zäöüß]+-)*[A-ZÄÖÜ]?[a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+-)$",
+        r"(?:gd\.?|garde-?|ss-?|(?:mot|mech|verst|le|schw|gep)\.|(?:[A-ZÄÖÜ][a-zäöüß]+-)*[A-ZÄÖÜ]?[a-zäöüß]+(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+-)$",
     ),
     "en": re.compile(
         r"(?:gds\.?|guards|tank|motor(?:ized|ised)?|rifle|motor-rifle|mechani[sz]ed|separate|independent|airborne|air|assault|naval|infantry|"
@@ -632,7 +803,7 @@ _RU_SG_GEN = re.compile(
 )
 
 _UNIT_NUMBER = re.compile(
-    r"(?P<label>в/ч|в\.\s?ч\.|вч|в/ч-|(?:войсков|воинск)(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
+    r"(?P<label>в/ч|в\\ч|в\.\s?ч\.|вч|в/ч-|(?:войсков|воинск|военн)(?:ая|ой|ую|ою)\s+част(?:ь|и|ью)|військов(?:а|ої|у|ою)\s+частин(?:а|и|і|у|ою)|"
     r"military\s+unit|unit\s+no\.?|jednostk(?:a|i|ę|ą)\s+wojskow(?:a|ej|ą)|jw|truppenteil)"
     r"\s*(?:№|no\.?|nr\.?|-)?\s*(?P<num>[АAВB]?\d{4,5})(?!\d)",
     re.I,
@@ -668,6 +839,7 @@ class _Item:
     number: int
     roman: bool
     suffix: str | None
+    word: bool = False
 
 
 @dataclass
@@ -691,8 +863,14 @@ def _parse_num(m: re.Match[str], start: int) -> _Item | None:
     if n.isdigit():
         num = int(n)
         roman = False
+    elif not re.fullmatch(r"[IVXLХ]+", n):
+        for lg in ("ru", "uk", "pl", "de"):
+            w = _word_ordinal(n, lg)
+            if w is not None:
+                return _Item(start + m.start(), start + m.end(), w, False, "w", word=True)
+        return None
     else:
-        r = _roman(n)
+        r = _roman(n.replace("Х", "X"))
         if r is None:
             return None
         num, roman = r, True
@@ -841,7 +1019,11 @@ _NOT_MOD = {
 
 
 def _is_mod(word: str, lang: str) -> bool:
+    if lang == "en" and word in ("Rifles", "Marines", "Hussars", "Lancers", "Fusiliers"):
+        return True  # "21st Podhale Rifles Brigade": a regiment's word naming a brigade
     if word.lower() in _NOT_MOD.get(lang, ()) or _head_regex(lang).fullmatch(word):
+        return False
+    if _word_ordinal(word, lang) is not None:
         return False
     if lang == "en":
         low = word.lower()
@@ -920,6 +1102,28 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
                 # a bare year before the noun is a date ("On 22 June 1941 Army Group Center")
                 items.append(it)
         if not items and lang == "de" and head[:1].isupper():
+            # a plural noun before a list of numbers names each: "die Panzergrenadierbrigaden 37
+            # und 41"
+            plural = re.match(
+                r"\s+(\d{1,3})((?:\s*,\s*\d{1,3})*\s+(?:und|sowie|oder)\s+\d{1,3})(?![\d,.]?\d)",
+                text[he : he + 40],
+            )
+            if plural and re.search(r"(?:en|e)$", head):
+                for k, nm3 in enumerate(re.finditer(r"\d{1,3}", plural.group(0))):
+                    ns, ne = (mod_start if k == 0 else he + nm3.start()), he + nm3.end()
+                    out.append(
+                        _Found(
+                            ns,
+                            ne,
+                            text[ns:ne],
+                            int(nm3.group(0)),
+                            echelon,
+                            abbr_branch,
+                            False,
+                            language=lang,
+                        )
+                    )
+                continue
             # the Bundeswehr's style puts the number after the noun: "Panzerbrigade 45",
             # "Panzergruppe 2"; a plural noun with a number after it is not a name
             after = re.match(r"\s+(\d{1,3})(?![\d,.]?\d)", text[he : he + 12])
@@ -943,23 +1147,62 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
                     )
                 )
                 continue
+        if (
+            not items
+            and lang == "en"
+            and head[:1].isupper()
+            and not head.endswith("s")
+            and echelon != "front"
+            and (
+                re.fullmatch(r"(?i)(?:panzer|tank)\s+group", head)
+                or (mods and all(text[s].isupper() for s, _e in mods))
+            )
+        ):
+            # German and Polish units in English keep the number after: "Panzer Brigade 45",
+            # "Panzer Group 3"
+            after = re.match(r"\s+(\d{1,3})(?![\d,.:]?\d)", text[he : he + 12])
+            if after:
+                end = he + after.end()
+                d = parse_designation(text[mod_start:end], lang)
+                out.append(
+                    _Found(
+                        mod_start,
+                        end,
+                        text[mod_start:end],
+                        int(after.group(1)),
+                        echelon,
+                        abbr_branch or d.branch,
+                        "guards" in d.honorifics,
+                        language=lang,
+                    )
+                )
+                continue
         if not items:
             named = _named(text, hs, he, head, echelon, lang, mod_start, mods)
             if named:
+                out += _named_list(text, named, lang)
                 out.append(named)
             continue
         first = items[0]
         if not _plausible(first, text, hs, he, head, lang, is_abbr, mods, single=True):
+            # a date or a count before a named formation: "On June 22 Army Group Center"
+            named = _named(text, hs, he, head, echelon, lang, hs, [])
+            if named and echelon == "front":
+                out.append(named)
             continue
         # an elliptical list: "5., 37. und 38. Armee", "54-й и 18-й дивизий"
         cur = first.start
+        own_end: dict[int, int] = {}
         while True:
-            before = text[max(0, cur - 30) : cur]
+            before = text[max(0, cur - 70) : cur]
             sm = _SEP_RE[lang].search(before)
             if not sm or not sm.group(0).strip(" ") and sm.group(0) == "":
                 break
             sep_start = cur - len(sm.group(0))
-            s2, mods2 = _scan_back(text, sep_start, lang, limit=4)
+            # walk back over the first item's own adjectives ("1-й гвардейской и 2-й танковой
+            # армий"): the separator took the space the scan needs, so give it one
+            s2, mods2 = _scan_back(text[:sep_start] + " ", sep_start + 1, lang, limit=4)
+            s2 = min(s2, sep_start)
             b2 = text[max(0, s2 - 40) : s2]
             nm2 = _NUM_END[lang].search(b2)
             if not nm2:
@@ -974,6 +1217,7 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
             if lang == "en" and not it2.roman and not it2.suffix:
                 break
             items.insert(0, it2)
+            own_end[it2.start] = sep_start if mods2 else it2.end
             cur = it2.start
         post_end = _post_mods(text, he, lang)
         shared_mods = text[mod_start:hs]
@@ -981,9 +1225,11 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
         for i, it in enumerate(items):
             last = i == len(items) - 1
             start = it.start
-            end = post_end if last else it.end
+            end = post_end if last else own_end.get(it.start, it.end)
+            while end > start + 1 and text[end - 1].isspace():
+                end -= 1
             span = text[start:end]
-            desc = span if last else f"{text[it.start : it.end]} {shared_mods}{tail}"
+            desc = span if last else f"{text[it.start : end]} {shared_mods}{tail}"
             d = parse_designation(_strip_num(desc), lang)
             branch = abbr_branch or d.branch
             if d.branch and abbr_branch is None:
@@ -1019,6 +1265,10 @@ def _plausible(
 ) -> bool:
     """Is a number before a head a name ("5-я армия") or a count ("5 армий")?"""
     n, suf = it.number, it.suffix
+    if it.word:
+        # a spelled ordinal names a unit when written as a name (capital) or followed by the
+        # unit's adjectives ("пятая гвардейская танковая армия"); "первая бригада" alone is prose
+        return text[it.start].isupper() or bool(mods)
     prev = text[max(0, it.start - 3) : it.start]
     if re.search(r"\d[.,:/]$", prev) and not it.roman:
         return False  # part of a larger number, a time or a date ("1.5", "12:30", "12.03.")
@@ -1074,8 +1324,41 @@ def _plausible(
     if lang == "de":
         return suf == "." or is_abbr
     if lang == "en":
-        return bool(suf) or is_abbr
+        if _EN_NOT_UNIT.match(text, he) or any(
+            re.fullmatch(r"Street|Road|Avenue|Lane|Square", text[s:e]) for s, e in mods
+        ):
+            return False  # "Division Street", "the 44th Street Brigade parade"
+        if suf or is_abbr:
+            return True
+        # the British style writes no ordinal suffix: "1 Armoured Division", "3 Commando
+        # Brigade"; a count is a plural or lower case ("10 brigades") or precedes its noun
+        # ("40 Army officers")
+        return (
+            head[:1].isupper()
+            and not head.endswith("s")
+            and it.number < 400
+            and text[he : he + 1] != "-"
+            and text[max(0, it.start - 1) : it.start] not in ("-", "–", "/", "#", "№")
+            and not re.fullmatch(r"(?i)army\s+group|district|military\s+district|front", head)
+            and not any(_EN_MONTH.fullmatch(text[s:e]) for s, e in mods)
+            and not _EN_MONTH.search(text[max(0, it.start - 12) : it.start].strip() or "-")
+            and all(text[s].isupper() for s, _e in mods)
+            and not re.match(r"\s+[a-z]+(?:ers|men|ists|ians|nel|ops|ts|es)\b", text[he : he + 20])
+            and not re.search(
+                r"(?:No|Nr|Art|Article|Section|Chapter|Route|Page|p)\.?\s*$",
+                text[max(0, it.start - 10) : it.start],
+            )
+        )
     return True
+
+
+_EN_MONTH = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?$"
+)
+_EN_NOT_UNIT = re.compile(
+    r"\s+(?:Street|St\.|Road|Rd\.?|Avenue|Ave\.?|Lane|Square|Boulevard|Drive)(?![\w])"
+)
 
 
 def echelon_ok_for_roman(head: str, lang: str) -> bool:
@@ -1092,7 +1375,7 @@ _POST = {
         re.I,
     ),
     "pl": re.compile(
-        r"(?:\s+(?:[A-ZŁŚŻŹĆ]?[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)?(?:a|ej|ą|y|i|ego|ych|ów|ii)|Wojska\s+Polskiego|WP|Obrony\s+Terytorialnej|Piechoty\s+Morskiej|Strzelców\s+[A-ZŁŚŻ]\w+))"
+        r"(?:\s+(?:[A-ZŁŚŻŹĆ]?[a-ząćęłńóśźż]+(?:-[a-ząćęłńóśźż]+)?(?:a|ej|ą|y|i|ego|ych|ich|ów|ii)|Wojska\s+Polskiego|WP|Obrony\s+Terytorialnej|Piechoty\s+Morskiej|Strzelców\s+[A-ZŁŚŻ]\w+)(?![\w]))"
     ),
     "de": re.compile(r"\s+(?:[„\"»][^“\"«”]{2,40}[“\"«”])"),
     "en": re.compile(r"\s+(?:of\s+Naval\s+Infantry|\(\s*[A-Z]{2,6}\s*\))"),
@@ -1137,7 +1420,7 @@ _NAMED_AFTER = {
     "ru": re.compile(r"\s*[«\"„]([А-ЯЁA-Z][^»\"“]{1,30})[»\"“]"),
     "uk": re.compile(r"\s*[«\"„]([А-ЯІЇЄҐA-Z][^»\"“]{1,30})[»\"“]"),
     "pl": re.compile(
-        r"\s+(?:[„\"«]([A-ZŁŚŻŹĆ][^”\"»]{1,30})[”\"»]|([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:i|y|a)))(?![\w])"
+        r"\s+(?:[„\"«]([A-ZŁŚŻŹĆ][^”\"»]{1,30})[”\"»]|([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:iego|ego|iej|ej|i|y|a)))(?![\w])"
     ),
     "de": re.compile(
         r"\s+(?:[„\"»]([A-ZÄÖÜ][^“\"«]{1,30})[“\"«]|(Mitte|Nord|Süd|Ost|West|Nordukraine|Südukraine|Weichsel|[A-ZÄÖÜ]\b|[A-ZÄÖÜ]))(?![\w])"
@@ -1152,7 +1435,8 @@ _NAMED_STOP = re.compile(
     r"die|der|den|dem|des|eine|einer|the|this|that|nowy|nowa|nowej|russian|polish|soviet|red|german|"
     r"rote|roten|russische|russischen|ukrainische|polnische|sowjetische|sowjetischen|deutsche|deutschen|"
     r"польськ|російськ|армійськ|його|її|цей|цього|следующ|нашего|нашей|наш|ваш|каждый|каждой|кожн|jeden|jedna|każd|wszystk|"
-    r"first|second)",
+    r"first|second|polsk|rosyjsk|niemieck|ukraińsk|sowieck|radzieck|czerwon|amerykańsk|brytyjsk|"
+    r"francusk|litewsk|czesk|węgiersk|rumuńsk|białorusk|nasz|wasz)",
     re.I,
 )
 
@@ -1172,6 +1456,11 @@ def _named(
     "Group of Soviet Forces in Germany")."""
     if echelon != "front":
         return _named_other(text, hs, he, head, echelon, lang)
+    q = _QUOTED.match(text, he)
+    if q and lang in ("ru", "uk"):
+        # a command or grouping named in quotes: "Оперативне командування «Схід»",
+        # "группировка войск «Центр»"
+        return _Found(hs, q.end(), text[hs : q.end()], None, "front", None, False, language=lang)
     low = head.lower()
     if re.search(r"групп|груп|grup|gruppe|group|streitkr|forces|войск|військ|wojsk", low):
         # a group of forces names itself ("Группа советских войск в Германии"): take a place after it
@@ -1182,6 +1471,9 @@ def _named(
         )
         end = he + (tail.end() if tail else 0)
         after = _NAMED_AFTER[lang].match(text, end)
+        if after is None and lang == "de":
+            # named after a place or its commander: "Heeresgruppe Don", "Armeegruppe Kempf"
+            after = _DE_GROUP_NAME.match(text, end)
         if (
             after
             and re.search(r"групп|груп|grup|gruppe|group", low)
@@ -1212,9 +1504,12 @@ def _named(
             language=lang,
         )
     if lang == "de" and re.fullmatch(
-        r"(?:Süd|Nord)?(?:west|ost|West|Ost)front|(?:Süd|Nord|Zentral|Reserve|Kaukasus|Fernost)front",
+        r"(?:Süd|Nord)?(?:west|ost|West|Ost)front|(?:Süd|Nord|Zentral|Reserve|Kaukasus|Fernost)front"
+        r"|(?!(?:Heimat|Kriegs|Haupt|Gegen|Wetter|Kalt|Warm|Kampf|Abwehr|Einheits|Volks|Sturm|Angriffs)front)"
+        r"[A-ZÄÖÜ][a-zäöüß]{2,}front",
         head,
     ):
+        # "die Steppenfront", "die Wolchowfront": a named Soviet front
         # "die Südwestfront", "der Nordwestfront": the compound names the front itself
         return _Found(hs, he, head, None, "front", None, False, language=lang)
     # an adjective naming the front or district, before (ru, uk, en, de) or after (pl, de names)
@@ -1223,7 +1518,11 @@ def _named(
     if m and lang == "en" and re.match(r"(?:The|This|That|A|An)\s", m.group(1)):
         m = _NAMED_ADJ[lang].search(before[m.start() + len(m.group(1).split()[0]) + 1 :])
     start = hs
-    if m and not _NAMED_STOP.match(m.group(1).strip()):
+    if (
+        m
+        and not _NAMED_STOP.match(m.group(1).strip())
+        and not (_head_regex(lang).fullmatch(m.group(1).strip()))
+    ):
         start = hs - len(m.group(1))
         if lang == "en" and start > 0:
             # "Western Military District": include a second capital word ("Far Eastern")
@@ -1254,6 +1553,34 @@ def _named(
     )
 
 
+def _named_list(text: str, named: _Found, lang: str) -> list[_Found]:
+    """The other names of a list sharing one plural noun: "Брянского и Центрального фронтов",
+    "des Westlichen und Südlichen Militärbezirks" — each adjective is a front of its own."""
+    if named.echelon != "front" or lang not in ("ru", "uk", "de") or named.number is not None:
+        return []
+    out: list[_Found] = []
+    cur = named.start
+    for _ in range(4):
+        sm = _SEP_RE[lang].search(text[max(0, cur - 20) : cur])
+        if not sm or not sm.group(0).strip():
+            break
+        sep_start = cur - len(sm.group(0))
+        am = _NAMED_ADJ[lang].search(text[max(0, sep_start - 40) : sep_start] + " ")
+        if not am or _NAMED_STOP.match(am.group(1).strip()):
+            break
+        word = am.group(1).strip()
+        start = sep_start - len(word)
+        if text[start:sep_start] != word:
+            break
+        out.insert(0, _Found(start, sep_start, word, None, "front", None, False, language=lang))
+        cur = start
+    return out
+
+
+_DE_GROUP_NAME = re.compile(
+    r"\s+(?!(?:Truppen|Einheiten|Verbände|Soldaten|Kräfte|Teile|Stab|Anfang|Ende)(?![\w-]))"
+    r"([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w-])"
+)
 _QUOTED = re.compile(r"\s*[„\"«“]([A-ZА-ЯЁІЇЄŁŚŻŹĆ][^”\"»“]{1,30})[”\"»“]")
 _PL_NAME_ADJ = re.compile(
     r"([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:-[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+)?(?:ska|cka|zka|na|wa|ia|a|iej|skiej|ckiej|skiego|ckiego|ą)\s+)$"
@@ -1267,32 +1594,93 @@ _EN_NATIONAL = re.compile(
 )
 
 
+_RU_NAME_ADJ = re.compile(
+    r"(?<![\w-])([А-ЯЁІЇЄҐ][а-яёіїєґʼ'-]{3,}(?:ая|ой|ую|ий|ый|ого|ому|ым|ом|ей|а|ої|у|ою|ій|им)\s+)$"
+)
+_RU_NOT_NAME = re.compile(
+    r"(?:росс|русск|рус|красн|советск|украин|укра|польск|германск|немецк|німецьк|японськ|японск|"
+    r"китайськ|китайск|американськ|американск|британськ|британск|французськ|французск|сирийськ|"
+    r"сирийск|израил|турецьк|турецк|грузинськ|грузинск|белорусск|білоруськ|румынск|румунськ|"
+    r"венгерск|угорськ|финск|фінськ|итальянск|італійськ|чешск|чеськ|сербск|сербськ|иракск|"
+    r"афганск|иранск|корейск|корейськ|северокорейск|монгольск|латвийск|литовск|эстонск|казахск|"
+    r"армянск|азербайджанск|ливийск|народн|національн|национальн|регулярн|действующ|"
+    r"діюч|царск|царськ|императорск|імператорськ|королевск|королівськ|вражеск|"
+    r"ворож|чуж|армійськ|армейск|"
+    r"механізован|механизирован|мотопіхот|мотострелк|стрелков|стрілецьк|танков|десант|"
+    r"повітрянодесант|воздушно|артиллер|артилер|пехот|піхот|морськ|морск|горн|гірськ|резерв|"
+    r"сухопутн|регіональн|региональн|добровольн|территориальн|територіальн|кожн|кажд|перш|"
+    r"перв|последн|останн|окрем|отдельн|зведен|сводн|погранич|прикордон|инженер|інженер|"
+    r"ракетн|зенитн|зенітн|разведыват|розвідувальн|связ|зв['ʼ]яз|специальн|спеціальн|особ|"
+    r"тяжел|важк|легк|учебн|навчальн|кадров|запасн|понтон|саперн|сапер|химическ|хімічн|"
+    r"радиотехническ|ремонтн|транспортн|комендантск|медицинск|медичн|полицейск|поліцейськ|"
+    r"штабн|военн|військов|вооружен|збройн|объединен|об['ʼ]єднан|оперативн|тактическ|тактичн|"
+    # short words as whole words: "Таманская", "Белгородская" are names
+    r"(?:та|ця|эта|этой|эту|наша|нашей|ваша|их|вся|всей|новая|новой|новую|нова|нової|другая|"
+    r"другой|інша|іншої|одна|одной|кожна|каждая|белая|белой|біла|білої|ваша|вашей)$)"
+)
+
+
 def _named_other(
     text: str, hs: int, he: int, head: str, echelon: str | None, lang: str
 ) -> _Found | None:
     """Armies, divisions and brigades known by a name, not a number: a quoted name after the noun
     (Armia „Poznań”, армия «Север»), or in Polish a capitalised adjective before a capitalised
     noun (Wielkopolska Brygada Kawalerii, Podolska BK)."""
-    if echelon not in ("army", "corps", "division", "brigade"):
+    if echelon not in ("army", "corps", "division", "brigade", "regiment", "battalion"):
         return None
     q = _QUOTED.match(text, he)
-    if q and head[:1].isupper():
+    if q and (head[:1].isupper() or lang in ("ru", "uk")):
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
+    if lang in ("ru", "uk") and head[:1].islower():
+        # a formation known by a name, not a number: "Квантунская армия", "Кантемировская
+        # дивизия" — but not a country's army or a common adjective at a sentence start
+        m = _RU_NAME_ADJ.search(text[max(0, hs - 40) : hs])
+        if m:
+            word = m.group(1).strip()
+            low = word.lower()
+            if not (
+                _NAMED_STOP.match(word)
+                or _RU_NOT_NAME.match(low)
+                or re.match(_ELLIPTIC_ADJ[lang], low)
+                or _word_ordinal(word, lang) is not None
+            ):
+                start = hs - len(m.group(1))
+                return _Found(start, he, text[start:he], None, echelon, None, False, language=lang)
+    if lang == "de" and head == "Division":
+        # the Bundeswehr's named divisions: "Division Schnelle Kräfte", "Division Spezielle
+        # Operationen"
+        after = re.match(r"\s+[A-ZÄÖÜ][a-zäöüß]+e\s+[A-ZÄÖÜ][a-zäöüß]+(?![\w-])", text[he:])
+        if after:
+            end = he + after.end()
+            return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
+    if lang == "de" and re.search(r"(?:panzergruppe|armeeabteilung)$", head, re.I):
+        # "Panzergruppe Kleist", "Armeeabteilung Kempf"
+        after = _DE_GROUP_NAME.match(text, he)
+        if after:
+            end = after.end()
+            return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
     if lang == "en" and head in ("Army", "Corps"):
         # "Army Poznań", "Army Modlin": the Polish style, the name after the noun
         after = re.match(r"\s+([A-ZŁŚŻ][a-ząćęłńóśźż'’-]+)(?![\w])", text[he:])
         if after and not re.match(
             r"(?:Group|Groups|General|Generals|Headquarters|Command|Commander|Chief|Staff|Corps|"
-            r"Aviation|Air|Reserve|Day|Navy|Institute|Academy|Museum|Ministry|Council)$",
+            r"Aviation|Air|Reserve|Day|Navy|Institute|Academy|Museum|Ministry|Council|"
+            r"Europe|Africa|Pacific|Central|North|South|Special|Forces|Futures|Cyber)$",
             after.group(1),
         ):
             end = he + after.end()
             return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
     if lang == "en" and echelon == "army" and head[:1].isupper():
         # "Modlin Army", "Poznań Army" (but not "Red Army", "Soviet Army")
-        m = re.search(r"([A-Z][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
-        if m and not _EN_NATIONAL.match(m.group(1).strip()):
+        m = re.search(r"([A-ZŁŚŻŹĆ][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
+        word = m.group(1).strip() if m else ""
+        if (
+            m
+            and not _EN_NATIONAL.match(word)
+            # a country's or a person's army: "Russia's Army", "the Israeli Army", "Czech Army"
+            and not re.search(r"['’]s?$|(?:ian|ish|ese|an|ch|i)$", word)
+        ):
             start = hs - len(m.group(1))
             return _Found(start, he, text[start:he], None, echelon, None, False, language=lang)
     if lang == "pl" and head[:1].isupper():
@@ -1356,7 +1744,7 @@ def _district_abbrevs(text: str, lang: str) -> list[_Found]:
             ]
         return []
     rx = re.compile(
-        r"(?<![\w])(?:[А-ЯЁ][а-яёА-ЯЁ]{0,4}ВО|ГСВГ|ГСОВГ|ЗГВ|ЦГВ|СГВ|ЮГВ|ОК\s+[«\"„][А-ЯІЇЄ][^»\"“]{1,20}[»\"“])(?![\w])"
+        r"(?<![\w])(?:[А-ЯЁ][а-яёА-ЯЁ]{0,4}ВО|ГСВГ|ГСОВГ|ЗГВ|ЦГВ|СГВ|ЮГВ|(?:ОК|ОСК|ОСУВ|ОТУ|ОСГВ|ГрВ|ГВ)\s+[«\"„][А-ЯІЇЄ][^»\"“]{1,20}[»\"“])(?![\w])"
     )
     return [
         _Found(m.start(), m.end(), m.group(0), None, "front", None, False, language=lang)
@@ -1419,8 +1807,15 @@ def sentences(text: str) -> list[tuple[int, int]]:
 # ---- the entry point ------------------------------------------------------------------------------
 
 
+_EN_ORDINAL_UNIT = re.compile(r"(?<![\w.])\d{1,3}(?:st|nd|rd|th)\s+[A-Z][a-z]")
+
+
 def _languages_for(doc: Document) -> list[str]:
     lang = doc.language
+    if lang in ("pl", "de") and _EN_ORDINAL_UNIT.search(doc.text):
+        # an English unit name quoted in Polish or German news ("amerykańskiej 1st Armored
+        # Brigade Combat Team")
+        return [lang, "en"]
     if lang in _NOUNS:
         return [lang]
     if lang == "ja":
@@ -1454,6 +1849,137 @@ def _japanese(text: str) -> list[_Found]:
     return out
 
 
+# An ordinal and a unit's adjectives with the noun left out, the noun being the one the text just
+# used: "позднее ставшая 8-й гвардейской", "у складі 3-ї штурмової". The adjectives must be a
+# unit's (guards, separate, assault …) and nothing but a pause may follow, so "5-й отдельной роте"
+# (a company) is no mention.
+_ELLIPTIC_ADJ = {
+    "ru": r"(?:гвардейск|отдельн|штурмов|конн|механизированн|мотострелков|танков|стрелков|десантно-штурмов|"
+    r"воздушно-десантн|парашютно-десантн|кавалерийск|ударн|общевойсков|морской)",
+    "uk": r"(?:гвардійськ|окрем|штурмов|кінн|механізован|мотопіхотн|танков|стрілецьк|десантно-штурмов|"
+    r"повітрянодесантн|аеромобільн|кавалерійськ|ударн|гірсько-штурмов|президентськ)",
+}
+_ELLIPTIC = {
+    lg: re.compile(
+        r"(?<![\w.])(?P<n>\d{1,3})\s?[-–‑]\s?(?P<suf>[а-яёіїєґ]{1,3})"
+        r"(?P<adj>(?:\s+[а-яёіїєґʼ'-]+){0,2}?\s+" + a + r"[а-яёіїєґ]{1,4})"
+        r"(?=\s*(?:[,.;:!?)—–]|$|\s(?:и|і|й|та|а|в|у|на|под|під|біля|возле|около|из|з|с|со|по|до|за|при|под|над|после|після|против|проти)\s|\s[а-яёіїєґ]+(?:ють|ять|уть|ать|ить|ли|ла|ло|ет|ут|ют|ит|ят|ся|сь|ав|ив|ал|ил|ел)(?![\w])))",
+        re.I,
+    )
+    for lg, a in _ELLIPTIC_ADJ.items()
+}
+_FEM_END = re.compile(r"(?:ая|ой|ую|ей|ою|ої|а|у|ій|яя)$")
+_FEM_ECH = {"division", "army", "brigade"}
+
+
+def _elliptic(text: str, lang: str, found: list[_Found]) -> list[_Found]:
+    rx = _ELLIPTIC.get(lang)
+    if rx is None:
+        return []
+    out = []
+    for m in rx.finditer(text):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        last = m.group("adj").split()[-1].lower()
+        # "-ой" is feminine here ("8-й гвардейской"); the masculine oblique cases end "-ого" …
+        fem = bool(_FEM_END.search(last))
+        # the noun left out is the one this unit was named with before ("1-ша Кінна армія" …
+        # "1-ша Кінна"), else the last one of the same gender in the text before it
+        same = [
+            f
+            for f in found
+            if f.end <= m.start()
+            and f.number == int(m.group("n"))
+            and f.echelon is not None
+            and last[:4] in f.text.lower()
+        ]
+        prev = same or [
+            f
+            for f in found
+            if f.end <= m.start()
+            and m.start() - f.end < 600
+            and f.echelon is not None
+            and f.number is not None
+            and (f.echelon in _FEM_ECH) == fem
+            and f.language == lang
+        ]
+        if not prev:
+            continue
+        ech = max(prev, key=lambda f: f.end).echelon
+        d = parse_designation(m.group(0), lang)
+        out.append(
+            _Found(
+                m.start(),
+                m.end(),
+                m.group(0),
+                int(m.group("n")),
+                ech,
+                d.branch,
+                "guards" in d.honorifics or "гвард" in last or "гвардій" in m.group(0).lower(),
+                language=lang,
+            )
+        )
+    return out
+
+
+_EN_DIV_BRANCH = {
+    "Airborne": "airborne",
+    "Cavalry": "cavalry",
+    "Mountain": "mountain",
+    "Infantry": "infantry",
+    "Armored": "armour",
+    "Armoured": "armour",
+}
+_EN_DIV_SHORT = re.compile(
+    r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th|d)\s+(" + "|".join(_EN_DIV_BRANCH) + r")(?![\w-]|\s+[A-Z(])"
+)
+_GLUED = re.compile(r"(?<=(?<![\w])гв)\.(?=[а-яёіїєґА-ЯЁІЇЄҐ])", re.I)
+
+
+_HEADLINE = re.compile(r"\s*([^\n]{1,160})\n")
+
+
+def _unit_key(f: _Found, text: str) -> tuple[object, ...]:
+    if f.number is not None or f.unit_number is not None:
+        return (f.number, f.echelon, f.unit_number)
+    # a named one: its words' first letters, so "Armia „Kraków”" and "Armii „Kraków”" agree
+    return (f.echelon, tuple(w[:4].lower() for w in re.findall(r"\w+", text[f.start : f.end])))
+
+
+def _drop_bracketed_restatements(text: str, found: list[_Found]) -> list[_Found]:
+    """ "2nd Battalion, The Parachute Regiment (2 PARA)", "1st Guards Tank Army (1 GTA)": the
+    bracketed short form names the unit just named, not another one. (A military unit number in
+    brackets is kept: it is a different key, and it joins the formation below.)"""
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and f.unit_number is None
+            and f.number is not None
+            and (prev.number, prev.echelon) == (f.number, f.echelon)
+            and re.fullmatch(r"[^.!?\n()]{0,40}\(\s*", text[prev.end : f.start])
+            and re.match(r"\s*\)", text[f.end : f.end + 3])
+        ):
+            continue
+        out.append(f)
+    return out
+
+
+def _drop_headline_repeats(text: str, found: list[_Found]) -> list[_Found]:
+    """A headline names the units its story then reports ("MON: żołnierze 16 DZ na poligonie",
+    then "16 Pomorskiej Dywizji Zmechanizowanej …"): the body's mention carries the sentence,
+    the place and the date, so a headline mention of a unit the body names again is dropped
+    rather than counted twice. A headline is a first line of at most 160 characters, not
+    ending a sentence, with text after it."""
+    hm = _HEADLINE.match(text)
+    if hm is None or re.search(r"[.!?…]\s*$", hm.group(1)) or not text[hm.end() :].strip():
+        return found
+    end = hm.end()
+    body = {_unit_key(f, text) for f in found if f.start >= end}
+    return [f for f in found if f.start >= end or _unit_key(f, text) not in body]
+
+
 def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None) -> list[_Found]:
     """Unit mentions in `text` (no place or date yet), sorted, overlaps settled."""
     found: list[_Found] = []
@@ -1461,7 +1987,28 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
         if lang == "ja":
             found += _japanese(text)
             continue
-        found += _find_formations(text, lang)
+        lang_text = text
+        if lang in ("ru", "uk"):
+            # "4 гв.тд": the scan reads words between spaces; a space for the dot keeps offsets
+            lang_text = _GLUED.sub(" ", text)
+        found += _find_formations(lang_text, lang)
+        found += _elliptic(lang_text, lang, found)
+        if lang == "en":
+            # "the 101st Airborne", "the 1st Cavalry", "the 10th Mountain": a US division's name
+            # without its noun
+            found += [
+                _Found(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    int(m.group(1)),
+                    "division",
+                    _EN_DIV_BRANCH[m.group(2)],
+                    False,
+                    language=lang,
+                )
+                for m in _EN_DIV_SHORT.finditer(text)
+            ]
         found += _district_abbrevs(text, lang)
         found += _find_unit_numbers(text, lang)
     if dictionary is not None:
@@ -1479,6 +2026,8 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             )
             f.extra["unit_ids"] = (entry.unit_id,)
             found.append(f)
+    for f in found:
+        f.text = text[f.start : f.end]
     # settle overlaps: a longer span with a number beats a shorter one inside it
     found.sort(key=lambda f: (f.start, -(f.end - f.start)))
     kept: list[_Found] = []
@@ -1492,6 +2041,8 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
         )
         if better and clash.number is None:
             kept[kept.index(clash)] = f
+    kept = _drop_headline_repeats(text, kept)
+    kept = _drop_bracketed_restatements(text, kept)
     # a unit number right beside a formation ("27 омсбр (в/ч 61899)") belongs to it too
     for i, f in enumerate(kept):
         if f.unit_number is not None:

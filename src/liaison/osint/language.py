@@ -36,6 +36,10 @@ def _by_letters(sample: str) -> str | None:
     if cyr:
         return None
     pl, de = len(_PL_ONLY.findall(sample)), len(_DE_ONLY.findall(sample))
+    if len(_EN_WORDS.findall(sample)) >= 5:
+        # English prose naming Polish or German places ("Żagań", "Poznań") has their letters:
+        # the words decide, or lingua
+        return "en" if pl + de <= len(_EN_WORDS.findall(sample)) else None
     if pl >= 5 and de == 0:
         return "pl"
     if de >= 5 and pl == 0:

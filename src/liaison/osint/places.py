@@ -39,7 +39,14 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (r"к|ко|до|через|на|в\s+направлении|в\s+сторону", 1, 1),
-        (r"из|от|с|со", 1, 2),
+        (r"из|от|с|со|из-под|из-за", 1, 2),
+        # where a unit was formed or has its headquarters is its home, not where it fights:
+        # "сформированной в прошлом году в Пскове", "штаб которой находится в Воронеже"
+        (
+            r"(?:сформирован\w*|формиру\w+|штаб\w*|базиру\w+|родом)(?:,?\s+[\w-]+){0,5}?\s+(?:в|во)",
+            1,
+            2,
+        ),
     ],
     "uk": [
         (
@@ -57,7 +64,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
-        (r"з|із|зі|від", 1, 2),
+        (r"з|із|зі|від|з-під|із-під|з-за|із-за", 1, 2),
+        (
+            r"(?:сформован\w*|формуван\w+|штаб\w*|базу\w+|родом)(?:,?\s+[\w'ʼ-]+){0,5}?\s+(?:в|у)",
+            1,
+            2,
+        ),
     ],
     "pl": [
         (
@@ -75,22 +87,31 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"do|przez|na|w\s+kierunku|ku", 1, 1),
         (r"z|ze|od|spod|z\s+rejonu|z\s+okolic", 1, 2),
+        (
+            r"(?:z\s+siedzibą|sformowan\w*|stacjonując\w*\s+na\s+co\s+dzień)(?:\s+\w+){0,3}?\s+w",
+            1,
+            2,
+        ),
     ],
     "de": [
         (
-            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|aus\s+dem|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
+            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
             r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost)lich\s+(?:von)?",
             2,
             0,
         ),
         (
-            r"in|garnison|sitz\s+in|stationiert\s+in|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
+            r"in|garnison|stationiert\s+in|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
             r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?",
             1,
             0,
         ),
         (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
-        (r"aus|von", 1, 2),
+        (
+            r"aus|von|aus\s+dem\s+raum(?:\s+um)?|(?:mit\s+)?sitz\s+in|heimatstandort|aufgestellt\s+in",
+            1,
+            2,
+        ),
     ],
     "en": [
         (
@@ -100,7 +121,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             0,
         ),
         (
-            r"in|at|garrisoned\s+in|based\s+in|stationed\s+in|headquartered\s+in|held|besieging|liberated|captured|took|entered|defended|"
+            r"in|at|garrisoned\s+in|stationed\s+in|held|(?:training\s+area|range|training\s+ground)\s+(?:at|of|near)|besieging|liberated|captured|took|entered|defended|"
             r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
             1,
             0,
@@ -110,7 +131,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
             1,
         ),
-        (r"from", 1, 2),
+        (
+            r"from|(?:normally\s+|usually\s+|permanently\s+)?based\s+in|headquartered\s+in|"
+            r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+in|home\s+(?:base|garrison)\s+(?:in|of)",
+            1,
+            2,
+        ),
     ],
 }
 # "можайское направление", "Покровському напрямку", "Zaporizhzhia direction": the town, near it.
@@ -167,7 +193,8 @@ _PERSON_BEFORE = re.compile(
 # Looked for only before a capital letter (far fewer places than every position of a sentence).
 _TRIGGER_END = {
     lang: re.compile(
-        "|".join(rf"(?P<t{i}>(?<![\w])(?i:{words})\s+$)" for i, (words, _p, _r) in enumerate(trig))
+        # not after a hyphen: "под" in "из-под" is no locative
+        "|".join(rf"(?P<t{i}>(?<![\w-])(?i:{words})\s+$)" for i, (words, _p, _r) in enumerate(trig))
     )
     for lang, trig in _TRIGGERS.items()
 }
@@ -188,7 +215,8 @@ _REGION_RE = {
     "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:[Oo]blast|[Rr]egion|[Pp]rovince)"),
 }
 _NOT_PLACE = re.compile(
-    r"^(?:Россия|России|Украина|Украины|Україна|України|Росі[яїює]\w*|Сіверськ\w*\s+Донц\w*|Северск\w*\s+Донц\w*|Siverskyi\s+Donets|"
+    r"^(?:Там|Туда|Тут|Здесь|Туди|Tam|Tu|There|Dort|Hier|"
+    r"Россия|России|Украина|Украины|Україна|України|Росі[яїює]\w*|Сіверськ\w*\s+Донц\w*|Северск\w*\s+Донц\w*|Siverskyi\s+Donets|"
     r"Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
     r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
@@ -204,6 +232,7 @@ _NOT_PLACE = re.compile(
 
 # a name spelled the Ukrainian or Polish way is a town of that country when several share it
 _HOME = {"uk": "UA", "pl": "PL"}
+_LANG_COUNTRY = {"uk": "UA", "pl": "PL", "de": "DE", "ru": "RU"}
 _FUZZY_OK = {"uk": {"UA"}, "pl": {"PL"}, "ru": {"RU", "UA", "BY"}}
 _NEAR = REGION | {"CZ", "SK", "HU", "AT", "LT", "LV", "EE", "FI"}
 
@@ -258,6 +287,18 @@ def _ru_forms(name: str) -> list[str]:
     ):
         # a village named by a neuter adjective: "у Каменского" → "Каменское"
         out.append(lem[0][:-2] + ("ее" if lem[0].endswith("ний") else "ое"))
+    if len(words) == 1 and len(words[0]) >= 5:
+        # the genitive plural of a plural-only town name, which the dictionary may not know:
+        # "у Валуек" → Валуйки, "Березников" → Березники, "у Бердычей" → Бердычи
+        w = words[0]
+        for end, reps in (
+            ("ек", ("йки", "ки")),
+            ("ок", ("ки",)),
+            ("ов", ("ы", "и")),
+            ("ей", ("и",)),
+        ):
+            if w.endswith(end):
+                out += [w[: -len(end)] + r for r in reps]
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
     out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
     if len(words) == 2:
@@ -353,6 +394,12 @@ _PL_ENDINGS = [
     ("iej", "a"),
     ("ze", "a"),
     ("dze", "da"),
+    # towns in -sko/-cko ("pod Giżyckiem", "w Drawsku", "z Giżycka") and -owo
+    ("kiem", "ko"),
+    ("em", "o"),  # "pod Kutnem" → Kutno, "za Gnieznem" → Gniezno
+    ("ku", "ko"),
+    ("ka", "ko"),
+    ("wie", "wo"),
 ]
 
 
@@ -425,6 +472,8 @@ def _pl_forms(name: str) -> list[str]:
             ("iej", "a"),
             ("ej", "a"),
             ("ą", "a"),
+            ("im", "ie"),  # "w Drawsku Pomorskim" → Drawsko Pomorskie
+            ("iego", "ie"),
         ):
             if a1.endswith(ae):
                 for end, rep in [("", ""), *_PL_ENDINGS]:
@@ -520,6 +569,100 @@ def _region_forms(adj: str, lang: str) -> list[str]:
     return [s for s in dict.fromkeys(stems) if len(s) >= 3]
 
 
+# GeoNames spells many a Ukrainian or Russian village only in Latin letters: its Cyrillic name
+# finds the towns of that name but not the village ("біля Терни": Terny of Dnipropetrovsk oblast
+# has a Cyrillic name, Terny near Lyman has not). Both romanisations GeoNames uses are tried.
+_ROMAN = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ъ": "",
+    "ы": "y",
+    "э": "e",
+    "і": "i",
+    "ґ": "g",
+    "'": "",
+    "ʼ": "",
+    "’": "",
+}
+_ROMAN_VAR = {  # (Ukrainian national, BGN/PCGN)
+    "г": ("h", "g"),
+    "и": ("y", "i"),
+    "й": ("i", "y"),
+    "ї": ("i", "yi"),
+    "є": ("ie", "ye"),
+    "ю": ("iu", "yu"),
+    "я": ("ia", "ya"),
+}
+
+
+def _romanised(name: str, lang: str) -> list[str]:
+    out = []
+    for k in (0, 1):
+        # Russian г, и are g, i in either
+        var = {**_ROMAN_VAR, "г": ("g", "g"), "и": ("i", "i")} if lang == "ru" else _ROMAN_VAR
+        t = "".join(
+            _ROMAN.get(ch.lower(), var[ch.lower()][k] if ch.lower() in var else ch) for ch in name
+        )
+        out.append(t[:1].upper() + t[1:])
+    return list(dict.fromkeys(out))
+
+
+def _with_latin_namesakes(
+    got: tuple[Place | None, tuple[Place, ...], bool], f: str, lang: str
+) -> tuple[Place | None, tuple[Place, ...], bool]:
+    """Add the namesakes of the theatre's countries spelled only in Latin letters."""
+    if lang not in ("uk", "ru") or not re.search(r"[А-Яа-яІіЇїЄєҐґ]", f):
+        return got
+    place, cands, ok = got
+    roman = {t.lower() for t in _romanised(f, lang)}
+    if place is None and cands:
+        # "Ставрополь" is Stavropol, not Tolyatti (once called so): a place named so today
+        # (its GeoNames name) before one that only was, unless that one is ten times smaller
+        top = max(c.population for c in cands)
+        now = [c for c in cands if c.name.lower() in roman and c.population * 10 >= top]
+        if len(now) == 1:
+            place = now[0]
+            got = (place, cands, False)
+    have = set(cands or ((place,) if place else ()))
+    near = _FUZZY_OK[lang]
+    extra: list[Place] = []
+    for t in roman:
+        r = resolve(t, fuzzy=False)
+        if r.status == "unknown" or not r.how.startswith("as written"):
+            continue
+        for c in r.candidates or ((r.place,) if r.place else ()):
+            if c.country in near and c not in have and c.name.lower() == t:
+                have.add(c)
+                extra.append(c)
+    if not extra:
+        return got
+    base = cands or ((place,) if place else ())
+    return place, (*base, *extra), False
+
+
 @lru_cache(maxsize=20000)
 def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     """(place, candidates, unambiguous) for a written name: the first form the gazetteer knows
@@ -542,6 +685,13 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
             if place is None and len(cands) == 1:
                 place = cands[0]
             r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
+        exact = tuple(c for c in r.candidates if c.name == f)
+        if exact and r.place is not None and r.place.name != f and f.isascii():
+            # "Munster" is not "Münster": a name written without the diacritics that another
+            # place's name has, and spelled exactly as a place of its own, is that place
+            home = [c for c in exact if c.country == _LANG_COUNTRY.get(lang)]
+            pick = home[0] if len(home) == 1 else (exact[0] if len(exact) == 1 else None)
+            r = type(r)(r.query, "ok" if pick else "ambiguous", pick, exact, r.how)
         pref = _HOME.get(lang)
         if r.status == "ambiguous" and pref:
             home = [c for c in r.candidates if c.country == pref]
@@ -549,7 +699,7 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
                 r = type(r)(r.query, "ok", home[0], r.candidates, r.how)
         got = (r.place, r.candidates, r.status == "ok")
         if r.how.startswith("as written"):
-            return got
+            return _with_latin_namesakes(got, f, lang)
         if fallback is None and not r.how.startswith("fuzzy"):
             fallback = got
     return fallback or (None, (), False)
@@ -686,8 +836,10 @@ def find_places(
                 continue
             place, cands, ok = _region_lookup(m.group("name"), lg)
             r = rank
-            if prec == 3 and _FROM_BEFORE.search(sent[max(0, m.start() - 30) : m.start()]):
-                r = 2  # "из Белгородской области", "from the Kursk region": where it came from
+            if _FROM_BEFORE.search(sent[max(0, m.start() - 30) : m.start()]):
+                # "из Белгородской области", "from the Kursk region", "from the Bukrin
+                # bridgehead", "з Покровського напрямку": where it came from
+                r = 2
             if place is not None or cands:
                 hits.append(
                     PlaceHit(
@@ -724,7 +876,7 @@ def find_places(
 
 
 _FROM_BEFORE = re.compile(
-    r"(?<![\w])(?i:из|с|со|з|із|зі|від|from|aus|von|z|ze|od)\s+(?i:the\s+|dem\s+|der\s+)?$"
+    r"(?<![\w])(?i:из|с|со|из-под|з|із|зі|від|з-під|from|aus|von|z|ze|od|spod)\s+(?i:the\s+|dem\s+|der\s+)?$"
 )
 REGION_KM = 250.0  # a region's centre to its far edge, about (an oblast, a voivodeship)
 

@@ -7,7 +7,11 @@ the sentence says the day, 2 when the day comes from context, 3 when only month 
 Place: candidate place names in the sentence (after a locative preposition, capitalised, or — in
 Russian — tagged LOC by Natasha), brought to their dictionary form (pymorphy3 for Russian, ending
 rules for Ukrainian and Polish), resolved by the gazetteer; ambiguity is settled by the places
-the document names elsewhere, then by the unit's known garrison, then by population.
+the document names elsewhere, then by the unit's known garrison, then by population. Where a
+unit *is* comes before where it goes and where it came from (its origin or home: "из Пскова",
+"headquartered in Tula", "aus dem Raum Orel"); a unit whose sentence gives only its origin takes
+its companion's place ("вместе с", "together with") or, when a pronoun points back ("Razem z
+nimi", "Mit ihr"), the place the sentence before puts its units.
 """
 
 from __future__ import annotations
@@ -36,16 +40,57 @@ _ANAPHORA = {
     ),
     "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])", re.I),
     "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|[Oo]rtschaft)(?![\w-])", re.I),
-    "en": re.compile(r"(?<![\w-])the\s+(?:city|town|village)(?![\w-])", re.I),
+    "en": re.compile(
+        r"(?<![\w-])(?:the\s+(?:city|town|village)|there(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might)\b))(?![\w-])",
+        re.I,
+    ),
 }
 
+# "вместе с 247-м полком из Ставрополя", "together with the 217th from Ivanovo": a unit named
+# as another's companion is where that one is, not where it came from.
+_COMPANION = {
+    "ru": r"(?:вместе|совместно|наряду)\s+со?|бок\s+о\s+бок\s+со?",
+    "uk": r"(?:разом|спільно|поряд|поруч|пліч-о-пліч)\s+(?:з|із|зі)",
+    "pl": r"(?:razem|wraz|wspólnie)\s+z[e]?|obok|ramię\s+w\s+ramię\s+z[e]?",
+    "de": r"(?:zusammen|gemeinsam)\s+mit|mit|neben",
+    "en": r"(?:together|along)\s+with|alongside|with|joined\s+by|supported\s+by",
+}
+_COMPANION_RE = {
+    lang: re.compile(rf"(?<![\w])(?i:{words})\s+(?:\S+\s+){{0,3}}$")
+    for lang, words in _COMPANION.items()
+}
+_COMPANION_AFTER = {
+    lang: re.compile(rf"(?<![\w])(?i:{words})(?![\w])") for lang, words in _COMPANION.items()
+}
+# A pronoun standing for the units of the sentence before ("Вместе с ними", "Им противостоит",
+# "Razem z nimi", "Mit ihr", "has reinforced them"): the sentence goes on with the same action.
+_BACK = {
+    "ru": r"ними|ним|ней|они|им|их|нему|неё|нее",
+    "uk": r"ними|ним|нею|вони|їм|їх|нього|неї",
+    "pl": r"nimi|nim|nią|nich|im|nimi|one|oni",
+    "de": r"ihr|ihm|ihnen|sie",
+    "en": r"them|they|their|theirs|it|its",
+}
+_BACK_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _BACK.items()}
+# A sentence that tells of something earlier is another action: it does not take the place
+# of the sentence before ("Ранее в Белоруссию прибыли … из Чебаркуля").
+_EARLIER = re.compile(
+    r"(?<![\w])(?i:ранее|раньше|прежде|раніше|earlier|previously|before\s+that|wcześniej|"
+    r"uprzednio|zuvor|vorher|früher|zuerst)(?![\w])"
+)
+
+# A full stop after a word (not an abbreviation such as "г.", "Gen.") or, but in German ("15.
+# Januar"), after a number, followed by a capital or by the place itself: a sentence ends there.
+_STOP_TAIL = r"[.!?]\s+(?:[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]|$)"
+_STOP = re.compile(rf"(?:(?<=[a-zа-яёіїєґäöüßąćęłńóśźż]{{3}})|(?<=\d)){_STOP_TAIL}")
+_STOP_DE = re.compile(rf"(?<=[a-zäöüß]{{3}}){_STOP_TAIL}")
 
 # Beyond this a place is simply elsewhere: distances are capped so that one far place (where a
 # unit came from) cannot outweigh the theatre the rest of the report names.
 _CAP_KM = 400.0
 # The theatre is where units are; where they go counts less, where they came from ("из Пензы",
 # a garrison far behind the front) little.
-_RANK_WEIGHT = {0: 1.0, 1: 0.5, 2: 0.2, 3: 0.5}
+_RANK_WEIGHT = {0: 1.0, 1: 0.5, 2: 0.05, 3: 0.5}
 
 
 def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
@@ -267,6 +312,8 @@ class Tier:
         s, e = self._sentence(start)
         hits = self._anaphora(s, e, self.places_in(s, e))
         ranked = self._ranked(hits, start, end, s, e) if hits else []
+        if ranked and ranked[0].rank == 2:
+            ranked = [*self._instead_of_origin(hits, start, s, e), *ranked]
         for h in ranked:
             if (ref := self._resolve(h, unit_ids, h.precision)) is not None:
                 return ref
@@ -274,6 +321,16 @@ class Tier:
         # else the story's place: the last one the report named before (a new paragraph of a
         # summary goes on about the place its heading or first paragraph named), as a region
         para = self._paragraph_start(start)
+        i = bisect_right(self._starts, s) - 1
+        if i > 0 and self.sents[i - 1][0] >= para:
+            # the sentence before: where it puts its units ("туда же" too) before where they
+            # came from
+            ps, pe = self.sents[i - 1]
+            prev = self._anaphora(ps, pe, self.places_in(ps, pe))
+            for h in sorted((h for h in prev if h.rank <= 1), key=lambda h: (h.rank, -h.start)):
+                ref = self._resolve(h, unit_ids, max(2, h.precision))
+                if ref is not None:
+                    return ref
         for h in self._before(s):
             inside = h.start >= para
             if h.rank > (2 if inside else 1):  # a new paragraph: only where units were
@@ -282,6 +339,43 @@ class Tier:
             if ref is not None:
                 return ref
         return None
+
+    def _instead_of_origin(
+        self, hits: list[PlaceHit], start: int, s: int, e: int
+    ) -> list[PlaceHit]:
+        """A mention whose own places are only where it came from ("… из Ставрополя", "from
+        Ivanovo", "z Międzyrzecza") is where the text puts it otherwise: with the unit it is
+        named as the companion of, at that one's place; in a sentence that names no place where
+        anyone is, and tells of the same action (no date or "earlier" of its own), at the place
+        the sentence before it puts its units — when a pronoun points back at them."""
+        rx = _COMPANION_RE.get(self.lang)
+        if rx is not None and rx.search(self.text[max(s, start - 60) : start]):
+            here = [h for h in hits if h.end <= start and h.rank == 0]
+            if here:
+                return here[::-1]
+        word = _COMPANION_AFTER.get(self.lang)
+        if word is not None:
+            # "247-й полк из Ставрополя вместе с 108-м полком … ведёт бои у Работино": the
+            # unit a companion joins is where the two are
+            after = [h for h in hits if h.start >= start and h.rank == 0]
+            if after and word.search(self.text, start, after[0].start):
+                return after[:1]
+        if any(h.rank <= 1 for h in hits):
+            return []
+        back = _BACK_RE.get(self.lang)
+        if back is None or not back.search(self.text, s, e):
+            return []  # a sentence of its own ("A из X и B из Y получили танки"): its origins
+        if _EARLIER.search(self.text, s, e) or any(s <= d.start < e for d in self.dates):
+            return []
+        i = bisect_right(self._starts, s) - 1
+        if i <= 0:
+            return []
+        ps, pe = self.sents[i - 1]
+        if ps < self._paragraph_start(s):
+            return []
+        prev = self._anaphora(ps, pe, self.places_in(ps, pe))
+        prev = [h for h in prev if h.rank <= 1 and h.precision <= 2]
+        return sorted(prev, key=lambda h: (h.rank, -h.start))
 
     def _before(self, s: int) -> Iterator[PlaceHit]:
         """Places of the sentences before the one starting at s, nearest first (read lazily:
@@ -341,6 +435,8 @@ class Tier:
         mentions = groups or [mine]
         start, end = mine
 
+        stop_rx = _STOP_DE if self.lang == "de" else _STOP
+
         def dist(h: PlaceHit, a: int, b: int) -> int:
             """Characters between a place and a mention; a place before the mention, or across
             a clause boundary (", а", "; ", " — "), belongs to it less."""
@@ -350,7 +446,10 @@ class Tier:
             else:
                 gap = self.text[h.end : a]
                 d = len(gap) + 25
-            return d + (30 if re.search(r"[,;—–]", gap) else 0)
+            # a full stop the splitter kept ("… on January 15. Alongside it …") ends a sentence
+            # (after a word or, but in German, a number: not "г. Бахмут", "15. Januar")
+            stop = 60 if stop_rx.search(gap) else 0
+            return d + stop + (30 if re.search(r"[,;—–]", gap) else 0)
 
         def owner(h: PlaceHit) -> tuple[int, int]:
             return min(mentions, key=lambda m: dist(h, *m))
@@ -395,6 +494,8 @@ class Tier:
             nearest = min(far(c) for c in h.candidates)
             pool = [c for c in h.candidates if far(c) <= nearest + min(50.0, 10.0 + nearest)]
             best = max(pool, key=lambda c: (c.population, -far(c)))  # villages: the nearest
+            if h.place is not None and h.place in pool:
+                best = h.place  # the gazetteer's own reading, which the theatre does not refute
         elif h.place is not None:
             best = h.place
         else:
