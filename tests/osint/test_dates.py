@@ -207,3 +207,10 @@ def test_the_sentence_s_date_far_after_a_list_of_units() -> None:
     # across a semicolon, another unit's clause keeps its date
     t = "The 3rd Brigade held Robotyne; the 47th Brigade, reinforced, withdrew on March 10."
     assert date_of(t, "en", 3, PUB) == "2024-03-13"
+
+
+def test_a_unit_s_ordinal_is_no_day_and_an_aside_may_run_to_the_sentence_end() -> None:
+    t = "July 1943. It was joined by the 3rd Tank Brigade and attacked on the 12th."
+    assert values(t, "en") == ["1943-07", "1943-07-12"]
+    t = "Западнее Сватово закрепилась 25-я армия, сформированная в прошлом году в Пскове."
+    assert date_of(t, "ru", 25, PUB) == "2024-03-13"

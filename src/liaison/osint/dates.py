@@ -241,7 +241,12 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "uk": r"(?<![\w])(?P<d>[0-2]?\d|3[01])-?(?:го|е)\s+числа(?![\w])",
         "pl": r"(?<![\w])(?P<d>[0-2]?\d|3[01])\.?\s+dnia\s+miesiąca(?![\w])",
         "de": r"(?<![\w])am\s+(?P<d>[0-2]?\d|3[01])\.\s+(?:des\s+Monats|dieses\s+Monats)",
-        "en": r"(?<![\w])(?:on|by|until|from)\s+the\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)(?![\w])",
+        # (not a unit: "joined by the 3rd Tank Brigade", "by the 3rd guards army")
+        "en": r"(?<![\w])(?:on|by|until|from)\s+the\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)(?![\w])"
+        r"(?!\s+(?:(?-i:[A-Z])|(?:infantry|armou?red|tanks?|motori[sz]ed|rifles?|airborne|guards?|"
+        r"mechani[sz]ed|brigades?|divisions?|army|armies|corps|regiments?|battalions?|separate|"
+        r"assault|mountain|marines?|panzer|cavalry|light|heavy|air|naval|special|"
+        r"and\s+\d))(?![\w]))",
     }[lang]
     pats.append((day_only, "d"))
     return [(re.compile(p, re.I), how) for p, how in pats]

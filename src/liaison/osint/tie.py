@@ -183,7 +183,7 @@ class Tier:
         # a clause set off by commas right after the mention describes the unit ("3-я бригада,
         # созданная в 2015 году, удерживает …", "the 3rd Army, formed in July 1941, held …"):
         # its date gives way to the main clause's; in news, a past year there is background
-        aside = re.match(r"\s*,([^,;—–()]*),", self.text[end:e])
+        aside = re.match(r"\s*,([^,;—–()]*)(?:,|[.!?…]?\s*$)", self.text[end:e])
         if aside is not None:
             a0, a1 = end + aside.start(1), end + aside.end(1)
             pub = self.doc.published
