@@ -17,46 +17,46 @@ from email.utils import parsedate_to_datetime
 # ---- month names, every inflected form, by stem --------------------------------------------------
 _MONTHS: dict[str, list[str]] = {
     "ru": [
-        r"январ[ьяюе]|янв\.",
-        r"феврал[ьяюе]|февр?\.",
-        r"март[ауе]?",
-        r"апрел[ьяюе]|апр\.",
-        r"ма[йяюе]",
-        r"июн[ьяюе]",
-        r"июл[ьяюе]",
-        r"август[ауе]?|авг\.",
-        r"сентябр[ьяюе]|сент?\.",
-        r"октябр[ьяюе]|окт\.",
-        r"ноябр[ьяюе]|нояб?\.",
-        r"декабр[ьяюе]|дек\.",
+        r"январ(?:[ьяюе]|ём|ем)|янв\.",
+        r"феврал(?:[ьяюе]|ём|ем)|февр?\.",
+        r"март(?:[ауе]|ом)?",
+        r"апрел(?:[ьяюе]|ем)|апр\.",
+        r"ма(?:[йяюе]|ем)",
+        r"июн(?:[ьяюе]|ем)",
+        r"июл(?:[ьяюе]|ем)",
+        r"август(?:[ауе]|ом)?|авг\.",
+        r"сентябр(?:[ьяюе]|ём|ем)|сент?\.",
+        r"октябр(?:[ьяюе]|ём|ем)|окт\.",
+        r"ноябр(?:[ьяюе]|ём|ем)|нояб?\.",
+        r"декабр(?:[ьяюе]|ём|ем)|дек\.",
     ],
     "uk": [
-        r"січ(?:ень|ня|ні)",
-        r"лют(?:ий|ого|ому)",
-        r"берез(?:ень|ня|ні)",
-        r"квіт(?:ень|ня|ні)",
-        r"трав(?:ень|ня|ні)",
-        r"черв(?:ень|ня|ні)",
-        r"лип(?:ень|ня|ні)",
-        r"серп(?:ень|ня|ні)",
-        r"верес(?:ень|ня|ні)",
-        r"жовт(?:ень|ня|ні)",
-        r"листопад(?:а|і)?",
-        r"груд(?:ень|ня|ні)",
+        r"січ(?:ень|ня|ні|ню|нем)|січ\.",
+        r"лют(?:ий|ого|ому|им)|лют\.",
+        r"берез(?:ень|ня|ні|ню|нем)|бер\.",
+        r"квіт(?:ень|ня|ні|ню|нем)|квіт\.",
+        r"трав(?:ень|ня|ні|ню|нем)|трав\.",
+        r"черв(?:ень|ня|ні|ню|нем)|черв\.",
+        r"лип(?:ень|ня|ні|ню|нем)|лип\.",
+        r"серп(?:ень|ня|ні|ню|нем)|серп\.",
+        r"верес(?:ень|ня|ні|ню|нем)|вер\.",
+        r"жовт(?:ень|ня|ні|ню|нем)|жовт\.",
+        r"листопад(?:а|і|у|ом)?|лист\.",
+        r"груд(?:ень|ня|ні|ню|нем)|груд\.",
     ],
     "pl": [
-        r"stycz(?:eń|en|nia|niu)",
-        r"lut(?:y|ego|ym)",
-        r"mar(?:zec|ca|cu)",
-        r"kwie(?:cień|cien|tnia|tniu)",
-        r"maj(?:a|u)?",
-        r"czerw(?:iec|ca|cu)",
-        r"lip(?:iec|ca|cu)",
-        r"sierp(?:ień|ien|nia|niu)",
-        r"wrze(?:sień|sien|śnia|snia|śniu|sniu)",
-        r"październik(?:a|u)?|pazdziernik(?:a|u)?",
-        r"listopad(?:a|zie)?",
-        r"grud(?:zień|zien|nia|niu)",
+        r"stycz(?:eń|en|nia|niu|niem)|sty\.",
+        r"lut(?:y|ego|ym)|lut\.",
+        r"mar(?:zec|ca|cu|cem)|mar\.",
+        r"kwie(?:cień|cien|tnia|tniu|tniem)|kwi\.",
+        r"maj(?:a|u|em)?",
+        r"czerw(?:iec|ca|cu|cem)|cze\.",
+        r"lip(?:iec|ca|cu|cem)|lip\.",
+        r"sierp(?:ień|ien|nia|niu|niem)|sie\.",
+        r"wrze(?:sień|sien|śnia|snia|śniu|sniu|śniem|sniem)|wrz\.",
+        r"październik(?:a|u|iem)?|pazdziernik(?:a|u|iem)?|paź\.",
+        r"listopad(?:a|zie|em)?|lis\.",
+        r"grud(?:zień|zien|nia|niu|niem)|gru\.",
     ],
     "de": [
         r"januar|jänner|jan\.",
@@ -91,7 +91,7 @@ _ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
 _YEAR = r"(1[89]\d\d|20\d\d)"
 _YEAR_WORD = {
     "ru": r"(?:\s*(?:г\.|гг\.|года|году|год)\b)?",
-    "uk": r"(?:\s*(?:р\.|року|рік)\b)?",
+    "uk": r"(?:\s*(?:р\.|року|році|рік)\b)?",
     "pl": r"(?:\s*(?:r\.|roku|rok)\b)?",
     "de": r"",
     "en": r"",
@@ -109,14 +109,66 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
             rf"(?=(?-i:[A-ZÄÖÜ]))(?:{months})"  # "may" and "mai" are words; months are capitalised
         )
     yw = _YEAR_WORD[lang]
+    # "5-го июля", "5-те травня": an ordinal ending may follow the day's number
+    dot = (
+        r"\.?" if lang == "de" else (r"(?:-?(?:го|е|м|ого|те|го))?" if lang in ("ru", "uk") else "")
+    )
     pats: list[tuple[str, str]] = [
         (rf"\b(?P<y>{_YEAR[1:-1]})-(?P<mo>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b", "iso"),
         (rf"\b(?P<d>[0-2]?\d|3[01])\.(?P<mo>0?[1-9]|1[0-2])\.(?P<y>{_YEAR[1:-1]})\b", "dmy"),
+        # "24/02/2022", "2022/02/24": day first, as everywhere but in American English
+        (rf"\b(?P<y>{_YEAR[1:-1]})/(?P<mo>0?[1-9]|1[0-2])/(?P<d>[0-2]?\d|3[01])\b", "iso"),
+        (rf"\b(?P<d>[0-2]?\d|3[01])/(?P<mo>0?[1-9]|1[0-2])/(?P<y>{_YEAR[1:-1]})\b", "dmy"),
+        # "02/24/2022": month first only where the day cannot be a month
+        (rf"\b(?P<mo>0?[1-9]|1[0-2])/(?P<d>1[3-9]|2\d|3[01])/(?P<y>{_YEAR[1:-1]})\b", "mdy"),
+        # "24.02.22" in a news item: the century of its publication
+        (
+            r"(?<![\d.])(?P<d>[0-2]?\d|3[01])\.(?P<mo>0[1-9]|1[0-2])\.(?P<yy>\d\d)(?![\d]|\.\d)",
+            "dmyy",
+        ),
         (
             rf"\b(?P<d>[0-2]?\d|3[01])[ .](?P<rm>{'|'.join(reversed(_ROMAN_MONTHS))})[ .](?P<y>{_YEAR[1:-1]})\b",
             "droman",
         ),
     ]
+    # a range of days or months is dated by its first ("23–24 февраля", "vom 5. bis 12. Juli",
+    # "on the night of 23–24 February", "w lipcu i sierpniu 1943")
+    plain = "|".join(f"(?:{p})" for p in _MONTHS[lang])
+    if lang in ("en", "de"):
+        plain = rf"(?=(?-i:[A-ZÄÖÜ]))(?:{plain})"
+    to = {
+        "ru": r"по|до|на|и",
+        "uk": r"по|до|на|і|й|та",
+        "pl": r"do|na|i",
+        "de": r"bis(?:\s+zum)?|auf\s+den|zum|und",
+        "en": r"to|and|into",
+    }[lang]
+    link = rf"\s*(?:[–—/-]|\s(?:{to})\s)\s*"
+    if lang == "en":
+        nth = r"(?:st|nd|rd|th)?"
+        pats += [
+            (
+                rf"\b(?P<d>[0-2]?\d|3[01]){nth}{link}(?P<d2>[0-2]?\d|3[01]){nth}\s+(?:of\s+)?(?:{months})\.?(?:,?\s+(?P<y>{_YEAR[1:-1]})\b)?",
+                "drange",
+            ),
+            (
+                rf"\b(?:{months})\s+(?P<d>[0-2]?\d|3[01]){nth}{link}(?P<d2>[0-2]?\d|3[01]){nth}(?:,?\s+(?P<y>{_YEAR[1:-1]})\b)?",
+                "drange",
+            ),
+        ]
+    else:
+        pats.append(
+            (
+                rf"\b(?P<d>[0-2]?\d|3[01]){dot}{link}(?P<d2>[0-2]?\d|3[01]){dot}\s*(?:{months})(?:\s+(?P<y>{_YEAR[1:-1]}){yw})?(?![\w])",
+                "drange",
+            )
+        )
+    pats.append(
+        (
+            rf"(?<![\w])(?:{months}){link}(?:{plain})\s+(?P<y>{_YEAR[1:-1]}){yw}(?![\w])",
+            "mrange",
+        )
+    )
     if lang == "en":
         pats += [
             (
@@ -135,12 +187,6 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
             (rf"\b(?:{months})\.?,?\s+(?:of\s+)?(?P<y>{_YEAR[1:-1]})\b", "my"),
         ]
     else:
-        # "5-го июля", "5-те травня": an ordinal ending may follow the day's number
-        dot = (
-            r"\.?"
-            if lang == "de"
-            else (r"(?:-?(?:го|е|м|ого|те|го))?" if lang in ("ru", "uk") else "")
-        )
         pats += [
             (
                 rf"\b(?P<d>[0-2]?\d|3[01]){dot}\s*(?:{months})\s+(?P<y>{_YEAR[1:-1]}){yw}",
@@ -151,25 +197,58 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         ]
     # a month named alone ("We wrześniu", "в ноябре", "im März"): the year from context
     month_prep = {
-        "ru": r"(?:в|во|с|до|к|середине|начале|конце|половине|числах|декаде)",
-        "uk": r"(?:у|в|з|до|середині|на\s+початку|наприкінці|половині|числах|декаді)",
-        "pl": r"(?:w|we|od|do|połowie|początku|końcu|końca|początkiem|końcem)",
-        "de": r"(?:im|seit|bis|Anfang|Mitte|Ende)",
-        "en": r"(?:in|since|until|early|mid-?|late|during|of)",
+        "ru": r"(?:в|во|с|со|до|к|ко|по|после|течение|середине|середины|начале|начала|конце|"
+        r"конца|половине|половины|числах|декаде|между)",
+        "uk": r"(?:у|в|з|із|до|по|після|протягом|середині|середини|початку|початок|кінця|"
+        r"кінці|наприкінці|половині|половини|числах|декаді|між)",
+        "pl": r"(?:w|we|od|do|po|przez|połowie|połowy|początku|początkiem|końcu|końca|końcem|"
+        r"koniec|przełomie|ciągu|między)",
+        "de": r"(?:im|seit|bis|ab|vom|zum|Anfang|Mitte|Ende|Laufe\s+des|zwischen)",
+        "en": r"(?:in|since|until|till|early|mid-?|late|during|of|by|from|through|throughout|"
+        r"between|before|after)",
     }[lang]
     pats.append((rf"(?<![\w])(?:{month_prep}\s+|mid-)(?:{months})(?![\w])(?!\s+\d{{4}})", "m"))
     # a year, with its word, its ordinal ending ("1943-м", "1939-го") or a season before it
     year_only = {
-        "ru": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:г\.|года|году|год)|-(?:го|м))(?![\w])|"
+        "ru": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:[–—-](?:{_YEAR[1:-1]}|\d\d))?(?:\s*(?:гг\.|г\.|годах|годы|годов|года|году|год)|-(?:го|м))(?![\w])|"
         rf"(?<![\w])(?:летом|весной|осенью|зимой|в\s+начале|в\s+конце|в\s+середине)\s+(?P<y2>{_YEAR[1:-1]})\b)",
-        "uk": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:\s*(?:р\.|року|рік)|-(?:го|му))(?![\w])|"
+        "uk": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:[–—-](?:{_YEAR[1:-1]}|\d\d))?(?:\s*(?:рр\.|р\.|роках|роки|років|року|році|рік)|-(?:го|му))(?![\w])|"
         rf"(?<![\w])(?:влітку|улітку|навесні|восени|взимку|узимку|на\s+початку|наприкінці)\s+(?P<y2>{_YEAR[1:-1]})\b)",
-        "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})\s*(?:r\.|roku|rok)(?![\w])|"
-        rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec)\s+(?P<y2>{_YEAR[1:-1]})\b)",
-        "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr\s+|seit\s+|bis\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b",
-        "en": rf"\b(?:in|since|of|during|by|early|late|mid-?)\s+(?P<y>{_YEAR[1:-1]})\b",
+        "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:[–—-](?:{_YEAR[1:-1]}|\d\d))?\s*(?:r\.|roku|rok|latach|lata|lat)(?![\w])|"
+        rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec|w\s+latach)\s+(?P<y2>{_YEAR[1:-1]})\b)",
+        "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr(?:es)?\s+|seit\s+|bis\s+|von\s+|ab\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b(?:\s*(?:[–—/-]|\s(?:bis|und)\s)\s*(?:{_YEAR[1:-1]}|\d\d)\b)?",
+        "en": rf"\b(?:(?:in|since|of|during|by|early|late|mid|until|till|through|throughout|from|"
+        rf"spring|summer|autumn|fall|winter)\s+|mid-)(?P<y>{_YEAR[1:-1]})\b"
+        rf"(?:\s*(?:[–—/-]|\s(?:to|and)\s)\s*(?:{_YEAR[1:-1]}|\d\d)\b)?",
     }[lang]
     pats.append((year_only, "y"))
+    if lang != "en":
+        # "на 12.03", "am 12.03.": a day and month in figures, the year from context (not a
+        # decimal: "2.05 млн", "12.03%")
+        pats.append(
+            (
+                # nor a time of day ("около 12.05", "um 14.05", "o godz. 12.05")
+                r"(?<![\d.,/])(?<!около\s)(?<!um\s)(?<!godz\.\s)(?<!godzinie\s)(?<!o\s)"
+                r"(?P<d>[0-2]?\d|3[01])\.(?P<mo>0[1-9]|1[0-2])(?!\d|[.,]\d)"
+                r"(?!\.?\s*(?:млн|млрд|тыс|тис|км|km|mln|mld|tys|Mio|Mrd|Uhr|ч\b|год\b|%|"
+                r"м\b|m\b|мм|mm|см|cm|кг|kg|т\b|t\b|га\b|ha\b|л\b|l\b|Prozent|proc))",
+                "dm",
+            )
+        )
+    # "on the 12th", "12-го числа": a day of the month the text last named
+    day_only = {
+        "ru": r"(?<![\w])(?P<d>[0-2]?\d|3[01])-?(?:го|е)\s+числа(?![\w])",
+        "uk": r"(?<![\w])(?P<d>[0-2]?\d|3[01])-?(?:го|е)\s+числа(?![\w])",
+        "pl": r"(?<![\w])(?P<d>[0-2]?\d|3[01])\.?\s+dnia\s+miesiąca(?![\w])",
+        "de": r"(?<![\w])am\s+(?P<d>[0-2]?\d|3[01])\.\s+(?:des\s+Monats|dieses\s+Monats)",
+        # (not a unit: "joined by the 3rd Tank Brigade", "by the 3rd guards army")
+        "en": r"(?<![\w])(?:on|by|until|from)\s+the\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)(?![\w])"
+        r"(?!\s+(?:(?-i:[A-Z])|(?:infantry|armou?red|tanks?|motori[sz]ed|rifles?|airborne|guards?|"
+        r"mechani[sz]ed|brigades?|divisions?|army|armies|corps|regiments?|battalions?|separate|"
+        r"assault|mountain|marines?|panzer|cavalry|light|heavy|air|naval|special|"
+        r"and\s+\d))(?![\w]))",
+    }[lang]
+    pats.append((day_only, "d"))
     return [(re.compile(p, re.I), how) for p, how in pats]
 
 
@@ -178,28 +257,133 @@ _RELATIVE = {
     "ru": {"сегодня": 0, "вчера": -1, "позавчера": -2},
     "uk": {"сьогодні": 0, "вчора": -1, "учора": -1, "позавчора": -2},
     "pl": {"dzisiaj": 0, "dziś": 0, "wczoraj": -1, "przedwczoraj": -2},
-    "de": {"heute": 0, "gestern": -1, "vorgestern": -2},
+    "de": {"heute": 0, "gestern": -1, "vorgestern": -2, "gestrigen": -1},
     "en": {"today": 0, "yesterday": -1},
 }
+
+
+# "в этом месяце", "last year" in a news item: the month or year counted from its publication
+_PERIODS: dict[str, list[tuple[str, str, int]]] = {
+    "ru": [
+        (
+            r"(?:в\s+(?:этом|текущем|нынешнем)|(?:в\s+)?(?:начале|середине|конце)\s+(?:этого|текущего))\s+месяц[еа]|этого\s+месяца",
+            "m",
+            0,
+        ),
+        (r"в\s+(?:прошлом|минувшем|прошедшем)\s+месяце|(?:прошлого|минувшего)\s+месяца", "m", -1),
+        (r"в\s+(?:этом|текущем|нынешнем)\s+году|этого\s+года|текущего\s+года", "y", 0),
+        (r"в\s+(?:прошлом|минувшем|прошедшем)\s+году|(?:прошлого|минувшего)\s+года", "y", -1),
+    ],
+    "uk": [
+        (
+            r"(?:у|в)\s+(?:цьому|поточному)\s+місяці|(?:на\s+початку\s+|наприкінці\s+|в\s+середині\s+)?(?:цього|поточного)\s+місяця",
+            "m",
+            0,
+        ),
+        (r"(?:у|в)\s+минулому\s+місяці|минулого\s+місяця", "m", -1),
+        (r"(?:у|в)\s+(?:цьому|поточному)\s+році|(?:цього|поточного)\s+року", "y", 0),
+        (r"(?:у|в)\s+минулому\s+році|минулого\s+року", "y", -1),
+    ],
+    "pl": [
+        (
+            r"w\s+(?:tym|bieżącym|obecnym)\s+miesiącu|(?:na\s+początku\s+|pod\s+koniec\s+|w\s+połowie\s+)?(?:tego|bieżącego)\s+miesiąca",
+            "m",
+            0,
+        ),
+        (
+            r"w\s+(?:zeszłym|ubiegłym|poprzednim)\s+miesiącu|(?:zeszłego|ubiegłego)\s+miesiąca",
+            "m",
+            -1,
+        ),
+        (r"w\s+(?:tym|bieżącym|obecnym)\s+roku|(?:tego|bieżącego)\s+roku", "y", 0),
+        (r"w\s+(?:zeszłym|ubiegłym|poprzednim)\s+roku|(?:zeszłego|ubiegłego)\s+roku", "y", -1),
+    ],
+    "de": [
+        (
+            r"(?:in\s+diesem|im\s+laufenden|(?:Anfang|Mitte|Ende)\s+dieses)\s+Monats?|(?:Anfang|Mitte|Ende)\s+des\s+Monats",
+            "m",
+            0,
+        ),
+        (
+            r"(?:im\s+(?:vergangenen|letzten|Vor)|(?:Anfang|Mitte|Ende)\s+(?:des\s+)?(?:vergangenen|letzten))\s*[Mm]onats?",
+            "m",
+            -1,
+        ),
+        (r"(?:in\s+diesem|im\s+laufenden)\s+Jahr|dieses\s+Jahres", "y", 0),
+        (r"im\s+(?:vergangenen|letzten|Vor)\s*[Jj]ahr|(?:vergangenen|letzten)\s+Jahres", "y", -1),
+    ],
+    "en": [
+        (
+            r"(?:earlier|later|late|early)\s+this\s+month|this\s+month|(?:at\s+)?the\s+(?:start|beginning|end)\s+of\s+the\s+month",
+            "m",
+            0,
+        ),
+        (r"last\s+month|(?:earlier|late|early)\s+last\s+month", "m", -1),
+        (r"(?:earlier|later)\s+this\s+year|this\s+year", "y", 0),
+        (r"last\s+year", "y", -1),
+    ],
+}
+_PERIOD_RE = {
+    lang: [(re.compile(rf"(?<![\w])(?:{p})(?![\w])", re.I), how, n) for p, how, n in rows]
+    for lang, rows in _PERIODS.items()
+}
+
+
+def _periods(text: str, lang: str, published: datetime) -> list[DateHit]:
+    out = []
+    for rx, how, n in _PERIOD_RE[lang]:
+        for m in rx.finditer(text):
+            if how == "y":
+                value = f"{published.year + n:04d}"
+            else:
+                y, mo = divmod(published.year * 12 + published.month - 1 + n, 12)
+                value = f"{y:04d}-{mo + 1:02d}"
+            out.append(DateHit(m.start(), m.end(), value, 3))
+    return out
 
 
 # "в понедельник", "am Dienstag", "on Friday" in a news item: the last such day up to its
 # publication (a report tells the past week).
 _WEEKDAYS = {
     "ru": (
-        r"(?:в|во|на)\s+(?:прошл\w+\s+|минувш\w+\s+|эт\w+\s+)?",
-        ["понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"],
+        r"(?:в|во|на|с|со|до|к|ко)\s+(?:прошл\w+\s+|минувш\w+\s+|эт\w+\s+)?",
+        [
+            "понедельник(?:а|у)?",
+            "вторник(?:а|у)?",
+            "сред[уыеа]",
+            "четверг(?:а|у)?",
+            "пятниц[уые]",
+            "суббот[уые]",
+            "воскресень[ея]",
+        ],
     ),
     "uk": (
-        r"(?:у|в|на)\s+(?:минул\w+\s+|ц\w+\s+)?",
-        ["понеділок", "вівторок", "середу", "четвер", "п['ʼ’]ятницю", "суботу", "неділю"],
+        r"(?:у|в|на|з|із|зі|до|від)\s+(?:минул\w+\s+|ц\w+\s+)?",
+        [
+            "понеділ(?:ок|ка)",
+            "вівтор(?:ок|ка)",
+            "серед[уи]",
+            "четвер(?:га)?",
+            "п['ʼ’]ятниц[юі]",
+            "субот[уи]",
+            "неділ[юі]",
+        ],
     ),
     "pl": (
-        r"(?:w|we|na)\s+(?:ostatni\w*\s+|zeszł\w+\s+|ubiegł\w+\s+)?",
-        ["poniedziałek", "wtorek", "środę", "czwartek", "piątek", "sobotę", "niedzielę"],
+        r"(?:w|we|na|od|do|z|ze)\s+(?:ostatni\w*\s+|zeszł\w+\s+|ubiegł\w+\s+)?",
+        [
+            "poniedziałek|poniedziałku",
+            "wtorek|wtorku",
+            "środę|środy",
+            "czwartek|czwartku",
+            "piątek|piątku",
+            "sobotę|soboty",
+            "niedzielę|niedzieli",
+        ],
     ),
     "de": (
-        r"(?:am|seit|in\s+der\s+Nacht\s+(?:zum|auf\s+den))\s+(?:vergangenen\s+|letzten\s+)?",
+        r"(?:am|seit|bis|in\s+der\s+Nacht\s+(?:zum|zu|auf\s+den|auf))\s+"
+        r"(?:vergangenen\s+|letzten\s+|gestrigen\s+)?",
         [
             "Montag",
             "Dienstag",
@@ -321,6 +505,9 @@ class DateHit:
     precision: int  # 1 day, 3 month or year (ACLED-style time precision)
 
 
+_NIGHT = re.compile(r"(?:ночь|ночі|ніч|nocy|noc|Nacht|night)\W*(?:\w+\W+)?$", re.I)
+
+
 def _month_of(m: re.Match[str]) -> int | None:
     for i in range(1, 13):
         if m.groupdict().get(f"m{i}"):
@@ -346,7 +533,13 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             if g.get("rm"):
                 mo = _ROMAN_MONTHS.index(g["rm"].upper()) + 1
             d = int(g["d"]) if g.get("d") else None
-            if mo is None and how != "y":
+            if g.get("yy"):
+                if published is None:
+                    continue
+                y = published.year // 100 * 100 + int(g["yy"])
+            if g.get("d2") and _NIGHT.search(text[max(0, s - 30) : s]):
+                d = int(g["d2"])  # "в ночь с 23 на 24 февраля": the night's morning names it
+            if mo is None and how not in ("y", "d"):
                 continue
             raw.append((s, e, y, mo, d, how))
             taken.append((s, e))
@@ -359,7 +552,14 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
     if story_year is None and published is None:
         bare = re.search(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-]|-\w)", text)
         story_year = int(bare.group(1)) if bare else None
+    last_month: int | None = None
     for s, e, y, mo, d, how in raw:
+        if how == "d":
+            mo = last_month  # "on the 12th": of the month last named
+            if mo is None:
+                continue
+        elif mo is not None:
+            last_month = mo
         if y is None:
             # a day and month without a year: the year the text last named, else publication's
             y = (
@@ -371,8 +571,13 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 continue
             if last_year is None and published is not None and mo is not None:
                 cand = _safe_date(y, mo, d or 1)
-                if cand is not None and cand > published.date() + timedelta(days=1):
-                    y -= 1  # "12 декабря" in a January report is last December
+                if (
+                    cand is not None
+                    and cand > published.date() + timedelta(days=1)
+                    and (published.date() - date(y - 1, mo, 1)).days <= 100
+                ):
+                    y -= 1  # "12 декабря" in a January report is last December (not "in May"
+                    # in a March report: a plan, dropped from a news item's mentions)
         else:
             last_year = y
         if how == "y":
@@ -394,7 +599,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 if not any(m.start() < te and ts < m.end() for ts, te in taken):
                     day = (published + timedelta(days=delta)).date()
                     hits.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
-        for h in _weekdays(text, lang, published):
+        for h in _weekdays(text, lang, published) + _periods(text, lang, published):
             if not any(h.start < te and ts < h.end for ts, te in taken):
                 hits.append(h)
     hits.sort(key=lambda h: h.start)

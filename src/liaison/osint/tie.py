@@ -155,6 +155,11 @@ class Tier:
         self.sents = sentences(doc.text)
         self._starts = [s for s, _e in self.sents]
         self.dates: list[DateHit] = find_dates(doc.text, lang, doc.published)
+        if doc.published is not None:
+            # a news item's date after its publication is a plan or a forecast ("the offensive
+            # is expected in May"), never where a unit was
+            today = doc.published.date().isoformat()
+            self.dates = [d for d in self.dates if d.value <= today[: len(d.value)]]
         self._places: dict[int, list[PlaceHit]] = {}
         self._doc_places: list[PlaceHit] | None = None
         self._prepared = False
@@ -191,7 +196,9 @@ class Tier:
         for d in inside:
             # a date after the mention belongs to it within the same clause ("… corps 23 ноября
             # соединился", "… cut the roads on June 27"), not across a dash or a semicolon
-            gap = self.text[end : d.start]
+            # a clause set off by commas does not part the mention from its verb's date
+            # ("the 3rd Army, which had held the line since 1943, crossed on 12 January")
+            gap = re.sub(r",[^,;—–()]*,", " ", self.text[end : d.start])
             if (
                 d.start >= end
                 and len(gap) <= 80
@@ -203,11 +210,31 @@ class Tier:
             # the sentence's only date stands after a dash or a comma ("… из Чебаркуля — это
             # было 1 февраля"): still the sentence's, unless another mention stands between
             for d in inside:
-                if d.start >= end and not any(
-                    end <= a and b <= d.start for a, b in self.unit_spans
+                if d.start >= end and (
+                    not any(end <= a and b <= d.start for a, b in self.unit_spans)
+                    or not re.search(r"[;—–]", self.text[end : d.start])
                 ):
                     cands.append((d.start - end, d))
                     break
+        # a clause set off by commas right after the mention describes the unit ("3-я бригада,
+        # созданная в 2015 году, удерживает …", "the 3rd Army, formed in July 1941, held …"):
+        # its date gives way to the main clause's; in news, a past year there is background
+        aside = re.match(r"\s*,([^,;—–()]*)(?:,|[.!?…]?\s*$)", self.text[end:e])
+        if aside is not None:
+            a0, a1 = end + aside.start(1), end + aside.end(1)
+            pub = self.doc.published
+            kept = []
+            for c, d in cands:
+                if a0 <= d.start and d.end <= a1:
+                    if pub is not None and d.value[:4] < f"{pub.year:04d}":
+                        continue
+                    c += 60
+                kept.append((c, d))
+            cands = kept
+        if cands and any(len(d.value) > 4 for _c, d in cands):
+            # a bare year beside a day or month in the same sentence is background ("held the
+            # line since 1943, crossed on 12 January 1945"): the finer date is the action's
+            cands = [(c + (40 if len(d.value) == 4 else 0), d) for c, d in cands]
         if cands:
             best = min(cands, key=lambda c: c[0])[1]
             return best.value, best.precision
@@ -217,6 +244,9 @@ class Tier:
             d = earlier[-1]
             return self._in_period(d.value, 2 if d.precision == 1 else d.precision)
         if self.doc.published is not None:
+            head = self._dateline(para)
+            if head is not None:
+                return head.value, 2 if head.precision == 1 else head.precision
             return self.doc.published.date().isoformat(), 2
         earlier = [d for d in self.dates if d.end <= s]
         if earlier:
@@ -229,9 +259,28 @@ class Tier:
             dated = re.search(r"\d", self.text[d.start : d.end]) is not None  # not "назавтра"
             if line_start == 0 or (dated and len(line.strip()) - (d.end - d.start) <= 30):
                 return d.value, 2 if d.precision == 1 else d.precision  # a dateline heads it all
-            # carried over from another paragraph's story: only its month is sure
+            # carried over from another paragraph's story: only its month is sure — or only the
+            # year, when the heading names just the year ("Київська операція 1920 року")
+            head = self._heading()
+            if head is not None and len(head.value) == 4 and d.value.startswith(head.value):
+                return head.value, 3
             return self._in_period(d.value[:7], 3)
         return None, None
+
+    def _dateline(self, para: int) -> DateHit | None:
+        """The nearest line before the paragraph that is only a date ("24 февраля", "Update,
+        25 February 2024:"): a news item's heading, dating the paragraphs under it."""
+        for d in reversed(self.dates):
+            if d.end > para:
+                continue
+            line_start = self._paragraph_start(d.start)
+            line_end = self.text.find("\n", d.start)
+            line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+            if re.search(r"\d", self.text[d.start : d.end]) and (
+                len(line.strip()) - (d.end - d.start) <= 20
+            ):
+                return d
+        return None
 
     def _heading(self) -> DateHit | None:
         """The month or year a history's heading names ("Оборона Москвы. Октябрь 1941"): the
