@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 from liaison.core.clock import iso
 from liaison.orbat.model import Picture, UnitView
 from liaison.reconcile.match import Discrepancy, Match, Result
+from liaison.store.raw import driver_rows
 from liaison.store.schema.reconcile import discrepancy, meeting
 
 IDENTITY = ("designation", "echelon", "branch")
@@ -119,6 +120,9 @@ class Item:
     memory: dict[str, Any] | None = None
     settled: bool = False
     decision: str | None = None  # a settled item's decision, as a partner code / neither
+    #: A settled item carried unchanged: the previous meeting's row it repeats (kind, units,
+    #: detail, sources, facts), which `meeting.store_queue` copies in the database.
+    copy_of: int | None = None
 
     def wire(self) -> dict[str, Any]:
         """What both sides must compute alike (the queue digest covers it)."""
@@ -184,6 +188,7 @@ class PreviousRow(NamedTuple):
     severity: str | None = None
     ours_source: Any = None
     theirs_source: Any = None
+    id: int | None = None  # the row's id (read with `full`)
 
 
 _JSON_AT = {1, 2, 13, 15, 16}  # facts, memory, detail, ours_source, theirs_source
@@ -195,8 +200,8 @@ def previous_rows(
     """The previous meeting's discrepancies by key (with the meeting's sharing state); `full`
     also reads what each one is (kind, units, detail, sources), to carry it (`carried`).
 
-    Read straight from the driver (a meeting has tens of thousands of rows; SQLAlchemy's
-    per-value processing was most of the time), JSON decoded here where the driver gives text."""
+    Read as the driver's rows (a meeting has tens of thousands of rows; SQLAlchemy's per-value
+    processing was most of the time), JSON decoded here where the driver gives text."""
     if meeting_id is None:
         return {}
     cols = [
@@ -220,6 +225,7 @@ def previous_rows(
             discrepancy.c.severity,
             discrepancy.c.ours_source,
             discrepancy.c.theirs_source,
+            discrepancy.c.id,
         ]
     q = (
         sa.select(*cols)
@@ -227,8 +233,7 @@ def previous_rows(
         .where(discrepancy.c.meeting_id == int(meeting_id), discrepancy.c.shared_key.is_not(None))
         .order_by(discrepancy.c.id)
     )
-    sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    rows = conn.exec_driver_sql(sql).all()
+    rows = driver_rows(conn, q)
     out: dict[str, PreviousRow] = {}
     if conn.dialect.name == "sqlite":  # JSON arrives as text (null included), booleans as 0/1
         loads = orjson.loads
@@ -311,6 +316,8 @@ def remember(
             else:
                 it.memory = {"state": "settled", "ref": ref, "was": was}
                 it.settled, it.decision = True, was
+                if same and d.detail is r.detail:  # carried from the row `r` itself
+                    it.copy_of = r.id
         items.append(it)
     return items
 
@@ -382,15 +389,20 @@ def local_row(it: Item, *, swap: bool, me: str, partner: str) -> dict[str, Any]:
         "settled": it.settled,
     }
     if it.settled:
-        pos = from_code(it.decision, me, partner)
-        ref = (it.memory or {}).get("ref")
-        row |= {
-            "resolution": pos,
-            "comment": f"settled in meeting {ref}",
-            "resolved_by": "memory",
-            "partner_position": pos,
-        }
+        row |= settled_row(it, me=me, partner=partner)
     return row
+
+
+def settled_row(it: Item, *, me: str, partner: str) -> dict[str, Any]:
+    """A settled item's decision columns (both sides' position: what was decided before)."""
+    pos = from_code(it.decision, me, partner)
+    ref = (it.memory or {}).get("ref")
+    return {
+        "resolution": pos,
+        "comment": f"settled in meeting {ref}",
+        "resolved_by": "memory",
+        "partner_position": pos,
+    }
 
 
 # ---- the agreed picture --------------------------------------------------------------------------
