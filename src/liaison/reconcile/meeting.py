@@ -204,6 +204,10 @@ def open_meeting(
     snap = utcnow()
     with _bulk():
         po, pt = pictures or pictures_for(conn, ours, theirs, as_of, snap)
+        if pictures is None and as_of is None:
+            # a picture read in full is kept in the store: the next process starts from it
+            for code in (ours, theirs):
+                picture_cache.save(conn, code)
         # a new process reads the designations' parses instead of parsing them all again
         designations.prime(conn, {u.designation or "" for p in (po, pt) for u in p.units.values()})
     confirmed, rejected = decisions(conn, ours, theirs)
