@@ -116,7 +116,7 @@ class Item:
 
     d: Discrepancy  # host orientation
     key: str
-    facts: dict[str, dict[str, Any]]
+    facts: dict[str, dict[str, Any]]  # RawJSON (not decoded) on an item copied (`copy_of`)
     memory: dict[str, Any] | None = None
     settled: bool = False
     decision: str | None = None  # a settled item's decision, as a partner code / neither
@@ -131,7 +131,7 @@ class Item:
             "kind": self.d.kind,
             "severity": self.d.severity,
             "detail": detail_of(self.d),
-            "facts": self.facts,
+            "facts": loaded(self.facts),
             "memory": self.memory,
             "settled": self.settled,
         }
@@ -194,6 +194,21 @@ class PreviousRow(NamedTuple):
 _JSON_AT = {1, 2, 13, 15, 16}  # facts, memory, detail, ours_source, theirs_source
 
 
+class RawJSON:
+    """JSON text read and not decoded yet: the facts of a previous meeting's item, which most
+    items carried unchanged never look at (they are copied in the database); `loaded` decodes."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def loaded(value: Any) -> Any:
+    """`value` decoded if it is `RawJSON`, else as it is."""
+    return orjson.loads(value.text) if isinstance(value, RawJSON) else value
+
+
 def previous_rows(
     conn: Connection, meeting_id: int | None, *, full: bool = False
 ) -> dict[str, PreviousRow]:
@@ -238,11 +253,15 @@ def previous_rows(
     if conn.dialect.name == "sqlite":  # JSON arrives as text (null included), booleans as 0/1
         loads = orjson.loads
         at = sorted(i for i in _JSON_AT if i < len(cols))
+        if full:  # facts decoded when needed (`loaded`)
+            at = [i for i in at if i != 1]
         for r in rows:
             v = list(r)
             for i in at:
                 if v[i] is not None:
                     v[i] = loads(v[i])
+            if full and v[1] is not None:
+                v[1] = RawJSON(v[1])
             v[3] = bool(v[3])
             out[v[0]] = PreviousRow(*v)
     else:
@@ -306,7 +325,7 @@ def remember(
             was = decided(r, me, partner)
             mem = r.memory or {}
             ref = mem.get("ref") if r.settled else r.meeting_ref
-            changed = [] if same else _changed(r.facts, facts)
+            changed = [] if same else _changed(loaded(r.facts), facts)
             if was in ("defer", "disputed", None):
                 it.memory = {"state": "deferred" if was != "disputed" else "disputed", "ref": ref}
                 if changed:
@@ -318,6 +337,8 @@ def remember(
                 it.settled, it.decision = True, was
                 if same and d.detail is r.detail:  # carried from the row `r` itself
                     it.copy_of = r.id
+        if it.copy_of is None:
+            it.facts = loaded(it.facts)
         items.append(it)
     return items
 
@@ -384,7 +405,7 @@ def local_row(it: Item, *, swap: bool, me: str, partner: str) -> dict[str, Any]:
         "ours_source": os_,
         "theirs_source": ts,
         "shared_key": it.key,
-        "facts": it.facts,
+        "facts": loaded(it.facts),
         "memory": it.memory,
         "settled": it.settled,
     }
