@@ -8,8 +8,9 @@ meeting 2 is opened: it starts from meeting 1, carrying the unchanged settled it
 what changed. Each open is timed end to end (both pictures read from the store, reconciliation,
 memory, the queue written), medians of MEETING_REPEATS runs on copies of the store: in the process
 that held meeting 1 (as a server does: the pictures and parsed designations it read then are
-kept) and in a new process (as the CLI does: both pictures read, the designations' parses read
-from the store, where meeting 1 left them). Wall time and the process's CPU
+kept) and in a new process (as the CLI does: both pictures read from the store — the ones meeting
+1 kept there, brought up to date with the changed units — and the designations' parses read from
+the store, where meeting 1 left them). Wall time and the process's CPU
 time are both given: on a loaded machine the wall time is inflated by other work.
 Sizes: MEETING_SIZES=30000 (default).
 """
@@ -170,8 +171,9 @@ def run() -> str:
         "runs, each on a fresh copy of the store, timed end to end (pictures read, reconciled, "
         "memory applied, queue written): in the process that held meeting 1 (a server: the "
         "pictures and parsed designations it read then are kept), with its CPU time in "
-        "brackets, and in a new process (the CLI: pictures read again, the designations' "
-        "parses read from the store).",
+        "brackets, and in a new process (the CLI: the pictures meeting 1 kept in the store read "
+        "and brought up to date with the changed units, the designations' parses read from the "
+        "store).",
         "",
         "| units (both pictures) | meeting 1 items | open meeting 1 (anchor) | open meeting 2 "
         "(CPU) | ratio | meeting 2, new process (CPU) | raised in meeting 2 | settled, carried | "

@@ -117,3 +117,63 @@ def test_a_burn_a_rollback_and_another_store(demo: Store, tmp_path: Any) -> None
             assert _check(conn, "JP").units[uid].strength != 77
     finally:
         other.dispose()
+
+
+def test_a_new_process_starts_from_the_picture_kept_in_the_store(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from liaison.store.schema.orbat import picture_snapshot
+
+    reads: list[Any] = []
+    real = picture_cache.get_picture
+
+    def counting(conn: Any, code: str, *a: Any, only: Any = None, **k: Any) -> Picture:
+        reads.append(only)
+        return real(conn, code, *a, only=only, **k)
+
+    monkeypatch.setattr(picture_cache, "get_picture", counting)
+    with demo.begin() as conn:
+        pic = _check(conn, "JP")
+        assert picture_cache.save(conn, "JP")  # read in full: kept in the store …
+        assert not picture_cache.save(conn, "JP")  # … once
+        assert not picture_cache.save(conn, "PL")  # nothing read of PL in this process
+    picture_cache.clear()  # a new process
+    with demo.begin() as conn:
+        reads.clear()
+        _check(conn, "JP")
+        assert reads == []  # nothing read: the stored picture is current
+        uid = sorted(pic.units)[2]
+        observe.record(conn, "JP", uid, valid_at=WEEK, strength=321, equipment={"T-26": 3})
+    picture_cache.clear()
+    with demo.begin() as conn:
+        reads.clear()
+        got = _check(conn, "JP")
+        assert reads == [{uid}]  # only the unit changed since the stored picture
+        assert got.units[uid].strength == 321 and got.units[uid].equipment == {"T-26": 3}
+        assert not picture_cache.save(conn, "JP")  # brought up to date only: not written
+        # a burn re-grades without a new observation: read in full, and kept again
+        oid = got.units[uid].observation_id
+        conn.execute(
+            source_burn.insert().values(
+                id="b2", partner_code="JP", reliability="E", reason="t", burned_at=utcnow()
+            )
+        )
+        conn.execute(
+            burned_item.insert().values(
+                burn_id="b2", kind="observation", item_id=oid, reliability="E",
+                burned_at=utcnow(),
+            )
+        )  # fmt: skip
+    picture_cache.clear()
+    with demo.begin() as conn:
+        reads.clear()
+        assert _check(conn, "JP").units[uid].reliability == "E"
+        assert reads == [None]
+        assert picture_cache.save(conn, "JP")
+        # a stored picture of another format is not used
+        conn.execute(picture_snapshot.update().values(format=picture_cache.FORMAT + 1))
+    picture_cache.clear()
+    with demo.begin() as conn:
+        reads.clear()
+        _check(conn, "JP")
+        assert reads == [None]

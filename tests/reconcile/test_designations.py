@@ -43,6 +43,26 @@ def test_prime_stores_parses_and_a_new_process_reads_them_back(store: Store) -> 
         designations.prime(conn, TEXTS)
     for t in TEXTS:
         assert match.PARSED[t] == parse_designation(t), t
+        assert hash(match.PARSED[t]) == hash(parse_designation(t)), t
+    _forget()
+
+
+def test_many_parses_are_read_in_one_sweep_alike(store: Store) -> None:
+    """More texts than are looked up one by one: the parser's rows are all read, and each parse
+    read back is the parser's own (equal, same hash, usable as a key)."""
+    texts = [f"{i} Gwardyjska Dywizja Strzelców" for i in range(designations._BY_TEXT + 50)]
+    texts += TEXTS
+    _forget()
+    with store.begin() as conn:
+        designations.prime(conn, texts)
+    _forget()
+    with store.begin() as conn:
+        designations.prime(conn, texts)
+    for t in texts:
+        d = parse_designation(t)
+        assert match.PARSED[t] == d, t
+        assert hash(match.PARSED[t]) == hash(d) and {match.PARSED[t]: 1}[d] == 1
+    assert match.PARSED[texts[7]].number == 7 and match.PARSED[texts[7]].honorifics
     _forget()
 
 

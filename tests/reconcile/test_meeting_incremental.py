@@ -154,18 +154,29 @@ def test_incremental_meeting_two_equals_a_full_recomputation(
         return out
 
     monkeypatch.setattr(match._Reuse, "pair", counting)
+    copied: list[int] = []  # settled items copied in the database from meeting 1's rows
+    links = meeting._copy_links
+
+    def spying() -> sa.Table:
+        copied.append(1)
+        return links()
+
+    monkeypatch.setattr(meeting, "_copy_links", spying)
+    monkeypatch.setattr(meeting, "_COPY_MIN", 1)  # a large meeting's path, on this small one
     # from scratch, in a transaction rolled back; then incrementally
     with store.connect() as conn:
         trans = conn.begin()
         mid_full, _ = meeting.open_meeting(conn, "JP", actor="test", incremental=False)
         full = _queue(conn, mid_full)
         trans.rollback()
-    assert not carried  # the full recomputation carries nothing
+    assert not carried and not copied  # the full recomputation carries nothing
     with store.begin() as conn:
         mid2, _ = meeting.open_meeting(conn, "JP", actor="test")
         incremental = _queue(conn, mid2)
         po, pt = get_picture(conn, "PL"), get_picture(conn, "JP")
-    # the incremental path did carry most pairs (the comparison is not vacuous) …
+    # the incremental path did carry most pairs (the comparison is not vacuous), copying its
+    # settled items in the database …
+    assert copied
     assert sum(carried) > len(incremental["matches"]) // 2
     assert sum(carried) < len(carried)  # … and compared again those that changed
     # … and the queue is the full recomputation's, item for item, in the same order

@@ -19,6 +19,7 @@ from liaison.core.errors import NotFoundError
 from liaison.core.markings import Marking
 from liaison.orbat.model import Picture, UnitView
 from liaison.orbat.partners import get_partner
+from liaison.store.raw import converter, driver_rows
 from liaison.store.schema.orbat import observation, source, unit
 
 _COLS = (  # get_picture unpacks its rows in this order
@@ -48,9 +49,9 @@ _COLS = (  # get_picture unpacks its rows in this order
 )
 
 
-def _rows(
-    conn: Connection, partner: str, recorded_at: datetime | None, only: set[str] | None = None
-) -> Any:
+def _select(
+    partner: str, recorded_at: datetime | None, only: set[str] | None = None
+) -> sa.Select[Any]:
     q = (
         sa.select(*_COLS)
         .select_from(observation.join(unit, unit.c.id == observation.c.unit_id).outerjoin(source))
@@ -60,9 +61,7 @@ def _rows(
         q = q.where(observation.c.recorded_at <= recorded_at)
     if only is not None:
         q = q.where(unit.c.local_id.in_(sorted(only)))
-    return conn.execute(
-        q.order_by(unit.c.local_id, observation.c.valid_at, observation.c.recorded_at)
-    )
+    return q.order_by(unit.c.local_id, observation.c.valid_at, observation.c.recorded_at)
 
 
 def get_picture(
@@ -87,9 +86,13 @@ def get_picture(
     from liaison.orbat.sources import burned_observations
 
     p = get_partner(conn, partner)
-    rows = list(_rows(conn, p.code, recorded_at, only))
+    # the rows as the driver gives them: times and equipment converted once per distinct value
+    # (tens of thousands of observations share a few hundred valid times and recorded times)
+    rows = driver_rows(conn, _select(p.code, recorded_at, only))
     burned = burned_observations(conn, p.code, recorded_at)
-    retracted = {r.retracts for r in rows if r.retracts is not None}
+    times = converter(observation.c.valid_at, conn.dialect)  # valid and recorded: one type
+    equipments = converter(observation.c.equipment, conn.dialect)
+    retracted = {r[19] for r in rows if r[19] is not None}  # retracts
     units: dict[str, UnitView] = {}
     markings: dict[tuple[Any, ...], Marking] = {}
     code = p.code
@@ -106,6 +109,7 @@ def get_picture(
             continue
         if compartment is not None and compartment not in compartments:
             codename = None
+        r_valid = times(r_valid)
         if valid_at is not None and r_valid > valid_at:
             continue
         u = units.get(local_id)
@@ -129,7 +133,9 @@ def get_picture(
             u.lat = u.lon = None
             u.place = place
         if equipment:
-            u.equipment = dict(equipment)
+            equipment = equipments(equipment)
+            if equipment:
+                u.equipment = dict(equipment)
         if strength is not None:
             u.strength = strength
         u.reliability, u.credibility, u.source = reliability, credibility, codename
@@ -145,7 +151,7 @@ def get_picture(
         u.marking = mk
         if notes:
             u.notes = notes
-        u.observed_at, u.recorded_at, u.observation_id = r_valid, r_recorded, oid
+        u.observed_at, u.recorded_at, u.observation_id = r_valid, times(r_recorded), oid
     fill_sidcs(units.values())
     return Picture(partner=p.code, units=units, valid_at=valid_at, recorded_at=recorded_at)
 

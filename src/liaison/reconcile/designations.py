@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from liaison import names
 from liaison.names.designation import Designation, parse_designation
 from liaison.reconcile import match
+from liaison.store.raw import driver_rows
 from liaison.store.schema.reconcile import designation_parse
 
 
@@ -71,20 +72,29 @@ def prime(conn: Connection, texts: Iterable[str]) -> None:
     if len(memo) + len(missing) >= limit:
         memo.clear()
     none: frozenset[str] = frozenset()
+    honorifics: dict[str, frozenset[str]] = {}  # few distinct sets among many rows
+    new = object.__new__
     for b in batches:
+        # the driver's rows (plain text and numbers: nothing to convert, and SQLAlchemy's
+        # per-row handling was half the time of reading a picture's parses)
+        rows = driver_rows(conn, b)
+        full = len(memo) + len(rows) >= limit
         # rows read are kept while there is room (a text not asked for now may be next time)
-        for text, number, echelon, branch, hon, name, language in conn.execute(b):
-            if len(memo) >= limit and text not in missing:
+        for text, number, echelon, branch, hon, name, language in rows:
+            if full and len(memo) >= limit and text not in missing:
                 continue
-            memo[text] = Designation(
-                text,
-                number,
-                echelon,
-                branch,
-                frozenset(hon.split()) if hon else none,
-                name,
-                language,
-            )
+            hs = none
+            if hon:
+                hs = honorifics.get(hon)
+                if hs is None:
+                    hs = honorifics[hon] = frozenset(hon.split())
+            # a Designation without its frozen __init__ (a guarded __setattr__ per field):
+            # equal, with the same hash, to Designation(text, number, …) (a test checks it)
+            d = new(Designation)
+            f = d.__dict__
+            f["raw"], f["number"], f["echelon"], f["branch"] = text, number, echelon, branch
+            f["honorifics"], f["name"], f["language"] = hs, name, language
+            memo[text] = d
     rows = []
     for text in [t for t in missing if t not in memo]:
         d = parse_designation(text)

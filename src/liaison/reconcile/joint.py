@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 from liaison.core.clock import iso
 from liaison.orbat.model import Picture, UnitView
 from liaison.reconcile.match import Discrepancy, Match, Result
+from liaison.store.raw import driver_rows
 from liaison.store.schema.reconcile import discrepancy, meeting
 
 IDENTITY = ("designation", "echelon", "branch")
@@ -115,10 +116,13 @@ class Item:
 
     d: Discrepancy  # host orientation
     key: str
-    facts: dict[str, dict[str, Any]]
+    facts: dict[str, dict[str, Any]]  # RawJSON (not decoded) on an item copied (`copy_of`)
     memory: dict[str, Any] | None = None
     settled: bool = False
     decision: str | None = None  # a settled item's decision, as a partner code / neither
+    #: A settled item carried unchanged: the previous meeting's row it repeats (kind, units,
+    #: detail, sources, facts), which `meeting.store_queue` copies in the database.
+    copy_of: int | None = None
 
     def wire(self) -> dict[str, Any]:
         """What both sides must compute alike (the queue digest covers it)."""
@@ -127,7 +131,7 @@ class Item:
             "kind": self.d.kind,
             "severity": self.d.severity,
             "detail": detail_of(self.d),
-            "facts": self.facts,
+            "facts": loaded(self.facts),
             "memory": self.memory,
             "settled": self.settled,
         }
@@ -184,9 +188,25 @@ class PreviousRow(NamedTuple):
     severity: str | None = None
     ours_source: Any = None
     theirs_source: Any = None
+    id: int | None = None  # the row's id (read with `full`)
 
 
 _JSON_AT = {1, 2, 13, 15, 16}  # facts, memory, detail, ours_source, theirs_source
+
+
+class RawJSON:
+    """JSON text read and not decoded yet: the facts of a previous meeting's item, which most
+    items carried unchanged never look at (they are copied in the database); `loaded` decodes."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def loaded(value: Any) -> Any:
+    """`value` decoded if it is `RawJSON`, else as it is."""
+    return orjson.loads(value.text) if isinstance(value, RawJSON) else value
 
 
 def previous_rows(
@@ -195,8 +215,8 @@ def previous_rows(
     """The previous meeting's discrepancies by key (with the meeting's sharing state); `full`
     also reads what each one is (kind, units, detail, sources), to carry it (`carried`).
 
-    Read straight from the driver (a meeting has tens of thousands of rows; SQLAlchemy's
-    per-value processing was most of the time), JSON decoded here where the driver gives text."""
+    Read as the driver's rows (a meeting has tens of thousands of rows; SQLAlchemy's per-value
+    processing was most of the time), JSON decoded here where the driver gives text."""
     if meeting_id is None:
         return {}
     cols = [
@@ -220,6 +240,7 @@ def previous_rows(
             discrepancy.c.severity,
             discrepancy.c.ours_source,
             discrepancy.c.theirs_source,
+            discrepancy.c.id,
         ]
     q = (
         sa.select(*cols)
@@ -227,17 +248,20 @@ def previous_rows(
         .where(discrepancy.c.meeting_id == int(meeting_id), discrepancy.c.shared_key.is_not(None))
         .order_by(discrepancy.c.id)
     )
-    sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    rows = conn.exec_driver_sql(sql).all()
+    rows = driver_rows(conn, q)
     out: dict[str, PreviousRow] = {}
     if conn.dialect.name == "sqlite":  # JSON arrives as text (null included), booleans as 0/1
         loads = orjson.loads
         at = sorted(i for i in _JSON_AT if i < len(cols))
+        if full:  # facts decoded when needed (`loaded`)
+            at = [i for i in at if i != 1]
         for r in rows:
             v = list(r)
             for i in at:
                 if v[i] is not None:
                     v[i] = loads(v[i])
+            if full and v[1] is not None:
+                v[1] = RawJSON(v[1])
             v[3] = bool(v[3])
             out[v[0]] = PreviousRow(*v)
     else:
@@ -301,7 +325,7 @@ def remember(
             was = decided(r, me, partner)
             mem = r.memory or {}
             ref = mem.get("ref") if r.settled else r.meeting_ref
-            changed = [] if same else _changed(r.facts, facts)
+            changed = [] if same else _changed(loaded(r.facts), facts)
             if was in ("defer", "disputed", None):
                 it.memory = {"state": "deferred" if was != "disputed" else "disputed", "ref": ref}
                 if changed:
@@ -311,6 +335,10 @@ def remember(
             else:
                 it.memory = {"state": "settled", "ref": ref, "was": was}
                 it.settled, it.decision = True, was
+                if same and d.detail is r.detail:  # carried from the row `r` itself
+                    it.copy_of = r.id
+        if it.copy_of is None:
+            it.facts = loaded(it.facts)
         items.append(it)
     return items
 
@@ -377,20 +405,25 @@ def local_row(it: Item, *, swap: bool, me: str, partner: str) -> dict[str, Any]:
         "ours_source": os_,
         "theirs_source": ts,
         "shared_key": it.key,
-        "facts": it.facts,
+        "facts": loaded(it.facts),
         "memory": it.memory,
         "settled": it.settled,
     }
     if it.settled:
-        pos = from_code(it.decision, me, partner)
-        ref = (it.memory or {}).get("ref")
-        row |= {
-            "resolution": pos,
-            "comment": f"settled in meeting {ref}",
-            "resolved_by": "memory",
-            "partner_position": pos,
-        }
+        row |= settled_row(it, me=me, partner=partner)
     return row
+
+
+def settled_row(it: Item, *, me: str, partner: str) -> dict[str, Any]:
+    """A settled item's decision columns (both sides' position: what was decided before)."""
+    pos = from_code(it.decision, me, partner)
+    ref = (it.memory or {}).get("ref")
+    return {
+        "resolution": pos,
+        "comment": f"settled in meeting {ref}",
+        "resolved_by": "memory",
+        "partner_position": pos,
+    }
 
 
 # ---- the agreed picture --------------------------------------------------------------------------

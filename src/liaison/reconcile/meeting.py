@@ -31,6 +31,7 @@ from liaison.reconcile import designations, joint
 from liaison.reconcile.match import Result, reconcile
 from liaison.reconcile.requirements import raise_for_discrepancy
 from liaison.store import audit
+from liaison.store.raw import driver_rows
 from liaison.store.schema.orbat import observation, unit
 from liaison.store.schema.reconcile import (
     agreed_document,
@@ -203,11 +204,16 @@ def open_meeting(
     snap = utcnow()
     with _bulk():
         po, pt = pictures or pictures_for(conn, ours, theirs, as_of, snap)
+        if pictures is None and as_of is None:
+            # a picture read in full is kept in the store: the next process starts from it
+            for code in (ours, theirs):
+                picture_cache.save(conn, code)
         # a new process reads the designations' parses instead of parsing them all again
         designations.prime(conn, {u.designation or "" for p in (po, pt) for u in p.units.values()})
     confirmed, rejected = decisions(conn, ours, theirs)
     prev = last_closed(conn, theirs, shared=shared is not None)
     keep = changed = None
+    before: dict[tuple[str, str], tuple[float, bool]] | None = None
     carry = False
     if (
         incremental
@@ -218,14 +224,17 @@ def open_meeting(
     ):
         # one side's meeting: start the match from the last one (only what changed is searched);
         # a meeting both sides hold runs the whole match, which the partner can reproduce
-        keep = {
-            (o, t): score
-            for o, t, score in conn.execute(
-                sa.select(
-                    meeting_match.c.ours_unit, meeting_match.c.theirs_unit, meeting_match.c.score
-                ).where(meeting_match.c.meeting_id == prev.id)
+        mm = meeting_match.c
+        before = {
+            (o, t): (float(score), bool(confirmed))
+            for o, t, score, confirmed in driver_rows(
+                conn,
+                sa.select(mm.ours_unit, mm.theirs_unit, mm.score, mm.confirmed).where(
+                    mm.meeting_id == prev.id
+                ),
             )
         }
+        keep = {p: score for p, (score, _) in before.items()}
         # changed: a fact recorded or re-graded since, or a pairing decided since (the units
         # of a pair confirmed, rejected or withdrawn are searched again, as a full match would)
         paired = conn.execute(
@@ -288,7 +297,17 @@ def open_meeting(
         meeting.update().where(meeting.c.id == mid).values(ref=f"{ours}/{mid}", inputs=inputs)
     )
     with _bulk():
-        store_queue(conn, int(mid), res.matches, items, swap=False, me=ours, partner=theirs)
+        store_queue(
+            conn,
+            int(mid),
+            res.matches,
+            items,
+            swap=False,
+            me=ours,
+            partner=theirs,
+            previous=prev.id if prev is not None and before is not None else None,
+            before=before,
+        )
     audit.record(
         conn,
         actor,
@@ -372,32 +391,198 @@ def store_queue(
     swap: bool,
     me: str,
     partner: str,
+    previous: int | None = None,
+    before: dict[tuple[str, str], tuple[float, bool]] | None = None,
 ) -> None:
-    """Write the matches and the queue (swapped into our orientation on the guest's side)."""
+    """Write the matches and the queue (swapped into our orientation on the guest's side).
+
+    A meeting that starts from the `previous` one (in our orientation) copies in the database
+    what it repeats: the matches that are as they were (`before`: the previous meeting's, with
+    score and confirmation) and the settled items carried unchanged (`Item.copy_of`) — most of
+    a week-later meeting, not sent through Python row by row."""
     if matches:
-        _insert(
-            conn,
-            meeting_match,
-            [
-                {
-                    "meeting_id": mid,
-                    "ours_unit": m.theirs if swap else m.ours,
-                    "theirs_unit": m.ours if swap else m.theirs,
-                    "score": m.score,
-                    "confirmed": m.confirmed,
-                }
-                for m in matches
-            ],
+        _store_matches(conn, mid, matches, swap=swap, previous=previous, before=before)
+    if not items:
+        return
+    copies = 0 if swap or previous is None else sum(it.copy_of is not None for it in items)
+    if copies < _COPY_MIN or conn.dialect.name not in ("sqlite", "postgresql"):
+        _insert(conn, discrepancy, [_item_row(mid, it, swap, me, partner) for it in items])
+        return
+    # ids in the queue's order (it is listed by id), the copied rows' taken up front
+    ids = _reserve_ids(conn, len(items))
+    rows: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    for new_id, it in zip(ids, items, strict=True):
+        if it.copy_of is None:
+            rows.append({"id": new_id, **_item_row(mid, it, swap, me, partner)})
+            continue
+        settled = joint.settled_row(it, me=me, partner=partner)
+        links.append(
+            {
+                "new_id": new_id,
+                "prev_id": it.copy_of,
+                "memory": it.memory,
+                "resolution": settled["resolution"],
+                "comment": settled["comment"],
+            }
         )
-    if items:
-        rows = [
-            {"meeting_id": mid, **joint.local_row(it, swap=swap, me=me, partner=partner)}
-            for it in items
-        ]
-        for r in rows:
-            for k in ("resolution", "comment", "resolved_by", "partner_position"):
-                r.setdefault(k, None)
+    if rows:
         _insert(conn, discrepancy, rows)
+    link = _copy_links()
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {link.name}")
+    link.create(conn)
+    try:
+        _insert(conn, link, links)
+        p = discrepancy.alias("p")
+        conn.execute(
+            discrepancy.insert().from_select(
+                [
+                    "id",
+                    "meeting_id",
+                    "kind",
+                    "ours_unit",
+                    "theirs_unit",
+                    "detail",
+                    "severity",
+                    "ours_source",
+                    "theirs_source",
+                    "shared_key",
+                    "facts",
+                    "memory",
+                    "settled",
+                    "resolution",
+                    "comment",
+                    "resolved_by",
+                    "partner_position",
+                ],  # fmt: skip
+                sa.select(
+                    link.c.new_id,
+                    sa.literal(mid, sa.Integer),
+                    p.c.kind,
+                    p.c.ours_unit,
+                    p.c.theirs_unit,
+                    p.c.detail,
+                    p.c.severity,
+                    p.c.ours_source,
+                    p.c.theirs_source,
+                    p.c.shared_key,
+                    p.c.facts,
+                    link.c.memory,
+                    sa.true(),
+                    link.c.resolution,
+                    link.c.comment,
+                    sa.literal("memory", sa.String),
+                    link.c.resolution,
+                )
+                .select_from(link.join(p, p.c.id == link.c.prev_id))
+                .where(p.c.meeting_id == previous)
+                .order_by(link.c.new_id),
+            )
+        )
+        copied = conn.execute(
+            sa.select(sa.func.count()).where(discrepancy.c.meeting_id == mid)
+        ).scalar_one()
+        if copied != len(items):  # a row copied from is not the previous meeting's
+            raise ConflictError(
+                f"the previous meeting's queue changed while meeting {mid} was written"
+            )
+    finally:
+        link.drop(conn)
+
+
+#: Fewer settled items than this to carry: written row by row (a copy has a fixed cost).
+_COPY_MIN = 200
+
+
+def _item_row(mid: int, it: joint.Item, swap: bool, me: str, partner: str) -> dict[str, Any]:
+    r = {"meeting_id": mid, **joint.local_row(it, swap=swap, me=me, partner=partner)}
+    for k in ("resolution", "comment", "resolved_by", "partner_position"):
+        r.setdefault(k, None)
+    return r
+
+
+def _copy_links() -> sa.Table:
+    """The items copied from the previous meeting (new row id, row copied, what is new),
+    a temporary table of this connection, dropped once the copy is made."""
+    return sa.Table(
+        "liaison_copy_link",
+        sa.MetaData(),
+        sa.Column("new_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("prev_id", sa.Integer, nullable=False),
+        sa.Column("memory", sa.JSON, nullable=True),
+        sa.Column("resolution", sa.String(10), nullable=True),
+        sa.Column("comment", sa.Text, nullable=True),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def _reserve_ids(conn: Connection, n: int) -> list[int]:
+    """`n` new discrepancy ids, ascending, no other writer's. SQLite: a write transaction holds
+    the database, so the next ones after the greatest; PostgreSQL: taken from the sequence."""
+    if conn.dialect.name == "postgresql":
+        got = conn.execute(
+            sa.text(
+                "SELECT nextval(pg_get_serial_sequence('discrepancy', 'id')) "
+                "FROM generate_series(1, :n)"
+            ),
+            {"n": n},
+        ).scalars()
+        return sorted(int(i) for i in got)
+    top = conn.execute(sa.select(sa.func.max(discrepancy.c.id))).scalar_one() or 0
+    return list(range(int(top) + 1, int(top) + 1 + n))
+
+
+def _store_matches(
+    conn: Connection,
+    mid: int,
+    matches: list[Any],
+    *,
+    swap: bool,
+    previous: int | None,
+    before: dict[tuple[str, str], tuple[float, bool]] | None,
+) -> None:
+    """The meeting's matches; those as they were in the previous meeting copied there."""
+    same: set[tuple[str, str]] = set()
+    if not swap and previous is not None and before:
+        same = {
+            (m.ours, m.theirs)
+            for m in matches
+            if before.get((m.ours, m.theirs)) == (m.score, m.confirmed)
+        }
+    if len(same) < _COPY_MIN or 2 * len(same) < len(before or ()):
+        same = set()
+    if same:
+        mm = meeting_match
+        conn.execute(
+            mm.insert().from_select(
+                ["meeting_id", "ours_unit", "theirs_unit", "score", "confirmed"],
+                sa.select(
+                    sa.literal(mid, sa.Integer),
+                    mm.c.ours_unit,
+                    mm.c.theirs_unit,
+                    mm.c.score,
+                    mm.c.confirmed,
+                ).where(mm.c.meeting_id == previous),
+            )
+        )
+        gone = sorted(o for o, t in (before or {}) if (o, t) not in same)
+        for i in range(0, len(gone), 500):
+            conn.execute(
+                mm.delete().where(mm.c.meeting_id == mid, mm.c.ours_unit.in_(gone[i : i + 500]))
+            )
+    rows = [
+        {
+            "meeting_id": mid,
+            "ours_unit": m.theirs if swap else m.ours,
+            "theirs_unit": m.ours if swap else m.theirs,
+            "score": m.score,
+            "confirmed": m.confirmed,
+        }
+        for m in matches
+        if (m.ours, m.theirs) not in same
+    ]
+    if rows:
+        _insert(conn, meeting_match, rows)
 
 
 def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

@@ -85,3 +85,21 @@ sa.Index(
     observation.c.recorded_at,
     observation.c.id,
 )
+
+# Issue 21: a partner's picture as last read in full, so that a new process (the CLI opening a
+# meeting) starts from it and reads only the units changed since, as a serving process does from
+# the picture it keeps (`orbat.picture_cache`). One row per partner, "as known now"; the version
+# columns say which observations and burns it folds; `format` the form of `units` (JSON).
+picture_snapshot = sa.Table(
+    "picture_snapshot",
+    metadata,
+    sa.Column("partner_code", sa.String(16), sa.ForeignKey("partner.code"), primary_key=True),
+    sa.Column("format", sa.Integer, nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("last_id", sa.String(36), nullable=True),
+    sa.Column("last_recorded", UTCDateTime, nullable=True),
+    sa.Column("burns", sa.Integer, nullable=False),
+    sa.Column("last_burned", UTCDateTime, nullable=True),
+    sa.Column("units", sa.Text, nullable=False),
+    sa.Column("written_at", UTCDateTime, nullable=False),
+)
