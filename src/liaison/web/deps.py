@@ -100,24 +100,24 @@ def optional_user(request: Request) -> User | None:
 
 
 def resolve_user(store: Store, request: Request) -> User | None:
-    """Look the caller up with a short-lived connection of its own.
+    """Look the caller up with a short-lived connection of its own, in one query.
 
     The app's middleware calls this before any dependency runs, so a request never holds two
     pooled connections at once (auth + its transaction) — under load that could exhaust the pool
-    with every thread holding one connection and waiting for a second. The home partner (which
-    every permission check needs) is looked up in the same connection."""
+    with every thread holding one connection and waiting for a second. The same query gives the
+    home partner (which every permission check needs) and the store version (`seq`, for
+    `liaison.web.memo`)."""
     token = _bearer(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if token is None and cookie is None:
         return None
     with store.connect() as conn:
-        if token is not None:
-            user = auth.token_user(conn, token)
-        else:
-            user = auth.session_user(conn, cookie or "")
-        if user is not None:
-            request.state.home = _home_code(conn)
-        return user
+        caller = auth.identify(conn, token=token, session=None if token else cookie or "")
+    if caller is None:
+        return None
+    request.state.home = caller.home
+    request.state.seq = caller.seq
+    return caller.user
 
 
 def _home_code(conn: Connection) -> str | None:

@@ -32,6 +32,7 @@ from liaison.store import audit
 from liaison.web import auth
 from liaison.web.cache import cache_for
 from liaison.web.deps import db, may, permit, render
+from liaison.web.memo import remembered
 
 router = APIRouter()
 TAG = ["meetings"]
@@ -178,7 +179,7 @@ def api_discrepancies(
 
 
 def _queue_version(conn: Connection, meeting_id: int) -> tuple[Any, ...]:
-    return queue.version(conn, meeting_id)
+    return remembered(("queue", meeting_id), lambda: queue.version(conn, meeting_id))
 
 
 @router.get("/api/v1/meetings/{meeting_id}/discrepancies/{disc_id}", tags=TAG)

@@ -29,11 +29,13 @@ from liaison.store import audit
 from liaison.web import auth
 from liaison.web.cache import cache_for
 from liaison.web.deps import db, may, permit, render
+from liaison.web.memo import remembered
 from liaison.web.scope import (
     actor,
     check_partner,
     history_for,
     picture_for,
+    policy_for,
     visible_partners,
 )
 
@@ -111,8 +113,9 @@ def _version(conn: Connection, user: auth.User, code: str) -> tuple[Any, ...]:
     released view, the policy."""
     scope: tuple[Any, ...] = ("all",)
     if code != user.partner and not actor(conn, user).is_home:
-        scope = ("released", user.partner, repr(get_policy(conn, user.partner)))
-    return (*picture_version(conn, code), *scope)
+        scope = ("released", user.partner, repr(policy_for(conn, user.partner)))
+    version = remembered(("picture", code), lambda: picture_version(conn, code))
+    return (*version, *scope)
 
 
 def feature_collection(

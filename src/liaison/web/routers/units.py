@@ -166,11 +166,13 @@ def unit_api(
     the user, the unit): the dossier reads several pictures, meetings and reports; the key reads
     a few rows."""
     from liaison.store.audit import latest_seq
+    from liaison.web.memo import current_seq
     from liaison.web.routers.pictures import _version
 
     code = check_partner(conn, user, partner)
     who = (user.username, user.partner, is_home_user(conn, user))  # compartments are per user
-    key = (latest_seq(conn), _version(conn, user, code), who, unit_id)
+    seq = current_seq()  # the request's store version, read with its caller
+    key = (latest_seq(conn) if seq is None else seq, _version(conn, user, code), who, unit_id)
 
     def build() -> bytes:
         return orjson.dumps(_dossier(conn, user, code, unit_id))
