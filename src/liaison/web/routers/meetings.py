@@ -30,7 +30,7 @@ from liaison.reconcile.match import KINDS
 from liaison.reconcile.minutes import minutes_markdown, minutes_pdf
 from liaison.store import audit
 from liaison.web import auth
-from liaison.web.cache import cache_for
+from liaison.web.cache import cached_response
 from liaison.web.deps import db, may, permit, render
 from liaison.web.memo import remembered
 
@@ -174,8 +174,7 @@ def api_discrepancies(
             discrepancies(conn, meeting_id, status=status, kind=kind, limit=limit, offset=offset)
         )
 
-    body = cache_for(request, "queue").get_or_build(key, build)
-    return Response(body, media_type="application/json")
+    return cached_response(request, "queue", key, build, "application/json")
 
 
 def _queue_version(conn: Connection, meeting_id: int) -> tuple[Any, ...]:

@@ -27,7 +27,7 @@ from liaison.orbat.picture import picture_version
 from liaison.reconcile import queue
 from liaison.store import audit
 from liaison.web import auth
-from liaison.web.cache import cache_for
+from liaison.web.cache import cached_response
 from liaison.web.deps import db, may, permit, render
 from liaison.web.memo import remembered
 from liaison.web.scope import (
@@ -178,8 +178,7 @@ def units_geojson(
         doc = feature_collection(pic, echelon, branch)
         return orjson.dumps(doc)
 
-    body = cache_for(request, "map").get_or_build(key, build)
-    return Response(body, media_type="application/geo+json")
+    return cached_response(request, "map", key, build, "application/geo+json")
 
 
 @router.get("/api/v1/pictures/{partner}/units/{unit_id}/history", tags=["pictures"])

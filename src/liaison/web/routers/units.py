@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from liaison.core.markings import highest
 from liaison.orbat.search import MAX_QUERY, search
 from liaison.web import auth
-from liaison.web.cache import cache_for
+from liaison.web.cache import cached_response
 from liaison.web.deps import db, permit, render
 from liaison.web.scope import (
     check_partner,
@@ -141,9 +141,8 @@ def search_api(
     def build() -> bytes:
         return orjson.dumps({"query": q, "hits": _search(conn, user, q)})
 
-    return Response(
-        cache_for(request, "search").get_or_build(key, build), media_type="application/json"
-    )
+    # not compressed: the query is echoed beside the hits (see `cached_response`)
+    return cached_response(request, "search", key, build, "application/json", compress=False)
 
 
 @router.get(
@@ -177,9 +176,7 @@ def unit_api(
     def build() -> bytes:
         return orjson.dumps(_dossier(conn, user, code, unit_id))
 
-    return Response(
-        cache_for(request, "unit").get_or_build(key, build), media_type="application/json"
-    )
+    return cached_response(request, "unit", key, build, "application/json")
 
 
 @router.get("/search", include_in_schema=False)
