@@ -31,7 +31,7 @@ from liaison.reconcile.minutes import minutes_markdown, minutes_pdf
 from liaison.store import audit
 from liaison.web import auth
 from liaison.web.cache import cached_response
-from liaison.web.deps import db, may, permit, render
+from liaison.web.deps import db, in_transaction, may, permit, render
 from liaison.web.memo import remembered
 
 router = APIRouter()
@@ -155,7 +155,7 @@ def api_meeting(
     response_class=Response,
     responses={200: {"content": {"application/json": {}}, "description": "a page of the queue"}},
 )
-def api_discrepancies(
+async def api_discrepancies(
     request: Request,
     meeting_id: MeetingId,
     status: Literal["open", "resolved", "all", "settled"] = "all",
@@ -163,18 +163,22 @@ def api_discrepancies(
     limit: int = Query(500, ge=1, le=5000),
     offset: int = Query(0, ge=0, le=10**9),
     _: auth.User = Depends(home_reader),
-    conn: Connection = DB,
 ) -> Response:
     """The queue: both sides' facts side by side, severity, sources and gradings, a suggestion."""
     _check_kind(kind)
-    key = (*_queue_version(conn, meeting_id), status, kind, limit, offset)
 
-    def build() -> bytes:
-        return orjson.dumps(
-            discrepancies(conn, meeting_id, status=status, kind=kind, limit=limit, offset=offset)
-        )
+    def work(conn: Connection) -> Response:
+        key = (*_queue_version(conn, meeting_id), status, kind, limit, offset)
 
-    return cached_response(request, "queue", key, build, "application/json")
+        def build() -> bytes:
+            page = discrepancies(
+                conn, meeting_id, status=status, kind=kind, limit=limit, offset=offset
+            )
+            return orjson.dumps(page)
+
+        return cached_response(request, "queue", key, build, "application/json")
+
+    return await in_transaction(request, work)
 
 
 def _queue_version(conn: Connection, meeting_id: int) -> tuple[Any, ...]:
