@@ -9,8 +9,9 @@ cannot ride on the cookie. Everything is denied unless a check says yes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
@@ -87,16 +88,32 @@ def db(request: Request) -> Iterator[Connection]:
         yield conn
 
 
+class _LazyConnection:
+    """The request's transaction, begun on first use: a read answered from memos and caches
+    never checks a connection out of the pool (nor pings it, nor begins and ends a transaction)."""
+
+    def __init__(self, store: Store, write: bool, stack: ExitStack) -> None:
+        self._store, self._write, self._stack = store, write, stack
+        self._conn: Connection | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._conn is None:
+            self._conn = self._stack.enter_context(self._store.begin(write=self._write))
+        return getattr(self._conn, name)
+
+
 async def in_transaction(request: Request, work: Callable[[Connection], T]) -> T:
-    """`work(conn)` in one worker thread with the request's transaction (as `db` gives it).
+    """`work(conn)` in one worker thread with the request's transaction (as `db` gives it),
+    begun only if `work` touches the connection.
 
     For the hot cached reads: `Depends(db)` plus a sync handler costs three hops between the
     event loop and the thread pool (open, handler, close); this is one. Committed before the
-    response goes out, like `db` with ``scope="function"``."""
+    response goes out, like `db` with ``scope="function"``; rolled back on an error."""
+    store, write = request.app.state.store, request.method in UNSAFE
 
     def run() -> T:
-        with request.app.state.store.begin(write=request.method in UNSAFE) as conn:
-            return work(conn)
+        with ExitStack() as stack:
+            return work(cast(Connection, _LazyConnection(store, write, stack)))
 
     return await run_in_threadpool(run)
 
