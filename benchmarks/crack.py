@@ -7,8 +7,9 @@ Each trial draws a fresh message and a fresh random key. Trials run in a pool of
 median and p95 are single-thread times. The anchor is the plain quadgram hill-climber (random
 restarts, delta scoring, the same budget) on the very same substitution ciphertexts.
 CRACK_TRIALS (default 200) trials per cell; CRACK_BUDGET seconds per solve (default 1);
-CRACK_CELLS=substitution,... limits the cells by cipher, CRACK_LANGS=ru,... by language. CRACK_CLOCK=cpu makes budgets and timings
-thread CPU time instead of wall time, for a shared machine where other jobs steal the cores.
+CRACK_CELLS=substitution,... limits the cells by cipher, CRACK_LANGS=ru,... by language.
+CRACK_CLOCK=cpu makes budgets and timings thread CPU time instead of wall time, for a shared
+machine where other jobs steal the cores.
 The Russian substitution cells run a second time at the CLI's default budget (CRACK_LONG_BUDGET,
 default `codebreak.DEFAULT_BUDGET`; 0 skips them): the solver stops once independent restarts
 agree, so easy texts still take a fraction of a second while hard ones get the time a user's
