@@ -7,8 +7,9 @@ Each trial draws a fresh message and a fresh random key. Trials run in a pool of
 median and p95 are single-thread times. The anchor is the plain quadgram hill-climber (random
 restarts, delta scoring, the same budget) on the very same substitution ciphertexts.
 CRACK_TRIALS (default 200) trials per cell; CRACK_BUDGET seconds per solve (default 1);
-CRACK_CELLS=substitution,... limits the cells by cipher. CRACK_CLOCK=cpu makes budgets and timings
-thread CPU time instead of wall time, for a shared machine where other jobs steal the cores.
+CRACK_CELLS=substitution,... limits the cells by cipher, CRACK_LANGS=ru,... by language.
+CRACK_CLOCK=cpu makes budgets and timings thread CPU time instead of wall time, for a shared
+machine where other jobs steal the cores.
 The Russian substitution cells run a second time at the CLI's default budget (CRACK_LONG_BUDGET,
 default `codebreak.DEFAULT_BUDGET`; 0 skips them): the solver stops once independent restarts
 agree, so easy texts still take a fraction of a second while hard ones get the time a user's
@@ -116,9 +117,9 @@ def trial(args: tuple[str, str, int, int, float, bool]) -> tuple[int, bool, floa
     return seed, _ok(sol.plaintext, pt), dt, base
 
 
-def _warm() -> None:
-    """Build/load models and compile kernels once, before the pool forks."""
-    for lang in ("ru", "en", "pl", "de"):
+def _warm(langs: list[str]) -> None:
+    """Build/load the cells' languages' models and compile kernels once, before the pool forks."""
+    for lang in langs:
         for name, n in (("substitution", 30), ("columnar", 30), ("vigenere", 30)):
             crack(case(name, lang, n, 0)[1], lang=lang, cipher=name, budget=0.05)
         substitution.baseline(case("substitution", lang, 30, 0)[1], lang, budget=0.01)
@@ -130,9 +131,10 @@ def run() -> str:
     budget = float(os.environ.get("CRACK_BUDGET", "1.0"))
     workers = int(os.environ.get("CRACK_WORKERS", str(os.cpu_count() or 1)))
     t0 = time.perf_counter()
-    _warm()
     only = {c for c in os.environ.get("CRACK_CELLS", "").split(",") if c}
-    cells = [c for c in CELLS if not only or c[0] in only]
+    langs = {c for c in os.environ.get("CRACK_LANGS", "").split(",") if c}
+    cells = [c for c in CELLS if (not only or c[0] in only) and (not langs or c[1] in langs)]
+    _warm(list(dict.fromkeys(c[1] for c in cells)))
     long_budget = float(os.environ.get("CRACK_LONG_BUDGET", str(DEFAULT_BUDGET)))
     long_cells = [c for c in LONG_CELLS if c in cells] if long_budget > 0 else []
     tasks = [(c[0], c[1], c[2], s, budget, True) for c in cells for s in range(trials)]

@@ -168,3 +168,24 @@ def test_a_text_repeating_its_phrase_is_read_whole() -> None:
     assert len(got) == len(pt) and conf >= CONFIDENT
     assert sum(x == y for x, y in zip(got, pt, strict=True)) >= 0.95 * len(pt)
     assert got.endswith(phrase) and got.count(phrase) == 2
+
+
+def test_russian_word_model_knows_rare_inflections_and_the_older_instrumental() -> None:
+    """Russian prose is full of inflected forms beyond the 100,000 commonest words (окопался,
+    отступавшего) and of the older feminine instrumental in -ою (переправою), which wordfreq's
+    modern usage lacks: the trie has them, the -ою form rarer than its -ой original."""
+    from liaison.codebreak import model
+
+    a = alphabet("ru")
+    wm = model.words("ru")
+
+    def node(word: str) -> int:
+        n = 0
+        for ch in word:
+            n = int(wm.children[n, a.index(ch)])
+            assert n >= 0, word
+        return n
+
+    for word in ("ОКОПАЛСЯ", "ОТСТУПАВШЕГО", "ПЕРЕПРАВОЮ", "КАВАЛЕРИЙСКОЮ"):
+        assert wm.contains([a.index(ch) for ch in word]), word
+    assert wm.logp[node("ПЕРЕПРАВОЮ")] < wm.logp[node("ПЕРЕПРАВОЙ")] < 0

@@ -27,11 +27,32 @@ VERSION = 3  # bump when the build changes so stale caches are rebuilt
 N_WORDS = 100_000
 MAX_WORD = 20
 SAMPLE_WORDS = 4_000_000  # words sampled for the n-gram counts (LIAISON_LM_SAMPLE overrides)
+# Languages whose models take more of wordfreq's list than N_WORDS (LIAISON_LM_WORDS overrides
+# for all). Russian inflects every noun, adjective and verb into many forms, so its 100,000
+# commonest words left out forms running prose is full of (расспросил, бричку, поворачивал, ...):
+# their letters were charged as stray and wrong keys that read as commoner words won.
+WORDS_BY_LANG = {"ru": 1_000_000}
+# Older spellings still current in period traffic and prose, added beside each word that ends in
+# the modern form, at VARIANT_WEIGHT of its frequency: Russian's feminine instrumental in -ою/-ею
+# (зеленою, краскою, нею) for -ой/-ей. wordfreq's modern usage barely has them, and a text full
+# of them read better as -ой with Ю and Й swapped.
+VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {"ru": (("ой", "ою"), ("ей", "ею"))}
+VARIANT_WEIGHT = 0.1
+# a build tag in the cache names of the languages above, so their stale tables are rebuilt
+# while every other language keeps its cache
+LANG_TAG = {"ru": "-w1"}
 
 
 def cache_dir() -> Path:
     base = os.environ.get("LIAISON_CACHE") or str(Path.home() / ".cache" / "liaison")
     return Path(base) / "lm"
+
+
+def _tag(lang: str) -> str:
+    """The cache-name tag of the language's build (LANG_TAG; LIAISON_LM_WORDS appends its size)."""
+    tag = LANG_TAG.get(language_of(lang), "")
+    words = os.environ.get("LIAISON_LM_WORDS")
+    return f"{tag}-n{int(words)}" if words else tag
 
 
 def _freqs(lang: str) -> list[tuple[str, float]]:
@@ -45,12 +66,18 @@ def _freqs(lang: str) -> list[tuple[str, float]]:
     base = language_of(lang)
     freq = get_frequency_dict(base, "large")
     out: dict[str, float] = {}
-    for w in top_n_list(base, N_WORDS, wordlist="large"):
-        # a traffic alphabet's model is the language's words as they were sent (ą→A, ä→AE, …)
-        up = fold(w, lang)
-        if not up or any(ch not in alpha for ch in up) or len(up) > MAX_WORD:
-            continue  # words with foreign letters, digits or apostrophes would teach false n-grams
-        out[up] = out.get(up, 0.0) + freq.get(w, 0.0)
+    n_words = int(os.environ.get("LIAISON_LM_WORDS", WORDS_BY_LANG.get(base, N_WORDS)))
+    endings = VARIANTS.get(base, ())
+    for w in top_n_list(base, n_words, wordlist="large"):
+        f = freq.get(w, 0.0)
+        forms = [(w, f)]
+        forms += [(w[: -len(e)] + v, VARIANT_WEIGHT * f) for e, v in endings if w.endswith(e)]
+        for form, ff in forms:
+            # a traffic alphabet's model is the language's words as they were sent (ą→A, ä→AE, …)
+            up = fold(form, lang)
+            if not up or any(ch not in alpha for ch in up) or len(up) > MAX_WORD:
+                continue  # words with foreign letters, digits or apostrophes: false n-grams
+            out[up] = out.get(up, 0.0) + ff
     return [(w, f) for w, f in out.items() if f > 0]
 
 
@@ -93,7 +120,7 @@ def _atomic_save(path: Path, **arrays: np.ndarray) -> None:
 def load(lang: str, order: int = ORDER) -> np.ndarray:
     """The n-gram table for `lang`, built and cached on first use (a few seconds)."""
     alphabet(lang)
-    path = cache_dir() / f"{lang}-{order}-v{VERSION}.npz"
+    path = cache_dir() / f"{lang}-{order}-v{VERSION}{_tag(lang)}.npz"
     if path.is_file():
         return np.load(path)["logp"]
     table = build(lang, order)
@@ -156,7 +183,7 @@ def build_words(lang: str) -> Words:
 def words(lang: str) -> Words:
     """The word trie for `lang`, built and cached on first use."""
     alphabet(lang)
-    path = cache_dir() / f"{lang}-words-v{VERSION}.npz"
+    path = cache_dir() / f"{lang}-words-v{VERSION}{_tag(lang)}.npz"
     if path.is_file():
         z = np.load(path)
         return Words(z["children"], z["logp"])
