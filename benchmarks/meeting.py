@@ -209,12 +209,13 @@ def run() -> str:
             c2 = statistics.median(second_cpu)
             tc, cc = statistics.median(cold), statistics.median(cold_cpu)
             mem = summary.get("memory", {})
-            if t2 <= TARGET_S:
-                verdict = "met"
-            elif c2 <= TARGET_S:
-                verdict = f"met in CPU time ({c2:.2f} s); wall inflated by the load"
+            # the target holds for both: a server that held meeting 1 and a new CLI process
+            if max(t2, tc) <= TARGET_S:
+                verdict = "met (both)"
+            elif max(c2, cc) <= TARGET_S:
+                verdict = f"met in CPU time ({c2:.2f} s, {cc:.2f} s); wall inflated by the load"
             else:
-                verdict = "NOT met"
+                verdict = f"NOT met ({t2:.2f} s serving, {tc:.2f} s new process)"
             lines.append(
                 f"| {units:,} | {raised1:,} | {t1:.2f} s | {t2:.2f} s ({c2:.2f} s) | "
                 f"{t2 / t1:.2f} | {tc:.2f} s ({cc:.2f} s) | {summary.get('raised', 0):,} | "
