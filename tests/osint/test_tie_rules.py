@@ -595,3 +595,40 @@ def test_english_verbs_of_taking_and_entering_put_a_unit_in_the_town() -> None:
         "The 3rd Division broke into Orel while the 5th Division approached Kursk.", "en"
     )
     assert near(ms[3].place, 52.97, 36.07)  # type: ignore[attr-defined]
+
+
+def test_respectively_pairs_units_and_places_in_order() -> None:
+    # Kharkiv 49.98,36.25; Poltava 49.59,34.55
+    ms = by_number("The 5th and 7th Brigades are stationed in Kharkiv and Poltava respectively.", "en")
+    assert near(ms[5].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    assert near(ms[7].place, 49.59, 34.55)  # type: ignore[attr-defined]
+    ms = by_number("5-я и 7-я бригады размещены в Полтаве и Харькове соответственно.", "ru")
+    assert near(ms[5].place, 49.59, 34.55)  # type: ignore[attr-defined]
+    assert near(ms[7].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    # German: "beziehungsweise" joins the places, and the splitter's cut after "mot." does not
+    # part the two units from them
+    ms = by_number(
+        "Die 1. Armee bleibt in Kursk; die 8. und 12. mot. Schützendivision liegen in Poltava "
+        "beziehungsweise Charkiw.",
+        "de",
+    )
+    assert near(ms[8].place, 49.59, 34.55)  # type: ignore[attr-defined]
+    assert near(ms[12].place, 49.98, 36.25)  # type: ignore[attr-defined]
+
+
+def test_a_unit_told_of_before_another_clause_keeps_the_sentence_before() -> None:
+    # the 9th Army "joined" the action at Kupiansk; Izium is where its corps went, in a clause of
+    # its own; a plain list still shares the place
+    ms = by_number(
+        "On May 3 the 4th Army attacked south of Kupiansk. The 9th Army joined on May 4, and "
+        "its 12th Corps was sent toward Izium.",
+        "en",
+    )
+    assert near(ms[9].place, 49.71, 37.61, 30)  # type: ignore[attr-defined]
+    assert near(ms[12].place, 49.21, 37.26)  # type: ignore[attr-defined]
+    ms = by_number(
+        "On May 3 the 4th Army attacked south of Kupiansk. The 9th Army, the 12th Corps and "
+        "the 14th Corps advanced toward Izium.",
+        "en",
+    )
+    assert near(ms[9].place, 49.21, 37.26)  # type: ignore[attr-defined]

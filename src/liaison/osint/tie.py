@@ -100,6 +100,26 @@ _EARLIER = re.compile(
     r"uprzednio|zuvor|vorher|früher|zuerst)(?![\w])"
 )
 
+# "A and B stay in X and Y respectively": the i-th unit listed is at the i-th place listed.
+_RESPECTIVELY = re.compile(
+    r"(?<![\w])(?i:respectively|beziehungsweise|bzw\.|соответственно|відповідно|odpowiednio)(?![\w])"
+)
+# Words that do not make a clause of the gap between two mentions ("A, B and the C", "A und die B").
+_LIST_WORDS = frozenset(
+    "and or the its their und oder die der das den dem des ihre seine sowie и или а также её его их "
+    "і та й або також її його їх i oraz lub a także jej jego ich".split()
+)
+
+
+def _clause_gap(gap: str) -> bool:
+    """Whether the text between two mentions parts them into clauses ("A joined on June 23, and
+    its B was committed …") rather than listing them ("A, B and C")."""
+    if not re.search(r"[,;—–]", gap):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+|\d+", gap.lower()) if w not in _LIST_WORDS]
+    return len(words) >= 2
+
+
 # A full stop after a word (not an abbreviation such as "г.", "Gen.") or, but in German ("15.
 # Januar"), after a number, followed by a capital or by the place itself: a sentence ends there.
 _STOP_TAIL = r"[.!?]\s+(?:[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]|$)"
@@ -365,14 +385,26 @@ class Tier:
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
         hits = self.places_in(s, e)
-        if end > e:
-            # the splitter cut the mention after an ordinal ("Das XXIV. | Panzerkorps wurde bei
-            # Kielce …"): its sentence runs on to where the mention ends
-            s2, e2 = self._sentence(end - 1)
+        cut = max([end, *(b for a, b in self.unit_spans if s <= a < e < b)])
+        if cut > e:
+            # the splitter cut the mention (or another of its sentence) after an ordinal ("Das
+            # XXIV. | Panzerkorps wurde bei Kielce …"): its sentence runs on to where it ends
+            s2, e2 = self._sentence(cut - 1)
             if s2 > s:
                 hits, e = [*hits, *self.places_in(s2, e2)], e2
         hits = self._anaphora(s, e, hits)
+        if (resp := self._respectively(hits, start, s, e)) is not None:
+            ref = self._resolve(resp, unit_ids, resp.precision)
+            if ref is not None:
+                return ref
         ranked, own = self._ranked(hits, start, end, s, e) if hits else ([], [])
+        if ranked and not own and ranked[0].start >= end and ranked[0].rank <= 1:
+            # the sentence's places all belong to a unit told of in a clause of its own after
+            # this one ("A joined on June 23, and its B was committed toward X"): this one is
+            # where the sentence before puts the same action
+            later = [a for a, _b in self.unit_spans if end <= a <= ranked[0].start]
+            if later and _clause_gap(self.text[end : later[0]]):
+                ranked = [*self._prev_where(s, start), *ranked]
         if ranked and ranked[0].rank == 2:
             ranked = [*self._instead_of_origin(hits, start, s, e), *ranked]
             if ranked[0].rank == 2 and not own:
@@ -404,6 +436,25 @@ class Tier:
             if ref is not None:
                 return ref
         return None
+
+    def _respectively(self, hits: list[PlaceHit], start: int, s: int, e: int) -> PlaceHit | None:
+        """ "die 3. und 144. Division verbleiben in X beziehungsweise Y": units listed in the
+        clause before the word and places listed after the last of them pair off in order."""
+        m = _RESPECTIVELY.search(self.text, start, e)
+        if m is None:
+            return None
+        cut = max(self.text.rfind(";", s, m.start()), self.text.rfind(":", s, m.start()), s)
+        units = sorted(a for a, _b in self.unit_spans if cut <= a < m.start())
+        if start not in units or not units:
+            return None
+        last_end = max(b for a, b in self.unit_spans if a == units[-1])
+        places = [h for h in hits if last_end <= h.start and h.end <= m.end() + 40 and h.rank <= 1]
+        before = [h for h in places if h.start < m.start()]
+        after = [h for h in places if h.start > m.start()]
+        places = before + after[: max(0, len(units) - len(before))]
+        if len(places) != len(units) or len(units) < 2:
+            return None
+        return places[units.index(start)]
 
     def _instead_of_origin(
         self, hits: list[PlaceHit], start: int, s: int, e: int
