@@ -599,7 +599,9 @@ def test_english_verbs_of_taking_and_entering_put_a_unit_in_the_town() -> None:
 
 def test_respectively_pairs_units_and_places_in_order() -> None:
     # Kharkiv 49.98,36.25; Poltava 49.59,34.55
-    ms = by_number("The 5th and 7th Brigades are stationed in Kharkiv and Poltava respectively.", "en")
+    ms = by_number(
+        "The 5th and 7th Brigades are stationed in Kharkiv and Poltava respectively.", "en"
+    )
     assert near(ms[5].place, 49.98, 36.25)  # type: ignore[attr-defined]
     assert near(ms[7].place, 49.59, 34.55)  # type: ignore[attr-defined]
     ms = by_number("5-я и 7-я бригады размещены в Полтаве и Харькове соответственно.", "ru")

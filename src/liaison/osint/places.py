@@ -203,7 +203,9 @@ _TRIGGER_END = {
     )
     for lang, trig in _TRIGGERS.items()
 }
-_AND = re.compile(r"\s*(?:,|and|or|und|oder|beziehungsweise|bzw\.|respektive|и|или|і|та|й|i|oraz|lub|a)\s+(?=[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ])")
+_AND = re.compile(
+    r"\s*(?:,|and|or|und|oder|beziehungsweise|bzw\.|respektive|и|или|і|та|й|i|oraz|lub|a)\s+(?=[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ])"
+)
 _CAP_START = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ]")
 _NAME_RE = re.compile(_NAME)
 _REGION_RE = {

@@ -105,10 +105,11 @@ _RESPECTIVELY = re.compile(
     r"(?<![\w])(?i:respectively|beziehungsweise|bzw\.|соответственно|відповідно|odpowiednio)(?![\w])"
 )
 # Words that do not make a clause of the gap between two mentions ("A, B and the C", "A und die B").
-_LIST_WORDS = frozenset(
+_LIST_TEXT = (
     "and or the its their und oder die der das den dem des ihre seine sowie и или а также её его их "
-    "і та й або також її його їх i oraz lub a także jej jego ich".split()
+    "і та й або також її його їх i oraz lub a także jej jego ich"
 )
+_LIST_WORDS = frozenset(_LIST_TEXT.split())
 
 
 def _clause_gap(gap: str) -> bool:
