@@ -634,3 +634,14 @@ def test_a_unit_told_of_before_another_clause_keeps_the_sentence_before() -> Non
         "en",
     )
     assert near(ms[9].place, 49.21, 37.26)  # type: ignore[attr-defined]
+
+
+def test_western_front_towns_and_named_barracks() -> None:
+    # towns of the western front under 15,000 people are known (Bastogne 50.00,5.72; Carentan
+    # 49.30,-1.25); a barracks named after a battle is no town: its town is named beside it
+    ms = by_number("In December 1944 the 101st Airborne Division held Bastogne.", "en")
+    assert near(ms[101].place, 50.00, 5.72)  # type: ignore[attr-defined]
+    ms = by_number("The 6th Airborne Division fought near Carentan.", "en")
+    assert near(ms[6].place, 49.30, -1.25)  # type: ignore[attr-defined]
+    ms = by_number("The 3rd Battalion is based at Arnhem Barracks, Colchester.", "en")
+    assert near(ms[3].place, 51.89, 0.90)  # type: ignore[attr-defined]

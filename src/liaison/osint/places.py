@@ -968,8 +968,8 @@ def find_places(
             if cut <= a or not sent[a:cut].strip():
                 continue
             b = a + len(sent[a:cut].rstrip())
-        if _WATER_AFTER.match(sent, b):
-            continue  # "у Чорному морі", "на Азовском море": a sea or a river, not the village
+        if _WATER_AFTER.match(sent, b) or _BARRACKS.match(sent, a):
+            continue  # "у Чорному морі", "на Азовском море", "at X Barracks": not the village
         name = sent[a:b]
         if (a, b) in inside and _RIVER_CITY.match(name.strip()):
             # "у Дніпрі", "в Днепре", "in Dnipro": in the city; on, over or across it, the river
@@ -1032,6 +1032,9 @@ _WATER_AFTER = re.compile(
     r"\s+(?:мор[еяюі]|морем|озер[оаіе]|річ[кц]\w*|рек[аиеу]|водосховищ\w*|водохранилищ\w*|"
     r"sea|lake|river|reservoir|see|meer|morz[ue]|jezior\w*|rzek\w*)(?![\w])"
 )
+# a barracks named after a battle or a person ("Merville Barracks", "Clausewitz-Kaserne"): its town
+# is named beside it, if at all
+_BARRACKS = re.compile(r"[\w'’]+(?:\s+[\w'’]+)?[\s-]+(?i:barracks|kaserne|koszary)(?![\w])")
 
 
 def _elliptic(sent: str, lang: str) -> re.Pattern[str] | None:
