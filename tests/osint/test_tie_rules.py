@@ -645,3 +645,15 @@ def test_western_front_towns_and_named_barracks() -> None:
     assert near(ms[6].place, 49.30, -1.25)  # type: ignore[attr-defined]
     ms = by_number("The 3rd Battalion is based at Arnhem Barracks, Colchester.", "en")
     assert near(ms[3].place, 51.89, 0.90)  # type: ignore[attr-defined]
+
+
+def test_an_elliptic_direction_in_ets_and_a_general_of_the_army_named_like_a_town() -> None:
+    # "елецкое" (направление) is Yelets' direction (52.62,38.50), not a town "Елеец"; "генерал
+    # армии Жуков" is a man, not the town of Zhukov
+    ms = by_number(
+        "Командование принял генерал армии Жуков. 3-я армия прикрывала тульское направление, "
+        "13-я армия — елецкое.",
+        "ru",
+    )
+    assert near(ms[13].place, 52.62, 38.50)  # type: ignore[attr-defined]
+    assert ms[3].place is not None and ms[3].place.name != "Zhukov"  # type: ignore[attr-defined]

@@ -193,7 +193,8 @@ _PERSON_BEFORE = re.compile(
     r"general(?:major|leutnant|oberst|feldmarschall)?|gen\.|marsza[łl]|pu[łl]kownik|"
     r"podpu[łl]kownik|major|kapitan|rotmistrz|komandarm|marshal|colonel|col\.|lieutenant|"
     r"admiral|president|minister|oberst|oberstleutnant|hauptmann|feldmarschall|pr[äa]sident|"
-    r"prezydent|premier)\w{0,4})\s+(?:[A-ZА-ЯЁІЇЄҐ]\.\s*){0,2}$"
+    r"prezydent|premier)\w{0,4})(?:\s+(?:арми[иі]|брони|of\s+the\s+army|broni))?"
+    r"\s+(?:[A-ZА-ЯЁІЇЄҐ]\.\s*){0,2}$"
 )
 # Looked for only before a capital letter (far fewer places than every position of a sentence).
 _TRIGGER_END = {
@@ -563,7 +564,7 @@ def _region_forms(adj: str, lang: str) -> list[str]:
             base + "а",
         ]
         if town.endswith("цк"):
-            stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
+            stems.insert(1, town[:-1])  # Малоярославецкое → Малоярославец, Елецкий → Елец
         if base.endswith("ин"):
             stems.append(base[:-2] + "я")  # Ельнинская → Ельня
     elif lang == "uk":
