@@ -657,3 +657,23 @@ def test_an_elliptic_direction_in_ets_and_a_general_of_the_army_named_like_a_tow
     )
     assert near(ms[13].place, 52.62, 38.50)  # type: ignore[attr-defined]
     assert ms[3].place is not None and ms[3].place.name != "Zhukov"  # type: ignore[attr-defined]
+
+
+def test_english_verbs_of_siege_and_relief_and_dutch_names() -> None:
+    ms = by_number("The 3rd Army relieved Bastogne on 26 December.", "en")
+    assert near(ms[3].place, 50.00, 5.72)  # type: ignore[attr-defined]
+    ms = by_number("In September the 6th Army encircled Kiev.", "en")
+    assert near(ms[6].place, 50.45, 30.52)  # type: ignore[attr-defined]
+    # Bergen op Zoom (51.49,4.29), not Bergen in Norway
+    ms = by_number("The 4th Armoured Division was in Bergen op Zoom by 27 October.", "en")
+    assert near(ms[4].place, 51.49, 4.29)  # type: ignore[attr-defined]
+
+
+def test_a_news_dateline_is_the_story_place_when_no_sentence_names_one() -> None:
+    ms = by_number("KHARKIV, Ukraine (AP) — The 92nd Brigade said it shot down drones.", "en")
+    assert near(ms[92].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    ms = by_number("KHARKIV, Ukraine — The 92nd Brigade is fighting near Kupiansk.", "en")
+    assert near(ms[92].place, 49.71, 37.61)  # type: ignore[attr-defined]
+    # a heading with a dash is no dateline
+    ms = by_number("Operation Bagration — The 5th Army attacked at dawn.", "en")
+    assert ms[5].place is None  # type: ignore[attr-defined]

@@ -16,7 +16,9 @@ from functools import lru_cache
 from liaison.names.gazetteer import REGION, Place, resolve
 
 _CAP = r"[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][\w'ʼ’-]*"
-_NAME = rf"{_CAP}(?:[\s-]+(?:{_CAP}|на-[А-Я][\w-]*|am|an\s+der|nad|upon|on))?(?:\s+{_CAP})?"
+_NAME = (
+    rf"{_CAP}(?:[\s-]+(?:{_CAP}|на-[А-Я][\w-]*|am|an\s+der|nad|upon|on|op|aan|sur))?(?:\s+{_CAP})?"
+)
 
 # (words, precision, rank): precision 1 the town itself, 2 near it; rank orders the candidates
 # of one sentence: where a unit *is* (0) before where it goes (1) before where it came from (2).
@@ -126,6 +128,10 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"in|at|garrisoned\s+in|stationed\s+in|held|(?:training\s+area|range|training\s+ground)\s+(?:at|of|near)|besieging|liberated|captured|took|entered|defended|"
             # "after taking Avdiivka", "broke into Falaise": a town taken or entered is where it is
             r"taking|capturing|seizing|seized|holding|defending|liberating|storming|stormed|cleared|clearing|"
+            # besieging, relieving, occupying: a town the unit surrounds or holds ("relieved Bastogne")
+            r"relieved|relieving|occupied|occupying|encircled|encircling|surrounded|surrounding|besieged|"
+            r"overran|overrunning|recaptured|recapturing|retook|retaking|secured|securing|attacked|attacking|"
+            r"assaulted|assaulting|"
             r"(?:broke|pushed|moved|rolled|drove|fought\s+(?:its|their)\s+way)\s+into|"
             r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
             1,

@@ -26,7 +26,7 @@ from liaison.names.gazetteer import Place
 from liaison.osint.dates import DateHit, find_dates
 from liaison.osint.documents import Document
 from liaison.osint.extract import Dictionary, PlaceRef, sentences
-from liaison.osint.places import PlaceHit, find_places, natasha_locations_many
+from liaison.osint.places import PlaceHit, find_places, lookup, natasha_locations_many
 
 QUOTE_MAX = 400
 
@@ -100,6 +100,13 @@ _EARLIER = re.compile(
     r"uprzednio|zuvor|vorher|früher|zuerst)(?![\w])"
 )
 
+# A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
+# where the report was filed, the story's place when nothing nearer names one.
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<name>[A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+(?:[ -][A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+)?)"
+    r"(?:,[ \t]*[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t][A-Z][\w.]*)?)?[ \t]*(?:\([^)\n]{1,30}\)[ \t]*)?[—–-]{1,2}[ \t]",
+    re.M,
+)
 # "A and B stay in X and Y respectively": the i-th unit listed is at the i-th place listed.
 _RESPECTIVELY = re.compile(
     r"(?<![\w])(?i:respectively|beziehungsweise|bzw\.|соответственно|відповідно|odpowiednio)(?![\w])"
@@ -436,7 +443,26 @@ class Tier:
             ref = self._resolve(h, unit_ids, max(2, h.precision) if inside else 3)
             if ref is not None:
                 return ref
-        return None
+        return self._dateline_place(start, unit_ids)
+
+    def _dateline_place(self, start: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
+        """The place of the last news dateline before the mention, as a region (where the
+        report was filed: the story is about it or near it)."""
+        found = None
+        for m in _DATELINE.finditer(self.text, 0, start):
+            found = m
+        if found is None:
+            return None
+        name = found.group("name")
+        if name.isupper():
+            name = "-".join(w.capitalize() for w in name.split("-"))
+        place, cands, ok = lookup(name, self.lang)
+        if place is None and not cands:
+            return None
+        a, b = found.span("name")
+        return self._resolve(
+            PlaceHit(a, b, found.group("name"), place, cands, ok, 3, 0), unit_ids, 3
+        )
 
     def _respectively(self, hits: list[PlaceHit], start: int, s: int, e: int) -> PlaceHit | None:
         """ "die 3. und 144. Division verbleiben in X beziehungsweise Y": units listed in the
