@@ -677,3 +677,9 @@ def test_a_news_dateline_is_the_story_place_when_no_sentence_names_one() -> None
     # a heading with a dash is no dateline
     ms = by_number("Operation Bagration — The 5th Army attacked at dawn.", "en")
     assert ms[5].place is None  # type: ignore[attr-defined]
+
+
+def test_a_height_named_after_a_town_is_that_town() -> None:
+    # Monte Cassino: Cassino (41.49,13.83), not some village called "Monte"
+    ms = by_number("2 Korpus Polski zdobył Monte Cassino 18 maja 1944 roku.", "pl")
+    assert near(ms[2].place, 41.49, 13.83)  # type: ignore[attr-defined]

@@ -1098,9 +1098,15 @@ def _lookup_trim(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...],
     words = name.split()
     if _NOT_PLACE.match(" ".join(words)):
         return None, (), False, name
-    for k in range(len(words), 0, -1):
-        used = " ".join(words[:k])
+    tries = [" ".join(words[:k]) for k in range(len(words), 0, -1)]
+    if len(words) >= 2 and words[0] in _PEAK:
+        # "Monte Cassino", "Mount Carmel": the town the height is named after, not a "Monte"
+        tries.insert(1, " ".join(words[1:]))
+    for used in tries:
         got = lookup(used, lang)
         if got[0] is not None or got[1]:
             return (*got, used)
     return None, (), False, name
+
+
+_PEAK = frozenset(("Monte", "Mont", "Mount", "Góra", "Gora", "Berg", "Гора"))
