@@ -165,7 +165,12 @@ def one_backend(url: str) -> dict[str, object]:
             time.sleep(0.2)
         paths = endpoints(ids)
         sizes = {
-            k: len(httpx.get(base + p, headers={"Authorization": f"Bearer {token}"}).content)
+            # generous timeout: the first search builds its index, slow on a loaded machine
+            k: len(
+                httpx.get(
+                    base + p, headers={"Authorization": f"Bearer {token}"}, timeout=120
+                ).content
+            )
             for k, p in paths.items()
         }
         asyncio.run(load(base, token, paths, 10, 0.0, 3.0))  # warm-up

@@ -146,6 +146,13 @@ def test_the_whole_tour(
         page.click("#picture-export button[type=submit]")
     rows_csv = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text("utf-8-sig"))))
     assert "8 Dywizja Piechoty" in {r["designation"] for r in rows_csv}
+    # the table of export links fits the screen (on a phone its format links wrap in one cell)
+    right = page.evaluate(
+        "() => { const t = document.getElementById('export-links');"
+        " return t.getBoundingClientRect().left + t.scrollWidth; }"
+    )
+    assert right <= width + 1
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
     shot("exports")
 
     # 6. pouches: seal for JP, then open the pouch JP sent us

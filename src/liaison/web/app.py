@@ -18,15 +18,18 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison.core.errors import ConflictError, LiaisonError, NotFoundError, SecurityError, StoreBusy
 from liaison.store import open_store
 from liaison.store.engine import Store
-from liaison.web import auth
-from liaison.web.deps import SignInRedirect, resolve_user
+from liaison.web import auth, memo
+from liaison.web.deps import UNSAFE, SignInRedirect, resolve_user
 from liaison.web.errors import error_response
 from liaison.web.limits import BodyLimit, before_body
+from liaison.web.memo import SeqMemo
 
 #: Router modules under ``liaison.web.routers``; each exposes ``router: APIRouter``.
 ROUTERS: list[str] = [
@@ -90,6 +93,61 @@ class TokenPartners(Mapping[str, str]):
         return 0
 
 
+class Guard:
+    """Every request: NUL refused, the caller looked up (before any body is read), a change
+    without its session or CSRF proof refused, and security headers on every response.
+
+    A plain ASGI middleware (not Starlette's `BaseHTTPMiddleware`, which runs the app in a task
+    of its own with streams in between — a sizeable share of a cached read's CPU). A signed-in
+    safe request gets the store version for `liaison.web.memo`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        path = request.url.path
+        api = path.startswith(("/api/", "/taxii2")) or path in ("/login",)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                if api:
+                    headers.setdefault("Cache-Control", "no-store")
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers["Cache-Control"] = "no-store"  # Back after sign-out shows no data
+            await send(message)
+
+        # NUL is never meaningful in a path or query, and PostgreSQL text cannot hold it
+        if "%00" in request.url.query or "\x00" in path:
+            nul = JSONResponse({"detail": "NUL characters are not allowed"}, status_code=400)
+            await nul(scope, receive, send_with_headers)
+            return
+        facts = None
+        if not path.startswith("/static/"):
+            store = request.app.state.store
+            user = await run_in_threadpool(resolve_user, store, request)
+            request.state.user = user
+            refused = before_body(request, user)  # headers only: body unread
+            if refused is not None:
+                await refused(scope, receive, send_with_headers)
+                return
+            if user is not None and request.method not in UNSAFE:
+                facts = memo.begin(memo.Facts(request.state.seq, request.app.state.memo))
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            if facts is not None:
+                memo.end(facts)
+
+
 def create_app(store_url: str | None = None, *, store: Store | None = None) -> FastAPI:
     """Build the app; the store is opened once and shared through ``app.state.store``."""
     app = FastAPI(
@@ -148,29 +206,8 @@ def create_app(store_url: str | None = None, *, store: Store | None = None) -> F
         # the traceback goes to the server's log (Starlette re-raises), never to the client
         return error_response(request, 500, "something went wrong on the server")
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        # NUL is never meaningful in a path or query, and PostgreSQL text cannot hold it
-        if "%00" in request.url.query or "\x00" in request.url.path:
-            return JSONResponse({"detail": "NUL characters are not allowed"}, status_code=400)
-        if not request.url.path.startswith("/static/"):
-            request.state.user = await run_in_threadpool(
-                resolve_user, request.app.state.store, request
-            )
-            refused = before_body(request, request.state.user)  # headers only: body unread
-            if refused is not None:
-                return refused
-        resp = await call_next(request)
-        resp.headers.setdefault("Content-Security-Policy", CSP)
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.url.path.startswith(("/api/", "/taxii2")) or request.url.path in ("/login",):
-            resp.headers.setdefault("Cache-Control", "no-store")
-        if resp.headers.get("content-type", "").startswith("text/html"):
-            resp.headers["Cache-Control"] = "no-store"  # Back after sign-out shows no data
-        return resp
-
+    app.state.memo = SeqMemo()
+    app.add_middleware(Guard)
     app.add_middleware(BodyLimit)  # outermost: counts the body before anything reads it
 
     return app

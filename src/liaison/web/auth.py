@@ -25,6 +25,8 @@ from liaison.core.errors import ConflictError, NotFoundError, ValidationError
 from liaison.core.ids import new_id
 from liaison.orbat.partners import get_partner
 from liaison.store.audit import record
+from liaison.store.schema.audit import audit
+from liaison.store.schema.orbat import partner
 from liaison.store.schema.web import api_token, web_session, web_signin, web_user
 from liaison.store.types import UTCDateTime
 
@@ -288,6 +290,67 @@ def token_user(conn: Connection, token: str) -> User | None:
     if row is None:
         return None
     return User(row.username, row.role, row.partner_code, "token")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request, with what every permission check and cache key needs from the store:
+    the home (`is_self`) partner and the audit chain's newest entry number (`liaison.web.memo`)."""
+
+    user: User
+    home: str | None
+    seq: int
+
+
+_HOME = sa.select(partner.c.code).where(partner.c.is_self).order_by(partner.c.code).limit(1)
+_SEQ = sa.select(sa.func.max(audit.c.seq))
+_CALLER = (
+    web_user.c.username,
+    web_user.c.role,
+    web_user.c.partner_code,
+    _HOME.scalar_subquery().label("home"),
+    _SEQ.scalar_subquery().label("seq"),
+)
+#: Built once: the statement is the same every request, only the digest (and time) change.
+_BY_TOKEN = (
+    sa.select(*_CALLER)
+    .select_from(api_token.join(web_user))
+    .where(
+        api_token.c.token_hash == sa.bindparam("digest"),
+        api_token.c.revoked_at.is_(None),
+        web_user.c.disabled_at.is_(None),
+    )
+)
+_BY_SESSION = (
+    sa.select(*_CALLER, web_session.c.csrf)
+    .select_from(web_session.join(web_user))
+    .where(
+        web_session.c.token_hash == sa.bindparam("digest"),
+        web_session.c.revoked_at.is_(None),
+        web_session.c.expires_at > sa.bindparam("now", type_=UTCDateTime()),
+        web_user.c.disabled_at.is_(None),
+    )
+)
+
+
+def identify(
+    conn: Connection, *, token: str | None = None, session: str | None = None
+) -> Caller | None:
+    """The caller of an API token or a session cookie (the token wins), in one query; None when
+    it is unknown, revoked, expired or its account disabled — checked in the store every time."""
+    if token is not None:
+        row = conn.execute(_BY_TOKEN, {"digest": _digest(token)}).first()
+        if row is None:
+            return None
+        user = User(row.username, row.role, row.partner_code, "token")
+    elif session is not None:
+        row = conn.execute(_BY_SESSION, {"digest": _digest(session), "now": utcnow()}).first()
+        if row is None:
+            return None
+        user = User(row.username, row.role, row.partner_code, "session", row.csrf)
+    else:
+        return None
+    return Caller(user, row.home, int(row.seq or 0))
 
 
 class SignInLimiter:

@@ -9,12 +9,14 @@ cannot ride on the cookie. Everything is denied unless a check says yes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Connection
+from starlette.concurrency import run_in_threadpool
 
 from liaison.core.markings import as_marking
 from liaison.core.permissions import Actor, Resource, allowed, deny_status
@@ -36,6 +38,7 @@ __all__ = [
     "render",
 ]
 
+T = TypeVar("T")
 SESSION_COOKIE = "liaison_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -85,6 +88,36 @@ def db(request: Request) -> Iterator[Connection]:
         yield conn
 
 
+class _LazyConnection:
+    """The request's transaction, begun on first use: a read answered from memos and caches
+    never checks a connection out of the pool (nor pings it, nor begins and ends a transaction)."""
+
+    def __init__(self, store: Store, write: bool, stack: ExitStack) -> None:
+        self._store, self._write, self._stack = store, write, stack
+        self._conn: Connection | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._conn is None:
+            self._conn = self._stack.enter_context(self._store.begin(write=self._write))
+        return getattr(self._conn, name)
+
+
+async def in_transaction(request: Request, work: Callable[[Connection], T]) -> T:
+    """`work(conn)` in one worker thread with the request's transaction (as `db` gives it),
+    begun only if `work` touches the connection.
+
+    For the hot cached reads: `Depends(db)` plus a sync handler costs three hops between the
+    event loop and the thread pool (open, handler, close); this is one. Committed before the
+    response goes out, like `db` with ``scope="function"``; rolled back on an error."""
+    store, write = request.app.state.store, request.method in UNSAFE
+
+    def run() -> T:
+        with ExitStack() as stack:
+            return work(cast(Connection, _LazyConnection(store, write, stack)))
+
+    return await run_in_threadpool(run)
+
+
 def _bearer(request: Request) -> str | None:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
@@ -100,24 +133,24 @@ def optional_user(request: Request) -> User | None:
 
 
 def resolve_user(store: Store, request: Request) -> User | None:
-    """Look the caller up with a short-lived connection of its own.
+    """Look the caller up with a short-lived connection of its own, in one query.
 
     The app's middleware calls this before any dependency runs, so a request never holds two
     pooled connections at once (auth + its transaction) — under load that could exhaust the pool
-    with every thread holding one connection and waiting for a second. The home partner (which
-    every permission check needs) is looked up in the same connection."""
+    with every thread holding one connection and waiting for a second. The same query gives the
+    home partner (which every permission check needs) and the store version (`seq`, for
+    `liaison.web.memo`)."""
     token = _bearer(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if token is None and cookie is None:
         return None
     with store.connect() as conn:
-        if token is not None:
-            user = auth.token_user(conn, token)
-        else:
-            user = auth.session_user(conn, cookie or "")
-        if user is not None:
-            request.state.home = _home_code(conn)
-        return user
+        caller = auth.identify(conn, token=token, session=None if token else cookie or "")
+    if caller is None:
+        return None
+    request.state.home = caller.home
+    request.state.seq = caller.seq
+    return caller.user
 
 
 def _home_code(conn: Connection) -> str | None:

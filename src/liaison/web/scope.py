@@ -19,18 +19,39 @@ from sqlalchemy.engine import Connection
 
 from liaison.core.markings import parse_marking
 from liaison.core.permissions import Actor, Resource, allowed
-from liaison.courier.policy import releasable
+from liaison.courier.policy import Policy, releasable
 from liaison.courier.pouch import get_policy
 from liaison.orbat.model import Picture
 from liaison.orbat.partners import get_self, list_partners
 from liaison.orbat.picture import get_picture, history
 from liaison.orbat.sources import user_compartments
 from liaison.web.auth import User
+from liaison.web.memo import remembered
 
 
 def home_partner(conn: Connection) -> str | None:
-    s = get_self(conn)
-    return s.code if s else None
+    def read() -> str | None:
+        s = get_self(conn)
+        return s.code if s else None
+
+    return remembered(("home",), read)
+
+
+def partner_codes(conn: Connection) -> tuple[str, ...]:
+    """Every partner's code, sorted."""
+    return remembered(("partners",), lambda: tuple(sorted(p.code for p in list_partners(conn))))
+
+
+def policy_for(conn: Connection, partner: str) -> Policy | None:
+    """Our release policy for `partner` (None: nothing is released to them)."""
+    return remembered(("policy", partner), lambda: get_policy(conn, partner))
+
+
+def compartments_of(conn: Connection, username: str) -> frozenset[str]:
+    """The compartments a user is read into."""
+    return remembered(
+        ("compartments", username), lambda: frozenset(user_compartments(conn, username))
+    )
 
 
 def is_home_user(conn: Connection, user: User) -> bool:
@@ -46,8 +67,8 @@ def visible_partners(conn: Connection, user: User) -> list[str]:
     """Partner codes whose pictures this user may open (`allowed(…, "picture.read", …)`): the
     user's own first."""
     who = actor(conn, user)
-    released = get_policy(conn, user.partner) is not None
-    codes = sorted(p.code for p in list_partners(conn))
+    released = policy_for(conn, user.partner) is not None
+    codes = partner_codes(conn)
     ok = [c for c in codes if allowed(who, "picture.read", Resource(partner=c, released=released))]
     return sorted(ok, key=lambda c: (c != user.partner, c != who.home, c))
 
@@ -78,12 +99,12 @@ def picture_for(
         code,
         valid_at=valid_at,
         recorded_at=recorded_at,
-        compartments=user_compartments(conn, user.username) if home else (),
+        compartments=compartments_of(conn, user.username) if home else (),
         without_burned=without_burned,
     )
     if code == user.partner or home:
         return pic
-    policy = get_policy(conn, user.partner)
+    policy = policy_for(conn, user.partner)
     ok = {uid for uid, u in pic.units.items() if releasable(u.marking, policy)}
     units = {}
     for uid in ok:
@@ -102,13 +123,13 @@ def history_for(conn: Connection, user: User, partner: str, unit_id: str) -> lis
     """A unit's observations as this user may see them; 404 for units outside the user's view."""
     code = check_partner(conn, user, partner)
     if is_home_user(conn, user):
-        return history(conn, code, unit_id, compartments=user_compartments(conn, user.username))
+        return history(conn, code, unit_id, compartments=compartments_of(conn, user.username))
     if code == user.partner:
         return history(conn, code, unit_id)
     seen = picture_for(conn, user, code).units
     if unit_id not in seen:
         raise HTTPException(status_code=404, detail=f"no unit {unit_id!r} for you")
-    policy = get_policy(conn, user.partner)
+    policy = policy_for(conn, user.partner)
     out = []
     for h in history(conn, code, unit_id):
         if h["kind"] != "observation" or not releasable(parse_marking(h["marking"]), policy):

@@ -30,8 +30,9 @@ from liaison.reconcile.match import KINDS
 from liaison.reconcile.minutes import minutes_markdown, minutes_pdf
 from liaison.store import audit
 from liaison.web import auth
-from liaison.web.cache import cache_for
-from liaison.web.deps import db, may, permit, render
+from liaison.web.cache import cached_response
+from liaison.web.deps import db, in_transaction, may, permit, render
+from liaison.web.memo import remembered
 
 router = APIRouter()
 TAG = ["meetings"]
@@ -154,7 +155,7 @@ def api_meeting(
     response_class=Response,
     responses={200: {"content": {"application/json": {}}, "description": "a page of the queue"}},
 )
-def api_discrepancies(
+async def api_discrepancies(
     request: Request,
     meeting_id: MeetingId,
     status: Literal["open", "resolved", "all", "settled"] = "all",
@@ -162,23 +163,26 @@ def api_discrepancies(
     limit: int = Query(500, ge=1, le=5000),
     offset: int = Query(0, ge=0, le=10**9),
     _: auth.User = Depends(home_reader),
-    conn: Connection = DB,
 ) -> Response:
     """The queue: both sides' facts side by side, severity, sources and gradings, a suggestion."""
     _check_kind(kind)
-    key = (*_queue_version(conn, meeting_id), status, kind, limit, offset)
 
-    def build() -> bytes:
-        return orjson.dumps(
-            discrepancies(conn, meeting_id, status=status, kind=kind, limit=limit, offset=offset)
-        )
+    def work(conn: Connection) -> Response:
+        key = (*_queue_version(conn, meeting_id), status, kind, limit, offset)
 
-    body = cache_for(request, "queue").get_or_build(key, build)
-    return Response(body, media_type="application/json")
+        def build() -> bytes:
+            page = discrepancies(
+                conn, meeting_id, status=status, kind=kind, limit=limit, offset=offset
+            )
+            return orjson.dumps(page)
+
+        return cached_response(request, "queue", key, build, "application/json")
+
+    return await in_transaction(request, work)
 
 
 def _queue_version(conn: Connection, meeting_id: int) -> tuple[Any, ...]:
-    return queue.version(conn, meeting_id)
+    return remembered(("queue", meeting_id), lambda: queue.version(conn, meeting_id))
 
 
 @router.get("/api/v1/meetings/{meeting_id}/discrepancies/{disc_id}", tags=TAG)

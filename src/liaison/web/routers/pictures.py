@@ -27,13 +27,15 @@ from liaison.orbat.picture import picture_version
 from liaison.reconcile import queue
 from liaison.store import audit
 from liaison.web import auth
-from liaison.web.cache import cache_for
-from liaison.web.deps import db, may, permit, render
+from liaison.web.cache import cached_response
+from liaison.web.deps import db, in_transaction, may, permit, render
+from liaison.web.memo import remembered
 from liaison.web.scope import (
     actor,
     check_partner,
     history_for,
     picture_for,
+    policy_for,
     visible_partners,
 )
 
@@ -111,8 +113,9 @@ def _version(conn: Connection, user: auth.User, code: str) -> tuple[Any, ...]:
     released view, the policy."""
     scope: tuple[Any, ...] = ("all",)
     if code != user.partner and not actor(conn, user).is_home:
-        scope = ("released", user.partner, repr(get_policy(conn, user.partner)))
-    return (*picture_version(conn, code), *scope)
+        scope = ("released", user.partner, repr(policy_for(conn, user.partner)))
+    version = remembered(("picture", code), lambda: picture_version(conn, code))
+    return (*version, *scope)
 
 
 def feature_collection(
@@ -151,7 +154,7 @@ def feature_collection(
     response_class=Response,
     responses={200: {"content": {"application/geo+json": {}}, "description": "FeatureCollection"}},
 )
-def units_geojson(
+async def units_geojson(
     request: Request,
     partner: str,
     valid_at: datetime | None = Query(None, description="valid time (ISO 8601); default now"),
@@ -159,24 +162,27 @@ def units_geojson(
     branch: str | None = Query(None, max_length=64),
     without_burned: bool = Query(False),
     user: auth.User = Depends(permit("picture.read")),
-    conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """The scoped picture as an RFC 7946 FeatureCollection (lon, lat); unplaced units listed apart.
 
-    The map-data route of the load benchmark: one version query, then cached bytes until the
-    partner's picture (or, for a released view, the policy) changes."""
-    code = check_partner(conn, user, partner)
+    The map-data route of the load benchmark: versions remembered per store version
+    (`liaison.web.memo`), then cached bytes until the partner's picture (or, for a released
+    view, the policy) changes."""
     at = _utc(valid_at)
-    key = (*_version(conn, user, code), iso(at), (echelon or "").lower(), (branch or "").lower())
-    key = (*key, without_burned)
 
-    def build() -> bytes:
-        pic = picture_for(conn, user, code, valid_at=at, without_burned=without_burned)
-        doc = feature_collection(pic, echelon, branch)
-        return orjson.dumps(doc)
+    def work(conn: Connection) -> Response:
+        code = check_partner(conn, user, partner)
+        key = (*_version(conn, user, code), iso(at), (echelon or "").lower())
+        key = (*key, (branch or "").lower(), without_burned)
 
-    body = cache_for(request, "map").get_or_build(key, build)
-    return Response(body, media_type="application/geo+json")
+        def build() -> bytes:
+            pic = picture_for(conn, user, code, valid_at=at, without_burned=without_burned)
+            doc = feature_collection(pic, echelon, branch)
+            return orjson.dumps(doc)
+
+        return cached_response(request, "map", key, build, "application/geo+json")
+
+    return await in_transaction(request, work)
 
 
 @router.get("/api/v1/pictures/{partner}/units/{unit_id}/history", tags=["pictures"])

@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 from liaison.core.markings import highest
 from liaison.orbat.search import MAX_QUERY, search
 from liaison.web import auth
-from liaison.web.cache import cache_for
-from liaison.web.deps import db, permit, render
+from liaison.web.cache import cached_response
+from liaison.web.deps import db, in_transaction, permit, render
 from liaison.web.scope import (
     check_partner,
     history_for,
@@ -123,27 +123,28 @@ def _dossier(conn: Connection, user: auth.User, partner: str, unit_id: str) -> d
     response_class=Response,
     responses={200: {"content": {"application/json": {}}, "description": "query and hits"}},
 )
-def search_api(
+async def search_api(
     request: Request,
     q: str = Query(..., min_length=1, max_length=MAX_QUERY),
     user: auth.User = Depends(permit("picture.read")),
-    conn: Connection = Depends(db, scope="function"),
 ) -> Response:
     """Units in every picture the user may open, matched across scripts and transliterations.
 
     Cached per (the versions of every picture the user sees, query) like the map data: a search
-    reads every visible picture, a version check reads one row per partner."""
+    reads every visible picture; the versions are remembered per store version."""
     from liaison.web.routers.pictures import _version
 
-    codes = visible_partners(conn, user)
-    key = (tuple(_version(conn, user, c) for c in codes), " ".join(q.casefold().split()))
+    def work(conn: Connection) -> Response:
+        codes = visible_partners(conn, user)
+        key = (tuple(_version(conn, user, c) for c in codes), " ".join(q.casefold().split()))
 
-    def build() -> bytes:
-        return orjson.dumps({"query": q, "hits": _search(conn, user, q)})
+        def build() -> bytes:
+            return orjson.dumps({"query": q, "hits": _search(conn, user, q)})
 
-    return Response(
-        cache_for(request, "search").get_or_build(key, build), media_type="application/json"
-    )
+        # not compressed: the query is echoed beside the hits (see `cached_response`)
+        return cached_response(request, "search", key, build, "application/json", compress=False)
+
+    return await in_transaction(request, work)
 
 
 @router.get(
@@ -152,32 +153,34 @@ def search_api(
     response_class=Response,
     responses={200: {"content": {"application/json": {}}, "description": "the unit's dossier"}},
 )
-def unit_api(
+async def unit_api(
     request: Request,
     partner: str,
     unit_id: str,
     user: auth.User = Depends(permit("picture.read")),
-    conn: Connection = Depends(db, scope="function"),
-) -> dict[str, Any]:
+) -> Response:
     """Everything the user may know about one unit: facts, history, sources, discrepancies,
     counterparts in other pictures, reports naming it.
 
     Cached per (the newest audit entry — every write is audited —, the unit's picture version,
     the user, the unit): the dossier reads several pictures, meetings and reports; the key reads
-    a few rows."""
+    a few rows, or none when this request's store version came with its caller."""
     from liaison.store.audit import latest_seq
+    from liaison.web.memo import current_seq
     from liaison.web.routers.pictures import _version
 
-    code = check_partner(conn, user, partner)
-    who = (user.username, user.partner, is_home_user(conn, user))  # compartments are per user
-    key = (latest_seq(conn), _version(conn, user, code), who, unit_id)
+    def work(conn: Connection) -> Response:
+        code = check_partner(conn, user, partner)
+        who = (user.username, user.partner, is_home_user(conn, user))  # compartments: per user
+        seq = current_seq()  # the request's store version, read with its caller
+        key = (latest_seq(conn) if seq is None else seq, _version(conn, user, code), who, unit_id)
 
-    def build() -> bytes:
-        return orjson.dumps(_dossier(conn, user, code, unit_id))
+        def build() -> bytes:
+            return orjson.dumps(_dossier(conn, user, code, unit_id))
 
-    return Response(
-        cache_for(request, "unit").get_or_build(key, build), media_type="application/json"
-    )
+        return cached_response(request, "unit", key, build, "application/json")
+
+    return await in_transaction(request, work)
 
 
 @router.get("/search", include_in_schema=False)
