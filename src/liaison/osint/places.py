@@ -25,7 +25,7 @@ _NAME = (
 _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     "ru": [
         (
-            r"под|близ|около|возле|у|недалеко\s+от|неподалеку\s+от|в\s+районе|в\s+окрестностях|на\s+окраин[еа]х?|"
+            r"под|близ|около|возле|у|недалеко\s+от|неподалеку\s+от|в\s+районе|в\s+окрестностях|на\s+(?:[а-яё]+(?:ой|ей)\s+)?окраин[еа]х?|"
             r"на\s+подступах\s+к|(?:северо-|юго-)?(?:север|юг|запад|восток)[а-я]*нее|к\s+(?:северу|югу|западу|востоку|северо-западу|северо-востоку|юго-западу|юго-востоку)\s+от|"
             r"в\s+\d+\s+км\s+(?:к\s+\w+\s+)?от|за|в\s+предместьях|в\s+пригороде",
             2,
@@ -54,7 +54,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     ],
     "uk": [
         (
-            r"під|біля|поблизу|неподалік\s+від|неподалік|у\s+районі|в\s+районі|на\s+околиці|на\s+околицях|"
+            r"під|біля|поблизу|неподалік\s+від|неподалік|у\s+районі|в\s+районі|на\s+(?:[а-яіїєґ]+ій\s+)?околиці|на\s+околицях|"
             r"(?:північ|південь|захід|схід)[а-яі]*ніше|на\s+(?:північ|південь|захід|схід)\s+від|за|в\s+передмісті",
             2,
             0,
@@ -133,7 +133,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"overran|overrunning|recaptured|recapturing|retook|retaking|secured|securing|attacked|attacking|"
             r"assaulted|assaulting|"
             r"(?:broke|pushed|moved|rolled|drove|fought\s+(?:its|their)\s+way)\s+into|"
-            r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
+            r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?|attacks?|offensive)\s+(?:for|on)",
             1,
             0,
         ),
@@ -143,7 +143,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
         ),
         (
-            r"from|(?:normally\s+|usually\s+|permanently\s+)?based\s+in|headquartered\s+in|"
+            r"from|(?:normally\s+|usually\s+|permanently\s+)?(?:based|garrisoned)\s+(?:in|at)|headquartered\s+in|"
             r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+in|home\s+(?:base|garrison)\s+(?:in|of)",
             1,
             2,
@@ -337,6 +337,14 @@ def _cap_like(word: str, like: str) -> str:
 
 
 _UK_ENDINGS = [
+    # a town named in the plural: "до Чернівців", "у Чернівцях" → Чернівці, "у Сумах" → Суми
+    ("ців", "ці"),
+    ("цях", "ці"),
+    ("ах", "и"),
+    # "-ець" drops its е: "під Кам'янцем", "до Кам'янця" → Кам'янець
+    ("цем", "ець"),
+    ("ця", "ець"),
+    ("цю", "ець"),
     ("ові", ""),
     ("еві", ""),
     ("ом", ""),
@@ -443,6 +451,16 @@ def _uk_forms(name: str) -> list[str]:
             if m:
                 alt = stem[: m.start(1)] + ("ї" if m.group(1) == "є" else "і") + m.group(2)
                 out.append(" ".join([*words[:-1], alt]))
+    if len(words) == 1 and last.count("-") == 1 and last[0].isupper():
+        # a name of two inflected halves: "під Кам'янцем-Подільським" → Кам'янець-Подільський
+        head, tail = last.split("-")
+        tails = [tail] + [
+            tail[: -len(e)] + r
+            for e, r in (("ським", "ський"), ("ського", "ський"), ("ському", "ський"), ("ськім", "ський"))
+            if tail.endswith(e)
+        ]
+        for h in _uk_forms(head)[1:]:
+            out += [f"{h}-{tl}" for tl in tails[1:] or tails]
     if len(words) == 1:
         # a village named by a neuter or masculine adjective: "Вербового" → "Вербове",
         # "біля Роботиного" → "Роботине", "у Першотравневому" → "Першотравневе"
