@@ -683,3 +683,43 @@ def test_a_height_named_after_a_town_is_that_town() -> None:
     # Monte Cassino: Cassino (41.49,13.83), not some village called "Monte"
     ms = by_number("2 Korpus Polski zdobył Monte Cassino 18 maja 1944 roku.", "pl")
     assert near(ms[2].place, 41.49, 13.83)  # type: ignore[attr-defined]
+
+
+def test_ukrainian_plural_and_two_part_town_names() -> None:
+    # Chernivtsi 48.29,25.94; Kamianets-Podilskyi 48.68,26.58; Sumy 50.91,34.80
+    ms = by_number("2-га танкова армія 29 березня увійшла до Чернівців.", "uk")
+    assert near(ms[2].place, 48.29, 25.94)  # type: ignore[attr-defined]
+    ms = by_number("4-та танкова армія вирвалася з оточення під Кам'янцем-Подільським.", "uk")
+    assert near(ms[4].place, 48.68, 26.58)  # type: ignore[attr-defined]
+    ms = by_number("27-ма бригада стоїть у Сумах.", "uk")
+    assert near(ms[27].place, 50.91, 34.80)  # type: ignore[attr-defined]
+
+
+def test_a_village_placed_under_a_town_is_read_near_it() -> None:
+    # "під Дніпром" is the city (48.46,35.05), not the river; Cherkaske has namesakes far east
+    ms = by_number("25-та бригада має базу в селищі Черкаське під Дніпром.", "uk")
+    assert near(ms[25].place, 48.46, 35.05, 45)  # type: ignore[attr-defined]
+    # "у Липцев" is Lyptsi by Kharkiv (50.21,36.42), not a village Липец near Pskov
+    ms = by_number(
+        "Бои идут у Волчанска. 44-й армейский корпус действует северо-восточнее Харькова, у Липцев.",
+        "ru",
+    )
+    assert near(ms[44].place, 50.21, 36.42)  # type: ignore[attr-defined]
+
+
+def test_the_city_of_a_story_that_named_it_only_as_an_origin() -> None:
+    ms = by_number(
+        "Вихід з Бахмута\n5-та бригада прикривала вихід з Бахмута. 24-та бригада відійшла між "
+        "селами.\nМісто штурмували 8-ма армія та 20-та армія.",
+        "uk",
+    )
+    assert near(ms[8].place, 48.60, 38.00)  # type: ignore[attr-defined]
+
+
+def test_based_at_is_a_home_and_the_fighting_is_where_the_unit_is() -> None:
+    ms = by_number(
+        "The 92nd Brigade held Kharkiv. The 4th Division, normally based at Naro-Fominsk, lost "
+        "tanks in the fighting north of the city.",
+        "en",
+    )
+    assert near(ms[4].place, 49.99, 36.23, 30)  # type: ignore[attr-defined]

@@ -304,12 +304,13 @@ def _ru_forms(name: str) -> list[str]:
         out.append(lem[0][:-2] + ("ее" if lem[0].endswith("ний") else "ое"))
     if len(words) == 1 and len(words[0]) >= 5:
         # the genitive plural of a plural-only town name, which the dictionary may not know:
-        # "у Валуек" → Валуйки, "Березников" → Березники, "у Бердычей" → Бердычи
+        # "у Валуек" → Валуйки, "Березников" → Березники, "у Бердычей" → Бердычи, "Липцев" → Липцы
         w = words[0]
         for end, reps in (
             ("ек", ("йки", "ки")),
             ("ок", ("ки",)),
             ("ов", ("ы", "и")),
+            ("цев", ("цы",)),  # "у Липцев" → Липцы
             ("ей", ("и",)),
         ):
             if w.endswith(end):
@@ -456,7 +457,12 @@ def _uk_forms(name: str) -> list[str]:
         head, tail = last.split("-")
         tails = [tail] + [
             tail[: -len(e)] + r
-            for e, r in (("ським", "ський"), ("ського", "ський"), ("ському", "ський"), ("ськім", "ський"))
+            for e, r in (
+                ("ським", "ський"),
+                ("ського", "ський"),
+                ("ському", "ський"),
+                ("ськім", "ський"),
+            )
             if tail.endswith(e)
         ]
         for h in _uk_forms(head)[1:]:
@@ -1011,8 +1017,11 @@ def find_places(
     return sorted(_within_regions(hits), key=lambda h: h.start)
 
 
-_IN_END = re.compile(r"(?<![\w-])(?i:в|во|у|in|im|w|we)\s+$")
-_RIVER_CITY = re.compile(r"^(?:Dnipro|Dnipr[aeiu]|Днепр[аеу]?|Дніпр[оаіу]?|Dniepr[zua]e?)$")
+# names after a bare "in" — or "under", "near": a river has no "near Dnipro", the city has
+_IN_END = re.compile(r"(?<![\w-])(?i:в|во|у|in|im|w|we|під|под|біля|около|возле|near|pod|koło)\s+$")
+_RIVER_CITY = re.compile(
+    r"^(?:Dnipro|Dnipr[aeiu]|Днепр(?:[аеу]|ом)?|Дніпр(?:[оаіу]|ом)?|Dniepr(?:[zua]e?|em)?)$"
+)
 _AFTER_UNIT = re.compile(r"\s*\(\s*|\s+[—–]\s+")
 _FROM_BEFORE = re.compile(
     r"(?<![\w])(?i:из|с|со|из-под|з|із|зі|від|з-під|from|aus|von|z|ze|od|spod)\s+(?i:the\s+|dem\s+|der\s+)?$"

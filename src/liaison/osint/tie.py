@@ -47,6 +47,8 @@ _ANAPHORA = {
     ),
 }
 
+# the anaphora words that name a town (not "there", "туда")
+_CITY_WORD = re.compile(r"(?i:город|міст|miast|mieście|stadt|the\s+(?:city|town))")
 # "у Хайлара, где оборонялась …", "near Trun, where …": the place just named in the sentence.
 _WHERE = {
     "ru": r"где",
@@ -106,6 +108,10 @@ _DATELINE = re.compile(
     r"^[ \t]*(?P<name>[A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+(?:[ -][A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+)?)"
     r"(?:,[ \t]*[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t][A-Z][\w.]*)?)?[ \t]*(?:\([^)\n]{1,30}\)[ \t]*)?[—–-]{1,2}[ \t]",
     re.M,
+)
+# "X під Y", "X near Y", "X bei Y": a village placed by the town after it.
+_UNDER = re.compile(
+    r"\s*,?\s*(?i:під|под|поблизу|біля|около|возле|близ|near|outside|bei|nahe|pod|koło|obok)\s+"
 )
 # "A and B stay in X and Y respectively": the i-th unit listed is at the i-th place listed.
 _RESPECTIVELY = re.compile(
@@ -593,6 +599,17 @@ class Tier:
             prev = next(
                 (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
             )
+            if prev is None and _CITY_WORD.match(m.group(0)):
+                # "the city" of a story that named its town only as where units left or came
+                # from ("Вихід з Авдіївки … Місто штурмували …") is still that town
+                prev = next(
+                    (
+                        h
+                        for h in chain(here, self._before(s))
+                        if h.precision <= 2 and (h.place is not None or h.candidates)
+                    ),
+                    None,
+                )
             if prev is None:
                 break
             extra.append(
@@ -678,6 +695,37 @@ class Tier:
         return out, own
 
     def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int) -> PlaceRef | None:
+        anchor = self._anchor(h)
+        if anchor is not None:
+            return anchor
+        return self._resolve_plain(h, unit_ids, precision)
+
+    def _anchor(self, h: PlaceHit) -> PlaceRef | None:
+        """ "у селищі Черкаське під Дніпром", "Andriivka near Bakhmut": a village placed by the
+        town after it is the reading of its name nearest that town — or, when the gazetteer knows
+        none within 25 km of it, the town itself (a namesake far away is not meant)."""
+        from liaison.core.geo import haversine_km
+
+        m = _UNDER.match(self.text, h.end)
+        if m is None or h.precision == 3:
+            return None
+        s, e = self._sentence(h.start)
+        town = next(
+            (o for o in self.places_in(s, e) if o.start == m.end() and o.place is not None), None
+        )
+        if town is None or town.place is None:
+            return None
+        t = town.place
+        cands = h.candidates or ((h.place,) if h.place else ())
+        near = [c for c in cands if haversine_km(c.lat, c.lon, t.lat, t.lon) <= 25]
+        if near:
+            best = min(near, key=lambda c: haversine_km(c.lat, c.lon, t.lat, t.lon))
+            return PlaceRef(h.text, best.name, best.lat, best.lon, h.precision)
+        return PlaceRef(town.text, t.name, t.lat, t.lon, 2)
+
+    def _resolve_plain(
+        self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int
+    ) -> PlaceRef | None:
 
         context = self._context(unit_ids)
         if h.place is not None and (h.unambiguous and len(h.candidates) <= 1):
