@@ -723,3 +723,22 @@ def test_based_at_is_a_home_and_the_fighting_is_where_the_unit_is() -> None:
         "en",
     )
     assert near(ms[4].place, 49.99, 36.23, 30)  # type: ignore[attr-defined]
+
+
+def test_a_relative_clause_after_the_unit_tells_of_another_place() -> None:
+    # the aside says where the army came from; the main clause says where it is (Kharkiv)
+    ms = by_number(
+        "The 2nd Tank Army, which left its garrisons near Moscow in the autumn, was massed "
+        "north-east of Kharkiv.",
+        "en",
+    )
+    assert near(ms[2].place, 49.99, 36.23, 30)  # type: ignore[attr-defined]
+    ms = by_number(
+        "Бої за Бахмут тривають. 24-та бригада, що влітку воювала під Роботиним, тримає "
+        "північний фланг Бахмута.",
+        "uk",
+    )
+    assert near(ms[24].place, 48.60, 38.00)  # type: ignore[attr-defined]
+    # a list of units after commas is no aside
+    ms = by_number("The 3rd Brigade, the 5th Brigade and the 7th Brigade held Izium.", "en")
+    assert near(ms[3].place, 49.21, 37.26)  # type: ignore[attr-defined]

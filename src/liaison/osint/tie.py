@@ -113,6 +113,11 @@ _DATELINE = re.compile(
 _UNDER = re.compile(
     r"\s*,?\s*(?i:під|под|поблизу|біля|около|возле|близ|near|outside|bei|nahe|pod|koło|obok)\s+"
 )
+# A relative clause set off by commas right after a mention, the main clause going on after it.
+_ASIDE = re.compile(
+    r"\s*,\s*(?i:which|who|that|що|яка|який|які|котра|котрий|которая|который|которые|die|der|das|"
+    r"welche|welcher|który|która|które|którą)(?![\w])[^,;.—–]{3,120},\s*(?=[a-zа-яёіїєґäöüßąćęłńóśźż])"
+)
 # "A and B stay in X and Y respectively": the i-th unit listed is at the i-th place listed.
 _RESPECTIVELY = re.compile(
     r"(?<![\w])(?i:respectively|beziehungsweise|bzw\.|соответственно|відповідно|odpowiednio)(?![\w])"
@@ -407,6 +412,14 @@ class Tier:
             if s2 > s:
                 hits, e = [*hits, *self.places_in(s2, e2)], e2
         hits = self._anaphora(s, e, hits)
+        aside = _ASIDE.match(self.text, end)
+        if aside is not None and aside.end() < e:
+            # "A, which left its garrisons near Moscow, was massed north-east of Kharkiv", "A,
+            # що влітку воювала під X, тримає Y": the aside tells of another time or place
+            hits = [
+                replace(h, rank=2) if end <= h.start < aside.end() and h.rank <= 1 else h
+                for h in hits
+            ]
         if (resp := self._respectively(hits, start, s, e)) is not None:
             ref = self._resolve(resp, unit_ids, resp.precision)
             if ref is not None:
