@@ -742,3 +742,12 @@ def test_a_relative_clause_after_the_unit_tells_of_another_place() -> None:
     # a list of units after commas is no aside
     ms = by_number("The 3rd Brigade, the 5th Brigade and the 7th Brigade held Izium.", "en")
     assert near(ms[3].place, 49.21, 37.26)  # type: ignore[attr-defined]
+
+
+def test_polish_instrumental_after_k_and_german_verbs_of_holding() -> None:
+    # Tokmak in Zaporizhzhia oblast (47.26,35.71), not Tokmok in Kyrgyzstan ("Tokmaki")
+    ms = by_number("Rosyjska 58 Armia broni się pod Tokmakiem.", "pl")
+    assert near(ms[58].place, 47.26, 35.71)  # type: ignore[attr-defined]
+    # "hält Wuhledar" puts the brigade there, not at the dateline's Kyiv
+    ms = by_number("KIEW (dpa) - Die 72. Brigade hält Wuhledar.", "de")
+    assert near(ms[72].place, 47.78, 37.25)  # type: ignore[attr-defined]

@@ -107,7 +107,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (
             r"in|garnison|stationiert\s+in|(?:flugplatz|flughafen)(?:es)?|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
-            r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?",
+            r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?|"
+            r"hält|halten|umzingelte[n]?|umzingelt|stürmte[n]?|stürmt|entsetzte[n]?",
             1,
             0,
         ),
@@ -381,6 +382,11 @@ _PL_ENDINGS = [
     ("owi", "ów"),
     ("niu", "ń"),
     ("niem", "ń"),
+    # masculine instrumental after k, g: "pod Tokmakiem" → Tokmak, "pod Bohem"... not "Tokmaki"
+    ("akiem", "ak"),
+    ("ykiem", "yk"),
+    ("ikiem", "ik"),
+    ("agiem", "ag"),
     ("nia", "ń"),
     ("ymstoku", "ystok"),
     ("odzi", "ódź"),
