@@ -674,6 +674,11 @@ def test_a_news_dateline_is_the_story_place_when_no_sentence_names_one() -> None
     assert near(ms[92].place, 49.98, 36.25)  # type: ignore[attr-defined]
     ms = by_number("KHARKIV, Ukraine — The 92nd Brigade is fighting near Kupiansk.", "en")
     assert near(ms[92].place, 49.71, 37.61)  # type: ignore[attr-defined]
+    # a dateline with its day ("ХАРЬКОВ, 5 марта —", "KYIV, March 3 (Reuters) –")
+    ms = by_number("ХАРЬКОВ, 5 марта — 92-я бригада сбила беспилотники.", "ru")
+    assert near(ms[92].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    ms = by_number("KHARKIV, March 3 (Reuters) – The 92nd Brigade shot down drones.", "en")
+    assert near(ms[92].place, 49.98, 36.25)  # type: ignore[attr-defined]
     # a heading with a dash is no dateline
     ms = by_number("Operation Bagration — The 5th Army attacked at dawn.", "en")
     assert ms[5].place is None  # type: ignore[attr-defined]

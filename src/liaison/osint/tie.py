@@ -106,7 +106,8 @@ _EARLIER = re.compile(
 # where the report was filed, the story's place when nothing nearer names one.
 _DATELINE = re.compile(
     r"^[ \t]*(?P<name>[A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+(?:[ -][A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+)?)"
-    r"(?:,[ \t]*[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t][A-Z][\w.]*)?)?[ \t]*(?:\([^)\n]{1,30}\)[ \t]*)?[—–-]{1,2}[ \t]",
+    r"(?:,[ \t]*(?:\d{1,2}\.?[ \t]+[^\W\d]+\.?|[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t](?:[A-Z][\w.]*|\d{1,2}))?))?"
+    r"[ \t]*(?:\([^)\n]{1,30}\)[ \t]*)?[—–-]{1,2}[ \t]",
     re.M,
 )
 # "X під Y", "X near Y", "X bei Y": a village placed by the town after it.
