@@ -756,3 +756,10 @@ def test_polish_instrumental_after_k_and_german_verbs_of_holding() -> None:
     # "hält Wuhledar" puts the brigade there, not at the dateline's Kyiv
     ms = by_number("KIEW (dpa) - Die 72. Brigade hält Wuhledar.", "de")
     assert near(ms[72].place, 47.78, 37.25)  # type: ignore[attr-defined]
+
+
+def test_an_english_x_based_unit_is_at_home_unless_the_sentence_puts_it_elsewhere() -> None:
+    ms = by_number("The Pskov-based 76th Air Assault Division was spotted in Belarus.", "en")
+    assert near(ms[76].place, 57.81, 28.35)  # type: ignore[attr-defined]
+    ms = by_number("The Pskov-based 76th Air Assault Division was spotted near Kreminna.", "en")
+    assert near(ms[76].place, 49.05, 38.22)  # type: ignore[attr-defined]

@@ -911,6 +911,9 @@ def find_places(
             spans[(a, nm.end())] = (prec, rank)
             if _IN_END.search(before):
                 inside.add((a, nm.end()))
+    for bm in _BASED.finditer(sent):
+        # "the Pskov-based 76th Division", "die in Augustdorf stationierte": a home garrison
+        spans.setdefault((bm.start(), bm.end("name")), (1, 2))
     blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
     for _ua, ub in blocked:
         # "the 20th Brigade (Bartoszyce)", "4 Pomorska DZ — Ołomuńca": a name in brackets right
@@ -1026,6 +1029,7 @@ def find_places(
 
 
 # names after a bare "in" — or "under", "near": a river has no "near Dnipro", the city has
+_BASED = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’]+)-based(?![\w-])")
 _IN_END = re.compile(r"(?<![\w-])(?i:в|во|у|in|im|w|we|під|под|біля|около|возле|near|pod|koło)\s+$")
 _RIVER_CITY = re.compile(
     r"^(?:Dnipro|Dnipr[aeiu]|Днепр(?:[аеу]|ом)?|Дніпр(?:[оаіу]|ом)?|Dniepr(?:[zua]e?|em)?)$"
