@@ -595,3 +595,171 @@ def test_english_verbs_of_taking_and_entering_put_a_unit_in_the_town() -> None:
         "The 3rd Division broke into Orel while the 5th Division approached Kursk.", "en"
     )
     assert near(ms[3].place, 52.97, 36.07)  # type: ignore[attr-defined]
+
+
+def test_respectively_pairs_units_and_places_in_order() -> None:
+    # Kharkiv 49.98,36.25; Poltava 49.59,34.55
+    ms = by_number(
+        "The 5th and 7th Brigades are stationed in Kharkiv and Poltava respectively.", "en"
+    )
+    assert near(ms[5].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    assert near(ms[7].place, 49.59, 34.55)  # type: ignore[attr-defined]
+    ms = by_number("5-я и 7-я бригады размещены в Полтаве и Харькове соответственно.", "ru")
+    assert near(ms[5].place, 49.59, 34.55)  # type: ignore[attr-defined]
+    assert near(ms[7].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    # German: "beziehungsweise" joins the places, and the splitter's cut after "mot." does not
+    # part the two units from them
+    ms = by_number(
+        "Die 1. Armee bleibt in Kursk; die 8. und 12. mot. Schützendivision liegen in Poltava "
+        "beziehungsweise Charkiw.",
+        "de",
+    )
+    assert near(ms[8].place, 49.59, 34.55)  # type: ignore[attr-defined]
+    assert near(ms[12].place, 49.98, 36.25)  # type: ignore[attr-defined]
+
+
+def test_a_unit_told_of_before_another_clause_keeps_the_sentence_before() -> None:
+    # the 9th Army "joined" the action at Kupiansk; Izium is where its corps went, in a clause of
+    # its own; a plain list still shares the place
+    ms = by_number(
+        "On May 3 the 4th Army attacked south of Kupiansk. The 9th Army joined on May 4, and "
+        "its 12th Corps was sent toward Izium.",
+        "en",
+    )
+    assert near(ms[9].place, 49.71, 37.61, 30)  # type: ignore[attr-defined]
+    assert near(ms[12].place, 49.21, 37.26)  # type: ignore[attr-defined]
+    ms = by_number(
+        "On May 3 the 4th Army attacked south of Kupiansk. The 9th Army, the 12th Corps and "
+        "the 14th Corps advanced toward Izium.",
+        "en",
+    )
+    assert near(ms[9].place, 49.21, 37.26)  # type: ignore[attr-defined]
+
+
+def test_western_front_towns_and_named_barracks() -> None:
+    # towns of the western front under 15,000 people are known (Bastogne 50.00,5.72; Carentan
+    # 49.30,-1.25); a barracks named after a battle is no town: its town is named beside it
+    ms = by_number("In December 1944 the 101st Airborne Division held Bastogne.", "en")
+    assert near(ms[101].place, 50.00, 5.72)  # type: ignore[attr-defined]
+    ms = by_number("The 6th Airborne Division fought near Carentan.", "en")
+    assert near(ms[6].place, 49.30, -1.25)  # type: ignore[attr-defined]
+    ms = by_number("The 3rd Battalion is based at Arnhem Barracks, Colchester.", "en")
+    assert near(ms[3].place, 51.89, 0.90)  # type: ignore[attr-defined]
+
+
+def test_an_elliptic_direction_in_ets_and_a_general_of_the_army_named_like_a_town() -> None:
+    # "елецкое" (направление) is Yelets' direction (52.62,38.50), not a town "Елеец"; "генерал
+    # армии Жуков" is a man, not the town of Zhukov
+    ms = by_number(
+        "Командование принял генерал армии Жуков. 3-я армия прикрывала тульское направление, "
+        "13-я армия — елецкое.",
+        "ru",
+    )
+    assert near(ms[13].place, 52.62, 38.50)  # type: ignore[attr-defined]
+    assert ms[3].place is not None and ms[3].place.name != "Zhukov"  # type: ignore[attr-defined]
+
+
+def test_english_verbs_of_siege_and_relief_and_dutch_names() -> None:
+    ms = by_number("The 3rd Army relieved Bastogne on 26 December.", "en")
+    assert near(ms[3].place, 50.00, 5.72)  # type: ignore[attr-defined]
+    ms = by_number("In September the 6th Army encircled Kiev.", "en")
+    assert near(ms[6].place, 50.45, 30.52)  # type: ignore[attr-defined]
+    # Bergen op Zoom (51.49,4.29), not Bergen in Norway
+    ms = by_number("The 4th Armoured Division was in Bergen op Zoom by 27 October.", "en")
+    assert near(ms[4].place, 51.49, 4.29)  # type: ignore[attr-defined]
+
+
+def test_a_news_dateline_is_the_story_place_when_no_sentence_names_one() -> None:
+    ms = by_number("KHARKIV, Ukraine (AP) — The 92nd Brigade said it shot down drones.", "en")
+    assert near(ms[92].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    ms = by_number("KHARKIV, Ukraine — The 92nd Brigade is fighting near Kupiansk.", "en")
+    assert near(ms[92].place, 49.71, 37.61)  # type: ignore[attr-defined]
+    # a dateline with its day ("ХАРЬКОВ, 5 марта —", "KYIV, March 3 (Reuters) –")
+    ms = by_number("ХАРЬКОВ, 5 марта — 92-я бригада сбила беспилотники.", "ru")
+    assert near(ms[92].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    ms = by_number("KHARKIV, March 3 (Reuters) – The 92nd Brigade shot down drones.", "en")
+    assert near(ms[92].place, 49.98, 36.25)  # type: ignore[attr-defined]
+    # a heading with a dash is no dateline
+    ms = by_number("Operation Bagration — The 5th Army attacked at dawn.", "en")
+    assert ms[5].place is None  # type: ignore[attr-defined]
+
+
+def test_a_height_named_after_a_town_is_that_town() -> None:
+    # Monte Cassino: Cassino (41.49,13.83), not some village called "Monte"
+    ms = by_number("2 Korpus Polski zdobył Monte Cassino 18 maja 1944 roku.", "pl")
+    assert near(ms[2].place, 41.49, 13.83)  # type: ignore[attr-defined]
+
+
+def test_ukrainian_plural_and_two_part_town_names() -> None:
+    # Chernivtsi 48.29,25.94; Kamianets-Podilskyi 48.68,26.58; Sumy 50.91,34.80
+    ms = by_number("2-га танкова армія 29 березня увійшла до Чернівців.", "uk")
+    assert near(ms[2].place, 48.29, 25.94)  # type: ignore[attr-defined]
+    ms = by_number("4-та танкова армія вирвалася з оточення під Кам'янцем-Подільським.", "uk")
+    assert near(ms[4].place, 48.68, 26.58)  # type: ignore[attr-defined]
+    ms = by_number("27-ма бригада стоїть у Сумах.", "uk")
+    assert near(ms[27].place, 50.91, 34.80)  # type: ignore[attr-defined]
+
+
+def test_a_village_placed_under_a_town_is_read_near_it() -> None:
+    # "під Дніпром" is the city (48.46,35.05), not the river; Cherkaske has namesakes far east
+    ms = by_number("25-та бригада має базу в селищі Черкаське під Дніпром.", "uk")
+    assert near(ms[25].place, 48.46, 35.05, 45)  # type: ignore[attr-defined]
+    # "у Липцев" is Lyptsi by Kharkiv (50.21,36.42), not a village Липец near Pskov
+    ms = by_number(
+        "Бои идут у Волчанска. 44-й армейский корпус действует северо-восточнее Харькова, у Липцев.",
+        "ru",
+    )
+    assert near(ms[44].place, 50.21, 36.42)  # type: ignore[attr-defined]
+
+
+def test_the_city_of_a_story_that_named_it_only_as_an_origin() -> None:
+    ms = by_number(
+        "Вихід з Бахмута\n5-та бригада прикривала вихід з Бахмута. 24-та бригада відійшла між "
+        "селами.\nМісто штурмували 8-ма армія та 20-та армія.",
+        "uk",
+    )
+    assert near(ms[8].place, 48.60, 38.00)  # type: ignore[attr-defined]
+
+
+def test_based_at_is_a_home_and_the_fighting_is_where_the_unit_is() -> None:
+    ms = by_number(
+        "The 92nd Brigade held Kharkiv. The 4th Division, normally based at Naro-Fominsk, lost "
+        "tanks in the fighting north of the city.",
+        "en",
+    )
+    assert near(ms[4].place, 49.99, 36.23, 30)  # type: ignore[attr-defined]
+
+
+def test_a_relative_clause_after_the_unit_tells_of_another_place() -> None:
+    # the aside says where the army came from; the main clause says where it is (Kharkiv)
+    ms = by_number(
+        "The 2nd Tank Army, which left its garrisons near Moscow in the autumn, was massed "
+        "north-east of Kharkiv.",
+        "en",
+    )
+    assert near(ms[2].place, 49.99, 36.23, 30)  # type: ignore[attr-defined]
+    ms = by_number(
+        "Бої за Бахмут тривають. 24-та бригада, що влітку воювала під Роботиним, тримає "
+        "північний фланг Бахмута.",
+        "uk",
+    )
+    assert near(ms[24].place, 48.60, 38.00)  # type: ignore[attr-defined]
+    # a list of units after commas is no aside
+    ms = by_number("The 3rd Brigade, the 5th Brigade and the 7th Brigade held Izium.", "en")
+    assert near(ms[3].place, 49.21, 37.26)  # type: ignore[attr-defined]
+
+
+def test_polish_instrumental_after_k_and_german_verbs_of_holding() -> None:
+    # Tokmak in Zaporizhzhia oblast (47.26,35.71), not Tokmok in Kyrgyzstan ("Tokmaki")
+    ms = by_number("Rosyjska 58 Armia broni się pod Tokmakiem.", "pl")
+    assert near(ms[58].place, 47.26, 35.71)  # type: ignore[attr-defined]
+    # "hält Wuhledar" puts the brigade there, not at the dateline's Kyiv
+    ms = by_number("KIEW (dpa) - Die 72. Brigade hält Wuhledar.", "de")
+    assert near(ms[72].place, 47.78, 37.25)  # type: ignore[attr-defined]
+
+
+def test_an_english_x_based_unit_is_at_home_unless_the_sentence_puts_it_elsewhere() -> None:
+    ms = by_number("The Pskov-based 76th Air Assault Division was spotted in Belarus.", "en")
+    assert near(ms[76].place, 57.81, 28.35)  # type: ignore[attr-defined]
+    ms = by_number("The Pskov-based 76th Air Assault Division was spotted near Kreminna.", "en")
+    assert near(ms[76].place, 49.05, 38.22)  # type: ignore[attr-defined]

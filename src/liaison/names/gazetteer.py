@@ -68,7 +68,7 @@ REGION = {
 # Liaison's theatre: when exactly one candidate lies in it, it wins over the rest of the world.
 THEATRE = {"RU", "UA", "BY", "LT", "LV", "EE", "PL", "CN", "MN", "KZ", "KP", "KR", "JP", "FI", "MD"}
 OVERWHELMING = 10.0  # population ratio that settles an ambiguity without context
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 NEAR_KM = 600.0  # a reading farther than this from the unit's formation is doubted
 
 
@@ -117,6 +117,11 @@ class Resolution:
     how: str = ""
 
 
+# The Second World War's western and southern fronts (Normandy, the Ardennes, Italy, Bohemia,
+# Hungary): their towns over 1,000 people name battles too ("Falaise", "Trun", "Cassino"), so
+# cities1000 is read for them as well — outside the region, so they never win a name that a place
+# of the theatre also bears.
+WEST = {"FR", "BE", "NL", "LU", "IT", "CZ", "SK", "HU", "AT"}
 # Shipped lists beside GeoNames: historical names and spellings, and front-line villages too
 # small for cities1000 (data/FRONTLINE.md says how that list was chosen).
 _EXTRA_FILES = ("places_extra.csv", "frontline_places.csv")
@@ -162,7 +167,7 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             cities = json.load(f)
         for c in cities.values():
             gid = int(c["geonameid"])
-            if gid in seen or (region_only and c["countrycode"] not in REGION):
+            if gid in seen or (region_only and c["countrycode"] not in REGION | WEST):
                 continue
             seen.add(gid)
             i = len(places)

@@ -16,16 +16,18 @@ from functools import lru_cache
 from liaison.names.gazetteer import REGION, Place, resolve
 
 _CAP = r"[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][\w'ʼ’-]*"
-_NAME = rf"{_CAP}(?:[\s-]+(?:{_CAP}|на-[А-Я][\w-]*|am|an\s+der|nad|upon|on))?(?:\s+{_CAP})?"
+_NAME = (
+    rf"{_CAP}(?:[\s-]+(?:{_CAP}|на-[А-Я][\w-]*|am|an\s+der|nad|upon|on|op|aan|sur))?(?:\s+{_CAP})?"
+)
 
 # (words, precision, rank): precision 1 the town itself, 2 near it; rank orders the candidates
 # of one sentence: where a unit *is* (0) before where it goes (1) before where it came from (2).
 _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     "ru": [
         (
-            r"под|близ|около|возле|у|недалеко\s+от|неподалеку\s+от|в\s+районе|в\s+окрестностях|на\s+окраин[еа]х?|"
+            r"под|близ|около|возле|у|недалеко\s+от|неподалеку\s+от|в\s+районе|в\s+окрестностях|на\s+(?:[а-яё]+(?:ой|ей)\s+)?окраин[еа]х?|"
             r"на\s+подступах\s+к|(?:северо-|юго-)?(?:север|юг|запад|восток)[а-я]*нее|к\s+(?:северу|югу|западу|востоку|северо-западу|северо-востоку|юго-западу|юго-востоку)\s+от|"
-            r"в\s+\d+\s+км\s+(?:к\s+\w+\s+)?от|за|в\s+предместьях|в\s+пригороде",
+            r"в\s+\d+\s+км\s+(?:к\s+\w+\s+)?от|за|в\s+предместьях|в\s+пригороде|(?:[а-яё]+(?:ый|ий|ой)\s+)?фланг(?:а|е|ом)?",
             2,
             0,
         ),
@@ -52,8 +54,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     ],
     "uk": [
         (
-            r"під|біля|поблизу|неподалік\s+від|неподалік|у\s+районі|в\s+районі|на\s+околиці|на\s+околицях|"
-            r"(?:північ|південь|захід|схід)[а-яі]*ніше|на\s+(?:північ|південь|захід|схід)\s+від|за|в\s+передмісті",
+            r"під|біля|поблизу|неподалік\s+від|неподалік|у\s+районі|в\s+районі|на\s+(?:[а-яіїєґ]+ій\s+)?околиці|на\s+околицях|"
+            r"(?:північ|південь|захід|схід)[а-яі]*ніше|на\s+(?:північ|південь|захід|схід)\s+від|за|в\s+передмісті|"
+            r"(?:[а-яіїєґ]+(?:ий|ій)\s+)?фланг(?:у|і|ом)?",
             2,
             0,
         ),
@@ -104,7 +107,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (
             r"in|garnison|stationiert\s+in|(?:flugplatz|flughafen)(?:es)?|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
-            r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?",
+            r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?|"
+            r"hält|halten|umzingelte[n]?|umzingelt|stürmte[n]?|stürmt|entsetzte[n]?",
             1,
             0,
         ),
@@ -118,6 +122,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     "en": [
         (
             r"near|outside|around|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
+            r"(?:the\s+)?(?:\w+ern\s+)?flank\s+of|"
             r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|beyond",
             2,
             0,
@@ -126,8 +131,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"in|at|garrisoned\s+in|stationed\s+in|held|(?:training\s+area|range|training\s+ground)\s+(?:at|of|near)|besieging|liberated|captured|took|entered|defended|"
             # "after taking Avdiivka", "broke into Falaise": a town taken or entered is where it is
             r"taking|capturing|seizing|seized|holding|defending|liberating|storming|stormed|cleared|clearing|"
+            # besieging, relieving, occupying: a town the unit surrounds or holds ("relieved Bastogne")
+            r"relieved|relieving|occupied|occupying|encircled|encircling|surrounded|surrounding|besieged|"
+            r"overran|overrunning|recaptured|recapturing|retook|retaking|secured|securing|attacked|attacking|"
+            r"assaulted|assaulting|"
             r"(?:broke|pushed|moved|rolled|drove|fought\s+(?:its|their)\s+way)\s+into|"
-            r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?)\s+(?:for|on)",
+            r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?|attacks?|offensive)\s+(?:for|on)",
             1,
             0,
         ),
@@ -137,7 +146,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
         ),
         (
-            r"from|(?:normally\s+|usually\s+|permanently\s+)?based\s+in|headquartered\s+in|"
+            r"from|(?:normally\s+|usually\s+|permanently\s+)?(?:based|garrisoned)\s+(?:in|at)|headquartered\s+in|"
             r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+in|home\s+(?:base|garrison)\s+(?:in|of)",
             1,
             2,
@@ -193,7 +202,8 @@ _PERSON_BEFORE = re.compile(
     r"general(?:major|leutnant|oberst|feldmarschall)?|gen\.|marsza[łl]|pu[łl]kownik|"
     r"podpu[łl]kownik|major|kapitan|rotmistrz|komandarm|marshal|colonel|col\.|lieutenant|"
     r"admiral|president|minister|oberst|oberstleutnant|hauptmann|feldmarschall|pr[äa]sident|"
-    r"prezydent|premier)\w{0,4})\s+(?:[A-ZА-ЯЁІЇЄҐ]\.\s*){0,2}$"
+    r"prezydent|premier)\w{0,4})(?:\s+(?:арми[иі]|брони|of\s+the\s+army|broni))?"
+    r"\s+(?:[A-ZА-ЯЁІЇЄҐ]\.\s*){0,2}$"
 )
 # Looked for only before a capital letter (far fewer places than every position of a sentence).
 _TRIGGER_END = {
@@ -203,7 +213,9 @@ _TRIGGER_END = {
     )
     for lang, trig in _TRIGGERS.items()
 }
-_AND = re.compile(r"\s*(?:,|and|or|und|oder|и|или|і|та|й|i|oraz|lub|a)\s+(?=[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ])")
+_AND = re.compile(
+    r"\s*(?:,|and|or|und|oder|beziehungsweise|bzw\.|respektive|и|или|і|та|й|i|oraz|lub|a)\s+(?=[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ])"
+)
 _CAP_START = re.compile(r"(?<![\w'ʼ’-])[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ]")
 _NAME_RE = re.compile(_NAME)
 _REGION_RE = {
@@ -295,12 +307,13 @@ def _ru_forms(name: str) -> list[str]:
         out.append(lem[0][:-2] + ("ее" if lem[0].endswith("ний") else "ое"))
     if len(words) == 1 and len(words[0]) >= 5:
         # the genitive plural of a plural-only town name, which the dictionary may not know:
-        # "у Валуек" → Валуйки, "Березников" → Березники, "у Бердычей" → Бердычи
+        # "у Валуек" → Валуйки, "Березников" → Березники, "у Бердычей" → Бердычи, "Липцев" → Липцы
         w = words[0]
         for end, reps in (
             ("ек", ("йки", "ки")),
             ("ок", ("ки",)),
             ("ов", ("ы", "и")),
+            ("цев", ("цы",)),  # "у Липцев" → Липцы
             ("ей", ("и",)),
         ):
             if w.endswith(end):
@@ -328,6 +341,14 @@ def _cap_like(word: str, like: str) -> str:
 
 
 _UK_ENDINGS = [
+    # a town named in the plural: "до Чернівців", "у Чернівцях" → Чернівці, "у Сумах" → Суми
+    ("ців", "ці"),
+    ("цях", "ці"),
+    ("ах", "и"),
+    # "-ець" drops its е: "під Кам'янцем", "до Кам'янця" → Кам'янець
+    ("цем", "ець"),
+    ("ця", "ець"),
+    ("цю", "ець"),
     ("ові", ""),
     ("еві", ""),
     ("ом", ""),
@@ -361,6 +382,11 @@ _PL_ENDINGS = [
     ("owi", "ów"),
     ("niu", "ń"),
     ("niem", "ń"),
+    # masculine instrumental after k, g: "pod Tokmakiem" → Tokmak, "pod Bohem"... not "Tokmaki"
+    ("akiem", "ak"),
+    ("ykiem", "yk"),
+    ("ikiem", "ik"),
+    ("agiem", "ag"),
     ("nia", "ń"),
     ("ymstoku", "ystok"),
     ("odzi", "ódź"),
@@ -434,6 +460,21 @@ def _uk_forms(name: str) -> list[str]:
             if m:
                 alt = stem[: m.start(1)] + ("ї" if m.group(1) == "є" else "і") + m.group(2)
                 out.append(" ".join([*words[:-1], alt]))
+    if len(words) == 1 and last.count("-") == 1 and last[0].isupper():
+        # a name of two inflected halves: "під Кам'янцем-Подільським" → Кам'янець-Подільський
+        head, tail = last.split("-")
+        tails = [tail] + [
+            tail[: -len(e)] + r
+            for e, r in (
+                ("ським", "ський"),
+                ("ського", "ський"),
+                ("ському", "ський"),
+                ("ськім", "ський"),
+            )
+            if tail.endswith(e)
+        ]
+        for h in _uk_forms(head)[1:]:
+            out += [f"{h}-{tl}" for tl in tails[1:] or tails]
     if len(words) == 1:
         # a village named by a neuter or masculine adjective: "Вербового" → "Вербове",
         # "біля Роботиного" → "Роботине", "у Першотравневому" → "Першотравневе"
@@ -561,7 +602,7 @@ def _region_forms(adj: str, lang: str) -> list[str]:
             base + "а",
         ]
         if town.endswith("цк"):
-            stems.insert(1, town[:-2] + "ец")  # Малоярославецкое → Малоярославец
+            stems.insert(1, town[:-1])  # Малоярославецкое → Малоярославец, Елецкий → Елец
         if base.endswith("ин"):
             stems.append(base[:-2] + "я")  # Ельнинская → Ельня
     elif lang == "uk":
@@ -870,6 +911,9 @@ def find_places(
             spans[(a, nm.end())] = (prec, rank)
             if _IN_END.search(before):
                 inside.add((a, nm.end()))
+    for bm in _BASED.finditer(sent):
+        # "the Pskov-based 76th Division", "die in Augustdorf stationierte": a home garrison
+        spans.setdefault((bm.start(), bm.end("name")), (1, 2))
     blocked = [(a - s, b - s) for a, b in (exclude or []) if a < e and s < b]
     for _ua, ub in blocked:
         # "the 20th Brigade (Bartoszyce)", "4 Pomorska DZ — Ołomuńca": a name in brackets right
@@ -966,8 +1010,8 @@ def find_places(
             if cut <= a or not sent[a:cut].strip():
                 continue
             b = a + len(sent[a:cut].rstrip())
-        if _WATER_AFTER.match(sent, b):
-            continue  # "у Чорному морі", "на Азовском море": a sea or a river, not the village
+        if _WATER_AFTER.match(sent, b) or _BARRACKS.match(sent, a):
+            continue  # "у Чорному морі", "на Азовском море", "at X Barracks": not the village
         name = sent[a:b]
         if (a, b) in inside and _RIVER_CITY.match(name.strip()):
             # "у Дніпрі", "в Днепре", "in Dnipro": in the city; on, over or across it, the river
@@ -984,8 +1028,12 @@ def find_places(
     return sorted(_within_regions(hits), key=lambda h: h.start)
 
 
-_IN_END = re.compile(r"(?<![\w-])(?i:в|во|у|in|im|w|we)\s+$")
-_RIVER_CITY = re.compile(r"^(?:Dnipro|Dnipr[aeiu]|Днепр[аеу]?|Дніпр[оаіу]?|Dniepr[zua]e?)$")
+# names after a bare "in" — or "under", "near": a river has no "near Dnipro", the city has
+_BASED = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’]+)-based(?![\w-])")
+_IN_END = re.compile(r"(?<![\w-])(?i:в|во|у|in|im|w|we|під|под|біля|около|возле|near|pod|koło)\s+$")
+_RIVER_CITY = re.compile(
+    r"^(?:Dnipro|Dnipr[aeiu]|Днепр(?:[аеу]|ом)?|Дніпр(?:[оаіу]|ом)?|Dniepr(?:[zua]e?|em)?)$"
+)
 _AFTER_UNIT = re.compile(r"\s*\(\s*|\s+[—–]\s+")
 _FROM_BEFORE = re.compile(
     r"(?<![\w])(?i:из|с|со|из-под|з|із|зі|від|з-під|from|aus|von|z|ze|od|spod)\s+(?i:the\s+|dem\s+|der\s+)?$"
@@ -1030,6 +1078,9 @@ _WATER_AFTER = re.compile(
     r"\s+(?:мор[еяюі]|морем|озер[оаіе]|річ[кц]\w*|рек[аиеу]|водосховищ\w*|водохранилищ\w*|"
     r"sea|lake|river|reservoir|see|meer|morz[ue]|jezior\w*|rzek\w*)(?![\w])"
 )
+# a barracks named after a battle or a person ("Merville Barracks", "Clausewitz-Kaserne"): its town
+# is named beside it, if at all
+_BARRACKS = re.compile(r"[\w'’]+(?:\s+[\w'’]+)?[\s-]+(?i:barracks|kaserne|koszary)(?![\w])")
 
 
 def _elliptic(sent: str, lang: str) -> re.Pattern[str] | None:
@@ -1086,9 +1137,15 @@ def _lookup_trim(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...],
     words = name.split()
     if _NOT_PLACE.match(" ".join(words)):
         return None, (), False, name
-    for k in range(len(words), 0, -1):
-        used = " ".join(words[:k])
+    tries = [" ".join(words[:k]) for k in range(len(words), 0, -1)]
+    if len(words) >= 2 and words[0] in _PEAK:
+        # "Monte Cassino", "Mount Carmel": the town the height is named after, not a "Monte"
+        tries.insert(1, " ".join(words[1:]))
+    for used in tries:
         got = lookup(used, lang)
         if got[0] is not None or got[1]:
             return (*got, used)
     return None, (), False, name
+
+
+_PEAK = frozenset(("Monte", "Mont", "Mount", "Góra", "Gora", "Berg", "Гора"))

@@ -26,7 +26,7 @@ from liaison.names.gazetteer import Place
 from liaison.osint.dates import DateHit, find_dates
 from liaison.osint.documents import Document
 from liaison.osint.extract import Dictionary, PlaceRef, sentences
-from liaison.osint.places import PlaceHit, find_places, natasha_locations_many
+from liaison.osint.places import PlaceHit, find_places, lookup, natasha_locations_many
 
 QUOTE_MAX = 400
 
@@ -47,6 +47,8 @@ _ANAPHORA = {
     ),
 }
 
+# the anaphora words that name a town (not "there", "туда")
+_CITY_WORD = re.compile(r"(?i:город|міст|miast|mieście|stadt|the\s+(?:city|town))")
 # "у Хайлара, где оборонялась …", "near Trun, where …": the place just named in the sentence.
 _WHERE = {
     "ru": r"где",
@@ -99,6 +101,44 @@ _EARLIER = re.compile(
     r"(?<![\w])(?i:ранее|раньше|прежде|раніше|earlier|previously|before\s+that|wcześniej|"
     r"uprzednio|zuvor|vorher|früher|zuerst)(?![\w])"
 )
+
+# A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
+# where the report was filed, the story's place when nothing nearer names one.
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<name>[A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+(?:[ -][A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+)?)"
+    r"(?:,[ \t]*(?:\d{1,2}\.?[ \t]+[^\W\d]+\.?|[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t](?:[A-Z][\w.]*|\d{1,2}))?))?"
+    r"[ \t]*(?:\([^)\n]{1,30}\)[ \t]*)?[—–-]{1,2}[ \t]",
+    re.M,
+)
+# "X під Y", "X near Y", "X bei Y": a village placed by the town after it.
+_UNDER = re.compile(
+    r"\s*,?\s*(?i:під|под|поблизу|біля|около|возле|близ|near|outside|bei|nahe|pod|koło|obok)\s+"
+)
+# A relative clause set off by commas right after a mention, the main clause going on after it.
+_ASIDE = re.compile(
+    r"\s*,\s*(?i:which|who|that|що|яка|який|які|котра|котрий|которая|который|которые|die|der|das|"
+    r"welche|welcher|który|która|które|którą)(?![\w])[^,;.—–]{3,120},\s*(?=[a-zа-яёіїєґäöüßąćęłńóśźż])"
+)
+# "A and B stay in X and Y respectively": the i-th unit listed is at the i-th place listed.
+_RESPECTIVELY = re.compile(
+    r"(?<![\w])(?i:respectively|beziehungsweise|bzw\.|соответственно|відповідно|odpowiednio)(?![\w])"
+)
+# Words that do not make a clause of the gap between two mentions ("A, B and the C", "A und die B").
+_LIST_TEXT = (
+    "and or the its their und oder die der das den dem des ihre seine sowie и или а также её его их "
+    "і та й або також її його їх i oraz lub a także jej jego ich"
+)
+_LIST_WORDS = frozenset(_LIST_TEXT.split())
+
+
+def _clause_gap(gap: str) -> bool:
+    """Whether the text between two mentions parts them into clauses ("A joined on June 23, and
+    its B was committed …") rather than listing them ("A, B and C")."""
+    if not re.search(r"[,;—–]", gap):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+|\d+", gap.lower()) if w not in _LIST_WORDS]
+    return len(words) >= 2
+
 
 # A full stop after a word (not an abbreviation such as "г.", "Gen.") or, but in German ("15.
 # Januar"), after a number, followed by a capital or by the place itself: a sentence ends there.
@@ -365,14 +405,34 @@ class Tier:
     def place(self, start: int, end: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
         s, e = self._sentence(start)
         hits = self.places_in(s, e)
-        if end > e:
-            # the splitter cut the mention after an ordinal ("Das XXIV. | Panzerkorps wurde bei
-            # Kielce …"): its sentence runs on to where the mention ends
-            s2, e2 = self._sentence(end - 1)
+        cut = max([end, *(b for a, b in self.unit_spans if s <= a < e < b)])
+        if cut > e:
+            # the splitter cut the mention (or another of its sentence) after an ordinal ("Das
+            # XXIV. | Panzerkorps wurde bei Kielce …"): its sentence runs on to where it ends
+            s2, e2 = self._sentence(cut - 1)
             if s2 > s:
                 hits, e = [*hits, *self.places_in(s2, e2)], e2
         hits = self._anaphora(s, e, hits)
+        aside = _ASIDE.match(self.text, end)
+        if aside is not None and aside.end() < e:
+            # "A, which left its garrisons near Moscow, was massed north-east of Kharkiv", "A,
+            # що влітку воювала під X, тримає Y": the aside tells of another time or place
+            hits = [
+                replace(h, rank=2) if end <= h.start < aside.end() and h.rank <= 1 else h
+                for h in hits
+            ]
+        if (resp := self._respectively(hits, start, s, e)) is not None:
+            ref = self._resolve(resp, unit_ids, resp.precision)
+            if ref is not None:
+                return ref
         ranked, own = self._ranked(hits, start, end, s, e) if hits else ([], [])
+        if ranked and not own and ranked[0].start >= end and ranked[0].rank <= 1:
+            # the sentence's places all belong to a unit told of in a clause of its own after
+            # this one ("A joined on June 23, and its B was committed toward X"): this one is
+            # where the sentence before puts the same action
+            later = [a for a, _b in self.unit_spans if end <= a <= ranked[0].start]
+            if later and _clause_gap(self.text[end : later[0]]):
+                ranked = [*self._prev_where(s, start), *ranked]
         if ranked and ranked[0].rank == 2:
             ranked = [*self._instead_of_origin(hits, start, s, e), *ranked]
             if ranked[0].rank == 2 and not own:
@@ -403,7 +463,45 @@ class Tier:
             ref = self._resolve(h, unit_ids, max(2, h.precision) if inside else 3)
             if ref is not None:
                 return ref
-        return None
+        return self._dateline_place(start, unit_ids)
+
+    def _dateline_place(self, start: int, unit_ids: tuple[str, ...]) -> PlaceRef | None:
+        """The place of the last news dateline before the mention, as a region (where the
+        report was filed: the story is about it or near it)."""
+        found = None
+        for m in _DATELINE.finditer(self.text, 0, start):
+            found = m
+        if found is None:
+            return None
+        name = found.group("name")
+        if name.isupper():
+            name = "-".join(w.capitalize() for w in name.split("-"))
+        place, cands, ok = lookup(name, self.lang)
+        if place is None and not cands:
+            return None
+        a, b = found.span("name")
+        return self._resolve(
+            PlaceHit(a, b, found.group("name"), place, cands, ok, 3, 0), unit_ids, 3
+        )
+
+    def _respectively(self, hits: list[PlaceHit], start: int, s: int, e: int) -> PlaceHit | None:
+        """ "die 3. und 144. Division verbleiben in X beziehungsweise Y": units listed in the
+        clause before the word and places listed after the last of them pair off in order."""
+        m = _RESPECTIVELY.search(self.text, start, e)
+        if m is None:
+            return None
+        cut = max(self.text.rfind(";", s, m.start()), self.text.rfind(":", s, m.start()), s)
+        units = sorted(a for a, _b in self.unit_spans if cut <= a < m.start())
+        if start not in units or not units:
+            return None
+        last_end = max(b for a, b in self.unit_spans if a == units[-1])
+        places = [h for h in hits if last_end <= h.start and h.end <= m.end() + 40 and h.rank <= 1]
+        before = [h for h in places if h.start < m.start()]
+        after = [h for h in places if h.start > m.start()]
+        places = before + after[: max(0, len(units) - len(before))]
+        if len(places) != len(units) or len(units) < 2:
+            return None
+        return places[units.index(start)]
 
     def _instead_of_origin(
         self, hits: list[PlaceHit], start: int, s: int, e: int
@@ -515,6 +613,17 @@ class Tier:
             prev = next(
                 (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
             )
+            if prev is None and _CITY_WORD.match(m.group(0)):
+                # "the city" of a story that named its town only as where units left or came
+                # from ("Вихід з Авдіївки … Місто штурмували …") is still that town
+                prev = next(
+                    (
+                        h
+                        for h in chain(here, self._before(s))
+                        if h.precision <= 2 and (h.place is not None or h.candidates)
+                    ),
+                    None,
+                )
             if prev is None:
                 break
             extra.append(
@@ -600,6 +709,37 @@ class Tier:
         return out, own
 
     def _resolve(self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int) -> PlaceRef | None:
+        anchor = self._anchor(h)
+        if anchor is not None:
+            return anchor
+        return self._resolve_plain(h, unit_ids, precision)
+
+    def _anchor(self, h: PlaceHit) -> PlaceRef | None:
+        """ "у селищі Черкаське під Дніпром", "Andriivka near Bakhmut": a village placed by the
+        town after it is the reading of its name nearest that town — or, when the gazetteer knows
+        none within 25 km of it, the town itself (a namesake far away is not meant)."""
+        from liaison.core.geo import haversine_km
+
+        m = _UNDER.match(self.text, h.end)
+        if m is None or h.precision == 3:
+            return None
+        s, e = self._sentence(h.start)
+        town = next(
+            (o for o in self.places_in(s, e) if o.start == m.end() and o.place is not None), None
+        )
+        if town is None or town.place is None:
+            return None
+        t = town.place
+        cands = h.candidates or ((h.place,) if h.place else ())
+        near = [c for c in cands if haversine_km(c.lat, c.lon, t.lat, t.lon) <= 25]
+        if near:
+            best = min(near, key=lambda c: haversine_km(c.lat, c.lon, t.lat, t.lon))
+            return PlaceRef(h.text, best.name, best.lat, best.lon, h.precision)
+        return PlaceRef(town.text, t.name, t.lat, t.lon, 2)
+
+    def _resolve_plain(
+        self, h: PlaceHit, unit_ids: tuple[str, ...], precision: int
+    ) -> PlaceRef | None:
 
         context = self._context(unit_ids)
         if h.place is not None and (h.unambiguous and len(h.candidates) <= 1):
