@@ -45,6 +45,15 @@ def test_places_rows_are_well_formed() -> None:
     assert len(_bench().places()) == len(keys)
 
 
+def test_document_ids_are_unique_across_splits() -> None:
+    """The benchmark writes each document to a file named by its id: a repeated id across
+    splits would overwrite another split's document and score the wrong text."""
+    bench = _bench()
+    ids = [d.id for d in bench.load(tuple(bench.SPLITS))]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    assert not dup, f"document ids used twice: {dup}"
+
+
 @pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "heldout", "heldout2"])
 def test_split_parses_and_labels_are_consistent(split: str) -> None:
     bench = _bench()
