@@ -7,7 +7,7 @@ message was cut, so its first letters are usually the *end* of a word and its la
 (a trie of the reversed words, each node carrying the mass of the words below it) and a trailing
 stretch with log P(a word starts with it) (the forward trie's node masses).
 
-The words are wordfreq's list for the language folded to the alphabet as `model._freqs` folds
+The words are wordfreq's list for the language folded to the alphabet as `model.word_frequencies` folds
 them, but N_WORDS of them rather than the n-gram model's 100,000: Russian and Polish inflect, and
 a real 8-letter stretch is often the tail or head of a form the shorter list lacks. Both tries are
 built once per alphabet (a few seconds) and cached under the models' directory (wordfreq's data is
@@ -23,8 +23,7 @@ import numpy as np
 from numba import njit
 
 from liaison.codebreak import model
-from liaison.codebreak.alphabets import alphabet, fold, language_of
-from liaison.core.errors import LiaisonError
+from liaison.codebreak.alphabets import alphabet
 
 VERSION = 1
 N_WORDS = 300_000
@@ -57,23 +56,11 @@ class Lexicon:
 
 
 def _words(lang: str, n_words: int) -> tuple[list[str], np.ndarray]:
-    """The commonest n_words words folded to the alphabet (words that fold alike add up), with
-    their probabilities; words with letters outside the alphabet are left out."""
-    try:
-        from wordfreq import get_frequency_dict, top_n_list
-    except ImportError:  # pragma: no cover - dependency declared in pyproject
-        raise LiaisonError("the wordfreq package is needed to build language models") from None
-    alpha = set(alphabet(lang))
-    base = language_of(lang)
-    freq = get_frequency_dict(base, "large")
-    out: dict[str, float] = {}
-    for w in top_n_list(base, n_words, wordlist="large"):
-        up = fold(w, lang)
-        if up and len(up) <= model.MAX_WORD and all(ch in alpha for ch in up):
-            out[up] = out.get(up, 0.0) + freq.get(w, 0.0)
-    words = [w for w, f in out.items() if f > 0]
-    p = np.array([out[w] for w in words], dtype=np.float64)
-    return words, p / p.sum()
+    """The commonest n_words words folded to the alphabet as the n-gram model folds them (no
+    older variant endings), with their probabilities."""
+    pairs = model.word_frequencies(lang, n_words, variants=False)
+    p = np.array([f for _, f in pairs], dtype=np.float64)
+    return [w for w, _ in pairs], p / p.sum()
 
 
 def build(lang: str, n_words: int = N_WORDS) -> dict[str, np.ndarray]:

@@ -55,9 +55,13 @@ def _tag(lang: str) -> str:
     return f"{tag}-n{int(words)}" if words else tag
 
 
-def _freqs(lang: str) -> list[tuple[str, float]]:
+def word_frequencies(
+    lang: str, n_words: int | None = None, variants: bool = True
+) -> list[tuple[str, float]]:
     """(normalised word, frequency) for the commonest words made only of the alphabet's letters
-    (words that fold to the same letters, as «łas» and «las» do in 26 letters, add up)."""
+    (words that fold to the same letters, as «łas» and «las» do in 26 letters, add up); with
+    `variants`, the language's older endings beside their modern forms (VARIANTS). n_words:
+    the language's default (or LIAISON_LM_WORDS) unless given; the lexicon takes its own."""
     try:
         from wordfreq import get_frequency_dict, top_n_list
     except ImportError:  # pragma: no cover - dependency declared in pyproject
@@ -66,8 +70,9 @@ def _freqs(lang: str) -> list[tuple[str, float]]:
     base = language_of(lang)
     freq = get_frequency_dict(base, "large")
     out: dict[str, float] = {}
-    n_words = int(os.environ.get("LIAISON_LM_WORDS", WORDS_BY_LANG.get(base, N_WORDS)))
-    endings = VARIANTS.get(base, ())
+    if n_words is None:
+        n_words = int(os.environ.get("LIAISON_LM_WORDS", WORDS_BY_LANG.get(base, N_WORDS)))
+    endings = VARIANTS.get(base, ()) if variants else ()
     for w in top_n_list(base, n_words, wordlist="large"):
         f = freq.get(w, 0.0)
         forms = [(w, f)]
@@ -82,7 +87,7 @@ def _freqs(lang: str) -> list[tuple[str, float]]:
 
 
 def _sample_text(lang: str, n_words: int, seed: int = 1) -> str:
-    pairs = _freqs(lang)
+    pairs = word_frequencies(lang)
     words = [w for w, _ in pairs]
     p = np.array([f for _, f in pairs], dtype=float)
     p /= p.sum()
@@ -160,7 +165,7 @@ class Words:
 def build_words(lang: str) -> Words:
     a = alphabet(lang)
     lut = {c: i for i, c in enumerate(a)}
-    pairs = _freqs(lang)
+    pairs = word_frequencies(lang)
     total = sum(f for _, f in pairs)
     children = [[-1] * len(a)]
     logp = [1.0]

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_CYR_LATIN = {
+CYR_LATIN = {
     "а": "a",
     "б": "b",
     "в": "v",
@@ -291,7 +291,7 @@ def script_of(text: str) -> str:
 def to_latin(text: str) -> str:
     """Readable lowercase ASCII: Cyrillic (simplified BGN/PCGN, ё→e), kana (Hepburn), Latin folded."""
     s = unicodedata.normalize("NFKC", text).lower()
-    s = "".join(_CYR_LATIN.get(c, c) for c in s)
+    s = "".join(CYR_LATIN.get(c, c) for c in s)
     if any("\u3040" <= c <= "\u30ff" for c in s):
         s = kana_to_latin(s)
     s = fold_diacritics(s)

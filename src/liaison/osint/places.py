@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from liaison.names.gazetteer import REGION, Place, resolve
+from liaison.names.translit import CYR_LATIN
 
 _CAP = r"[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻŹĆ][\w'ʼ’-]*"
 _NAME = (
@@ -631,41 +632,6 @@ def _region_forms(adj: str, lang: str) -> list[str]:
 # GeoNames spells many a Ukrainian or Russian village only in Latin letters: its Cyrillic name
 # finds the towns of that name but not the village ("біля Терни": Terny of Dnipropetrovsk oblast
 # has a Cyrillic name, Terny near Lyman has not). Both romanisations GeoNames uses are tried.
-_ROMAN = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "д": "d",
-    "е": "e",
-    "ё": "e",
-    "ж": "zh",
-    "з": "z",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ь": "",
-    "ъ": "",
-    "ы": "y",
-    "э": "e",
-    "і": "i",
-    "ґ": "g",
-    "'": "",
-    "ʼ": "",
-    "’": "",
-}
 _ROMAN_VAR = {  # (Ukrainian national, BGN/PCGN)
     "г": ("h", "g"),
     "и": ("y", "i"),
@@ -675,6 +641,9 @@ _ROMAN_VAR = {  # (Ukrainian national, BGN/PCGN)
     "ю": ("iu", "yu"),
     "я": ("ia", "ya"),
 }
+# the letters both romanisations spell alike: translit's table less the variants, and
+# apostrophes (ʼ, ’) dropped
+_ROMAN = {k: v for k, v in CYR_LATIN.items() if k not in _ROMAN_VAR} | {"'": "", "ʼ": "", "’": ""}
 
 
 def _romanised(name: str, lang: str) -> list[str]:
