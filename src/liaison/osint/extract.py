@@ -1126,27 +1126,13 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
                 continue
             # the Bundeswehr's style puts the number after the noun: "Panzerbrigade 45",
             # "Panzergruppe 2"; a plural noun with a number after it is not a name
-            after = re.match(r"\s+(\d{1,3})(?![\d,.]?\d)", text[he : he + 12])
-            if (
-                after
-                and not re.search(r"(?:en|e|er)$", head)
-                or (after and head.lower().endswith(("brigade", "armee", "gruppe")))
+            if not re.search(r"(?:en|e|er)$", head) or head.lower().endswith(
+                ("brigade", "armee", "gruppe")
             ):
-                end = he + after.end()
-                d = parse_designation(text[mod_start:end], lang)
-                out.append(
-                    _Found(
-                        mod_start,
-                        end,
-                        text[mod_start:end],
-                        int(after.group(1)),
-                        echelon,
-                        abbr_branch or d.branch,
-                        "guards" in d.honorifics,
-                        language=lang,
-                    )
-                )
-                continue
+                found = _number_after(text, mod_start, he, r"[\d,.]", echelon, abbr_branch, lang)
+                if found:
+                    out.append(found)
+                    continue
         if (
             not items
             and lang == "en"
@@ -1160,22 +1146,9 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
         ):
             # German and Polish units in English keep the number after: "Panzer Brigade 45",
             # "Panzer Group 3"
-            after = re.match(r"\s+(\d{1,3})(?![\d,.:]?\d)", text[he : he + 12])
-            if after:
-                end = he + after.end()
-                d = parse_designation(text[mod_start:end], lang)
-                out.append(
-                    _Found(
-                        mod_start,
-                        end,
-                        text[mod_start:end],
-                        int(after.group(1)),
-                        echelon,
-                        abbr_branch or d.branch,
-                        "guards" in d.honorifics,
-                        language=lang,
-                    )
-                )
+            found = _number_after(text, mod_start, he, r"[\d,.:]", echelon, abbr_branch, lang)
+            if found:
+                out.append(found)
                 continue
         if not items:
             named = _named(text, hs, he, head, echelon, lang, mod_start, mods)
@@ -1439,6 +1412,35 @@ _NAMED_STOP = re.compile(
     r"francusk|litewsk|czesk|węgiersk|rumuńsk|białorusk|nasz|wasz)",
     re.I,
 )
+
+
+def _number_after(
+    text: str,
+    mod_start: int,
+    he: int,
+    not_next: str,
+    echelon: str | None,
+    abbr_branch: str | None,
+    lang: str,
+) -> _Found | None:
+    """A number written after the noun ("Panzerbrigade 45", "Panzer Group 3"): German style,
+    kept when such units are named in English; `not_next` is what may not follow the number
+    and a digit (a decimal, a thousands group, a time)."""
+    after = re.match(rf"\s+(\d{{1,3}})(?!{not_next}?\d)", text[he : he + 12])
+    if not after:
+        return None
+    end = he + after.end()
+    d = parse_designation(text[mod_start:end], lang)
+    return _Found(
+        mod_start,
+        end,
+        text[mod_start:end],
+        int(after.group(1)),
+        echelon,
+        abbr_branch or d.branch,
+        "guards" in d.honorifics,
+        language=lang,
+    )
 
 
 def _named(
