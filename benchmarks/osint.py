@@ -12,8 +12,8 @@ Ukrainian only — Natasha reads nothing else). HTML pages are built around the 
 with the boilerplate real pages carry (menus, "read also" links naming other units, comments,
 footer), and boilerplate removal is measured: trafilatura against all visible text.
 
-Env: OSINT_BENCH_THROUGHPUT_DOCS (default 200), OSINT_BENCH_SPLITS (default dev,dev2,dev3,heldout,heldout2;
-dev2 and dev3 are further development sets for tuning, written blind (dev3 for places); heldout2 is the second held-out set,
+Env: OSINT_BENCH_THROUGHPUT_DOCS (default 200), OSINT_BENCH_SPLITS (default dev,dev2,dev3,dev4,heldout,heldout2;
+dev2, dev3 and dev4 are further development sets for tuning, written blind (dev3 and dev4 for places); heldout2 is the second held-out set,
 written blind after the first had been looked at).
 """
 
@@ -62,7 +62,7 @@ class EvalDoc:
 _MARK = re.compile(r"\[\[([^\]|]+)\|([^\]]*)\]\]")
 
 
-SPLITS = ("dev", "dev2", "dev3", "heldout", "heldout2")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "heldout", "heldout2")
 
 
 def load(splits: tuple[str, ...] = SPLITS) -> list[EvalDoc]:

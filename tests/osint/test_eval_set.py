@@ -54,7 +54,7 @@ def test_document_ids_are_unique_across_splits() -> None:
     assert not dup, f"document ids used twice: {dup}"
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "heldout", "heldout2"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "heldout", "heldout2"])
 def test_split_parses_and_labels_are_consistent(split: str) -> None:
     bench = _bench()
     assert split in bench.SPLITS
@@ -81,7 +81,9 @@ def test_split_parses_and_labels_are_consistent(split: str) -> None:
             assert g.date is None or DATE.match(g.date), f"{d.id}: {g.text!r} date {g.date!r}"
 
 
-@pytest.mark.parametrize(("split", "least"), [("heldout2", 30), ("dev2", 35), ("dev3", 30)])
+@pytest.mark.parametrize(
+    ("split", "least"), [("heldout2", 30), ("dev2", 35), ("dev3", 30), ("dev4", 40)]
+)
 def test_blind_sets_are_big_enough(split: str, least: int) -> None:
     """The blind sets the issues asked for: 5–6 documents and at least `least` mentions per
     language, historical and modern, plain text and HTML, some delivered as news."""
