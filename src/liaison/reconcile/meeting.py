@@ -794,28 +794,10 @@ def _stale(conn: Connection, disc_id: int, replaces: str | None) -> str:
     )
 
 
-# Which unit fields a discrepancy kind decides.
-FIELDS = {
-    "location": ("lat", "lon", "place"),
-    "equipment": ("equipment",),
-    "strength": ("strength",),
-    "subordination": ("parent_id",),
-    "echelon": ("echelon",),
-    "branch": ("branch",),
-    "stale": (),
-}
-FACTS = (
-    "designation",
-    "echelon",
-    "branch",
-    "parent_id",
-    "lat",
-    "lon",
-    "place",
-    "equipment",
-    "strength",
-    "sidc",
-)
+# Which unit fields a discrepancy kind decides, and the facts a unit's agreed entry records: the
+# joint picture's own (one list, so the minutes and the agreed picture cannot drift apart).
+FIELDS = joint.DECIDES
+FACTS = joint.AGREED_FACTS
 
 
 def _fact(u: UnitView, name: str) -> dict[str, Any]:
