@@ -66,6 +66,13 @@ def test_user_errors_exit_2_without_traceback(
     assert code == 2 and "no partner 'XX'" in err
     code, _, err = run(["partner", "add", "PL", "--name", "again"], capsys)
     assert code == 2 and "already exists" in err
+    # a time option that is not a time names the option (one parser for every command's times)
+    for args, name in (
+        (["orbat", "show", "--partner", "PL", "--as-of", "last tuesday"], "--as-of"),
+        (["alerts", "--since", "2024-13-45"], "--since"),
+    ):
+        code, _, err = run(args, capsys)
+        assert code == 2 and name in err and "Traceback" not in err, (args, err)
 
 
 def test_console_script_reports_error_cleanly(cli_env: str, tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from liaison.cli.output import console, emit, read_presented
-from liaison.core.clock import parse_time, utcnow
+from liaison.cli.output import console, emit, option_time, read_presented
+from liaison.core.clock import utcnow
 from liaison.core.errors import ValidationError
 from liaison.store import open_store
 
@@ -34,12 +34,7 @@ def register(app: typer.Typer) -> None:
         """Open a coalition meeting we host; our next pouch to each partner carries it."""
         from liaison.courier import coalition_meetings as ccm
 
-        when = None
-        if as_of:
-            try:
-                when = parse_time(as_of)
-            except ValueError as exc:
-                raise ValidationError(f"--as-of: {exc}") from None
+        when = option_time(as_of, "--as-of")
         with open_store().begin() as conn:
             m = ccm.open_coalition(conn, with_, as_of=when, actor="cli")
             out = ccm.state(conn, m.ref)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from liaison.cli.output import console, emit
+from liaison.cli.output import console, emit, option_time
 from liaison.codebreak import DEFAULT_BUDGET
 from liaison.core.errors import ValidationError
 
@@ -34,17 +34,6 @@ def _read(file: str | None, text: str | None) -> str:
     if len(data) > MAX_BYTES:
         raise ValidationError(f"input is larger than {MAX_BYTES} bytes")
     return data
-
-
-def _time(value: str | None, name: str):  # type: ignore[no-untyped-def]
-    from liaison.core.clock import parse_time
-
-    if value is None:
-        return None
-    try:
-        return parse_time(value)
-    except ValueError as exc:
-        raise ValidationError(f"{name}: {exc}") from None
 
 
 def _store():  # type: ignore[no-untyped-def]
@@ -140,7 +129,7 @@ def add_cmd(
             conn,
             ct,
             partner,
-            _time(at, "--at"),
+            option_time(at, "--at"),
             local_id=local_id,
             received_from=received_from,
             station=station,
@@ -172,7 +161,7 @@ def list_cmd(
 
     with _store().connect() as conn:
         items = intercepts.list_intercepts(
-            conn, partner, _time(since, "--since"), solved, include_retracted=retracted
+            conn, partner, option_time(since, "--since"), solved, include_retracted=retracted
         )
 
     def render() -> None:

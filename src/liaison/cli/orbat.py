@@ -8,23 +8,13 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from liaison.cli.output import console, emit
-from liaison.core.clock import parse_time
+from liaison.cli.output import console, emit, option_time
 from liaison.core.errors import ValidationError
 from liaison.core.markings import parse_marking
 from liaison.orbat import export as exporter
 from liaison.orbat import importer, partners, picture
 from liaison.orbat.model import Picture
 from liaison.store import open_store
-
-
-def _time(value: str | None, name: str):  # type: ignore[no-untyped-def]
-    if not value:
-        return None
-    try:
-        return parse_time(value)
-    except ValueError as exc:
-        raise ValidationError(f"{name}: {exc}") from None
 
 
 def picture_tree(p: Picture, title: str) -> Tree:
@@ -193,8 +183,8 @@ def register(app: typer.Typer) -> None:
             pic = picture.get_picture(
                 conn,
                 partner,
-                _time(as_of, "--as-of"),
-                _time(recorded_as_of, "--recorded-as-of"),
+                option_time(as_of, "--as-of"),
+                option_time(recorded_as_of, "--recorded-as-of"),
                 without_burned=without_burned,
             )
             data = exporter.export(pic, fmt)
@@ -230,8 +220,8 @@ def register(app: typer.Typer) -> None:
             pic = picture.get_picture(
                 conn,
                 partner,
-                _time(as_of, "--as-of"),
-                _time(recorded_as_of, "--recorded-as-of"),
+                option_time(as_of, "--as-of"),
+                option_time(recorded_as_of, "--recorded-as-of"),
                 compartments=cleared(conn),
                 without_burned=without_burned,
             )

@@ -54,3 +54,17 @@ def read_presented(document: Path, signature: Path | None) -> tuple[bytes, dict[
         if not isinstance(sig, dict):
             raise ValidationError("--signature: not a JSON object")
     return document.read_bytes(), sig
+
+
+def option_time(value: str | None, name: str) -> datetime | None:
+    """A time option ("--as-of", "--since"…) parsed, or None when not given; a bad value is a
+    user error naming the option, never a traceback."""
+    if not value:
+        return None
+    from liaison.core.clock import parse_time
+    from liaison.core.errors import ValidationError
+
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise ValidationError(f"{name}: {exc}") from None

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from liaison.cli.output import console, emit, read_presented
-from liaison.core.clock import parse_time
+from liaison.cli.output import console, emit, option_time, read_presented
 from liaison.core.errors import ValidationError
 from liaison.orbat.csvio import load_picture
 from liaison.orbat.model import Picture
@@ -117,12 +116,7 @@ def register(app: typer.Typer) -> None:
         """Reconcile both pictures into a new meeting that starts from the last one."""
         from liaison.courier import meetings
 
-        when = None
-        if as_of:
-            try:
-                when = parse_time(as_of)
-            except ValueError as exc:
-                raise ValidationError(f"--as-of: {exc}") from None
+        when = option_time(as_of, "--as-of")
         with open_store().begin() as conn:
             mid, res = meetings.open_meeting(conn, with_, as_of=when, share=share)
             m = meetings.mt.current_meeting(conn, mid)
@@ -305,12 +299,7 @@ def register(app: typer.Typer) -> None:
         """What changed in either picture since the last meeting."""
         from liaison.reconcile.alerts import alerts_since, atom
 
-        when = None
-        if since:
-            try:
-                when = parse_time(since)
-            except ValueError as exc:
-                raise ValidationError(f"--since: {exc}") from None
+        when = option_time(since, "--since")
         with open_store().connect() as conn:
             since_t, alerts = alerts_since(conn, when)
         if atom_file:

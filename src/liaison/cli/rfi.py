@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from liaison.cli.output import console, emit
-from liaison.core.clock import parse_time
+from liaison.cli.output import console, emit, option_time
 from liaison.core.errors import ValidationError
 from liaison.store import open_store
 
@@ -187,12 +186,7 @@ def register(app: typer.Typer) -> None:
         from liaison.reconcile import cadence
 
         period = cadence.parse_every(every)
-        when = None
-        if first:
-            try:
-                when = parse_time(first)
-            except ValueError as exc:
-                raise ValidationError(f"--first: {exc}") from None
+        when = option_time(first, "--first")
         with open_store().begin() as conn:
             out = cadence.schedule(conn, with_, period, first_at=when)
         emit(

@@ -13,8 +13,7 @@ import os
 import typer
 from rich.table import Table
 
-from liaison.cli.output import console, emit
-from liaison.core.clock import parse_time
+from liaison.cli.output import console, emit, option_time
 from liaison.core.errors import ValidationError
 from liaison.orbat import sources
 from liaison.store import open_store
@@ -120,12 +119,7 @@ def register(source_app: typer.Typer) -> None:
     ) -> None:
         """Burn a compromised source: re-grade what it produced, raise alerts, and notify (in
         the next pouch to each) every partner that received derived items — never naming it."""
-        when = None
-        if since:
-            try:
-                when = parse_time(since)
-            except ValueError as exc:
-                raise ValidationError(f"--since: {exc}") from None
+        when = option_time(since, "--since")
         with open_store().begin() as conn:
             if partner is None:
                 from liaison.orbat.partners import get_self
