@@ -123,6 +123,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     "en": [
         (
             r"near|outside|around|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
+            # "fighting in the suburbs of Damascus", "on the southern edge of Kurakhove": near the town
+            r"(?:in|on|at)\s+the\s+(?:(?:north|south|east|west)\w*\s+)?(?:suburbs|outskirts|environs|edge|fringes)\s+of|"
             r"(?:the\s+)?(?:\w+ern\s+)?flank\s+of|"
             r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|beyond",
             2,
@@ -192,8 +194,9 @@ _FEATURE_RE = {
         re.I,
     ),
     "de": re.compile(r"(?P<name>[A-ZÄÖÜ][\w-]+?)er\s+(?:Höhen|Brückenkopf|Bogen|Kessel)"),
+    # "in the Sudzha area", "the Bakhmut sector": the town, near it
     "en": re.compile(
-        r"(?P<name>[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket|offensive|operation)"
+        r"(?P<name>(?:[A-Z][\w'-]+\s+)?[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket|offensive|operation|area)(?![\w-])"
     ),
 }
 # a title before a capitalised word makes it a person ("генерала Чуйкова", "General Yefremov")
@@ -247,6 +250,20 @@ _NOT_PLACE = re.compile(
     r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
     r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Wisłą|Wisły|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
 )
+
+# English: weapon systems and vehicles named like towns ("an Iskander strike" is no Iskandar in
+# Uzbekistan, "Buk launchers" no Polish Buk): never a place in English text
+_NOT_PLACE_EN = re.compile(
+    r"^(?:Iskanders?|Kalibrs?|Kinzhals?|Tochka(?:-U)?|Grad|Uragan|Smerch|Tornado|Shaheds?|Gerans?|"
+    r"Lancets?|Krasnopol|Bayraktars?|Buk|Tor|Pantsir|Oniks|Zircon|Tsirkon|Kornet|Javelins?|Patriots?|"
+    r"Leopards?|Abrams|Bradleys?|Marders?|Challengers?|Strykers?|Caesar|Krab|Zuzana|Archer|Gvozdika|"
+    r"Akatsiya|Msta|Solntsepyok|Himars|HIMARS|ATACMS|Storm\s+Shadow|Reuters|Suspilne|Telegram)$"
+)
+
+
+def _not_place(name: str, lang: str) -> bool:
+    """A word never read as a place in this language's text."""
+    return bool(_NOT_PLACE.match(name) or (lang == "en" and _NOT_PLACE_EN.match(name)))
 
 
 # a name spelled the Ukrainian or Polish way is a town of that country when several share it
@@ -585,6 +602,9 @@ def _forms(name: str, lang: str) -> tuple[str, ...]:
 def _region_forms(adj: str, lang: str) -> list[str]:
     """The region's centre from its adjective: Белгородской → Белгород, Курской → Курск,
     Донецької → Донецьк, charkowskim → Charków, Kharkiv → Kharkiv."""
+    if lang == "en" and " " in adj:
+        # "Chasiv Yar area", "The Kursk salient": the whole name, else its last word
+        return [adj, adj.split()[-1]]
     if lang in ("de", "en"):
         return [adj]
     stems: list[str] = []
@@ -749,7 +769,7 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
     as written wins; a form known only by sound or by a close spelling counts if nothing better."""
     fallback: tuple[Place | None, tuple[Place, ...], bool] | None = None
     for f in forms(name, lang):
-        if len(f) < 3 or _NOT_PLACE.match(f):
+        if len(f) < 3 or _not_place(f, lang):
             continue
         r = resolve(f, fuzzy=False)
         if r.status == "unknown":
@@ -766,7 +786,13 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
                 place = cands[0]
             r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
         exact = tuple(c for c in r.candidates if c.name == f)
-        if exact and r.place is not None and r.place.name != f and f.isascii():
+        if (
+            exact
+            and r.place is not None
+            and r.place.name != f
+            and f.isascii()
+            and _ascii(r.place.name).lower() == f.lower()  # not "Port Arthur" for Lüshun
+        ):
             # "Munster" is not "Münster": a name written without the diacritics that another
             # place's name has, and spelled exactly as a place of its own, is that place
             home = [c for c in exact if c.country == _LANG_COUNTRY.get(lang)]
@@ -1092,7 +1118,7 @@ _DE_NOUN_TOWNS = {
 def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
     """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
     counts without a preposition: person names rarely are one."""
-    if _NOT_PLACE.match(word):
+    if _not_place(word, lang):
         return False
     for f in forms(word, lang):
         r = resolve(f, fuzzy=False)
@@ -1104,7 +1130,7 @@ def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
 def _lookup_trim(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool, str]:
     """Try the whole capitalised run, then its first words ("Kursk Division" → "Kursk")."""
     words = name.split()
-    if _NOT_PLACE.match(" ".join(words)):
+    if _not_place(" ".join(words), lang):
         return None, (), False, name
     tries = [" ".join(words[:k]) for k in range(len(words), 0, -1)]
     if len(words) >= 2 and words[0] in _PEAK:

@@ -102,6 +102,15 @@ _EARLIER = re.compile(
     r"uprzednio|zuvor|vorher|früher|zuerst)(?![\w])"
 )
 
+# English: places of a person's life ("Bezruchko, who was born in X near Y", "he settled in
+# Essex", "spent the rest of his life in Z") say nothing of where a unit is: named aside.
+_LIFE = {
+    "en": re.compile(
+        r"(?<![\w])(?i:born|native\s+of|settled|lived|died|grew\s+up|buried|retired|emigrated|"
+        r"(?:his|her)\s+life|home\s*town\s+of|studied)(?![\w])"
+    ),
+}
+
 # A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
 # where the report was filed, the story's place when nothing nearer names one.
 _DATELINE = re.compile(
@@ -114,6 +123,13 @@ _DATELINE = re.compile(
 _UNDER = re.compile(
     r"\s*,?\s*(?i:під|под|поблизу|біля|около|возле|близ|near|outside|bei|nahe|pod|koło|obok)\s+"
 )
+# English: "Dalnie, south of Kurakhove", "a village 10 km northwest of Y": the same, by a bearing
+_UNDER_LANG = {
+    "en": re.compile(
+        r"\s*,?\s*(?:(?:some|about|around)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+        r"(?i:(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?)\s+of\s+"
+    ),
+}
 # A relative clause set off by commas right after a mention, the main clause going on after it.
 _ASIDE = re.compile(
     r"\s*,\s*(?i:which|who|that|що|яка|який|які|котра|котрий|которая|который|которые|die|der|das|"
@@ -387,12 +403,18 @@ class Tier:
         "which previously fought near X") is where a unit was, not where it is: ranked with
         where units came from."""
         out = []
+        life = _LIFE.get(self.lang)
         for h in hits:
             if h.rank <= 1:
                 lead = self.text[max(s, h.start - 70) : h.start]
                 ms = list(_EARLIER.finditer(lead))
                 if ms and not re.search(r"[,;.—–]", lead[ms[-1].end() :]):
                     h = replace(h, rank=2)
+            if h.rank <= 2 and life is not None:
+                lead = self.text[max(s, h.start - 50) : h.start]
+                ms = list(life.finditer(lead))
+                if ms and not re.search(r"[,;.—–()]", lead[ms[-1].end() :]):
+                    h = replace(h, rank=3)
             out.append(h)
         return out
 
@@ -721,6 +743,8 @@ class Tier:
         from liaison.core.geo import haversine_km
 
         m = _UNDER.match(self.text, h.end)
+        if m is None and (under := _UNDER_LANG.get(self.lang)) is not None:
+            m = under.match(self.text, h.end)
         if m is None or h.precision == 3:
             return None
         s, e = self._sentence(h.start)
