@@ -736,7 +736,7 @@ _MOD = {
     "en": re.compile(
         r"(?:gds\.?|guards|tank|motor(?:ized|ised)?|rifle|motor-rifle|mechani[sz]ed|separate|independent|airborne|air|assault|naval|infantry|"
         r"artillery|mountain|cavalry|shock|red|banner|combined|arms|combined-arms|air-assault|special|purpose|panzer|grenadier|"
-        r"[A-Z][a-z]+(?:-[A-Za-z]+)*|[A-Z]{2,5})$",
+        r"[A-ZŁŚŻŹĆ][^\W\d_]+(?:-[^\W\d_]+)*|[A-Z]{2,5})$",
         re.I,
     ),
 }
@@ -1457,7 +1457,7 @@ def _named(
     ("Воронежский фронт", "Западный военный округ", "Heeresgruppe Mitte", "Army Group Centre",
     "Group of Soviet Forces in Germany")."""
     if echelon != "front":
-        return _named_other(text, hs, he, head, echelon, lang)
+        return _named_other(text, hs, he, head, echelon, lang, mods)
     q = _QUOTED.match(text, he)
     if q and lang in ("ru", "uk"):
         # a command or grouping named in quotes: "Оперативне командування «Схід»",
@@ -1591,7 +1591,7 @@ _PL_NAME_ADJ = re.compile(
 
 _EN_NATIONAL = re.compile(
     r"(?:Red|Soviet|Russian|Polish|German|Ukrainian|Belarusian|US|U\.S\.|British|French|Imperial|Royal|Romanian|Hungarian|"
-    r"Italian|Finnish|Japanese|Chinese|Kwantung|Home|Regular|Territorial|National|Continental|Salvation|New|Old|The|Our|Their|"
+    r"Italian|Finnish|Japanese|Chinese|Home|Regular|Territorial|National|Continental|Salvation|New|Old|The|Our|Their|"
     r"Combined|Tank|Air|Field|Shock|Guards|Rifle|Mechanized|Motorized)$"
 )
 
@@ -1622,8 +1622,52 @@ _RU_NOT_NAME = re.compile(
 )
 
 
+# English words that describe a brigade or regiment rather than name it ("the Joint Brigade",
+# "the Polish Armoured Brigade")
+_EN_NOT_NAME = re.compile(
+    r"(?:Joint|Training|Reserve|Rapid|Reaction|Multinational|Logistics|Support|Headquarters|Light|"
+    r"Heavy|Armou?red|Engineer|Signals?|Medical|Marine|Commando|Parachute|Defen[cs]e|Volunteer|"
+    r"International|Foreign|Legion|Border|Guard|Presidential|Coastal|Missile|Rocket|Aviation|"
+    r"Army|Navy|NATO|Nato|Allied|Enhanced|Forward|Presence|Battle|Brigade|Regiment|Battalion|"
+    r"Division|Mechani[sz]ed|Motori[sz]ed|Infantry|Artillery|Cavalry|Tank|Rifle|Rifles|Assault|"
+    r"Airborne|Air|Naval|Special|Operations|Forces|Mountain|Independent|Separate|Guards|Combined|"
+    r"Arms|Its|His|Her|Their|Our|Each|Every|Another|Other|Which|This|That|These|Those|A|An|The)$"
+)
+
+
+def _en_named_unit(
+    text: str, hs: int, he: int, echelon: str | None, mods: list[tuple[int, int]]
+) -> _Found | None:
+    """ "the Iron Wolf Mechanised Infantry Brigade", "the Azov Brigade": an English brigade,
+    regiment or battalion known by a name of capitalised words before its branch words."""
+    if echelon not in ("brigade", "regiment", "battalion") or not mods:
+        return None
+    words = sorted(mods)
+    if not all(text[a].isupper() for a, _b in words):
+        return None
+    names = [
+        (a, b)
+        for a, b in words
+        if not (_EN_NOT_NAME.match(text[a:b]) or _EN_NATIONAL.match(text[a:b]))
+        and not _NAMED_STOP.match(text[a:b])
+        and not re.search(r"(?:ian|ish|ese|['’]s?)$", text[a:b])
+    ]
+    if not names or names[0] != words[0]:
+        return None  # a name leads: "Polish Iron Brigade" is no name of its own
+    if re.search(r"(?:^|[.!?:\n]\s*)$", text[max(0, words[0][0] - 3) : words[0][0]]):
+        return None  # a capital at a sentence start is no name
+    start = words[0][0]
+    return _Found(start, he, text[start:he], None, echelon, None, False, language="en")
+
+
 def _named_other(
-    text: str, hs: int, he: int, head: str, echelon: str | None, lang: str
+    text: str,
+    hs: int,
+    he: int,
+    head: str,
+    echelon: str | None,
+    lang: str,
+    mods: list[tuple[int, int]] | None = None,
 ) -> _Found | None:
     """Armies, divisions and brigades known by a name, not a number: a quoted name after the noun
     (Armia „Poznań”, армия «Север»), or in Polish a capitalised adjective before a capitalised
@@ -1673,6 +1717,12 @@ def _named_other(
         ):
             end = he + after.end()
             return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
+    if (
+        lang == "en"
+        and head[:1].isupper()
+        and (got := _en_named_unit(text, hs, he, echelon, mods or []))
+    ):
+        return got
     if lang == "en" and echelon == "army" and head[:1].isupper():
         # "Modlin Army", "Poznań Army" (but not "Red Army", "Soviet Army")
         m = re.search(r"([A-ZŁŚŻŹĆ][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])

@@ -111,6 +111,27 @@ _LIFE = {
     ),
 }
 
+# English: a sentence opening with a clause of earlier time ("After ending the war outside
+# Prague, the army was moved to …", "Having left Kherson, …"): where the unit was before
+_LEAD_PAST = {
+    "en": re.compile(r"\s*(?:After|Having|Following|Since\s+leaving)\s[^,;.]{3,150},"),
+}
+
+# English: "towards Zamość, held by the 31st Regiment": a town held by units is where they are
+_HELD_BY = {
+    "en": re.compile(
+        r"\s*,?\s*(?:which\s+was\s+|then\s+|still\s+)?(?:held|defended|garrisoned|occupied|manned)\s+by\s"
+    ),
+}
+
+# English: "headquartered in the capital", "moved to the capital": the capital a news dateline
+# names ("VILNIUS, Sept 12 (Reuters) -"), the town the report was filed from
+_CAPITAL = {
+    "en": re.compile(
+        r"(?<![\w])(?i:(?P<to>to|into|towards?)|in|at|near|around|outside)\s+the\s+capital(?!\s+of)(?![\w'’-])"
+    ),
+}
+
 # A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
 # where the report was filed, the story's place when nothing nearer names one.
 _DATELINE = re.compile(
@@ -404,7 +425,16 @@ class Tier:
         where units came from."""
         out = []
         life = _LIFE.get(self.lang)
+        lead_past = _LEAD_PAST.get(self.lang)
+        past_end = -1
+        if lead_past is not None and (lm := lead_past.match(self.text, s)) is not None:
+            past_end = lm.end()
+        held_by = _HELD_BY.get(self.lang)
         for h in hits:
+            if h.rank <= 1 and h.end < past_end:
+                h = replace(h, rank=2)
+            if h.rank == 1 and held_by is not None and held_by.match(self.text, h.end):
+                h = replace(h, rank=0)
             if h.rank <= 1:
                 lead = self.text[max(s, h.start - 70) : h.start]
                 ms = list(_EARLIER.finditer(lead))
@@ -660,7 +690,31 @@ class Tier:
                     0,
                 )
             )
+        extra += self._capital(s, e)
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
+
+    def _capital(self, s: int, e: int) -> list[PlaceHit]:
+        """ "in the capital" of a news report whose dateline names a town: that town."""
+        rx = _CAPITAL.get(self.lang)
+        if rx is None:
+            return []
+        out = []
+        for m in rx.finditer(self.text, s, e):
+            line = None
+            for d in _DATELINE.finditer(self.text, 0, m.start()):
+                line = d
+            if line is None:
+                return []
+            name = line.group("name")
+            if name.isupper():
+                name = "-".join(w.capitalize() for w in name.split("-"))
+            place, cands, ok = lookup(name, self.lang)
+            if place is None:
+                return []
+            a = m.start() + m.group(0).rfind("capital")
+            rank = 1 if m.group("to") else 0
+            out.append(PlaceHit(a, a + 7, name, place, cands, ok, 1, rank))
+        return out
 
     def _pocket_named(self, pocket: re.Pattern[str], s: int) -> PlaceHit | None:
         """The place last named with the pocket word before s ("Kessel von Halbe"): only the
