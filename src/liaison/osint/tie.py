@@ -112,7 +112,8 @@ _LIFE = {
 }
 
 # English: a sentence opening with a clause of earlier time ("After ending the war outside
-# Prague, the army was moved to …", "Having left Kherson, …"): where the unit was before
+# Prague, the army was moved to … and unloaded at X", "Having left Kherson, …"): where the unit
+# was before, when the main clause says where it is
 _LEAD_PAST = {
     "en": re.compile(r"\s*(?:After|Having|Following|Since\s+leaving)\s[^,;.]{3,150},"),
 }
@@ -428,7 +429,10 @@ class Tier:
         lead_past = _LEAD_PAST.get(self.lang)
         past_end = -1
         if lead_past is not None and (lm := lead_past.match(self.text, s)) is not None:
-            past_end = lm.end()
+            # only where the main clause says where the unit is now: "After capturing Izium,
+            # the brigade moved toward Lyman" leaves it at Izium
+            if any(h.rank == 0 and h.start >= lm.end() for h in hits):
+                past_end = lm.end()
         held_by = _HELD_BY.get(self.lang)
         for h in hits:
             if h.rank <= 1 and h.end < past_end:
