@@ -428,11 +428,11 @@ class Tier:
         life = _LIFE.get(self.lang)
         lead_past = _LEAD_PAST.get(self.lang)
         past_end = -1
-        if lead_past is not None and (lm := lead_past.match(self.text, s)) is not None:
-            # only where the main clause says where the unit is now: "After capturing Izium,
-            # the brigade moved toward Lyman" leaves it at Izium
-            if any(h.rank == 0 and h.start >= lm.end() for h in hits):
-                past_end = lm.end()
+        lm = lead_past.match(self.text, s) if lead_past is not None else None
+        # only where the main clause says where the unit is now: "After capturing Izium, the
+        # brigade moved toward Lyman" leaves it at Izium
+        if lm is not None and any(h.rank == 0 and h.start >= lm.end() for h in hits):
+            past_end = lm.end()
         held_by = _HELD_BY.get(self.lang)
         for h in hits:
             if h.rank <= 1 and h.end < past_end:
