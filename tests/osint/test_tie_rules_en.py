@@ -148,3 +148,23 @@ def test_a_named_field_army() -> None:
 def test_a_regiment_named_after_a_town_with_diacritics() -> None:
     got = _spans("The 14th Łódź Rifle Regiment held the bridge.")
     assert ("14th Łódź Rifle Regiment", 14, "regiment") in got
+
+
+def test_a_sector_called_front_is_a_place_not_a_formation() -> None:
+    ms = extract(doc("The 3rd Assault Brigade is fighting on the Kupiansk front."))
+    assert [m.unit.echelon for m in ms] == ["brigade"]
+    assert near(ms[0].place, 49.71, 37.62)
+
+
+def test_from_its_garrison_is_where_the_unit_came_from() -> None:
+    ms = by_number(
+        "The 4th Guards Tank Division, from its garrison at Naro-Fominsk, was sent to Izium."
+    )
+    assert near(ms[4].place, 49.21, 37.26)
+
+
+def test_a_town_beside_a_region_is_where_the_unit_is() -> None:
+    ms = by_number(
+        "Elements of the 58th Army are deployed in occupied Zaporizhzhia Oblast, near Tokmak."
+    )
+    assert near(ms[58].place, 47.25, 35.71)

@@ -1542,6 +1542,8 @@ def _named(
     span = text[start:end]
     if lang == "en" and not re.search(r"district|front|group", head, re.I):
         return None
+    if lang == "en" and head in ("front", "fronts"):
+        return None  # "the Kharkiv front", "the southern front": a sector, no formation
     if re.fullmatch(r"(?i)fronts?|фронт\w*|front\w*", head.strip()) and m is not None:
         # "на Западном фронте" — one capital adjective and "front" is a named front only when the
         # adjective is a name of one, not an ordinary word at a sentence start

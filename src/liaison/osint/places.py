@@ -150,6 +150,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (
             r"from|(?:normally\s+|usually\s+|permanently\s+)?(?:based|garrisoned)\s+(?:in|at)|headquartered\s+in|"
+            # "from its garrison at Naro-Fominsk, was sent to Izium": its home
+            r"from\s+(?:its|their)\s+(?:\w+\s+)?(?:garrison|base|barracks)\s+(?:in|at|near)|"
             r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+in|home\s+(?:base|garrison)\s+(?:in|of)",
             1,
             2,
@@ -171,7 +173,9 @@ _DIRECTION_RE = {
         re.I,
     ),
     "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
-    "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front\s+line|sector)"),
+    "en": re.compile(
+        r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front(?:\s+line)?|sector)(?![\w-])"
+    ),
 }
 # "Кюстринский плацдарм", "Зееловские высоты", "Можайская линия обороны", "Букринський
 # плацдарм", "przyczółek magnuszewski", "Kursk salient": a feature named after its town — the

@@ -133,6 +133,10 @@ _CAPITAL = {
     ),
 }
 
+# English: "deployed in Zaporizhzhia Oblast, near Tokmak": the town said beside a region is
+# where the unit is, the region only the larger frame
+_TOWN_OVER_REGION = frozenset({"en"})
+
 # A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
 # where the report was filed, the story's place when nothing nearer names one.
 _DATELINE = re.compile(
@@ -771,10 +775,13 @@ class Tier:
         own = [h for h in hits if owner(h) == (start, end)]
         shared = [h for h in hits if h.end <= first and h.rank == 0]
 
-        def key(h: PlaceHit) -> tuple[int, bool, int]:
+        town_first = self.lang in _TOWN_OVER_REGION
+
+        def key(h: PlaceHit) -> tuple[int, bool, bool, int]:
             # a place passed through ("via Sumy to Kharkiv") after the one it goes to
             route = _ROUTE.search(self.text, max(s, h.start - 12), h.start) is not None
-            return (h.rank, route, dist(h, start, end))
+            region = town_first and h.precision == 3
+            return (h.rank, region, route, dist(h, start, end))
 
         out: list[PlaceHit] = []
         for group in (
