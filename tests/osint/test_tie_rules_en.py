@@ -168,3 +168,9 @@ def test_a_town_beside_a_region_is_where_the_unit_is() -> None:
         "Elements of the 58th Army are deployed in occupied Zaporizhzhia Oblast, near Tokmak."
     )
     assert near(ms[58].place, 47.25, 35.71)
+
+
+def test_a_bearing_far_from_a_town_does_not_put_the_unit_in_it() -> None:
+    # "some 400 km east of Moscow" places the village; the unit is not in Moscow
+    ms = by_number("Images show the 6th Tank Regiment near Mulino, some 400 km east of Moscow.")
+    assert ms[6].place is not None and not near(ms[6].place, 55.75, 37.62, 100)

@@ -152,7 +152,7 @@ _UNDER = re.compile(
 # English: "Dalnie, south of Kurakhove", "a village 10 km northwest of Y": the same, by a bearing
 _UNDER_LANG = {
     "en": re.compile(
-        r"\s*,?\s*(?:(?:some|about|around)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+        r"\s*,?\s*(?:(?:some|about|around)\s+)?(?:(?P<km>\d+)\s*(?:km|kilometres|kilometers|miles)\s+)?"
         r"(?i:(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?)\s+of\s+"
     ),
 }
@@ -810,6 +810,8 @@ class Tier:
         m = _UNDER.match(self.text, h.end)
         if m is None and (under := _UNDER_LANG.get(self.lang)) is not None:
             m = under.match(self.text, h.end)
+            if m is not None and m.group("km") and int(m.group("km")) > 25:
+                m = None  # "Mulino, some 400 km east of Moscow": far from that town
         if m is None or h.precision == 3:
             return None
         s, e = self._sentence(h.start)
