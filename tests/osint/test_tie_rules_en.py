@@ -174,3 +174,21 @@ def test_a_bearing_far_from_a_town_does_not_put_the_unit_in_it() -> None:
     # "some 400 km east of Moscow" places the village; the unit is not in Moscow
     ms = by_number("Images show the 6th Tank Regiment near Mulino, some 400 km east of Moscow.")
     assert ms[6].place is not None and not near(ms[6].place, 55.75, 37.62, 100)
+
+
+def test_where_a_person_settled_is_never_the_units_place() -> None:
+    ms = by_number(
+        "His uncle, who served with the 1st Armoured Division in Germany, later settled in Winnipeg."
+    )
+    assert ms[1].place is None
+
+
+def test_a_region_after_a_town_only_qualifies_it() -> None:
+    ms = by_number("Since 2015 the 150th Division has been based in Novocherkassk, Rostov region.")
+    assert near(ms[150].place, 47.42, 40.09)
+
+
+def test_a_town_near_a_city_is_not_the_city() -> None:
+    # Naro-Fominsk lies 70 km from Moscow: "near Moscow" places the town, it is not Moscow
+    ms = by_number("The 4th Guards Tank Division is based at Naro-Fominsk near Moscow.")
+    assert near(ms[4].place, 55.39, 36.73)

@@ -286,7 +286,8 @@ class PlaceHit:
     candidates: tuple[Place, ...]
     unambiguous: bool
     precision: int
-    rank: int = 0  # 0 where a unit is, 1 where it goes, 2 where it came from, 3 named aside
+    rank: int = 0  # 0 where a unit is, 1 where it goes, 2 where it came from, 3 named aside,
+    # 4 a person's place (born, lived, settled): never a unit's, though "the city" may point at it
 
 
 # ---- dictionary forms -------------------------------------------------------------------------------

@@ -452,7 +452,26 @@ class Tier:
                 lead = self.text[max(s, h.start - 50) : h.start]
                 ms = list(life.finditer(lead))
                 if ms and not re.search(r"[,;.—–()]", lead[ms[-1].end() :]):
-                    h = replace(h, rank=3)
+                    h = replace(h, rank=4)
+            if (
+                h.precision == 3
+                and self.lang in _TOWN_OVER_REGION
+                and out
+                and out[-1].precision < 3
+                and not self.text[out[-1].end : h.start].strip(" ,")
+            ):
+                # "based in Novocherkassk, Rostov region": the region only says where the town is
+                h = replace(h, rank=max(h.rank, out[-1].rank))
+            if (
+                self.lang in _UNDER_LANG
+                and out
+                and out[-1].rank > h.rank
+                and (um := _UNDER.match(self.text, out[-1].end)) is not None
+                and um.end() == h.start
+            ):
+                # "based at Naro-Fominsk near Moscow": the town after "near" only places the
+                # one before it, and is what that one is to the unit (here its home)
+                h = replace(h, rank=out[-1].rank)
             out.append(h)
         return out
 
@@ -500,6 +519,8 @@ class Tier:
                 # that says nothing of this one; where the sentence before puts its units does
                 ranked = [*self._prev_where(s, start), *ranked]
         for h in ranked:
+            if h.rank == 4:
+                continue  # where a person was born or lived
             if (ref := self._resolve(h, unit_ids, h.precision)) is not None:
                 return ref
         # none in the sentence: the last place named before it in the same paragraph, as "near";
@@ -823,6 +844,13 @@ class Tier:
         t = town.place
         cands = h.candidates or ((h.place,) if h.place else ())
         near = [c for c in cands if haversine_km(c.lat, c.lon, t.lat, t.lon) <= 25]
+        if not near and self.lang in _TOWN_OVER_REGION:
+            # "Naro-Fominsk near Moscow": a town of its own, 70 km out, is still "near" it
+            near = [
+                c
+                for c in cands
+                if c.population >= 10_000 and haversine_km(c.lat, c.lon, t.lat, t.lon) <= 100
+            ]
         if near:
             best = min(near, key=lambda c: haversine_km(c.lat, c.lon, t.lat, t.lon))
             return PlaceRef(h.text, best.name, best.lat, best.lon, h.precision)
