@@ -192,3 +192,16 @@ def test_a_town_near_a_city_is_not_the_city() -> None:
     # Naro-Fominsk lies 70 km from Moscow: "near Moscow" places the town, it is not Moscow
     ms = by_number("The 4th Guards Tank Division is based at Naro-Fominsk near Moscow.")
     assert near(ms[4].place, 55.39, 36.73)
+
+
+def test_present_tense_verbs_of_holding_put_a_unit_in_the_town() -> None:
+    ms = by_number("The 3rd Separate Assault Brigade (3rd SAB) holds Robotyne.")
+    assert near(ms[3].place, 47.44, 35.84)
+
+
+def test_a_bare_ordinal_subject_is_a_unit_of_the_kind_named_before() -> None:
+    got = _spans("The 3rd Brigade holds Robotyne while the 47th attacks Verbove.")
+    assert ("47th", 47, "brigade") in got
+    # a date is no unit: "on the 5th", and a sentence of its own about a day
+    got = _spans("On the 5th the 3rd Brigade attacked. The 20th was a quiet day.")
+    assert [n for _t, n, _e in got] == [3]

@@ -2034,6 +2034,40 @@ def _drop_headline_repeats(text: str, found: list[_Found]) -> list[_Found]:
     return [f for f in found if f.start >= end or _unit_key(f, text) not in body]
 
 
+# "… claimed that the 155th has been redeployed", "while the 47th attacks Verbove": a bare
+# ordinal as a clause's subject, its verb right after it (not "on the 5th", a date)
+_EN_BARE_ORDINAL = re.compile(
+    r"(?:^|[,;]\s+|(?<![\w])(?:that|while|whereas|and|but|as|when|where)\s+)"
+    r"(?:[Tt]he\s+)(?P<num>(?P<n>\d{1,3})(?:st|nd|rd|th))\s+"
+    r"(?=(?:has|have|had|is|was|were|are|reportedly|also|still|then|now|attacked|attacks|"
+    r"holds|held|advanced|repelled|withdrew|continued|continues|moved|remained|remains|"
+    r"took|captured|defended|defends|lost|suffered)(?![\w]))",
+    re.M,
+)
+
+
+def _en_bare_ordinals(text: str, found: list[_Found]) -> list[_Found]:
+    """A bare ordinal standing for a unit of the kind the paragraph named last before it."""
+    out: list[_Found] = []
+    for m in _EN_BARE_ORDINAL.finditer(text):
+        a, b = m.span("num")
+        para = text.rfind("\n", 0, a) + 1
+        prev = [
+            f
+            for f in found
+            if para <= f.start < a and f.number is not None and f.echelon is not None
+        ]
+        if not prev or any(f.start < b and a < f.end for f in found):
+            continue
+        last = max(prev, key=lambda f: f.start)
+        if int(m.group("n")) == last.number:
+            continue  # "the 5th Brigade … the 5th has" names the same unit again
+        out.append(
+            _Found(a, b, text[a:b], int(m.group("n")), last.echelon, None, False, language="en")
+        )
+    return out
+
+
 def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None) -> list[_Found]:
     """Unit mentions in `text` (no place or date yet), sorted, overlaps settled."""
     found: list[_Found] = []
@@ -2063,6 +2097,8 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
                 )
                 for m in _EN_DIV_SHORT.finditer(text)
             ]
+        if lang == "en":
+            found += _en_bare_ordinals(text, found)
         found += _district_abbrevs(text, lang)
         found += _find_unit_numbers(text, lang)
     if dictionary is not None:

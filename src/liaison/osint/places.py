@@ -138,6 +138,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"relieved|relieving|occupied|occupying|encircled|encircling|surrounded|surrounding|besieged|"
             r"overran|overrunning|recaptured|recapturing|retook|retaking|secured|securing|attacked|attacking|"
             r"assaulted|assaulting|"
+            # the present of news and summaries: "the 3rd Brigade holds Andriivka"
+            r"holds|defends|captures|takes|enters|occupies|storms|retakes|encircles|besieges|liberates|"
+            r"secures|clears|attacks|assaults|"
             r"(?:broke|pushed|moved|rolled|drove|fought\s+(?:its|their)\s+way)\s+into|"
             r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?|attacks?|offensive)\s+(?:for|on)",
             1,
