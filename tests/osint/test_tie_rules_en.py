@@ -135,6 +135,11 @@ def test_named_english_brigades_and_regiments() -> None:
     assert ("Falcon Regiment", None, "regiment") in got
 
 
+def test_a_country_adjective_is_not_part_of_a_units_name() -> None:
+    got = _spans("Behind the tanks came the Hungarian Falcon Battalion.")
+    assert ("Falcon Battalion", None, "battalion") in got
+
+
 def test_descriptive_brigades_are_no_names() -> None:
     got = _spans("The Polish Armoured Brigade and the Joint Brigade left the range.")
     assert got == []

@@ -1647,15 +1647,20 @@ def _en_named_unit(
     words = sorted(mods)
     if not all(text[a].isupper() for a, _b in words):
         return None
-    names = [
-        (a, b)
-        for a, b in words
-        if not (_EN_NOT_NAME.match(text[a:b]) or _EN_NATIONAL.match(text[a:b]))
-        and not _NAMED_STOP.match(text[a:b])
-        and not re.search(r"(?:ian|ish|ese|['’]s?)$", text[a:b])
-    ]
+
+    def national(w: str) -> bool:
+        return bool(
+            _EN_NATIONAL.match(w)
+            or _NAMED_STOP.match(w)
+            or re.search(r"(?:ian|ish|ese|['’]s?)$", w)
+        )
+
+    # "the Ukrainian Nachtigall Battalion": a country's adjective before the name is not part of it
+    while words and national(text[words[0][0] : words[0][1]]):
+        words = words[1:]
+    names = [(a, b) for a, b in words if not (_EN_NOT_NAME.match(text[a:b]) or national(text[a:b]))]
     if not names or names[0] != words[0]:
-        return None  # a name leads: "Polish Iron Brigade" is no name of its own
+        return None  # the name leads: "the Armoured Falcon Brigade" is no name of its own
     if re.search(r"(?:^|[.!?:\n]\s*)$", text[max(0, words[0][0] - 3) : words[0][0]]):
         return None  # a capital at a sentence start is no name
     start = words[0][0]
