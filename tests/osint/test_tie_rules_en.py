@@ -210,3 +210,17 @@ def test_a_bare_ordinal_subject_is_a_unit_of_the_kind_named_before() -> None:
     # a date is no unit: "on the 5th", and a sentence of its own about a day
     got = _spans("On the 5th the 3rd Brigade attacked. The 20th was a quiet day.")
     assert [n for _t, n, _e in got] == [3]
+
+
+def test_a_bearing_in_brackets_after_a_village_of_two_words() -> None:
+    ms = by_number(
+        "Elements of the 76th Division are operating near Zelenyi Shlyakh (southwest of Sudzha)."
+    )
+    assert near(ms[76].place, 51.19, 35.27)
+
+
+def test_usually_garrisoned_around_a_city_is_the_home() -> None:
+    ms = by_number(
+        "The 1st Tank Army, usually garrisoned around Moscow, has been fighting near Kupiansk."
+    )
+    assert near(ms[1].place, 49.71, 37.62)

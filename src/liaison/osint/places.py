@@ -152,7 +152,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
         ),
         (
-            r"from|(?:normally\s+|usually\s+|permanently\s+)?(?:based|garrisoned)\s+(?:in|at)|headquartered\s+in|"
+            r"from|(?:normally\s+|usually\s+|permanently\s+)?(?:based|garrisoned)\s+(?:in|at|around|near|outside)|"
+            r"headquartered\s+(?:in|at)|"
             # "from its garrison at Naro-Fominsk, was sent to Izium": its home
             r"from\s+(?:its|their)\s+(?:\w+\s+)?(?:garrison|base|barracks)\s+(?:in|at|near)|"
             r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+in|home\s+(?:base|garrison)\s+(?:in|of)",

@@ -152,7 +152,9 @@ _UNDER = re.compile(
 # English: "Dalnie, south of Kurakhove", "a village 10 km northwest of Y": the same, by a bearing
 _UNDER_LANG = {
     "en": re.compile(
-        r"\s*,?\s*(?:(?:some|about|around)\s+)?(?:(?P<km>\d+)\s*(?:km|kilometres|kilometers|miles)\s+)?"
+        # (the rest of a name the gazetteer read only in part: "Zelenyi Shlyakh (south of Y)")
+        r"(?:\s+[A-Z][\w'’-]*){0,2}"
+        r"\s*[,(]?\s*(?:(?:some|about|around)\s+)?(?:(?P<km>\d+)\s*(?:km|kilometres|kilometers|miles)\s+)?"
         r"(?i:(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?)\s+of\s+"
     ),
 }
