@@ -224,3 +224,18 @@ def test_usually_garrisoned_around_a_city_is_the_home() -> None:
         "The 1st Tank Army, usually garrisoned around Moscow, has been fighting near Kupiansk."
     )
     assert near(ms[1].place, 49.71, 37.62)
+
+
+def test_a_name_after_the_is_a_river_not_a_town() -> None:
+    # Nysa is called Neisse too, but "the Neisse" is the river
+    ms = by_number(
+        "The 2nd Army crossed the Neisse on 16 April and took positions opposite Görlitz."
+    )
+    assert near(ms[2].place, 51.15, 14.99)
+
+
+def test_formed_at_is_where_the_unit_came_from() -> None:
+    ms = by_number(
+        "In the spring of 1944 the 1st Army was formed at Sumy and then moved to Zhytomyr."
+    )
+    assert near(ms[1].place, 50.25, 28.66)

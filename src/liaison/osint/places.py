@@ -122,7 +122,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     ],
     "en": [
         (
-            r"near|outside|around|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
+            r"near|outside|around|opposite|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
             # "fighting in the suburbs of Damascus", "on the southern edge of Kurakhove": near the town
             r"(?:in|on|at)\s+the\s+(?:(?:north|south|east|west)\w*\s+)?(?:suburbs|outskirts|environs|edge|fringes)\s+of|"
             r"(?:the\s+)?(?:\w+ern\s+)?flank\s+of|"
@@ -156,7 +156,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"headquartered\s+(?:in|at)|"
             # "from its garrison at Naro-Fominsk, was sent to Izium": its home
             r"from\s+(?:its|their)\s+(?:\w+\s+)?(?:garrison|base|barracks)\s+(?:in|at|near)|"
-            r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+in|home\s+(?:base|garrison)\s+(?:in|of)",
+            r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+(?:in|at)|home\s+(?:base|garrison)\s+(?:in|of)",
             1,
             2,
         ),
@@ -267,6 +267,10 @@ _NOT_PLACE_EN = re.compile(
     r"Leopards?|Abrams|Bradleys?|Marders?|Challengers?|Strykers?|Caesar|Krab|Zuzana|Archer|Gvozdika|"
     r"Akatsiya|Msta|Solntsepyok|Himars|HIMARS|ATACMS|Storm\s+Shadow|Reuters|Suspilne|Telegram)$"
 )
+
+# English names no town with "the" before it ("the Neisse", "the Don"): bare names after it are
+# rivers and regions
+_EN_THE_BEFORE = re.compile(r"(?<![\w])the\s+$")
 
 
 def _not_place(name: str, lang: str) -> bool:
@@ -959,6 +963,8 @@ def find_places(
         if a == 0 or re.search(r"[.!?:«\"„(]\s*$", sent[:a]):
             # first word of a (run-on) sentence: only a city, which a person's name rarely is
             big = 100_000
+        if lg == "en" and _EN_THE_BEFORE.search(sent[max(0, a - 5) : a]):
+            continue  # "crossed the Neisse", "the Vistula": in English a river or region, no town
         spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg, big) else (0, 9))
     for a, b in list(spans):
         if _PERSON_BEFORE.search(sent[max(0, a - 40) : a]):
