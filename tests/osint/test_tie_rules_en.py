@@ -239,3 +239,10 @@ def test_formed_at_is_where_the_unit_came_from() -> None:
         "In the spring of 1944 the 1st Army was formed at Sumy and then moved to Zhytomyr."
     )
     assert near(ms[1].place, 50.25, 28.66)
+
+
+def test_a_country_is_no_town_of_its_name() -> None:
+    # GeoNames gives "Iraq" to Arāk in Iran and "Kazakhstan" to a village: neither is meant
+    assert lookup("Iraq", "en")[0] is None
+    ms = by_number("Deported to Kazakhstan in 1940, he reached Iraq in 1942 with the 3rd Division.")
+    assert ms[3].place is None

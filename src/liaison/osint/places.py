@@ -265,7 +265,12 @@ _NOT_PLACE_EN = re.compile(
     r"^(?:Iskanders?|Kalibrs?|Kinzhals?|Tochka(?:-U)?|Grad|Uragan|Smerch|Tornado|Shaheds?|Gerans?|"
     r"Lancets?|Krasnopol|Bayraktars?|Buk|Tor|Pantsir|Oniks|Zircon|Tsirkon|Kornet|Javelins?|Patriots?|"
     r"Leopards?|Abrams|Bradleys?|Marders?|Challengers?|Strykers?|Caesar|Krab|Zuzana|Archer|Gvozdika|"
-    r"Akatsiya|Msta|Solntsepyok|Himars|HIMARS|ATACMS|Storm\s+Shadow|Reuters|Suspilne|Telegram)$"
+    r"Akatsiya|Msta|Solntsepyok|Himars|HIMARS|ATACMS|Storm\s+Shadow|Reuters|Suspilne|Telegram|"
+    # countries and historical regions whose English names GeoNames gives to towns elsewhere
+    # ("Iraq" is an alternate name of Arāk, "Moldova" of a Ukrainian village): never the town
+    r"Iraq|Syria|Kazakhstan|Armenia|Moldova|Ireland|Lebanon|Jordan|Egypt|Mali|Sudan|Albania|Kosovo|"
+    r"Montenegro|Holland|America|Asia|Africa|Palestine|Galicia|Bukovina|Livonia|Kuban|Brittany|"
+    r"Volhynia|Podolia|Bessarabia|Silesia|Pomerania|Prussia|Masuria|Courland|Transnistria)$"
 )
 
 # English names no town with "the" before it ("the Neisse", "the Don"): bare names after it are
