@@ -246,3 +246,14 @@ def test_a_country_is_no_town_of_its_name() -> None:
     assert lookup("Iraq", "en")[0] is None
     ms = by_number("Deported to Kazakhstan in 1940, he reached Iraq in 1942 with the 3rd Division.")
     assert ms[3].place is None
+
+
+def test_a_countrys_capital_named_by_its_adjective() -> None:
+    ms = by_number("Officials in the Latvian capital said the 11th Brigade would arrive in 2026.")
+    assert near(ms[11].place, 56.95, 24.11)
+
+
+def test_a_dateline_with_city_country_and_date() -> None:
+    published = datetime(2025, 5, 3, tzinfo=UTC)
+    ms = by_number("BELGOROD, Russia, May 3 (AP) — The 11th Corps has been moved up.", published)
+    assert near(ms[11].place, 50.61, 36.58)

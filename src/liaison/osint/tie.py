@@ -129,8 +129,33 @@ _HELD_BY = {
 # names ("VILNIUS, Sept 12 (Reuters) -"), the town the report was filed from
 _CAPITAL = {
     "en": re.compile(
-        r"(?<![\w])(?i:(?P<to>to|into|towards?)|in|at|near|around|outside)\s+the\s+capital(?!\s+of)(?![\w'’-])"
+        r"(?<![\w])(?i:(?P<to>to|into|towards?)|in|at|near|around|outside)\s+the\s+"
+        r"(?:(?P<adj>[A-Z][a-z]+)\s+)?capital(?!\s+of)(?![\w'’-])"
     ),
+}
+# "in the Lithuanian capital": the capital a country's adjective names
+_CAPITAL_OF = {
+    "Ukrainian": "Kyiv",
+    "Russian": "Moscow",
+    "Belarusian": "Minsk",
+    "Polish": "Warsaw",
+    "Lithuanian": "Vilnius",
+    "Latvian": "Riga",
+    "Estonian": "Tallinn",
+    "Finnish": "Helsinki",
+    "German": "Berlin",
+    "Czech": "Prague",
+    "Slovak": "Bratislava",
+    "Hungarian": "Budapest",
+    "Romanian": "Bucharest",
+    "Moldovan": "Chisinau",
+    "Georgian": "Tbilisi",
+    "Armenian": "Yerevan",
+    "Syrian": "Damascus",
+    "Lebanese": "Beirut",
+    "Austrian": "Vienna",
+    "Chechen": "Grozny",
+    "Crimean": "Simferopol",
 }
 
 # English: "deployed in Zaporizhzhia Oblast, near Tokmak": the town said beside a region is
@@ -141,7 +166,7 @@ _TOWN_OVER_REGION = frozenset({"en"})
 # where the report was filed, the story's place when nothing nearer names one.
 _DATELINE = re.compile(
     r"^[ \t]*(?P<name>[A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+(?:[ -][A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+)?)"
-    r"(?:,[ \t]*(?:\d{1,2}\.?[ \t]+[^\W\d]+\.?|[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t](?:[A-Z][\w.]*|\d{1,2}))?))?"
+    r"(?:,[ \t]*(?:\d{1,2}\.?[ \t]+[^\W\d]+\.?|[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t](?:[A-Z][\w.]*|\d{1,2}))?)){0,2}"
     r"[ \t]*(?:\([^)\n]{1,30}\)[ \t]*)?[—–-]{1,2}[ \t]",
     re.M,
 )
@@ -731,17 +756,22 @@ class Tier:
             return []
         out = []
         for m in rx.finditer(self.text, s, e):
-            line = None
-            for d in _DATELINE.finditer(self.text, 0, m.start()):
-                line = d
-            if line is None:
-                return []
-            name = line.group("name")
-            if name.isupper():
-                name = "-".join(w.capitalize() for w in name.split("-"))
+            if m.group("adj") is not None:
+                name = _CAPITAL_OF.get(m.group("adj"))
+                if name is None:
+                    continue
+            else:
+                line = None
+                for d in _DATELINE.finditer(self.text, 0, m.start()):
+                    line = d
+                if line is None:
+                    continue
+                name = line.group("name")
+                if name.isupper():
+                    name = "-".join(w.capitalize() for w in name.split("-"))
             place, cands, ok = lookup(name, self.lang)
             if place is None:
-                return []
+                continue
             a = m.start() + m.group(0).rfind("capital")
             rank = 1 if m.group("to") else 0
             out.append(PlaceHit(a, a + 7, name, place, cands, ok, 1, rank))
