@@ -257,3 +257,8 @@ def test_a_dateline_with_city_country_and_date() -> None:
     published = datetime(2025, 5, 3, tzinfo=UTC)
     ms = by_number("BELGOROD, Russia, May 3 (AP) — The 11th Corps has been moved up.", published)
     assert near(ms[11].place, 50.61, 36.58)
+
+
+def test_a_part_of_a_town_is_the_town() -> None:
+    ms = by_number("The 3rd Brigade is fighting in southern Robotyne.")
+    assert near(ms[3].place, 47.44, 35.84)

@@ -125,6 +125,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"near|outside|around|opposite|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
             # "fighting in the suburbs of Damascus", "on the southern edge of Kurakhove": near the town
             r"(?:in|on|at)\s+the\s+(?:(?:north|south|east|west)\w*\s+)?(?:suburbs|outskirts|environs|edge|fringes)\s+of|"
+            # "in southern Robotyne", "into the eastern part of Toretsk": in the town
+            r"(?:in|into|across)\s+(?:the\s+)?(?:(?:north|south)-?(?:east|west)ern|northern|southern|eastern|western|central)"
+            r"(?:\s+(?:part|parts|districts?|half)\s+of)?|"
             r"(?:the\s+)?(?:\w+ern\s+)?flank\s+of|"
             r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|beyond",
             2,
