@@ -262,3 +262,10 @@ def test_a_dateline_with_city_country_and_date() -> None:
 def test_a_part_of_a_town_is_the_town() -> None:
     ms = by_number("The 3rd Brigade is fighting in southern Robotyne.")
     assert near(ms[3].place, 47.44, 35.84)
+
+
+def test_a_units_own_losses_and_short_lives_are_no_persons_places() -> None:
+    ms = by_number("Soldiers of the 5th Brigade died in Bakhmut.")
+    assert near(ms[5].place, 48.59, 38.00)
+    ms = by_number("The short-lived 9th Army in Kupiansk was disbanded.")
+    assert near(ms[9].place, 49.71, 37.62)

@@ -106,8 +106,14 @@ _EARLIER = re.compile(
 # Essex", "spent the rest of his life in Z") say nothing of where a unit is: named aside.
 _LIFE = {
     "en": re.compile(
-        r"(?<![\w])(?i:born|native\s+of|settled|lived|died|grew\s+up|buried|retired|emigrated|"
-        r"(?:his|her)\s+life|home\s*town\s+of|studied)(?![\w])"
+        r"(?<![\w-])(?:(?i:born|native\s+of|grew\s+up|buried|retired|emigrated|(?:his|her)\s+life|"
+        r"home\s*town\s+of|studied)|"
+        # "Wroński settled in Essex", "he later lived in": a person's, not "the front settled"
+        r"(?:[Hh]e|[Ss]he|who|veteran|father|mother|wife|husband|son|daughter|family|parents|uncle|"
+        r"brother|sister|widow|"
+        r"(?!(?:Brigade|Division|Regiment|Battalion|Army|Corps|Front|Group|Forces)(?![\w-]))[A-Z][\w'’-]+)"
+        r"(?:,)?\s+(?:later\s+|then\s+|finally\s+|had\s+)?"
+        r"(?:settled|lived|died))(?![\w-])"
     ),
 }
 
