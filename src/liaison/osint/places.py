@@ -279,6 +279,10 @@ _NOT_PLACE_EN = re.compile(
 # English names no town with "the" before it ("the Neisse", "the Don"): bare names after it are
 # rivers and regions
 _EN_THE_BEFORE = re.compile(r"(?<![\w])the\s+$")
+_EN_NOUN_END = re.compile(
+    r"\s*(?:[,.;:!?)]|$)|\s+(?:at|near|on|in|into|to|from|and|or|between|north|south|east|west|"
+    r"opposite|by|under|was|were|is|are|had|has|toward|towards|line|valley|bend|crossings?)(?![\w-])"
+)
 
 
 def _not_place(name: str, lang: str) -> bool:
@@ -971,8 +975,14 @@ def find_places(
         if a == 0 or re.search(r"[.!?:«\"„(]\s*$", sent[:a]):
             # first word of a (run-on) sentence: only a city, which a person's name rarely is
             big = 100_000
-        if lg == "en" and _EN_THE_BEFORE.search(sent[max(0, a - 5) : a]):
-            continue  # "crossed the Neisse", "the Vistula": in English a river or region, no town
+        if (
+            lg == "en"
+            and _EN_THE_BEFORE.search(sent[max(0, a - 5) : a])
+            and _EN_NOUN_END.match(sent, b)
+        ):
+            # "crossed the Neisse near …", "the Vistula.": in English a river or region, no town
+            # (but "the Avdiivka coke plant" names the town)
+            continue
         spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg, big) else (0, 9))
     for a, b in list(spans):
         if _PERSON_BEFORE.search(sent[max(0, a - 40) : a]):
