@@ -232,6 +232,9 @@ def test_a_name_after_the_is_a_river_not_a_town() -> None:
         "The 2nd Army crossed the Neisse on 16 April and took positions opposite Görlitz."
     )
     assert near(ms[2].place, 51.15, 14.99)
+    # a town's name before a noun is still the town
+    ms = by_number("The 110th Brigade fought for the Avdiivka coke plant.")
+    assert near(ms[110].place, 48.14, 37.74)
 
 
 def test_formed_at_is_where_the_unit_came_from() -> None:
