@@ -272,3 +272,8 @@ def test_a_units_own_losses_and_short_lives_are_no_persons_places() -> None:
     assert near(ms[5].place, 48.59, 38.00)
     ms = by_number("The short-lived 9th Army in Kupiansk was disbanded.")
     assert near(ms[9].place, 49.71, 37.62)
+
+
+def test_a_town_placed_by_a_bearing_from_a_city_is_the_town() -> None:
+    ms = by_number("The 14th Brigade is holding Kupiansk, east of Kharkiv.")
+    assert near(ms[14].place, 49.71, 37.62)

@@ -883,11 +883,12 @@ class Tier:
         cands = h.candidates or ((h.place,) if h.place else ())
         near = [c for c in cands if haversine_km(c.lat, c.lon, t.lat, t.lon) <= 25]
         if not near and self.lang in _TOWN_OVER_REGION:
-            # "Naro-Fominsk near Moscow": a town of its own, 70 km out, is still "near" it
+            # "Naro-Fominsk near Moscow", "Kupiansk, east of Kharkiv": a town of its own up to
+            # 150 km out is still "near" it
             near = [
                 c
                 for c in cands
-                if c.population >= 10_000 and haversine_km(c.lat, c.lon, t.lat, t.lon) <= 100
+                if c.population >= 10_000 and haversine_km(c.lat, c.lon, t.lat, t.lon) <= 150
             ]
         if near:
             best = min(near, key=lambda c: haversine_km(c.lat, c.lon, t.lat, t.lon))
