@@ -103,7 +103,8 @@ _EARLIER = re.compile(
 )
 
 # English: places of a person's life ("Bezruchko, who was born in X near Y", "he settled in
-# Essex", "spent the rest of his life in Z") say nothing of where a unit is: named aside.
+# Essex", "spent the rest of his life in Z") say nothing of where a unit is: rank 4, never a
+# unit's place (though "the city" may point back at one).
 _LIFE = {
     "en": re.compile(
         r"(?<![\w-])(?:(?i:born|native\s+of|grew\s+up|buried|retired|emigrated|(?:his|her)\s+life|"
@@ -164,8 +165,9 @@ _CAPITAL_OF = {
     "Crimean": "Simferopol",
 }
 
-# English: "deployed in Zaporizhzhia Oblast, near Tokmak": the town said beside a region is
-# where the unit is, the region only the larger frame
+# Languages (English) where a town beats the region said beside it ("deployed in Zaporizhzhia
+# Oblast, near Tokmak", "based in Novocherkassk, Rostov region") and where a sizeable town
+# "near" or a bearing from a city keeps its own reading ("Naro-Fominsk near Moscow")
 _TOWN_OVER_REGION = frozenset({"en"})
 
 # A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
@@ -460,7 +462,9 @@ class Tier:
     def _past(self, hits: list[PlaceHit], s: int) -> list[PlaceHit]:
         """A place in a clause that tells of earlier days ("…, які раніше воювали під X",
         "which previously fought near X") is where a unit was, not where it is: ranked with
-        where units came from."""
+        where units came from. English also: an opening "After …," clause likewise, a town
+        "held by" units is theirs, a person's places (born, settled) are no unit's, a region
+        after a town and a city after "X near" only qualify the place before them."""
         out = []
         life = _LIFE.get(self.lang)
         lead_past = _LEAD_PAST.get(self.lang)
