@@ -29,6 +29,7 @@ import csv
 import json
 import os
 import pickle
+import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,7 +69,7 @@ REGION = {
 # Liaison's theatre: when exactly one candidate lies in it, it wins over the rest of the world.
 THEATRE = {"RU", "UA", "BY", "LT", "LV", "EE", "PL", "CN", "MN", "KZ", "KP", "KR", "JP", "FI", "MD"}
 OVERWHELMING = 10.0  # population ratio that settles an ambiguity without context
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 NEAR_KM = 600.0  # a reading farther than this from the unit's formation is doubted
 
 
@@ -132,12 +133,19 @@ _VILLAGES = "villages.tsv.gz"
 VILLAGE = -1  # the geonameid of a place from the village list
 
 
+# a Polish village's GeoNames name with the part that marks the seat of its commune
+# ("Komarów-Osada", "Rokiciny-Kolonia"): sources write only the first part
+_SEAT_SUFFIX = re.compile(r"^(.+?)\s*-\s*(?:Osada|Kolonia)$")
+
+
 def _cache_path() -> Path:
-    """The cached index, named by the version and a digest of the shipped lists: editing a list
-    rebuilds it, and branches with different lists never read each other's cache."""
+    """The cached index, named by the version and a digest of the shipped lists and of this
+    module: editing a list or the indexing rebuilds it, and branches never read each other's."""
     import hashlib
 
     h = hashlib.sha256()
+    # and by this module's code: branches that index differently never share a cache either
+    h.update(Path(__file__).read_bytes())
     for fname in (*_EXTRA_FILES, _VILLAGES):
         h.update((resources.files("liaison.names") / "data" / fname).read_bytes())
     base = os.environ.get("LIAISON_CACHE") or str(Path.home() / ".cache" / "liaison")
@@ -191,6 +199,12 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
                     if ks:
                         add(ks[0], i)
                         add(exact_key(a), i)
+            if (seat := _SEAT_SUFFIX.match(c["name"])) is not None:
+                # "Komarów-Osada", "Iłowo-Osada": the village is called by its first part
+                base = seat.group(1)
+                if ks := name_keys(base):
+                    add(ks[0], i)
+                add(exact_key(base), i)
     rows: list[tuple[str, dict[str, str]]] = []
     for fname in _EXTRA_FILES:
         with (resources.files("liaison.names") / "data" / fname).open(encoding="utf-8") as f:
@@ -226,6 +240,10 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             for k in name_keys(row["name"])[:1]:
                 add(k, target)
             add(exact_key(row["name"]), target)
+            if fname == "places_extra.csv":
+                # a historical name the list gives on purpose ("Port Arthur" for Lüshun) is the
+                # town's own name too: a namesake whose own name it is does not hide it
+                add("m" + exact_key(row["name"]), target)
     _add_villages(places, index, add)
     return places, index
 

@@ -736,7 +736,7 @@ _MOD = {
     "en": re.compile(
         r"(?:gds\.?|guards|tank|motor(?:ized|ised)?|rifle|motor-rifle|mechani[sz]ed|separate|independent|airborne|air|assault|naval|infantry|"
         r"artillery|mountain|cavalry|shock|red|banner|combined|arms|combined-arms|air-assault|special|purpose|panzer|grenadier|"
-        r"[A-Z][a-z]+(?:-[A-Za-z]+)*|[A-Z]{2,5})$",
+        r"[A-ZŁŚŻŹĆ][^\W\d_]+(?:-[^\W\d_]+)*|[A-Z]{2,5})$",
         re.I,
     ),
 }
@@ -1457,7 +1457,7 @@ def _named(
     ("Воронежский фронт", "Западный военный округ", "Heeresgruppe Mitte", "Army Group Centre",
     "Group of Soviet Forces in Germany")."""
     if echelon != "front":
-        return _named_other(text, hs, he, head, echelon, lang)
+        return _named_other(text, hs, he, head, echelon, lang, mods)
     q = _QUOTED.match(text, he)
     if q and lang in ("ru", "uk"):
         # a command or grouping named in quotes: "Оперативне командування «Схід»",
@@ -1542,6 +1542,8 @@ def _named(
     span = text[start:end]
     if lang == "en" and not re.search(r"district|front|group", head, re.I):
         return None
+    if lang == "en" and head in ("front", "fronts"):
+        return None  # "the Kharkiv front", "the southern front": a sector, no formation
     if re.fullmatch(r"(?i)fronts?|фронт\w*|front\w*", head.strip()) and m is not None:
         # "на Западном фронте" — one capital adjective and "front" is a named front only when the
         # adjective is a name of one, not an ordinary word at a sentence start
@@ -1591,7 +1593,7 @@ _PL_NAME_ADJ = re.compile(
 
 _EN_NATIONAL = re.compile(
     r"(?:Red|Soviet|Russian|Polish|German|Ukrainian|Belarusian|US|U\.S\.|British|French|Imperial|Royal|Romanian|Hungarian|"
-    r"Italian|Finnish|Japanese|Chinese|Kwantung|Home|Regular|Territorial|National|Continental|Salvation|New|Old|The|Our|Their|"
+    r"Italian|Finnish|Japanese|Chinese|Home|Regular|Territorial|National|Continental|Salvation|New|Old|The|Our|Their|"
     r"Combined|Tank|Air|Field|Shock|Guards|Rifle|Mechanized|Motorized)$"
 )
 
@@ -1622,8 +1624,57 @@ _RU_NOT_NAME = re.compile(
 )
 
 
+# English words that describe a brigade or regiment rather than name it ("the Joint Brigade",
+# "the Polish Armoured Brigade")
+_EN_NOT_NAME = re.compile(
+    r"(?:Joint|Training|Reserve|Rapid|Reaction|Multinational|Logistics|Support|Headquarters|Light|"
+    r"Heavy|Armou?red|Engineer|Signals?|Medical|Marine|Commando|Parachute|Defen[cs]e|Volunteer|"
+    r"International|Foreign|Legion|Border|Guard|Presidential|Coastal|Missile|Rocket|Aviation|"
+    r"Army|Navy|NATO|Nato|Allied|Enhanced|Forward|Presence|Battle|Brigade|Regiment|Battalion|"
+    r"Division|Mechani[sz]ed|Motori[sz]ed|Infantry|Artillery|Cavalry|Tank|Rifle|Rifles|Assault|"
+    r"Airborne|Air|Naval|Special|Operations|Forces|Mountain|Independent|Separate|Guards|Combined|"
+    r"Arms|Its|His|Her|Their|Our|Each|Every|Another|Other|Which|This|That|These|Those|A|An|The)$"
+)
+
+
+def _en_named_unit(
+    text: str, hs: int, he: int, echelon: str | None, mods: list[tuple[int, int]]
+) -> _Found | None:
+    """ "the Iron Wolf Mechanised Infantry Brigade", "the Azov Brigade": an English brigade,
+    regiment or battalion known by a name of capitalised words before its branch words."""
+    if echelon not in ("brigade", "regiment", "battalion") or not mods:
+        return None
+    words = sorted(mods)
+    if not all(text[a].isupper() for a, _b in words):
+        return None
+
+    def national(w: str) -> bool:
+        return bool(
+            _EN_NATIONAL.match(w)
+            or _NAMED_STOP.match(w)
+            or re.search(r"(?:ian|ish|ese|['’]s?)$", w)
+        )
+
+    # "the Ukrainian Nachtigall Battalion": a country's adjective before the name is not part of it
+    while words and national(text[words[0][0] : words[0][1]]):
+        words = words[1:]
+    names = [(a, b) for a, b in words if not (_EN_NOT_NAME.match(text[a:b]) or national(text[a:b]))]
+    if not names or names[0] != words[0]:
+        return None  # the name leads: "the Armoured Falcon Brigade" is no name of its own
+    if re.search(r"(?:^|[.!?:\n]\s*)$", text[max(0, words[0][0] - 3) : words[0][0]]):
+        return None  # a capital at a sentence start is no name
+    start = words[0][0]
+    return _Found(start, he, text[start:he], None, echelon, None, False, language="en")
+
+
 def _named_other(
-    text: str, hs: int, he: int, head: str, echelon: str | None, lang: str
+    text: str,
+    hs: int,
+    he: int,
+    head: str,
+    echelon: str | None,
+    lang: str,
+    mods: list[tuple[int, int]] | None = None,
 ) -> _Found | None:
     """Armies, divisions and brigades known by a name, not a number: a quoted name after the noun
     (Armia „Poznań”, армия «Север»), or in Polish a capitalised adjective before a capitalised
@@ -1673,6 +1724,12 @@ def _named_other(
         ):
             end = he + after.end()
             return _Found(hs, end, text[hs:end], None, echelon, None, False, language=lang)
+    if (
+        lang == "en"
+        and head[:1].isupper()
+        and (got := _en_named_unit(text, hs, he, echelon, mods or []))
+    ):
+        return got
     if lang == "en" and echelon == "army" and head[:1].isupper():
         # "Modlin Army", "Poznań Army" (but not "Red Army", "Soviet Army")
         m = re.search(r"([A-ZŁŚŻŹĆ][\w'’-]+\s+)$", text[max(0, hs - 30) : hs])
@@ -1982,6 +2039,40 @@ def _drop_headline_repeats(text: str, found: list[_Found]) -> list[_Found]:
     return [f for f in found if f.start >= end or _unit_key(f, text) not in body]
 
 
+# "… claimed that the 155th has been redeployed", "while the 47th attacks Verbove": a bare
+# ordinal as a clause's subject, its verb right after it (not "on the 5th", a date)
+_EN_BARE_ORDINAL = re.compile(
+    r"(?:^|[,;]\s+|(?<![\w])(?:that|while|whereas|and|but|as|when|where)\s+)"
+    r"(?:[Tt]he\s+)(?P<num>(?P<n>\d{1,3})(?:st|nd|rd|th))\s+"
+    r"(?=(?:has|have|had|is|was|were|are|reportedly|also|still|then|now|attacked|attacks|"
+    r"holds|held|advanced|repelled|withdrew|continued|continues|moved|remained|remains|"
+    r"took|captured|defended|defends|lost|suffered)(?![\w]))",
+    re.M,
+)
+
+
+def _en_bare_ordinals(text: str, found: list[_Found]) -> list[_Found]:
+    """A bare ordinal standing for a unit of the kind the paragraph named last before it."""
+    out: list[_Found] = []
+    for m in _EN_BARE_ORDINAL.finditer(text):
+        a, b = m.span("num")
+        para = text.rfind("\n", 0, a) + 1
+        prev = [
+            f
+            for f in found
+            if para <= f.start < a and f.number is not None and f.echelon is not None
+        ]
+        if not prev or any(f.start < b and a < f.end for f in found):
+            continue
+        last = max(prev, key=lambda f: f.start)
+        if int(m.group("n")) == last.number:
+            continue  # "the 5th Brigade … the 5th has" names the same unit again
+        out.append(
+            _Found(a, b, text[a:b], int(m.group("n")), last.echelon, None, False, language="en")
+        )
+    return out
+
+
 def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None) -> list[_Found]:
     """Unit mentions in `text` (no place or date yet), sorted, overlaps settled."""
     found: list[_Found] = []
@@ -2011,6 +2102,8 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
                 )
                 for m in _EN_DIV_SHORT.finditer(text)
             ]
+        if lang == "en":
+            found += _en_bare_ordinals(text, found)
         found += _district_abbrevs(text, lang)
         found += _find_unit_numbers(text, lang)
     if dictionary is not None:

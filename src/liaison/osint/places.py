@@ -122,7 +122,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     ],
     "en": [
         (
-            r"near|outside|around|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
+            r"near|outside|around|opposite|close\s+to|in\s+the\s+(?:area|vicinity)\s+of|on\s+the\s+outskirts\s+of|"
+            # "fighting in the suburbs of Damascus", "on the southern edge of Kurakhove": near the town
+            r"(?:in|on|at)\s+the\s+(?:(?:north|south|east|west)\w*\s+)?(?:suburbs|outskirts|environs|edge|fringes)\s+of|"
+            # "in southern Robotyne", "into the eastern part of Toretsk": in the town
+            r"(?:in|into|across)\s+(?:the\s+)?(?:(?:north|south)-?(?:east|west)ern|northern|southern|eastern|western|central)"
+            r"(?:\s+(?:part|parts|districts?|half)\s+of)?|"
             r"(?:the\s+)?(?:\w+ern\s+)?flank\s+of|"
             r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|beyond",
             2,
@@ -136,6 +141,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"relieved|relieving|occupied|occupying|encircled|encircling|surrounded|surrounding|besieged|"
             r"overran|overrunning|recaptured|recapturing|retook|retaking|secured|securing|attacked|attacking|"
             r"assaulted|assaulting|"
+            # the present of news and summaries: "the 3rd Brigade holds Andriivka"
+            r"holds|defends|captures|takes|enters|occupies|storms|retakes|encircles|besieges|liberates|"
+            r"secures|clears|attacks|assaults|"
             r"(?:broke|pushed|moved|rolled|drove|fought\s+(?:its|their)\s+way)\s+into|"
             r"(?:the\s+)?(?:village|town|settlement|city)\s+of|(?:battles?|fight(?:s|ing)?|struggle|assaults?|attacks?|offensive)\s+(?:for|on)",
             1,
@@ -147,8 +155,11 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
         ),
         (
-            r"from|(?:normally\s+|usually\s+|permanently\s+)?(?:based|garrisoned)\s+(?:in|at)|headquartered\s+in|"
-            r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+in|home\s+(?:base|garrison)\s+(?:in|of)",
+            r"from|(?:normally\s+|usually\s+|permanently\s+)?(?:based|garrisoned)\s+(?:in|at|around|near|outside)|"
+            r"headquartered\s+(?:in|at)|"
+            # "from its garrison at Naro-Fominsk, was sent to Izium": its home
+            r"from\s+(?:its|their)\s+(?:\w+\s+)?(?:garrison|base|barracks)\s+(?:in|at|near)|"
+            r"(?:formed|raised|created)(?:\s+\w+){0,3}?\s+(?:in|at)|home\s+(?:base|garrison)\s+(?:in|of)",
             1,
             2,
         ),
@@ -169,7 +180,9 @@ _DIRECTION_RE = {
         re.I,
     ),
     "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
-    "en": re.compile(r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front\s+line|sector)"),
+    "en": re.compile(
+        r"(?P<name>[A-Z][\w'-]+)\s+(?:direction|axis|front(?:\s+line)?|sector)(?![\w-])"
+    ),
 }
 # "Кюстринский плацдарм", "Зееловские высоты", "Можайская линия обороны", "Букринський
 # плацдарм", "przyczółek magnuszewski", "Kursk salient": a feature named after its town — the
@@ -192,8 +205,9 @@ _FEATURE_RE = {
         re.I,
     ),
     "de": re.compile(r"(?P<name>[A-ZÄÖÜ][\w-]+?)er\s+(?:Höhen|Brückenkopf|Bogen|Kessel)"),
+    # "in the Sudzha area", "the Bakhmut sector": the town, near it
     "en": re.compile(
-        r"(?P<name>[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket|offensive|operation)"
+        r"(?P<name>(?:[A-Z][\w'-]+\s+)?[A-Z][\w'-]+)\s+(?:salient|bridgehead|[Hh]eights|pocket|offensive|operation|area)(?![\w-])"
     ),
 }
 # a title before a capitalised word makes it a person ("генерала Чуйкова", "General Yefremov")
@@ -248,6 +262,33 @@ _NOT_PLACE = re.compile(
     r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Wisłą|Wisły|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
 )
 
+# English: weapon systems and vehicles named like towns ("an Iskander strike" is no Iskandar in
+# Uzbekistan, "Buk launchers" no Polish Buk): never a place in English text
+_NOT_PLACE_EN = re.compile(
+    r"^(?:Iskanders?|Kalibrs?|Kinzhals?|Tochka(?:-U)?|Grad|Uragan|Smerch|Tornado|Shaheds?|Gerans?|"
+    r"Lancets?|Krasnopol|Bayraktars?|Buk|Tor|Pantsir|Oniks|Zircon|Tsirkon|Kornet|Javelins?|Patriots?|"
+    r"Leopards?|Abrams|Bradleys?|Marders?|Challengers?|Strykers?|Caesar|Krab|Zuzana|Archer|Gvozdika|"
+    r"Akatsiya|Msta|Solntsepyok|Himars|HIMARS|ATACMS|Storm\s+Shadow|Reuters|Suspilne|Telegram|"
+    # countries and historical regions whose English names GeoNames gives to towns elsewhere
+    # ("Iraq" is an alternate name of Arāk, "Moldova" of a Ukrainian village): never the town
+    r"Iraq|Syria|Kazakhstan|Armenia|Moldova|Ireland|Lebanon|Jordan|Egypt|Mali|Sudan|Albania|Kosovo|"
+    r"Montenegro|Holland|America|Asia|Africa|Palestine|Galicia|Bukovina|Livonia|Kuban|Brittany|"
+    r"Volhynia|Podolia|Bessarabia|Silesia|Pomerania|Prussia|Masuria|Courland|Transnistria)$"
+)
+
+# English names no town with "the" before it ("the Neisse", "the Don"): bare names after it are
+# rivers and regions
+_EN_THE_BEFORE = re.compile(r"(?<![\w])the\s+$")
+_EN_NOUN_END = re.compile(
+    r"\s*(?:[,.;:!?)]|$)|\s+(?:at|near|on|in|into|to|from|and|or|between|north|south|east|west|"
+    r"opposite|by|under|was|were|is|are|had|has|toward|towards|line|valley|bend|crossings?)(?![\w-])"
+)
+
+
+def _not_place(name: str, lang: str) -> bool:
+    """A word never read as a place in this language's text."""
+    return bool(_NOT_PLACE.match(name) or (lang == "en" and _NOT_PLACE_EN.match(name)))
+
 
 # a name spelled the Ukrainian or Polish way is a town of that country when several share it
 _HOME = {"uk": "UA", "pl": "PL"}
@@ -265,7 +306,8 @@ class PlaceHit:
     candidates: tuple[Place, ...]
     unambiguous: bool
     precision: int
-    rank: int = 0  # 0 where a unit is, 1 where it goes, 2 where it came from, 3 named aside
+    rank: int = 0  # 0 where a unit is, 1 where it goes, 2 where it came from, 3 named aside,
+    # 4 a person's place (born, lived, settled): never a unit's, though "the city" may point at it
 
 
 # ---- dictionary forms -------------------------------------------------------------------------------
@@ -585,6 +627,9 @@ def _forms(name: str, lang: str) -> tuple[str, ...]:
 def _region_forms(adj: str, lang: str) -> list[str]:
     """The region's centre from its adjective: Белгородской → Белгород, Курской → Курск,
     Донецької → Донецьк, charkowskim → Charków, Kharkiv → Kharkiv."""
+    if lang == "en" and " " in adj:
+        # "Chasiv Yar area", "The Kursk salient": the whole name, else its last word
+        return [adj, adj.split()[-1]]
     if lang in ("de", "en"):
         return [adj]
     stems: list[str] = []
@@ -749,7 +794,7 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
     as written wins; a form known only by sound or by a close spelling counts if nothing better."""
     fallback: tuple[Place | None, tuple[Place, ...], bool] | None = None
     for f in forms(name, lang):
-        if len(f) < 3 or _NOT_PLACE.match(f):
+        if len(f) < 3 or _not_place(f, lang):
             continue
         r = resolve(f, fuzzy=False)
         if r.status == "unknown":
@@ -766,7 +811,13 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
                 place = cands[0]
             r = type(r)(r.query, "ok" if place else "ambiguous", place, cands, r.how)
         exact = tuple(c for c in r.candidates if c.name == f)
-        if exact and r.place is not None and r.place.name != f and f.isascii():
+        if (
+            exact
+            and r.place is not None
+            and r.place.name != f
+            and f.isascii()
+            and _ascii(r.place.name).lower() == f.lower()  # not "Port Arthur" for Lüshun
+        ):
             # "Munster" is not "Münster": a name written without the diacritics that another
             # place's name has, and spelled exactly as a place of its own, is that place
             home = [c for c in exact if c.country == _LANG_COUNTRY.get(lang)]
@@ -924,6 +975,14 @@ def find_places(
         if a == 0 or re.search(r"[.!?:«\"„(]\s*$", sent[:a]):
             # first word of a (run-on) sentence: only a city, which a person's name rarely is
             big = 100_000
+        if (
+            lg == "en"
+            and _EN_THE_BEFORE.search(sent[max(0, a - 5) : a])
+            and _EN_NOUN_END.match(sent, b)
+        ):
+            # "crossed the Neisse near …", "the Vistula.": in English a river or region, no town
+            # (but "the Avdiivka coke plant" names the town)
+            continue
         spans.setdefault((a, b), (1, 1) if _bare_town(m.group(0), lg, big) else (0, 9))
     for a, b in list(spans):
         if _PERSON_BEFORE.search(sent[max(0, a - 40) : a]):
@@ -1092,7 +1151,7 @@ _DE_NOUN_TOWNS = {
 def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
     """Only a town of 10,000 or more known by exactly this spelling (or its dictionary form)
     counts without a preposition: person names rarely are one."""
-    if _NOT_PLACE.match(word):
+    if _not_place(word, lang):
         return False
     for f in forms(word, lang):
         r = resolve(f, fuzzy=False)
@@ -1104,7 +1163,7 @@ def _bare_town(word: str, lang: str, big: int = 10_000) -> bool:
 def _lookup_trim(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool, str]:
     """Try the whole capitalised run, then its first words ("Kursk Division" → "Kursk")."""
     words = name.split()
-    if _NOT_PLACE.match(" ".join(words)):
+    if _not_place(" ".join(words), lang):
         return None, (), False, name
     tries = [" ".join(words[:k]) for k in range(len(words), 0, -1)]
     if len(words) >= 2 and words[0] in _PEAK:

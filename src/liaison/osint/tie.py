@@ -102,11 +102,79 @@ _EARLIER = re.compile(
     r"uprzednio|zuvor|vorher|früher|zuerst)(?![\w])"
 )
 
+# English: places of a person's life ("Bezruchko, who was born in X near Y", "he settled in
+# Essex", "spent the rest of his life in Z") say nothing of where a unit is: rank 4, never a
+# unit's place (though "the city" may point back at one).
+_LIFE = {
+    "en": re.compile(
+        r"(?<![\w-])(?:(?i:born|native\s+of|grew\s+up|buried|retired|emigrated|(?:his|her)\s+life|"
+        r"home\s*town\s+of|studied)|"
+        # "Wroński settled in Essex", "he later lived in": a person's, not "the front settled"
+        r"(?:[Hh]e|[Ss]he|who|veteran|father|mother|wife|husband|son|daughter|family|parents|uncle|"
+        r"brother|sister|widow|"
+        r"(?!(?:Brigade|Division|Regiment|Battalion|Army|Corps|Front|Group|Forces)(?![\w-]))[A-Z][\w'’-]+)"
+        r"(?:,)?\s+(?:later\s+|then\s+|finally\s+|had\s+)?"
+        r"(?:settled|lived|died))(?![\w-])"
+    ),
+}
+
+# English: a sentence opening with a clause of earlier time ("After ending the war outside
+# Prague, the army was moved to … and unloaded at X", "Having left Kherson, …"): where the unit
+# was before, when the main clause says where it is
+_LEAD_PAST = {
+    "en": re.compile(r"\s*(?:After|Having|Following|Since\s+leaving)\s[^,;.]{3,150},"),
+}
+
+# English: "towards Zamość, held by the 31st Regiment": a town held by units is where they are
+_HELD_BY = {
+    "en": re.compile(
+        r"\s*,?\s*(?:which\s+was\s+|then\s+|still\s+)?(?:held|defended|garrisoned|occupied|manned)\s+by\s"
+    ),
+}
+
+# English: "headquartered in the capital", "moved to the capital": the capital a news dateline
+# names ("VILNIUS, Sept 12 (Reuters) -"), the town the report was filed from
+_CAPITAL = {
+    "en": re.compile(
+        r"(?<![\w])(?i:(?P<to>to|into|towards?)|in|at|near|around|outside)\s+the\s+"
+        r"(?:(?P<adj>[A-Z][a-z]+)\s+)?capital(?!\s+of)(?![\w'’-])"
+    ),
+}
+# "in the Lithuanian capital": the capital a country's adjective names
+_CAPITAL_OF = {
+    "Ukrainian": "Kyiv",
+    "Russian": "Moscow",
+    "Belarusian": "Minsk",
+    "Polish": "Warsaw",
+    "Lithuanian": "Vilnius",
+    "Latvian": "Riga",
+    "Estonian": "Tallinn",
+    "Finnish": "Helsinki",
+    "German": "Berlin",
+    "Czech": "Prague",
+    "Slovak": "Bratislava",
+    "Hungarian": "Budapest",
+    "Romanian": "Bucharest",
+    "Moldovan": "Chisinau",
+    "Georgian": "Tbilisi",
+    "Armenian": "Yerevan",
+    "Syrian": "Damascus",
+    "Lebanese": "Beirut",
+    "Austrian": "Vienna",
+    "Chechen": "Grozny",
+    "Crimean": "Simferopol",
+}
+
+# Languages (English) where a town beats the region said beside it ("deployed in Zaporizhzhia
+# Oblast, near Tokmak", "based in Novocherkassk, Rostov region") and where a sizeable town
+# "near" or a bearing from a city keeps its own reading ("Naro-Fominsk near Moscow")
+_TOWN_OVER_REGION = frozenset({"en"})
+
 # A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
 # where the report was filed, the story's place when nothing nearer names one.
 _DATELINE = re.compile(
     r"^[ \t]*(?P<name>[A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+(?:[ -][A-ZА-ЯЁІЇЄҐŁŚŻ][\w'ʼ’-]+)?)"
-    r"(?:,[ \t]*(?:\d{1,2}\.?[ \t]+[^\W\d]+\.?|[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t](?:[A-Z][\w.]*|\d{1,2}))?))?"
+    r"(?:,[ \t]*(?:\d{1,2}\.?[ \t]+[^\W\d]+\.?|[A-ZА-ЯЁІЇЄҐ][\w.]*(?:[ \t](?:[A-Z][\w.]*|\d{1,2}))?)){0,2}"
     r"[ \t]*(?:\([^)\n]{1,30}\)[ \t]*)?[—–-]{1,2}[ \t]",
     re.M,
 )
@@ -114,6 +182,15 @@ _DATELINE = re.compile(
 _UNDER = re.compile(
     r"\s*,?\s*(?i:під|под|поблизу|біля|около|возле|близ|near|outside|bei|nahe|pod|koło|obok)\s+"
 )
+# English: "Dalnie, south of Kurakhove", "a village 10 km northwest of Y": the same, by a bearing
+_UNDER_LANG = {
+    "en": re.compile(
+        # (the rest of a name the gazetteer read only in part: "Zelenyi Shlyakh (south of Y)")
+        r"(?:\s+[A-Z][\w'’-]*){0,2}"
+        r"\s*[,(]?\s*(?:(?:some|about|around)\s+)?(?:(?P<km>\d+)\s*(?:km|kilometres|kilometers|miles)\s+)?"
+        r"(?i:(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?)\s+of\s+"
+    ),
+}
 # A relative clause set off by commas right after a mention, the main clause going on after it.
 _ASIDE = re.compile(
     r"\s*,\s*(?i:which|who|that|що|яка|який|які|котра|котрий|которая|который|которые|die|der|das|"
@@ -385,14 +462,53 @@ class Tier:
     def _past(self, hits: list[PlaceHit], s: int) -> list[PlaceHit]:
         """A place in a clause that tells of earlier days ("…, які раніше воювали під X",
         "which previously fought near X") is where a unit was, not where it is: ranked with
-        where units came from."""
+        where units came from. English also: an opening "After …," clause likewise, a town
+        "held by" units is theirs, a person's places (born, settled) are no unit's, a region
+        after a town and a city after "X near" only qualify the place before them."""
         out = []
+        life = _LIFE.get(self.lang)
+        lead_past = _LEAD_PAST.get(self.lang)
+        past_end = -1
+        lm = lead_past.match(self.text, s) if lead_past is not None else None
+        # only where the main clause says where the unit is now: "After capturing Izium, the
+        # brigade moved toward Lyman" leaves it at Izium
+        if lm is not None and any(h.rank == 0 and h.start >= lm.end() for h in hits):
+            past_end = lm.end()
+        held_by = _HELD_BY.get(self.lang)
         for h in hits:
+            if h.rank <= 1 and h.end < past_end:
+                h = replace(h, rank=2)
+            if h.rank == 1 and held_by is not None and held_by.match(self.text, h.end):
+                h = replace(h, rank=0)
             if h.rank <= 1:
                 lead = self.text[max(s, h.start - 70) : h.start]
                 ms = list(_EARLIER.finditer(lead))
                 if ms and not re.search(r"[,;.—–]", lead[ms[-1].end() :]):
                     h = replace(h, rank=2)
+            if h.rank <= 2 and life is not None:
+                lead = self.text[max(s, h.start - 50) : h.start]
+                ms = list(life.finditer(lead))
+                if ms and not re.search(r"[,;.—–()]", lead[ms[-1].end() :]):
+                    h = replace(h, rank=4)
+            if (
+                h.precision == 3
+                and self.lang in _TOWN_OVER_REGION
+                and out
+                and out[-1].precision < 3
+                and not self.text[out[-1].end : h.start].strip(" ,")
+            ):
+                # "based in Novocherkassk, Rostov region": the region only says where the town is
+                h = replace(h, rank=max(h.rank, out[-1].rank))
+            if (
+                self.lang in _UNDER_LANG
+                and out
+                and out[-1].rank > h.rank
+                and (um := _UNDER.match(self.text, out[-1].end)) is not None
+                and um.end() == h.start
+            ):
+                # "based at Naro-Fominsk near Moscow": the town after "near" only places the
+                # one before it, and is what that one is to the unit (here its home)
+                h = replace(h, rank=out[-1].rank)
             out.append(h)
         return out
 
@@ -440,6 +556,8 @@ class Tier:
                 # that says nothing of this one; where the sentence before puts its units does
                 ranked = [*self._prev_where(s, start), *ranked]
         for h in ranked:
+            if h.rank == 4:
+                continue  # where a person was born or lived
             if (ref := self._resolve(h, unit_ids, h.precision)) is not None:
                 return ref
         # none in the sentence: the last place named before it in the same paragraph, as "near";
@@ -638,7 +756,36 @@ class Tier:
                     0,
                 )
             )
+        extra += self._capital(s, e)
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
+
+    def _capital(self, s: int, e: int) -> list[PlaceHit]:
+        """ "in the capital" of a news report whose dateline names a town: that town."""
+        rx = _CAPITAL.get(self.lang)
+        if rx is None:
+            return []
+        out = []
+        for m in rx.finditer(self.text, s, e):
+            if m.group("adj") is not None:
+                name = _CAPITAL_OF.get(m.group("adj"))
+                if name is None:
+                    continue
+            else:
+                line = None
+                for d in _DATELINE.finditer(self.text, 0, m.start()):
+                    line = d
+                if line is None:
+                    continue
+                name = line.group("name")
+                if name.isupper():
+                    name = "-".join(w.capitalize() for w in name.split("-"))
+            place, cands, ok = lookup(name, self.lang)
+            if place is None:
+                continue
+            a = m.start() + m.group(0).rfind("capital")
+            rank = 1 if m.group("to") else 0
+            out.append(PlaceHit(a, a + 7, name, place, cands, ok, 1, rank))
+        return out
 
     def _pocket_named(self, pocket: re.Pattern[str], s: int) -> PlaceHit | None:
         """The place last named with the pocket word before s ("Kessel von Halbe"): only the
@@ -691,10 +838,13 @@ class Tier:
         own = [h for h in hits if owner(h) == (start, end)]
         shared = [h for h in hits if h.end <= first and h.rank == 0]
 
-        def key(h: PlaceHit) -> tuple[int, bool, int]:
+        town_first = self.lang in _TOWN_OVER_REGION
+
+        def key(h: PlaceHit) -> tuple[int, bool, bool, int]:
             # a place passed through ("via Sumy to Kharkiv") after the one it goes to
             route = _ROUTE.search(self.text, max(s, h.start - 12), h.start) is not None
-            return (h.rank, route, dist(h, start, end))
+            region = town_first and h.precision == 3
+            return (h.rank, region, route, dist(h, start, end))
 
         out: list[PlaceHit] = []
         for group in (
@@ -721,6 +871,10 @@ class Tier:
         from liaison.core.geo import haversine_km
 
         m = _UNDER.match(self.text, h.end)
+        if m is None and (under := _UNDER_LANG.get(self.lang)) is not None:
+            m = under.match(self.text, h.end)
+            if m is not None and m.group("km") and int(m.group("km")) > 25:
+                m = None  # "Mulino, some 400 km east of Moscow": far from that town
         if m is None or h.precision == 3:
             return None
         s, e = self._sentence(h.start)
@@ -732,6 +886,14 @@ class Tier:
         t = town.place
         cands = h.candidates or ((h.place,) if h.place else ())
         near = [c for c in cands if haversine_km(c.lat, c.lon, t.lat, t.lon) <= 25]
+        if not near and self.lang in _TOWN_OVER_REGION:
+            # "Naro-Fominsk near Moscow", "Kupiansk, east of Kharkiv": a town of its own up to
+            # 150 km out is still "near" it
+            near = [
+                c
+                for c in cands
+                if c.population >= 10_000 and haversine_km(c.lat, c.lon, t.lat, t.lon) <= 150
+            ]
         if near:
             best = min(near, key=lambda c: haversine_km(c.lat, c.lon, t.lat, t.lon))
             return PlaceRef(h.text, best.name, best.lat, best.lon, h.precision)
