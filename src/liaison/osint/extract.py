@@ -1757,7 +1757,7 @@ def _district_abbrevs(text: str, lang: str) -> list[_Found]:
 # ---- sentences -----------------------------------------------------------------------------------------
 
 _ABBR_BEFORE_DOT = re.compile(
-    r"(?:^|[\s(])(?:\d{1,4}|[IVXL]{1,5}|[a-zа-яёіїєąćęłńóśźż]{1,4}|гв|г|гг|им|ул|тов|ген|полк|ст|див|Pz|Div|Inf|Rgt|Brig|Btl|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|Okt|Dez|ds|dr)\.$"
+    r"(?:^|[\s(]|(?<=\w\.))(?:\d{1,4}|[IVXL]{1,5}|[a-zа-яёіїєąćęłńóśźż]{1,4}|гв|г|гг|им|ул|тов|ген|полк|ст|див|Pz|Div|Inf|Rgt|Brig|Btl|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|Okt|Dez|ds|dr)\.$"
 )
 
 
@@ -1794,7 +1794,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
                 ):
                     continue
                 if re.search(
-                    r"(?:^|[\s(])(?:гв|г|им|ул|тов|ген|Pz|Div|Inf|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt)\.$",
+                    # (also the second half of "Pz.Div.", "Pz.Gren.Div.")
+                    r"(?:^|[\s(]|(?<=\w\.))(?:гв|г|им|ул|тов|ген|Pz|Div|Inf|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt)\.$",
                     text[max(start, end - 12) : end],
                 ):
                     continue

@@ -21,6 +21,17 @@ _NAME = (
     rf"{_CAP}(?:[\s-]+(?:{_CAP}|на-[А-Я][\w-]*|am|an\s+der|nad|upon|on|op|aan|sur))?(?:\s+{_CAP})?"
 )
 
+# German verbs of taking or holding a town, and the time phrases that may stand between such a
+# verb and the town ("besetzte binnen eines Tages Olmütz", "nahm am 27. Juli Lemberg")
+_DE_TAKE = (
+    r"eroberte[n]?|besetzte[n]?|nahm(?:en)?|hielt(?:en)?|befreite[n]?|stürmte[n]?|"
+    r"verteidigte[n]?|umzingelte[n]?|erreichte[n]?"
+)
+_DE_WHEN = (
+    r"(?:(?:binnen|innerhalb|nach|in)\s+(?:eines|einer|zwei|drei|vier|wenigen|weniger|kurzer)\s+"
+    r"(?:Tages|Tagen|Tage|Stunden|Woche|Wochen|Zeit)|am\s+\d{1,2}\.\s*\w+|"
+    r"bereits|schon|noch|endgültig|schließlich|kampflos|rasch|sofort|erneut|wieder|zunächst)"
+)
 # (words, precision, rank): precision 1 the town itself, 2 near it; rank orders the candidates
 # of one sentence: where a unit *is* (0) before where it goes (1) before where it came from (2).
 _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
@@ -79,7 +90,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     ],
     "pl": [
         (
-            r"pod|koło|kolo|obok|w\s+rejonie|rejon|rejonu|w\s+okolicach|w\s+okolicy|na\s+przedmieściach|nieopodal|niedaleko|w\s+pobliżu|"
+            r"pod|koło|kolo|obok|wokół|dookoła|w\s+rejonie|rejon|rejonu|w\s+okolicach|w\s+okolicy|na\s+przedmieściach|nieopodal|niedaleko|w\s+pobliżu|"
             r"na\s+(?:północ|południe|wschód|zachód|północny\s+\w+|południowy\s+\w+)\s+od|za",
             2,
             0,
@@ -87,7 +98,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         (
             r"w|we|garnizon|m\.|na\s+poligonie\s+w|miejscowości|miejscowość|wsi|wieś|miasta|miasto|"
             r"lotnisk\w*|zdobył[aoy]?|zdobyli|zajął|zajęł[aoy]|zajęli|wyzwolił[aoy]?|wyzwolili|bronił[aoy]?|bronili|opanował[aoy]?|opanowali|utrzymał[aoy]?|"
-            r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o",
+            r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o|"
+            # "odbiła Trościaniec", "oblężenia Modlina", "w obronie Lwowa": the town fought for
+            r"odbił[aoy]?|odbili|oblężeni\w*|(?-i:obron(?:a|y|ie|ę))",
             1,
             0,
         ),
@@ -98,18 +111,27 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
             2,
         ),
+        # a person's birthplace ("gen. X, rodem z Łucka") is no unit's place at all
+        (r"rodem\s+ze?|urodzon\w*\s+w|pochodząc\w*\s+ze?", 1, 9),
     ],
     "de": [
         (
             r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
-            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost|nörd|südwest|nordwest|öst|nordöst|südöst)lich\s+(?:von)?",
+            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost|nörd|südwest|nordwest|öst|nordöst|südöst)lich\s+(?:von)?|"
+            # "nordostwärts Dünaburg", "am Westrand von Lemberg": beside the town
+            r"(?:nord|süd|ost|west|nordost|nordwest|südost|südwest)wärts(?:\s+von)?|"
+            r"(?:am|den|vom|an\s+den)\s+(?:nord|süd|ost|west|stadt)rand\s+von",
             2,
             0,
         ),
         (
             r"in|garnison|stationiert\s+in|(?:flugplatz|flughafen)(?:es)?|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
             r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?|"
-            r"hält|halten|umzingelte[n]?|umzingelt|stürmte[n]?|stürmt|entsetzte[n]?",
+            r"hält|halten|umzingelte[n]?|umzingelt|stürmte[n]?|stürmt|entsetzte[n]?|"
+            # the same verbs before a time phrase ("besetzte binnen eines Tages Olmütz") and in
+            # the passive ("Verteidigt wird Wuhledar von …")
+            rf"(?:{_DE_TAKE})(?:\s+{_DE_WHEN})|"
+            r"(?:verteidigt|gehalten|besetzt|erobert|eingenommen|gestürmt|befreit)\s+(?:wird|wurde|werden|wurden)",
             1,
             0,
         ),
@@ -238,7 +260,7 @@ _NOT_PLACE = re.compile(
     r"Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
     r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
-    r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
+    r"August|September|Oktober|November|Dezember|Ende|Anfang|Beginn|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
     r"Hill|Height|Heights|Point|Route|Highway|Objective|Höhe|Punkt|Wzgórze|Wzgórzu|Высот[аеуы]|Висот[аіуи]|"
     r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
@@ -445,6 +467,12 @@ _PL_ENDINGS = [
     ("ku", "ko"),
     ("ka", "ko"),
     ("wie", "wo"),
+    # Polish cases of foreign and eastern towns: "pod Brześciem" → Brześć, "wokół Hradca" →
+    # Hradec (the mobile e), "niedaleko Horek" → Horki (genitive plural)
+    ("ściem", "ść"),
+    ("ciem", "ć"),
+    ("ca", "ec"),
+    ("ek", "ki"),
 ]
 
 
@@ -521,6 +549,12 @@ def _pl_forms(name: str) -> list[str]:
         w = words[-1]
         if w.endswith(end) and len(w) - len(end) >= (3 if len(words) == 1 else 2):
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
+    if len(words) == 2 and not re.search(r"(?:ego|ej|ym|im|ą)$", words[1]):
+        # a foreign name whose second word does not decline: "Hradca Králové" → Hradec Králové
+        n1, rest = words
+        for end, rep in _PL_ENDINGS:
+            if n1.endswith(end) and len(n1) - len(end) >= 3:
+                out.append(f"{n1[: -len(end)] + rep} {rest}")
     if len(words) == 2:
         # noun first: "Tomaszowa Mazowieckiego" → "Tomaszów Mazowiecki"
         n1, a1 = words
@@ -626,6 +660,12 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         base = re.sub(r"(?:s|c)k(?:i|iego|im|a|iej|ą|ie|ich)$", "", adj.lower())
         base = base[:1].upper() + base[1:]
         stems = [base, re.sub(r"o(\w)$", r"ó\1", base), base + "a", base + "o", base + "e"]
+        # towns in -sk/-ck keep it ("kupiańskim" → Kupiańsk, "doniecki" → Donieck), and a -t
+        # softens before -cki ("bachmuckim" → Bachmut)
+        kept = re.sub(r"(?<=[sc]k)(?:i|iego|im|a|iej|ą|ie|ich)$", "", adj.lower())
+        stems += [kept[:1].upper() + kept[1:]]
+        if kept.endswith("ck"):
+            stems.append(base + "t")
     return [s for s in dict.fromkeys(stems) if len(s) >= 3]
 
 
@@ -894,6 +934,9 @@ def find_places(
                 spans.setdefault((am.end(), nm.end()), (1, 2))
             elif re.match(r"\s*(?:[.,;)]|$)", sent[nm.end() :]):
                 spans.setdefault((am.end(), nm.end()), (1, 0))
+    if lg == "de":
+        for key in _de_object_after(sent, blocked):
+            spans.setdefault(key, (1, 0))
     # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
     # (and the third a list's: "Андреевка, Клещеевка и Курдюмовка")
     todo = sorted(spans.items())
@@ -995,6 +1038,38 @@ def find_places(
         hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
         taken.append((a, b))
     return sorted(_within_regions(hits), key=lambda h: h.start)
+
+
+_DE_ART = r"(?:(?:die|der|das|den|dem|des)\s+)?(?:[a-zäöüß]+e[nrs]?\s+)?"
+_DE_VERB_BEFORE = re.compile(
+    rf"(?<![\w-])(?i:{_DE_TAKE}|hält|halten)(?:\s+{_DE_WHEN})?\s+{_DE_ART}$"
+)
+_DE_JOIN = re.compile(rf"\s*(?:,|und|sowie|oder)?\s*{_DE_ART}$")
+
+
+def _de_object_after(sent: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """German puts the subject between the verb and its object: "Mitte August nahm die 9.
+    Panzer-Division Kriwoi Rog", "nahmen die 60. und die 3. Armee Lemberg ein". A capitalised
+    name right after the units that follow a verb of taking or holding is the town they took."""
+    out: list[tuple[int, int]] = []
+    runs: list[list[int]] = []
+    for a, b in sorted(blocked):
+        if a < 0 or b > len(sent):
+            continue
+        if runs and _DE_JOIN.fullmatch(sent[runs[-1][1] : a]):
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    for a, b in runs:
+        if not _DE_VERB_BEFORE.search(sent[max(0, a - 60) : a]):
+            continue
+        gap = re.match(r"\s+(?=[A-ZÄÖÜ])", sent[b:])
+        if gap is None:
+            continue
+        nm = _NAME_RE.match(sent, b + gap.end())
+        if nm is not None and not re.match(r"(?:Die|Der|Das|Den|Dem|Des)\b", nm.group(0)):
+            out.append((nm.start(), nm.end()))
+    return out
 
 
 # names after a bare "in" — or "under", "near": a river has no "near Dnipro", the city has
