@@ -1511,6 +1511,12 @@ def _named(
         r"[A-ZÄÖÜ][a-zäöüß]{2,}front",
         head,
     ):
+        if re.match(
+            r"\s+(?:der|des)\s+(?:Stadt|Festung|Kessels|Brückenkopf\w*|Verteidigung|Stellung\w*|"
+            r"Linie|Einschließung|Ortschaft|Ortes|Dorfes)(?![\w])",
+            text[he : he + 40],
+        ):
+            return None  # "vor der Südfront der Stadt": a side of a town, no formation
         # "die Steppenfront", "die Wolchowfront": a named Soviet front
         # "die Südwestfront", "der Nordwestfront": the compound names the front itself
         return _Found(hs, he, head, None, "front", None, False, language=lang)

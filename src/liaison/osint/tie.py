@@ -744,7 +744,17 @@ class Tier:
             before = [h for h in hits if h.end <= m.start() and h.place is not None]
             named = [*reversed(before), *(h for h in self._before(s) if h.place is not None)]
             if place is None:
-                place = next((c for h in named if (c := capital_of(h.place)) is not None), None)
+                # a capital named in the same paragraph ("stand in Prag; sie übernahm die
+                # Hauptstadt"), not one read from a far-off namesake earlier in the report
+                para = self._paragraph_start(m.start())
+                place = next(
+                    (
+                        c
+                        for h in named
+                        if h.start >= para and (c := capital_of(h.place)) is not None
+                    ),
+                    None,
+                )
             if place is None and named:
                 home = _CAPITALS.get(named[0].place.country)  # type: ignore[union-attr]
                 place = resolve(home, fuzzy=False).place if home else None

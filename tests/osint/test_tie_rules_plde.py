@@ -1,0 +1,110 @@
+"""Polish and German place rules, one test each (osint/places.py, osint/tie.py). Texts are
+written for these tests, not taken from the evaluation set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from liaison.osint.extract import extract
+from liaison.osint.places import forms
+from tests.osint.test_tie_rules import by_number, doc, near
+
+# ---- Polish -----------------------------------------------------------------------------------------
+
+
+def test_polish_cases_of_eastern_and_foreign_towns() -> None:
+    assert "Brześć" in forms("Brześciem", "pl")  # instrumental in -ściem
+    assert "Hradec Králové" in forms("Hradca Králové", "pl")  # mobile e, second word kept
+    assert "Horki" in forms("Horek", "pl")  # genitive plural of a town in -ki
+    ms = by_number("Ćwiczenia prowadzi 5 Brygada Zmechanizowana pod Brześciem.", "pl")
+    assert near(ms[5].place, 52.11, 23.72)
+    ms = by_number("Wieczorem 9 Dywizja Pancerna rozmieściła się wokół Hradca Králové.", "pl")
+    assert near(ms[9].place, 50.21, 15.83)
+
+
+def test_polish_exonyms_and_recaptured_towns() -> None:
+    ms = by_number("W marcu 7 Brygada Zmechanizowana odbiła Trościaniec.", "pl")
+    assert near(ms[7].place, 50.48, 34.97)
+    ms = by_number("Po długim oblężeniu Modlina 8 Dywizja Piechoty skapitulowała.", "pl")
+    assert near(ms[8].place, 52.44, 20.71)
+
+
+def test_a_persons_birthplace_is_no_units_place() -> None:
+    ms = by_number("Dowództwo 4 Dywizji Piechoty objął płk Jan Nowak, rodem z Łucka.", "pl")
+    assert not near(ms[4].place, 50.76, 25.35)
+
+
+def test_polish_direction_adjective_of_a_town_in_sk() -> None:
+    ms = by_number("Na kierunku kramatorskim walczy 54 Brygada Zmechanizowana.", "pl")
+    assert near(ms[54].place, 48.73, 37.57)
+
+
+def test_the_capital_is_the_datelines_the_named_countrys_or_the_home_countrys() -> None:
+    pub = datetime(2024, 5, 3, tzinfo=UTC)
+    text = "WILNO, 3 maja (PAP) – Na ćwiczenia przybyła kolumna.\n9 Brygada stacjonuje w stolicy."
+    ms = by_number(text, "pl", pub)
+    assert near(ms[9].place, 54.69, 25.28)
+    ms = by_number("8 Brygada Pancerna stacjonuje w łotewskiej stolicy.", "pl")
+    assert near(ms[8].place, 56.95, 24.11)
+    text = "Latem 5 Dywizja Piechoty walczyła pod Kutnem.\nWe wrześniu 6 Dywizja broniła stolicy."
+    ms = by_number(text, "pl")
+    assert near(ms[6].place, 52.23, 21.01)
+    ms = by_number("Die 4. Brigade ist seit Mai in der estnischen Hauptstadt stationiert.", "de")
+    assert near(ms[4].place, 59.44, 24.75)
+
+
+def test_a_border_crossing_is_on_the_way() -> None:
+    text = "Rano 7 Dywizja przekroczyła granicę pod Cieszynem i zajęła rejon Ostrawy."
+    ms = by_number(text, "pl")
+    assert near(ms[7].place, 49.83, 18.28)
+
+
+def test_an_aside_between_commas_does_not_part_a_unit_from_its_verb() -> None:
+    text = "5 Brygada, przerzucona z Krakowa, zajęła rejon Tarnowa, a 6 Brygada stoi w Rzeszowie."
+    ms = by_number(text, "pl")
+    assert near(ms[5].place, 50.01, 20.99)
+    assert near(ms[6].place, 50.04, 22.0)
+
+
+# ---- German -----------------------------------------------------------------------------------------
+
+
+def test_german_object_after_the_subject() -> None:
+    ms = by_number("Im Herbst eroberte die 6. Armee Charkow.", "de")
+    assert near(ms[6].place, 49.98, 36.25)
+    ms = by_number("Im März nahmen die 3. Armee und die 5. Armee Kiew ein.", "de")
+    assert near(ms[3].place, 50.45, 30.52) and near(ms[5].place, 50.45, 30.52)
+    # "Pz.Div." ends no sentence: the town after it is still the division's
+    ms = by_number("Am Abend erreichte die 11. Pz.Div. Berditschew.", "de")
+    assert near(ms[11].place, 49.89, 28.58)
+
+
+def test_german_time_phrase_and_passive_after_a_verb_of_taking() -> None:
+    ms = by_number("Die 8. Division besetzte binnen weniger Stunden Pilsen.", "de")
+    assert near(ms[8].place, 49.75, 13.38)
+    ms = by_number("Gehalten wird Tschernigow seit Wochen von der 41. Brigade.", "de")
+    assert near(ms[41].place, 51.51, 31.29)
+
+
+def test_german_edge_of_town_and_bearing_words() -> None:
+    ms = by_number("Die 12. Division stand am Ostrand von Smolensk.", "de")
+    assert near(ms[12].place, 54.78, 32.05)
+    ms = by_number("Das 7. Korps griff aus dem Raum südwärts Orel an.", "de")
+    assert near(ms[7].place, 52.97, 36.08, km=40)
+
+
+def test_a_town_comes_before_its_region() -> None:
+    ms = by_number("Bei Isjum im Gebiet Charkiw kämpft die 25. Brigade.", "de")
+    assert near(ms[25].place, 49.21, 37.28)
+
+
+def test_ende_des_jahres_is_no_place() -> None:
+    ms = by_number("Die 9. Brigade wird bis Ende des Jahres nach Rukla verlegt.", "de")
+    assert near(ms[9].place, 55.03, 24.37)
+
+
+def test_the_southern_front_of_a_town_is_no_formation() -> None:
+    got = extract(doc("Die 2. Armee lag vor der Südfront der Stadt.", "de"))
+    assert [m.unit.echelon for m in got] == ["army"]
+    got = extract(doc("Die Südfront griff bei Rostow an.", "de"))
+    assert [m.unit.echelon for m in got] == ["front"]
