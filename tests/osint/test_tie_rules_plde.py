@@ -35,8 +35,9 @@ def test_a_persons_birthplace_is_no_units_place() -> None:
 
 
 def test_polish_direction_adjective_of_a_town_in_sk() -> None:
-    ms = by_number("Na kierunku kramatorskim walczy 54 Brygada Zmechanizowana.", "pl")
-    assert near(ms[54].place, 48.73, 37.57)
+    text = "Na kierunku kupiańskim walczy 54 Brygada, a 3 Brygada stoi pod Charkowem."
+    ms = by_number(text, "pl")
+    assert near(ms[54].place, 49.71, 37.62)
 
 
 def test_the_capital_is_the_datelines_the_named_countrys_or_the_home_countrys() -> None:
@@ -80,17 +81,19 @@ def test_german_object_after_the_subject() -> None:
 
 
 def test_german_time_phrase_and_passive_after_a_verb_of_taking() -> None:
-    ms = by_number("Die 8. Division besetzte binnen weniger Stunden Pilsen.", "de")
-    assert near(ms[8].place, 49.75, 13.38)
-    ms = by_number("Gehalten wird Tschernigow seit Wochen von der 41. Brigade.", "de")
-    assert near(ms[41].place, 51.51, 31.29)
+    # (towns too small to be read as places without a word before them)
+    ms = by_number("Die 8. Division besetzte binnen weniger Stunden Wittstock.", "de")
+    assert near(ms[8].place, 53.16, 12.48)
+    ms = by_number("Verteidigt wird Wolnowacha seit Wochen von der 41. Brigade.", "de")
+    assert near(ms[41].place, 47.60, 37.49)
 
 
 def test_german_edge_of_town_and_bearing_words() -> None:
-    ms = by_number("Die 12. Division stand am Ostrand von Smolensk.", "de")
-    assert near(ms[12].place, 54.78, 32.05)
-    ms = by_number("Das 7. Korps griff aus dem Raum südwärts Orel an.", "de")
-    assert near(ms[7].place, 52.97, 36.08, km=40)
+    ms = by_number("Die 12. Division stand am Ostrand von Wjasma.", "de")
+    p = ms[12].place
+    assert near(p, 55.21, 34.30) and p is not None and p.precision == 2  # beside, not from
+    ms = by_number("Das 7. Korps griff aus dem Raum südwärts Mzensk an.", "de")
+    assert near(ms[7].place, 53.28, 36.58)
 
 
 def test_a_town_comes_before_its_region() -> None:
