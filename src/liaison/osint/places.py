@@ -186,8 +186,11 @@ _DIRECTION_RE = {
         r"(?P<name>[А-ЯІЇЄҐа-яіїєґ'ʼ-]+(?:ському|ський|ського|цькому|цький|цького|зькому|зький|зького))\s+(?:напрямку|напрямок|напрямі|напрямком)",
         re.I,
     ),
+    # "na kierunku kupiańskim", "na odcinku bachmuckim", "na zaporoskim kierunku"
     "pl": re.compile(
-        r"(?:kierunku|kierunek|kierunkiem)\s+(?P<name>[a-ząćęłńóśźż]+(?:skim|ckim|skiego|ckiego|ski|cki))",
+        r"(?:(?P<noun>kierunku|kierunek|kierunkiem|odcinku|odcinek|odcinka)\s+)?"
+        r"(?P<name>[a-ząćęłńóśźż]+(?:skim|ckim|skiego|ckiego|ski|cki))"
+        r"(?(noun)|\s+(?:kierunku|kierunek|kierunkiem|odcinku|odcinek|odcinka)(?![\w]))",
         re.I,
     ),
     "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
@@ -405,6 +408,9 @@ _PL_ENDINGS = [
     ("owi", "ów"),
     ("niu", "ń"),
     ("niem", "ń"),
+    # towns in -sk, -ck: "pod Witebskiem" → Witebsk, "pod Kurskiem" → Kursk (before -kiem → -ko)
+    ("skiem", "sk"),
+    ("ckiem", "ck"),
     # masculine instrumental after k, g: "pod Tokmakiem" → Tokmak, "pod Bohem"... not "Tokmaki"
     ("akiem", "ak"),
     ("ykiem", "yk"),
@@ -437,6 +443,7 @@ _PL_ENDINGS = [
     ("ściu", "ść"),  # w Brześciu → Brześć
     ("ciu", "ć"),
     ("rze", "r"),
+    ("dzie", "da"),  # "w Kłajpedzie" → Kłajpeda, "w Lidzie" → Lida (not Lod, "Lid")
     ("dzie", "d"),
     ("le", "ł"),
     ("u", "e"),
@@ -470,9 +477,17 @@ _PL_ENDINGS = [
     # Polish cases of foreign and eastern towns: "pod Brześciem" → Brześć, "wokół Hradca" →
     # Hradec (the mobile e), "niedaleko Horek" → Horki (genitive plural)
     ("ściem", "ść"),
+    ("ścia", "ść"),
     ("ciem", "ć"),
     ("ca", "ec"),
     ("ek", "ki"),
+    ("wcu", "wiec"),  # "w Królewcu" → Królewiec
+    ("wca", "wiec"),
+    # a town named by an adjective: "pod Chmielnickim" → Chmielnicki
+    ("ckiego", "cki"),
+    ("ckim", "cki"),
+    ("skiego", "ski"),
+    ("skim", "ski"),
 ]
 
 
@@ -547,7 +562,9 @@ def _pl_forms(name: str) -> list[str]:
     words = name.split()
     for end, rep in _PL_ENDINGS:
         w = words[-1]
-        if w.endswith(end) and len(w) - len(end) >= (3 if len(words) == 1 else 2):
+        # (a stem of two letters only before a long ending: "w Rydze" → Ryga)
+        short = 2 if len(words) > 1 or len(end) >= 3 else 3
+        if w.endswith(end) and len(w) - len(end) >= short:
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
     if len(words) == 2 and not re.search(r"(?:ego|ej|ym|im|ą)$", words[1]):
         # a foreign name whose second word does not decline: "Hradca Králové" → Hradec Králové
@@ -830,10 +847,33 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
                 fallback = _with_hidden_readings(got, f)
             continue
         if r.how.startswith("as written"):
+            if lang == "pl" and f == name and (big := _pl_case_of_city(name, r.place)):
+                return big
             return _with_latin_namesakes(_with_hidden_readings(got, f), f, lang)
         if fallback is None and not r.how.startswith("fuzzy"):
             fallback = got
     return fallback or (None, (), False)
+
+
+def _pl_case_of_city(
+    name: str, place: Place | None
+) -> tuple[Place | None, tuple[Place, ...], bool] | None:
+    """A Polish case of a city that is, letter for letter, a village's name ("Drezna" of Drezno,
+    not the Russian Drezna; "Pragi" of Praga, not an Estonian Pragi; "Lipska" of Lipsk): the
+    city, when one of the name's dictionary forms is a city ten times the village's size."""
+    if place is None or place.population >= 20_000:
+        return None
+    for f in forms(name, "pl")[1:]:
+        if len(f) < 3 or _NOT_PLACE.match(f):
+            continue
+        r = resolve(f, fuzzy=False)
+        cands = r.candidates or ((r.place,) if r.place else ())
+        if not r.how.startswith("as written") or not cands:
+            continue
+        big = max(cands, key=lambda c: c.population)
+        if big.country in _NEAR and big.population >= max(100_000, 10 * place.population):
+            return big, (big,), True
+    return None
 
 
 def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
