@@ -710,6 +710,17 @@ class Tier:
         rx = _CAPITAL_WORD.get(self.lang)
         if rx is None:
             return []
+        capitals = [
+            r.place
+            for name in _CAPITALS.values()
+            if (r := resolve(name, fuzzy=False)).place is not None
+        ]
+
+        def capital_of(p: Place | PlaceRef) -> Place | None:
+            return next(
+                (c for c in capitals if haversine_km(p.lat, p.lon, c.lat, c.lon) <= 25), None
+            )
+
         out: list[PlaceHit] = []
         for m in rx.finditer(self.text, s, e):
             if any(h.start < m.end() + 2 and m.start() < h.end for h in hits):
@@ -717,22 +728,6 @@ class Tier:
             country = _country_of(m.group("gen")) or _country_of(m.group("adj"))
             if m.group("gen") and country is None:
                 continue
-            capitals = [
-                r.place
-                for name in _CAPITALS.values()
-                if (r := resolve(name, fuzzy=False)).place is not None
-            ]
-
-            def capital_of(p: object) -> object | None:
-                return next(
-                    (
-                        c
-                        for c in capitals
-                        if haversine_km(p.lat, p.lon, c.lat, c.lon) <= 25  # type: ignore[attr-defined]
-                    ),
-                    None,
-                )
-
             place = None
             if country is not None:
                 r = resolve(_CAPITALS[country], fuzzy=False)
