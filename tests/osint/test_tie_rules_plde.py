@@ -111,3 +111,19 @@ def test_the_southern_front_of_a_town_is_no_formation() -> None:
     assert [m.unit.echelon for m in got] == ["army"]
     got = extract(doc("Die Südfront griff bei Rostow an.", "de"))
     assert [m.unit.echelon for m in got] == ["front"]
+
+
+def test_a_german_pluperfect_relative_clause_tells_where_a_unit_had_been() -> None:
+    text = (
+        "Im Oktober kämpfte die 2. Armee bei Wjasma. Mit ihr griff die 9. Armee an, "
+        "die von Norden über Cholm herangeführt worden war."
+    )
+    ms = by_number(text, "de")
+    assert near(ms[9].place, 55.21, 34.30)  # where the pronoun points, not Cholm
+    assert not near(ms[9].place, 53.60, 7.21)  # "von Norden" is a bearing, not the town Norden
+
+
+def test_german_around_a_town() -> None:
+    ms = by_number("Die 7. Division kämpft rund um Wolnowacha.", "de")
+    p = ms[7].place
+    assert near(p, 47.60, 37.49) and p is not None and p.precision == 2

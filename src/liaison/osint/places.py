@@ -116,7 +116,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     ],
     "de": [
         (
-            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
+            r"bei|um|nahe|nahe\s+bei|vor|rund\s+um|in\s+und\s+um|im\s+großraum|in\s+der\s+nähe\s+von|(?:im|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
             r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost|nörd|südwest|nordwest|öst|nordöst|südöst)lich\s+(?:von)?|"
             # "nordostwärts Dünaburg", "am Westrand von Lemberg": beside the town
             r"(?:nord|süd|ost|west|nordost|nordwest|südost|südwest)wärts(?:\s+von)?|"
@@ -263,7 +263,7 @@ _NOT_PLACE = re.compile(
     r"Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
     r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
-    r"August|September|Oktober|November|Dezember|Ende|Anfang|Beginn|January|February|March|May|June|July|October|December|Monday|Tuesday|"
+    r"August|September|Oktober|November|Dezember|Ende|Anfang|Beginn|Norden|Süden|Osten|Westen|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
     r"Hill|Height|Heights|Point|Route|Highway|Objective|Höhe|Punkt|Wzgórze|Wzgórzu|Высот[аеуы]|Висот[аіуи]|"
     r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"

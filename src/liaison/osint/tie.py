@@ -173,6 +173,12 @@ _ASIDE = re.compile(
     r"\s*,\s*(?i:which|who|that|що|яка|який|які|котра|котрий|которая|который|которые|die|der|das|"
     r"welche|welcher|który|która|które|którą)(?![\w])[^,;.—–]{3,120},\s*(?=[a-zа-яёіїєґäöüßąćęłńóśźż])"
 )
+# A German relative clause in the pluperfect after a mention, ending its sentence or clause.
+_DE_PAST_CLAUSE = re.compile(
+    r"(?:\s+[a-zäöüß]+){0,2}\s*,\s*(?:die|der|das|welche[rs]?)\s[^,;.!?]{3,160}?"
+    r"(?:worden\s+(?:war|waren)|gewesen\s+(?:war|waren)|\w+(?:t|en)\s+(?:hatte|hatten))"
+    r"(?=\s*(?:[.;!?]|$))"
+)
 # "A and B stay in X and Y respectively": the i-th unit listed is at the i-th place listed.
 _RESPECTIVELY = re.compile(
     r"(?<![\w])(?i:respectively|beziehungsweise|bzw\.|соответственно|відповідно|odpowiednio)(?![\w])"
@@ -478,6 +484,14 @@ class Tier:
             # що влітку воювала під X, тримає Y": the aside tells of another time or place
             hits = [
                 replace(h, rank=2) if end <= h.start < aside.end() and h.rank <= 1 else h
+                for h in hits
+            ]
+        past = _DE_PAST_CLAUSE.match(self.text, end) if self.lang == "de" else None
+        if past is not None and past.end() <= e:
+            # "Mit ihr wirkte B zusammen, die von Norden über X herangeführt worden war": a
+            # relative clause in the pluperfect tells where the unit had been before
+            hits = [
+                replace(h, rank=2) if end <= h.start < past.end() and h.rank <= 1 else h
                 for h in hits
             ]
         if (resp := self._respectively(hits, start, s, e)) is not None:
