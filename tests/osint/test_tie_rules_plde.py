@@ -127,3 +127,10 @@ def test_german_around_a_town() -> None:
     ms = by_number("Die 7. Division kämpft rund um Wolnowacha.", "de")
     p = ms[7].place
     assert near(p, 47.60, 37.49) and p is not None and p.precision == 2
+
+
+def test_countries_and_regions_in_their_cases_are_no_towns() -> None:
+    ms = by_number("5 Brygada walczy w Rosji, a 6 Brygada stoi na Wołyniu.", "pl")
+    assert ms[5].place is None and ms[6].place is None
+    ms = by_number("Die 5. Division blieb in Thüringen, die 6. Division kam aus Sachsen.", "de")
+    assert ms[5].place is None and ms[6].place is None
