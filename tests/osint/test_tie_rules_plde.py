@@ -134,3 +134,12 @@ def test_countries_and_regions_in_their_cases_are_no_towns() -> None:
     assert ms[5].place is None and ms[6].place is None
     ms = by_number("Die 5. Division blieb in Thüringen, die 6. Division kam aus Sachsen.", "de")
     assert ms[5].place is None and ms[6].place is None
+
+
+def test_a_german_place_before_its_clauses_final_verb_stays_in_that_clause() -> None:
+    text = (
+        "Das Panzerbataillon 414 aus Hagenow wird bis zum Ende des kommenden Jahres schrittweise "
+        "nach Wittstock verlegt, das Panzerbataillon 415 folgt später."
+    )
+    ms = by_number(text, "de")
+    assert near(ms[414].place, 53.16, 12.48)

@@ -817,6 +817,10 @@ class Tier:
             else:
                 gap = self.text[h.end : a]
                 d = len(gap) + 25
+                if self.lang == "de" and re.match(r"\s+[a-zäöüß]+(?:\s+[a-zäöüß]+)?\s*,", gap):
+                    # "A … nach Rukla verlegt, das B …": a German clause ends on its verb; the
+                    # place before that verb is the clause's, not the next one's
+                    d += 60
             # a full stop the splitter kept ("… on January 15. Alongside it …") ends a sentence
             # (after a word or, but in German, a number: not "г. Бахмут", "15. Januar")
             stop = 60 if _stops(stop_rx, gap) else 0
