@@ -2066,12 +2066,28 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
     return kept
 
 
+# A page's navigation left in its text: a breadcrumb trail ("Startseite › Verbände › 1.
+# Gebirgs-Division") or a line of links ("Siehe auch: …", "Czytaj także: …", "Read also: …").
+# Links name units the page is not about: no mentions there.
+_NAV_LINE = re.compile(
+    r"^[ \t]*(?:[^\n›»]{1,40}[ \t]+[›»][ \t]+){2,}[^\n]*$|"
+    r"^[ \t]*(?i:siehe\s+auch|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|"
+    r"zobacz\s+(?:też|także|również)|czytaj\s+(?:też|także|również|więcej)|"
+    r"read\s+(?:also|more)|see\s+also|related|"
+    r"читайте\s+(?:также|також|тоже)|смотрите\s+также|дивіться\s+також)\s*:[^\n]*$",
+    re.M,
+)
+
+
 def extract(doc: Document, *, dictionary: Dictionary | None = None) -> list[Mention]:
     """Every unit mention in the document, tied to a place and a date where the text allows."""
     from liaison.osint.tie import Tier
 
     langs = _languages_for(doc)
     found = find_units(doc.text, langs, dictionary)
+    nav = [m.span() for m in _NAV_LINE.finditer(doc.text)]
+    if nav:
+        found = [f for f in found if not any(a <= f.start < b for a, b in nav)]
     if not found:
         return []
     tier = Tier(doc, langs[0] if langs else "en", dictionary, [(f.start, f.end) for f in found])
