@@ -143,3 +143,15 @@ def test_a_german_place_before_its_clauses_final_verb_stays_in_that_clause() -> 
     )
     ms = by_number(text, "de")
     assert near(ms[414].place, 53.16, 12.48)
+
+
+def test_polish_cases_of_russian_towns() -> None:
+    assert "Rostów nad Donem" in forms("Rostowie nad Donem", "pl")
+    assert "Wielkie Łuki" in forms("Wielkich Łukach", "pl")
+    assert "Orzeł" in forms("Orłem", "pl")
+    ms = by_number("Latem 1943 r. 48 Armia walczyła pod Orłem.", "pl")
+    assert near(ms[48].place, 52.97, 36.08)
+    ms = by_number("Zimą 12 Dywizja stała pod Witebskiem.", "pl")
+    assert near(ms[12].place, 55.19, 30.20)
+    ms = by_number("Wiosną 3 Korpus Pancerny dotarł na przedmieścia Drezna.", "pl")
+    assert near(ms[3].place, 51.05, 13.74)  # Drezno, not the Russian village Drezna

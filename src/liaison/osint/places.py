@@ -408,6 +408,9 @@ _UK_ENDINGS = [
     ("і", "е"),
 ]
 _PL_ENDINGS = [
+    # the mobile e of Orzeł: "pod Orłem", "z Orła" (before "Orł", a stem too short to trust)
+    ("rłem", "rzeł"),
+    ("rła", "rzeł"),
     ("owie", "ów"),
     ("owa", "ów"),
     ("owem", "ów"),
@@ -452,6 +455,7 @@ _PL_ENDINGS = [
     ("dzie", "da"),  # "w Kłajpedzie" → Kłajpeda, "w Lidzie" → Lida (not Lod, "Lid")
     ("dzie", "d"),
     ("le", "ł"),
+    ("ym", "y"),  # "w Groznym" → Grozny
     ("u", "e"),
     ("cach", "ce"),
     ("icach", "ice"),
@@ -569,12 +573,15 @@ def _pl_forms(name: str) -> list[str]:
     for end, rep in _PL_ENDINGS:
         w = words[-1]
         # (a stem of two letters only before a long ending: "w Rydze" → Ryga)
-        short = 2 if len(words) > 1 or len(end) >= 3 else 3
+        short = 1 if len(end) >= 4 else 2 if len(words) > 1 or len(end) >= 3 else 3
         if w.endswith(end) and len(w) - len(end) >= short:
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
-    if len(words) == 2 and not re.search(r"(?:ego|ej|ym|im|ą)$", words[1]):
-        # a foreign name whose second word does not decline: "Hradca Králové" → Hradec Králové
-        n1, rest = words
+    if (len(words) == 2 and not re.search(r"(?:ego|ej|ym|im|ą)$", words[1])) or (
+        len(words) > 2 and words[1] in ("nad", "pod", "na")
+    ):
+        # a foreign name whose second word does not decline: "Hradca Králové" → Hradec Králové,
+        # "w Rostowie nad Donem" → Rostów nad Donem
+        n1, rest = words[0], " ".join(words[1:])
         for end, rep in _PL_ENDINGS:
             if n1.endswith(end) and len(n1) - len(end) >= 3:
                 out.append(f"{n1[: -len(end)] + rep} {rest}")
@@ -605,6 +612,8 @@ def _pl_forms(name: str) -> list[str]:
             ("ego", "y"),
             ("iej", "a"),
             ("im", "i"),
+            ("ich", "ie"),  # "pod Wielkimi Łukami", "w Wielkich Łukach" → Wielkie Łuki
+            ("imi", "ie"),
         ):
             if a.endswith(ae):
                 for end, rep in _PL_ENDINGS:

@@ -124,7 +124,7 @@ _CAPITALS = {
 }
 _CAPITAL_WORD = {
     "pl": re.compile(
-        r"(?<![\w-])(?:(?P<adj>[a-ząćęłńóśźż]+(?:ej|a|ą|ą))\s+)?(?:stolic[aeyęą]|stolicy)"
+        r"(?<![\w-])(?:(?P<adj>[a-ząćęłńóśźż]+(?:ej|a|ą))\s+)?(?:[Ss]tolic[aeyęą]|[Ss]tolicy)"
         r"(?:\s+(?P<gen>[A-ZŁŚŻ][\w]+))?(?![\w-])"
     ),
     "de": re.compile(
