@@ -155,3 +155,13 @@ def test_polish_cases_of_russian_towns() -> None:
     assert near(ms[12].place, 55.19, 30.20)
     ms = by_number("Wiosną 3 Korpus Pancerny dotarł na przedmieścia Drezna.", "pl")
     assert near(ms[3].place, 51.05, 13.74)  # Drezno, not the Russian village Drezna
+
+
+def test_verbs_of_defending_and_attacking_name_the_town() -> None:
+    text = "Od tygodnia 47 Brygada broni Pokrowska, a 3 Brygada Szturmowa atakuje Kliszczyjiwkę."
+    ms = by_number(text, "pl")
+    assert near(ms[47].place, 48.28, 37.18) and near(ms[3].place, 48.53, 37.97)
+    ms = by_number("Im Morgengrauen griff die 7. Division Wolnowacha an.", "de")
+    assert near(ms[7].place, 47.60, 37.49)
+    ms = by_number("Am 3. Juli erreichte die 4. Panzerdivision Wittstock.", "de")
+    assert near(ms[4].place, 53.16, 12.48)

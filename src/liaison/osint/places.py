@@ -100,7 +100,10 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             r"lotnisk\w*|zdobył[aoy]?|zdobyli|zajął|zajęł[aoy]|zajęli|wyzwolił[aoy]?|wyzwolili|bronił[aoy]?|bronili|opanował[aoy]?|opanowali|utrzymał[aoy]?|"
             r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o|"
             # "odbiła Trościaniec", "oblężenia Modlina", "w obronie Lwowa": the town fought for
-            r"odbił[aoy]?|odbili|oblężeni\w*|(?-i:obron(?:a|y|ie|ę))",
+            r"odbił[aoy]?|odbili|oblężeni\w*|(?-i:obron(?:a|y|ie|ę))|"
+            # the present tense and attacks: "broni Pokrowska", "szturmują Czasiw Jar"
+            r"broni|bronią|utrzymuje|utrzymują|zajmuje|zajmują|atakuje|atakują|(?:za)?atakował[aoy]?|"
+            r"(?:za)?atakowali|szturmuje|szturmują|szturmował[aoy]?|szturmowali|okrążył[aoy]?|okrążyli|okrąża|okrążają",
             1,
             0,
         ),
@@ -127,7 +130,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         (
             r"in|garnison|stationiert\s+in|(?:flugplatz|flughafen)(?:es)?|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
             r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?|"
-            r"hält|halten|umzingelte[n]?|umzingelt|stürmte[n]?|stürmt|entsetzte[n]?|"
+            r"hält|halten|umzingelte[n]?|umzingelt|stürmte[n]?|stürmt|entsetzte[n]?|griff(?:en)?|greift|greifen|"
             # the same verbs before a time phrase ("besetzte binnen eines Tages Olmütz") and in
             # the passive ("Verteidigt wird Wuhledar von …")
             rf"(?:{_DE_TAKE})(?:\s+{_DE_WHEN})|"
@@ -135,7 +138,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
             0,
         ),
-        (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
+        (r"nach|bis|über|zu|auf|in\s+richtung|gegen|erreichte[n]?|erreicht", 1, 1),
         (
             r"aus|von|aus\s+dem\s+raum(?:\s+um)?|(?:mit\s+)?sitz\s+in|heimatstandort|aufgestellt\s+in",
             1,
@@ -1097,7 +1100,7 @@ def find_places(
 
 _DE_ART = r"(?:(?:die|der|das|den|dem|des)\s+)?(?:[a-zäöüß]+e[nrs]?\s+)?"
 _DE_VERB_BEFORE = re.compile(
-    rf"(?<![\w-])(?i:{_DE_TAKE}|hält|halten)(?:\s+{_DE_WHEN})?\s+{_DE_ART}$"
+    rf"(?<![\w-])(?i:{_DE_TAKE}|hält|halten|griff(?:en)?|greift|greifen)(?:\s+{_DE_WHEN})?\s+{_DE_ART}$"
 )
 _DE_JOIN = re.compile(rf"\s*(?:,|und|sowie|oder)?\s*{_DE_ART}$")
 
