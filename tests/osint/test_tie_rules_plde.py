@@ -165,3 +165,11 @@ def test_verbs_of_defending_and_attacking_name_the_town() -> None:
     assert near(ms[7].place, 47.60, 37.49)
     ms = by_number("Am 3. Juli erreichte die 4. Panzerdivision Wittstock.", "de")
     assert near(ms[4].place, 53.16, 12.48)
+
+
+def test_german_abbreviated_compound_heads() -> None:
+    text = (
+        "Die 19. Mot.-Schützendivision und die 27. Garde-Mot.-Schützendivision standen bei Halle."
+    )
+    got = {m.unit.number: m.unit.echelon for m in extract(doc(text, "de"))}
+    assert got == {19: "division", 27: "division"}

@@ -291,7 +291,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armeekorps", "corps"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armee(?:n)?", "army"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?korps", "corps"),
-        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?division(?:en)?", "division"),
+        (r"(?:[\wäöüß]+\.?-)*[\wäöüß]*-?division(?:en)?", "division"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?brigade(?:n)?", "brigade"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?regiment(?:s|es|er|e|ern)?", "regiment"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?bataillon(?:s|e|en)?", "battalion"),
