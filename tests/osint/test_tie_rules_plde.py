@@ -173,3 +173,10 @@ def test_german_abbreviated_compound_heads() -> None:
     )
     got = {m.unit.number: m.unit.echelon for m in extract(doc(text, "de"))}
     assert got == {19: "division", 27: "division"}
+
+
+def test_polish_named_operational_commands() -> None:
+    text = "Sztab Północno-Zachodniego Dowództwa Operacyjnego pozostaje w Borysowie."
+    got = [m for m in extract(doc(text, "pl")) if m.unit.echelon == "front"]
+    assert [m.text for m in got] == ["Północno-Zachodniego Dowództwa Operacyjnego"]
+    assert near(got[0].place, 54.23, 28.50)

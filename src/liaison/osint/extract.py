@@ -269,6 +269,8 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"grup(?:a|y|ie|ę|ą)\s+armii", "front"),
         (r"grup(?:a|y|ie|ę|ą)\s+wojsk", "front"),
         (r"okręg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
+        # Belarus's "Zachodnie Dowództwo Operacyjne" (a named operational command)
+        (r"dowództw(?:o|a|u|em|ie)\s+operacyjn(?:e|ego|emu|ym)", "front"),
         (r"okreg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"front(?:u|em|owi|ie|y|ów)?", "front"),
         (r"grup(?:a|y|ie|ę|ą)\s+pancern(?:a|ej|ą|ych)", "army"),
@@ -1385,7 +1387,9 @@ _NAMED_ADJ = {
     "uk": re.compile(
         r"([А-ЯІЇЄҐ][а-яіїєґʼ']+(?:-[А-ЯІЇЄҐа-яіїєґʼ']+)?(?:ий|ого|ому|им|ім|а|ої|у|ою|і|их)\s+)$"
     ),
-    "pl": re.compile(r"([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:i|y|ego|emu|ym|a|ej|ą)\s+)$"),
+    "pl": re.compile(
+        r"((?<![\w-])(?:[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+o-)?[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:i|y|ego|emu|ym|a|ej|ą)\s+)$"
+    ),
     "de": re.compile(r"([A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es)\s+)$"),
     "en": re.compile(r"((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+){1,2})$"),
 }
