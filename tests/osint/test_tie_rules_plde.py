@@ -180,3 +180,10 @@ def test_polish_named_operational_commands() -> None:
     got = [m for m in extract(doc(text, "pl")) if m.unit.echelon == "front"]
     assert [m.text for m in got] == ["Północno-Zachodniego Dowództwa Operacyjnego"]
     assert near(got[0].place, 54.23, 28.50)
+
+
+def test_polish_named_division_with_an_adjective_and_formation_words_are_no_places() -> None:
+    text = "Pułk wycofał się przed Dywizją Pancerną „Huragan”, która nacierała przez Dywizję."
+    got = [m for m in extract(doc(text, "pl")) if m.unit.echelon == "division"]
+    assert [m.text for m in got] == ["Dywizją Pancerną „Huragan”"]
+    assert got[0].place is None  # "przez Dywizję" is no village Dyviziya

@@ -1641,6 +1641,11 @@ def _named_other(
     if echelon not in ("army", "corps", "division", "brigade", "regiment", "battalion"):
         return None
     q = _QUOTED.match(text, he)
+    if q is None and lang == "pl" and head[:1].isupper():
+        # an adjective between the noun and its name: "Dywizja Pancerna „Kempf”"
+        adj = re.match(r"\s+[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:a|ą|ej|y|ego|ym|ę)(?=\s*[„\"«])", text[he:])
+        if adj is not None:
+            q = _QUOTED.match(text, he + adj.end())
     if q and (head[:1].isupper() or lang in ("ru", "uk")):
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)

@@ -265,6 +265,7 @@ _NOT_PLACE = re.compile(
     r"Россия|России|Украина|Украины|Україна|України|Росі[яїює]\w*|Сіверськ\w*\s+Донц\w*|Северск\w*\s+Донц\w*|Siverskyi\s+Donets|"
     r"Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
     r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
+    r"Dywizj[aięą]|Brygad(?:a|y|zie|ę|ą)|Pułk(?:u|iem)?|Korpus(?:u|em|ie)?|Armi[iąę]|Batalion(?:u|em|ie)?|"
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
     r"August|September|Oktober|November|Dezember|Ende|Anfang|Beginn|Norden|Süden|Osten|Westen|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
