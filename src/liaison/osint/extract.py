@@ -269,6 +269,8 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"grup(?:a|y|ie|ę|ą)\s+armii", "front"),
         (r"grup(?:a|y|ie|ę|ą)\s+wojsk", "front"),
         (r"okręg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
+        # Belarus's "Zachodnie Dowództwo Operacyjne" (a named operational command)
+        (r"dowództw(?:o|a|u|em|ie)\s+operacyjn(?:e|ego|emu|ym)", "front"),
         (r"okreg(?:u|iem|owi)?\s+wojskow(?:y|ego|emu|ym)", "front"),
         (r"front(?:u|em|owi|ie|y|ów)?", "front"),
         (r"grup(?:a|y|ie|ę|ą)\s+pancern(?:a|ej|ą|ych)", "army"),
@@ -291,7 +293,7 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armeekorps", "corps"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?armee(?:n)?", "army"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?korps", "corps"),
-        (r"(?:[\wäöüß]+-)*[\wäöüß]*-?division(?:en)?", "division"),
+        (r"(?:[\wäöüß]+\.?-)*[\wäöüß]*-?division(?:en)?", "division"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?brigade(?:n)?", "brigade"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?regiment(?:s|es|er|e|ern)?", "regiment"),
         (r"(?:[\wäöüß]+-)*[\wäöüß]*-?bataillon(?:s|e|en)?", "battalion"),
@@ -1385,7 +1387,9 @@ _NAMED_ADJ = {
     "uk": re.compile(
         r"([А-ЯІЇЄҐ][а-яіїєґʼ']+(?:-[А-ЯІЇЄҐа-яіїєґʼ']+)?(?:ий|ого|ому|им|ім|а|ої|у|ою|і|их)\s+)$"
     ),
-    "pl": re.compile(r"([A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:i|y|ego|emu|ym|a|ej|ą)\s+)$"),
+    "pl": re.compile(
+        r"((?<![\w-])(?:[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+o-)?[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:i|y|ego|emu|ym|a|ej|ą)\s+)$"
+    ),
     "de": re.compile(r"([A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es)\s+)$"),
     "en": re.compile(r"((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+){1,2})$"),
 }
@@ -1511,6 +1515,12 @@ def _named(
         r"[A-ZÄÖÜ][a-zäöüß]{2,}front",
         head,
     ):
+        if re.match(
+            r"\s+(?:der|des)\s+(?:Stadt|Festung|Kessels|Brückenkopf\w*|Verteidigung|Stellung\w*|"
+            r"Linie|Einschließung|Ortschaft|Ortes|Dorfes)(?![\w])",
+            text[he : he + 40],
+        ):
+            return None  # "vor der Südfront der Stadt": a side of a town, no formation
         # "die Steppenfront", "die Wolchowfront": a named Soviet front
         # "die Südwestfront", "der Nordwestfront": the compound names the front itself
         return _Found(hs, he, head, None, "front", None, False, language=lang)
@@ -1682,6 +1692,11 @@ def _named_other(
     if echelon not in ("army", "corps", "division", "brigade", "regiment", "battalion"):
         return None
     q = _QUOTED.match(text, he)
+    if q is None and lang == "pl" and head[:1].isupper():
+        # an adjective between the noun and its name: "Dywizja Pancerna „Kempf”"
+        adj = re.match(r"\s+[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:a|ą|ej|y|ego|ym|ę)(?=\s*[„\"«])", text[he:])
+        if adj is not None:
+            q = _QUOTED.match(text, he + adj.end())
     if q and (head[:1].isupper() or lang in ("ru", "uk")):
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
@@ -1814,7 +1829,7 @@ def _district_abbrevs(text: str, lang: str) -> list[_Found]:
 # ---- sentences -----------------------------------------------------------------------------------------
 
 _ABBR_BEFORE_DOT = re.compile(
-    r"(?:^|[\s(])(?:\d{1,4}|[IVXL]{1,5}|[a-zа-яёіїєąćęłńóśźż]{1,4}|гв|г|гг|им|ул|тов|ген|полк|ст|див|Pz|Div|Inf|Rgt|Brig|Btl|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|Okt|Dez|ds|dr)\.$"
+    r"(?:^|[\s(]|(?<=\w\.))(?:\d{1,4}|[IVXL]{1,5}|[a-zа-яёіїєąćęłńóśźż]{1,4}|гв|г|гг|им|ул|тов|ген|полк|ст|див|Pz|Div|Inf|Rgt|Brig|Btl|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|Okt|Dez|ds|dr)\.$"
 )
 
 
@@ -1851,7 +1866,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
                 ):
                     continue
                 if re.search(
-                    r"(?:^|[\s(])(?:гв|г|им|ул|тов|ген|Pz|Div|Inf|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt)\.$",
+                    # (also the second half of "Pz.Div.", "Pz.Gren.Div.")
+                    r"(?:^|[\s(]|(?<=\w\.))(?:гв|г|им|ул|тов|ген|Pz|Div|Inf|Gen|Lt|Col|Maj|Capt|Dr|St|Nr|No|Mr|ppłk|płk|mjr|gen|kpt|por|Sgt)\.$",
                     text[max(start, end - 12) : end],
                 ):
                     continue
@@ -2152,12 +2168,28 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
     return kept
 
 
+# A page's navigation left in its text: a breadcrumb trail ("Startseite › Verbände › 1.
+# Gebirgs-Division") or a line of links ("Siehe auch: …", "Czytaj także: …", "Read also: …").
+# Links name units the page is not about: no mentions there.
+_NAV_LINE = re.compile(
+    r"^[ \t]*(?:[^\n›»]{1,40}[ \t]+[›»][ \t]+){2,}[^\n]*$|"
+    r"^[ \t]*(?i:siehe\s+auch|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|"
+    r"zobacz\s+(?:też|także|również)|czytaj\s+(?:też|także|również|więcej)|"
+    r"read\s+(?:also|more)|see\s+also|related|"
+    r"читайте\s+(?:также|також|тоже)|смотрите\s+также|дивіться\s+також)\s*:[^\n]*$",
+    re.M,
+)
+
+
 def extract(doc: Document, *, dictionary: Dictionary | None = None) -> list[Mention]:
     """Every unit mention in the document, tied to a place and a date where the text allows."""
     from liaison.osint.tie import Tier
 
     langs = _languages_for(doc)
     found = find_units(doc.text, langs, dictionary)
+    nav = [m.span() for m in _NAV_LINE.finditer(doc.text)]
+    if nav:
+        found = [f for f in found if not any(a <= f.start < b for a, b in nav)]
     if not found:
         return []
     tier = Tier(doc, langs[0] if langs else "en", dictionary, [(f.start, f.end) for f in found])

@@ -21,6 +21,17 @@ _NAME = (
     rf"{_CAP}(?:[\s-]+(?:{_CAP}|на-[А-Я][\w-]*|am|an\s+der|nad|upon|on|op|aan|sur))?(?:\s+{_CAP})?"
 )
 
+# German verbs of taking or holding a town, and the time phrases that may stand between such a
+# verb and the town ("besetzte binnen eines Tages Olmütz", "nahm am 27. Juli Lemberg")
+_DE_TAKE = (
+    r"eroberte[n]?|besetzte[n]?|nahm(?:en)?|hielt(?:en)?|befreite[n]?|stürmte[n]?|"
+    r"verteidigte[n]?|umzingelte[n]?|erreichte[n]?"
+)
+_DE_WHEN = (
+    r"(?:(?:binnen|innerhalb|nach|in)\s+(?:eines|einer|zwei|drei|vier|wenigen|weniger|kurzer)\s+"
+    r"(?:Tages|Tagen|Tage|Stunden|Woche|Wochen|Zeit)|am\s+\d{1,2}\.\s*\w+|"
+    r"bereits|schon|noch|endgültig|schließlich|kampflos|rasch|sofort|erneut|wieder|zunächst)"
+)
 # (words, precision, rank): precision 1 the town itself, 2 near it; rank orders the candidates
 # of one sentence: where a unit *is* (0) before where it goes (1) before where it came from (2).
 _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
@@ -79,7 +90,7 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
     ],
     "pl": [
         (
-            r"pod|koło|kolo|obok|w\s+rejonie|rejon|rejonu|w\s+okolicach|w\s+okolicy|na\s+przedmieściach|nieopodal|niedaleko|w\s+pobliżu|"
+            r"pod|koło|kolo|obok|wokół|dookoła|w\s+rejonie|rejon|rejonu|w\s+okolicach|w\s+okolicy|na\s+przedmieściach|nieopodal|niedaleko|w\s+pobliżu|"
             r"na\s+(?:północ|południe|wschód|zachód|północny\s+\w+|południowy\s+\w+)\s+od|za",
             2,
             0,
@@ -87,7 +98,12 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         (
             r"w|we|garnizon|m\.|na\s+poligonie\s+w|miejscowości|miejscowość|wsi|wieś|miasta|miasto|"
             r"lotnisk\w*|zdobył[aoy]?|zdobyli|zajął|zajęł[aoy]|zajęli|wyzwolił[aoy]?|wyzwolili|bronił[aoy]?|bronili|opanował[aoy]?|opanowali|utrzymał[aoy]?|"
-            r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o",
+            r"(?:walk\w*|bitw\w*|boj\w*|bój|szturm\w*|natarci\w+)\s+o|"
+            # "odbiła Trościaniec", "oblężenia Modlina", "w obronie Lwowa": the town fought for
+            r"odbił[aoy]?|odbili|oblężeni\w*|(?-i:obron(?:a|y|ie|ę))|"
+            # the present tense and attacks: "broni Pokrowska", "szturmują Czasiw Jar"
+            r"broni|bronią|utrzymuje|utrzymują|zajmuje|zajmują|atakuje|atakują|(?:za)?atakował[aoy]?|"
+            r"(?:za)?atakowali|szturmuje|szturmują|szturmował[aoy]?|szturmowali|okrążył[aoy]?|okrążyli|okrąża|okrążają",
             1,
             0,
         ),
@@ -98,22 +114,31 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             1,
             2,
         ),
+        # a person's birthplace ("gen. X, rodem z Łucka") is no unit's place at all
+        (r"rodem\s+ze?|urodzon\w*\s+w|pochodząc\w*\s+ze?", 1, 9),
     ],
     "de": [
         (
-            r"bei|um|nahe|nahe\s+bei|vor|in\s+der\s+nähe\s+von|(?:im|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
-            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost|nörd|südwest|nordwest|öst|nordöst|südöst)lich\s+(?:von)?",
+            r"bei|um|nahe|nahe\s+bei|vor|rund\s+um|in\s+und\s+um|im\s+großraum|in\s+der\s+nähe\s+von|(?:im|in\s+den)\s+raum(?:\s+um)?|festung|stadt|garnison(?:sstadt)?|kessel\s+(?:von|bei)|brückenköpfen?\s+(?:von|bei)|"
+            r"(?:nord|süd|ost|west|nordwest|nordost|südwest|südost|nörd|südwest|nordwest|öst|nordöst|südöst)lich\s+(?:von)?|"
+            # "nordostwärts Dünaburg", "am Westrand von Lemberg": beside the town
+            r"(?:nord|süd|ost|west|nordost|nordwest|südost|südwest)wärts(?:\s+von)?|"
+            r"(?:am|den|vom|an\s+den)\s+(?:nord|süd|ost|west|stadt)rand\s+von",
             2,
             0,
         ),
         (
             r"in|garnison|stationiert\s+in|(?:flugplatz|flughafen)(?:es)?|(?:truppen|standort)?übungsplatz(?:es)?|(?:des\s+|dem\s+|das\s+)?(?:Dorf(?:es)?|Ort(?:es)?|Ortschaft|Siedlung)|"
             r"eroberte[n]?|erobert|befreite[n]?|befreit|besetzte[n]?|besetzt|verteidigte[n]?|hielt(?:en)?|nahm(?:en)?|"
-            r"hält|halten|umzingelte[n]?|umzingelt|stürmte[n]?|stürmt|entsetzte[n]?",
+            r"hält|halten|umzingelte[n]?|umzingelt|stürmte[n]?|stürmt|entsetzte[n]?|griff(?:en)?|greift|greifen|"
+            # the same verbs before a time phrase ("besetzte binnen eines Tages Olmütz") and in
+            # the passive ("Verteidigt wird Wuhledar von …")
+            rf"(?:{_DE_TAKE})(?:\s+{_DE_WHEN})|"
+            r"(?:verteidigt|gehalten|besetzt|erobert|eingenommen|gestürmt|befreit)\s+(?:wird|wurde|werden|wurden)",
             1,
             0,
         ),
-        (r"nach|bis|über|zu|auf|in\s+richtung|gegen", 1, 1),
+        (r"nach|bis|über|zu|auf|in\s+richtung|gegen|erreichte[n]?|erreicht", 1, 1),
         (
             r"aus|von|aus\s+dem\s+raum(?:\s+um)?|(?:mit\s+)?sitz\s+in|heimatstandort|aufgestellt\s+in",
             1,
@@ -175,8 +200,11 @@ _DIRECTION_RE = {
         r"(?P<name>[А-ЯІЇЄҐа-яіїєґ'ʼ-]+(?:ському|ський|ського|цькому|цький|цького|зькому|зький|зького))\s+(?:напрямку|напрямок|напрямі|напрямком)",
         re.I,
     ),
+    # "na kierunku kupiańskim", "na odcinku bachmuckim", "na zaporoskim kierunku"
     "pl": re.compile(
-        r"(?:kierunku|kierunek|kierunkiem)\s+(?P<name>[a-ząćęłńóśźż]+(?:skim|ckim|skiego|ckiego|ski|cki))",
+        r"(?:(?P<noun>kierunku|kierunek|kierunkiem|odcinku|odcinek|odcinka)\s+)?"
+        r"(?P<name>[a-ząćęłńóśźż]+(?:skim|ckim|skiego|ckiego|ski|cki))"
+        r"(?(noun)|\s+(?:kierunku|kierunek|kierunkiem|odcinku|odcinek|odcinka)(?![\w]))",
         re.I,
     ),
     "de": re.compile(r"(?:Richtung|Frontabschnitt|Abschnitt)\s+(?P<name>[A-ZÄÖÜ][\w-]+)"),
@@ -251,12 +279,19 @@ _NOT_PLACE = re.compile(
     r"Россия|России|Украина|Украины|Україна|України|Росі[яїює]\w*|Сіверськ\w*\s+Донц\w*|Северск\w*\s+Донц\w*|Siverskyi\s+Donets|"
     r"Polska|Polski|Polsce|Deutschland|Russland|Ukraine|Russia|Poland|"
     r"Germany|USSR|СССР|ВСУ|ЗСУ|ВС|РФ|НАТО|NATO|Bundeswehr|Wehrmacht|Red|Army|Armee|Armia|Division|Korps|Corps|"
+    r"Dywizj[aięą]|Brygad(?:a|y|zie|ę|ą)|Pułk(?:u|iem)?|Korpus(?:u|em|ie)?|Armi[iąę]|Batalion(?:u|em|ie)?|"
     r"Генштаб|Минобороны|Министерство|Пентагон|Kreml|Kremlin|Кремль|Ministry|Staff|Januar|Februar|März|April|Mai|Juni|Juli|"
-    r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
+    r"August|September|Oktober|November|Dezember|Ende|Anfang|Beginn|Norden|Süden|Osten|Westen|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
     r"Hill|Height|Heights|Point|Route|Highway|Objective|Höhe|Punkt|Wzgórze|Wzgórzu|Высот[аеуы]|Висот[аіуи]|"
     r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
     r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
+    r"Rosj[aięą]|Litw[aieyę]|Łotw[aieyę]|Estoni[aię]|Niemc(?:y|ach|zech|om)|Ukrain(?:ie|ę|ą)|Białoru(?:ś|sią)|"
+    r"Woły(?:ń|nia|niu|niem)|Podol(?:e|a|u)|Bukowin[aięy]|Krym(?:u|ie|em)?|Mazows(?:ze|za|zu)|Podlas(?:ie|ia|iu)|"
+    r"Galicj[aięą]|Pomorz(?:e|a|u)|Śląsk(?:a|u|iem)?|Lubelszczyzn[aieyę]|Donbas(?:ie|u)|"
+    r"Galizien|Wolhynien|Podolien|Schlesien|Pommern|Ostpreußen|Westpreußen|Sachsen|Bayern|Thüringen|Mähren|"
+    r"Böhmen|Nordböhmen|Baltikum|Kurland|Masuren|Hessen|Franken|Oberpfalz|Niedersachsen|Litauen|Lettland|"
+    r"Estland|Polen|Weißrussland|Tschechien|Slowakei|Ungarn|Russland[s]?|"
     r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
     r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
     r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Wisłą|Wisły|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
@@ -419,12 +454,18 @@ _UK_ENDINGS = [
     ("і", "е"),
 ]
 _PL_ENDINGS = [
+    # the mobile e of Orzeł: "pod Orłem", "z Orła" (before "Orł", a stem too short to trust)
+    ("rłem", "rzeł"),
+    ("rła", "rzeł"),
     ("owie", "ów"),
     ("owa", "ów"),
     ("owem", "ów"),
     ("owi", "ów"),
     ("niu", "ń"),
     ("niem", "ń"),
+    # towns in -sk, -ck: "pod Witebskiem" → Witebsk, "pod Kurskiem" → Kursk (before -kiem → -ko)
+    ("skiem", "sk"),
+    ("ckiem", "ck"),
     # masculine instrumental after k, g: "pod Tokmakiem" → Tokmak, "pod Bohem"... not "Tokmaki"
     ("akiem", "ak"),
     ("ykiem", "yk"),
@@ -457,8 +498,10 @@ _PL_ENDINGS = [
     ("ściu", "ść"),  # w Brześciu → Brześć
     ("ciu", "ć"),
     ("rze", "r"),
+    ("dzie", "da"),  # "w Kłajpedzie" → Kłajpeda, "w Lidzie" → Lida (not Lod, "Lid")
     ("dzie", "d"),
     ("le", "ł"),
+    ("ym", "y"),  # "w Groznym" → Grozny
     ("u", "e"),
     ("cach", "ce"),
     ("icach", "ice"),
@@ -487,6 +530,20 @@ _PL_ENDINGS = [
     ("ku", "ko"),
     ("ka", "ko"),
     ("wie", "wo"),
+    # Polish cases of foreign and eastern towns: "pod Brześciem" → Brześć, "wokół Hradca" →
+    # Hradec (the mobile e), "niedaleko Horek" → Horki (genitive plural)
+    ("ściem", "ść"),
+    ("ścia", "ść"),
+    ("ciem", "ć"),
+    ("ca", "ec"),
+    ("ek", "ki"),
+    ("wcu", "wiec"),  # "w Królewcu" → Królewiec
+    ("wca", "wiec"),
+    # a town named by an adjective: "pod Chmielnickim" → Chmielnicki
+    ("ckiego", "cki"),
+    ("ckim", "cki"),
+    ("skiego", "ski"),
+    ("skim", "ski"),
 ]
 
 
@@ -561,8 +618,19 @@ def _pl_forms(name: str) -> list[str]:
     words = name.split()
     for end, rep in _PL_ENDINGS:
         w = words[-1]
-        if w.endswith(end) and len(w) - len(end) >= (3 if len(words) == 1 else 2):
+        # (a stem of two letters only before a long ending: "w Rydze" → Ryga)
+        short = 1 if len(end) >= 4 else 2 if len(words) > 1 or len(end) >= 3 else 3
+        if w.endswith(end) and len(w) - len(end) >= short:
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
+    if (len(words) == 2 and not re.search(r"(?:ego|ej|ym|im|ą)$", words[1])) or (
+        len(words) > 2 and words[1] in ("nad", "pod", "na")
+    ):
+        # a foreign name whose second word does not decline: "Hradca Králové" → Hradec Králové,
+        # "w Rostowie nad Donem" → Rostów nad Donem
+        n1, rest = words[0], " ".join(words[1:])
+        for end, rep in _PL_ENDINGS:
+            if n1.endswith(end) and len(n1) - len(end) >= 3:
+                out.append(f"{n1[: -len(end)] + rep} {rest}")
     if len(words) == 2:
         # noun first: "Tomaszowa Mazowieckiego" → "Tomaszów Mazowiecki"
         n1, a1 = words
@@ -590,6 +658,8 @@ def _pl_forms(name: str) -> list[str]:
             ("ego", "y"),
             ("iej", "a"),
             ("im", "i"),
+            ("ich", "ie"),  # "pod Wielkimi Łukami", "w Wielkich Łukach" → Wielkie Łuki
+            ("imi", "ie"),
         ):
             if a.endswith(ae):
                 for end, rep in _PL_ENDINGS:
@@ -671,6 +741,12 @@ def _region_forms(adj: str, lang: str) -> list[str]:
         base = re.sub(r"(?:s|c)k(?:i|iego|im|a|iej|ą|ie|ich)$", "", adj.lower())
         base = base[:1].upper() + base[1:]
         stems = [base, re.sub(r"o(\w)$", r"ó\1", base), base + "a", base + "o", base + "e"]
+        # towns in -sk/-ck keep it ("kupiańskim" → Kupiańsk, "doniecki" → Donieck), and a -t
+        # softens before -cki ("bachmuckim" → Bachmut)
+        kept = re.sub(r"(?<=[sc]k)(?:i|iego|im|a|iej|ą|ie|ich)$", "", adj.lower())
+        stems += [kept[:1].upper() + kept[1:]]
+        if kept.endswith("ck"):
+            stems.append(base + "t")
     return [s for s in dict.fromkeys(stems) if len(s) >= 3]
 
 
@@ -841,10 +917,33 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
                 fallback = _with_hidden_readings(got, f)
             continue
         if r.how.startswith("as written"):
+            if lang == "pl" and f == name and (big := _pl_case_of_city(name, r.place)):
+                return big
             return _with_latin_namesakes(_with_hidden_readings(got, f), f, lang)
         if fallback is None and not r.how.startswith("fuzzy"):
             fallback = got
     return fallback or (None, (), False)
+
+
+def _pl_case_of_city(
+    name: str, place: Place | None
+) -> tuple[Place | None, tuple[Place, ...], bool] | None:
+    """A Polish case of a city that is, letter for letter, a village's name ("Drezna" of Drezno,
+    not the Russian Drezna; "Pragi" of Praga, not an Estonian Pragi; "Lipska" of Lipsk): the
+    city, when one of the name's dictionary forms is a city ten times the village's size."""
+    if place is None or place.population >= 20_000:
+        return None
+    for f in forms(name, "pl")[1:]:
+        if len(f) < 3 or _NOT_PLACE.match(f):
+            continue
+        r = resolve(f, fuzzy=False)
+        cands = r.candidates or ((r.place,) if r.place else ())
+        if not r.how.startswith("as written") or not cands:
+            continue
+        big = max(cands, key=lambda c: c.population)
+        if big.country in _NEAR and big.population >= max(100_000, 10 * place.population):
+            return big, (big,), True
+    return None
 
 
 def _region_lookup(adj: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
@@ -945,6 +1044,9 @@ def find_places(
                 spans.setdefault((am.end(), nm.end()), (1, 2))
             elif re.match(r"\s*(?:[.,;)]|$)", sent[nm.end() :]):
                 spans.setdefault((am.end(), nm.end()), (1, 0))
+    if lg == "de":
+        for key in _de_object_after(sent, blocked):
+            spans.setdefault(key, (1, 0))
     # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
     # (and the third a list's: "Андреевка, Клещеевка и Курдюмовка")
     todo = sorted(spans.items())
@@ -1054,6 +1156,38 @@ def find_places(
         hits.append(PlaceHit(s + a, s + a + len(used), used, place, cands, ok, prec, rank))
         taken.append((a, b))
     return sorted(_within_regions(hits), key=lambda h: h.start)
+
+
+_DE_ART = r"(?:(?:die|der|das|den|dem|des)\s+)?(?:[a-zäöüß]+e[nrs]?\s+)?"
+_DE_VERB_BEFORE = re.compile(
+    rf"(?<![\w-])(?i:{_DE_TAKE}|hält|halten|griff(?:en)?|greift|greifen)(?:\s+{_DE_WHEN})?\s+{_DE_ART}$"
+)
+_DE_JOIN = re.compile(rf"\s*(?:,|und|sowie|oder)?\s*{_DE_ART}$")
+
+
+def _de_object_after(sent: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """German puts the subject between the verb and its object: "Mitte August nahm die 9.
+    Panzer-Division Kriwoi Rog", "nahmen die 60. und die 3. Armee Lemberg ein". A capitalised
+    name right after the units that follow a verb of taking or holding is the town they took."""
+    out: list[tuple[int, int]] = []
+    runs: list[list[int]] = []
+    for a, b in sorted(blocked):
+        if a < 0 or b > len(sent):
+            continue
+        if runs and _DE_JOIN.fullmatch(sent[runs[-1][1] : a]):
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    for a, b in runs:
+        if not _DE_VERB_BEFORE.search(sent[max(0, a - 60) : a]):
+            continue
+        gap = re.match(r"\s+(?=[A-ZÄÖÜ])", sent[b:])
+        if gap is None:
+            continue
+        nm = _NAME_RE.match(sent, b + gap.end())
+        if nm is not None and not re.match(r"(?:Die|Der|Das|Den|Dem|Des)\b", nm.group(0)):
+            out.append((nm.start(), nm.end()))
+    return out
 
 
 # names after a bare "in" — or "under", "near": a river has no "near Dnipro", the city has

@@ -170,6 +170,60 @@ _CAPITAL_OF = {
 # "near" or a bearing from a city keeps its own reading ("Naro-Fominsk near Moscow")
 _TOWN_OVER_REGION = frozenset({"en"})
 
+# "w stolicy", "stolica Litwy", "die litauische Hauptstadt": a country's capital. Which country:
+# the one the words name, else the dateline's or the last named place's when that is a capital,
+# else the country of the last place named before.
+_CAPITALS = {
+    "PL": "Warsaw",
+    "UA": "Kyiv",
+    "BY": "Minsk",
+    "RU": "Moscow",
+    "LT": "Vilnius",
+    "LV": "Riga",
+    "EE": "Tallinn",
+    "DE": "Berlin",
+    "CZ": "Prague",
+    "SK": "Bratislava",
+    "HU": "Budapest",
+    "AT": "Vienna",
+    "MD": "Chisinau",
+    "RO": "Bucharest",
+    "FI": "Helsinki",
+}
+_CAPITAL_WORD = {
+    "pl": re.compile(
+        r"(?<![\w-])(?:(?P<adj>[a-ząćęłńóśźż]+(?:ej|a|ą))\s+)?(?:[Ss]tolic[aeyęą]|[Ss]tolicy)"
+        r"(?:\s+(?P<gen>[A-ZŁŚŻ][\w]+))?(?![\w-])"
+    ),
+    "de": re.compile(
+        r"(?<![\w-])(?:(?P<adj>[a-zäöüß]+(?:e|en|er|es))\s+)?Hauptstadt"
+        r"(?:\s+(?:der\s+|des\s+)?(?P<gen>[A-ZÄÖÜ][\w]+))?(?![\w-])"
+    ),
+}
+_COUNTRY_WORDS = (
+    (r"pol(?:sk|n|en)", "PL"),
+    (r"ukrai", "UA"),
+    (r"białoru|weißruss|belarus", "BY"),
+    (r"ros(?:yjsk|ji)|russ|moskiew", "RU"),
+    (r"lit(?:ew|w|au)", "LT"),
+    (r"łot(?:ew|w)|lett", "LV"),
+    (r"esto|estn|estl", "EE"),
+    (r"niem(?:ieck|iec)|deutsch", "DE"),
+    (r"czech|czesk|tschech", "CZ"),
+    (r"słowa|slowak", "SK"),
+    (r"węgi|ungar", "HU"),
+    (r"austr|österr", "AT"),
+)
+
+
+def _country_of(word: str | None) -> str | None:
+    """The country a country adjective or a country's name in the genitive names, if any."""
+    if not word:
+        return None
+    w = word.lower()
+    return next((c for rx, c in _COUNTRY_WORDS if re.match(rx, w)), None)
+
+
 # A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
 # where the report was filed, the story's place when nothing nearer names one.
 _DATELINE = re.compile(
@@ -195,6 +249,12 @@ _UNDER_LANG = {
 _ASIDE = re.compile(
     r"\s*,\s*(?i:which|who|that|що|яка|який|які|котра|котрий|которая|который|которые|die|der|das|"
     r"welche|welcher|który|która|które|którą)(?![\w])[^,;.—–]{3,120},\s*(?=[a-zа-яёіїєґäöüßąćęłńóśźż])"
+)
+# A German relative clause in the pluperfect after a mention, ending its sentence or clause.
+_DE_PAST_CLAUSE = re.compile(
+    r"(?:\s+[a-zäöüß]+){0,2}\s*,\s*(?:die|der|das|welche[rs]?)\s[^,;.!?]{3,160}?"
+    r"(?:worden\s+(?:war|waren)|gewesen\s+(?:war|waren)|\w+(?:t|en)\s+(?:hatte|hatten))"
+    r"(?=\s*(?:[.;!?]|$))"
 )
 # "A and B stay in X and Y respectively": the i-th unit listed is at the i-th place listed.
 _RESPECTIVELY = re.compile(
@@ -237,6 +297,11 @@ def _stops(rx: re.Pattern[str], gap: str) -> bool:
 
 # A place a unit passes through: where it goes, but after its destination.
 _ROUTE = re.compile(r"(?<![\w])(?i:via|through|über|durch|через|крізь|przez)\s+$")
+# where a unit crossed a border is a point on its way, not where it ends up
+_CROSSED = re.compile(
+    r"(?<![\w])(?i:przekroczył\w*\s+granic\w*|überschritt\w*\s+die\s+Grenzen?|"
+    r"crossed\s+the\s+(?:border|frontier))\s+(?:\S+\s+){0,2}$"
+)
 
 # Beyond this a place is simply elsewhere: distances are capped so that one far place (where a
 # unit came from) cannot outweigh the theatre the rest of the report names.
@@ -537,6 +602,14 @@ class Tier:
                 replace(h, rank=2) if end <= h.start < aside.end() and h.rank <= 1 else h
                 for h in hits
             ]
+        past = _DE_PAST_CLAUSE.match(self.text, end) if self.lang == "de" else None
+        if past is not None and past.end() <= e:
+            # "Mit ihr wirkte B zusammen, die von Norden über X herangeführt worden war": a
+            # relative clause in the pluperfect tells where the unit had been before
+            hits = [
+                replace(h, rank=2) if end <= h.start < past.end() and h.rank <= 1 else h
+                for h in hits
+            ]
         if (resp := self._respectively(hits, start, s, e)) is not None:
             ref = self._resolve(resp, unit_ids, resp.precision)
             if ref is not None:
@@ -683,7 +756,7 @@ class Tier:
         rx = _ANAPHORA.get(self.lang)
         if rx is None:
             return hits
-        extra = []
+        extra = self._capitals(s, e, hits)
         where = _WHERE_RE.get(self.lang)
         for m in where.finditer(self.text, s, e) if where else ():
             # ", где …" points at the place named just before it in the sentence, if any
@@ -787,6 +860,71 @@ class Tier:
             out.append(PlaceHit(a, a + 7, name, place, cands, ok, 1, rank))
         return out
 
+    def _capitals(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
+        """ "stacjonująca w stolicy", "übernahm die Hauptstadt": the capital of the country the
+        words name, else the capital the report named last (its dateline first), else the
+        capital of the country of the last place named before the word."""
+        from liaison.core.geo import haversine_km
+        from liaison.names.gazetteer import resolve
+        from liaison.osint.places import _TRIGGER_END, _TRIGGERS
+
+        rx = _CAPITAL_WORD.get(self.lang)
+        if rx is None:
+            return []
+        capitals = [
+            r.place
+            for name in _CAPITALS.values()
+            if (r := resolve(name, fuzzy=False)).place is not None
+        ]
+
+        def capital_of(p: Place | PlaceRef) -> Place | None:
+            return next(
+                (c for c in capitals if haversine_km(p.lat, p.lon, c.lat, c.lon) <= 25), None
+            )
+
+        out: list[PlaceHit] = []
+        for m in rx.finditer(self.text, s, e):
+            if any(h.start < m.end() + 2 and m.start() < h.end for h in hits):
+                continue  # "stolica Kijów", "Hauptstadt Vilnius": the name is there
+            country = _country_of(m.group("gen")) or _country_of(m.group("adj"))
+            if m.group("gen") and country is None:
+                continue
+            place = None
+            if country is not None:
+                r = resolve(_CAPITALS[country], fuzzy=False)
+                place = r.place
+            if place is None:
+                head = self._dateline_place(m.start(), ())
+                if head is not None:
+                    place = capital_of(head)
+            before = [h for h in hits if h.end <= m.start() and h.place is not None]
+            named = [*reversed(before), *(h for h in self._before(s) if h.place is not None)]
+            if place is None:
+                # a capital named in the same paragraph ("stand in Prag; sie übernahm die
+                # Hauptstadt"), not one read from a far-off namesake earlier in the report
+                para = self._paragraph_start(m.start())
+                place = next(
+                    (
+                        c
+                        for h in named
+                        if h.start >= para and (c := capital_of(h.place)) is not None
+                    ),
+                    None,
+                )
+            if place is None and named:
+                home = _CAPITALS.get(named[0].place.country)  # type: ignore[union-attr]
+                place = resolve(home, fuzzy=False).place if home else None
+            if place is None:
+                continue
+            tm = _TRIGGER_END[self.lang].search(self.text[max(s, m.start() - 48) : m.start()])
+            prec, rank = 1, 0
+            if tm is not None:
+                _w, prec, rank = _TRIGGERS[self.lang][int(tm.lastgroup[1:])]  # type: ignore[index]
+            if rank == 9:
+                continue
+            out.append(PlaceHit(m.start(), m.end(), m.group(0), place, (place,), True, prec, rank))
+        return out
+
     def _pocket_named(self, pocket: re.Pattern[str], s: int) -> PlaceHit | None:
         """The place last named with the pocket word before s ("Kessel von Halbe"): only the
         sentences where the word stands are read."""
@@ -826,9 +964,17 @@ class Tier:
             else:
                 gap = self.text[h.end : a]
                 d = len(gap) + 25
+                if self.lang == "de" and re.match(r"\s+[a-zäöüß]+(?:\s+[a-zäöüß]+)?\s*,", gap):
+                    # "A … nach Rukla verlegt, das B …": a German clause ends on its verb; the
+                    # place before that verb is the clause's, not the next one's
+                    d += 60
             # a full stop the splitter kept ("… on January 15. Alongside it …") ends a sentence
             # (after a word or, but in German, a number: not "г. Бахмут", "15. Januar")
             stop = 60 if _stops(stop_rx, gap) else 0
+            # an aside set off by two commas right after the mention does not part it from its
+            # verb ("A, wysłana z Opola, zajęła rejon X", "A, formed in 1941, held X")
+            if h.start >= b:
+                gap = re.sub(r"^\s*,[^,;—–()]{1,60},", " ", gap)
             return d + stop + (30 if re.search(r"[,;—–]", gap) else 0)
 
         def owner(h: PlaceHit) -> tuple[int, int]:
@@ -840,11 +986,17 @@ class Tier:
 
         town_first = self.lang in _TOWN_OVER_REGION
 
-        def key(h: PlaceHit) -> tuple[int, bool, bool, int]:
-            # a place passed through ("via Sumy to Kharkiv") after the one it goes to
-            route = _ROUTE.search(self.text, max(s, h.start - 12), h.start) is not None
-            region = town_first and h.precision == 3
-            return (h.rank, region, route, dist(h, start, end))
+        def key(h: PlaceHit) -> tuple[int, bool, bool, bool, int]:
+            # a place passed through ("via Sumy to Kharkiv", "przekroczyła granicę w rejonie
+            # Kudowy i … rozmieściła się wokół Hradca") after the one it goes to; a region after
+            # a town of the same standing ("Bei Kupjansk im Gebiet Charkiw hält A") — in English
+            # even before the route test
+            route = (
+                _ROUTE.search(self.text, max(s, h.start - 12), h.start) is not None
+                or _CROSSED.search(self.text, max(s, h.start - 50), h.start) is not None
+            )
+            region = h.precision == 3
+            return (h.rank, town_first and region, route, region, dist(h, start, end))
 
         out: list[PlaceHit] = []
         for group in (
