@@ -48,7 +48,9 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         # where a unit was formed or has its headquarters is its home, not where it fights:
         # "сформированной в прошлом году в Пскове", "штаб которой находится в Воронеже"
         (
-            r"(?:сформирован\w*|формиру\w+|штаб\w*|базиру\w+|родом)(?:,?\s+[\w-]+){0,5}?\s+(?:в|во)",
+            # (not across a move: "штаб перемещён из X в Y" — Y is where it now is)
+            r"(?:сформирован\w*|формиру\w+|штаб\w*|базиру\w+|родом)"
+            r"(?:,?\s+(?!(?:из|перемещ|передислоцир|переброш|переведен|перевед[её]н|перенес)[\w-]*(?![\w-]))[\w-]+){0,5}?\s+(?:в|во)",
             1,
             2,
         ),
@@ -72,7 +74,8 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
         (r"з|із|зі|від|з-під|із-під|з-за|із-за", 1, 2),
         (
-            r"(?:сформован\w*|формуван\w+|штаб\w*|базу\w+|родом)(?:,?\s+[\w'ʼ-]+){0,5}?\s+(?:в|у)",
+            r"(?:сформован\w*|формуван\w+|штаб\w*|базу\w+|родом)"
+            r"(?:,?\s+(?!(?:з|із|зі|переміщ|передислок|перекину|переведен|перенес)[\w'ʼ-]*(?![\w'ʼ-]))[\w'ʼ-]+){0,5}?\s+(?:в|у)",
             1,
             2,
         ),
@@ -743,10 +746,49 @@ def _with_hidden_readings(
     return place, (*base, *qualified), False
 
 
+# Russian and Ukrainian names of Polish towns that the gazetteer, reading Cyrillic as a town of a
+# Cyrillic-writing country, gives only to a namesake village ("Замостье", "Замостя" are also
+# Zamostia in Bukovina; "Комаров", "Комарів" Komariv): the Polish town is a candidate too, and
+# the document's other places choose between them (alone, the larger town wins).
+_FOREIGN_RUUK = {
+    "Замостье": "Zamość",
+    "Замостя": "Zamość",
+    "Замосць": "Zamość",
+    "Комаров": "Komarów",
+    "Комарів": "Komarów",
+}
+
+
 @lru_cache(maxsize=20000)
 def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     """(place, candidates, unambiguous) for a written name: the first form the gazetteer knows
     as written wins; a form known only by sound or by a close spelling counts if nothing better."""
+    got = _lookup(name, lang)
+    if lang in ("ru", "uk"):
+        return _with_foreign_town(got, name, lang)
+    return got
+
+
+def _with_foreign_town(
+    got: tuple[Place | None, tuple[Place, ...], bool], name: str, lang: str
+) -> tuple[Place | None, tuple[Place, ...], bool]:
+    """Add the Polish town a Russian or Ukrainian exonym names (_FOREIGN_RUUK) as a candidate."""
+    latin = next((_FOREIGN_RUUK[f] for f in forms(name, lang) if f in _FOREIGN_RUUK), None)
+    if latin is None:
+        return got
+    r = resolve(latin, fuzzy=False)
+    town = r.place or (r.candidates[0] if r.candidates else None)
+    place, cands, _ok = got
+    base = cands or ((place,) if place else ())
+    if town is None or town in base:
+        return got
+    if not base:
+        return town, (town,), True
+    both = (*base, town)
+    return max(both, key=lambda c: c.population), both, False
+
+
+def _lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     fallback: tuple[Place | None, tuple[Place, ...], bool] | None = None
     for f in forms(name, lang):
         if len(f) < 3 or _NOT_PLACE.match(f):

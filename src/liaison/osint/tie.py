@@ -69,6 +69,26 @@ _POCKET = {
 }
 _POCKET_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _POCKET.items()}
 
+# A relative clause right after a mention ("…, яка утримувала X", "…, которая вела бои у X")
+# is about that unit: its comma does not part the unit from the clause's place.
+_RELATIVE_RUUK = {
+    "ru": re.compile(r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:котор(?:ая|ый|ое|ые|ой|ого|ую|ом)|где)\s"),
+    "uk": re.compile(r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:як(?:а|ий|е|і|ої|ого|ій|ому|у)|котр(?:а|ий|е|і)|де)\s"),
+}
+
+# "столицю", "в столице": the capital the report named (Russian and Ukrainian texts).
+_CAPITAL_RE = {
+    "ru": re.compile(r"(?<![\w-])(?i:столиц(?:а|ы|е|у|ей))(?![\w-])"),
+    "uk": re.compile(r"(?<![\w'-])(?i:столиц(?:я|і|ю|ею))(?![\w'-])"),
+}
+# the theatre's capitals (GeoNames names): what "the capital" points back at
+_CAPITALS = frozenset(
+    "Kyiv Moscow Minsk Warsaw Berlin Prague Vilnius Riga Tallinn Budapest Vienna Bucharest "
+    "Chisinau Bratislava Tbilisi Damascus".split()
+)
+# with none named before: a Ukrainian text's capital is Kyiv
+_CAPITAL_DEFAULT = {"uk": "Київ"}
+
 # "вместе с 247-м полком из Ставрополя", "together with the 217th from Ivanovo": a unit named
 # as another's companion is where that one is, not where it came from.
 _COMPANION = {
@@ -584,6 +604,22 @@ class Tier:
                         0,
                     )
                 )
+        capital = _CAPITAL_RE.get(self.lang)
+        for m in capital.finditer(self.text, s, e) if capital else ():
+            named = self._capital(s, hits, m.start())
+            if named is not None:
+                extra.append(
+                    PlaceHit(
+                        m.start(),
+                        m.end(),
+                        named.text,
+                        named.place,
+                        named.candidates,
+                        named.unambiguous,
+                        1,
+                        0,
+                    )
+                )
         pocket = _POCKET_RE.get(self.lang)
         for m in pocket.finditer(self.text, s, e) if pocket else ():
             if any(h.start <= m.start() < h.end + 12 for h in hits) or any(
@@ -640,6 +676,21 @@ class Tier:
             )
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
 
+    def _capital(self, s: int, hits: list[PlaceHit], pos: int) -> PlaceHit | None:
+        """ "столицю звільняла …", "у штурмі столиці": the capital the report named last
+        before the word (a capital of the theatre), else — in Ukrainian — Kyiv."""
+        here = [h for h in reversed(hits) if h.end <= pos]
+        for h in chain(here, self._before(s)):
+            if h.place is not None and h.place.name in _CAPITALS:
+                return h
+        default = _CAPITAL_DEFAULT.get(self.lang)
+        if default is None:
+            return None
+        place, cands, ok = lookup(default, self.lang)
+        if place is None:
+            return None
+        return PlaceHit(pos, pos, default, place, cands, ok, 1, 0)
+
     def _pocket_named(self, pocket: re.Pattern[str], s: int) -> PlaceHit | None:
         """The place last named with the pocket word before s ("Kessel von Halbe"): only the
         sentences where the word stands are read."""
@@ -682,6 +733,12 @@ class Tier:
             # a full stop the splitter kept ("… on January 15. Alongside it …") ends a sentence
             # (after a word or, but in German, a number: not "г. Бахмут", "15. Januar")
             stop = 60 if _stops(stop_rx, gap) else 0
+            rel = _RELATIVE_RUUK.get(self.lang)
+            if h.start >= b and rel is not None and (rm := rel.match(gap)) is not None:
+                # "40-ва армія, яка утримувала X": the clause tells of the mention itself, its
+                # pronoun standing for the unit (no comma parts them; counted from the pronoun)
+                gap = gap[rm.end() :]
+                d = len(gap)
             return d + stop + (30 if re.search(r"[,;—–]", gap) else 0)
 
         def owner(h: PlaceHit) -> tuple[int, int]:
