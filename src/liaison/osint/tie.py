@@ -151,6 +151,11 @@ _LIST_TEXT = (
 _LIST_WORDS = frozenset(_LIST_TEXT.split())
 
 
+def _is_town(h: PlaceHit) -> bool:
+    """Whether a place hit reads as a town (5,000 people or more), not a village."""
+    return h.place is not None and h.place.population >= 5_000
+
+
 def _clause_gap(gap: str) -> bool:
     """Whether the text between two mentions parts them into clauses ("A joined on June 23, and
     its B was committed …") rather than listing them ("A, B and C")."""
@@ -459,6 +464,8 @@ class Tier:
                 # the sentence names only where *other* units came from ("A oraz B z X"):
                 # that says nothing of this one; where the sentence before puts its units does
                 ranked = [*self._prev_where(s, start), *ranked]
+        if self.lang in ("ru", "uk") and ranked and ranked[0].precision == 3:
+            ranked = [*self._finer_in_region(ranked[0], hits, end), *ranked]
         for h in ranked:
             if (ref := self._resolve(h, unit_ids, h.precision)) is not None:
                 return ref
@@ -649,6 +656,22 @@ class Tier:
             prev = next(
                 (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
             )
+            if (
+                prev is not None
+                and self.lang in ("ru", "uk")
+                and _CITY_WORD.match(m.group(0))
+                and not _is_town(prev)
+            ):
+                # "в місті", "город": a town, not the village named last ("біля Іванівського,
+                # тоді як в місті …" is the town the sentence named before the village)
+                prev = next(
+                    (
+                        h
+                        for h in chain(here, self._before(s))
+                        if h.rank <= 1 and h.precision <= 2 and _is_town(h)
+                    ),
+                    prev,
+                )
             if prev is None and _CITY_WORD.match(m.group(0)):
                 # "the city" of a story that named its town only as where units left or came
                 # from ("Вихід з Авдіївки … Місто штурмували …") is still that town
@@ -675,6 +698,23 @@ class Tier:
                 )
             )
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
+
+    def _finer_in_region(self, region: PlaceHit, hits: list[PlaceHit], end: int) -> list[PlaceHit]:
+        """ "В Курской области A отразили атаки B в районе Суджи": a town later in the same
+        clause, inside the region the mention got, says where in the region the action is."""
+        from liaison.core.geo import haversine_km
+
+        if region.place is None:
+            return []
+        for h in hits:
+            if h.start < end or h.rank != 0 or h.precision > 2 or h.place is None:
+                continue
+            gap = self.text[end : h.start]
+            if re.search(r"[;—–]", gap) or _clause_gap(gap):
+                return []
+            if haversine_km(h.place.lat, h.place.lon, region.place.lat, region.place.lon) <= 200:
+                return [h]
+        return []
 
     def _capital(self, s: int, hits: list[PlaceHit], pos: int) -> PlaceHit | None:
         """ "столицю звільняла …", "у штурмі столиці": the capital the report named last
