@@ -327,6 +327,9 @@ def _ru_forms(name: str) -> list[str]:
         # ("в Кундузе", "у Хайлара", "Шиндандом" → Кундуз, Хайлар, Шинданд)
         w = words[0]
         out += [w[: -len(e)] for e in ("ом", "ем", "е", "а", "у") if w.endswith(e)]
+    if len(words) == 1 and re.search(r"ь[её]м$", words[0]):
+        # a neuter town in -ье the dictionary misreads: "под Замостьем" → Замостье
+        out.append(words[0][:-2] + "е")
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
     out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
     if len(words) == 2:
@@ -359,6 +362,7 @@ _UK_ENDINGS = [
     ("ем", ""),
     ("ою", "а"),
     ("єю", "я"),  # "Коломиєю" → Коломия
+    ("ям", "я"),  # a neuter town in -я: "під Замостям" → Замостя
     ("ею", "я"),
     ("ої", "а"),
     ("ій", "а"),

@@ -1,0 +1,105 @@
+"""Russian and Ukrainian tying and extraction rules (osint/tie.py, osint/places.py,
+osint/extract.py), one test each. Texts are written for these tests, not taken from the
+evaluation set."""
+
+from __future__ import annotations
+
+from liaison.core.geo import haversine_km
+from liaison.osint.documents import Document
+from liaison.osint.extract import Mention, PlaceRef, extract
+
+ZAMOSC = (50.72, 23.25)
+KOMAROW = (50.63, 23.48)
+
+
+def doc(text: str, lang: str) -> Document:
+    return Document("e" * 64, "x.txt", "e" * 64, "text", None, None, lang, text)
+
+
+def by_number(text: str, lang: str) -> dict[int, Mention]:
+    """The mentions of a text by their unit's number (the tests name units by number)."""
+    return {m.unit.number: m for m in extract(doc(text, lang)) if m.unit.number is not None}
+
+
+def near(place: PlaceRef | None, lat: float, lon: float, km: float = 25) -> bool:
+    return place is not None and haversine_km(place.lat, place.lon, lat, lon) <= km
+
+
+def test_russian_and_ukrainian_names_of_polish_towns_beat_namesake_villages() -> None:
+    # Замостье / Замостя are also a Bukovinian village, Комаров / Комарів a Podolian one
+    ms = by_number("Летом 1920 года 9-я дивизия долго стояла в районе Замостья.", "ru")
+    assert near(ms[9].place, *ZAMOSC)
+    ms = by_number("Наприкінці серпня 7-ма бригада обороняла Замостя від кінноти.", "uk")
+    assert near(ms[7].place, *ZAMOSC)
+    # beside Zamość the document's other places choose the Polish Komarów
+    ms = by_number(
+        "3-я бригада наступала на Замостье, а 2-я бригада вела бой у Комарова.", "ru"
+    )
+    assert near(ms[2].place, *KOMAROW, km=10)
+    ms = by_number("Бої йшли під Замостям. 4-та дивізія відбивалася під Комаровом.", "uk")
+    assert near(ms[4].place, *KOMAROW, km=10)
+
+
+def test_a_headquarters_moved_from_x_to_y_is_at_y() -> None:
+    ms = by_number("Штаб 12-й армии переведён из Курска в Орёл.", "ru")
+    assert near(ms[12].place, 52.97, 36.07)
+    ms = by_number("Штаб 12-ї армії переміщено з Полтави в Харків.", "uk")
+    assert near(ms[12].place, 49.99, 36.23)
+    # without a move, the headquarters' town is still the unit's home, not where it fights
+    ms = by_number("17-я бригада, штаб которой находится в Курске, ведёт бои у Купянска.", "ru")
+    assert near(ms[17].place, 49.71, 37.61)
+
+
+def test_the_capital_is_the_capital_named_before_or_kyiv() -> None:
+    ms = by_number("Уночі 12-та бригада протиповітряної оборони прикривала столицю.", "uk")
+    assert near(ms[12].place, 50.45, 30.52)
+    ms = by_number("Бои шли под Минском. 5-я армия первой вошла в столицу.", "ru")
+    assert near(ms[5].place, 53.90, 27.57)
+    # a Russian text names no default capital
+    ms = by_number("9-я бригада охраняла столицу.", "ru")
+    assert ms[9].place is None
+
+
+def test_a_relative_clause_after_the_mention_places_the_mention() -> None:
+    ms = by_number("На захід від Харкова діяла 14-та бригада, яка утримувала Ізюм.", "uk")
+    assert near(ms[14].place, 49.21, 37.26)
+    ms = by_number(
+        "Западнее Харькова действовала 14-я бригада, которая удерживала Изюм.", "ru"
+    )
+    assert near(ms[14].place, 49.21, 37.26)
+
+
+def test_branch_compound_nouns_are_formation_nouns() -> None:
+    ms = by_number("3-й мехкорпус и 7-я кавдивизия наступали на Ровно.", "ru")
+    assert ms[3].unit.echelon == "corps" and ms[7].unit.echelon == "division"
+    ms = by_number("2-й кавкорпус і 5-та кавдивізія вийшли до Рівного.", "uk")
+    assert ms[2].unit.echelon == "corps" and ms[5].unit.echelon == "division"
+
+
+def test_ukrainian_instrumental_in_yeyu() -> None:
+    ms = by_number("Того ж дня 8-й корпус оволодів Коломиєю.", "uk")
+    assert near(ms[8].place, 48.52, 25.04)
+
+
+def test_a_town_later_in_the_clause_refines_the_region() -> None:
+    ms = by_number(
+        "В Курской области подразделения 6-й армии отразили атаки 22-й бригады "
+        "в районе Суджи.",
+        "ru",
+    )
+    assert near(ms[6].place, 51.19, 35.27)
+    # a town in another clause does not
+    ms = by_number(
+        "В Харьковской области 14-я бригада отошла, а 92-я бригада держит оборону у Купянска.",
+        "ru",
+    )
+    assert not near(ms[14].place, 49.71, 37.61)
+
+
+def test_the_city_points_back_at_a_town_not_the_village_named_last() -> None:
+    ms = by_number(
+        "Бої точаться під Бахмутом. 3-тя бригада відбила атаку біля Іванівського, "
+        "тоді як у місті тримається 5-та бригада.",
+        "uk",
+    )
+    assert near(ms[5].place, 48.59, 38.0)
