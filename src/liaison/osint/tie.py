@@ -76,15 +76,6 @@ _RELATIVE_RUUK = {
     "uk": re.compile(r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:як(?:а|ий|е|і|ої|ого|ій|ому|у)|котр(?:а|ий|е|і)|де)\s"),
 }
 
-# A verb of moving (Russian and Ukrainian stems): "из X" in its sentence is where a unit left.
-_MOVE_RUUK = re.compile(
-    r"(?i:переброш|перебрас|прибы|прибудет|прибул|выдвину|висуну|вывед|вывод|вивед|отвед|відвед|"
-    r"перемещ|переміщ|передислоц|передислок|направлен|направле|пришл|пришёл|пришел|прийшл|"
-    r"перекину|перекида|вышл|вышед|вийшл|ушл|отош|відійш|отступ|відступ|переведен|переведён|"
-    r"переведе|вернул|поверну|эвакуир|евакуй|прибыва|прибува|отвод|відвод|вылет|вилет|"
-    r"отправ|відправ|марш|переправ)"
-)
-
 # "столицю", "в столице": the capital the report named (Russian and Ukrainian texts).
 _CAPITAL_RE = {
     "ru": re.compile(r"(?<![\w-])(?i:столиц(?:а|ы|е|у|ей))(?![\w-])"),
@@ -473,8 +464,6 @@ class Tier:
                 # the sentence names only where *other* units came from ("A oraz B z X"):
                 # that says nothing of this one; where the sentence before puts its units does
                 ranked = [*self._prev_where(s, start), *ranked]
-            elif ranked[0].rank == 2 and self._home_attribute(own, end, s, e):
-                ranked = [*self._prev_where(s, start), *ranked]
         if self.lang in ("ru", "uk") and ranked and ranked[0].precision == 3:
             ranked = [*self._finer_in_region(ranked[0], hits, end), *ranked]
         for h in ranked:
@@ -709,22 +698,6 @@ class Tier:
                 )
             )
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
-
-    def _home_attribute(self, own: list[PlaceHit], end: int, s: int, e: int) -> bool:
-        """ "21-я бригада из Тоцкого участвовала в штурме …": an origin written right after the
-        mention, in a sentence that tells of no move, is the unit's home garrison, an attribute
-        of its name (Russian and Ukrainian): the action is where the sentence before put it."""
-        if self.lang not in ("ru", "uk") or not own or any(h.rank != 2 for h in own):
-            return False
-        first = min(own, key=lambda h: h.start)
-        if not re.fullmatch(r"\s+(?i:из|с|со|з|із|зі)\s+", self.text[end : first.start]):
-            return False
-        sent = self.text[s:e]
-        return not (
-            _MOVE_RUUK.search(sent)
-            or _EARLIER.search(sent)
-            or any(s <= d.start < e for d in self.dates)
-        )
 
     def _finer_in_region(self, region: PlaceHit, hits: list[PlaceHit], end: int) -> list[PlaceHit]:
         """ "В Курской области A отразили атаки B в районе Суджи": a town later in the same
