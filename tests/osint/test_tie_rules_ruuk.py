@@ -32,9 +32,7 @@ def test_russian_and_ukrainian_names_of_polish_towns_beat_namesake_villages() ->
     ms = by_number("Наприкінці серпня 7-ма бригада обороняла Замостя від кінноти.", "uk")
     assert near(ms[7].place, *ZAMOSC)
     # beside Zamość the document's other places choose the Polish Komarów
-    ms = by_number(
-        "3-я бригада наступала на Замостье, а 2-я бригада вела бой у Комарова.", "ru"
-    )
+    ms = by_number("3-я бригада наступала на Замостье, а 2-я бригада вела бой у Комарова.", "ru")
     assert near(ms[2].place, *KOMAROW, km=10)
     ms = by_number("Бої йшли під Замостям. 4-та дивізія відбивалася під Комаровом.", "uk")
     assert near(ms[4].place, *KOMAROW, km=10)
@@ -63,9 +61,7 @@ def test_the_capital_is_the_capital_named_before_or_kyiv() -> None:
 def test_a_relative_clause_after_the_mention_places_the_mention() -> None:
     ms = by_number("На захід від Харкова діяла 14-та бригада, яка утримувала Ізюм.", "uk")
     assert near(ms[14].place, 49.21, 37.26)
-    ms = by_number(
-        "Западнее Харькова действовала 14-я бригада, которая удерживала Изюм.", "ru"
-    )
+    ms = by_number("Западнее Харькова действовала 14-я бригада, которая удерживала Изюм.", "ru")
     assert near(ms[14].place, 49.21, 37.26)
 
 
@@ -83,8 +79,7 @@ def test_ukrainian_instrumental_in_yeyu() -> None:
 
 def test_a_town_later_in_the_clause_refines_the_region() -> None:
     ms = by_number(
-        "В Курской области подразделения 6-й армии отразили атаки 22-й бригады "
-        "в районе Суджи.",
+        "В Курской области подразделения 6-й армии отразили атаки 22-й бригады в районе Суджи.",
         "ru",
     )
     assert near(ms[6].place, 51.19, 35.27)
@@ -104,3 +99,12 @@ def test_the_city_points_back_at_a_town_not_the_village_named_last() -> None:
     )
     assert near(ms[5].place, 48.28, 37.18)
     assert near(ms[3].place, 48.24, 37.62)
+
+
+def test_a_bare_ordinal_of_a_gapped_clause_is_a_unit_of_the_kind_named_before() -> None:
+    ms = by_number("5-я армия наступала на Орёл, а 3-я — на Брянск.", "ru")
+    assert ms[3].unit.echelon == "army" and near(ms[3].place, 53.27, 34.32)
+    ms = by_number("5-та бригада вийшла до Полтави, а 6-та — до Харкова.", "uk")
+    assert ms[6].unit.echelon == "brigade" and near(ms[6].place, 49.98, 36.25)
+    # the gender must agree: a masculine ordinal does not take a feminine noun's kind
+    assert 3 not in by_number("5-я армия наступала на Орёл, а 3-й — на Брянск.", "ru")

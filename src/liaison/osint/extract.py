@@ -1925,6 +1925,57 @@ def _elliptic(text: str, lang: str, found: list[_Found]) -> list[_Found]:
     return out
 
 
+# "4-я дивизия ворвалась в Житомир, а 14-я — в Бердичев": a bare ordinal opening a clause whose
+# verb a dash stands for is a unit of the kind the clause before named (Russian and Ukrainian).
+_GAPPED = re.compile(
+    r"(?:,\s*(?:а|и|і|та|й|тогда\s+как|тоді\s+як)\s+|;\s*)"
+    r"(?P<n>\d{1,3})\s?[-–‑]\s?(?P<suf>[а-яёіїєґ]{1,3})(?=\s+[—–]\s)",
+    re.I,
+)
+
+
+def _gapped(text: str, lang: str, found: list[_Found]) -> list[_Found]:
+    """Bare ordinals of a gapped clause (_GAPPED): the echelon of the nearest unit named before
+    in the same sentence whose noun agrees in gender (feminine "-я", "-та", masculine "-й")."""
+    if lang not in ("ru", "uk"):
+        return []
+    out = []
+    for m in _GAPPED.finditer(text):
+        a = m.start("n")
+        if any(f.start <= a < f.end for f in found):
+            continue
+        suf = m.group("suf").lower()
+        fem = suf.endswith(("я", "а"))
+        if not fem and not suf.endswith("й"):
+            continue
+        prev = [
+            f
+            for f in found
+            if f.end <= a
+            and a - f.end < 200
+            and f.echelon is not None
+            and f.number is not None
+            and (f.echelon in _FEM_ECH) == fem
+            and not re.search(r"[.!?]\s", text[f.end : a])
+        ]
+        if not prev:
+            continue
+        last = max(prev, key=lambda f: f.end)
+        out.append(
+            _Found(
+                a,
+                m.end(),
+                text[a : m.end()],
+                int(m.group("n")),
+                last.echelon,
+                last.branch,
+                False,
+                language=lang,
+            )
+        )
+    return out
+
+
 _EN_DIV_BRANCH = {
     "Airborne": "airborne",
     "Cavalry": "cavalry",
@@ -1996,6 +2047,7 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             lang_text = _GLUED.sub(" ", text)
         found += _find_formations(lang_text, lang)
         found += _elliptic(lang_text, lang, found)
+        found += _gapped(lang_text, lang, found)
         if lang == "en":
             # "the 101st Airborne", "the 1st Cavalry", "the 10th Mountain": a US division's name
             # without its noun

@@ -73,7 +73,9 @@ _POCKET_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _PO
 # is about that unit: its comma does not part the unit from the clause's place.
 _RELATIVE_RUUK = {
     "ru": re.compile(r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:котор(?:ая|ый|ое|ые|ой|ого|ую|ом)|где)\s"),
-    "uk": re.compile(r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:як(?:а|ий|е|і|ої|ого|ій|ому|у)|котр(?:а|ий|е|і)|де)\s"),
+    "uk": re.compile(
+        r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:як(?:а|ий|е|і|ої|ого|ій|ому|у)|котр(?:а|ий|е|і)|де)\s"
+    ),
 }
 
 # "столицю", "в столице": the capital the report named (Russian and Ukrainian texts).
@@ -83,8 +85,24 @@ _CAPITAL_RE = {
 }
 # the theatre's capitals (GeoNames names): what "the capital" points back at
 _CAPITALS = frozenset(
-    "Kyiv Moscow Minsk Warsaw Berlin Prague Vilnius Riga Tallinn Budapest Vienna Bucharest "
-    "Chisinau Bratislava Tbilisi Damascus".split()
+    {
+        "Kyiv",
+        "Moscow",
+        "Minsk",
+        "Warsaw",
+        "Berlin",
+        "Prague",
+        "Vilnius",
+        "Riga",
+        "Tallinn",
+        "Budapest",
+        "Vienna",
+        "Bucharest",
+        "Chisinau",
+        "Bratislava",
+        "Tbilisi",
+        "Damascus",
+    }
 )
 # with none named before: a Ukrainian text's capital is Kyiv
 _CAPITAL_DEFAULT = {"uk": "Київ"}
