@@ -108,3 +108,21 @@ def test_a_bare_ordinal_of_a_gapped_clause_is_a_unit_of_the_kind_named_before() 
     assert ms[6].unit.echelon == "brigade" and near(ms[6].place, 49.98, 36.25)
     # the gender must agree: a masculine ordinal does not take a feminine noun's kind
     assert 3 not in by_number("5-я армия наступала на Орёл, а 3-й — на Брянск.", "ru")
+
+
+def test_old_and_foreign_names_of_towns() -> None:
+    # a river's name ("Днепр", "Сeвер…") must not hide a town's ("Днепропетровск", "Северодонецк")
+    ms = by_number("В 1943 году 46-я армия освободила Днепропетровск.", "ru")
+    assert near(ms[46].place, 48.46, 35.04)
+    ms = by_number("8-ма армія вела бої під Дніпродзержинськом.", "uk")
+    assert near(ms[8].place, 48.52, 34.61)
+    ms = by_number("Бои за Северодонецк вела 4-я бригада.", "ru")
+    assert near(ms[4].place, 48.94, 38.49)
+    ms = by_number("Весной 1945 года 11-я армия штурмовала Кенигсберг.", "ru")
+    assert near(ms[11].place, 54.71, 20.51)
+    ms = by_number("2-я ударная армия вышла к Данцигу.", "ru")
+    assert near(ms[2].place, 54.35, 18.65)
+    ms = by_number("Проскурів звільнила 1-ша армія.", "uk")
+    assert near(ms[1].place, 49.42, 26.98)
+    ms = by_number("Бої точилися біля Гуляйполя, де стояла 65-та бригада.", "uk")
+    assert near(ms[65].place, 47.67, 36.26)
