@@ -111,7 +111,7 @@ def test_a_bare_ordinal_of_a_gapped_clause_is_a_unit_of_the_kind_named_before() 
 
 
 def test_old_and_foreign_names_of_towns() -> None:
-    # a river's name ("Днепр", "Сeвер…") must not hide a town's ("Днепропетровск", "Северодонецк")
+    # a river's name ("Днепр", "Север…") must not hide a town's ("Днепропетровск", "Северодонецк")
     ms = by_number("В 1943 году 46-я армия освободила Днепропетровск.", "ru")
     assert near(ms[46].place, 48.46, 35.04)
     ms = by_number("8-ма армія вела бої під Дніпродзержинськом.", "uk")
@@ -126,3 +126,10 @@ def test_old_and_foreign_names_of_towns() -> None:
     assert near(ms[1].place, 49.42, 26.98)
     ms = by_number("Бої точилися біля Гуляйполя, де стояла 65-та бригада.", "uk")
     assert near(ms[65].place, 47.67, 36.26)
+
+
+def test_a_march_from_one_area_to_another_ends_in_the_second() -> None:
+    ms = by_number("2-я танковая армия совершила марш из района Умани в район Ясс.", "ru")
+    assert near(ms[2].place, 47.17, 27.60)
+    ms = by_number("4-та бригада перейшла з району Умані в район Вінниці.", "uk")
+    assert near(ms[4].place, 49.23, 28.47)
