@@ -133,3 +133,8 @@ def test_a_march_from_one_area_to_another_ends_in_the_second() -> None:
     assert near(ms[2].place, 47.17, 27.60)
     ms = by_number("4-та бригада перейшла з району Умані в район Вінниці.", "uk")
     assert near(ms[4].place, 49.23, 28.47)
+
+
+def test_abbreviated_separate_battalions_and_regiments() -> None:
+    ms = by_number("Під Курськом діють 501-й ОБМП і 425-й ОШП «Скеля».", "uk")
+    assert ms[501].unit.echelon == "battalion" and ms[425].unit.echelon == "regiment"

@@ -372,6 +372,8 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "одшп": ("regiment", "airborne"),
         "одшб": ("battalion", "airborne"),
         "дшб": ("battalion", "airborne"),
+        "ошп": ("regiment", "infantry"),
+        "обмп": ("battalion", "naval_infantry"),
         "омсб_": ("battalion", "motorised"),
         # staff notation: "13 А", "65 А" (upper case only: "а" is "and")
         "а": ("army", None),
@@ -399,6 +401,11 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "оєбр": ("brigade", "infantry"),
         "оштбр": ("brigade", "infantry"),
         "обрспп": ("brigade", None),
+        # separate battalions and regiments of the 2023– army ("501-й ОБМП", "425-й ОШП")
+        "обмп": ("battalion", "naval_infantry"),
+        "ошп": ("regiment", "infantry"),
+        "ошб": ("battalion", "infantry"),
+        "омпб": ("battalion", "motorised"),
     },
     "pl": {
         "dp": ("division", "infantry"),
