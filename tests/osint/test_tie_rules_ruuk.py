@@ -36,6 +36,13 @@ def test_russian_and_ukrainian_names_of_polish_towns_beat_namesake_villages() ->
     assert near(ms[2].place, *KOMAROW, km=10)
     ms = by_number("Бої йшли під Замостям. 4-та дивізія відбивалася під Комаровом.", "uk")
     assert near(ms[4].place, *KOMAROW, km=10)
+    # "Перемышль" is also a Kaluga village, "Ярослав" never Yaroslavl ("Ярославль")
+    ms = by_number("В сентябре 1939 года 6-я армия вошла в Перемышль.", "ru")
+    assert near(ms[6].place, 49.78, 22.77)
+    ms = by_number("Под Ярославом 12-я армия форсировала Сан.", "ru")
+    assert near(ms[12].place, 50.02, 22.68)
+    ms = by_number("8-й корпус отвели к Ярославлю.", "ru")
+    assert near(ms[8].place, 57.63, 39.87)
 
 
 def test_a_headquarters_moved_from_x_to_y_is_at_y() -> None:

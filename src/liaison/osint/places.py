@@ -767,7 +767,12 @@ _FOREIGN_RUUK = {
     "Замосць": "Zamość",
     "Комаров": "Komarów",
     "Комарів": "Komarów",
+    "Перемышль": "Przemyśl",
+    "Томашов": "Tomaszów Lubelski",
+    "Ярослав": "Jarosław",
 }
+# names that are only the Polish town's: "Ярослав" is Jarosław (Yaroslavl is "Ярославль")
+_FOREIGN_RUUK_ONLY = frozenset({"Ярослав"})
 
 
 @lru_cache(maxsize=20000)
@@ -784,16 +789,21 @@ def _with_foreign_town(
     got: tuple[Place | None, tuple[Place, ...], bool], name: str, lang: str
 ) -> tuple[Place | None, tuple[Place, ...], bool]:
     """Add the Polish town a Russian or Ukrainian exonym names (_FOREIGN_RUUK) as a candidate."""
-    latin = next((_FOREIGN_RUUK[f] for f in forms(name, lang) if f in _FOREIGN_RUUK), None)
-    if latin is None:
+    form = next((f for f in forms(name, lang) if f in _FOREIGN_RUUK), None)
+    if form is None:
         return got
+    latin = _FOREIGN_RUUK[form]
     r = resolve(latin, fuzzy=False)
     town = r.place or (r.candidates[0] if r.candidates else None)
     place, cands, _ok = got
     base = cands or ((place,) if place else ())
     if town is None or town in base:
         return got
-    if not base or town.population >= 10 * max(1000, *(c.population for c in base)):
+    if (
+        not base
+        or form in _FOREIGN_RUUK_ONLY
+        or town.population >= 10 * max(1000, *(c.population for c in base))
+    ):
         # a town ten times the namesake village is what a report means (as _with_hidden_readings
         # has it for exonyms): a wide theatre's spread must not pull the name to the village
         return town, (town,), True
