@@ -792,9 +792,17 @@ class Tier:
             # (after a word or, but in German, a number: not "г. Бахмут", "15. Januar")
             stop = 60 if _stops(stop_rx, gap) else 0
             rel = _RELATIVE_RUUK.get(self.lang)
-            if h.start >= b and rel is not None and (rm := rel.match(gap)) is not None:
+            if (
+                h.start >= b
+                and rel is not None
+                and (rm := rel.match(gap)) is not None
+                and not _EARLIER.search(gap)
+                and not re.search(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)", gap)
+            ):
                 # "40-ва армія, яка утримувала X": the clause tells of the mention itself, its
                 # pronoun standing for the unit (no comma parts them; counted from the pronoun)
+                # — unless it tells of another year or of earlier days ("которая в 2022 году
+                # воевала под X", "яка раніше стояла в X")
                 gap = gap[rm.end() :]
                 d = len(gap)
             return d + stop + (30 if re.search(r"[,;—–]", gap) else 0)
