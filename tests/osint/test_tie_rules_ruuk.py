@@ -60,6 +60,11 @@ def test_the_capital_is_the_capital_named_before_or_kyiv() -> None:
     assert near(ms[12].place, 50.45, 30.52)
     ms = by_number("Бои шли под Минском. 5-я армия первой вошла в столицу.", "ru")
     assert near(ms[5].place, 53.90, 27.57)
+    # "the capital of Belarus" is Minsk; a by-name ("северная столица") is no capital
+    ms = by_number("Бои шли под Киевом. 5-я армия вошла в столицу Белоруссии.", "ru")
+    assert near(ms[5].place, 53.90, 27.57)
+    ms = by_number("Бои шли под Минском. 6-я армия прошла парадом в северной столице.", "ru")
+    assert not near(ms[6].place, 53.90, 27.57)
     # a Russian text names no default capital
     ms = by_number("9-я бригада охраняла столицу.", "ru")
     assert ms[9].place is None

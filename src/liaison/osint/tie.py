@@ -104,6 +104,40 @@ _CAPITALS = frozenset(
         "Damascus",
     }
 )
+# "северная столица", "шахтарська столиця": a by-name, not a capital
+_CAPITAL_NOT = re.compile(
+    r"(?i:северн|южн|культурн|шахт[её]рск|шахтарськ|північн|південн|культурн)\w*\s+$"
+)
+# "столица Белоруссии", "столиці України": the country's capital (GeoNames names)
+_CAPITAL_OF = (
+    ("Украин", "Kyiv"),
+    ("Україн", "Kyiv"),
+    ("Беларус", "Minsk"),
+    ("Белорусс", "Minsk"),
+    ("Білорус", "Minsk"),
+    ("Росси", "Moscow"),
+    ("Росі", "Moscow"),
+    ("РФ", "Moscow"),
+    ("Польш", "Warsaw"),
+    ("Польщ", "Warsaw"),
+    ("Литв", "Vilnius"),
+    ("Латви", "Riga"),
+    ("Латві", "Riga"),
+    ("Эстони", "Tallinn"),
+    ("Естоні", "Tallinn"),
+    ("Сири", "Damascus"),
+    ("Сирі", "Damascus"),
+    ("Германи", "Berlin"),
+    ("Німеччин", "Berlin"),
+    ("Венгри", "Budapest"),
+    ("Угорщин", "Budapest"),
+    ("Чехословаки", "Prague"),
+    ("Чехословаччин", "Prague"),
+    ("Молдов", "Chisinau"),
+    ("Молдав", "Chisinau"),
+    ("Грузи", "Tbilisi"),
+    ("Грузі", "Tbilisi"),
+)
 # with none named before: a Ukrainian text's capital is Kyiv
 _CAPITAL_DEFAULT = {"uk": "Київ"}
 
@@ -631,7 +665,7 @@ class Tier:
                 )
         capital = _CAPITAL_RE.get(self.lang)
         for m in capital.finditer(self.text, s, e) if capital else ():
-            named = self._capital(s, hits, m.start())
+            named = self._capital(s, hits, m.start(), m.end())
             if named is not None:
                 extra.append(
                     PlaceHit(
@@ -734,9 +768,21 @@ class Tier:
                 return [h]
         return []
 
-    def _capital(self, s: int, hits: list[PlaceHit], pos: int) -> PlaceHit | None:
+    def _capital(self, s: int, hits: list[PlaceHit], pos: int, end: int) -> PlaceHit | None:
         """ "столицю звільняла …", "у штурмі столиці": the capital the report named last
-        before the word (a capital of the theatre), else — in Ukrainian — Kyiv."""
+        before the word (a capital of the theatre), else — in Ukrainian — Kyiv; "столица
+        Белоруссии" that country's; not "северная столица" or "столица Донбасса"."""
+        if _CAPITAL_NOT.search(self.text[max(0, pos - 20) : pos]):
+            return None
+        country = re.match(r"\s+([А-ЯЁІЇЄҐ][\w'ʼ’-]*)", self.text[end : end + 40])
+        if country is not None:
+            name = next((c for stem, c in _CAPITAL_OF if country.group(1).startswith(stem)), None)
+            if name is None:
+                return None  # the capital of a region or a people: no town of the list
+            place, cands, ok = lookup(name, "en")
+            if place is None:
+                return None
+            return PlaceHit(pos, pos, name, place, cands, ok, 1, 0)
         here = [h for h in reversed(hits) if h.end <= pos]
         for h in chain(here, self._before(s)):
             if h.place is not None and h.place.name in _CAPITALS:
