@@ -64,7 +64,9 @@ def test_the_capital_is_the_capital_named_before_or_kyiv() -> None:
     ms = by_number("Бои шли под Киевом. 5-я армия вошла в столицу Белоруссии.", "ru")
     assert near(ms[5].place, 53.90, 27.57)
     ms = by_number("Бои шли под Минском. 6-я армия прошла парадом в северной столице.", "ru")
-    assert not near(ms[6].place, 53.90, 27.57)
+    # (the sentence before still gives its place, as "near", not the capital word's town)
+    p = ms[6].place
+    assert p is not None and p.precision == 2
     # a Russian text names no default capital
     ms = by_number("9-я бригада охраняла столицу.", "ru")
     assert ms[9].place is None
