@@ -157,3 +157,17 @@ def test_a_march_from_one_area_to_another_ends_in_the_second() -> None:
 def test_abbreviated_separate_battalions_and_regiments() -> None:
     ms = by_number("Під Курськом діють 501-й ОБМП і 425-й ОШП «Скеля».", "uk")
     assert ms[501].unit.echelon == "battalion" and ms[425].unit.echelon == "regiment"
+
+
+def test_ukrainian_locatives_with_a_consonant_change() -> None:
+    ms = by_number("Восени 8-ма армія тримала оборону в Таганрозі.", "uk")
+    assert near(ms[8].place, 47.24, 38.90)
+    ms = by_number("У Кременчуці формується 47-ма бригада.", "uk")
+    assert near(ms[47].place, 49.07, 33.42)
+    ms = by_number(
+        "У травні 1945 року 4-та танкова армія увійшла в Прагу, у Празі вона й стояла.", "uk"
+    )
+    assert near(ms[4].place, 50.09, 14.42)
+    # Crimea is a region, not the village Krym
+    ms = by_number("Бої під Херсоном: 10-та бригада прибула з Криму.", "uk")
+    assert near(ms[10].place, 46.64, 32.61)
