@@ -137,6 +137,8 @@ def test_old_and_foreign_names_of_towns() -> None:
     assert near(ms[8].place, 48.52, 34.61)
     ms = by_number("Бои за Северодонецк вела 4-я бригада.", "ru")
     assert near(ms[4].place, 48.94, 38.49)
+    ms = by_number("Бои у Бахмута не стихают. Под Северском держит оборону 54-я бригада.", "ru")
+    assert near(ms[54].place, 48.86, 38.10)
     ms = by_number("Весной 1945 года 11-я армия штурмовала Кенигсберг.", "ru")
     assert near(ms[11].place, 54.71, 20.51)
     ms = by_number("2-я ударная армия вышла к Данцигу.", "ru")

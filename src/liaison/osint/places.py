@@ -249,7 +249,7 @@ _NOT_PLACE = re.compile(
     r"August|September|Oktober|November|Dezember|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
     r"Hill|Height|Heights|Point|Route|Highway|Objective|Höhe|Punkt|Wzgórze|Wzgórzu|Высот[аеуы]|Висот[аіуи]|"
-    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север(?!одонецк)\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Крим(?:у|і|ом)?|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
+    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север(?!одонецк|ск(?:а|е|ом|у)?$)\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Крим(?:у|і|ом)?|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
     r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
     r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
     r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
