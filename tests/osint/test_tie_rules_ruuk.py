@@ -173,3 +173,12 @@ def test_ukrainian_locatives_with_a_consonant_change() -> None:
     # Crimea is a region, not the village Krym
     ms = by_number("Бої під Херсоном: 10-та бригада прибула з Криму.", "uk")
     assert near(ms[10].place, 46.64, 32.61)
+
+
+def test_a_city_beside_a_namesake_village_of_another_form() -> None:
+    # "у Кропивницькому" is the city of Кропивницький, not the village Кропивницьке
+    ms = by_number("У Кропивницькому формується 61-ша бригада.", "uk")
+    assert near(ms[61].place, 48.51, 32.27)
+    # a front-line village keeps its own reading
+    ms = by_number("Біля Роботиного тримає оборону 65-та бригада.", "uk")
+    assert near(ms[65].place, 47.44, 35.84)

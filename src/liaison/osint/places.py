@@ -788,7 +788,32 @@ def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]
     as written wins; a form known only by sound or by a close spelling counts if nothing better."""
     got = _lookup(name, lang)
     if lang in ("ru", "uk"):
-        return _with_foreign_town(got, name, lang)
+        return _with_foreign_town(_with_town_reading(got, name, lang), name, lang)
+    return got
+
+
+def _with_town_reading(
+    got: tuple[Place | None, tuple[Place, ...], bool], name: str, lang: str
+) -> tuple[Place | None, tuple[Place, ...], bool]:
+    """A name read first as a village of the village list ("у Кропивницькому" as the village
+    Кропивницьке) that another dictionary form reads as a town of 10,000 or more (the city of
+    Кропивницький): both are candidates, the town first; the report's other places choose."""
+    place, cands, _ok = got
+    if place is None or place.population > 0 or len(cands) > 1:
+        return got
+    for f in forms(name, lang)[1:]:
+        if len(f) < 3 or _NOT_PLACE.match(f):
+            continue
+        r = resolve(f, fuzzy=False)
+        town = r.place
+        if (
+            r.how.startswith("as written")
+            and town is not None
+            and town != place
+            and town.population >= 10_000
+            and town.country in _NEAR
+        ):
+            return town, (place, town), False
     return got
 
 
