@@ -235,8 +235,9 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"фронт(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "front"),
         (r"танков(?:ая|ой|ую|ые|ых|ыми)\s+групп(?:а|ы|е|у|ой|ою|ами|ах)?", "army"),
         (r"арми(?:я|и|ю|ей|ею|й|ям|ями|ях)", "army"),
-        (r"корпус(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "corps"),
-        (r"дивизи(?:я|и|ю|ей|ею|й|ям|ями|ях)", "division"),
+        # "мехкорпус", "кавкорпус", "кавдивизия": the branch written into the noun
+        (r"(?:мех|кав|танко|авиа)?корпус(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "corps"),
+        (r"(?:кав|мото|авиа)?дивизи(?:я|и|ю|ей|ею|й|ям|ями|ях)", "division"),
         (r"бригад(?:а|ы|е|у|ой|ою|ам|ами|ах)?", "brigade"),
         (r"полк(?:а|у|ом|е|и|ов|ам|ами|ах)?", "regiment"),
         (r"батальон(?:а|у|ом|е|ы|ов|ам|ами|ах)?", "battalion"),
@@ -258,8 +259,8 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"фронт(?:а|у|ом|і|и|ів|ам|ами|ах)?", "front"),
         (r"танков(?:а|ої|у|ою|і|их)\s+груп(?:а|и|і|у|ою|ами|ах)?", "army"),
         (r"армі(?:я|ї|ю|єю|й|ям|ями|ях)", "army"),
-        (r"корпус(?:а|у|ом|і|и|ів|ам|ами|ах)?", "corps"),
-        (r"дивізі(?:я|ї|ю|єю|й|ям|ями|ях)", "division"),
+        (r"(?:мех|кав|танко|авіа)?корпус(?:а|у|ом|і|и|ів|ам|ами|ах)?", "corps"),
+        (r"(?:кав|мото|авіа)?дивізі(?:я|ї|ю|єю|й|ям|ями|ях)", "division"),
         (r"бригад(?:а|и|і|у|ою|ам|ами|ах)?", "brigade"),
         (r"полк(?:а|у|ом|і|и|ів|ам|ами|ах)?", "regiment"),
         (r"батальйон(?:а|у|ом|і|и|ів|ам|ами|ах)?", "battalion"),
@@ -373,6 +374,8 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "одшп": ("regiment", "airborne"),
         "одшб": ("battalion", "airborne"),
         "дшб": ("battalion", "airborne"),
+        "ошп": ("regiment", "infantry"),
+        "обмп": ("battalion", "naval_infantry"),
         "омсб_": ("battalion", "motorised"),
         # staff notation: "13 А", "65 А" (upper case only: "а" is "and")
         "а": ("army", None),
@@ -400,6 +403,11 @@ _ABBR_EXTRA: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "оєбр": ("brigade", "infantry"),
         "оштбр": ("brigade", "infantry"),
         "обрспп": ("brigade", None),
+        # separate battalions and regiments of the 2023– army ("501-й ОБМП", "425-й ОШП")
+        "обмп": ("battalion", "naval_infantry"),
+        "ошп": ("regiment", "infantry"),
+        "ошб": ("battalion", "infantry"),
+        "омпб": ("battalion", "motorised"),
     },
     "pl": {
         "dp": ("division", "infantry"),
@@ -1997,6 +2005,57 @@ def _elliptic(text: str, lang: str, found: list[_Found]) -> list[_Found]:
     return out
 
 
+# "4-я дивизия ворвалась в Житомир, а 14-я — в Бердичев": a bare ordinal opening a clause whose
+# verb a dash stands for is a unit of the kind the clause before named (Russian and Ukrainian).
+_GAPPED = re.compile(
+    r"(?:,\s*(?:а|и|і|та|й|тогда\s+как|тоді\s+як)\s+|;\s*)"
+    r"(?P<n>\d{1,3})\s?[-–‑]\s?(?P<suf>[а-яёіїєґ]{1,3})(?=\s+[—–]\s)",
+    re.I,
+)
+
+
+def _gapped(text: str, lang: str, found: list[_Found]) -> list[_Found]:
+    """Bare ordinals of a gapped clause (_GAPPED): the echelon of the nearest unit named before
+    in the same sentence whose noun agrees in gender (feminine "-я", "-та", masculine "-й")."""
+    if lang not in ("ru", "uk"):
+        return []
+    out = []
+    for m in _GAPPED.finditer(text):
+        a = m.start("n")
+        if any(f.start <= a < f.end for f in found):
+            continue
+        suf = m.group("suf").lower()
+        fem = suf.endswith(("я", "а"))
+        if not fem and not suf.endswith("й"):
+            continue
+        prev = [
+            f
+            for f in found
+            if f.end <= a
+            and a - f.end < 200
+            and f.echelon is not None
+            and f.number is not None
+            and (f.echelon in _FEM_ECH) == fem
+            and not re.search(r"[.!?]\s", text[f.end : a])
+        ]
+        if not prev:
+            continue
+        last = max(prev, key=lambda f: f.end)
+        out.append(
+            _Found(
+                a,
+                m.end(),
+                text[a : m.end()],
+                int(m.group("n")),
+                last.echelon,
+                last.branch,
+                False,
+                language=lang,
+            )
+        )
+    return out
+
+
 _EN_DIV_BRANCH = {
     "Airborne": "airborne",
     "Cavalry": "cavalry",
@@ -2102,6 +2161,7 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             lang_text = _GLUED.sub(" ", text)
         found += _find_formations(lang_text, lang)
         found += _elliptic(lang_text, lang, found)
+        found += _gapped(lang_text, lang, found)
         if lang == "en":
             # "the 101st Airborne", "the 1st Cavalry", "the 10th Mountain": a US division's name
             # without its noun

@@ -56,10 +56,15 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"к|ко|до|через|на|в\s+направлении|в\s+сторону", 1, 1),
         (r"из|от|с|со|из-под|из-за", 1, 2),
+        # "марш из района Умани в район Ясс": the area it left, the area it went to
+        (r"в\s+район|во?\s+окрестности|к\s+району", 2, 1),
+        (r"из\s+района|из\s+окрестностей", 2, 2),
         # where a unit was formed or has its headquarters is its home, not where it fights:
         # "сформированной в прошлом году в Пскове", "штаб которой находится в Воронеже"
         (
-            r"(?:сформирован\w*|формиру\w+|штаб\w*|базиру\w+|родом)(?:,?\s+[\w-]+){0,5}?\s+(?:в|во)",
+            # (not across a move: "штаб перемещён из X в Y" — Y is where it now is)
+            r"(?:сформирован\w*|формиру\w+|штаб\w*|базиру\w+|родом)"
+            r"(?:,?\s+(?!(?:из|перемещ|передислоцир|переброш|переведен|перевед[её]н|перенес)[\w-]*(?![\w-]))[\w-]+){0,5}?\s+(?:в|во)",
             1,
             2,
         ),
@@ -82,8 +87,11 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
         ),
         (r"до|через|на|у\s+напрямку|в\s+напрямку|на\s+напрямку", 1, 1),
         (r"з|із|зі|від|з-під|із-під|з-за|із-за", 1, 2),
+        (r"[ву]\s+район|до\s+району", 2, 1),
+        (r"з\s+району|із\s+району|з\s+околиць", 2, 2),
         (
-            r"(?:сформован\w*|формуван\w+|штаб\w*|базу\w+|родом)(?:,?\s+[\w'ʼ-]+){0,5}?\s+(?:в|у)",
+            r"(?:сформован\w*|формуван\w+|штаб\w*|базу\w+|родом)"
+            r"(?:,?\s+(?!(?:з|із|зі|переміщ|передислок|перекину|переведен|перенес)[\w'ʼ-]*(?![\w'ʼ-]))[\w'ʼ-]+){0,5}?\s+(?:в|у)",
             1,
             2,
         ),
@@ -284,7 +292,7 @@ _NOT_PLACE = re.compile(
     r"August|September|Oktober|November|Dezember|Ende|Anfang|Beginn|Norden|Süden|Osten|Westen|January|February|March|May|June|July|October|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At|Der|Die|Das|Den|Dem|Des|Im|Am|W|We|Na|Z|Do|"
     r"Hill|Height|Heights|Point|Route|Highway|Objective|Höhe|Punkt|Wzgórze|Wzgórzu|Высот[аеуы]|Висот[аіуи]|"
-    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
+    r"В|На|Из|По|С|К|От|До|За|Под|У|І|З|Як|Для|Восток\w*|Запад\w*|Север(?!одонецк|ск(?:а|е|ом|у)?$)\w*|Юг\w*|Центр\w*|Схід\w*|Захід\w*|Півн\w*|Півд\w*|Дальн\w*\s+Восток\w*|Донбас\w*|Крым\w*|Крим(?:у|і|ом)?|Сибир\w*|Урал\w*|Кавказ\w*|Прибалтик\w*|"
     r"Донеччин\w*|Луганщин\w*|Харківщин\w*|Київщин\w*|Запоріжжя\s+напрям\w*|Far\s+East|Donbas+|Crimea|Siberia|Urals?|Caucasus|Baltics?|"
     r"Rosj[aięą]|Litw[aieyę]|Łotw[aieyę]|Estoni[aię]|Niemc(?:y|ach|zech|om)|Ukrain(?:ie|ę|ą)|Białoru(?:ś|sią)|"
     r"Woły(?:ń|nia|niu|niem)|Podol(?:e|a|u)|Bukowin[aięy]|Krym(?:u|ie|em)?|Mazows(?:ze|za|zu)|Podlas(?:ie|ia|iu)|"
@@ -294,7 +302,7 @@ _NOT_PLACE = re.compile(
     r"Estland|Polen|Weißrussland|Tschechien|Slowakei|Ungarn|Russland[s]?|"
     r"Fernost|Sibirien|Krim|Kaukasus|Ukrainy|Rosji|Niemiec|Litwy|Białorusi|Ukraina|Rosja|Europe|Europa|Европ\w*|Німеччин\w*|Германи\w*|"
     r"Белорусси\w*|Беларус\w*|Білорус\w*|Польш\w*|Польщ\w*|Чехословаки\w*|Китай|Китая|Маньчжури\w*|Литв\w*|Латви\w*|Эстони\w*|"
-    r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Wisłą|Wisły|Bzur\w*|Narew|Dnieper|Dnipro|Днепр\w*|Дніпр\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
+    r"Belarus|Lithuania|Latvia|Estonia|Czechoslovakia|Manchuria|China|Japan|Chechnya|NATO|Bug|Oder|Wisła|Wisłę|Wiśle|Wisłą|Wisły|Bzur\w*|Narew|Dnieper|Dnipro|Днепр(?!опетровск|одзержинск)\w*|Дніпр(?!опетровськ|одзержинськ)\w*|Волг\w*|Дон|Дона|Donu?|Нейсе|Neiße|Nysę\s+Łużycką|Weichsel|Wkr\w*|Wieprz\w*)$"
 )
 
 # English: weapon systems and vehicles named like towns ("an Iskander strike" is no Iskandar in
@@ -401,6 +409,9 @@ def _ru_forms(name: str) -> list[str]:
         # ("в Кундузе", "у Хайлара", "Шиндандом" → Кундуз, Хайлар, Шинданд)
         w = words[0]
         out += [w[: -len(e)] for e in ("ом", "ем", "е", "а", "у") if w.endswith(e)]
+    if len(words) == 1 and re.search(r"ь[её]м$", words[0]):
+        # a neuter town in -ье the dictionary misreads: "под Замостьем" → Замостье
+        out.append(words[0][:-2] + "е")
     geox = [p.normal_form for p in parses[-1] if "Geox" in p.tag]
     out += [_cap_like(g, words[-1]) for g in geox if len(words) == 1]
     if len(words) == 2:
@@ -432,6 +443,8 @@ _UK_ENDINGS = [
     ("ом", ""),
     ("ем", ""),
     ("ою", "а"),
+    ("єю", "я"),  # "Коломиєю" → Коломия
+    ("ям", "я"),  # a neuter town in -я: "під Замостям" → Замостя
     ("ею", "я"),
     ("ої", "а"),
     ("ій", "а"),
@@ -446,6 +459,14 @@ _UK_ENDINGS = [
     ("а", ""),
     ("я", "ь"),
     ("я", ""),
+    ("я", "е"),  # a neuter town in -е: "біля Гуляйполя" → Гуляйполе
+    # the locative's consonant change: "у Таганрозі" → Таганрог, "у Празі" → Прага,
+    # "у Кременчуці" → Кременчук
+    ("зі", "г"),
+    ("зі", "га"),
+    ("ці", "к"),
+    ("ці", "ка"),
+    ("сі", "х"),
     ("и", "а"),
     ("ї", "я"),
     ("ах", "и"),
@@ -864,10 +885,86 @@ def _with_hidden_readings(
     return place, (*base, *qualified), False
 
 
+# Russian and Ukrainian names of Polish towns that the gazetteer, reading Cyrillic as a town of a
+# Cyrillic-writing country, gives only to a namesake village ("Замостье", "Замостя" are also
+# Zamostia in Bukovina; "Комаров", "Комарів" Komariv): the Polish town is a candidate too, and
+# the document's other places choose between them — unless the town is ten times the village.
+_FOREIGN_RUUK = {
+    "Замостье": "Zamość",
+    "Замостя": "Zamość",
+    "Замосць": "Zamość",
+    "Комаров": "Komarów",
+    "Комарів": "Komarów",
+    "Перемышль": "Przemyśl",
+    "Томашов": "Tomaszów Lubelski",
+    "Ярослав": "Jarosław",
+}
+# names that are only the Polish town's: "Ярослав" is Jarosław (Yaroslavl is "Ярославль")
+_FOREIGN_RUUK_ONLY = frozenset({"Ярослав"})
+
+
 @lru_cache(maxsize=20000)
 def lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     """(place, candidates, unambiguous) for a written name: the first form the gazetteer knows
     as written wins; a form known only by sound or by a close spelling counts if nothing better."""
+    got = _lookup(name, lang)
+    if lang in ("ru", "uk"):
+        return _with_foreign_town(_with_town_reading(got, name, lang), name, lang)
+    return got
+
+
+def _with_town_reading(
+    got: tuple[Place | None, tuple[Place, ...], bool], name: str, lang: str
+) -> tuple[Place | None, tuple[Place, ...], bool]:
+    """A name read first as a village of the village list ("у Кропивницькому" as the village
+    Кропивницьке) that another dictionary form reads as a town of 10,000 or more (the city of
+    Кропивницький): both are candidates, the town first; the report's other places choose."""
+    place, cands, _ok = got
+    if place is None or place.population > 0 or len(cands) > 1:
+        return got
+    for f in forms(name, lang)[1:]:
+        if len(f) < 3 or _NOT_PLACE.match(f):
+            continue
+        r = resolve(f, fuzzy=False)
+        town = r.place
+        if (
+            r.how.startswith("as written")
+            and town is not None
+            and town != place
+            and town.population >= 10_000
+            and town.country in _NEAR
+        ):
+            return town, (place, town), False
+    return got
+
+
+def _with_foreign_town(
+    got: tuple[Place | None, tuple[Place, ...], bool], name: str, lang: str
+) -> tuple[Place | None, tuple[Place, ...], bool]:
+    """Add the Polish town a Russian or Ukrainian exonym names (_FOREIGN_RUUK) as a candidate."""
+    form = next((f for f in forms(name, lang) if f in _FOREIGN_RUUK), None)
+    if form is None:
+        return got
+    latin = _FOREIGN_RUUK[form]
+    r = resolve(latin, fuzzy=False)
+    town = r.place or (r.candidates[0] if r.candidates else None)
+    place, cands, _ok = got
+    base = cands or ((place,) if place else ())
+    if town is None or town in base:
+        return got
+    if (
+        not base
+        or form in _FOREIGN_RUUK_ONLY
+        or town.population >= 10 * max(1000, *(c.population for c in base))
+    ):
+        # a town ten times the namesake village is what a report means (as _with_hidden_readings
+        # has it for exonyms): a wide theatre's spread must not pull the name to the village
+        return town, (town,), True
+    both = (*base, town)
+    return max(both, key=lambda c: c.population), both, False
+
+
+def _lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool]:
     fallback: tuple[Place | None, tuple[Place, ...], bool] | None = None
     for f in forms(name, lang):
         if len(f) < 3 or _not_place(f, lang):

@@ -69,6 +69,78 @@ _POCKET = {
 }
 _POCKET_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _POCKET.items()}
 
+# A relative clause right after a mention ("…, яка утримувала X", "…, которая вела бои у X")
+# is about that unit: its comma does not part the unit from the clause's place.
+_RELATIVE_RUUK = {
+    "ru": re.compile(r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:котор(?:ая|ый|ое|ые|ой|ого|ую|ом)|где)\s"),
+    "uk": re.compile(
+        r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:як(?:а|ий|е|і|ої|ого|ій|ому|у)|котр(?:а|ий|е|і)|де)\s"
+    ),
+}
+
+# "столицю", "в столице": the capital the report named (Russian and Ukrainian texts).
+_CAPITAL_RE = {
+    "ru": re.compile(r"(?<![\w-])(?i:столиц(?:а|ы|е|у|ей))(?![\w-])"),
+    "uk": re.compile(r"(?<![\w'-])(?i:столиц(?:я|і|ю|ею))(?![\w'-])"),
+}
+# the theatre's capitals (GeoNames names): what "the capital" points back at
+_CAPITAL_NAMES = frozenset(
+    {
+        "Kyiv",
+        "Moscow",
+        "Minsk",
+        "Warsaw",
+        "Berlin",
+        "Prague",
+        "Vilnius",
+        "Riga",
+        "Tallinn",
+        "Budapest",
+        "Vienna",
+        "Bucharest",
+        "Chisinau",
+        "Bratislava",
+        "Tbilisi",
+        "Damascus",
+    }
+)
+# "северная столица", "шахтарська столиця": a by-name, not a capital
+_CAPITAL_NOT = re.compile(
+    r"(?i:северн|южн|культурн|шахт[её]рск|шахтарськ|північн|південн|культурн)\w*\s+$"
+)
+# "столица Белоруссии", "столиці України": the country's capital (GeoNames names)
+_CAPITAL_OF_STEM = (
+    ("Украин", "Kyiv"),
+    ("Україн", "Kyiv"),
+    ("Беларус", "Minsk"),
+    ("Белорусс", "Minsk"),
+    ("Білорус", "Minsk"),
+    ("Росси", "Moscow"),
+    ("Росі", "Moscow"),
+    ("РФ", "Moscow"),
+    ("Польш", "Warsaw"),
+    ("Польщ", "Warsaw"),
+    ("Литв", "Vilnius"),
+    ("Латви", "Riga"),
+    ("Латві", "Riga"),
+    ("Эстони", "Tallinn"),
+    ("Естоні", "Tallinn"),
+    ("Сири", "Damascus"),
+    ("Сирі", "Damascus"),
+    ("Германи", "Berlin"),
+    ("Німеччин", "Berlin"),
+    ("Венгри", "Budapest"),
+    ("Угорщин", "Budapest"),
+    ("Чехословаки", "Prague"),
+    ("Чехословаччин", "Prague"),
+    ("Молдов", "Chisinau"),
+    ("Молдав", "Chisinau"),
+    ("Грузи", "Tbilisi"),
+    ("Грузі", "Tbilisi"),
+)
+# with none named before: a Ukrainian text's capital is Kyiv
+_CAPITAL_DEFAULT = {"uk": "Київ"}
+
 # "вместе с 247-м полком из Ставрополя", "together with the 217th from Ivanovo": a unit named
 # as another's companion is where that one is, not where it came from.
 _COMPANION = {
@@ -266,6 +338,11 @@ _LIST_TEXT = (
     "і та й або також її його їх i oraz lub a także jej jego ich"
 )
 _LIST_WORDS = frozenset(_LIST_TEXT.split())
+
+
+def _is_town(h: PlaceHit) -> bool:
+    """Whether a place hit reads as a town (5,000 people or more), not a village."""
+    return h.place is not None and h.place.population >= 5_000
 
 
 def _clause_gap(gap: str) -> bool:
@@ -628,6 +705,8 @@ class Tier:
                 # the sentence names only where *other* units came from ("A oraz B z X"):
                 # that says nothing of this one; where the sentence before puts its units does
                 ranked = [*self._prev_where(s, start), *ranked]
+        if self.lang in ("ru", "uk") and ranked and ranked[0].precision == 3:
+            ranked = [*self._finer_in_region(ranked[0], hits, end), *ranked]
         for h in ranked:
             if h.rank == 4:
                 continue  # where a person was born or lived
@@ -756,7 +835,7 @@ class Tier:
         rx = _ANAPHORA.get(self.lang)
         if rx is None:
             return hits
-        extra = self._capitals(s, e, hits)
+        extra = self._capital_country(s, e, hits)
         where = _WHERE_RE.get(self.lang)
         for m in where.finditer(self.text, s, e) if where else ():
             # ", где …" points at the place named just before it in the sentence, if any
@@ -772,6 +851,22 @@ class Tier:
                         p.candidates,
                         p.unambiguous,
                         p.precision,
+                        0,
+                    )
+                )
+        capital = _CAPITAL_RE.get(self.lang)
+        for m in capital.finditer(self.text, s, e) if capital else ():
+            named = self._capital_cyr(s, hits, m.start(), m.end())
+            if named is not None:
+                extra.append(
+                    PlaceHit(
+                        m.start(),
+                        m.end(),
+                        named.text,
+                        named.place,
+                        named.candidates,
+                        named.unambiguous,
+                        1,
                         0,
                     )
                 )
@@ -804,6 +899,22 @@ class Tier:
             prev = next(
                 (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
             )
+            if (
+                prev is not None
+                and self.lang in ("ru", "uk")
+                and _CITY_WORD.match(m.group(0))
+                and not _is_town(prev)
+            ):
+                # "в місті", "город": a town, not the village named last ("біля Іванівського,
+                # тоді як в місті …" is the town the sentence named before the village)
+                prev = next(
+                    (
+                        h
+                        for h in chain(here, self._before(s))
+                        if h.rank <= 1 and h.precision <= 2 and _is_town(h)
+                    ),
+                    prev,
+                )
             if prev is None and _CITY_WORD.match(m.group(0)):
                 # "the city" of a story that named its town only as where units left or came
                 # from ("Вихід з Авдіївки … Місто штурмували …") is still that town
@@ -829,10 +940,10 @@ class Tier:
                     0,
                 )
             )
-        extra += self._capital(s, e)
+        extra += self._capital_dateline(s, e)
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
 
-    def _capital(self, s: int, e: int) -> list[PlaceHit]:
+    def _capital_dateline(self, s: int, e: int) -> list[PlaceHit]:
         """ "in the capital" of a news report whose dateline names a town: that town."""
         rx = _CAPITAL.get(self.lang)
         if rx is None:
@@ -860,7 +971,7 @@ class Tier:
             out.append(PlaceHit(a, a + 7, name, place, cands, ok, 1, rank))
         return out
 
-    def _capitals(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
+    def _capital_country(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
         """ "stacjonująca w stolicy", "übernahm die Hauptstadt": the capital of the country the
         words name, else the capital the report named last (its dateline first), else the
         capital of the country of the last place named before the word."""
@@ -925,6 +1036,52 @@ class Tier:
             out.append(PlaceHit(m.start(), m.end(), m.group(0), place, (place,), True, prec, rank))
         return out
 
+    def _finer_in_region(self, region: PlaceHit, hits: list[PlaceHit], end: int) -> list[PlaceHit]:
+        """ "В Курской области A отразили атаки B в районе Суджи": a town later in the same
+        clause, inside the region the mention got, says where in the region the action is."""
+        from liaison.core.geo import haversine_km
+
+        if region.place is None:
+            return []
+        for h in hits:
+            if h.start < end or h.rank != 0 or h.precision > 2 or h.place is None:
+                continue
+            gap = self.text[end : h.start]
+            if re.search(r"[;—–]", gap) or _clause_gap(gap):
+                return []
+            if haversine_km(h.place.lat, h.place.lon, region.place.lat, region.place.lon) <= 200:
+                return [h]
+        return []
+
+    def _capital_cyr(self, s: int, hits: list[PlaceHit], pos: int, end: int) -> PlaceHit | None:
+        """ "столицю звільняла …", "у штурмі столиці": the capital the report named last
+        before the word (a capital of the theatre), else — in Ukrainian — Kyiv; "столица
+        Белоруссии" that country's; not "северная столица" or "столица Донбасса"."""
+        if _CAPITAL_NOT.search(self.text[max(0, pos - 20) : pos]):
+            return None
+        country = re.match(r"\s+([А-ЯЁІЇЄҐ][\w'ʼ’-]*)", self.text[end : end + 40])
+        if country is not None:
+            name = next(
+                (c for stem, c in _CAPITAL_OF_STEM if country.group(1).startswith(stem)), None
+            )
+            if name is None:
+                return None  # the capital of a region or a people: no town of the list
+            place, cands, ok = lookup(name, "en")
+            if place is None:
+                return None
+            return PlaceHit(pos, pos, name, place, cands, ok, 1, 0)
+        here = [h for h in reversed(hits) if h.end <= pos]
+        for h in chain(here, self._before(s)):
+            if h.place is not None and h.place.name in _CAPITAL_NAMES:
+                return h
+        default = _CAPITAL_DEFAULT.get(self.lang)
+        if default is None:
+            return None
+        place, cands, ok = lookup(default, self.lang)
+        if place is None:
+            return None
+        return PlaceHit(pos, pos, default, place, cands, ok, 1, 0)
+
     def _pocket_named(self, pocket: re.Pattern[str], s: int) -> PlaceHit | None:
         """The place last named with the pocket word before s ("Kessel von Halbe"): only the
         sentences where the word stands are read."""
@@ -971,9 +1128,23 @@ class Tier:
             # a full stop the splitter kept ("… on January 15. Alongside it …") ends a sentence
             # (after a word or, but in German, a number: not "г. Бахмут", "15. Januar")
             stop = 60 if _stops(stop_rx, gap) else 0
-            # an aside set off by two commas right after the mention does not part it from its
-            # verb ("A, wysłana z Opola, zajęła rejon X", "A, formed in 1941, held X")
-            if h.start >= b:
+            rel = _RELATIVE_RUUK.get(self.lang)
+            if (
+                h.start >= b
+                and rel is not None
+                and (rm := rel.match(gap)) is not None
+                and not _EARLIER.search(gap)
+                and not re.search(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)", gap)
+            ):
+                # "40-ва армія, яка утримувала X": the clause tells of the mention itself, its
+                # pronoun standing for the unit (no comma parts them; counted from the pronoun)
+                # — unless it tells of another year or of earlier days ("которая в 2022 году
+                # воевала под X", "яка раніше стояла в X")
+                gap = gap[rm.end() :]
+                d = len(gap)
+            elif h.start >= b:
+                # an aside set off by two commas right after the mention does not part it from
+                # its verb ("A, wysłana z Opola, zajęła rejon X", "A, formed in 1941, held X")
                 gap = re.sub(r"^\s*,[^,;—–()]{1,60},", " ", gap)
             return d + stop + (30 if re.search(r"[,;—–]", gap) else 0)
 
