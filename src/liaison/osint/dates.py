@@ -688,8 +688,14 @@ def _head_year(text: str) -> re.Match[str] | None:
 
 
 _LATER_YEARS = {
-    "ru": (r"(?P<n>\w+)\s+(?:лет|года|год)\s+(?:спустя|позже|позднее)", r"через\s+(?P<n>\w+)\s+(?:лет|года|год)"),
-    "uk": (r"(?P<n>[\wʼ']+)\s+(?:років|роки|рік)\s+(?:потому|пізніше|опісля)", r"через\s+(?P<n>[\wʼ']+)\s+(?:років|роки|рік)"),
+    "ru": (
+        r"(?P<n>\w+)\s+(?:лет|года|год)\s+(?:спустя|позже|позднее)",
+        r"через\s+(?P<n>\w+)\s+(?:лет|года|год)",
+    ),
+    "uk": (
+        r"(?P<n>[\wʼ']+)\s+(?:років|роки|рік)\s+(?:потому|пізніше|опісля)",
+        r"через\s+(?P<n>[\wʼ']+)\s+(?:років|роки|рік)",
+    ),
     "pl": (r"(?P<n>\w+)\s+(?:lat|lata)\s+(?:później|potem)", r"po\s+(?P<n>\w+)\s+latach"),
     "de": (r"(?P<n>\w+)\s+Jahre\s+(?:später|danach|darauf)", r"nach\s+(?P<n>\w+)\s+Jahren"),
     "en": (r"(?P<n>\w+)\s+years\s+(?:later|afterwards|on)", r"after\s+(?P<n>\w+)\s+years"),
@@ -708,9 +714,7 @@ def _years_back(text: str, pos: int, lang: str) -> int:
     before it is N years earlier."""
     window = text[max(0, pos - 60) : pos]
     for p in _LATER_YEARS[lang]:
-        m = None
-        for m in re.finditer(rf"(?<![\w]){p}[,\s]+(?:[\w.]+\s+){{0,3}}$", window, re.I):
-            pass
+        m = re.search(rf"(?<![\w]){p}[,\s]+(?:[\w.]+\s+){{0,3}}$", window, re.I)
         if m is not None:
             word = m.group("n").lower()
             n = int(word) if word.isdigit() else (_NUM[lang] | _MORE_NUM[lang]).get(word)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from datetime import timedelta
 from dataclasses import replace
+from datetime import timedelta
 from itertools import chain
 
 from liaison.names.gazetteer import Place
@@ -244,7 +244,9 @@ class Tier:
             if (
                 d.start >= end
                 # not in a clause of its own ("…, а 31 августа у Комарова произошло …")
-                and not other_clause(self.text[end : d.start], self.lang, self._units_in(end, d.start))
+                and not other_clause(
+                    self.text[end : d.start], self.lang, self._units_in(end, d.start)
+                )
                 and len(gap) <= 80
                 and not re.search(r"[;—–(]", gap)
                 and ("," not in gap or len(gap) <= 40)
@@ -290,9 +292,7 @@ class Tier:
             # and a month beside one of its days ("Наприкінці березня … вийшла до Прута й
             # 29 березня визволила Чернівці"): the day is the action's
             days = {d.value[:7] for _c, d in cands if len(d.value) == 10}
-            cands = [
-                (c + (40 if len(d.value) == 4 or d.value in days else 0), d) for c, d in cands
-            ]
+            cands = [(c + (40 if len(d.value) == 4 or d.value in days else 0), d) for c, d in cands]
         if cands:
             best = min(cands, key=lambda c: c[0])[1]
             return best.value, best.precision
