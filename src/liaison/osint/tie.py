@@ -257,13 +257,14 @@ class Tier:
             # было 1 февраля"): still the sentence's, unless another mention stands between in
             # a clause of its own
             for d in inside:
-                if d.start >= end and (
-                    not any(end <= a and b <= d.start for a, b in self.unit_spans)
-                    or not (
-                        re.search(r"[;—–]", self.text[end : d.start])
-                        or other_clause(
-                            self.text[end : d.start], self.lang, self._units_in(end, d.start)
-                        )
+                if (
+                    d.start >= end
+                    and not other_clause(
+                        self.text[end : d.start], self.lang, self._units_in(end, d.start)
+                    )
+                    and (
+                        not any(end <= a and b <= d.start for a, b in self.unit_spans)
+                        or not re.search(r"[;—–]", self.text[end : d.start])
                     )
                 ):
                     cands.append((d.start - end, d))
@@ -289,9 +290,9 @@ class Tier:
         if cands and any(len(d.value) > 4 for _c, d in cands):
             # a bare year beside a day or month in the same sentence is background ("held the
             # line since 1943, crossed on 12 January 1945"): the finer date is the action's —
-            # and a month beside one of its days ("Наприкінці березня … вийшла до Прута й
-            # 29 березня визволила Чернівці"): the day is the action's
-            days = {d.value[:7] for _c, d in cands if len(d.value) == 10}
+            # and a month before the mention beside one of its days after it ("Наприкінці
+            # березня … вийшла до Прута й 29 березня визволила Чернівці"): the day is the action's
+            days = {d.value[:7] for _c, d in cands if len(d.value) == 10 and d.start >= end}
             cands = [(c + (40 if len(d.value) == 4 or d.value in days else 0), d) for c, d in cands]
         if cands:
             best = min(cands, key=lambda c: c[0])[1]
