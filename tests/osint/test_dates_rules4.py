@@ -191,10 +191,18 @@ def test_a_date_in_the_next_clause_is_not_the_mentions(
 
 def test_a_relative_clause_on_another_noun_is_not_the_units() -> None:
     t = (
-        "W połowie lipca 1944 r. 8 Brygada podeszła pod miasto i zajęła most na rzece, "
+        "W połowie lipca 1944 roku 8 Brygada podeszła pod miasto i zajęła most na rzece, "
         "który Niemcy wysadzili 30 lipca."
     )
     assert date_of(t, "pl", 8) == "1944-07"
+    # the sentence's only date, in the same subject's next clause, is still the sentence's
+    t = "3-я армия перешла реку, и 5 мая 1944 года вошла в город."
+    assert date_of(t, "ru", 3) == "1944-05-05"
+    t = (
+        "Командир 8-й бригады говорил, что бойцы вышли к мосту, который немцы взорвали "
+        "30 июля 1944 года."
+    )
+    assert date_of(t, "ru", 8) == "1944-07-30"
 
 
 def test_other_clause_keeps_a_list_of_units_and_the_units_own_clause() -> None:
@@ -295,3 +303,13 @@ def test_a_german_day_alone_before_a_lower_case_word() -> None:
 def test_a_capitalised_unit_name_after_by_the_nth_is_no_day() -> None:
     t = "In August 1920 the town was held by the 31st Kaniów Rifle Regiment."
     assert values(t, "en") == ["1920-08"]
+
+
+def test_the_next_sentence_going_on_about_the_unit_dates_it() -> None:
+    t = "The 9th Tank Army was a Soviet formation. It was formed in March 1943 near Tula."
+    assert date_of(t, "en", 9) == "1943-03"
+    t = "Die 9. Panzerarmee war ein sowjetischer Großverband. Sie wurde im März 1943 aufgestellt."
+    assert date_of(t, "de", 9) == "1943-03"
+    # not when the next sentence is about another unit
+    t = "The 9th Tank Army was a Soviet formation. On 5 March 1943 the 4th Army was formed."
+    assert date_of(t, "en", 9) is None

@@ -588,7 +588,8 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
         # a history's heading names the year of its story ("Polenfeldzug 1939"); a year in a
         # citation there ("(М., 1972)", "(Privatdruck, 1958)") is the book's, not the story's
         head = _head_year(text)
-        if head is not None:
+        if head is not None and not re.match(r"\s*[–—-]\s*\d{4}", text[head.end() :]):
+            # (a span, "1921–2024", "1939–1945", is no one year: the first the story names)
             story_year = int(head.group(1))
         elif story_year is None:
             bare = next(
@@ -759,17 +760,20 @@ def other_clause(gap: str, lang: str, units: tuple[int, ...] = ()) -> bool:
     return m is not None and len(gap[: m.start()].strip()) > 20
 
 
-# "through/within a few days", "a few days later", "за кілька днів", "einige Tage später": some
-# days after the day last told — its month is sure, the day is not
+# "within a few days", "a few days later", "за кілька днів", "einige Tage später", "for a few
+# more days": some days after the day last told — its month is sure, the day is not
 _FEW_DAYS = {
     "ru": r"(?:через|за|спустя)\s+(?:несколько|пару|считанные)\s+(?:дней|дня)(?!\s+до)"
-    r"|(?:несколько|пару)\s+дней\s+спустя",
+    r"|(?:несколько|пару)\s+дней\s+спустя|ещ[её]\s+несколько\s+дней",
     "uk": r"(?:через|за)\s+(?:кілька|декілька|пару|лічені)\s+(?:днів|дні)(?!\s+до)"
-    r"|(?:кілька|декілька)\s+днів\s+потому",
-    "pl": r"(?:po|w\s+ciągu|przez)\s+(?:kilku|paru)\s+dni(?:ach)?|(?:kilka|parę)\s+dni\s+później",
+    r"|(?:кілька|декілька)\s+днів\s+потому|ще\s+(?:кілька|декілька)\s+днів",
+    "pl": r"(?:po|w\s+ciągu|przez)\s+(?:kilku|paru)\s+dni(?:ach)?|(?:kilka|parę)\s+dni\s+później"
+    r"|jeszcze\s+(?:przez\s+)?(?:kilka|parę)\s+dni",
     "de": r"(?:wenige|einige|ein\s+paar)\s+Tage\s+(?:später|danach|darauf)"
-    r"|(?:nach|binnen|innerhalb)\s+(?:weniger|einiger|ein\s+paar)\s+Tage(?:n)?",
-    "en": r"(?:a\s+few|several)\s+days\s+later|(?:within|after)\s+(?:a\s+few|several)\s+days",
+    r"|(?:nach|binnen|innerhalb)\s+(?:weniger|einiger|ein\s+paar)\s+Tage(?:n)?"
+    r"|noch\s+(?:einige|wenige|ein\s+paar)\s+Tage",
+    "en": r"(?:a\s+few|several)\s+days\s+later|(?:within|after)\s+(?:a\s+few|several)\s+days"
+    r"|for\s+(?:a\s+few|several)\s+(?:more\s+)?days",
 }
 
 

@@ -178,6 +178,16 @@ def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
     return sum(w * min(_CAP_KM, haversine_km(c.lat, c.lon, a, b)) for a, b, w in pts) / total
 
 
+# The pronoun that opens a sentence going on about the last one's subject ("It was created in …")
+_HE = {
+    "ru": "Она|Он|Оно|Они",
+    "uk": "Вона|Він|Воно|Вони",
+    "pl": "Ona|On|Ono|Oni|One",
+    "de": "Sie|Er|Es",
+    "en": "It|They",
+}
+
+
 class Tier:
     """Per-document state for tying: sentences, dates and places found once, reused per mention."""
 
@@ -257,14 +267,12 @@ class Tier:
             # было 1 февраля"): still the sentence's, unless another mention stands between in
             # a clause of its own
             for d in inside:
-                if (
-                    d.start >= end
-                    and not other_clause(
-                        self.text[end : d.start], self.lang, self._units_in(end, d.start)
-                    )
-                    and (
-                        not any(end <= a and b <= d.start for a, b in self.unit_spans)
-                        or not re.search(r"[;—–]", self.text[end : d.start])
+                between = self._units_in(end, d.start)
+                if d.start >= end and (
+                    not between
+                    or not (
+                        re.search(r"[;—–]", self.text[end : d.start])
+                        or other_clause(self.text[end : d.start], self.lang, between)
                     )
                 ):
                     cands.append((d.start - end, d))
@@ -299,6 +307,22 @@ class Tier:
             return best.value, best.precision
         para = self._paragraph_start(start)
         earlier = [d for d in self.dates if para <= d.start and d.end <= s]
+        if pub is not None:
+            # a past year that dates a thing, not an action ("na mocy decyzji z ubiegłego roku",
+            # "the order of 2022", "приказ от 2022 года"), is background to the next sentence of
+            # a news item: the report's date
+            earlier = [
+                d
+                for d in earlier
+                if not (
+                    len(d.value) == 4
+                    and d.value < f"{pub.year:04d}"
+                    and re.search(
+                        r"(?<![\w])(?i:z|ze|of|от|від|vom|von)\s+$",
+                        self.text[max(0, d.start - 8) : d.start],
+                    )
+                )
+            ]
         if earlier:
             d = earlier[-1]
             return self._in_period(d.value, 2 if d.precision == 1 else d.precision)
@@ -332,6 +356,15 @@ class Tier:
                 if later and later[0].value[:7] != d.value[:7]:
                     return head.value, 3
             return self._in_period(d.value[:7], 3)
+        # a history that dates its unit only in the next sentence, which goes on about it ("The
+        # 6th Guards Tank Army was an armoured formation … It was created in September 1944")
+        i = bisect_right(self._starts, start)
+        if i < len(self.sents) and "\n" not in self.text[e : self.sents[i][0]]:
+            ns, ne = self.sents[i]
+            if re.match(rf"\s*(?:{_HE[self.lang]})\s", self.text[ns:ne]):
+                later = [d for d in self.dates if ns <= d.start and d.end <= ne]
+                if later and re.search(r"\d", self.text[later[0].start : later[0].end]):
+                    return later[0].value, 2 if later[0].precision == 1 else later[0].precision
         return None, None
 
     def _dateline(self, para: int) -> DateHit | None:
