@@ -313,3 +313,12 @@ def test_the_next_sentence_going_on_about_the_unit_dates_it() -> None:
     # not when the next sentence is about another unit
     t = "The 9th Tank Army was a Soviet formation. On 5 March 1943 the 4th Army was formed."
     assert date_of(t, "en", 9) is None
+
+
+def test_in_news_a_past_year_in_another_units_clause_is_background() -> None:
+    t = "Named were the 5th and 38th Army, whose marines had already lost heavily there in 2022."
+    assert date_of(t, "en", 5, PUB) == "2024-03-13"
+    # in a history the sentence's only date still dates it
+    assert date_of(t, "en", 5) == "2022"
+    t = "Вчера 3-я бригада отбила атаку."
+    assert date_of(t, "ru", 3, PUB) == "2024-03-12"

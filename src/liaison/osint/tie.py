@@ -268,6 +268,8 @@ class Tier:
             # a clause of its own
             for d in inside:
                 between = self._units_in(end, d.start)
+                if pub is not None and len(d.value) == 4 and d.value < f"{pub.year:04d}":
+                    continue  # in news, a past year out of the mention's clause is background
                 if d.start >= end and (
                     not between
                     or not (
