@@ -322,3 +322,10 @@ def test_in_news_a_past_year_in_another_units_clause_is_background() -> None:
     assert date_of(t, "en", 5) == "2022"
     t = "Вчера 3-я бригада отбила атаку."
     assert date_of(t, "ru", 3, PUB) == "2024-03-12"
+
+
+def test_now_gives_way_to_a_written_day() -> None:
+    t = "Am Montag eroberte die Brigade 12 das Dorf und hält es jetzt."
+    assert date_of(t, "de", 12, PUB) == "2024-03-11"
+    t = "12 Brygada Zmechanizowana obecnie broni miasta."
+    assert date_of(t, "pl", 12, PUB) == "2024-03-13"

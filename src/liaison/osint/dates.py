@@ -533,7 +533,7 @@ class DateHit:
     start: int
     end: int
     value: str  # YYYY[-MM[-DD]]
-    precision: int  # 1 day, 3 month or year (ACLED-style time precision)
+    precision: int  # 1 day, 2 day from context ("now"), 3 month or year (ACLED-style)
 
 
 _NIGHT = re.compile(r"(?:ночь|ночі|ніч|nocy|noc|Nacht|night)\W*(?:\w+\W+)?$", re.I)
@@ -641,11 +641,15 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
         if m is not None and not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(DateHit(m.start(), m.end(), m.group(1), 3))
     if published is not None:
-        for word, delta in chain(_RELATIVE[lang].items(), ((w, 0) for w in _NOW[lang])):
+        # ("now" is the publication's day only by context: precision 2, below a written date)
+        rows = chain(
+            ((w, d, 1) for w, d in _RELATIVE[lang].items()), ((w, 0, 2) for w in _NOW[lang])
+        )
+        for word, delta, precision in rows:
             for m in re.finditer(rf"(?<![\w]){word}(?![\w])", text, re.I):
                 if not any(m.start() < te and ts < m.end() for ts, te in taken):
                     day = (published + timedelta(days=delta)).date()
-                    hits.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
+                    hits.append(DateHit(m.start(), m.end(), day.isoformat(), precision))
         for h in _weekdays(text, lang, published) + _periods(text, lang, published):
             if not any(h.start < te and ts < h.end for ts, te in taken):
                 hits.append(h)

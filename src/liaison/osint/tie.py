@@ -304,6 +304,9 @@ class Tier:
             # березня … вийшла до Прута й 29 березня визволила Чернівці"): the day is the action's
             days = {d.value[:7] for _c, d in cands if len(d.value) == 10 and d.start >= end}
             cands = [(c + (40 if len(d.value) == 4 or d.value in days else 0), d) for c, d in cands]
+        if len(cands) > 1:
+            # "now" gives way to a date the sentence writes ("am Montag erobert, hält es jetzt")
+            cands = [(c + (40 if d.precision == 2 else 0), d) for c, d in cands]
         if cands:
             best = min(cands, key=lambda c: c[0])[1]
             return best.value, best.precision
