@@ -329,3 +329,10 @@ def test_now_gives_way_to_a_written_day() -> None:
     assert date_of(t, "de", 12, PUB) == "2024-03-11"
     t = "12 Brygada Zmechanizowana obecnie broni miasta."
     assert date_of(t, "pl", 12, PUB) == "2024-03-13"
+
+
+def test_english_is_now_but_not_a_place_now_named() -> None:
+    t = "In February the 110th Brigade withdrew. The 25th Airborne Brigade is now covering it."
+    assert date_of(t, "en", 25, PUB) == "2024-03-13"
+    t = "In February the 110th Brigade withdrew. The 25th Brigade, from Lwów, now Lviv, covered it."
+    assert date_of(t, "en", 25, PUB) == "2024-02"

@@ -285,7 +285,8 @@ _NOW = {
     "uk": ["зараз", "нині", "наразі", "тепер", "на цей час"],
     "pl": ["obecnie", "aktualnie", "teraz", "w tej chwili"],
     "de": ["derzeit", "zurzeit", "aktuell", "gegenwärtig", "jetzt"],
-    "en": ["currently", "at present", "presently"],
+    # (not a bare "now": "born in Lwów, now Lviv")
+    "en": ["currently", "at present", "presently", r"(?:is|are)\s+now", "right now"],
 }
 
 
