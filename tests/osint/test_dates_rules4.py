@@ -336,3 +336,10 @@ def test_english_is_now_but_not_a_place_now_named() -> None:
     assert date_of(t, "en", 25, PUB) == "2024-03-13"
     t = "In February the 110th Brigade withdrew. The 25th Brigade, from Lwów, now Lviv, covered it."
     assert date_of(t, "en", 25, PUB) == "2024-02"
+
+
+def test_a_citation_with_a_place_and_a_few_days_after_a_month() -> None:
+    t = "Bitwa nad Bzurą (fragment monografii, Warszawa 1979)\n12 września 14 Dywizja Piechoty zdobyła Łęczycę."
+    assert date_of(t, "pl", 14) is None  # the story names no year of its own
+    t = "У січні 1944 року 5-та армія оточила ворога. Через кілька днів 27-ма армія перейшла в наступ."
+    assert date_of(t, "uk", 27) == "1944-01"

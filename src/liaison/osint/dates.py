@@ -506,7 +506,7 @@ def _relative_days(
     pats.append((re.compile(rf"(?<![\w]){_N_LATER[lang]}(?![\w])", re.I), None))
     out: list[DateHit] = []
     for m in re.finditer(rf"(?<![\w])(?:{_FEW_DAYS[lang]})(?![\w])", text, re.I):
-        before = [h for h in hits if h.end <= m.start() and h.precision == 1]
+        before = [h for h in hits if h.end <= m.start() and len(h.value) >= 7]
         if before:
             out.append(DateHit(m.start(), m.end(), before[-1].value[:7], 3))
     for rx, delta in pats:
@@ -677,9 +677,9 @@ def heading_lines(text: str) -> int:
 
 
 def _cited(text: str, pos: int) -> bool:
-    """A year closing a parenthesised citation ("(М., 1972)", "(з посібника, 2019)"): the
-    book's year, not the story's."""
-    return re.search(r"\([^()\n]*,\s*$", text[max(0, pos - 80) : pos]) is not None and (
+    """A year closing a parenthesised citation ("(М., 1972)", "(з посібника, 2019)", "(Warszawa
+    1979)"): the book's year, not the story's."""
+    return re.search(r"\([^()\n]*(?:,|\w\s)\s*$", text[max(0, pos - 80) : pos]) is not None and (
         re.match(r"\d{4}\s*\)", text[pos:]) is not None
     )
 
