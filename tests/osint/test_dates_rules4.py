@@ -343,3 +343,26 @@ def test_a_citation_with_a_place_and_a_few_days_after_a_month() -> None:
     assert date_of(t, "pl", 14) is None  # the story names no year of its own
     t = "У січні 1944 року 5-та армія оточила ворога. Через кілька днів 27-ма армія перейшла в наступ."
     assert date_of(t, "uk", 27) == "1944-01"
+
+
+def test_a_bare_year_going_back_is_background() -> None:
+    t = (
+        "Obrona Modlina, wrzesień 1939\n13 września do twierdzy dotarła Armia „Modlin”. "
+        "8 Dywizja Piechoty, sformowana w 1921 r., broniła północnych fortów. "
+        "28 Dywizja Piechoty złożyła broń 29 września."
+    )
+    assert date_of(t, "pl", 28) == "1939-09-29"
+    assert date_of(t, "pl", 8) == "1939-09-13"
+    # a story moving on to a later year still dates its days by it
+    t = "In May 1944 the 2nd Corps took Cassino. In 1945 the 3rd Division was at Bologna on 21 April."
+    assert date_of(t, "en", 3) == "1945-04-21"
+
+
+def test_in_news_a_past_year_in_another_nouns_aside_is_background() -> None:
+    t = (
+        "The battalion left on Monday. The battalion, which trained in Poland last year, "
+        "belongs to the 12th Armoured Brigade."
+    )
+    assert date_of(t, "en", 12, PUB) == "2024-03-11"
+    t = "In 2022, the 12th Armoured Brigade fought near Izium."
+    assert date_of(t, "en", 12, PUB) == "2022"

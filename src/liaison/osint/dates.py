@@ -628,7 +628,9 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 ):
                     y -= 1  # "12 декабря" in a January report is last December (not "in May"
                     # in a March report: a plan, dropped from a news item's mentions)
-        else:
+        elif how != "y" or last_year is None or y >= last_year:
+            # (a bare year going back is background — "8 Dywizja, sformowana w 1921 r., …" in a
+            # story of 1939 — and no year for the days told after it)
             last_year = y
         if how == "y":
             hits.append(DateHit(s, e, f"{y:04d}", 3))

@@ -244,6 +244,15 @@ class Tier:
             (start - d.end + (30 if re.search(r"[,;]", self.text[d.end : start]) else 0), d)
             for d in inside
             if d.end <= start
+            # in news, a past year set off by commas before the mention is another noun's
+            # background ("Das Bataillon, das im vergangenen Jahr in Polen übte, gehört zur …")
+            and not (
+                pub is not None
+                and len(d.value) == 4
+                and d.value < f"{pub.year:04d}"
+                and "," in self.text[max(s, d.start - 60) : d.start]
+                and "," in self.text[d.end : start]
+            )
         ]
         for d in inside:
             # a date after the mention belongs to it within the same clause ("… corps 23 ноября
@@ -290,9 +299,12 @@ class Tier:
                 if a0 <= d.start and d.end <= a1:
                     # in news the aside tells the unit's past ("the 72nd, which withdrew at the
                     # start of the month, still holds …"); the report dates its main clause
-                    if pub is not None and (
-                        d.value[:4] < f"{pub.year:04d}" or aside.end() < len(self.text[end:e])
-                    ):
+                    main_after = aside.end() < len(self.text[end:e])
+                    if pub is not None and (d.value[:4] < f"{pub.year:04d}" or main_after):
+                        continue
+                    # in a history too, when the paragraph has told a date before: "8 Dywizja,
+                    # sformowana w 1921 r., broniła fortów" is of the story's day, not of 1921
+                    if main_after and len(d.value) == 4 and self._told_before(s):
                         continue
                     c += 60
                 kept.append((c, d))
@@ -386,6 +398,11 @@ class Tier:
             ):
                 return d
         return None
+
+    def _told_before(self, s: int) -> bool:
+        """Whether the paragraph dates something before the sentence starting at `s`."""
+        para = self._paragraph_start(s)
+        return any(para <= d.start and d.end <= s for d in self.dates)
 
     def _units_in(self, a: int, b: int) -> tuple[int, ...]:
         """Where the mentions between two offsets start, counted from the first."""
