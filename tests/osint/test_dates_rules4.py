@@ -366,3 +366,8 @@ def test_in_news_a_past_year_in_another_nouns_aside_is_background() -> None:
     assert date_of(t, "en", 12, PUB) == "2024-03-11"
     t = "In 2022, the 12th Armoured Brigade fought near Izium."
     assert date_of(t, "en", 12, PUB) == "2022"
+
+
+def test_a_summary_for_a_day_dates_its_report() -> None:
+    t = "Сводка за 12 марта\nПодразделения 20-й армии за сутки улучшили положение."
+    assert date_of(t, "ru", 20, PUB) == "2024-03-12"

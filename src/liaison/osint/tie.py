@@ -423,11 +423,15 @@ class Tier:
             heads = [d for d in find_dates(text, self.lang, pub) if d.precision == 1]
         if not heads:
             return None
-        # a stamp set off at either end of its line ("…, October 28, 2024", "28 октября: …"),
+        # a stamp set off at either end of its line ("…, October 28, 2024", "28 октября: …",
+        # "Сводка за 28 октября"),
         # not the day of the heading's story ("Бои у Работино 12 марта: что известно")
         h = heads[0]
         if not (
-            re.search(r"(?:^|[,:|–—-])\s*$", text[text.rfind("\n", 0, h.start) + 1 : h.start])
+            re.search(
+                r"(?:^|[,:|–—-]|(?<![\w])(?i:за|на|for|am|vom|z\s+dnia))\s*$",
+                text[text.rfind("\n", 0, h.start) + 1 : h.start],
+            )
             and re.match(r"[ \t]*(?:[,:|–—-]|\n|$)", text[h.end :])
         ):
             return None
