@@ -371,3 +371,27 @@ def test_in_news_a_past_year_in_another_nouns_aside_is_background() -> None:
 def test_a_summary_for_a_day_dates_its_report() -> None:
     t = "Сводка за 12 марта\nПодразделения 20-й армии за сутки улучшили положение."
     assert date_of(t, "ru", 20, PUB) == "2024-03-12"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "number"),
+    [
+        (
+            "uk",
+            "Він загинув 10 березня під Бахмутом. Поховали його у Полтаві, де розташована "
+            "179-та бригада.",
+            179,
+        ),
+        (
+            "de",
+            "Er fiel am 10. März. Beigesetzt wurde er in Münster, wo die Panzerbrigade 21 "
+            "stationiert ist.",
+            21,
+        ),
+        ("en", "He died on 10 March. He was buried in Tapa, where the 1st Brigade is based.", 1),
+    ],
+)
+def test_in_news_a_base_told_in_the_present_is_of_the_publication(
+    lang: str, text: str, number: int
+) -> None:
+    assert date_of(text, lang, number, PUB) == "2024-03-13"

@@ -178,6 +178,17 @@ def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
     return sum(w * min(_CAP_KM, haversine_km(c.lat, c.lon, a, b)) for a, b, w in pts) / total
 
 
+# A unit's base told in the present ("у Полтаві, де розташована військова частина", "where the
+# brigade is based"): in a news item, a standing fact of its publication day, not of the day the
+# paragraph told before
+_GARRISON_NOW = re.compile(
+    r"(?<![\w])(?i:(?:де|где|gdzie|wo|where)\s+(?:\w+\s+){0,4}?(?:розташован[аеоі]|розміщен[аеоі]|"
+    r"дислокує?ться|базується|дислоцируется|расположен[аыо]?|базируется|stacjonuje|"
+    r"stacjonują|ma\s+siedzibę|stationiert\s+ist|liegt|is\s+(?:based|stationed|garrisoned)|"
+    r"are\s+(?:based|stationed|garrisoned)))(?![\w])"
+)
+
+
 # The pronoun that opens a sentence going on about the last one's subject ("It was created in …")
 _HE = {
     "ru": "Она|Он|Оно|Они",
@@ -340,6 +351,8 @@ class Tier:
                     )
                 )
             ]
+            if _GARRISON_NOW.search(self.text, s, e):
+                earlier = []  # "…, де розташована військова частина": where it is based today
         if earlier:
             d = earlier[-1]
             return self._in_period(d.value, 2 if d.precision == 1 else d.precision)
