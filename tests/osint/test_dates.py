@@ -139,9 +139,11 @@ def test_across_paragraphs_a_year_heading_keeps_the_year() -> None:
     t = (
         "Київська операція 1920 року\n"
         "7 травня 1920 року до Києва увійшли частини польської 3-ї армії генерала Ридза.\n"
-        "Фронтом командував Єгоров, а 6-та дивізія стояла в резерві."
+        "Фронтом командував Єгоров, а 6-та дивізія стояла в резерві. 29 серпня вона билася."
     )
     assert date_of(t, "uk", 6) == "1920"
+    # (when the paragraph does not move on to another month, the month carried is sure)
+    assert date_of(t.replace(" 29 серпня вона билася.", ""), "uk", 6) == "1920-05"
     # a heading with its month: the month the story keeps to
     t = (
         "Курская битва. Июль 1943\n12 июля 5-я армия вступила в сражение под Прохоровкой.\n"

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from itertools import chain
 
 # ---- month names, every inflected form, by stem --------------------------------------------------
 _MONTHS: dict[str, list[str]] = {
@@ -240,15 +241,32 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "ru": r"(?<![\w])(?P<d>[0-2]?\d|3[01])-?(?:го|е)\s+числа(?![\w])",
         "uk": r"(?<![\w])(?P<d>[0-2]?\d|3[01])-?(?:го|е)\s+числа(?![\w])",
         "pl": r"(?<![\w])(?P<d>[0-2]?\d|3[01])\.?\s+dnia\s+miesiąca(?![\w])",
-        "de": r"(?<![\w])am\s+(?P<d>[0-2]?\d|3[01])\.\s+(?:des\s+Monats|dieses\s+Monats)",
+        # (or "am 28. mit Panzern": an ordinal before a lower-case word is no noun's — a day)
+        "de": r"(?<![\w])am\s+(?P<d>[0-2]?\d|3[01])\.(?:\s+(?:des\s+Monats|dieses\s+Monats)"
+        r"|(?=\s+(?-i:[a-zäöüß])|\s*[,;)]))",
         # (not a unit: "joined by the 3rd Tank Brigade", "by the 3rd guards army")
         "en": r"(?<![\w])(?:on|by|until|from)\s+the\s+(?P<d>[0-2]?\d|3[01])(?:st|nd|rd|th)(?![\w])"
+        # (nor a named unit: "held by the 31st Kaniów Rifle Regiment" — any capitalised word)
         r"(?!\s+(?:(?-i:[A-Z])|(?:infantry|armou?red|tanks?|motori[sz]ed|rifles?|airborne|guards?|"
         r"mechani[sz]ed|brigades?|divisions?|army|armies|corps|regiments?|battalions?|separate|"
         r"assault|mountain|marines?|panzer|cavalry|light|heavy|air|naval|special|"
-        r"and\s+\d))(?![\w]))",
+        r"and\s+\d)(?![\w])))",
     }[lang]
     pats.append((day_only, "d"))
+    # "by the middle of the month", "в конце месяца": the month the story last named (a news
+    # item's "this month" is its publication's, read by _periods)
+    month_ctx = {
+        "ru": r"(?:в|к|до|с)\s+(?:середин[еуы]|конц[еау]|начал[еау]|половин[еуы])\s+месяца"
+        r"|(?:в\s+)?(?:первых|последних)\s+числах\s+месяца",
+        "uk": r"(?:в|у|до|з|на)\s+(?:середин[іиу]|кін(?:ця|ці|ець)|початку|половин[іиу])\s+місяця"
+        r"|наприкінці\s+місяця",
+        "pl": r"(?:w\s+połowie|do\s+połowy|pod\s+koniec|do\s+końca|w\s+końcu|z\s+końcem|"
+        r"na\s+początku|w\s+pierwszych\s+dniach|w\s+ostatnich\s+dniach)\s+miesiąca",
+        "de": r"(?:Anfang|Mitte|Ende|bis\s+(?:Mitte|Ende))\s+des\s+Monats",
+        "en": r"(?:the\s+)?(?:middle|end|beginning|start|first\s+days?|last\s+days?|"
+        r"(?:first|second|third|fourth|last)\s+(?:week|half))\s+of\s+the\s+month",
+    }[lang]
+    pats.append((rf"(?<![\w])(?:{month_ctx})(?![\w])", "mctx"))
     return [(re.compile(p, re.I), how) for p, how in pats]
 
 
@@ -259,6 +277,16 @@ _RELATIVE = {
     "pl": {"dzisiaj": 0, "dziś": 0, "wczoraj": -1, "przedwczoraj": -2},
     "de": {"heute": 0, "gestern": -1, "vorgestern": -2, "gestrigen": -1},
     "en": {"today": 0, "yesterday": -1},
+}
+# "derzeit", "currently", "наразі" in a news item: the state at its publication ("die seit 2017
+# in Rukla stationiert ist und derzeit von der PzGrenBrig 37 gestellt wird")
+_NOW = {
+    "ru": ["сейчас", "ныне", "в настоящее время"],
+    "uk": ["зараз", "нині", "наразі", "тепер", "на цей час"],
+    "pl": ["obecnie", "aktualnie", "teraz", "w tej chwili"],
+    "de": ["derzeit", "zurzeit", "aktuell", "gegenwärtig", "jetzt"],
+    # (not a bare "now": "born in Lwów, now Lviv")
+    "en": ["currently", "at present", "presently", r"(?:is|are)\s+now", "right now"],
 }
 
 
@@ -477,6 +505,10 @@ def _relative_days(
     ]
     pats.append((re.compile(rf"(?<![\w]){_N_LATER[lang]}(?![\w])", re.I), None))
     out: list[DateHit] = []
+    for m in re.finditer(rf"(?<![\w])(?:{_FEW_DAYS[lang]})(?![\w])", text, re.I):
+        before = [h for h in hits if h.end <= m.start() and len(h.value) >= 7]
+        if before:
+            out.append(DateHit(m.start(), m.end(), before[-1].value[:7], 3))
     for rx, delta in pats:
         for m in rx.finditer(text):
             if delta is None:
@@ -502,7 +534,7 @@ class DateHit:
     start: int
     end: int
     value: str  # YYYY[-MM[-DD]]
-    precision: int  # 1 day, 3 month or year (ACLED-style time precision)
+    precision: int  # 1 day, 2 day from context ("now"), 3 month or year (ACLED-style)
 
 
 _NIGHT = re.compile(r"(?:ночь|ночі|ніч|nocy|noc|Nacht|night)\W*(?:\w+\W+)?$", re.I)
@@ -539,7 +571,9 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 y = published.year // 100 * 100 + int(g["yy"])
             if g.get("d2") and _NIGHT.search(text[max(0, s - 30) : s]):
                 d = int(g["d2"])  # "в ночь с 23 на 24 февраля": the night's morning names it
-            if mo is None and how not in ("y", "d"):
+            if how == "mctx" and published is not None:
+                continue  # a news item's "this month": _periods, from its publication
+            if mo is None and how not in ("y", "d", "mctx"):
                 continue
             raw.append((s, e, y, mo, d, how))
             taken.append((s, e))
@@ -548,14 +582,30 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
     last_year: int | None = None
     # a history without a publication date that names the day before the year ("13 sierpnia …
     # w 1920 roku", "Bitwa 1920"): the day takes the year the text names first, wherever it is
-    story_year = next((r[2] for r in raw if r[2] is not None), None)
-    if story_year is None and published is None:
-        bare = re.search(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-]|-\w)", text)
-        story_year = int(bare.group(1)) if bare else None
+    first = next((r for r in raw if r[2] is not None), None)
+    # "Vier Jahre später, im Januar 1945": the days told before it are of 1941
+    story_year = None if first is None else first[2] - _years_back(text, first[0], lang)  # type: ignore[operator]
+    if published is None:
+        # a history's heading names the year of its story ("Polenfeldzug 1939"); a year in a
+        # citation there ("(М., 1972)", "(Privatdruck, 1958)") is the book's, not the story's
+        head = _head_year(text)
+        if head is not None and not re.match(r"\s*[–—-]\s*\d{4}", text[head.end() :]):
+            # (a span, "1921–2024", "1939–1945", is no one year: the first the story names)
+            story_year = int(head.group(1))
+        elif story_year is None:
+            bare = next(
+                (
+                    b
+                    for b in re.finditer(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-]|-\w)", text)
+                    if not _cited(text, b.start())
+                ),
+                None,
+            )
+            story_year = int(bare.group(1)) if bare else None
     last_month: int | None = None
     for s, e, y, mo, d, how in raw:
-        if how == "d":
-            mo = last_month  # "on the 12th": of the month last named
+        if how in ("d", "mctx"):
+            mo = last_month  # "on the 12th", "by the end of the month": of the month last named
             if mo is None:
                 continue
         elif mo is not None:
@@ -578,7 +628,9 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 ):
                     y -= 1  # "12 декабря" in a January report is last December (not "in May"
                     # in a March report: a plan, dropped from a news item's mentions)
-        else:
+        elif how != "y" or last_year is None or y >= last_year:
+            # (a bare year going back is background — "8 Dywizja, sformowana w 1921 r., …" in a
+            # story of 1939 — and no year for the days told after it)
             last_year = y
         if how == "y":
             hits.append(DateHit(s, e, f"{y:04d}", 3))
@@ -586,24 +638,150 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}", 3))
         elif mo is not None and d is not None and _safe_date(y, mo, d):
             hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}-{d:02d}", 1))
-    cut = text.find("\n")
-    head_end = len(text) if cut < 0 else cut
-    if published is None and head_end <= 100 and not any(h.start < head_end for h in hits):
+    if published is None:
         # a history's heading that names only its year ("Bitwa Warszawska 1920"): its period
-        m = re.search(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-])", text[:head_end])
-        if m is not None:
+        m = _head_year(text)
+        if m is not None and not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(DateHit(m.start(), m.end(), m.group(1), 3))
     if published is not None:
-        for word, delta in _RELATIVE.get(lang, {}).items():
+        # ("now" is the publication's day only by context: precision 2, below a written date)
+        rows = chain(
+            ((w, d, 1) for w, d in _RELATIVE[lang].items()), ((w, 0, 2) for w in _NOW[lang])
+        )
+        for word, delta, precision in rows:
             for m in re.finditer(rf"(?<![\w]){word}(?![\w])", text, re.I):
                 if not any(m.start() < te and ts < m.end() for ts, te in taken):
                     day = (published + timedelta(days=delta)).date()
-                    hits.append(DateHit(m.start(), m.end(), day.isoformat(), 1))
+                    hits.append(DateHit(m.start(), m.end(), day.isoformat(), precision))
         for h in _weekdays(text, lang, published) + _periods(text, lang, published):
             if not any(h.start < te and ts < h.end for ts, te in taken):
                 hits.append(h)
     hits.sort(key=lambda h: h.start)
     return sorted(hits + _relative_days(text, lang, hits, published), key=lambda h: h.start)
+
+
+_BARE_YEAR = re.compile(r"(?<![\w.,/-])(1[89]\d\d|20\d\d)(?![\w.,/-]|-\w)")
+
+
+def heading_lines(text: str) -> int:
+    """Where a text's heading ends: its first lines (at most three, a breadcrumb or a title and a
+    subtitle) that are short and no sentence; 0 when the text opens with a sentence."""
+    pos = 0
+    for _ in range(3):
+        cut = text.find("\n", pos)
+        line = text[pos : len(text) if cut < 0 else cut].strip()
+        if len(line) > 120 or re.search(r"[.!?]$", line) or (not line and pos == 0):
+            break
+        if cut < 0:
+            return len(text)
+        pos = cut + 1
+    return pos
+
+
+def _cited(text: str, pos: int) -> bool:
+    """A year closing a parenthesised citation ("(М., 1972)", "(з посібника, 2019)", "(Warszawa
+    1979)"): the book's year, not the story's."""
+    return re.search(r"\([^()\n]*(?:,|\w\s)\s*$", text[max(0, pos - 80) : pos]) is not None and (
+        re.match(r"\d{4}\s*\)", text[pos:]) is not None
+    )
+
+
+def _head_year(text: str) -> re.Match[str] | None:
+    """The first year a history's heading names, not a citation's."""
+    end = heading_lines(text)
+    for m in _BARE_YEAR.finditer(text, 0, end):
+        if not _cited(text, m.start()):
+            return m
+    return None
+
+
+_LATER_YEARS = {
+    "ru": (
+        r"(?P<n>\w+)\s+(?:лет|года|год)\s+(?:спустя|позже|позднее)",
+        r"через\s+(?P<n>\w+)\s+(?:лет|года|год)",
+    ),
+    "uk": (
+        r"(?P<n>[\wʼ']+)\s+(?:років|роки|рік)\s+(?:потому|пізніше|опісля)",
+        r"через\s+(?P<n>[\wʼ']+)\s+(?:років|роки|рік)",
+    ),
+    "pl": (r"(?P<n>\w+)\s+(?:lat|lata)\s+(?:później|potem)", r"po\s+(?P<n>\w+)\s+latach"),
+    "de": (r"(?P<n>\w+)\s+Jahre\s+(?:später|danach|darauf)", r"nach\s+(?P<n>\w+)\s+Jahren"),
+    "en": (r"(?P<n>\w+)\s+years\s+(?:later|afterwards|on)", r"after\s+(?P<n>\w+)\s+years"),
+}
+_MORE_NUM = {
+    "ru": {"шесть": 6, "семь": 7, "десять": 10},
+    "uk": {"шість": 6, "сім": 7, "десять": 10},
+    "pl": {"sześć": 6, "siedem": 7, "dziesięć": 10},
+    "de": {"sechs": 6, "sieben": 7, "zehn": 10},
+    "en": {"six": 6, "seven": 7, "ten": 10},
+}
+
+
+def _years_back(text: str, pos: int, lang: str) -> int:
+    """N when the year at `pos` is introduced by "N years later" (within its clause): the story
+    before it is N years earlier."""
+    window = text[max(0, pos - 60) : pos]
+    for p in _LATER_YEARS[lang]:
+        m = re.search(rf"(?<![\w]){p}[,\s]+(?:[\w.]+\s+){{0,3}}$", window, re.I)
+        if m is not None:
+            word = m.group("n").lower()
+            n = int(word) if word.isdigit() else (_NUM[lang] | _MORE_NUM[lang]).get(word)
+            if n:
+                return n
+    return 0
+
+
+# ---- which clause a date belongs to (used by tie.Tier.date) ---------------------------------------
+# A comma and a word opening another clause: a coordinating conjunction ("…, а 31 августа у
+# Комарова произошло …", "…, and a spokesman said …") or a relative word ("бої за місто, що
+# тривали до середини квітня").
+_CONJ = {
+    "ru": r"а|(?P<and>и)|но|однако|тогда\s+как|в\s+то\s+время\s+как|пока|причём|причем",
+    "uk": r"а|(?P<and>і|й|та)|але|проте|однак|тоді\s+як|в\s+той\s+час\s+як|поки|причому",
+    "pl": r"a|(?P<and>i|oraz)|ale|lecz|zaś|natomiast|podczas\s+gdy|choć|chociaż",
+    "de": r"(?P<and>und)|aber|doch|sondern|während|wobei|bevor|nachdem",
+    "en": r"(?P<and>and)|but|while|whereas|although|though",
+}
+_REL = {
+    "ru": r"котор\w+|где|когда|что|куда",
+    "uk": r"як(?:ий|а|е|і|ого|ої|их|ому|им)|де|коли|що|куди",
+    "pl": r"któr\w+|gdzie|kiedy|gdy|że|dokąd",
+    "de": r"der|die|das|dem|den|deren|dessen|wo|als|wohin|wie",
+    "en": r"which|who|whom|whose|where|when|that",
+}
+_CONJ_RE = {lg: re.compile(rf",\s*(?:{w})(?![\w])", re.I) for lg, w in _CONJ.items()}
+_REL_RE = {lg: re.compile(rf",\s*(?:{w})(?![\w])", re.I) for lg, w in _REL.items()}
+
+
+def other_clause(gap: str, lang: str, units: tuple[int, ...] = ()) -> bool:
+    """Whether a date after a mention stands in another clause than the mention's: `gap` (the
+    text between them) holds a comma opening a clause of its own — a conjunction anywhere (not
+    an "and" joining another unit, starting at an offset in `units`, to the subject: "the 11th
+    Division, whose …, and the 10th Brigade will join … in mid-March"), or a relative word not
+    right after the mention's words ("das Korps der Russen, das am 28. …" is the unit's clause;
+    "зав'язала бої за місто, що тривали до …" is the town's)."""
+    for m in _CONJ_RE.get(lang, _CONJ_RE["en"]).finditer(gap):
+        if not (m.group("and") and any(0 <= u - m.end() <= 25 for u in units)):
+            return True
+    m = _REL_RE.get(lang, _REL_RE["en"]).search(gap)
+    return m is not None and len(gap[: m.start()].strip()) > 20
+
+
+# "within a few days", "a few days later", "за кілька днів", "einige Tage später", "for a few
+# more days": some days after the day last told — its month is sure, the day is not
+_FEW_DAYS = {
+    "ru": r"(?:через|за|спустя)\s+(?:несколько|пару|считанные)\s+(?:дней|дня)(?!\s+до)"
+    r"|(?:несколько|пару)\s+дней\s+спустя|ещ[её]\s+несколько\s+дней",
+    "uk": r"(?:через|за)\s+(?:кілька|декілька|пару|лічені)\s+(?:днів|дні)(?!\s+до)"
+    r"|(?:кілька|декілька)\s+днів\s+потому|ще\s+(?:кілька|декілька)\s+днів",
+    "pl": r"(?:po|w\s+ciągu|przez)\s+(?:kilku|paru)\s+dni(?:ach)?|(?:kilka|parę)\s+dni\s+później"
+    r"|jeszcze\s+(?:przez\s+)?(?:kilka|parę)\s+dni",
+    "de": r"(?:wenige|einige|ein\s+paar)\s+Tage\s+(?:später|danach|darauf)"
+    r"|(?:nach|binnen|innerhalb)\s+(?:weniger|einiger|ein\s+paar)\s+Tage(?:n)?"
+    r"|noch\s+(?:einige|wenige|ein\s+paar)\s+Tage",
+    "en": r"(?:a\s+few|several)\s+days\s+later|(?:within|after)\s+(?:a\s+few|several)\s+days"
+    r"|for\s+(?:a\s+few|several)\s+(?:more\s+)?days",
+}
 
 
 def _safe_date(y: int, mo: int, d: int) -> date | None:

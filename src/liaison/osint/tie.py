@@ -20,10 +20,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from itertools import chain
 
 from liaison.names.gazetteer import Place
-from liaison.osint.dates import DateHit, find_dates
+from liaison.osint.dates import DateHit, find_dates, heading_lines, other_clause
 from liaison.osint.documents import Document
 from liaison.osint.extract import Dictionary, PlaceRef, sentences
 from liaison.osint.places import PlaceHit, find_places, lookup, natasha_locations_many
@@ -396,6 +397,27 @@ def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
     return sum(w * min(_CAP_KM, haversine_km(c.lat, c.lon, a, b)) for a, b, w in pts) / total
 
 
+# A unit's base told in the present ("у Полтаві, де розташована військова частина", "where the
+# brigade is based"): in a news item, a standing fact of its publication day, not of the day the
+# paragraph told before
+_GARRISON_NOW = re.compile(
+    r"(?<![\w])(?i:(?:де|где|gdzie|wo|where)\s+(?:\w+\s+){0,4}?(?:розташован[аеоі]|розміщен[аеоі]|"
+    r"дислокує?ться|базується|дислоцируется|расположен[аыо]?|базируется|stacjonuje|"
+    r"stacjonują|ma\s+siedzibę|stationiert\s+ist|liegt|is\s+(?:based|stationed|garrisoned)|"
+    r"are\s+(?:based|stationed|garrisoned)))(?![\w])"
+)
+
+
+# The pronoun that opens a sentence going on about the last one's subject ("It was created in …")
+_HE = {
+    "ru": "Она|Он|Оно|Они",
+    "uk": "Вона|Він|Воно|Вони",
+    "pl": "Ona|On|Ono|Oni|One",
+    "de": "Sie|Er|Es",
+    "en": "It|They",
+}
+
+
 class Tier:
     """Per-document state for tying: sentences, dates and places found once, reused per mention."""
 
@@ -445,12 +467,22 @@ class Tier:
         s, e = self._sentence(start)
         # a date cut by the sentence splitter ("12 сент. 1939 г.") still belongs to the sentence
         inside = [d for d in self.dates if d.start < e and s < d.end]
+        pub = self.doc.published
         # a date before the mention across a clause boundary ("17 września pod Brochowem, a
         # resztki 15 DP … 20 września") belongs to the other clause first
         cands: list[tuple[int, DateHit]] = [
             (start - d.end + (30 if re.search(r"[,;]", self.text[d.end : start]) else 0), d)
             for d in inside
             if d.end <= start
+            # in news, a past year set off by commas before the mention is another noun's
+            # background ("Das Bataillon, das im vergangenen Jahr in Polen übte, gehört zur …")
+            and not (
+                pub is not None
+                and len(d.value) == 4
+                and d.value < f"{pub.year:04d}"
+                and "," in self.text[max(s, d.start - 60) : d.start]
+                and "," in self.text[d.end : start]
+            )
         ]
         for d in inside:
             # a date after the mention belongs to it within the same clause ("… corps 23 ноября
@@ -460,6 +492,10 @@ class Tier:
             gap = re.sub(r",[^,;—–()]*,", " ", self.text[end : d.start])
             if (
                 d.start >= end
+                # not in a clause of its own ("…, а 31 августа у Комарова произошло …")
+                and not other_clause(
+                    self.text[end : d.start], self.lang, self._units_in(end, d.start)
+                )
                 and len(gap) <= 80
                 and not re.search(r"[;—–(]", gap)
                 and ("," not in gap or len(gap) <= 40)
@@ -467,11 +503,18 @@ class Tier:
                 cands.append((len(gap), d))
         if not cands:
             # the sentence's only date stands after a dash or a comma ("… из Чебаркуля — это
-            # было 1 февраля"): still the sentence's, unless another mention stands between
+            # было 1 февраля"): still the sentence's, unless another mention stands between in
+            # a clause of its own
             for d in inside:
+                between = self._units_in(end, d.start)
+                if pub is not None and len(d.value) == 4 and d.value < f"{pub.year:04d}":
+                    continue  # in news, a past year out of the mention's clause is background
                 if d.start >= end and (
-                    not any(end <= a and b <= d.start for a, b in self.unit_spans)
-                    or not re.search(r"[;—–]", self.text[end : d.start])
+                    not between
+                    or not (
+                        re.search(r"[;—–]", self.text[end : d.start])
+                        or other_clause(self.text[end : d.start], self.lang, between)
+                    )
                 ):
                     cands.append((d.start - end, d))
                     break
@@ -481,29 +524,59 @@ class Tier:
         aside = re.match(r"\s*,([^,;—–()]*)(?:,|[.!?…]?\s*$)", self.text[end:e])
         if aside is not None:
             a0, a1 = end + aside.start(1), end + aside.end(1)
-            pub = self.doc.published
             kept = []
             for c, d in cands:
                 if a0 <= d.start and d.end <= a1:
-                    if pub is not None and d.value[:4] < f"{pub.year:04d}":
+                    # in news the aside tells the unit's past ("the 72nd, which withdrew at the
+                    # start of the month, still holds …"); the report dates its main clause
+                    main_after = aside.end() < len(self.text[end:e])
+                    if pub is not None and (d.value[:4] < f"{pub.year:04d}" or main_after):
+                        continue
+                    # in a history too, when the paragraph has told a date before: "8 Dywizja,
+                    # sformowana w 1921 r., broniła fortów" is of the story's day, not of 1921
+                    if main_after and len(d.value) == 4 and self._told_before(s):
                         continue
                     c += 60
                 kept.append((c, d))
             cands = kept
         if cands and any(len(d.value) > 4 for _c, d in cands):
             # a bare year beside a day or month in the same sentence is background ("held the
-            # line since 1943, crossed on 12 January 1945"): the finer date is the action's
-            cands = [(c + (40 if len(d.value) == 4 else 0), d) for c, d in cands]
+            # line since 1943, crossed on 12 January 1945"): the finer date is the action's —
+            # and a month before the mention beside one of its days after it ("Наприкінці
+            # березня … вийшла до Прута й 29 березня визволила Чернівці"): the day is the action's
+            days = {d.value[:7] for _c, d in cands if len(d.value) == 10 and d.start >= end}
+            cands = [(c + (40 if len(d.value) == 4 or d.value in days else 0), d) for c, d in cands]
+        if len(cands) > 1:
+            # "now" gives way to a date the sentence writes ("am Montag erobert, hält es jetzt")
+            cands = [(c + (40 if d.precision == 2 else 0), d) for c, d in cands]
         if cands:
             best = min(cands, key=lambda c: c[0])[1]
             return best.value, best.precision
         para = self._paragraph_start(start)
         earlier = [d for d in self.dates if para <= d.start and d.end <= s]
+        if pub is not None:
+            # a past year that dates a thing, not an action ("na mocy decyzji z ubiegłego roku",
+            # "the order of 2022", "приказ от 2022 года"), is background to the next sentence of
+            # a news item: the report's date
+            earlier = [
+                d
+                for d in earlier
+                if not (
+                    len(d.value) == 4
+                    and d.value < f"{pub.year:04d}"
+                    and re.search(
+                        r"(?<![\w])(?i:z|ze|of|от|від|vom|von)\s+$",
+                        self.text[max(0, d.start - 8) : d.start],
+                    )
+                )
+            ]
+            if _GARRISON_NOW.search(self.text, s, e):
+                earlier = []  # "…, де розташована військова частина": where it is based today
         if earlier:
             d = earlier[-1]
             return self._in_period(d.value, 2 if d.precision == 1 else d.precision)
         if self.doc.published is not None:
-            head = self._dateline(para)
+            head = self._dateline(para) or self._report_day()
             if head is not None:
                 return head.value, 2 if head.precision == 1 else head.precision
             return self.doc.published.date().isoformat(), 2
@@ -519,11 +592,28 @@ class Tier:
             if line_start == 0 or (dated and len(line.strip()) - (d.end - d.start) <= 30):
                 return d.value, 2 if d.precision == 1 else d.precision  # a dateline heads it all
             # carried over from another paragraph's story: only its month is sure — or only the
-            # year, when the heading names just the year ("Київська операція 1920 року")
+            # year, when the heading names just the year ("Київська операція 1920 року") and the
+            # paragraph goes on in another month (the story has moved on from the month carried)
             head = self._heading()
             if head is not None and len(head.value) == 4 and d.value.startswith(head.value):
-                return head.value, 3
+                cut = self.text.find("\n", e)
+                later = [
+                    x
+                    for x in self.dates
+                    if e <= x.start and (cut < 0 or x.end <= cut) and len(x.value) >= 7
+                ]
+                if later and later[0].value[:7] != d.value[:7]:
+                    return head.value, 3
             return self._in_period(d.value[:7], 3)
+        # a history that dates its unit only in the next sentence, which goes on about it ("The
+        # 6th Guards Tank Army was an armoured formation … It was created in September 1944")
+        i = bisect_right(self._starts, start)
+        if i < len(self.sents) and "\n" not in self.text[e : self.sents[i][0]]:
+            ns, ne = self.sents[i]
+            if re.match(rf"\s*(?:{_HE[self.lang]})\s", self.text[ns:ne]):
+                later = [d for d in self.dates if ns <= d.start and d.end <= ne]
+                if later and re.search(r"\d", self.text[later[0].start : later[0].end]):
+                    return later[0].value, 2 if later[0].precision == 1 else later[0].precision
         return None, None
 
     def _dateline(self, para: int) -> DateHit | None:
@@ -541,18 +631,66 @@ class Tier:
                 return d
         return None
 
+    def _told_before(self, s: int) -> bool:
+        """Whether the paragraph dates something before the sentence starting at `s`."""
+        para = self._paragraph_start(s)
+        return any(para <= d.start and d.end <= s for d in self.dates)
+
+    def _units_in(self, a: int, b: int) -> tuple[int, ...]:
+        """Where the mentions between two offsets start, counted from the first."""
+        return tuple(u - a for u, v in self.unit_spans if a <= u and v <= b)
+
+    def _report_day(self) -> DateHit | None:
+        """The day a news item's heading names ("Russian Offensive Campaign Assessment,
+        October 28, 2024", "Сводка за 28 октября"): the day its report tells, when it is the
+        week up to its publication (a heading's older date is a story's subject)."""
+        pub = self.doc.published
+        if pub is None:
+            return None
+        end = heading_lines(self.text)
+        text = self.text
+        heads = [d for d in self.dates if d.end <= end and d.precision == 1]
+        if not heads and self.doc.title:
+            text = self.doc.title
+            heads = [d for d in find_dates(text, self.lang, pub) if d.precision == 1]
+        if not heads:
+            return None
+        # a stamp set off at either end of its line ("…, October 28, 2024", "28 октября: …",
+        # "Сводка за 28 октября"),
+        # not the day of the heading's story ("Бои у Работино 12 марта: что известно")
+        h = heads[0]
+        if not (
+            re.search(
+                r"(?:^|[,:|–—-]|(?<![\w])(?i:за|на|for|am|vom|z\s+dnia))\s*$",
+                text[text.rfind("\n", 0, h.start) + 1 : h.start],
+            )
+            and re.match(r"[ \t]*(?:[,:|–—-]|\n|$)", text[h.end :])
+        ):
+            return None
+        day = h.value
+        low = (pub.date() - timedelta(days=7)).isoformat()
+        return heads[0] if low <= day <= pub.date().isoformat() else None
+
     def _heading(self) -> DateHit | None:
         """The month or year a history's heading names ("Оборона Москвы. Октябрь 1941"): the
-        period its story keeps to."""
+        period its story keeps to — when its story begins in it (not a book's year, "(М.,
+        1972)", nor a life's span, "1921–2024")."""
         if self.__dict__.get("_head_done"):
             return self.__dict__.get("_head")
         self.__dict__["_head_done"] = True
         cut = self.text.find("\n")
         first = self.text if cut < 0 else self.text[:cut]
-        heads = [d for d in self.dates if d.end <= len(first)] if len(first) <= 100 else []
+        end = len(first) if len(first) <= 100 else 0
+        if self.doc.published is None:
+            end = max(end, heading_lines(self.text))
+        heads = [d for d in self.dates if d.end <= end]
         if not heads and self.doc.title:
             heads = find_dates(self.doc.title, self.lang, self.doc.published)
         head = heads[0] if heads and heads[0].precision == 3 else None
+        if head is not None:
+            body = next((d for d in self.dates if d.start >= end), None)
+            if body is not None and not body.value.startswith(head.value):
+                head = None
         self.__dict__["_head"] = head
         return head
 
