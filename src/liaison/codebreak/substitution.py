@@ -25,8 +25,10 @@ import numpy as np
 from liaison.codebreak import fast, model
 from liaison.codebreak.alphabets import alphabet
 
-LAM = 1.0  # weight of the word score against the quadgram score
-LAM_END = 2.0  # word weight of the final polish and the kicks (the objective keys are ranked by)
+import os as _os
+LAM = float(_os.environ.get("X_LAM", "1.0"))  # weight of the word score against the quadgram score
+LAM_END = float(_os.environ.get("X_LAM_END", "2.0"))  # word weight of the final polish and the kicks (the objective keys are ranked by)
+WPEN = float(_os.environ.get("X_WPEN", "0.0"))
 UNK = -5.0  # log-cost of a letter outside any dictionary word
 ITERS1, T1 = 3000, 5.0  # phase 1 proposals and start temperature
 ITERS2 = 32000  # phase 2 proposals (long: most of the gain over short runs came from here)
@@ -36,6 +38,9 @@ FRESH, KICK = 4, 4  # fresh restarts before perturbing the best key; swaps per p
 ITERS_K, T_K = 4000, 3.0  # annealing of a perturbed key (quadgrams + words)
 WGAIN = 15.0  # largest word-score gain a single swap is credited with (skips hopeless DPs)
 MAX_SOLVE_LETTERS = 400  # longer texts: solve on a prefix, apply the key to all
+TRACE: list | None = None  # dev hook
+PAIR_EVALS = int(_os.environ.get("X_PAIR", "400000"))
+POLISH_SHARE = float(_os.environ.get("X_PSHARE", "0.05"))
 REPEAT_MIN = 12  # a repeated stretch this long or longer is solved once (`unrepeated`)
 
 
@@ -117,6 +122,9 @@ def solve(
     q = model.quad16(lang)
     w = model.words(lang)
     plp = _tail(lang)
+    if WPEN:
+        w = model.Words(w.children, np.where(w.logp < 0, w.logp + WPEN, w.logp).astype(np.float32))
+        plp = (plp + WPEN).astype(np.float32)
     full = _codes(ct, a)
     head = full[:MAX_SOLVE_LETTERS]
     codes = unrepeated(head, REPEAT_MIN)
@@ -133,6 +141,8 @@ def solve(
         trivially return to it, so they improve the key but never count as agreement)."""
         nonlocal best, best_key, hits, runs
         runs += 1
+        if TRACE is not None:
+            TRACE.append((key.copy(), sc))
         if sc > best + 1e-6:
             same = best_key[pres].tolist() == key[pres].tolist()
             best, best_key = sc, key.copy()
@@ -145,7 +155,8 @@ def solve(
     # other restart after the first few instead perturbs the best key so far and re-anneals it on
     # quadgrams + words only (the best key is usually partly right: cheaper than starting afresh)
     t_run = 0.0  # slowest restart so far: stop when another would overrun the budget
-    while runs < max_restarts and (runs == 0 or time.monotonic() + t_run < deadline):
+    stop = deadline - POLISH_SHARE * budget  # the rest is the pair polish's
+    while runs < max_restarts and (runs == 0 or time.monotonic() + t_run < stop):
         t_start = time.monotonic()
         fresh = not (r >= FRESH and r % 2 == 1)
         if not fresh:
@@ -174,6 +185,10 @@ def solve(
         t_run = max(t_run, time.monotonic() - t_start)
         if hits >= agree:
             break
+    if PAIR_EVALS:
+        fast.polish_pairs(
+            codes, n, q, w.children, w.logp, UNK, plp, LAM_END, best_key, WGAIN, PAIR_EVALS
+        )
     pt = "".join(a[k] for k in best_key[full])
     per = score(pt[: len(head)], lang) / max(1, len(head))
     conf = _confidence(hits, runs, per, len(codes), lang)
