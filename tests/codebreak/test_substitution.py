@@ -189,3 +189,54 @@ def test_russian_word_model_knows_rare_inflections_and_the_older_instrumental() 
     for word in ("ОКОПАЛСЯ", "ОТСТУПАВШЕГО", "ПЕРЕПРАВОЮ", "КАВАЛЕРИЙСКОЮ"):
         assert wm.contains([a.index(ch) for ch in word]), word
     assert wm.logp[node("ПЕРЕПРАВОЮ")] < wm.logp[node("ПЕРЕПРАВОЙ")] < 0
+
+
+def test_pair_polish_undoes_two_swaps_that_single_swaps_cannot() -> None:
+    """A key two swaps from the truth, which no single swap improves (the annealer's own polish
+    stays on a wrong reading), is climbed back to the true plaintext by the pair polish; the
+    score it returns is a fresh rescoring of the key it leaves (within the int16 rounding), and
+    with no pairs to try it leaves the key as it was."""
+    import itertools
+
+    import numpy as np
+
+    from liaison.codebreak import fast, model, substitution
+
+    lang = "ru"
+    a = alphabet(lang)
+    n = len(a)
+    codes = substitution._codes(TEXTS[lang], a)  # identity cipher: the true key is the identity
+    q16 = model.quad16(lang)
+    w = model.words(lang)
+    plp = model.prefixes(lang)
+    lam, unk, gain = substitution.LAM_END, substitution.UNK, substitution.WGAIN
+    common = [int(c) for c in np.argsort(-np.bincount(codes, minlength=n), kind="stable")[:10]]
+    keys = np.empty((1, n), dtype=np.int64)
+    scores = np.empty(1)
+    stuck, fixed = 0, 0
+    for x, y, u, v in itertools.combinations(common, 4):
+        wrong = np.arange(n)
+        wrong[[x, y]] = wrong[[y, x]]
+        wrong[[u, v]] = wrong[[v, u]]
+        fast.anneal_substitution(
+            codes, n, q16, w.children, w.logp, unk, plp, lam, lam, wrong, 0, 1,
+            0, 1.0, 0, 1.0, gain, 0, keys, scores,
+        )  # fmt: skip
+        if keys[0][codes].tolist() == codes.tolist():
+            continue  # single swaps find the way back: not the case in question
+        stuck += 1
+        key = wrong.copy()
+        sc = fast.polish_pairs(codes, n, q16, w.children, w.logp, unk, plp, lam, key, gain, 10**6)
+        plain = key[codes]
+        fresh = fast.quad_score(plain, model.load(lang).ravel(), n) + lam * fast.word_score_open(
+            plain, w.children, w.logp, unk, plp
+        )
+        assert abs(sc - fresh) <= (len(codes) - 3) / (2 * fast.Q16) + 1e-6
+        assert sc >= scores[0] - 1e-6  # never below the single-swap optimum's score
+        fixed += plain.tolist() == codes.tolist()
+        same = wrong.copy()
+        fast.polish_pairs(codes, n, q16, w.children, w.logp, unk, plp, lam, same, gain, 0)
+        assert same.tolist() == wrong.tolist()
+        if stuck == 5:
+            break
+    assert stuck >= 1 and fixed >= 1

@@ -588,3 +588,79 @@ def warm() -> None:
     word_score_open(ct, children, wlp, -5.0, wlp)
     subtree_sums(np.zeros(2), np.array([-1, 0], dtype=np.int64))
     _WARM.append(True)
+
+
+@njit(cache=True)
+def polish_pairs(
+    ct: np.ndarray,
+    A: int,
+    q: np.ndarray,
+    children: np.ndarray,
+    wlp: np.ndarray,
+    unk: float,
+    plp: np.ndarray,
+    lam: float,
+    key: np.ndarray,
+    wgain: float,
+    max_evals: int,
+) -> float:
+    """Climb from `key` (in place) over single swaps and pairs of swaps (3-cycles and double
+    transpositions) on quadgrams (int16 `q`) + lam × words; return the final score.
+
+    The annealer's polish stops at keys no single swap improves, and on short texts a wrong key
+    is often two swaps from the truth with every single one of them worse (ХОРОШО read as
+    ДОРОГО: neither Х→Д nor Ш→Г alone makes words). A pair is word-scored only when its
+    quadgram change leaves room for a `wgain` word gain; at most `max_evals` pairs are tried."""
+    n = len(ct)
+    present = np.zeros(A, dtype=np.bool_)
+    for i in range(n):
+        present[ct[i]] = True
+    sa = np.empty(A * A, dtype=np.int64)
+    sb = np.empty(A * A, dtype=np.int64)
+    ns = 0
+    for a in range(A):
+        for b in range(a + 1, A):
+            if present[a] or present[b]:
+                sa[ns] = a
+                sb[ns] = b
+                ns += 1
+    pt = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        pt[i] = key[ct[i]]
+    quad = 0.0
+    for i in range(n - 3):
+        quad += q[((pt[i] * A + pt[i + 1]) * A + pt[i + 2]) * A + pt[i + 3]]
+    quad /= Q16
+    wsc = word_score_open(pt, children, wlp, unk, plp)
+    cur = quad + lam * wsc
+    trial = key.copy()
+    evals = 0
+    improved = True
+    while improved and evals < max_evals:
+        improved = False
+        for i in range(ns):
+            for j in range(i, ns):
+                evals += 1
+                trial[:] = key
+                a, b = sa[i], sb[i]
+                trial[a], trial[b] = trial[b], trial[a]
+                if j > i:
+                    c, d = sa[j], sb[j]
+                    trial[c], trial[d] = trial[d], trial[c]
+                for k in range(n):
+                    pt[k] = trial[ct[k]]
+                qd = 0.0
+                for k in range(n - 3):
+                    qd += q[((pt[k] * A + pt[k + 1]) * A + pt[k + 2]) * A + pt[k + 3]]
+                qd /= Q16
+                if qd + lam * (wsc + wgain) <= cur + 1e-9:
+                    continue
+                nw = word_score_open(pt, children, wlp, unk, plp)
+                if qd + lam * nw > cur + 1e-9:
+                    key[:] = trial
+                    quad, wsc = qd, nw
+                    cur = quad + lam * wsc
+                    improved = True
+            if evals >= max_evals:
+                break
+    return cur
