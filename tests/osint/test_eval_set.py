@@ -54,7 +54,7 @@ def test_document_ids_are_unique_across_splits() -> None:
     assert not dup, f"document ids used twice: {dup}"
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "heldout", "heldout2"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "heldout", "heldout2"])
 def test_split_parses_and_labels_are_consistent(split: str) -> None:
     bench = _bench()
     assert split in bench.SPLITS
@@ -82,7 +82,7 @@ def test_split_parses_and_labels_are_consistent(split: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("split", "least"), [("heldout2", 30), ("dev2", 35), ("dev3", 30), ("dev4", 40)]
+    ("split", "least"), [("heldout2", 30), ("dev2", 35), ("dev3", 30), ("dev4", 40), ("dev5", 40)]
 )
 def test_blind_sets_are_big_enough(split: str, least: int) -> None:
     """The blind sets the issues asked for: 5–6 documents and at least `least` mentions per
