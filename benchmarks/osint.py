@@ -13,7 +13,8 @@ with the boilerplate real pages carry (menus, "read also" links naming other uni
 footer), and boilerplate removal is measured: trafilatura against all visible text.
 
 Env: OSINT_BENCH_THROUGHPUT_DOCS (default 200), OSINT_BENCH_SPLITS (default dev,dev2,dev3,dev4,dev5,heldout,heldout2;
-dev2, dev3 and dev4 are further development sets for tuning, written blind (dev3 and dev4 for places); heldout2 is the second held-out set,
+dev2, dev3, dev4 and dev5 are further development sets for tuning, written blind (dev3 and dev4 for places,
+dev5 first as a further blind measure); heldout2 is the second held-out set,
 written blind after the first had been looked at). OSINT_BENCH_MISSES=1 prints, instead of the
 report, every miss of the named splits document by document (for tuning; refused for the held-out
 splits, which must never be tuned on).
