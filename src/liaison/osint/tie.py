@@ -164,115 +164,42 @@ class _Country:
     words: dict[str, str]
 
 
-_COUNTRIES = (
-    _Country(
-        "PL",
-        "Warsaw",
-        {
-            "en": "Polish",
-            "pl": "polsk",
-            "de": "poln|polen",
-            "ru": "Польш|польск",
-            "uk": "Польщ|польськ",
-        },
-    ),
-    _Country(
-        "UA",
-        "Kyiv",
-        {"en": "Ukrainian", "pl": "ukrai", "de": "ukrai", "ru": "Украин", "uk": "Україн|українськ"},
-    ),
-    _Country(
-        "BY",
-        "Minsk",
-        {
-            "en": "Belarusian",
-            "pl": "białoru|belarus",
-            "de": "weißruss|belarus",
-            "ru": "Беларус|Белорусс",
-            "uk": "Білорус|Беларус",
-        },
-    ),
-    _Country(
-        "RU",
-        "Moscow",
-        {
-            "en": "Russian",
-            "pl": "ros(?:yjsk|ji)|moskiew",
-            "de": "russ",
-            "ru": "Росси|РФ",
-            "uk": "Росі|РФ",
-        },
-    ),
-    _Country(
-        "LT",
-        "Vilnius",
-        {
-            "en": "Lithuanian",
-            "pl": "lit(?:ew|w)",
-            "de": "litau",
-            "ru": "Литв|литовск",
-            "uk": "Литв|литовськ",
-        },
-    ),
-    _Country(
-        "LV",
-        "Riga",
-        {"en": "Latvian", "pl": "łot(?:ew|w)", "de": "lett", "ru": "Латви", "uk": "Латві"},
-    ),
-    _Country(
-        "EE",
-        "Tallinn",
-        {"en": "Estonian", "pl": "esto", "de": "estn|estl", "ru": "Эстон", "uk": "Естон"},
-    ),
-    _Country(
-        "DE",
-        "Berlin",
-        {
-            "en": "German",
-            "pl": "niem(?:ieck|iec)",
-            "de": "deutsch",
-            "ru": "Германи|немецк",
-            "uk": "Німеччин|німецьк",
-        },
-    ),
-    _Country(
-        "CZ",
-        "Prague",
-        {
-            "en": "Czech",
-            "pl": "czech|czesk",
-            "de": "tschech",
-            "ru": "Чехословаки|Чехи|чешск",
-            "uk": "Чехословаччин|Чехі|чеськ",
-        },
-    ),
-    _Country("SK", "Bratislava", {"en": "Slovak", "pl": "słowa", "de": "slowak"}),
-    _Country(
-        "HU",
-        "Budapest",
-        {
-            "en": "Hungarian",
-            "pl": "węgi",
-            "de": "ungar",
-            "ru": "Венгри|венгерск",
-            "uk": "Угорщин|угорськ",
-        },
-    ),
-    _Country("AT", "Vienna", {"en": "Austrian", "pl": "austr", "de": "österr"}),
-    _Country("MD", "Chisinau", {"en": "Moldovan", "ru": "Молдов|Молдав", "uk": "Молдов|Молдав"}),
-    _Country("RO", "Bucharest", {"en": "Romanian"}),
-    _Country("FI", "Helsinki", {"en": "Finnish"}),
-    _Country("GE", "Tbilisi", {"en": "Georgian", "ru": "Грузи", "uk": "Грузі"}),
-    _Country("AM", "Yerevan", {"en": "Armenian"}),
-    _Country("SY", "Damascus", {"en": "Syrian", "ru": "Сири", "uk": "Сирі"}),
-    _Country("LB", "Beirut", {"en": "Lebanese"}),
-    _Country("RU-CE", "Grozny", {"en": "Chechen"}),
-    _Country("UA-43", "Simferopol", {"en": "Crimean"}),
+_COUNTRY_LANGS = ("en", "pl", "de", "ru", "uk")
+# a country's words in a language, "" where the rule knows none
+# fmt: off
+_COUNTRY_ROWS = (
+    # code      capital        en             pl                         de                   ru                         uk
+    ("PL",     "Warsaw",      "Polish",      "polsk",                   "poln|polen",        "Польш|польск",            "Польщ|польськ"),
+    ("UA",     "Kyiv",        "Ukrainian",   "ukrai",                   "ukrai",             "Украин",                  "Україн|українськ"),
+    ("BY",     "Minsk",       "Belarusian",  "białoru|belarus",         "weißruss|belarus",  "Беларус|Белорусс",        "Білорус|Беларус"),
+    ("RU",     "Moscow",      "Russian",     "ros(?:yjsk|ji)|moskiew",  "russ",              "Росси|РФ",                "Росі|РФ"),
+    ("LT",     "Vilnius",     "Lithuanian",  "lit(?:ew|w)",             "litau",             "Литв|литовск",            "Литв|литовськ"),
+    ("LV",     "Riga",        "Latvian",     "łot(?:ew|w)",             "lett",              "Латви",                   "Латві"),
+    ("EE",     "Tallinn",     "Estonian",    "esto",                    "estn|estl",         "Эстон",                   "Естон"),
+    ("DE",     "Berlin",      "German",      "niem(?:ieck|iec)",        "deutsch",           "Германи|немецк",          "Німеччин|німецьк"),
+    ("CZ",     "Prague",      "Czech",       "czech|czesk",             "tschech",           "Чехословаки|Чехи|чешск",  "Чехословаччин|Чехі|чеськ"),
+    ("SK",     "Bratislava",  "Slovak",      "słowa",                   "slowak",            "",                        ""),
+    ("HU",     "Budapest",    "Hungarian",   "węgi",                    "ungar",             "Венгри|венгерск",         "Угорщин|угорськ"),
+    ("AT",     "Vienna",      "Austrian",    "austr",                   "österr",            "",                        ""),
+    ("MD",     "Chisinau",    "Moldovan",    "",                        "",                  "Молдов|Молдав",           "Молдов|Молдав"),
+    ("RO",     "Bucharest",   "Romanian",    "",                        "",                  "",                        ""),
+    ("FI",     "Helsinki",    "Finnish",     "",                        "",                  "",                        ""),
+    ("GE",     "Tbilisi",     "Georgian",    "",                        "",                  "Грузи",                   "Грузі"),
+    ("AM",     "Yerevan",     "Armenian",    "",                        "",                  "",                        ""),
+    ("SY",     "Damascus",    "Syrian",      "",                        "",                  "Сири",                    "Сирі"),
+    ("LB",     "Beirut",      "Lebanese",    "",                        "",                  "",                        ""),
+    ("RU-CE",  "Grozny",      "Chechen",     "",                        "",                  "",                        ""),
+    ("UA-43",  "Simferopol",  "Crimean",     "",                        "",                  "",                        ""),
+)
+# fmt: on
+_COUNTRIES = tuple(
+    _Country(code, capital, {lang: w for lang, w in zip(_COUNTRY_LANGS, words, strict=True) if w})
+    for code, capital, *words in _COUNTRY_ROWS
 )
 # per language: the countries in the order their words are tried (the first that fits names it)
 _COUNTRY_WORDS = {
     lang: tuple((re.compile(c.words[lang], re.I), c) for c in _COUNTRIES if lang in c.words)
-    for lang in ("en", "pl", "de", "ru", "uk")
+    for lang in _COUNTRY_LANGS
 }
 
 
@@ -284,7 +211,7 @@ class _CapitalWords:
     ("adj": "litewskiej", "die", "литовской") and an optional capitalised one that must ("country":
     "Lithuanian" in English, the genitive after it: "Litwy", "Litauens", "Литвы"); English's
     "to"/"into" (group "to") says the capital is where a unit goes (rank 1).
-    not_capital: the "adj" words that make a by-name of it ("северная столица").
+    not_capital: the words just before it that make a by-name of it ("северная столица").
     earlier: where a capital named before the word is looked for: "paragraph" (the words before it
     in the paragraph), "report" (anywhere before it), or nowhere.
     home: else the capital of the country of the last place named before the word.
@@ -300,7 +227,9 @@ class _CapitalWords:
     triggers: bool = False
 
 
-_RUUK_CAPITAL_NOT = re.compile(r"(?i:северн|южн|культурн|шахт[её]рск|шахтарськ|північн|південн)")
+_RUUK_CAPITAL_NOT = re.compile(
+    r"(?i:северн|южн|культурн|шахт[её]рск|шахтарськ|північн|південн)\w*\s+$"
+)
 _CAPITAL_WORDS = {
     "en": _CapitalWords(
         re.compile(
@@ -328,7 +257,7 @@ _CAPITAL_WORDS = {
     ),
     "ru": _CapitalWords(
         re.compile(
-            r"(?<![\w-])(?:(?P<adj>[^\W\d_]+(?:ая|яя|ой|ей|ую|юю))\s+)?"
+            r"(?<![\w-])(?:(?P<adj>[а-яё][\w-]*(?:ая|яя|ой|ей|ую|юю|ою|ею))\s+)?"
             r"(?P<word>(?i:столиц(?:а|ы|е|у|ей)))(?![\w-])(?:\s+(?P<country>[А-ЯЁІЇЄҐ][\w'ʼ’-]*))?"
         ),
         not_capital=_RUUK_CAPITAL_NOT,
@@ -336,7 +265,7 @@ _CAPITAL_WORDS = {
     ),
     "uk": _CapitalWords(
         re.compile(
-            r"(?<![\w'-])(?:(?P<adj>[^\W\d_]+(?:а|я|ої|ій|у|ю|ою))\s+)?"
+            r"(?<![\w'-])(?:(?P<adj>[а-яіїєґ][\w'ʼ’-]*(?:а|я|ої|ій|у|ю|ою))\s+)?"
             r"(?P<word>(?i:столиц(?:я|і|ю|ею)))(?![\w'-])(?:\s+(?P<country>[А-ЯЁІЇЄҐ][\w'ʼ’-]*))?"
         ),
         not_capital=_RUUK_CAPITAL_NOT,
@@ -1166,7 +1095,10 @@ class Tier:
         out: list[PlaceHit] = []
         for m in rule.words.finditer(self.text, s, e):
             adj, named = m.group("adj") if "adj" in rule.words.groupindex else None, m["country"]
-            if adj is not None and rule.not_capital is not None and rule.not_capital.match(adj):
+            w = m.start("word")
+            if rule.not_capital is not None and rule.not_capital.search(
+                self.text[max(0, w - 20) : w]
+            ):
                 continue
             if any(h.start < m.end() + 2 and m.start() < h.end for h in hits):
                 continue  # "stolica Kijów", "Hauptstadt Vilnius": the name is there
@@ -1177,17 +1109,21 @@ class Tier:
             if place is None:
                 head = self._dateline_place(m.start(), ())
                 place = _capital_near(head) if head is not None else None
+            # the places named before the word, nearest first (read lazily, sentence by sentence)
             before = [h for h in hits if h.end <= m.start() and h.place is not None]
-            earlier = [*reversed(before), *(h for h in self._before(s) if h.place is not None)]
+            earlier = chain(reversed(before), (h for h in self._before(s) if h.place is not None))
+            last = None
             if place is None and rule.earlier is not None:
                 # in a paragraph: not one read from a far-off namesake earlier in the report
                 para = self._paragraph_start(m.start()) if rule.earlier == "paragraph" else 0
-                place = next(
-                    (c for h in earlier if h.start >= para and (c := _capital_near(h.place))),
-                    None,
-                )
-            if place is None and rule.home and earlier:
-                place = _capitals().get(earlier[0].place.country)  # type: ignore[union-attr]
+                for h in earlier:
+                    last = last or h
+                    if h.start < para:
+                        break
+                    if (place := _capital_near(h.place)) is not None:  # type: ignore[arg-type]
+                        break
+            if place is None and rule.home and (last := last or next(earlier, None)):
+                place = _capitals().get(last.place.country)  # type: ignore[union-attr]
             if place is None and rule.default is not None:
                 place = _capitals().get(rule.default)
             if place is None:
@@ -1199,7 +1135,7 @@ class Tier:
                     _w, prec, rank = _TRIGGERS[self.lang][int(tm.lastgroup[1:])]  # type: ignore[index]
                 if rank == 9:
                     continue
-            a = m.start("adj") if adj is not None else m.start("word")
+            a = m.start("adj") if adj is not None else w
             if named is not None and m.start("country") < a:
                 a = m.start("country")
             b = max(m.end("word"), m.end("country") if named is not None else 0)
