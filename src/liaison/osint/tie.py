@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import lru_cache
 from itertools import chain
 
 from liaison.names.gazetteer import Place
@@ -78,69 +79,6 @@ _RELATIVE_RUUK = {
         r"\s*(?:«[^»\n]{1,40}»)?\s*,\s*(?:як(?:а|ий|е|і|ої|ого|ій|ому|у)|котр(?:а|ий|е|і)|де)\s"
     ),
 }
-
-# "столицю", "в столице": the capital the report named (Russian and Ukrainian texts).
-_CAPITAL_RE = {
-    "ru": re.compile(r"(?<![\w-])(?i:столиц(?:а|ы|е|у|ей))(?![\w-])"),
-    "uk": re.compile(r"(?<![\w'-])(?i:столиц(?:я|і|ю|ею))(?![\w'-])"),
-}
-# the theatre's capitals (GeoNames names): what "the capital" points back at
-_CAPITAL_NAMES = frozenset(
-    {
-        "Kyiv",
-        "Moscow",
-        "Minsk",
-        "Warsaw",
-        "Berlin",
-        "Prague",
-        "Vilnius",
-        "Riga",
-        "Tallinn",
-        "Budapest",
-        "Vienna",
-        "Bucharest",
-        "Chisinau",
-        "Bratislava",
-        "Tbilisi",
-        "Damascus",
-    }
-)
-# "северная столица", "шахтарська столиця": a by-name, not a capital
-_CAPITAL_NOT = re.compile(
-    r"(?i:северн|южн|культурн|шахт[её]рск|шахтарськ|північн|південн|культурн)\w*\s+$"
-)
-# "столица Белоруссии", "столиці України": the country's capital (GeoNames names)
-_CAPITAL_OF_STEM = (
-    ("Украин", "Kyiv"),
-    ("Україн", "Kyiv"),
-    ("Беларус", "Minsk"),
-    ("Белорусс", "Minsk"),
-    ("Білорус", "Minsk"),
-    ("Росси", "Moscow"),
-    ("Росі", "Moscow"),
-    ("РФ", "Moscow"),
-    ("Польш", "Warsaw"),
-    ("Польщ", "Warsaw"),
-    ("Литв", "Vilnius"),
-    ("Латви", "Riga"),
-    ("Латві", "Riga"),
-    ("Эстони", "Tallinn"),
-    ("Естоні", "Tallinn"),
-    ("Сири", "Damascus"),
-    ("Сирі", "Damascus"),
-    ("Германи", "Berlin"),
-    ("Німеччин", "Berlin"),
-    ("Венгри", "Budapest"),
-    ("Угорщин", "Budapest"),
-    ("Чехословаки", "Prague"),
-    ("Чехословаччин", "Prague"),
-    ("Молдов", "Chisinau"),
-    ("Молдав", "Chisinau"),
-    ("Грузи", "Tbilisi"),
-    ("Грузі", "Tbilisi"),
-)
-# with none named before: a Ukrainian text's capital is Kyiv
-_CAPITAL_DEFAULT = {"uk": "Київ"}
 
 # "вместе с 247-м полком из Ставрополя", "together with the 217th from Ivanovo": a unit named
 # as another's companion is where that one is, not where it came from.
@@ -205,96 +143,170 @@ _HELD_BY = {
     ),
 }
 
-# English: "headquartered in the capital", "moved to the capital": the capital a news dateline
-# names ("VILNIUS, Sept 12 (Reuters) -"), the town the report was filed from
-_CAPITAL = {
-    "en": re.compile(
-        r"(?<![\w])(?i:(?P<to>to|into|towards?)|in|at|near|around|outside)\s+the\s+"
-        r"(?:(?P<adj>[A-Z][a-z]+)\s+)?capital(?!\s+of)(?![\w'’-])"
-    ),
-}
-# "in the Lithuanian capital": the capital a country's adjective names
-_CAPITAL_OF = {
-    "Ukrainian": "Kyiv",
-    "Russian": "Moscow",
-    "Belarusian": "Minsk",
-    "Polish": "Warsaw",
-    "Lithuanian": "Vilnius",
-    "Latvian": "Riga",
-    "Estonian": "Tallinn",
-    "Finnish": "Helsinki",
-    "German": "Berlin",
-    "Czech": "Prague",
-    "Slovak": "Bratislava",
-    "Hungarian": "Budapest",
-    "Romanian": "Bucharest",
-    "Moldovan": "Chisinau",
-    "Georgian": "Tbilisi",
-    "Armenian": "Yerevan",
-    "Syrian": "Damascus",
-    "Lebanese": "Beirut",
-    "Austrian": "Vienna",
-    "Chechen": "Grozny",
-    "Crimean": "Simferopol",
-}
-
 # Languages (English) where a town beats the region said beside it ("deployed in Zaporizhzhia
 # Oblast, near Tokmak", "based in Novocherkassk, Rostov region") and where a sizeable town
 # "near" or a bearing from a city keeps its own reading ("Naro-Fominsk near Moscow")
 _TOWN_OVER_REGION = frozenset({"en"})
 
-# "w stolicy", "stolica Litwy", "die litauische Hauptstadt": a country's capital. Which country:
-# the one the words name, else the dateline's or the last named place's when that is a capital,
-# else the country of the last place named before.
-_CAPITALS = {
-    "PL": "Warsaw",
-    "UA": "Kyiv",
-    "BY": "Minsk",
-    "RU": "Moscow",
-    "LT": "Vilnius",
-    "LV": "Riga",
-    "EE": "Tallinn",
-    "DE": "Berlin",
-    "CZ": "Prague",
-    "SK": "Bratislava",
-    "HU": "Budapest",
-    "AT": "Vienna",
-    "MD": "Chisinau",
-    "RO": "Bucharest",
-    "FI": "Helsinki",
-}
-_CAPITAL_WORD = {
-    "pl": re.compile(
-        r"(?<![\w-])(?:(?P<adj>[a-ząćęłńóśźż]+(?:ej|a|ą))\s+)?(?:[Ss]tolic[aeyęą]|[Ss]tolicy)"
-        r"(?:\s+(?P<gen>[A-ZŁŚŻ][\w]+))?(?![\w-])"
-    ),
-    "de": re.compile(
-        r"(?<![\w-])(?:(?P<adj>[a-zäöüß]+(?:e|en|er|es))\s+)?Hauptstadt"
-        r"(?:\s+(?:der\s+|des\s+)?(?P<gen>[A-ZÄÖÜ][\w]+))?(?![\w-])"
-    ),
-}
-_COUNTRY_WORDS = (
-    (r"pol(?:sk|n|en)", "PL"),
-    (r"ukrai", "UA"),
-    (r"białoru|weißruss|belarus", "BY"),
-    (r"ros(?:yjsk|ji)|russ|moskiew", "RU"),
-    (r"lit(?:ew|w|au)", "LT"),
-    (r"łot(?:ew|w)|lett", "LV"),
-    (r"esto|estn|estl", "EE"),
-    (r"niem(?:ieck|iec)|deutsch", "DE"),
-    (r"czech|czesk|tschech", "CZ"),
-    (r"słowa|slowak", "SK"),
-    (r"węgi|ungar", "HU"),
-    (r"austr|österr", "AT"),
+# ---- the capital ------------------------------------------------------------------------------------
+# "in the Lithuanian capital", "w stolicy", "die belarussische Hauptstadt", "столицю", "столица
+# Белоруссии": one rule for every language (Tier._capital), read from the tables below.
+
+
+@dataclass(frozen=True)
+class _Country:
+    """A country (or, with an ISO 3166-2 code, a region with a capital of its own), its capital
+    (the GeoNames name) and, per language, the words naming it: a regex matched, ignoring case,
+    at the start of an adjective or a genitive ("litewsk", "Литв")."""
+
+    code: str
+    capital: str
+    words: dict[str, str]
+
+
+_COUNTRY_LANGS = ("en", "pl", "de", "ru", "uk")
+# a country's words in a language, "" where the rule knows none
+# fmt: off
+_COUNTRY_ROWS = (
+    # code      capital        en             pl                         de                   ru                         uk
+    ("PL",     "Warsaw",      "Polish",      "polsk",                   "poln|polen",        "Польш|польск",            "Польщ|польськ"),
+    ("UA",     "Kyiv",        "Ukrainian",   "ukrai",                   "ukrai",             "Украин",                  "Україн|українськ"),
+    ("BY",     "Minsk",       "Belarusian",  "białoru|belarus",         "weißruss|belarus",  "Беларус|Белорусс",        "Білорус|Беларус"),
+    ("RU",     "Moscow",      "Russian",     "ros(?:yjsk|ji)|moskiew",  "russ",              "Росси|РФ",                "Росі|РФ"),
+    ("LT",     "Vilnius",     "Lithuanian",  "lit(?:ew|w)",             "litau",             "Литв|литовск",            "Литв|литовськ"),
+    ("LV",     "Riga",        "Latvian",     "łot(?:ew|w)",             "lett",              "Латви",                   "Латві"),
+    ("EE",     "Tallinn",     "Estonian",    "esto",                    "estn|estl",         "Эстон",                   "Естон"),
+    ("DE",     "Berlin",      "German",      "niem(?:ieck|iec)",        "deutsch",           "Германи|немецк",          "Німеччин|німецьк"),
+    ("CZ",     "Prague",      "Czech",       "czech|czesk",             "tschech",           "Чехословаки|Чехи|чешск",  "Чехословаччин|Чехі|чеськ"),
+    ("SK",     "Bratislava",  "Slovak",      "słowa",                   "slowak",            "",                        ""),
+    ("HU",     "Budapest",    "Hungarian",   "węgi",                    "ungar",             "Венгри|венгерск",         "Угорщин|угорськ"),
+    ("AT",     "Vienna",      "Austrian",    "austr",                   "österr",            "",                        ""),
+    ("MD",     "Chisinau",    "Moldovan",    "",                        "",                  "Молдов|Молдав",           "Молдов|Молдав"),
+    ("RO",     "Bucharest",   "Romanian",    "",                        "",                  "",                        ""),
+    ("FI",     "Helsinki",    "Finnish",     "",                        "",                  "",                        ""),
+    ("GE",     "Tbilisi",     "Georgian",    "",                        "",                  "Грузи",                   "Грузі"),
+    ("AM",     "Yerevan",     "Armenian",    "",                        "",                  "",                        ""),
+    ("SY",     "Damascus",    "Syrian",      "",                        "",                  "Сири",                    "Сирі"),
+    ("LB",     "Beirut",      "Lebanese",    "",                        "",                  "",                        ""),
+    ("RU-CE",  "Grozny",      "Chechen",     "",                        "",                  "",                        ""),
+    ("UA-43",  "Simferopol",  "Crimean",     "",                        "",                  "",                        ""),
 )
+# fmt: on
+_COUNTRIES = tuple(
+    _Country(code, capital, {lang: w for lang, w in zip(_COUNTRY_LANGS, words, strict=True) if w})
+    for code, capital, *words in _COUNTRY_ROWS
+)
+# per language: the countries in the order their words are tried (the first that fits names it)
+_COUNTRY_WORDS = {
+    lang: tuple((re.compile(c.words[lang], re.I), c) for c in _COUNTRIES if lang in c.words)
+    for lang in _COUNTRY_LANGS
+}
 
 
-def _country_of(word: str | None) -> str | None:
-    """The country a country adjective or a country's name in the genitive names, if any."""
+@dataclass(frozen=True)
+class _CapitalWords:
+    """How a language says "the capital", and where it differs in finding which one.
+
+    words: the capital word ("word"), with an optional word before it that may name the country
+    ("adj": "litewskiej", "die", "литовской") and an optional capitalised one that must ("country":
+    "Lithuanian" in English, the genitive after it: "Litwy", "Litauens", "Литвы"); English's
+    "to"/"into" (group "to") says the capital is where a unit goes (rank 1).
+    not_capital: the words just before it that make a by-name of it ("северная столица").
+    earlier: where a capital named before the word is looked for: "paragraph" (the words before it
+    in the paragraph), "report" (anywhere before it), or nowhere.
+    home: else the capital of the country of the last place named before the word.
+    default: else this country's capital (a Ukrainian text's capital is Kyiv).
+    triggers: the words before it rank it and give its precision (places._TRIGGERS), as for a
+    named place; otherwise precision 1, rank 0 (1 after "to")."""
+
+    words: re.Pattern[str]
+    not_capital: re.Pattern[str] | None = None
+    earlier: str | None = None
+    home: bool = False
+    default: str | None = None
+    triggers: bool = False
+
+
+_RUUK_CAPITAL_NOT = re.compile(
+    r"(?i:северн|южн|культурн|шахт[её]рск|шахтарськ|північн|південн)\w*\s+$"
+)
+_CAPITAL_WORDS = {
+    "en": _CapitalWords(
+        re.compile(
+            r"(?<![\w])(?i:(?P<to>to|into|towards?)|in|at|near|around|outside)\s+the\s+"
+            r"(?:(?P<country>[A-Z][a-z]+)\s+)?(?P<word>capital)(?!\s+of)(?![\w'’-])"
+        ),
+    ),
+    "pl": _CapitalWords(
+        re.compile(
+            r"(?<![\w-])(?:(?P<adj>[a-ząćęłńóśźż]+(?:ej|a|ą))\s+)?(?P<word>[Ss]tolic[aeyęą]|[Ss]tolicy)"
+            r"(?:\s+(?P<country>[A-ZŁŚŻ][\w]+))?(?![\w-])"
+        ),
+        earlier="paragraph",
+        home=True,
+        triggers=True,
+    ),
+    "de": _CapitalWords(
+        re.compile(
+            r"(?<![\w-])(?:(?P<adj>[a-zäöüß]+(?:e|en|er|es))\s+)?(?P<word>Hauptstadt)"
+            r"(?:\s+(?:der\s+|des\s+)?(?P<country>[A-ZÄÖÜ][\w]+))?(?![\w-])"
+        ),
+        earlier="paragraph",
+        home=True,
+        triggers=True,
+    ),
+    "ru": _CapitalWords(
+        re.compile(
+            r"(?<![\w-])(?:(?P<adj>[а-яё][\w-]*(?:ая|яя|ой|ей|ую|юю|ою|ею))\s+)?"
+            r"(?P<word>(?i:столиц(?:а|ы|е|у|ей)))(?![\w-])(?:\s+(?P<country>[А-ЯЁІЇЄҐ][\w'ʼ’-]*))?"
+        ),
+        not_capital=_RUUK_CAPITAL_NOT,
+        earlier="report",
+    ),
+    "uk": _CapitalWords(
+        re.compile(
+            r"(?<![\w'-])(?:(?P<adj>[а-яіїєґ][\w'ʼ’-]*(?:а|я|ої|ій|у|ю|ою))\s+)?"
+            r"(?P<word>(?i:столиц(?:я|і|ю|ею)))(?![\w'-])(?:\s+(?P<country>[А-ЯЁІЇЄҐ][\w'ʼ’-]*))?"
+        ),
+        not_capital=_RUUK_CAPITAL_NOT,
+        earlier="report",
+        default="UA",
+    ),
+}
+
+
+def _country_of(word: str | None, lang: str) -> _Country | None:
+    """The country an adjective or a genitive names in a language, if any of the table."""
     if not word:
         return None
-    w = word.lower()
-    return next((c for rx, c in _COUNTRY_WORDS if re.match(rx, w)), None)
+    return next((c for rx, c in _COUNTRY_WORDS.get(lang, ()) if rx.match(word)), None)
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, Place]:
+    """The table's capitals as the gazetteer knows them, by country (or region) code."""
+    from liaison.names.gazetteer import resolve
+
+    out = {}
+    for c in _COUNTRIES:
+        place = resolve(c.capital, fuzzy=False).place
+        if place is not None:
+            out[c.code] = place
+    return out
+
+
+def _capital_near(p: Place | PlaceRef) -> Place | None:
+    """The country capital (not a region's) within 25 km of a place, if it is one."""
+    from liaison.core.geo import haversine_km
+
+    return next(
+        (
+            c
+            for code, c in _capitals().items()
+            if "-" not in code and haversine_km(p.lat, p.lon, c.lat, c.lon) <= 25
+        ),
+        None,
+    )
 
 
 # A news dateline opening a paragraph ("KYIV, Ukraine (AP) — …", "Odessa — …", "BERLIN (dpa) -"):
@@ -973,7 +985,7 @@ class Tier:
         rx = _ANAPHORA.get(self.lang)
         if rx is None:
             return hits
-        extra = self._capital_country(s, e, hits)
+        extra = self._capital(s, e, hits)
         where = _WHERE_RE.get(self.lang)
         for m in where.finditer(self.text, s, e) if where else ():
             # ", где …" points at the place named just before it in the sentence, if any
@@ -989,22 +1001,6 @@ class Tier:
                         p.candidates,
                         p.unambiguous,
                         p.precision,
-                        0,
-                    )
-                )
-        capital = _CAPITAL_RE.get(self.lang)
-        for m in capital.finditer(self.text, s, e) if capital else ():
-            named = self._capital_cyr(s, hits, m.start(), m.end())
-            if named is not None:
-                extra.append(
-                    PlaceHit(
-                        m.start(),
-                        m.end(),
-                        named.text,
-                        named.place,
-                        named.candidates,
-                        named.unambiguous,
-                        1,
                         0,
                     )
                 )
@@ -1078,100 +1074,72 @@ class Tier:
                     0,
                 )
             )
-        extra += self._capital_dateline(s, e)
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
 
-    def _capital_dateline(self, s: int, e: int) -> list[PlaceHit]:
-        """ "in the capital" of a news report whose dateline names a town: that town."""
-        rx = _CAPITAL.get(self.lang)
-        if rx is None:
-            return []
-        out = []
-        for m in rx.finditer(self.text, s, e):
-            if m.group("adj") is not None:
-                name = _CAPITAL_OF.get(m.group("adj"))
-                if name is None:
-                    continue
-            else:
-                line = None
-                for d in _DATELINE.finditer(self.text, 0, m.start()):
-                    line = d
-                if line is None:
-                    continue
-                name = line.group("name")
-                if name.isupper():
-                    name = "-".join(w.capitalize() for w in name.split("-"))
-            place, cands, ok = lookup(name, self.lang)
-            if place is None:
-                continue
-            a = m.start() + m.group(0).rfind("capital")
-            rank = 1 if m.group("to") else 0
-            out.append(PlaceHit(a, a + 7, name, place, cands, ok, 1, rank))
-        return out
-
-    def _capital_country(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
-        """ "stacjonująca w stolicy", "übernahm die Hauptstadt": the capital of the country the
-        words name, else the capital the report named last (its dateline first), else the
-        capital of the country of the last place named before the word."""
-        from liaison.core.geo import haversine_km
-        from liaison.names.gazetteer import resolve
+    def _capital(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
+        """ "in the Lithuanian capital", "stacjonująca w stolicy", "übernahm die Hauptstadt",
+        "столицю звільняла": which capital the words mean, in this order —
+        1. none if the words make a by-name of it ("северная столица") or name it ("stolica
+           Kijów"), or a genitive after it names no country of the table ("столица Донбасса");
+        2. the capital of the country the words name ("łotewskiej", "Litauens", "Белоруссии");
+        3. the capital a news dateline names ("VILNIUS, Sept 12 (Reuters) -"), where it is one;
+        4. a capital named before the word (in its paragraph, or anywhere in the report);
+        5. the capital of the country of the last place named before the word;
+        6. a language's default (Ukrainian: Kyiv).
+        Steps 4–6 and how the hit is ranked are per language (_CAPITAL_WORDS)."""
         from liaison.osint.places import _TRIGGER_END, _TRIGGERS
 
-        rx = _CAPITAL_WORD.get(self.lang)
-        if rx is None:
+        rule = _CAPITAL_WORDS.get(self.lang)
+        if rule is None:
             return []
-        capitals = [
-            r.place
-            for name in _CAPITALS.values()
-            if (r := resolve(name, fuzzy=False)).place is not None
-        ]
-
-        def capital_of(p: Place | PlaceRef) -> Place | None:
-            return next(
-                (c for c in capitals if haversine_km(p.lat, p.lon, c.lat, c.lon) <= 25), None
-            )
-
         out: list[PlaceHit] = []
-        for m in rx.finditer(self.text, s, e):
+        for m in rule.words.finditer(self.text, s, e):
+            adj, named = m.group("adj") if "adj" in rule.words.groupindex else None, m["country"]
+            w = m.start("word")
+            if rule.not_capital is not None and rule.not_capital.search(
+                self.text[max(0, w - 20) : w]
+            ):
+                continue
             if any(h.start < m.end() + 2 and m.start() < h.end for h in hits):
                 continue  # "stolica Kijów", "Hauptstadt Vilnius": the name is there
-            country = _country_of(m.group("gen")) or _country_of(m.group("adj"))
-            if m.group("gen") and country is None:
+            country = _country_of(named, self.lang) or _country_of(adj, self.lang)
+            if named and country is None:
                 continue
-            place = None
-            if country is not None:
-                r = resolve(_CAPITALS[country], fuzzy=False)
-                place = r.place
+            place = _capitals().get(country.code) if country is not None else None
             if place is None:
                 head = self._dateline_place(m.start(), ())
-                if head is not None:
-                    place = capital_of(head)
+                place = _capital_near(head) if head is not None else None
+            # the places named before the word, nearest first (read lazily, sentence by sentence)
             before = [h for h in hits if h.end <= m.start() and h.place is not None]
-            named = [*reversed(before), *(h for h in self._before(s) if h.place is not None)]
-            if place is None:
-                # a capital named in the same paragraph ("stand in Prag; sie übernahm die
-                # Hauptstadt"), not one read from a far-off namesake earlier in the report
-                para = self._paragraph_start(m.start())
-                place = next(
-                    (
-                        c
-                        for h in named
-                        if h.start >= para and (c := capital_of(h.place)) is not None
-                    ),
-                    None,
-                )
-            if place is None and named:
-                home = _CAPITALS.get(named[0].place.country)  # type: ignore[union-attr]
-                place = resolve(home, fuzzy=False).place if home else None
+            earlier = chain(reversed(before), (h for h in self._before(s) if h.place is not None))
+            last = None
+            if place is None and rule.earlier is not None:
+                # in a paragraph: not one read from a far-off namesake earlier in the report
+                para = self._paragraph_start(m.start()) if rule.earlier == "paragraph" else 0
+                for h in earlier:
+                    last = last or h
+                    if h.start < para:
+                        break
+                    if (place := _capital_near(h.place)) is not None:  # type: ignore[arg-type]
+                        break
+            if place is None and rule.home and (last := last or next(earlier, None)):
+                place = _capitals().get(last.place.country)  # type: ignore[union-attr]
+            if place is None and rule.default is not None:
+                place = _capitals().get(rule.default)
             if place is None:
                 continue
-            tm = _TRIGGER_END[self.lang].search(self.text[max(s, m.start() - 48) : m.start()])
-            prec, rank = 1, 0
-            if tm is not None:
-                _w, prec, rank = _TRIGGERS[self.lang][int(tm.lastgroup[1:])]  # type: ignore[index]
-            if rank == 9:
-                continue
-            out.append(PlaceHit(m.start(), m.end(), m.group(0), place, (place,), True, prec, rank))
+            prec, rank = 1, 1 if "to" in rule.words.groupindex and m["to"] else 0
+            if rule.triggers:
+                tm = _TRIGGER_END[self.lang].search(self.text[max(s, m.start() - 48) : m.start()])
+                if tm is not None:
+                    _w, prec, rank = _TRIGGERS[self.lang][int(tm.lastgroup[1:])]  # type: ignore[index]
+                if rank == 9:
+                    continue
+            a = m.start("adj") if adj is not None else w
+            if named is not None and m.start("country") < a:
+                a = m.start("country")
+            b = max(m.end("word"), m.end("country") if named is not None else 0)
+            out.append(PlaceHit(a, b, self.text[a:b], place, (place,), True, prec, rank))
         return out
 
     def _finer_in_region(self, region: PlaceHit, hits: list[PlaceHit], end: int) -> list[PlaceHit]:
@@ -1190,35 +1158,6 @@ class Tier:
             if haversine_km(h.place.lat, h.place.lon, region.place.lat, region.place.lon) <= 200:
                 return [h]
         return []
-
-    def _capital_cyr(self, s: int, hits: list[PlaceHit], pos: int, end: int) -> PlaceHit | None:
-        """ "столицю звільняла …", "у штурмі столиці": the capital the report named last
-        before the word (a capital of the theatre), else — in Ukrainian — Kyiv; "столица
-        Белоруссии" that country's; not "северная столица" or "столица Донбасса"."""
-        if _CAPITAL_NOT.search(self.text[max(0, pos - 20) : pos]):
-            return None
-        country = re.match(r"\s+([А-ЯЁІЇЄҐ][\w'ʼ’-]*)", self.text[end : end + 40])
-        if country is not None:
-            name = next(
-                (c for stem, c in _CAPITAL_OF_STEM if country.group(1).startswith(stem)), None
-            )
-            if name is None:
-                return None  # the capital of a region or a people: no town of the list
-            place, cands, ok = lookup(name, "en")
-            if place is None:
-                return None
-            return PlaceHit(pos, pos, name, place, cands, ok, 1, 0)
-        here = [h for h in reversed(hits) if h.end <= pos]
-        for h in chain(here, self._before(s)):
-            if h.place is not None and h.place.name in _CAPITAL_NAMES:
-                return h
-        default = _CAPITAL_DEFAULT.get(self.lang)
-        if default is None:
-            return None
-        place, cands, ok = lookup(default, self.lang)
-        if place is None:
-            return None
-        return PlaceHit(pos, pos, default, place, cands, ok, 1, 0)
 
     def _pocket_named(self, pocket: re.Pattern[str], s: int) -> PlaceHit | None:
         """The place last named with the pocket word before s ("Kessel von Halbe"): only the
