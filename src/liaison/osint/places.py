@@ -1152,6 +1152,11 @@ def find_places(
     if lg == "de":
         for key in _de_object_after(sent, blocked):
             spans.setdefault(key, (1, 0))
+        for pm in _DE_TAKEN_AFTER.finditer(sent):
+            # the perfect puts the participle last: "hatte am 8. April Nisch genommen" (not
+            # "die Stadt genommen": a noun has its article)
+            if not _DE_ARTICLE_END.search(sent[max(0, pm.start() - 8) : pm.start()]):
+                spans.setdefault(pm.span("name"), (1, 0))
     # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
     # (and the third a list's: "Андреевка, Клещеевка и Курдюмовка")
     todo = sorted(spans.items())
@@ -1268,6 +1273,17 @@ _DE_VERB_BEFORE = re.compile(
     rf"(?<![\w-])(?i:{_DE_TAKE}|hält|halten|griff(?:en)?|greift|greifen)(?:\s+{_DE_WHEN})?\s+{_DE_ART}$"
 )
 _DE_JOIN = re.compile(rf"\s*(?:,|und|sowie|oder)?\s*{_DE_ART}$")
+
+
+# a town (no article before it) right before a participle of taking or holding, which German
+# puts last in the perfect and in a subordinate clause ("nachdem sie Kiew erobert hatte")
+_DE_TAKEN_AFTER = re.compile(
+    r"(?<![\w-])(?P<name>[A-ZÄÖÜ][\w-]+)\s+"
+    r"(?:genommen|eingenommen|erobert|zurückerobert|besetzt|befreit|gestürmt|gehalten|verteidigt|"
+    r"umzingelt|eingeschlossen)(?![\w-])"
+)
+
+_DE_ARTICLE_END = re.compile(r"(?<![\w-])(?i:die|der|das|den|dem|des|ein|eine|einen|einem|einer)\s+$")
 
 
 def _de_object_after(sent: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -375,6 +375,12 @@ def _stops(rx: re.Pattern[str], gap: str) -> bool:
 
 # A place a unit passes through: where it goes, but after its destination.
 _ROUTE = re.compile(r"(?<![\w])(?i:via|through|über|durch|через|крізь|przez)\s+$")
+# German, Russian, Ukrainian: a city of this size, read by the gazetteer for its population, is
+# not given up for a small namesake nearer the report's other places
+_BIG_CITY = 500_000
+_BIG_CITY_LANGS = {"de", "ru", "uk"}
+# languages whose "the city" never points back at a name passed through ("über X", "через X")
+_ROUTE_NOT_ANTECEDENT = {"de", "ru", "uk"}
 # where a unit crossed a border is a point on its way, not where it ends up
 _CROSSED = re.compile(
     r"(?<![\w])(?i:przekroczył\w*\s+granic\w*|überschritt\w*\s+die\s+Grenzen?|"
@@ -1033,7 +1039,11 @@ class Tier:
                 r"\s+(?:г\.\s*|м\.\s*)?[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]", self.text[m.end() : e]
             ):
                 continue  # "города Бахмут": the name follows, no anaphora
-            here = [h for h in reversed(hits) if h.end <= m.start() and h.precision <= 2]
+            here = [
+                h
+                for h in reversed(hits)
+                if h.end <= m.start() and h.precision <= 2 and not self._passed_through(h, s)
+            ]
             prev = next(
                 (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
             )
@@ -1080,6 +1090,13 @@ class Tier:
             )
         extra += self._capital_dateline(s, e)
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
+
+    def _passed_through(self, h: PlaceHit, s: int) -> bool:
+        """German, Russian, Ukrainian: a name crossed or passed on the way ("über Strumica …
+        in die Stadt", "переправился через Терек западнее города") is no town "the city" means."""
+        return self.lang in _ROUTE_NOT_ANTECEDENT and (
+            _ROUTE.search(self.text, max(s, h.start - 12), h.start) is not None
+        )
 
     def _capital_dateline(self, s: int, e: int) -> list[PlaceHit]:
         """ "in the capital" of a news report whose dateline names a town: that town."""
@@ -1385,6 +1402,17 @@ class Tier:
             best = max(pool, key=lambda c: (c.population, -far(c)))  # villages: the nearest
             if h.place is not None and h.place in pool:
                 best = h.place  # the gazetteer's own reading, which the theatre does not refute
+            elif (
+                h.place is not None
+                and self.lang in _BIG_CITY_LANGS
+                and h.place.population >= _BIG_CITY
+                and h.place.population >= 10 * best.population
+                and far(h.place) <= _CAP_KM
+            ):
+                # "Belgrad" in a Balkan story is Belgrade, not Berat (once "Belgrad"): a city
+                # the gazetteer chose by an overwhelming population stays while the theatre is
+                # within reach of it
+                best = h.place
         elif h.place is not None:
             best = h.place
         else:

@@ -1,0 +1,66 @@
+"""Place rules for German, Ukrainian and Russian found on the fifth development set, one test
+each, with sentences written for these tests (classes of construction, not single towns)."""
+
+from __future__ import annotations
+
+from liaison.osint.places import forms, lookup
+from tests.osint.test_tie_rules import by_number, near
+
+
+def test_uk_town_in_iv_keeps_its_stem_in_the_locative() -> None:
+    # "у Яворові" is Yavoriv (Яворів), not the Polish Jawor its bare stem "Явор" would be
+    assert "Яворів" in forms("Яворові", "uk")
+    place, _c, _ok = lookup("Яворові", "uk")
+    assert place is not None and place.country == "UA"
+    ms = by_number("Навчання провела 24-та бригада, що стоїть у Яворові.", "uk")
+    assert near(ms[24].place, 49.94, 23.38)
+
+
+def test_uk_neuter_town_in_o_genitive_and_plural_town_genitive() -> None:
+    # neuter -о towns: "від Мукачева" → Мукачево; a plural town: "біля Кринок" → Кринки
+    assert "Мукачево" in forms("Мукачева", "uk")
+    assert "Кринки" in forms("Кринок", "uk")
+    ms = by_number("Взимку 5-та бригада наступала від Мукачева на схід.", "uk")
+    assert near(ms[5].place, 48.44, 22.72)
+    ms = by_number("Біля Кринок закріпилася 7-ма бригада морської піхоти.", "uk")
+    assert near(ms[7].place, 46.73, 33.09)
+
+
+def test_north_and_balkan_campaign_towns_are_known() -> None:
+    # the 1940–41 campaigns' small towns (Norway, the Balkans) are in the gazetteer
+    ms = by_number("Im Mai 1940 lag das Gebirgsjäger-Regiment 137 in Narvik.", "de")
+    assert near(ms[137].place, 68.44, 17.43)
+
+
+def test_city_word_does_not_point_at_a_name_passed_through() -> None:
+    # "über X … in die Stadt", "через X … города": the city is the one named before, not the
+    # town or river crossed on the way
+    ms = by_number(
+        "Die 5. Armee erreichte Saloniki; die 9. Division war über Kilkis in die Stadt gelangt.",
+        "de",
+    )
+    assert near(ms[9].place, 40.64, 22.94)
+    ms = by_number(
+        "Бои шли под Ростовом. Наш 12-й корпус переправился через Аксай восточнее города.", "ru"
+    )
+    assert near(ms[12].place, 47.23, 39.72)
+
+
+def test_big_city_is_not_given_up_for_a_small_namesake_near_the_theatre() -> None:
+    # "Belgrad" is also an old name of Berat (Albania), nearer Thessaloniki and Skopje; the
+    # capital the gazetteer chose by its population stays
+    text = (
+        "Die 2. Armee stand bei Skopje, die 3. Armee bei Saloniki. "
+        "Die 7. Division zog am 13. April in Belgrad ein."
+    )
+    ms = by_number(text, "de")
+    assert near(ms[7].place, 44.80, 20.47)
+
+
+def test_de_town_before_a_final_participle_of_taking() -> None:
+    # the perfect puts the participle last ("hatte … Nisch genommen"): the town taken is the
+    # unit's, before where it turned next; a noun with its article is no town
+    ms = by_number("Die 4. Division hatte am 3. Mai Nisch genommen und zog dann auf Belgrad.", "de")
+    assert near(ms[4].place, 43.32, 21.90)
+    ms = by_number("Die 6. Division hatte die Brücke genommen und zog dann nach Minsk.", "de")
+    assert near(ms[6].place, 53.90, 27.57)
