@@ -1283,7 +1283,9 @@ _DE_TAKEN_AFTER = re.compile(
     r"umzingelt|eingeschlossen)(?![\w-])"
 )
 
-_DE_ARTICLE_END = re.compile(r"(?<![\w-])(?i:die|der|das|den|dem|des|ein|eine|einen|einem|einer)\s+$")
+_DE_ARTICLE_END = re.compile(
+    r"(?<![\w-])(?i:die|der|das|den|dem|des|ein|eine|einen|einem|einer)\s+$"
+)
 
 
 def _de_object_after(sent: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -375,10 +375,18 @@ def _stops(rx: re.Pattern[str], gap: str) -> bool:
 
 # A place a unit passes through: where it goes, but after its destination.
 _ROUTE = re.compile(r"(?<![\w])(?i:via|through|über|durch|через|крізь|przez)\s+$")
+# German, Russian, Ukrainian "in order to" clauses
+_PURPOSE = {
+    "de": re.compile(r",\s*um\s"),
+    "ru": re.compile(r",\s*чтобы\s"),
+    "uk": re.compile(r",\s*щоб\s"),
+}
+_FROM_THERE = re.compile(r"(?<![\w-])(?i:von|aus|из|от|с|со|з|із|від)\s+$")
 # German, Russian, Ukrainian: a city of this size, read by the gazetteer for its population, is
 # not given up for a small namesake nearer the report's other places
 _BIG_CITY = 500_000
 _BIG_CITY_LANGS = {"de", "ru", "uk"}
+_BIG_CITY_SLACK_KM = 150.0
 # languages whose "the city" never points back at a name passed through ("über X", "через X")
 _ROUTE_NOT_ANTECEDENT = {"de", "ru", "uk"}
 # where a unit crossed a border is a point on its way, not where it ends up
@@ -771,6 +779,14 @@ class Tier:
                 ms = list(_EARLIER.finditer(lead))
                 if ms and not re.search(r"[,;.—–]", lead[ms[-1].end() :]):
                     h = replace(h, rank=2)
+            purpose = _PURPOSE.get(self.lang)
+            if h.rank == 0 and purpose is not None:
+                # "stieß nach X vor, um die Eingeschlossenen bei Y zu entsetzen": the place of
+                # an "in order to" clause is where the unit was going, not where it is
+                lead = self.text[max(s, h.start - 80) : h.start]
+                ms = list(purpose.finditer(lead))
+                if ms and not re.search(r"[,;.—–()]", lead[ms[-1].end() :]):
+                    h = replace(h, rank=1)
             if h.rank <= 2 and life is not None:
                 lead = self.text[max(s, h.start - 50) : h.start]
                 ms = list(life.finditer(lead))
@@ -1085,11 +1101,18 @@ class Tier:
                     prev.candidates,
                     prev.unambiguous,
                     2,
-                    0,
+                    2 if self._from_there(s, m.start()) else 0,
                 )
             )
         extra += self._capital_dateline(s, e)
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
+
+    def _from_there(self, s: int, at: int) -> bool:
+        """German, Russian, Ukrainian: "von dort stieß A nach X vor" — "there" after "from" is
+        where the unit came from, not where it is."""
+        return self.lang in _ROUTE_NOT_ANTECEDENT and (
+            _FROM_THERE.search(self.text, max(s, at - 8), at) is not None
+        )
 
     def _passed_through(self, h: PlaceHit, s: int) -> bool:
         """German, Russian, Ukrainian: a name crossed or passed on the way ("über Strumica …
@@ -1407,11 +1430,11 @@ class Tier:
                 and self.lang in _BIG_CITY_LANGS
                 and h.place.population >= _BIG_CITY
                 and h.place.population >= 10 * best.population
-                and far(h.place) <= _CAP_KM
+                and far(h.place) <= nearest + _BIG_CITY_SLACK_KM
             ):
                 # "Belgrad" in a Balkan story is Belgrade, not Berat (once "Belgrad"): a city
-                # the gazetteer chose by an overwhelming population stays while the theatre is
-                # within reach of it
+                # the gazetteer chose by an overwhelming population stays while it lies about
+                # as near the theatre (not "Frankfurt" of a story on the Oder)
                 best = h.place
         elif h.place is not None:
             best = h.place
