@@ -3,8 +3,9 @@ each, with sentences written for these tests (classes of construction, not singl
 
 from __future__ import annotations
 
+from liaison.osint.extract import extract
 from liaison.osint.places import forms, lookup
-from tests.osint.test_tie_rules import by_number, near
+from tests.osint.test_tie_rules import by_number, doc, near
 
 
 def test_uk_town_in_iv_keeps_its_stem_in_the_locative() -> None:
@@ -64,3 +65,36 @@ def test_de_town_before_a_final_participle_of_taking() -> None:
     assert near(ms[4].place, 43.32, 21.90)
     ms = by_number("Die 6. Division hatte die Brücke genommen und zog dann nach Minsk.", "de")
     assert near(ms[6].place, 53.90, 27.57)
+
+
+def test_from_there_is_where_the_unit_came_from() -> None:
+    # "von dort" (from there): the town named before is the start, the unit is where it went
+    ms = by_number(
+        "Die 3. Division landete in Bergen. Von dort zog die 8. Division nach Stavanger.", "de"
+    )
+    assert near(ms[8].place, 58.97, 5.73)
+
+
+def test_place_of_an_in_order_to_clause_is_where_the_unit_goes() -> None:
+    # "um … bei X zu entsetzen": the unit moved on Y to relieve X, it is not at X (yet)
+    ms = by_number(
+        "Die 5. Division stieß nach Bodø vor, um die Truppen bei Narvik zu entsetzen.", "de"
+    )
+    assert near(ms[5].place, 67.28, 14.38)
+
+
+def test_town_before_a_verb_of_holding_and_a_gapped_second_clause() -> None:
+    # object first: "Охтирку обороняла …", and "…, а X — B" with the verb left out
+    ms = by_number("Восени Охтирку обороняла 3-тя бригада, а Лубни — 9-й полк.", "uk")
+    assert near(ms[3].place, 50.31, 34.90)
+    assert near(ms[9].place, 50.02, 32.99)
+    ms = by_number("Летом Брянск обороняла 50-я армия, а Орёл — 3-я армия.", "ru")
+    assert near(ms[50].place, 53.25, 34.37)
+    assert near(ms[3].place, 52.97, 36.08)
+
+
+def test_unit_number_in_brackets_shares_its_units_place() -> None:
+    # "9-й полк (в/ч А4321)": the number in brackets is the same unit, with the same place
+    text = "Восени Охтирку обороняла 3-тя бригада, а Лубни — 9-й полк (в/ч А4321)."
+    ms = [m for m in extract(doc(text, "uk")) if m.unit.number is None]
+    assert ms and all(near(m.place, 50.02, 32.99) for m in ms)

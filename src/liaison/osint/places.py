@@ -1149,6 +1149,16 @@ def find_places(
                 spans.setdefault((am.end(), nm.end()), (1, 2))
             elif re.match(r"\s*(?:[.,;)]|$)", sent[nm.end() :]):
                 spans.setdefault((am.end(), nm.end()), (1, 0))
+    held = _HELD_BEFORE_VERB.get(lg)
+    for hm in held.finditer(sent) if held is not None else ():
+        # the object first: "Чернігів обороняла 1-ша бригада", "Харьков удерживала 5-я армия" —
+        # the town before a verb of holding or taking is where the unit that follows is
+        if hm.group("name").lower() in _NOT_HELD_TOWN:
+            continue  # "Город обороняет 72-я бригада": the city named before, no name
+        spans.setdefault(hm.span("name"), (1, 0))
+        for gm in _GAPPED.finditer(sent, hm.end()):
+            # the verb left out: "…, а Суми — 27-й полк" held Sumy just so
+            spans[gm.span("name")] = (1, 0)
     if lg == "de":
         for key in _de_object_after(sent, blocked):
             spans.setdefault(key, (1, 0))
@@ -1283,6 +1293,38 @@ _DE_TAKEN_AFTER = re.compile(
     r"umzingelt|eingeschlossen)(?![\w-])"
 )
 
+# Russian and Ukrainian put the town first and its holder after the verb
+_HELD_BEFORE_VERB = {
+    "uk": re.compile(
+        r"(?<![\w'ʼ’-])(?P<name>[А-ЯІЇЄҐ][а-яіїєґ'ʼ’]+(?:-[А-ЯІЇЄҐ][а-яіїєґ'ʼ’]+)?)\s+"
+        r"(?:обороня(?:ла|ли|в|є|ють)|утримува(?:ла|ли|в)|утриму(?:є|ють)|захища(?:ла|ли|в|є|ють)|"
+        r"трима(?:ла|ли|в|є|ють)|звільни(?:ла|ли|в)|штурмува(?:ла|ли|в)|штурму(?:є|ють)|"
+        r"взя(?:ла|ли)|узя(?:ла|ли)|захопи(?:ла|ли|в))(?![\w'ʼ’-])"
+    ),
+    "ru": re.compile(
+        r"(?<![\w-])(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s+"
+        r"(?:оборонял(?:а|и)?|обороня(?:ет|ют)|удерживал(?:а|и)?|удержива(?:ет|ют)|защищал(?:а|и)?|"
+        r"защища(?:ет|ют)|освободил(?:а|и)?|штурмовал(?:а|и)?|штурму(?:ет|ют)|взял(?:а|и)|"
+        r"захватил(?:а|и)?)(?![\w-])"
+    ),
+}
+_NOT_HELD_TOWN = {
+    "город",
+    "посёлок",
+    "поселок",
+    "село",
+    "деревню",
+    "станицу",
+    "місто",
+    "селище",
+    "плацдарм",
+    "позиції",
+    "позиции",
+    "оборону",
+}
+_GAPPED = re.compile(
+    r",\s+(?:а|і|и|та|й)\s+(?P<name>[А-ЯЁІЇЄҐ][а-яёіїєґ'ʼ’]+(?:-[А-ЯЁІЇЄҐ][а-яёіїєґ'ʼ’]+)?)\s+[—–]\s"
+)
 _DE_ARTICLE_END = re.compile(
     r"(?<![\w-])(?i:die|der|das|den|dem|des|ein|eine|einen|einem|einer)\s+$"
 )

@@ -375,6 +375,9 @@ def _stops(rx: re.Pattern[str], gap: str) -> bool:
 
 # A place a unit passes through: where it goes, but after its destination.
 _ROUTE = re.compile(r"(?<![\w])(?i:via|through|über|durch|через|крізь|przez)\s+$")
+# Russian and Ukrainian leave out a repeated verb: "…, а Суми — 27-й полк"
+_GAPPED_LANGS = {"ru", "uk"}
+_GAPPED_BEFORE = re.compile(r",\s+(?:а|і|и|та|й)\s+$")
 # German, Russian, Ukrainian "in order to" clauses
 _PURPOSE = {
     "de": re.compile(r",\s*um\s"),
@@ -1280,7 +1283,11 @@ class Tier:
         # a unit and its parent written together ("36-я армия ВВО") share their places
         groups: list[tuple[int, int]] = []
         for a, b in sorted(x for x in self.unit_spans if s <= x[0] < e):
-            if groups and not self.text[groups[-1][1] : a].strip():
+            between = self.text[groups[-1][1] : a].strip() if groups else "x"
+            if not between or (
+                # "27-й полк (в/ч А1725)": the unit and its number in brackets, one unit
+                self.lang in _GAPPED_LANGS and between == "("
+            ):
                 groups[-1] = (groups[-1][0], b)
             else:
                 groups.append((a, b))
@@ -1299,6 +1306,13 @@ class Tier:
             else:
                 gap = self.text[h.end : a]
                 d = len(gap) + 25
+                if (
+                    self.lang in _GAPPED_LANGS
+                    and re.fullmatch(r"\s*[—–]\s*", gap)
+                    and _GAPPED_BEFORE.search(self.text, max(0, h.start - 8), h.start)
+                ):
+                    # the verb left out: "X обороняла A, а Y — B": Y is B's as if it came after
+                    return len(gap)
                 if self.lang == "de" and re.match(r"\s+[a-zäöüß]+(?:\s+[a-zäöüß]+)?\s*,", gap):
                     # "A … nach Rukla verlegt, das B …": a German clause ends on its verb; the
                     # place before that verb is the clause's, not the next one's
