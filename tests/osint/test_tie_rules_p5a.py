@@ -98,3 +98,13 @@ def test_unit_number_in_brackets_shares_its_units_place() -> None:
     text = "Восени Охтирку обороняла 3-тя бригада, а Лубни — 9-й полк (в/ч А4321)."
     ms = [m for m in extract(doc(text, "uk")) if m.unit.number is None]
     assert ms and all(near(m.place, 50.02, 32.99) for m in ms)
+
+
+def test_quoted_names_sharing_one_plural_noun_are_each_a_unit() -> None:
+    # "батальйони «A» та «B»": B is a battalion too (names with digits as well)
+    text = "Під Маріуполем билися батальйони «Сокіл», «Вовк-2» та «Беркут»."
+    found = [m for m in extract(doc(text, "uk")) if m.unit.echelon == "battalion"]
+    assert len(found) == 3
+    assert all(near(m.place, 47.10, 37.55) for m in found)
+    ms = extract(doc("Под Донецком воевали бригады «Восток» и «Запад».", "ru"))
+    assert len([m for m in ms if m.unit.echelon == "brigade"]) == 2
