@@ -108,3 +108,13 @@ def test_quoted_names_sharing_one_plural_noun_are_each_a_unit() -> None:
     assert all(near(m.place, 47.10, 37.55) for m in found)
     ms = extract(doc("Под Донецком воевали бригады «Восток» и «Запад».", "ru"))
     assert len([m for m in ms if m.unit.echelon == "brigade"]) == 2
+
+
+def test_city_word_skips_a_heading_that_lists_several_towns() -> None:
+    # a heading of several towns names the theatre; "в місто" is the town the sentence left
+    text = (
+        "Весна 2016: Бахмут, Краматорськ, Дружківка\n"
+        "1 жовтня з Бахмута відійшли загони противника; в місто увійшла 81-ша бригада."
+    )
+    ms = by_number(text, "uk")
+    assert near(ms[81].place, 48.59, 38.00)

@@ -1064,7 +1064,8 @@ class Tier:
                 if h.end <= m.start() and h.precision <= 2 and not self._passed_through(h, s)
             ]
             prev = next(
-                (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
+                (h for h in chain(here, self._before_body(s)) if h.rank <= 1 and h.precision <= 2),
+                None,
             )
             if (
                 prev is not None
@@ -1077,7 +1078,7 @@ class Tier:
                 prev = next(
                     (
                         h
-                        for h in chain(here, self._before(s))
+                        for h in chain(here, self._before_body(s))
                         if h.rank <= 1 and h.precision <= 2 and _is_town(h)
                     ),
                     prev,
@@ -1088,7 +1089,7 @@ class Tier:
                 prev = next(
                     (
                         h
-                        for h in chain(here, self._before(s))
+                        for h in chain(here, self._before_body(s))
                         if h.precision <= 2 and (h.place is not None or h.candidates)
                     ),
                     None,
@@ -1116,6 +1117,23 @@ class Tier:
         return self.lang in _ROUTE_NOT_ANTECEDENT and (
             _FROM_THERE.search(self.text, max(s, at - 8), at) is not None
         )
+
+    def _before_body(self, s: int) -> Iterator[PlaceHit]:
+        """The places before s for "the city" to point at: in German, Russian and Ukrainian not
+        those of a heading that lists several towns ("Літо 2014: Слов'янськ, Іловайськ,
+        Дебальцеве"), which names the story's theatre, not one town."""
+        if self.lang not in _ROUTE_NOT_ANTECEDENT:
+            yield from self._before(s)
+            return
+        end = self.__dict__.get("_head_end")
+        if end is None:
+            end = heading_lines(self.text)
+            n = len(find_places(self.text, 0, end, self.lang, ner=False)) if end else 0
+            end = end if n >= 2 else 0
+            self.__dict__["_head_end"] = end
+        for h in self._before(s):
+            if h.start >= end:
+                yield h
 
     def _passed_through(self, h: PlaceHit, s: int) -> bool:
         """German, Russian, Ukrainian: a name crossed or passed on the way ("über Strumica …
