@@ -118,3 +118,19 @@ def test_city_word_skips_a_heading_that_lists_several_towns() -> None:
     )
     ms = by_number(text, "uk")
     assert near(ms[81].place, 48.59, 38.00)
+
+
+def test_de_town_said_to_house_troops_and_here() -> None:
+    # "war X die wichtigste Garnison … Hier lag …", "X beherbergte … den Standort": the town of
+    # a copula or housing sentence, and "hier" / "den Standort" pointing back at it
+    text = (
+        "Lange war Demmin die wichtigste Garnison des Bezirks. "
+        "Hier lag der Stab der 8. Division, während die 4. Division in Potsdam stand."
+    )
+    ms = by_number(text, "de")
+    assert near(ms[8].place, 53.91, 13.04)
+    assert near(ms[4].place, 52.40, 13.07)
+    ms = by_number(
+        "Strausberg beherbergte die Schule; das Wachregiment 7 sicherte den Standort.", "de"
+    )
+    assert near(ms[7].place, 52.58, 13.89)

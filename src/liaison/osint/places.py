@@ -1162,6 +1162,12 @@ def find_places(
     if lg == "de":
         for key in _de_object_after(sent, blocked):
             spans.setdefault(key, (1, 0))
+        for gm in _DE_GARRISON_TOWN.finditer(sent):
+            # "Strausberg beherbergte das Ministerium", "war Eggesin die größte Garnison": a
+            # town said to house troops, as the subject of its sentence
+            name = gm.group("name") or gm.group("name2")
+            if name not in _DE_NOUN_TOWNS:
+                spans.setdefault(gm.span("name") if gm.group("name") else gm.span("name2"), (1, 0))
         for pm in _DE_TAKEN_AFTER.finditer(sent):
             # the perfect puts the participle last: "hatte am 8. April Nisch genommen" (not
             # "die Stadt genommen": a noun has its article)
@@ -1324,6 +1330,11 @@ _NOT_HELD_TOWN = {
 }
 _GAPPED = re.compile(
     r",\s+(?:а|і|и|та|й)\s+(?P<name>[А-ЯЁІЇЄҐ][а-яёіїєґ'ʼ’]+(?:-[А-ЯЁІЇЄҐ][а-яёіїєґ'ʼ’]+)?)\s+[—–]\s"
+)
+_DE_GARRISON_TOWN = re.compile(
+    r"(?:^|(?<=[\s(]))(?:(?P<name>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\s+(?:beherbergte|beherbergt)|"
+    r"(?:war|ist)\s+(?P<name2>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\s+(?:die|der|das|eine?)\s+"
+    r"(?:[a-zäöüß]+e\s+)?(?:Garnison|Garnisonsstadt|Standort))(?![\w-])"
 )
 _DE_ARTICLE_END = re.compile(
     r"(?<![\w-])(?i:die|der|das|den|dem|des|ein|eine|einen|einem|einer)\s+$"

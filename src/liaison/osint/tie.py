@@ -41,7 +41,10 @@ _ANAPHORA = {
         r"(?<![\w'-])(?:міст[аоі]|місті|туди|сюди|там|тут|селищ[еіа]|сел[аоі])(?![\w'-])", re.I
     ),
     "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])", re.I),
-    "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|hierher|[Oo]rtschaft)(?![\w-])", re.I),
+    "de": re.compile(
+        r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|hierher|hier|[Oo]rtschaft|Standort(?:es)?)(?![\w-])",
+        re.I,
+    ),
     "en": re.compile(
         r"(?<![\w-])(?:the\s+(?:city|town|village)|there(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might)\b))(?![\w-])",
         re.I,
