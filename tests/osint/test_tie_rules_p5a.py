@@ -134,3 +134,14 @@ def test_de_town_said_to_house_troops_and_here() -> None:
         "Strausberg beherbergte die Schule; das Wachregiment 7 sicherte den Standort.", "de"
     )
     assert near(ms[7].place, 52.58, 13.89)
+
+
+def test_town_adjective_before_a_numbered_unit_is_its_home() -> None:
+    # "Мукачівський 15-й батальйон" (a neuter town in -ево: мукачівський → Мукачево), "Псковская
+    # 76-я дивизия"; a nation's adjective is no town ("Українська 3-тя армія", not Ukrainsk)
+    ms = by_number("Мукачівський 15-й батальйон набирає добровольців.", "uk")
+    assert near(ms[15].place, 48.44, 22.72)
+    ms = by_number("Псковская 76-я дивизия провела учения.", "ru")
+    assert near(ms[76].place, 57.82, 28.33)
+    ms = by_number("Українська 3-тя армія перейшла в наступ.", "uk")
+    assert ms[3].place is None

@@ -765,6 +765,9 @@ def _region_forms(adj: str, lang: str) -> list[str]:
             stems.append(town[:-3] + "ж")  # Лютізьк- → Лютіж
         if town.endswith("цьк"):
             stems.append(town[:-3] + "ець")
+        if base.endswith("ів"):
+            # a neuter town in -ево, -ово: "мукачівський" → Мукачево
+            stems += [base[:-2] + "ево", base[:-2] + "ово"]
     elif lang == "pl":
         # "magnuszewski" → Magnuszew, "charkowskim" → Charków, "warszawskiej" → Warszawa
         base = re.sub(r"(?:s|c)k(?:i|iego|im|a|iej|ą|ie|ich)$", "", adj.lower())
@@ -1248,6 +1251,23 @@ def find_places(
                     )
                 )
                 taken.append(m.span())
+    adj_rx = _TOWN_ADJ_BEFORE_UNIT.get(lg)
+    for ua, _ub in blocked if adj_rx is not None else ():
+        # "Мукачівський 15-й батальйон", "Псковская 76-я дивизия": a town's adjective right
+        # before a numbered unit names its home
+        if not sent[ua : ua + 1].isdigit():
+            continue
+        am = adj_rx.search(sent, max(0, ua - 40), ua)
+        if am is None or _NATION_ADJ.match(am.group(1)):
+            continue
+        if any(am.start(1) < tb and ta < am.end(1) for ta, tb in taken):
+            continue
+        place, cands, ok = _region_lookup(am.group(1), lg)
+        if place is not None:
+            hits.append(
+                PlaceHit(s + am.start(1), s + am.end(1), am.group(1), place, cands, ok, 1, 2)
+            )
+            taken.append(am.span(1))
     for (a, b), (prec, rank) in sorted(spans.items(), key=lambda kv: (kv[1][1], kv[0])):
         if rank == 9:
             continue
@@ -1330,6 +1350,19 @@ _NOT_HELD_TOWN = {
 }
 _GAPPED = re.compile(
     r",\s+(?:а|і|и|та|й)\s+(?P<name>[А-ЯЁІЇЄҐ][а-яёіїєґ'ʼ’]+(?:-[А-ЯЁІЇЄҐ][а-яёіїєґ'ʼ’]+)?)\s+[—–]\s"
+)
+_TOWN_ADJ_BEFORE_UNIT = {
+    "uk": re.compile(
+        r"(?<![\w'ʼ’-])([А-ЯІЇЄҐ][а-яіїєґ'ʼ’]+[сцз]ьк(?:ий|а|е|ого|ої|ому|ій|им|ою|у))\s+$"
+    ),
+    "ru": re.compile(r"(?<![\w-])([А-ЯЁ][а-яё]+[сц]к(?:ий|ая|ое|ого|ой|ому|им|ую))\s+$"),
+}
+# nations' and states' adjectives are no towns' ("Українська 3-тя армія", not Ukrainsk), nor is
+# the guards' ("Гвардейская 2-я армия", not Gvardeysk)
+_NATION_ADJ = re.compile(
+    r"(?:Гвардійськ|Гвардейск|Україн|Російськ|Росій|Польськ|Німецьк|Радянськ|Американськ|Британськ|Угорськ|Румунськ|"
+    r"Русск|Российск|Советск|Немецк|Польск|Американск|Британск|Венгерск|Румынск|Финск|Фінськ|"
+    r"Японськ|Японск|Чеченськ|Чеченск|Грузинськ|Грузинск|Чехословацьк|Чехословацк)"
 )
 _DE_GARRISON_TOWN = re.compile(
     r"(?:^|(?<=[\s(]))(?:(?P<name>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\s+(?:beherbergte|beherbergt)|"
