@@ -123,6 +123,10 @@ class Resolution:
 # cities1000 is read for them as well — outside the region, so they never win a name that a place
 # of the theatre also bears.
 WEST = {"FR", "BE", "NL", "LU", "IT", "CZ", "SK", "HU", "AT"}
+# and the German campaigns of 1940–41 in the north and the south-east (Norway, Denmark, Serbia,
+# Greece): "Narvik", "Bodø" are small towns too (not Slovenia's or Croatia's villages, whose
+# short names — "Buč" — catch the stems of Polish and Ukrainian cases)
+WEST |= {"NO", "DK", "RS", "GR"}
 # Shipped lists beside GeoNames: historical names and spellings, and front-line villages too
 # small for cities1000 (data/FRONTLINE.md says how that list was chosen).
 _EXTRA_FILES = ("places_extra.csv", "frontline_places.csv")

@@ -1165,6 +1165,7 @@ def _find_formations(text: str, lang: str) -> list[_Found]:
             if named:
                 out += _named_list(text, named, lang)
                 out.append(named)
+                out += _quoted_list(text, named, lang)
             continue
         first = items[0]
         if not _plausible(first, text, hs, he, head, lang, is_abbr, mods, single=True):
@@ -1573,6 +1574,32 @@ def _named(
     return _Found(
         start, end, span, None, "front", d.branch, "guards" in d.honorifics, language=lang
     )
+
+
+_QUOTED_MORE = re.compile(
+    r"\s*(?:,|та|і|й|и|а\s+также|а\s+також)\s*[«\"„]([А-ЯЁІЇЄҐA-Z][^»\"“]{1,30})[»\"“]"
+)
+
+
+def _quoted_list(text: str, named: _Found, lang: str) -> list[_Found]:
+    """Russian, Ukrainian: the further quoted names sharing one noun — "батальйони «Донбас» та
+    «Дніпро-1»", "бригады «Восток», «Запад» и «Юг»": each a unit of the noun's echelon."""
+    if lang not in ("ru", "uk") or named.echelon in (None, "front") or named.number is not None:
+        return []
+    if not re.search(r"[»\"“]$", text[named.start : named.end]):
+        return []
+    out: list[_Found] = []
+    cur = named.end
+    for _ in range(4):
+        qm = _QUOTED_MORE.match(text, cur)
+        if qm is None:
+            break
+        a = qm.start(1) - 1
+        out.append(
+            _Found(a, qm.end(), text[a : qm.end()], None, named.echelon, None, False, language=lang)
+        )
+        cur = qm.end()
+    return out
 
 
 def _named_list(text: str, named: _Found, lang: str) -> list[_Found]:

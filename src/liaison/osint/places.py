@@ -438,6 +438,9 @@ _UK_ENDINGS = [
     ("цем", "ець"),
     ("ця", "ець"),
     ("цю", "ець"),
+    # a masculine town in -ів keeps its -ов- stem in the locative: "у Яворові" → Яворів
+    # (not the bare "Явор"), "у Чернігові" → Чернігів, "у Львові" → Львів
+    ("ові", "ів"),
     ("ові", ""),
     ("еві", ""),
     ("ом", ""),
@@ -457,6 +460,11 @@ _UK_ENDINGS = [
     ("ю", "я"),
     ("ю", "ь"),
     ("а", ""),
+    # a neuter town in -о: "від Мукачева", "під Мукачевом" → Мукачево
+    ("а", "о"),
+    ("ом", "о"),
+    # a town named in the plural, genitive in -ок: "біля Кринок" → Кринки
+    ("ок", "ки"),
     ("я", "ь"),
     ("я", ""),
     ("я", "е"),  # a neuter town in -е: "біля Гуляйполя" → Гуляйполе
@@ -757,6 +765,9 @@ def _region_forms(adj: str, lang: str) -> list[str]:
             stems.append(town[:-3] + "ж")  # Лютізьк- → Лютіж
         if town.endswith("цьк"):
             stems.append(town[:-3] + "ець")
+        if base.endswith("ів"):
+            # a neuter town in -ево, -ово: "мукачівський" → Мукачево
+            stems += [base[:-2] + "ево", base[:-2] + "ово"]
     elif lang == "pl":
         # "magnuszewski" → Magnuszew, "charkowskim" → Charków, "warszawskiej" → Warszawa
         base = re.sub(r"(?:s|c)k(?:i|iego|im|a|iej|ą|ie|ich)$", "", adj.lower())
@@ -1141,9 +1152,30 @@ def find_places(
                 spans.setdefault((am.end(), nm.end()), (1, 2))
             elif re.match(r"\s*(?:[.,;)]|$)", sent[nm.end() :]):
                 spans.setdefault((am.end(), nm.end()), (1, 0))
+    held = _HELD_BEFORE_VERB.get(lg)
+    for hm in held.finditer(sent) if held is not None else ():
+        # the object first: "Чернігів обороняла 1-ша бригада", "Харьков удерживала 5-я армия" —
+        # the town before a verb of holding or taking is where the unit that follows is
+        if hm.group("name").lower() in _NOT_HELD_TOWN:
+            continue  # "Город обороняет 72-я бригада": the city named before, no name
+        spans.setdefault(hm.span("name"), (1, 0))
+        for gm in _GAPPED.finditer(sent, hm.end()):
+            # the verb left out: "…, а Суми — 27-й полк" held Sumy just so
+            spans[gm.span("name")] = (1, 0)
     if lg == "de":
         for key in _de_object_after(sent, blocked):
             spans.setdefault(key, (1, 0))
+        for gm in _DE_GARRISON_TOWN.finditer(sent):
+            # "Strausberg beherbergte das Ministerium", "war Eggesin die größte Garnison": a
+            # town said to house troops, as the subject of its sentence
+            name = gm.group("name") or gm.group("name2")
+            if name not in _DE_NOUN_TOWNS:
+                spans.setdefault(gm.span("name") if gm.group("name") else gm.span("name2"), (1, 0))
+        for pm in _DE_TAKEN_AFTER.finditer(sent):
+            # the perfect puts the participle last: "hatte am 8. April Nisch genommen" (not
+            # "die Stadt genommen": a noun has its article)
+            if not _DE_ARTICLE_END.search(sent[max(0, pm.start() - 8) : pm.start()]):
+                spans.setdefault(pm.span("name"), (1, 0))
     # "near Robotyne and Orikhiv", "под Орлом и Курском": the second name shares the first's word
     # (and the third a list's: "Андреевка, Клещеевка и Курдюмовка")
     todo = sorted(spans.items())
@@ -1219,6 +1251,23 @@ def find_places(
                     )
                 )
                 taken.append(m.span())
+    adj_rx = _TOWN_ADJ_BEFORE_UNIT.get(lg)
+    for ua, _ub in blocked if adj_rx is not None else ():
+        # "Мукачівський 15-й батальйон", "Псковская 76-я дивизия": a town's adjective right
+        # before a numbered unit names its home
+        if not sent[ua : ua + 1].isdigit():
+            continue
+        am = adj_rx.search(sent, max(0, ua - 40), ua)
+        if am is None or _NATION_ADJ.match(am.group(1)):
+            continue
+        if any(am.start(1) < tb and ta < am.end(1) for ta, tb in taken):
+            continue
+        place, cands, ok = _region_lookup(am.group(1), lg)
+        if place is not None:
+            hits.append(
+                PlaceHit(s + am.start(1), s + am.end(1), am.group(1), place, cands, ok, 1, 2)
+            )
+            taken.append(am.span(1))
     for (a, b), (prec, rank) in sorted(spans.items(), key=lambda kv: (kv[1][1], kv[0])):
         if rank == 9:
             continue
@@ -1260,6 +1309,69 @@ _DE_VERB_BEFORE = re.compile(
     rf"(?<![\w-])(?i:{_DE_TAKE}|hält|halten|griff(?:en)?|greift|greifen)(?:\s+{_DE_WHEN})?\s+{_DE_ART}$"
 )
 _DE_JOIN = re.compile(rf"\s*(?:,|und|sowie|oder)?\s*{_DE_ART}$")
+
+
+# a town (no article before it) right before a participle of taking or holding, which German
+# puts last in the perfect and in a subordinate clause ("nachdem sie Kiew erobert hatte")
+_DE_TAKEN_AFTER = re.compile(
+    r"(?<![\w-])(?P<name>[A-ZÄÖÜ][\w-]+)\s+"
+    r"(?:genommen|eingenommen|erobert|zurückerobert|besetzt|befreit|gestürmt|gehalten|verteidigt|"
+    r"umzingelt|eingeschlossen)(?![\w-])"
+)
+
+# Russian and Ukrainian put the town first and its holder after the verb
+_HELD_BEFORE_VERB = {
+    "uk": re.compile(
+        r"(?<![\w'ʼ’-])(?P<name>[А-ЯІЇЄҐ][а-яіїєґ'ʼ’]+(?:-[А-ЯІЇЄҐ][а-яіїєґ'ʼ’]+)?)\s+"
+        r"(?:обороня(?:ла|ли|в|є|ють)|утримува(?:ла|ли|в)|утриму(?:є|ють)|захища(?:ла|ли|в|є|ють)|"
+        r"трима(?:ла|ли|в|є|ють)|звільни(?:ла|ли|в)|штурмува(?:ла|ли|в)|штурму(?:є|ють)|"
+        r"взя(?:ла|ли)|узя(?:ла|ли)|захопи(?:ла|ли|в))(?![\w'ʼ’-])"
+    ),
+    "ru": re.compile(
+        r"(?<![\w-])(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s+"
+        r"(?:оборонял(?:а|и)?|обороня(?:ет|ют)|удерживал(?:а|и)?|удержива(?:ет|ют)|защищал(?:а|и)?|"
+        r"защища(?:ет|ют)|освободил(?:а|и)?|штурмовал(?:а|и)?|штурму(?:ет|ют)|взял(?:а|и)|"
+        r"захватил(?:а|и)?)(?![\w-])"
+    ),
+}
+_NOT_HELD_TOWN = {
+    "город",
+    "посёлок",
+    "поселок",
+    "село",
+    "деревню",
+    "станицу",
+    "місто",
+    "селище",
+    "плацдарм",
+    "позиції",
+    "позиции",
+    "оборону",
+}
+_GAPPED = re.compile(
+    r",\s+(?:а|і|и|та|й)\s+(?P<name>[А-ЯЁІЇЄҐ][а-яёіїєґ'ʼ’]+(?:-[А-ЯЁІЇЄҐ][а-яёіїєґ'ʼ’]+)?)\s+[—–]\s"
+)
+_TOWN_ADJ_BEFORE_UNIT = {
+    "uk": re.compile(
+        r"(?<![\w'ʼ’-])([А-ЯІЇЄҐ][а-яіїєґ'ʼ’]+[сцз]ьк(?:ий|а|е|ого|ої|ому|ій|им|ою|у))\s+$"
+    ),
+    "ru": re.compile(r"(?<![\w-])([А-ЯЁ][а-яё]+[сц]к(?:ий|ая|ое|ого|ой|ому|им|ую))\s+$"),
+}
+# nations' and states' adjectives are no towns' ("Українська 3-тя армія", not Ukrainsk), nor is
+# the guards' ("Гвардейская 2-я армия", not Gvardeysk)
+_NATION_ADJ = re.compile(
+    r"(?:Гвардійськ|Гвардейск|Україн|Російськ|Росій|Польськ|Німецьк|Радянськ|Американськ|Британськ|Угорськ|Румунськ|"
+    r"Русск|Российск|Советск|Немецк|Польск|Американск|Британск|Венгерск|Румынск|Финск|Фінськ|"
+    r"Японськ|Японск|Чеченськ|Чеченск|Грузинськ|Грузинск|Чехословацьк|Чехословацк)"
+)
+_DE_GARRISON_TOWN = re.compile(
+    r"(?:^|(?<=[\s(]))(?:(?P<name>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\s+(?:beherbergte|beherbergt)|"
+    r"(?:war|ist)\s+(?P<name2>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\s+(?:die|der|das|eine?)\s+"
+    r"(?:[a-zäöüß]+e\s+)?(?:Garnison|Garnisonsstadt|Standort))(?![\w-])"
+)
+_DE_ARTICLE_END = re.compile(
+    r"(?<![\w-])(?i:die|der|das|den|dem|des|ein|eine|einen|einem|einer)\s+$"
+)
 
 
 def _de_object_after(sent: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -42,7 +42,10 @@ _ANAPHORA = {
         r"(?<![\w'-])(?:міст[аоі]|місті|туди|сюди|там|тут|селищ[еіа]|сел[аоі])(?![\w'-])", re.I
     ),
     "pl": re.compile(r"(?<![\w-])(?:miast[aou]?|mieście|tam|tu|tutaj|wsi)(?![\w-])", re.I),
-    "de": re.compile(r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|hierher|[Oo]rtschaft)(?![\w-])", re.I),
+    "de": re.compile(
+        r"(?<![\w-])(?:[Ss]tadt|dort|dorthin|hierher|hier|[Oo]rtschaft|Standort(?:es)?)(?![\w-])",
+        re.I,
+    ),
     "en": re.compile(
         r"(?<![\w-])(?:the\s+(?:city|town|village)|there(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might)\b))(?![\w-])",
         re.I,
@@ -387,6 +390,23 @@ def _stops(rx: re.Pattern[str], gap: str) -> bool:
 
 # A place a unit passes through: where it goes, but after its destination.
 _ROUTE = re.compile(r"(?<![\w])(?i:via|through|über|durch|через|крізь|przez)\s+$")
+# Russian and Ukrainian leave out a repeated verb: "…, а Суми — 27-й полк"
+_GAPPED_LANGS = {"ru", "uk"}
+_GAPPED_BEFORE = re.compile(r",\s+(?:а|і|и|та|й)\s+$")
+# German, Russian, Ukrainian "in order to" clauses
+_PURPOSE = {
+    "de": re.compile(r",\s*um\s"),
+    "ru": re.compile(r",\s*чтобы\s"),
+    "uk": re.compile(r",\s*щоб\s"),
+}
+_FROM_THERE = re.compile(r"(?<![\w-])(?i:von|aus|из|от|с|со|з|із|від)\s+$")
+# German, Russian, Ukrainian: a city of this size, read by the gazetteer for its population, is
+# not given up for a small namesake nearer the report's other places
+_BIG_CITY = 500_000
+_BIG_CITY_LANGS = {"de", "ru", "uk"}
+_BIG_CITY_SLACK_KM = 150.0
+# languages whose "the city" never points back at a name passed through ("über X", "через X")
+_ROUTE_NOT_ANTECEDENT = {"de", "ru", "uk"}
 # where a unit crossed a border is a point on its way, not where it ends up
 _CROSSED = re.compile(
     r"(?<![\w])(?i:przekroczył\w*\s+granic\w*|überschritt\w*\s+die\s+Grenzen?|"
@@ -777,6 +797,14 @@ class Tier:
                 ms = list(_EARLIER.finditer(lead))
                 if ms and not re.search(r"[,;.—–]", lead[ms[-1].end() :]):
                     h = replace(h, rank=2)
+            purpose = _PURPOSE.get(self.lang)
+            if h.rank == 0 and purpose is not None:
+                # "stieß nach X vor, um die Eingeschlossenen bei Y zu entsetzen": the place of
+                # an "in order to" clause is where the unit was going, not where it is
+                lead = self.text[max(s, h.start - 80) : h.start]
+                ms = list(purpose.finditer(lead))
+                if ms and not re.search(r"[,;.—–()]", lead[ms[-1].end() :]):
+                    h = replace(h, rank=1)
             if h.rank <= 2 and life is not None:
                 lead = self.text[max(s, h.start - 50) : h.start]
                 ms = list(life.finditer(lead))
@@ -1029,9 +1057,14 @@ class Tier:
                 r"\s+(?:г\.\s*|м\.\s*)?[A-ZА-ЯЁІЇЄҐÄÖÜŁŚŻ]", self.text[m.end() : e]
             ):
                 continue  # "города Бахмут": the name follows, no anaphora
-            here = [h for h in reversed(hits) if h.end <= m.start() and h.precision <= 2]
+            here = [
+                h
+                for h in reversed(hits)
+                if h.end <= m.start() and h.precision <= 2 and not self._passed_through(h, s)
+            ]
             prev = next(
-                (h for h in chain(here, self._before(s)) if h.rank <= 1 and h.precision <= 2), None
+                (h for h in chain(here, self._before_body(s)) if h.rank <= 1 and h.precision <= 2),
+                None,
             )
             if (
                 prev is not None
@@ -1044,7 +1077,7 @@ class Tier:
                 prev = next(
                     (
                         h
-                        for h in chain(here, self._before(s))
+                        for h in chain(here, self._before_body(s))
                         if h.rank <= 1 and h.precision <= 2 and _is_town(h)
                     ),
                     prev,
@@ -1055,7 +1088,7 @@ class Tier:
                 prev = next(
                     (
                         h
-                        for h in chain(here, self._before(s))
+                        for h in chain(here, self._before_body(s))
                         if h.precision <= 2 and (h.place is not None or h.candidates)
                     ),
                     None,
@@ -1071,10 +1104,41 @@ class Tier:
                     prev.candidates,
                     prev.unambiguous,
                     2,
-                    0,
+                    2 if self._from_there(s, m.start()) else 0,
                 )
             )
         return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
+
+    def _from_there(self, s: int, at: int) -> bool:
+        """German, Russian, Ukrainian: "von dort stieß A nach X vor" — "there" after "from" is
+        where the unit came from, not where it is."""
+        return self.lang in _ROUTE_NOT_ANTECEDENT and (
+            _FROM_THERE.search(self.text, max(s, at - 8), at) is not None
+        )
+
+    def _before_body(self, s: int) -> Iterator[PlaceHit]:
+        """The places before s for "the city" to point at: in German, Russian and Ukrainian not
+        those of a heading that lists several towns ("Літо 2014: Слов'янськ, Іловайськ,
+        Дебальцеве"), which names the story's theatre, not one town."""
+        if self.lang not in _ROUTE_NOT_ANTECEDENT:
+            yield from self._before(s)
+            return
+        end = self.__dict__.get("_head_end")
+        if end is None:
+            end = heading_lines(self.text)
+            n = len(find_places(self.text, 0, end, self.lang, ner=False)) if end else 0
+            end = end if n >= 2 else 0
+            self.__dict__["_head_end"] = end
+        for h in self._before(s):
+            if h.start >= end:
+                yield h
+
+    def _passed_through(self, h: PlaceHit, s: int) -> bool:
+        """German, Russian, Ukrainian: a name crossed or passed on the way ("über Strumica …
+        in die Stadt", "переправился через Терек западнее города") is no town "the city" means."""
+        return self.lang in _ROUTE_NOT_ANTECEDENT and (
+            _ROUTE.search(self.text, max(s, h.start - 12), h.start) is not None
+        )
 
     def _capital(self, s: int, e: int, hits: list[PlaceHit]) -> list[PlaceHit]:
         """ "in the Lithuanian capital", "stacjonująca w stolicy", "übernahm die Hauptstadt",
@@ -1179,7 +1243,11 @@ class Tier:
         # a unit and its parent written together ("36-я армия ВВО") share their places
         groups: list[tuple[int, int]] = []
         for a, b in sorted(x for x in self.unit_spans if s <= x[0] < e):
-            if groups and not self.text[groups[-1][1] : a].strip():
+            between = self.text[groups[-1][1] : a].strip() if groups else "x"
+            if not between or (
+                # "27-й полк (в/ч А1725)": the unit and its number in brackets, one unit
+                self.lang in _GAPPED_LANGS and between == "("
+            ):
                 groups[-1] = (groups[-1][0], b)
             else:
                 groups.append((a, b))
@@ -1198,6 +1266,13 @@ class Tier:
             else:
                 gap = self.text[h.end : a]
                 d = len(gap) + 25
+                if (
+                    self.lang in _GAPPED_LANGS
+                    and re.fullmatch(r"\s*[—–]\s*", gap)
+                    and _GAPPED_BEFORE.search(self.text, max(0, h.start - 8), h.start)
+                ):
+                    # the verb left out: "X обороняла A, а Y — B": Y is B's as if it came after
+                    return len(gap)
                 if self.lang == "de" and re.match(r"\s+[a-zäöüß]+(?:\s+[a-zäöüß]+)?\s*,", gap):
                     # "A … nach Rukla verlegt, das B …": a German clause ends on its verb; the
                     # place before that verb is the clause's, not the next one's
@@ -1324,6 +1399,17 @@ class Tier:
             best = max(pool, key=lambda c: (c.population, -far(c)))  # villages: the nearest
             if h.place is not None and h.place in pool:
                 best = h.place  # the gazetteer's own reading, which the theatre does not refute
+            elif (
+                h.place is not None
+                and self.lang in _BIG_CITY_LANGS
+                and h.place.population >= _BIG_CITY
+                and h.place.population >= 10 * best.population
+                and far(h.place) <= nearest + _BIG_CITY_SLACK_KM
+            ):
+                # "Belgrad" in a Balkan story is Belgrade, not Berat (once "Belgrad"): a city
+                # the gazetteer chose by an overwhelming population stays while it lies about
+                # as near the theatre (not "Frankfurt" of a story on the Oder)
+                best = h.place
         elif h.place is not None:
             best = h.place
         else:
