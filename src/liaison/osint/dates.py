@@ -845,3 +845,54 @@ def _guess_month_languages(s: str) -> list[str]:
     if re.search(r"[іїєґ]", low):
         out = ["uk"] + [x for x in out if x != "uk"]
     return out or ["en"]
+
+
+# ---- dates that bound an action rather than date it (used by tie.Tier) ---------------------------
+# "held Viipuri until the armistice of 13 March", "broniła się do grudnia", "держала оборону до
+# конца марта", "bis Ende Mai": the end of what the sentence tells — the action's own date is
+# the sentence's other date, or the one the story carries.
+_UNTIL = {
+    "ru": r"до|вплоть\s+до",
+    "uk": r"до|аж\s+до",
+    "pl": r"do",
+    "de": r"bis",
+    "en": r"until|till|up\s+to",
+}
+# the words an "until" may take before its date: "до конца", "do końca", "bis Ende", "bis zum"
+_UNTIL_FILL = {
+    "ru": r"(?:самого\s+)?(?:конца|середины|начала|половины)",
+    "uk": r"(?:самого\s+)?(?:кінця|середини|початку|половини)",
+    "pl": r"(?:samego\s+)?(?:końca|połowy|początku)",
+    "de": r"(?:zum|zur|Ende|Mitte|Anfang)",
+    "en": r"(?:the\s+)?(?:[\w-]+\s+){0,2}of",
+}
+# "since" in a news item: the state holds at publication ("з жовтня тримає плацдарм", "seit März
+# liegt", "since October has held")
+_SINCE = {
+    "ru": r"с|со",
+    "uk": r"з|із|зі",
+    "pl": r"od",
+    "de": r"seit",
+    "en": r"since",
+}
+
+
+def _bound(text: str, hit: DateHit, lang: str, words: dict[str, str], fill: str = "") -> bool:
+    lead = words.get(lang, words["en"])
+    before = text[max(0, hit.start - 60) : hit.start]
+    own = text[hit.start : hit.end]
+    opt = rf"(?:{fill}\s+)?" if fill else ""
+    return (
+        re.search(rf"(?<![\w])(?:{lead})\s+{opt}$", before, re.I) is not None
+        or re.match(rf"(?:{lead})\s", own, re.I) is not None
+    )
+
+
+def until_date(text: str, hit: DateHit, lang: str) -> bool:
+    """Whether `hit` is the end an action lasted to ("until 13 March", "до конца марта")."""
+    return _bound(text, hit, lang, _UNTIL, _UNTIL_FILL.get(lang, ""))
+
+
+def since_date(text: str, hit: DateHit, lang: str) -> bool:
+    """Whether `hit` is the start of a state ("since October", "з жовтня", "seit 2017")."""
+    return _bound(text, hit, lang, _SINCE)

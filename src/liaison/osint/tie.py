@@ -24,7 +24,14 @@ from datetime import timedelta
 from itertools import chain
 
 from liaison.names.gazetteer import Place
-from liaison.osint.dates import DateHit, find_dates, heading_lines, other_clause
+from liaison.osint.dates import (
+    DateHit,
+    find_dates,
+    heading_lines,
+    other_clause,
+    since_date,
+    until_date,
+)
 from liaison.osint.documents import Document
 from liaison.osint.extract import Dictionary, PlaceRef, sentences
 from liaison.osint.places import PlaceHit, find_places, lookup, natasha_locations_many
@@ -441,6 +448,17 @@ class Tier:
             # is expected in May"), never where a unit was
             today = doc.published.date().isoformat()
             self.dates = [d for d in self.dates if d.value <= today[: len(d.value)]]
+        # a date an action lasted to ("held Viipuri until 13 March", "broniła się do grudnia")
+        # — or, in news, one a present state holds since ("з жовтня тримає плацдарм") — bounds
+        # the action, not dates it: the sentence's other date or the story's is the mention's;
+        # kept apart for a sentence that has no other
+        self._bounds = [
+            d
+            for d in self.dates
+            if until_date(self.text, d, lang)
+            or (doc.published is not None and since_date(self.text, d, lang))
+        ]
+        self.dates = [d for d in self.dates if d not in self._bounds]
         self._places: dict[int, list[PlaceHit]] = {}
         self._doc_places: list[PlaceHit] | None = None
         self._prepared = False
@@ -614,6 +632,9 @@ class Tier:
                 later = [d for d in self.dates if ns <= d.start and d.end <= ne]
                 if later and re.search(r"\d", self.text[later[0].start : later[0].end]):
                     return later[0].value, 2 if later[0].precision == 1 else later[0].precision
+        bound = [d for d in self._bounds if d.start < e and s < d.end]
+        if bound:
+            return bound[0].value, bound[0].precision
         return None, None
 
     def _dateline(self, para: int) -> DateHit | None:
