@@ -705,9 +705,15 @@ class Tier:
         if self.doc.published is None:
             end = max(end, heading_lines(self.text))
         heads = [d for d in self.dates if d.end <= end]
+        src = self.text
         if not heads and self.doc.title:
-            heads = find_dates(self.doc.title, self.lang, self.doc.published)
+            src = self.doc.title
+            heads = find_dates(src, self.lang, self.doc.published)
         head = heads[0] if heads and heads[0].precision == 3 else None
+        if head is not None and re.match(r"\s*[–—-]\s*\d{2,4}(?!\d)", src[head.end :]):
+            # a span of years ("Армія УНР 1918–1920", "The Winter War, 1939–40") is the whole
+            # story's, not one period a carried date must keep to
+            head = None
         if head is not None:
             body = next((d for d in self.dates if d.start >= end), None)
             if body is not None and not body.value.startswith(head.value):
