@@ -218,8 +218,9 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:[–—-](?:{_YEAR[1:-1]}|\d\d))?\s*(?:r\.|roku|rok|latach|lata|lat)(?![\w])|"
         rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec|w\s+latach)\s+(?P<y2>{_YEAR[1:-1]})\b)",
         # (or a year standing between a verb and its object, "wurde 1937 von … verlegt",
-        # "stellte 2010 den Kern": lower-case words both sides, so no unit's number)
-        "de": rf"(?:(?<=(?-i:[a-zäöüß])\s)(?P<y2>{_YEAR[1:-1]})(?=\s+(?!(?:km|m|t|kg|mm|cm|ha|mal)\b)(?-i:[a-zäöüß]))|"
+        # "stellte 2010 den Kern": lower-case words both sides, so no unit's number — not an
+        # earlier episode, "bereits 2023", "schon 1943", told as background)
+        "de": rf"(?:(?<=(?-i:[a-zäöüß])\s)(?<!bereits\s)(?<!schon\s)(?<!noch\s)(?<!erst\s)(?P<y2>{_YEAR[1:-1]})(?=\s+(?!(?:km|m|t|kg|mm|cm|ha|mal)\b)(?-i:[a-zäöüß]))|"
         rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr(?:es)?\s+|seit\s+|bis\s+|von\s+|ab\s+|um\s+|gegen\s+|zwischen\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b(?:\s*(?:[–—/-]|\s(?:bis|und)\s)\s*(?:{_YEAR[1:-1]}|\d\d)\b)?)",
         "en": rf"\b(?:(?:in|since|of|during|by|early|late|mid|until|till|through|throughout|from|"
         rf"spring|summer|autumn|fall|winter)\s+|mid-)(?P<y>{_YEAR[1:-1]})\b"

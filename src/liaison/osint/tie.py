@@ -455,8 +455,14 @@ class Tier:
         self._bounds = [
             d
             for d in self.dates
-            if until_date(self.text, d, lang)
-            or (doc.published is not None and since_date(self.text, d, lang))
+            # (not a day: "held out until 9 April, when …" ends on a day the text gives)
+            if (until_date(self.text, d, lang) and d.precision != 1)
+            # ("с 2015 г. базируется": a year the text gives stays the sentence's)
+            or (
+                doc.published is not None
+                and since_date(self.text, d, lang)
+                and not re.search(r"\d{4}", self.text[d.start : d.end])
+            )
         ]
         self.dates = [d for d in self.dates if d not in self._bounds]
         self._places: dict[int, list[PlaceHit]] = {}
@@ -582,9 +588,13 @@ class Tier:
                 if not (
                     len(d.value) == 4
                     and d.value < f"{pub.year:04d}"
-                    and re.search(
-                        r"(?<![\w])(?i:z|ze|of|от|від|vom|von)\s+$",
-                        self.text[max(0, d.start - 8) : d.start],
+                    and (
+                        re.search(
+                            r"(?<![\w])(?i:z|ze|of|от|від|vom|von)\s+$",
+                            self.text[max(0, d.start - 8) : d.start],
+                        )
+                        # nor a bare past year ("deren Infanterie bereits 2023 … erlitt")
+                        or self.text[d.start : d.end].isdigit()
                     )
                 )
             ]
