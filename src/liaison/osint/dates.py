@@ -203,7 +203,7 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "uk": r"(?:у|в|з|із|до|по|після|протягом|середині|середини|початку|початок|кінця|"
         r"кінці|наприкінці|половині|половини|числах|декаді|між)",
         "pl": r"(?:w|we|od|do|po|przez|połowie|połowy|początku|początkiem|końcu|końca|końcem|"
-        r"koniec|przełomie|ciągu|między)",
+        r"koniec|przełomie|ciągu|między|dniach|dni)",
         "de": r"(?:im|seit|bis|ab|vom|zum|Anfang|Mitte|Ende|Laufe\s+des|zwischen)",
         "en": r"(?:in|since|until|till|early|mid-?|late|during|of|by|from|through|throughout|"
         r"between|before|after)",
@@ -608,6 +608,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             story_year = int(bare.group(1)) if bare else None
     last_month: int | None = None
     for s, e, y, mo, d, how in raw:
+        before = last_month
         if how in ("d", "mctx"):
             mo = last_month  # "on the 12th", "by the end of the month": of the month last named
             if mo is None:
@@ -623,6 +624,9 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             )
             if y is None:
                 continue
+            if last_year is not None and before is not None and before >= 11 and mo and mo <= 2:
+                # the story has crossed a new year ("27 December … in January"): the next one
+                y = last_year = last_year + 1
             if last_year is None and published is not None and mo is not None:
                 cand = _safe_date(y, mo, d or 1)
                 if (
