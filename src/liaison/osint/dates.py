@@ -579,6 +579,11 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 continue  # a news item's "this month": _periods, from its publication
             if mo is None and how not in ("y", "d", "mctx"):
                 continue
+            if how == "y" and lang == "de" and g.get("y2"):
+                # a bare year after a capitalised word is a unit's number ("Panzerregiment 1939")
+                prev = re.search(r"(\S+)\s+$", text[max(0, s - 40) : s])
+                if prev is not None and prev.group(1)[0].isupper():
+                    continue
             raw.append((s, e, y, mo, d, how))
             taken.append((s, e))
     raw.sort()
@@ -887,8 +892,11 @@ _SINCE = {
 
 def _bound(text: str, hit: DateHit, lang: str, words: dict[str, str], fill: str = "") -> bool:
     lead = words.get(lang, words["en"])
-    before = text[max(0, hit.start - 60) : hit.start]
     own = text[hit.start : hit.end]
+    # (a month's own "of" or "in" — "until the thaw of November" — reads with the words before)
+    lead_in = re.match(r"(?:of|in)\s+", own, re.I) if lang == "en" else None
+    cut = hit.start + (lead_in.end() if lead_in else 0)
+    before = text[max(0, hit.start - 60) : cut]
     opt = rf"(?:{fill}\s+)?" if fill else ""
     return (
         re.search(rf"(?<![\w])(?:{lead})\s+{opt}$", before, re.I) is not None
