@@ -150,3 +150,9 @@ def test_polish_last_days_of_month() -> None:
 )
 def test_month_after_year_end_rolls_over(lang: str, text: str, want: str) -> None:
     assert values(text, lang)[-1] == want
+
+
+# ---- a sentence cut inside the mention ("Das XVIII. | Korps …") runs on to its end ----------------
+def test_split_inside_mention_keeps_its_sentence_date() -> None:
+    text = "Am 3. Mai 1942 begann der Angriff. Das XIV. Armeekorps erreichte am 7. Mai den Fluss."
+    assert date_of(text, "de", 14) == "1942-05-07"

@@ -489,6 +489,10 @@ class Tier:
 
     def date(self, start: int, end: int) -> tuple[str | None, int | None]:
         s, e = self._sentence(start)
+        if end > e:
+            # the splitter cut inside the mention ("Das XVIII. | Gebirgskorps erreichte am
+            # 9. April …"): its sentence runs on to where the mention ends
+            e = max(e, self._sentence(end - 1)[1])
         # a date cut by the sentence splitter ("12 сент. 1939 г.") still belongs to the sentence
         inside = [d for d in self.dates if d.start < e and s < d.end]
         pub = self.doc.published
