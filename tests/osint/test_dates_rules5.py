@@ -156,3 +156,20 @@ def test_month_after_year_end_rolls_over(lang: str, text: str, want: str) -> Non
 def test_split_inside_mention_keeps_its_sentence_date() -> None:
     text = "Am 3. Mai 1942 begann der Angriff. Das XIV. Armeekorps erreichte am 7. Mai den Fluss."
     assert date_of(text, "de", 14) == "1942-05-07"
+
+
+# ---- a "whereas" clause after the mention is another subject's: its date is not the mention's -----
+def test_whereas_clause_date_is_not_the_mention_s() -> None:
+    text = (
+        "В мае 1944 года 5-я армия вышла к реке.\n"
+        "В июне 1944 г. 12-я бригада стояла у переправы, а партизаны 20 июня взорвали мост."
+    )
+    assert date_of(text, "ru", 12) == "1944-06"
+
+
+def test_but_clause_still_goes_on_about_the_unit() -> None:
+    text = (
+        "Latem 1944 r. armia stała nad rzeką.\n"
+        "Nad rzekę wyszła 4 DP, ale 3 sierpnia jej bataliony zostały odrzucone."
+    )
+    assert date_of(text, "pl", 4) == "1944-08-03"

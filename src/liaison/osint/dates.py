@@ -780,6 +780,25 @@ def other_clause(gap: str, lang: str, units: tuple[int, ...] = ()) -> bool:
     return m is not None and len(gap[: m.start()].strip()) > 20
 
 
+# "whereas": a clause set against the last one, of another subject ("…, а части 31 марта взяли
+# Шали", "…, while the 3rd Brigade on 5 May …") — not "but", which goes on about the same one
+# ("…, ale 1 sierpnia jej pododdziały zostały odrzucone")
+_WHEREAS = {
+    "ru": r"а|тогда\s+как|в\s+то\s+время\s+как",
+    "uk": r"а|тоді\s+як|в\s+той\s+час\s+як",
+    "pl": r"a|zaś|natomiast|podczas\s+gdy",
+    "de": r"während|wohingegen",
+    "en": r"while|whereas",
+}
+_WHEREAS_RE = {lg: re.compile(rf",\s*(?:{w})(?![\w])", re.I) for lg, w in _WHEREAS.items()}
+
+
+def contrast_clause(gap: str, lang: str) -> bool:
+    """Whether `gap` opens a "whereas" clause: another subject's action, its date not the
+    mention's."""
+    return _WHEREAS_RE.get(lang, _WHEREAS_RE["en"]).search(gap) is not None
+
+
 # "within a few days", "a few days later", "за кілька днів", "einige Tage später", "for a few
 # more days": some days after the day last told — its month is sure, the day is not
 _FEW_DAYS = {

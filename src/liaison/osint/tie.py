@@ -26,6 +26,7 @@ from itertools import chain
 from liaison.names.gazetteer import Place
 from liaison.osint.dates import (
     DateHit,
+    contrast_clause,
     find_dates,
     heading_lines,
     other_clause,
@@ -537,7 +538,10 @@ class Tier:
                 between = self._units_in(end, d.start)
                 if pub is not None and len(d.value) == 4 and d.value < f"{pub.year:04d}":
                     continue  # in news, a past year out of the mention's clause is background
-                if d.start >= end and (
+                if (
+                    d.start >= end
+                    and not contrast_clause(self.text[end : d.start], self.lang)
+                ) and (
                     not between
                     or not (
                         re.search(r"[;—–]", self.text[end : d.start])
