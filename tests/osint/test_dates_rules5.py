@@ -161,8 +161,8 @@ def test_split_inside_mention_keeps_its_sentence_date() -> None:
 # ---- a "whereas" clause after the mention is another subject's: its date is not the mention's -----
 def test_whereas_clause_date_is_not_the_mention_s() -> None:
     text = (
-        "В мае 1944 года 5-я армия вышла к реке.\n"
-        "В июне 1944 г. 12-я бригада стояла у переправы, а партизаны 20 июня взорвали мост."
+        "В июне 1944 года 5-я армия вышла к реке.\n"
+        "12-я бригада стояла у переправы, а партизаны 20 июня взорвали мост."
     )
     assert date_of(text, "ru", 12) == "1944-06"
 
