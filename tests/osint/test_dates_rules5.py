@@ -173,3 +173,53 @@ def test_but_clause_still_goes_on_about_the_unit() -> None:
         "Nad rzekę wyszła 4 DP, ale 3 sierpnia jej bataliony zostały odrzucone."
     )
     assert date_of(text, "pl", 4) == "1944-08-03"
+
+
+# ---- a season named alone dates a history's sentence by its year ---------------------------------
+@pytest.mark.parametrize(
+    ("lang", "text", "want"),
+    [
+        ("pl", "Latem 1943 r. armia stała nad Donem. Zimą korpus odpoczywał.", ["1943", "1943"]),
+        ("ru", "В мае 1942 года армия наступала. Осенью корпус отошёл.", ["1942-05", "1942"]),
+        ("en", "In May 1951 the corps attacked. In the winter it rested.", ["1951-05", "1951"]),
+    ],
+)
+def test_season_alone(lang: str, text: str, want: list[str]) -> None:
+    assert values(text, lang) == want
+
+
+def test_season_alone_in_news_is_no_date() -> None:
+    # in a news item it is mostly a plan ("will move in the autumn"): the item's day stands
+    assert values("The 4th Brigade will move to the border in the autumn.", "en", PUB) == []
+
+
+def test_season_beats_a_day_carried_from_the_sentence_before() -> None:
+    text = "Dnia 12 maja 1943 r. 3 Dywizja zajęła miasto.\nJesienią 5 Brygada odpoczywała."
+    assert date_of(text, "pl", 5) == "1943"
+
+
+# ---- a purpose clause's date ("…, by w styczniu wejść") is what the unit aimed at -----------------
+@pytest.mark.parametrize(
+    ("lang", "text", "number", "want"),
+    [
+        (
+            "pl",
+            "Latem 1943 r. armia stała nad Donem.\n"
+            "Jesienią 7 Brygada Kawalerii czekała pod miastem, by w lutym 1944 ruszyć na zachód.",
+            7,
+            "1943",
+        ),
+        (
+            "ru",
+            "Летом 1943 года армия стояла на Дону.\n"
+            "Осенью 7-я кавалерийская дивизия ждала у города, чтобы в феврале 1944 года "
+            "двинуться на запад.",
+            7,
+            "1943",
+        ),
+    ],
+)
+def test_purpose_clause_date_is_not_the_mention_s(
+    lang: str, text: str, number: int, want: str
+) -> None:
+    assert date_of(text, lang, number) == want

@@ -227,6 +227,16 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         rf"(?:\s*(?:[–—/-]|\s(?:to|and)\s)\s*(?:{_YEAR[1:-1]}|\d\d)\b)?",
     }[lang]
     pats.append((year_only, "y"))
+    # a season named alone ("Jesienią brygada odpoczywała", "навесні обороняла"): the year the
+    # story is in, no month — not a day carried from the sentence before
+    season = {
+        "ru": r"весной|летом|осенью|зимой",
+        "uk": r"навесні|влітку|улітку|восени|взимку|узимку",
+        "pl": r"wiosną|latem|jesienią|zimą",
+        "de": r"im\s+(?:Frühjahr|Frühling|Sommer|Herbst|Winter)",
+        "en": r"in\s+(?:the\s+)?(?:spring|summer|autumn|winter)",
+    }[lang]
+    pats.append((rf"(?<![\w])(?:{season})(?![\w])(?!\s+(?:of\s+)?\d{{4}})", "season"))
     if lang != "en":
         # "на 12.03", "am 12.03.": a day and month in figures, the year from context (not a
         # decimal: "2.05 млн", "12.03%")
@@ -577,7 +587,9 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 d = int(g["d2"])  # "в ночь с 23 на 24 февраля": the night's morning names it
             if how == "mctx" and published is not None:
                 continue  # a news item's "this month": _periods, from its publication
-            if mo is None and how not in ("y", "d", "mctx"):
+            if how == "season" and published is not None:
+                continue  # a news item's "in the autumn" is mostly a plan: its day stands
+            if mo is None and how not in ("y", "d", "mctx", "season"):
                 continue
             if how == "y" and lang == "de" and g.get("y2"):
                 # a bare year after a capitalised word is a unit's number ("Panzerregiment 1939")
@@ -645,7 +657,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             # (a bare year going back is background — "8 Dywizja, sformowana w 1921 r., …" in a
             # story of 1939 — and no year for the days told after it)
             last_year = y
-        if how == "y":
+        if how in ("y", "season"):
             hits.append(DateHit(s, e, f"{y:04d}", 3))
         elif d is None and mo is not None:
             hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}", 3))
@@ -749,10 +761,12 @@ def _years_back(text: str, pos: int, lang: str) -> int:
 # Комарова произошло …", "…, and a spokesman said …") or a relative word ("бої за місто, що
 # тривали до середини квітня").
 _CONJ = {
-    "ru": r"а|(?P<and>и)|но|однако|тогда\s+как|в\s+то\s+время\s+как|пока|причём|причем",
-    "uk": r"а|(?P<and>і|й|та)|але|проте|однак|тоді\s+як|в\s+той\s+час\s+як|поки|причому",
-    "pl": r"a|(?P<and>i|oraz)|ale|lecz|zaś|natomiast|podczas\s+gdy|choć|chociaż",
-    "de": r"(?P<and>und)|aber|doch|sondern|während|wobei|bevor|nachdem",
+    # (and a purpose, "…, by w styczniu 1945 wejść do Warszawy", "…, чтобы к маю выйти": a
+    # date it aims at is not the mention's)
+    "ru": r"а|(?P<and>и)|но|однако|тогда\s+как|в\s+то\s+время\s+как|пока|причём|причем|чтобы",
+    "uk": r"а|(?P<and>і|й|та)|але|проте|однак|тоді\s+як|в\s+той\s+час\s+як|поки|причому|щоб|аби",
+    "pl": r"a|(?P<and>i|oraz)|ale|lecz|zaś|natomiast|podczas\s+gdy|choć|chociaż|by|aby|żeby",
+    "de": r"(?P<and>und)|aber|doch|sondern|während|wobei|bevor|nachdem|um",
     "en": r"(?P<and>and)|but|while|whereas|although|though",
 }
 _REL = {
