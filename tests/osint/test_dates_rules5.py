@@ -57,9 +57,7 @@ def values(text: str, lang: str, published: datetime | None = None) -> list[str]
         ),
     ],
 )
-def test_until_month_does_not_date_the_action(
-    lang: str, text: str, number: int, want: str
-) -> None:
+def test_until_month_does_not_date_the_action(lang: str, text: str, number: int, want: str) -> None:
     assert date_of(text, lang, number) == want
 
 
@@ -133,7 +131,9 @@ def test_german_already_year_is_background_in_news() -> None:
 
 # ---- month forms ---------------------------------------------------------------------------------
 def test_polish_last_days_of_month() -> None:
-    assert values("Latem 1943 r. armia stała nad Donem. W ostatnich dniach lipca ruszyła.", "pl") == [
+    assert values(
+        "Latem 1943 r. armia stała nad Donem. W ostatnich dniach lipca ruszyła.", "pl"
+    ) == [
         "1943",
         "1943-07",
     ]

@@ -236,7 +236,9 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "de": r"im\s+(?:Frühjahr|Frühling|Sommer|Herbst|Winter)",
         "en": r"in\s+(?:the\s+)?(?:spring|summer|autumn|winter)",
     }[lang]
-    pats.append((rf"(?<![\w])(?:{season})(?![\w])(?![^.;,\n]{{0,16}}(?<!\d)\d{{4}}(?!\d))", "season"))
+    pats.append(
+        (rf"(?<![\w])(?:{season})(?![\w])(?![^.;,\n]{{0,16}}(?<!\d)\d{{4}}(?!\d))", "season")
+    )
     if lang != "en":
         # "на 12.03", "am 12.03.": a day and month in figures, the year from context (not a
         # decimal: "2.05 млн", "12.03%")

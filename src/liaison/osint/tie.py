@@ -539,8 +539,7 @@ class Tier:
                 if pub is not None and len(d.value) == 4 and d.value < f"{pub.year:04d}":
                     continue  # in news, a past year out of the mention's clause is background
                 if (
-                    d.start >= end
-                    and not contrast_clause(self.text[end : d.start], self.lang)
+                    d.start >= end and not contrast_clause(self.text[end : d.start], self.lang)
                 ) and (
                     not between
                     or not (
