@@ -203,7 +203,7 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         "uk": r"(?:у|в|з|із|до|по|після|протягом|середині|середини|початку|початок|кінця|"
         r"кінці|наприкінці|половині|половини|числах|декаді|між)",
         "pl": r"(?:w|we|od|do|po|przez|połowie|połowy|początku|początkiem|końcu|końca|końcem|"
-        r"koniec|przełomie|ciągu|między)",
+        r"koniec|przełomie|ciągu|między|dniach|dni)",
         "de": r"(?:im|seit|bis|ab|vom|zum|Anfang|Mitte|Ende|Laufe\s+des|zwischen)",
         "en": r"(?:in|since|until|till|early|mid-?|late|during|of|by|from|through|throughout|"
         r"between|before|after)",
@@ -217,12 +217,28 @@ def _compile(lang: str) -> list[tuple[re.Pattern[str], str]]:
         rf"(?<![\w])(?:влітку|улітку|навесні|восени|взимку|узимку|на\s+початку|наприкінці)\s+(?P<y2>{_YEAR[1:-1]})\b)",
         "pl": rf"(?:\b(?P<y>{_YEAR[1:-1]})(?:[–—-](?:{_YEAR[1:-1]}|\d\d))?\s*(?:r\.|roku|rok|latach|lata|lat)(?![\w])|"
         rf"(?<![\w])(?:latem|wiosną|jesienią|zimą|w\s+lecie|na\s+początku|pod\s+koniec|w\s+latach)\s+(?P<y2>{_YEAR[1:-1]})\b)",
-        "de": rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr(?:es)?\s+|seit\s+|bis\s+|von\s+|ab\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b(?:\s*(?:[–—/-]|\s(?:bis|und)\s)\s*(?:{_YEAR[1:-1]}|\d\d)\b)?",
+        # (or a year standing between a verb and its object, "wurde 1937 von … verlegt",
+        # "stellte 2010 den Kern": lower-case words both sides, so no unit's number — not an
+        # earlier episode, "bereits 2023", "schon 1943", told as background)
+        "de": rf"(?:(?<=(?-i:[a-zäöüß])\s)(?<!bereits\s)(?<!schon\s)(?<!noch\s)(?<!erst\s)(?P<y2>{_YEAR[1:-1]})(?=\s+(?!(?:km|m|t|kg|mm|cm|ha|mal)\b)(?-i:[a-zäöüß]))|"
+        rf"\b(?:im\s+(?:Jahre?\s+)?|Jahr(?:es)?\s+|seit\s+|bis\s+|von\s+|ab\s+|um\s+|gegen\s+|zwischen\s+|(?:im\s+)?(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+|Anfang\s+|Ende\s+|Mitte\s+)(?P<y>{_YEAR[1:-1]})\b(?:\s*(?:[–—/-]|\s(?:bis|und)\s)\s*(?:{_YEAR[1:-1]}|\d\d)\b)?)",
         "en": rf"\b(?:(?:in|since|of|during|by|early|late|mid|until|till|through|throughout|from|"
         rf"spring|summer|autumn|fall|winter)\s+|mid-)(?P<y>{_YEAR[1:-1]})\b"
         rf"(?:\s*(?:[–—/-]|\s(?:to|and)\s)\s*(?:{_YEAR[1:-1]}|\d\d)\b)?",
     }[lang]
     pats.append((year_only, "y"))
+    # a season named alone ("Jesienią brygada odpoczywała", "навесні обороняла"): the year the
+    # story is in, no month — not a day carried from the sentence before
+    season = {
+        "ru": r"весной|летом|осенью|зимой",
+        "uk": r"навесні|влітку|улітку|восени|взимку|узимку",
+        "pl": r"wiosną|latem|jesienią|zimą",
+        "de": r"im\s+(?:Frühjahr|Frühling|Sommer|Herbst|Winter)",
+        "en": r"in\s+(?:the\s+)?(?:spring|summer|autumn|winter)",
+    }[lang]
+    pats.append(
+        (rf"(?<![\w])(?:{season})(?![\w])(?![^.;,\n]{{0,16}}(?<!\d)\d{{4}}(?!\d))", "season")
+    )
     if lang != "en":
         # "на 12.03", "am 12.03.": a day and month in figures, the year from context (not a
         # decimal: "2.05 млн", "12.03%")
@@ -573,8 +589,15 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
                 d = int(g["d2"])  # "в ночь с 23 на 24 февраля": the night's morning names it
             if how == "mctx" and published is not None:
                 continue  # a news item's "this month": _periods, from its publication
-            if mo is None and how not in ("y", "d", "mctx"):
+            if how == "season" and published is not None:
+                continue  # a news item's "in the autumn" is mostly a plan: its day stands
+            if mo is None and how not in ("y", "d", "mctx", "season"):
                 continue
+            if how == "y" and lang == "de" and g.get("y2"):
+                # a bare year after a capitalised word is a unit's number ("Panzerregiment 1939")
+                prev = re.search(r"(\S+)\s+$", text[max(0, s - 40) : s])
+                if prev is not None and prev.group(1)[0].isupper():
+                    continue
             raw.append((s, e, y, mo, d, how))
             taken.append((s, e))
     raw.sort()
@@ -604,6 +627,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             story_year = int(bare.group(1)) if bare else None
     last_month: int | None = None
     for s, e, y, mo, d, how in raw:
+        before = last_month
         if how in ("d", "mctx"):
             mo = last_month  # "on the 12th", "by the end of the month": of the month last named
             if mo is None:
@@ -619,6 +643,9 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             )
             if y is None:
                 continue
+            if last_year is not None and before is not None and before >= 11 and mo and mo <= 2:
+                # the story has crossed a new year ("27 December … in January"): the next one
+                y = last_year = last_year + 1
             if last_year is None and published is not None and mo is not None:
                 cand = _safe_date(y, mo, d or 1)
                 if (
@@ -632,7 +659,7 @@ def find_dates(text: str, lang: str, published: datetime | None = None) -> list[
             # (a bare year going back is background — "8 Dywizja, sformowana w 1921 r., …" in a
             # story of 1939 — and no year for the days told after it)
             last_year = y
-        if how == "y":
+        if how in ("y", "season"):
             hits.append(DateHit(s, e, f"{y:04d}", 3))
         elif d is None and mo is not None:
             hits.append(DateHit(s, e, f"{y:04d}-{mo:02d}", 3))
@@ -736,10 +763,12 @@ def _years_back(text: str, pos: int, lang: str) -> int:
 # Комарова произошло …", "…, and a spokesman said …") or a relative word ("бої за місто, що
 # тривали до середини квітня").
 _CONJ = {
-    "ru": r"а|(?P<and>и)|но|однако|тогда\s+как|в\s+то\s+время\s+как|пока|причём|причем",
-    "uk": r"а|(?P<and>і|й|та)|але|проте|однак|тоді\s+як|в\s+той\s+час\s+як|поки|причому",
-    "pl": r"a|(?P<and>i|oraz)|ale|lecz|zaś|natomiast|podczas\s+gdy|choć|chociaż",
-    "de": r"(?P<and>und)|aber|doch|sondern|während|wobei|bevor|nachdem",
+    # (and a purpose, "…, by w styczniu 1945 wejść do Warszawy", "…, чтобы к маю выйти": a
+    # date it aims at is not the mention's)
+    "ru": r"а|(?P<and>и)|но|однако|тогда\s+как|в\s+то\s+время\s+как|пока|причём|причем|чтобы",
+    "uk": r"а|(?P<and>і|й|та)|але|проте|однак|тоді\s+як|в\s+той\s+час\s+як|поки|причому|щоб|аби",
+    "pl": r"a|(?P<and>i|oraz)|ale|lecz|zaś|natomiast|podczas\s+gdy|choć|chociaż|by|aby|żeby",
+    "de": r"(?P<and>und)|aber|doch|sondern|während|wobei|bevor|nachdem|um",
     "en": r"(?P<and>and)|but|while|whereas|although|though",
 }
 _REL = {
@@ -765,6 +794,25 @@ def other_clause(gap: str, lang: str, units: tuple[int, ...] = ()) -> bool:
             return True
     m = _REL_RE.get(lang, _REL_RE["en"]).search(gap)
     return m is not None and len(gap[: m.start()].strip()) > 20
+
+
+# "whereas": a clause set against the last one, of another subject ("…, а части 31 марта взяли
+# Шали", "…, while the 3rd Brigade on 5 May …") — not "but", which goes on about the same one
+# ("…, ale 1 sierpnia jej pododdziały zostały odrzucone")
+_WHEREAS = {
+    "ru": r"а|тогда\s+как|в\s+то\s+время\s+как",
+    "uk": r"а|тоді\s+як|в\s+той\s+час\s+як",
+    "pl": r"a|zaś|natomiast|podczas\s+gdy",
+    "de": r"während|wohingegen",
+    "en": r"while|whereas",
+}
+_WHEREAS_RE = {lg: re.compile(rf",\s*(?:{w})(?![\w])", re.I) for lg, w in _WHEREAS.items()}
+
+
+def contrast_clause(gap: str, lang: str) -> bool:
+    """Whether `gap` opens a "whereas" clause: another subject's action, its date not the
+    mention's."""
+    return _WHEREAS_RE.get(lang, _WHEREAS_RE["en"]).search(gap) is not None
 
 
 # "within a few days", "a few days later", "за кілька днів", "einige Tage später", "for a few
@@ -845,3 +893,57 @@ def _guess_month_languages(s: str) -> list[str]:
     if re.search(r"[іїєґ]", low):
         out = ["uk"] + [x for x in out if x != "uk"]
     return out or ["en"]
+
+
+# ---- dates that bound an action rather than date it (used by tie.Tier) ---------------------------
+# "held Viipuri until the armistice of 13 March", "broniła się do grudnia", "держала оборону до
+# конца марта", "bis Ende Mai": the end of what the sentence tells — the action's own date is
+# the sentence's other date, or the one the story carries.
+_UNTIL = {
+    "ru": r"до|вплоть\s+до",
+    "uk": r"до|аж\s+до",
+    "pl": r"do",
+    "de": r"bis",
+    "en": r"until|till|up\s+to",
+}
+# the words an "until" may take before its date: "до конца", "do końca", "bis Ende", "bis zum"
+_UNTIL_FILL = {
+    "ru": r"(?:самого\s+)?(?:конца|середины|начала|половины)",
+    "uk": r"(?:самого\s+)?(?:кінця|середини|початку|половини)",
+    "pl": r"(?:samego\s+)?(?:końca|połowy|początku)",
+    "de": r"(?:zum|zur|Ende|Mitte|Anfang)",
+    "en": r"(?:the\s+)?(?:[\w-]+\s+){0,2}of",
+}
+# "since" in a news item: the state holds at publication ("з жовтня тримає плацдарм", "seit März
+# liegt", "since October has held")
+_SINCE = {
+    "ru": r"с|со",
+    "uk": r"з|із|зі",
+    "pl": r"od",
+    "de": r"seit",
+    "en": r"since",
+}
+
+
+def _bound(text: str, hit: DateHit, lang: str, words: dict[str, str], fill: str = "") -> bool:
+    lead = words.get(lang, words["en"])
+    own = text[hit.start : hit.end]
+    # (a month's own "of" or "in" — "until the thaw of November" — reads with the words before)
+    lead_in = re.match(r"(?:of|in)\s+", own, re.I) if lang == "en" else None
+    cut = hit.start + (lead_in.end() if lead_in else 0)
+    before = text[max(0, hit.start - 60) : cut]
+    opt = rf"(?:{fill}\s+)?" if fill else ""
+    return (
+        re.search(rf"(?<![\w])(?:{lead})\s+{opt}$", before, re.I) is not None
+        or re.match(rf"(?:{lead})\s", own, re.I) is not None
+    )
+
+
+def until_date(text: str, hit: DateHit, lang: str) -> bool:
+    """Whether `hit` is the end an action lasted to ("until 13 March", "до конца марта")."""
+    return _bound(text, hit, lang, _UNTIL, _UNTIL_FILL.get(lang, ""))
+
+
+def since_date(text: str, hit: DateHit, lang: str) -> bool:
+    """Whether `hit` is the start of a state ("since October", "з жовтня", "seit 2017")."""
+    return _bound(text, hit, lang, _SINCE)

@@ -25,7 +25,15 @@ from functools import lru_cache
 from itertools import chain
 
 from liaison.names.gazetteer import Place
-from liaison.osint.dates import DateHit, find_dates, heading_lines, other_clause
+from liaison.osint.dates import (
+    DateHit,
+    contrast_clause,
+    find_dates,
+    heading_lines,
+    other_clause,
+    since_date,
+    until_date,
+)
 from liaison.osint.documents import Document
 from liaison.osint.extract import Dictionary, PlaceRef, sentences
 from liaison.osint.places import PlaceHit, find_places, lookup, natasha_locations_many
@@ -473,6 +481,23 @@ class Tier:
             # is expected in May"), never where a unit was
             today = doc.published.date().isoformat()
             self.dates = [d for d in self.dates if d.value <= today[: len(d.value)]]
+        # a date an action lasted to ("held Viipuri until 13 March", "broniła się do grudnia")
+        # — or, in news, one a present state holds since ("з жовтня тримає плацдарм") — bounds
+        # the action, not dates it: the sentence's other date or the story's is the mention's;
+        # kept apart for a sentence that has no other
+        self._bounds = [
+            d
+            for d in self.dates
+            # (not a day: "held out until 9 April, when …" ends on a day the text gives)
+            if (until_date(self.text, d, lang) and d.precision != 1)
+            # ("с 2015 г. базируется": a year the text gives stays the sentence's)
+            or (
+                doc.published is not None
+                and since_date(self.text, d, lang)
+                and not re.search(r"\d{4}", self.text[d.start : d.end])
+            )
+        ]
+        self.dates = [d for d in self.dates if d not in self._bounds]
         self._places: dict[int, list[PlaceHit]] = {}
         self._doc_places: list[PlaceHit] | None = None
         self._prepared = False
@@ -497,6 +522,10 @@ class Tier:
 
     def date(self, start: int, end: int) -> tuple[str | None, int | None]:
         s, e = self._sentence(start)
+        if end > e:
+            # the splitter cut inside the mention ("Das XVIII. | Gebirgskorps erreichte am
+            # 9. April …"): its sentence runs on to where the mention ends
+            e = max(e, self._sentence(end - 1)[1])
         # a date cut by the sentence splitter ("12 сент. 1939 г.") still belongs to the sentence
         inside = [d for d in self.dates if d.start < e and s < d.end]
         pub = self.doc.published
@@ -541,7 +570,9 @@ class Tier:
                 between = self._units_in(end, d.start)
                 if pub is not None and len(d.value) == 4 and d.value < f"{pub.year:04d}":
                     continue  # in news, a past year out of the mention's clause is background
-                if d.start >= end and (
+                if (
+                    d.start >= end and not contrast_clause(self.text[end : d.start], self.lang)
+                ) and (
                     not between
                     or not (
                         re.search(r"[;—–]", self.text[end : d.start])
@@ -596,9 +627,13 @@ class Tier:
                 if not (
                     len(d.value) == 4
                     and d.value < f"{pub.year:04d}"
-                    and re.search(
-                        r"(?<![\w])(?i:z|ze|of|от|від|vom|von)\s+$",
-                        self.text[max(0, d.start - 8) : d.start],
+                    and (
+                        re.search(
+                            r"(?<![\w])(?i:z|ze|of|от|від|vom|von)\s+$",
+                            self.text[max(0, d.start - 8) : d.start],
+                        )
+                        # nor a bare past year ("deren Infanterie bereits 2023 … erlitt")
+                        or self.text[d.start : d.end].isdigit()
                     )
                 )
             ]
@@ -646,6 +681,9 @@ class Tier:
                 later = [d for d in self.dates if ns <= d.start and d.end <= ne]
                 if later and re.search(r"\d", self.text[later[0].start : later[0].end]):
                     return later[0].value, 2 if later[0].precision == 1 else later[0].precision
+        bound = [d for d in self._bounds if d.start < e and s < d.end]
+        if bound:
+            return bound[0].value, bound[0].precision
         return None, None
 
     def _dateline(self, para: int) -> DateHit | None:
@@ -716,9 +754,15 @@ class Tier:
         if self.doc.published is None:
             end = max(end, heading_lines(self.text))
         heads = [d for d in self.dates if d.end <= end]
+        src = self.text
         if not heads and self.doc.title:
-            heads = find_dates(self.doc.title, self.lang, self.doc.published)
+            src = self.doc.title
+            heads = find_dates(src, self.lang, self.doc.published)
         head = heads[0] if heads and heads[0].precision == 3 else None
+        if head is not None and re.match(r"\s*[–—-]\s*\d{2,4}(?!\d)", src[head.end :]):
+            # a span of years ("Армія УНР 1918–1920", "The Winter War, 1939–40") is the whole
+            # story's, not one period a carried date must keep to
+            head = None
         if head is not None:
             body = next((d for d in self.dates if d.start >= end), None)
             if body is not None and not body.value.startswith(head.value):
