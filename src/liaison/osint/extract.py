@@ -2214,6 +2214,7 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             kept[kept.index(clash)] = f
     kept = _drop_headline_repeats(text, kept)
     kept = _drop_bracketed_restatements(text, kept)
+    kept = _en_comma_parents(text, kept)
     # a unit number right beside a formation ("27 омсбр (в/ч 61899)") belongs to it too
     for i, f in enumerate(kept):
         if f.unit_number is not None:
@@ -2226,6 +2227,41 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             ):
                 f.unit_number = g.unit_number
     return kept
+
+
+# English writes a unit with its parent after a comma, as one name: "1st Battalion, 41st Field
+# Artillery Regiment", "2nd Brigade Combat Team, 3rd Infantry Division", "A Company, 2nd
+# Battalion". The parent there is part of the unit's name, not a mention of its own.
+_EN_PARENT_GAP = re.compile(r",[ \t]+(?:[Tt]he[ \t]+)?")
+
+
+def _en_comma_parents(text: str, kept: list[_Found]) -> list[_Found]:
+    """Fold an English unit's parent written after a comma into the unit's mention: the parent
+    must be of a higher echelon (so a list, "the 1st, 2nd and 3rd Battalions" or "the 3rd
+    Division, the 4th Division", stays apart) and follow the comma directly."""
+    from liaison.names.vocab import ECHELON_RANK
+
+    out: list[_Found] = []
+    skip: set[int] = set()
+    for i, f in enumerate(kept):
+        if i in skip:
+            continue
+        g = kept[i + 1] if i + 1 < len(kept) else None
+        if (
+            g is not None
+            and f.language == "en"
+            and g.language == "en"
+            and f.echelon in ("company", "battalion", "squadron", "brigade")
+            and g.echelon is not None
+            and ECHELON_RANK.get(g.echelon, 99) < ECHELON_RANK.get(f.echelon, -1)
+            and _EN_PARENT_GAP.fullmatch(text, f.end, g.start)
+            and "\n" not in text[f.end : g.start]
+        ):
+            f.end = g.end
+            f.text = text[f.start : f.end]
+            skip.add(i + 1)
+        out.append(f)
+    return out
 
 
 # A page's navigation left in its text: a breadcrumb trail ("Startseite › Verbände › 1.

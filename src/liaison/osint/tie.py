@@ -167,6 +167,19 @@ _BACK = {
     "de": r"ihr|ihm|ihnen|sie|(?:der|die|dem|an\s+der)\s+Übung|Manöver[sn]?",
     "en": r"them|they|their|theirs|it|its|the\s+(?:exercise|drills?|manoeuvres?|maneuvers?)",
 }
+# English and Polish: a sentence that tells only where units came from *to arrive* ("flown in
+# from Pskov to reinforce them", "Z Żagania przyjechali żołnierze A") puts them where the line
+# before put its units, even when each sentence is a paragraph of its own
+_ARRIVAL = {
+    "en": re.compile(
+        r"(?<![\w-])(?:(?:flown|brought|rushed|moved|sent|shipped|airlifted|transferred|redeployed)"
+        r"\s+(?:in\s+|up\s+|over\s+)?from|to\s+(?:reinforce|join|relieve|support)\s+(?:them|it))(?![\w-])"
+    ),
+    "pl": re.compile(
+        r"(?<![\w-])(?i:przyjecha\w*|przyby[łl]\w*|dotar[łl]\w*|przerzuc\w*|przylecia\w*|"
+        r"przysła\w*|ściągnię\w*)(?![\w-])"
+    ),
+}
 _BACK_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _BACK.items()}
 # A sentence that tells of something earlier is another action: it does not take the place
 # of the sentence before ("Ранее в Белоруссию прибыли … из Чебаркуля").
@@ -188,6 +201,12 @@ _LIFE = {
         r"(?!(?:Brigade|Division|Regiment|Battalion|Army|Corps|Front|Group|Forces)(?![\w-]))[A-Z][\w'’-]+)"
         r"(?:,)?\s+(?:later\s+|then\s+|finally\s+|had\s+)?"
         r"(?:settled|lived|died))(?![\w-])"
+    ),
+    # Polish: a person's birthplace and where it lies ("gen. X, pochodzący z Błonia pod Kutnem",
+    # "dowódca pochodzi z Kielc", "urodzony w Limanowej"): every place up to the next comma
+    "pl": re.compile(
+        r"(?<![\w-])(?i:rodem|urodzon\w*|urodził\w*\s+się|pochodz[iąę]\w*|pochodził\w*|"
+        r"wywodz\w+\s+się|mieszkał\w*|zmarł\w*|pochowan\w*)(?![\w-])"
     ),
 }
 
@@ -933,8 +952,10 @@ class Tier:
                 return after[:1]
         if any(h.rank <= 1 for h in hits):
             return []
+        arrive = _ARRIVAL.get(self.lang)
+        arrival = arrive is not None and arrive.search(self.text, s, e) is not None
         back = _BACK_RE.get(self.lang)
-        if back is None or not back.search(self.text, s, e):
+        if not arrival and (back is None or not back.search(self.text, s, e)):
             return []  # a sentence of its own ("A из X и B из Y получили танки"): its origins
         if _EARLIER.search(self.text, s, e) or any(s <= d.start < e for d in self.dates):
             return []
@@ -942,7 +963,7 @@ class Tier:
         if i <= 0:
             return []
         ps, pe = self.sents[i - 1]
-        if ps < self._paragraph_start(s):
+        if ps < self._paragraph_start(s) and not (arrival and "\n\n" not in self.text[pe:s]):
             return []
         prev = self._anaphora(ps, pe, self.places_in(ps, pe))
         prev = [h for h in prev if h.rank <= 1 and h.precision <= 2]
@@ -1349,11 +1370,13 @@ class Tier:
         near = [c for c in cands if haversine_km(c.lat, c.lon, t.lat, t.lon) <= 25]
         if not near and self.lang in _TOWN_OVER_REGION:
             # "Naro-Fominsk near Moscow", "Kupiansk, east of Kharkiv": a town of its own up to
-            # 150 km out is still "near" it
+            # 150 km out is still "near" it; a smaller one up to 60 km ("Pabrade, near
+            # Vilnius": English reports place a garrison by the nearest city the reader knows)
             near = [
                 c
                 for c in cands
-                if c.population >= 10_000 and haversine_km(c.lat, c.lon, t.lat, t.lon) <= 150
+                if (d := haversine_km(c.lat, c.lon, t.lat, t.lon)) <= 60
+                or (c.population >= 10_000 and d <= 150)
             ]
         if near:
             best = min(near, key=lambda c: haversine_km(c.lat, c.lon, t.lat, t.lon))
