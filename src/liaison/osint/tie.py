@@ -180,6 +180,8 @@ _ARRIVAL = {
         r"przysła\w*|ściągnię\w*)(?![\w-])"
     ),
 }
+# English: a stay the sentence ends ("at X [in Germany] until 1992", "at X until it moved")
+_UNTIL_EN = re.compile(r"[^.;:!?\n]{0,30}?(?<![\w-])until(?![\w-])")
 _BACK_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _BACK.items()}
 # A sentence that tells of something earlier is another action: it does not take the place
 # of the sentence before ("Ранее в Белоруссию прибыли … из Чебаркуля").
@@ -784,6 +786,15 @@ class Tier:
                 ms = list(_EARLIER.finditer(lead))
                 if ms and not re.search(r"[,;.—–]", lead[ms[-1].end() :]):
                     h = replace(h, rank=2)
+            if (
+                h.rank == 0
+                and self.lang == "en"
+                and _UNTIL_EN.match(self.text, h.end) is not None
+                and any(o.rank <= 1 and o.start > h.end for o in hits)
+            ):
+                # "served at Paderborn until 1992, when it moved to Tidworth": a stay that the
+                # sentence ends is where the unit was, the place after is where it is
+                h = replace(h, rank=2)
             if h.rank <= 2 and life is not None:
                 lead = self.text[max(s, h.start - 50) : h.start]
                 ms = list(life.finditer(lead))
@@ -1312,7 +1323,15 @@ class Tier:
 
         first = min(a for a, _b in mentions)
         own = [h for h in hits if owner(h) == (start, end)]
-        shared = [h for h in hits if h.end <= first and h.rank == 0]
+        shared = [
+            h
+            for h in hits
+            if h.end <= first
+            and h.rank == 0
+            # English and Polish: a semicolon ends the clause the opening place belongs to
+            # ("North of X the 2nd failed; in mid-August A fought beside B")
+            and not (self.lang in ("en", "pl") and ";" in self.text[h.end : start])
+        ]
 
         town_first = self.lang in _TOWN_OVER_REGION
 
@@ -1344,7 +1363,27 @@ class Tier:
         anchor = self._anchor(h)
         if anchor is not None:
             return anchor
+        if self.lang in ("en", "pl") and (short := self._short_form(h)) is not None:
+            return PlaceRef(h.text, short.name, short.lat, short.lon, precision)
         return self._resolve_plain(h, unit_ids, precision)
+
+    def _short_form(self, h: PlaceHit) -> Place | None:
+        """ "Drawsko Pomorskie … at Drawsko", "Bemowo Piskie … w Bemowie": a report names a
+        town in full once and by its first word after; the short name is that town, not a
+        village of the short name elsewhere. Only a one-word name, only a town named in full
+        before it in the document."""
+        if h.place is None or " " in h.text.strip() or "-" in h.text:
+            return None
+        first = h.place.name.split()[0].split("-")[0]
+        if first != h.place.name:
+            return None  # the name as read is itself a longer one
+        for o in self.doc_places():
+            if o.start >= h.start or o.place is None:
+                continue
+            full = o.place.name
+            if full != h.place.name and re.match(rf"{re.escape(first)}[\s-]", full):
+                return o.place
+        return None
 
     def _anchor(self, h: PlaceHit) -> PlaceRef | None:
         """ "у селищі Черкаське під Дніпром", "Andriivka near Bakhmut": a village placed by the
