@@ -311,6 +311,9 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"brigades?", "brigade"),
         (r"regiments?", "regiment"),
         (r"battalions?", "battalion"),
+        # a US cavalry squadron is a battalion: "3rd Squadron, 2nd Cavalry Regiment" (a British
+        # or air force squadron, without a cavalry parent after the comma, is none)
+        (r"squadron(?=,\s+(?:the\s+)?\d+(?:st|nd|rd|th)\s+(?:Armou?red\s+)?Cavalry)", "battalion"),
         (
             r"(?:Marines|(?:Mounted\s+)?Rifles|Hussars|Lancers|Dragoons|Fusiliers|Light\s+Horse)"
             r"(?!\s+(?:Brigade|Division|Regiment|Battalion|Corps))",
@@ -1762,6 +1765,10 @@ def _named_other(
             and not _EN_NATIONAL.match(word)
             # a country's or a person's army: "Russia's Army", "the Israeli Army", "Czech Army"
             and not re.search(r"['’]s?$|(?:ian|ish|ese|an|ch|i)$", word)
+            # a capitalised function word ("Under Army 2020 it joined …") names nothing, and an
+            # army followed by a year is a programme ("Army 2020", "Force 2025"), not a unit
+            and not _EN_FUNCTION_WORD.match(word)
+            and not re.match(r"\s+(?:19|20)\d\d(?!\d)", text[he : he + 6])
         ):
             start = hs - len(m.group(1))
             return _Found(start, he, text[start:he], None, echelon, None, False, language=lang)
@@ -1776,6 +1783,13 @@ def _named_other(
                 start, end, span, None, echelon, d.branch, "guards" in d.honorifics, language=lang
             )
     return None
+
+
+_EN_FUNCTION_WORD = re.compile(
+    r"(?:Under|After|Before|In|On|At|By|With|Without|For|From|Into|Through|During|Since|Until|"
+    r"Across|Against|Beside|Behind|Within|Over|The|A|An|This|That|These|Those|Its|Their|His|Her|"
+    r"Our|Every|Each|No|Both|Then|When|While|As|If|Of|And|Or|But|Once|Now|Later)$"
+)
 
 
 def _is_common_adj(word: str, lang: str) -> bool:
@@ -2232,11 +2246,17 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
 # English writes a unit with its parent after a comma, as one name: "1st Battalion, 41st Field
 # Artillery Regiment", "2nd Brigade Combat Team, 3rd Infantry Division", "A Company, 2nd
 # Battalion". The parent there is part of the unit's name, not a mention of its own.
-_EN_PARENT_GAP = re.compile(r",[ \t]+(?:[Tt]he[ \t]+)?")
+# Polish puts the parent right after, in the genitive: "1 batalion 20 Brygady", "2 kompania 5
+# batalionu" (a nominative would need a comma or a conjunction between the two).
+_PARENT_GAP = {
+    "en": re.compile(r"(?:[ \t]+Combat[ \t]+Team)?,[ \t]+(?:[Tt]he[ \t]+)?"),
+    "pl": re.compile(r"[ \t]+"),
+}
 
 
 def _en_comma_parents(text: str, kept: list[_Found]) -> list[_Found]:
-    """Fold an English unit's parent written after a comma into the unit's mention: the parent
+    """Fold a unit's parent written after it (English: after a comma; Polish: in the genitive
+    right after) into the unit's mention: the parent
     must be of a higher echelon (so a list, "the 1st, 2nd and 3rd Battalions" or "the 3rd
     Division, the 4th Division", stays apart) and follow the comma directly."""
     from liaison.names.vocab import ECHELON_RANK
@@ -2247,14 +2267,15 @@ def _en_comma_parents(text: str, kept: list[_Found]) -> list[_Found]:
         if i in skip:
             continue
         g = kept[i + 1] if i + 1 < len(kept) else None
+        gap = _PARENT_GAP.get(f.language)
         if (
             g is not None
-            and f.language == "en"
-            and g.language == "en"
+            and gap is not None
+            and g.language == f.language
             and f.echelon in ("company", "battalion", "squadron", "brigade")
             and g.echelon is not None
             and ECHELON_RANK.get(g.echelon, 99) < ECHELON_RANK.get(f.echelon, -1)
-            and _EN_PARENT_GAP.fullmatch(text, f.end, g.start)
+            and gap.fullmatch(text, f.end, g.start)
             and "\n" not in text[f.end : g.start]
         ):
             f.end = g.end

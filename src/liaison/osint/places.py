@@ -651,7 +651,7 @@ def _pl_plural_nominatives(word: str) -> list[str]:
     """Nominatives of a plural town name (pluralia tantum) from its genitive, which drops the
     ending: "z Bartoszyc" → Bartoszyce, "do Siedlec" → Siedlce (mobile e), "od Puław" → Puławy,
     "spod Suwałk" → Suwałki. Tried last: a name known as written never reaches them."""
-    if len(word) < 4 or word[-1] in "aeiouyąęó":
+    if len(word) < 3 or word[-1] in "aeiouyąęó":
         return []
     if word.endswith(("yc", "ic", "dz")):
         return [word + "e"]
