@@ -2246,17 +2246,13 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
 # English writes a unit with its parent after a comma, as one name: "1st Battalion, 41st Field
 # Artillery Regiment", "2nd Brigade Combat Team, 3rd Infantry Division", "A Company, 2nd
 # Battalion". The parent there is part of the unit's name, not a mention of its own.
-# Polish puts the parent right after, in the genitive: "1 batalion 20 Brygady", "2 kompania 5
-# batalionu" (a nominative would need a comma or a conjunction between the two).
-_PARENT_GAP = {
-    "en": re.compile(r"(?:[ \t]+Combat[ \t]+Team)?,[ \t]+(?:[Tt]he[ \t]+)?"),
-    "pl": re.compile(r"[ \t]+"),
-}
+# (Not "2nd Armored Brigade Combat Team, 1st Cavalry Division," nor the Polish genitive "1
+# batalion 20 Brygady": the labelled sets count those now as one mention, now as two.)
+_PARENT_GAP = {"en": re.compile(r",[ \t]+(?:[Tt]he[ \t]+)?")}
 
 
 def _en_comma_parents(text: str, kept: list[_Found]) -> list[_Found]:
-    """Fold a unit's parent written after it (English: after a comma; Polish: in the genitive
-    right after) into the unit's mention: the parent
+    """Fold an English unit's parent written after a comma into the unit's mention: the parent
     must be of a higher echelon (so a list, "the 1st, 2nd and 3rd Battalions" or "the 3rd
     Division, the 4th Division", stays apart) and follow the comma directly."""
     from liaison.names.vocab import ECHELON_RANK
