@@ -156,3 +156,13 @@ def test_capitalised_function_word_or_programme_is_no_army() -> None:
     names = [text[m.start : m.end] for m in extract(doc(text, "en"))]
     assert not any("Under" in n for n in names)
     assert "Narew Army" in names
+
+
+def test_polish_later_units_home_beats_the_opening_place() -> None:
+    text = (
+        "W Mińsku dowództwo 5 Korpusu planuje manewry, w których weźmie udział "
+        "7 Dywizja Pancerna z Borysowa."
+    )
+    ms = by_number(text, "pl")
+    assert near(ms[7].place, 54.23, 28.51)
+    assert near(ms[5].place, 53.9, 27.57)

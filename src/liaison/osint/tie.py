@@ -1347,6 +1347,18 @@ class Tier:
             region = h.precision == 3
             return (h.rank, town_first and region, route, region, dist(h, start, end))
 
+        home = [
+            h
+            for h in own
+            if h.rank == 2
+            and self.lang == "pl"
+            and start > first
+            and re.fullmatch(r"\s+ze?\s+", self.text[end : h.start])
+        ]
+        if home:
+            # "w Królewcu sztab A planuje ćwiczenia, w których weźmie udział B z Gusiewa": the
+            # opening place is the first unit's; a later one's home ("B z X") says more of it
+            shared = []
         out: list[PlaceHit] = []
         for group in (
             [h for h in own if h.rank == 0],
