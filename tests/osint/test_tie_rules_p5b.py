@@ -42,7 +42,7 @@ def test_english_drops_diacritics_of_a_city() -> None:
 def test_british_garrison_towns_are_known() -> None:
     ms = by_number("In 2016 the 5th Armoured Brigade moved to Catterick from Bulford.", "en")
     assert near(ms[5].place, 54.38, -1.70)
-    for town in ("Tidworth", "Larkhill", "Sennelager"):
+    for town in ("Tidworth", "Larkhill", "Sennelager", "Amari"):
         assert lookup(town, "en")[0] is not None
 
 
