@@ -166,3 +166,9 @@ def test_polish_later_units_home_beats_the_opening_place() -> None:
     ms = by_number(text, "pl")
     assert near(ms[7].place, 54.23, 28.51)
     assert near(ms[5].place, 53.9, 27.57)
+
+
+def test_polish_named_unit_with_a_lower_case_noun() -> None:
+    text = "W sierpniu na Woli walczył batalion „Wigry”, a pułk „Waligóra” stał na Ochocie."
+    names = [text[m.start : m.end] for m in extract(doc(text, "pl"))]
+    assert names == ["batalion „Wigry”", "pułk „Waligóra”"]

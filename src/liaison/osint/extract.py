@@ -1708,7 +1708,9 @@ def _named_other(
         adj = re.match(r"\s+[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:a|ą|ej|y|ego|ym|ę)(?=\s*[„\"«])", text[he:])
         if adj is not None:
             q = _QUOTED.match(text, he + adj.end())
-    if q and (head[:1].isupper() or lang in ("ru", "uk")):
+    if q and (head[:1].isupper() or lang in ("ru", "uk", "pl")):
+        # (Polish writes the noun of a named unit in lower case: "batalion „Zośka”", "pułk
+        # „Baszta”", "zgrupowanie „Radosław”")
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
     if lang in ("ru", "uk") and head[:1].islower():
