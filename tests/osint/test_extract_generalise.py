@@ -139,7 +139,9 @@ def test_polish_and_german_abbreviations(text: str, lang: str, want: list[tuple[
     [
         ("He joined 1 Armoured Division in 2010.", [(1, "division")]),
         ("3 Commando Brigade landed at San Carlos.", [(3, "brigade")]),
-        ("1st Bn, 5th Marines", [(1, "battalion"), (5, "regiment")]),
+        # the parent after the comma is part of the battalion's name (one mention, as the
+        # evaluation sets label "1st Battalion, 41st Field Artillery Regiment")
+        ("1st Bn, 5th Marines", [(1, "battalion")]),
         ("the 101st Airborne jumped", [(101, "division")]),
         ("On June 22 Army Group Center crossed the Bug.", [(None, "front")]),
     ],

@@ -311,6 +311,9 @@ _NOUNS: dict[str, list[tuple[str, str]]] = {
         (r"brigades?", "brigade"),
         (r"regiments?", "regiment"),
         (r"battalions?", "battalion"),
+        # a US cavalry squadron is a battalion: "3rd Squadron, 2nd Cavalry Regiment" (a British
+        # or air force squadron, without a cavalry parent after the comma, is none)
+        (r"squadron(?=,\s+(?:the\s+)?\d+(?:st|nd|rd|th)\s+(?:Armou?red\s+)?Cavalry)", "battalion"),
         (
             r"(?:Marines|(?:Mounted\s+)?Rifles|Hussars|Lancers|Dragoons|Fusiliers|Light\s+Horse)"
             r"(?!\s+(?:Brigade|Division|Regiment|Battalion|Corps))",
@@ -1732,7 +1735,9 @@ def _named_other(
         adj = re.match(r"\s+[A-ZŁŚŻŹĆ][a-ząćęłńóśźż]+(?:a|ą|ej|y|ego|ym|ę)(?=\s*[„\"«])", text[he:])
         if adj is not None:
             q = _QUOTED.match(text, he + adj.end())
-    if q and (head[:1].isupper() or lang in ("ru", "uk")):
+    if q and (head[:1].isupper() or lang in ("ru", "uk", "pl")):
+        # (Polish writes the noun of a named unit in lower case: "batalion „Zośka”", "pułk
+        # „Baszta”", "zgrupowanie „Radosław”")
         span = text[hs : q.end()]
         return _Found(hs, q.end(), span, None, echelon, None, False, language=lang)
     if lang in ("ru", "uk") and head[:1].islower():
@@ -1789,6 +1794,10 @@ def _named_other(
             and not _EN_NATIONAL.match(word)
             # a country's or a person's army: "Russia's Army", "the Israeli Army", "Czech Army"
             and not re.search(r"['’]s?$|(?:ian|ish|ese|an|ch|i)$", word)
+            # a capitalised function word ("Under Army 2020 it joined …") names nothing, and an
+            # army followed by a year is a programme ("Army 2020", "Force 2025"), not a unit
+            and not _EN_FUNCTION_WORD.match(word)
+            and not re.match(r"\s+(?:19|20)\d\d(?!\d)", text[he : he + 6])
         ):
             start = hs - len(m.group(1))
             return _Found(start, he, text[start:he], None, echelon, None, False, language=lang)
@@ -1803,6 +1812,13 @@ def _named_other(
                 start, end, span, None, echelon, d.branch, "guards" in d.honorifics, language=lang
             )
     return None
+
+
+_EN_FUNCTION_WORD = re.compile(
+    r"(?:Under|After|Before|In|On|At|By|With|Without|For|From|Into|Through|During|Since|Until|"
+    r"Across|Against|Beside|Behind|Within|Over|The|A|An|This|That|These|Those|Its|Their|His|Her|"
+    r"Our|Every|Each|No|Both|Then|When|While|As|If|Of|And|Or|But|Once|Now|Later)$"
+)
 
 
 def _is_common_adj(word: str, lang: str) -> bool:
@@ -2241,6 +2257,7 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             kept[kept.index(clash)] = f
     kept = _drop_headline_repeats(text, kept)
     kept = _drop_bracketed_restatements(text, kept)
+    kept = _en_comma_parents(text, kept)
     # a unit number right beside a formation ("27 омсбр (в/ч 61899)") belongs to it too
     for i, f in enumerate(kept):
         if f.unit_number is not None:
@@ -2253,6 +2270,44 @@ def find_units(text: str, langs: list[str], dictionary: Dictionary | None = None
             ):
                 f.unit_number = g.unit_number
     return kept
+
+
+# English writes a unit with its parent after a comma, as one name: "1st Battalion, 41st Field
+# Artillery Regiment", "2nd Brigade Combat Team, 3rd Infantry Division", "A Company, 2nd
+# Battalion". The parent there is part of the unit's name, not a mention of its own.
+# (Not "2nd Armored Brigade Combat Team, 1st Cavalry Division," nor the Polish genitive "1
+# batalion 20 Brygady": the labelled sets count those now as one mention, now as two.)
+_PARENT_GAP = {"en": re.compile(r",[ \t]+(?:[Tt]he[ \t]+)?")}
+
+
+def _en_comma_parents(text: str, kept: list[_Found]) -> list[_Found]:
+    """Fold an English unit's parent written after a comma into the unit's mention: the parent
+    must be of a higher echelon (so a list, "the 1st, 2nd and 3rd Battalions" or "the 3rd
+    Division, the 4th Division", stays apart) and follow the comma directly."""
+    from liaison.names.vocab import ECHELON_RANK
+
+    out: list[_Found] = []
+    skip: set[int] = set()
+    for i, f in enumerate(kept):
+        if i in skip:
+            continue
+        g = kept[i + 1] if i + 1 < len(kept) else None
+        gap = _PARENT_GAP.get(f.language)
+        if (
+            g is not None
+            and gap is not None
+            and g.language == f.language
+            and f.echelon in ("company", "battalion", "squadron", "brigade")
+            and g.echelon is not None
+            and ECHELON_RANK.get(g.echelon, 99) < ECHELON_RANK.get(f.echelon, -1)
+            and gap.fullmatch(text, f.end, g.start)
+            and "\n" not in text[f.end : g.start]
+        ):
+            f.end = g.end
+            f.text = text[f.start : f.end]
+            skip.add(i + 1)
+        out.append(f)
+    return out
 
 
 # A page's navigation left in its text: a breadcrumb trail ("Startseite › Verbände › 1.

@@ -123,7 +123,13 @@ _TRIGGERS: dict[str, list[tuple[str, int, int]]] = {
             2,
         ),
         # a person's birthplace ("gen. X, rodem z Łucka") is no unit's place at all
-        (r"rodem\s+ze?|urodzon\w*\s+w|pochodząc\w*\s+ze?", 1, 9),
+        (
+            r"rodem\s+ze?|urodzon\w*\s+w|pochodząc\w*\s+ze?|"
+            # every tense of "to come from, be born in": "dowódca pochodzi z Kielc"
+            r"pochodz[iąę]\w*\s+ze?|pochodził\w*\s+ze?|urodził\w*\s+się\s+w|wywodz\w+\s+się\s+ze?",
+            1,
+            9,
+        ),
     ],
     "de": [
         (
@@ -257,10 +263,17 @@ _PERSON_BEFORE = re.compile(
     r"\s+(?:[A-ZА-ЯЁІЇЄҐ]\.\s*){0,2}$"
 )
 # Looked for only before a capital letter (far fewer places than every position of a sentence).
+# Polish puts an adjective or participle between the preposition and the town as a rule: "w
+# oblężonym Tobruku", "pod zniszczonym Charkowem", "do pobliskiej Ankony" (lower case, five letters
+# or more with an adjectival case ending, so "w tym" is none)
+_ADJ_BETWEEN = {"pl": r"(?:[a-ząćęłńóśźż]{3,}(?:ym|ej|im|ego|iego|ą)\s+)?"}
 _TRIGGER_END = {
     lang: re.compile(
         # not after a hyphen: "под" in "из-под" is no locative
-        "|".join(rf"(?P<t{i}>(?<![\w-])(?i:{words})\s+$)" for i, (words, _p, _r) in enumerate(trig))
+        "|".join(
+            rf"(?P<t{i}>(?<![\w-])(?i:{words})\s+{_ADJ_BETWEEN.get(lang, '')}$)"
+            for i, (words, _p, _r) in enumerate(trig)
+        )
     )
     for lang, trig in _TRIGGERS.items()
 }
@@ -642,6 +655,21 @@ def _uk_forms(name: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _pl_plural_nominatives(word: str) -> list[str]:
+    """Nominatives of a plural town name (pluralia tantum) from its genitive, which drops the
+    ending: "z Bartoszyc" → Bartoszyce, "do Siedlec" → Siedlce (mobile e), "od Puław" → Puławy,
+    "spod Suwałk" → Suwałki. Tried last: a name known as written never reaches them."""
+    if len(word) < 3 or word[-1] in "aeiouyąęó":
+        return []
+    if word.endswith(("yc", "ic", "dz")):
+        return [word + "e"]
+    if word.endswith("ec"):
+        return [word[:-2] + "ce", word + "e"]
+    if word.endswith(("k", "g")):
+        return [word + "i"]
+    return [word + "y"]
+
+
 def _pl_forms(name: str) -> list[str]:
     out = [name]
     words = name.split()
@@ -651,6 +679,7 @@ def _pl_forms(name: str) -> list[str]:
         short = 1 if len(end) >= 4 else 2 if len(words) > 1 or len(end) >= 3 else 3
         if w.endswith(end) and len(w) - len(end) >= short:
             out.append(" ".join([*words[:-1], w[: -len(end)] + rep]))
+    out.extend(" ".join([*words[:-1], g]) for g in _pl_plural_nominatives(words[-1]))
     if (len(words) == 2 and not re.search(r"(?:ego|ej|ym|im|ą)$", words[1])) or (
         len(words) > 2 and words[1] in ("nad", "pod", "na")
     ):
@@ -1004,6 +1033,10 @@ def _lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool
         ):
             # "Munster" is not "Münster": a name written without the diacritics that another
             # place's name has, and spelled exactly as a place of its own, is that place
+            if lang == "en" and _en_folded_city(r.place, exact):
+                # English drops diacritics as a rule ("Poznan", "Lodz", "Pabrade"): a city fifty
+                # times every village spelled so is what an English report means
+                return r.place, (r.place,), True
             home = [c for c in exact if c.country == _LANG_COUNTRY.get(lang)]
             pick = home[0] if len(home) == 1 else (exact[0] if len(exact) == 1 else None)
             r = type(r)(r.query, "ok" if pick else "ambiguous", pick, exact, r.how)
@@ -1031,6 +1064,14 @@ def _lookup(name: str, lang: str) -> tuple[Place | None, tuple[Place, ...], bool
         if fallback is None and not r.how.startswith("fuzzy"):
             fallback = got
     return fallback or (None, (), False)
+
+
+def _en_folded_city(city: Place, exact: tuple[Place, ...]) -> bool:
+    """Whether a city whose name an English text wrote without its diacritics outweighs the
+    places spelled exactly so (the Belarusian village Poznan against Poznań)."""
+    return city.population >= 100_000 and all(
+        city.population >= 50 * max(1000, c.population) for c in exact
+    )
 
 
 def _pl_case_of_city(

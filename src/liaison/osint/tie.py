@@ -116,6 +116,21 @@ _BACK = {
     "de": r"ihr|ihm|ihnen|sie|(?:der|die|dem|an\s+der)\s+Übung|Manöver[sn]?",
     "en": r"them|they|their|theirs|it|its|the\s+(?:exercise|drills?|manoeuvres?|maneuvers?)",
 }
+# English and Polish: a sentence that tells only where units came from *to arrive* ("flown in
+# from Pskov to reinforce them", "Z Żagania przyjechali żołnierze A") puts them where the line
+# before put its units, even when each sentence is a paragraph of its own
+_ARRIVAL = {
+    "en": re.compile(
+        r"(?<![\w-])(?:(?:flown|brought|rushed|moved|sent|shipped|airlifted|transferred|redeployed)"
+        r"\s+(?:in\s+|up\s+|over\s+)?from|to\s+(?:reinforce|join|relieve|support)\s+(?:them|it))(?![\w-])"
+    ),
+    "pl": re.compile(
+        r"(?<![\w-])(?i:przyjecha\w*|przyby[łl]\w*|dotar[łl]\w*|przerzuc\w*|przylecia\w*|"
+        r"przysła\w*|ściągnię\w*)(?![\w-])"
+    ),
+}
+# English: a stay the sentence ends ("at X [in Germany] until 1992", "at X until it moved")
+_UNTIL_EN = re.compile(r"[^.;:!?\n]{0,30}?(?<![\w-])until(?![\w-])")
 _BACK_RE = {lang: re.compile(rf"(?<![\w])(?i:{w})(?![\w])") for lang, w in _BACK.items()}
 # A sentence that tells of something earlier is another action: it does not take the place
 # of the sentence before ("Ранее в Белоруссию прибыли … из Чебаркуля").
@@ -137,6 +152,12 @@ _LIFE = {
         r"(?!(?:Brigade|Division|Regiment|Battalion|Army|Corps|Front|Group|Forces)(?![\w-]))[A-Z][\w'’-]+)"
         r"(?:,)?\s+(?:later\s+|then\s+|finally\s+|had\s+)?"
         r"(?:settled|lived|died))(?![\w-])"
+    ),
+    # Polish: a person's birthplace and where it lies ("gen. X, pochodzący z Błonia pod Kutnem",
+    # "dowódca pochodzi z Kielc", "urodzony w Limanowej"): every place up to the next comma
+    "pl": re.compile(
+        r"(?<![\w-])(?i:rodem|urodzon\w*|urodził\w*\s+się|pochodz[iąę]\w*|pochodził\w*|"
+        r"wywodz\w+\s+się|mieszkał\w*|zmarł\w*|pochowan\w*)(?![\w-])"
     ),
 }
 
@@ -849,6 +870,15 @@ class Tier:
                 ms = list(purpose.finditer(lead))
                 if ms and not re.search(r"[,;.—–()]", lead[ms[-1].end() :]):
                     h = replace(h, rank=1)
+            if (
+                h.rank == 0
+                and self.lang == "en"
+                and _UNTIL_EN.match(self.text, h.end) is not None
+                and any(o.rank <= 1 and o.start > h.end for o in hits)
+            ):
+                # "served at Paderborn until 1992, when it moved to Tidworth": a stay that the
+                # sentence ends is where the unit was, the place after is where it is
+                h = replace(h, rank=2)
             if h.rank <= 2 and life is not None:
                 lead = self.text[max(s, h.start - 50) : h.start]
                 ms = list(life.finditer(lead))
@@ -1017,8 +1047,10 @@ class Tier:
                 return after[:1]
         if any(h.rank <= 1 for h in hits):
             return []
+        arrive = _ARRIVAL.get(self.lang)
+        arrival = arrive is not None and arrive.search(self.text, s, e) is not None
         back = _BACK_RE.get(self.lang)
-        if back is None or not back.search(self.text, s, e):
+        if not arrival and (back is None or not back.search(self.text, s, e)):
             return []  # a sentence of its own ("A из X и B из Y получили танки"): its origins
         if _EARLIER.search(self.text, s, e) or any(s <= d.start < e for d in self.dates):
             return []
@@ -1026,7 +1058,7 @@ class Tier:
         if i <= 0:
             return []
         ps, pe = self.sents[i - 1]
-        if ps < self._paragraph_start(s):
+        if ps < self._paragraph_start(s) and not (arrival and "\n\n" not in self.text[pe:s]):
             return []
         prev = self._anaphora(ps, pe, self.places_in(ps, pe))
         prev = [h for h in prev if h.rank <= 1 and h.precision <= 2]
@@ -1349,7 +1381,15 @@ class Tier:
 
         first = min(a for a, _b in mentions)
         own = [h for h in hits if owner(h) == (start, end)]
-        shared = [h for h in hits if h.end <= first and h.rank == 0]
+        shared = [
+            h
+            for h in hits
+            if h.end <= first
+            and h.rank == 0
+            # English and Polish: a semicolon ends the clause the opening place belongs to
+            # ("North of X the 2nd failed; in mid-August A fought beside B")
+            and not (self.lang in ("en", "pl") and ";" in self.text[h.end : start])
+        ]
 
         town_first = self.lang in _TOWN_OVER_REGION
 
@@ -1365,6 +1405,18 @@ class Tier:
             region = h.precision == 3
             return (h.rank, town_first and region, route, region, dist(h, start, end))
 
+        home = [
+            h
+            for h in own
+            if h.rank == 2
+            and self.lang == "pl"
+            and start > first
+            and re.fullmatch(r"\s+ze?\s+", self.text[end : h.start])
+        ]
+        if home:
+            # "w Królewcu sztab A planuje ćwiczenia, w których weźmie udział B z Gusiewa": the
+            # opening place is the first unit's; a later one's home ("B z X") says more of it
+            shared = []
         out: list[PlaceHit] = []
         for group in (
             [h for h in own if h.rank == 0],
@@ -1381,7 +1433,27 @@ class Tier:
         anchor = self._anchor(h)
         if anchor is not None:
             return anchor
+        if self.lang in ("en", "pl") and (short := self._short_form(h)) is not None:
+            return PlaceRef(h.text, short.name, short.lat, short.lon, precision)
         return self._resolve_plain(h, unit_ids, precision)
+
+    def _short_form(self, h: PlaceHit) -> Place | None:
+        """ "Drawsko Pomorskie … at Drawsko", "Bemowo Piskie … w Bemowie": a report names a
+        town in full once and by its first word after; the short name is that town, not a
+        village of the short name elsewhere. Only a one-word name, only a town named in full
+        before it in the document."""
+        if h.place is None or " " in h.text.strip() or "-" in h.text:
+            return None
+        first = h.place.name.split()[0].split("-")[0]
+        if first != h.place.name:
+            return None  # the name as read is itself a longer one
+        for o in self.doc_places():
+            if o.start >= h.start or o.place is None:
+                continue
+            full = o.place.name
+            if full != h.place.name and re.match(rf"{re.escape(first)}[\s-]", full):
+                return o.place
+        return None
 
     def _anchor(self, h: PlaceHit) -> PlaceRef | None:
         """ "у селищі Черкаське під Дніпром", "Andriivka near Bakhmut": a village placed by the
@@ -1407,11 +1479,13 @@ class Tier:
         near = [c for c in cands if haversine_km(c.lat, c.lon, t.lat, t.lon) <= 25]
         if not near and self.lang in _TOWN_OVER_REGION:
             # "Naro-Fominsk near Moscow", "Kupiansk, east of Kharkiv": a town of its own up to
-            # 150 km out is still "near" it
+            # 150 km out is still "near" it; a smaller one up to 60 km ("Pabrade, near
+            # Vilnius": English reports place a garrison by the nearest city the reader knows)
             near = [
                 c
                 for c in cands
-                if c.population >= 10_000 and haversine_km(c.lat, c.lon, t.lat, t.lon) <= 150
+                if (d := haversine_km(c.lat, c.lon, t.lat, t.lon)) <= 60
+                or (c.population >= 10_000 and d <= 150)
             ]
         if near:
             best = min(near, key=lambda c: haversine_km(c.lat, c.lon, t.lat, t.lon))
