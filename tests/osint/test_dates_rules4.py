@@ -7,22 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from liaison.osint.dates import find_dates, other_clause
-from liaison.osint.documents import Document
-from liaison.osint.extract import extract
+from liaison.osint.dates import other_clause
+from tests.osint.helpers import date_of, values
 
 PUB = datetime(2024, 3, 13, 9, 0, tzinfo=UTC)  # a Wednesday
-
-
-def date_of(text: str, lang: str, number: int, published: datetime | None = None) -> str | None:
-    doc = Document("d" * 64, "x.txt", "d" * 64, "text", None, published, lang, text)
-    ms = {m.unit.number: m for m in extract(doc)}
-    assert number in ms, f"unit {number} not found in {text!r}"
-    return ms[number].date
-
-
-def values(text: str, lang: str, published: datetime | None = None) -> list[str]:
-    return [h.value for h in find_dates(text, lang, published)]
 
 
 # ---- a book's year, a life's span: not the story's period ----------------------------------------

@@ -7,22 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from liaison.osint.dates import DateHit, find_dates, since_date, until_date
-from liaison.osint.documents import Document
-from liaison.osint.extract import extract
+from liaison.osint.dates import DateHit, since_date, until_date
+from tests.osint.helpers import date_of, values
 
 PUB = datetime(2024, 5, 20, 9, 0, tzinfo=UTC)
-
-
-def date_of(text: str, lang: str, number: int, published: datetime | None = None) -> str | None:
-    doc = Document("d" * 64, "x.txt", "d" * 64, "text", None, published, lang, text)
-    ms = {m.unit.number: m for m in extract(doc)}
-    assert number in ms, f"unit {number} not found in {text!r}"
-    return ms[number].date
-
-
-def values(text: str, lang: str, published: datetime | None = None) -> list[str]:
-    return [h.value for h in find_dates(text, lang, published)]
 
 
 # ---- "until" a month bounds the action; the action's date is the sentence's other one -------------

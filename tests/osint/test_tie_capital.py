@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from liaison.osint.tie import _COUNTRIES, _country_of
-from tests.osint.test_tie_rules import by_number, near
+from tests.osint.helpers import by_number, near
 
 PUB = datetime(2025, 5, 3, tzinfo=UTC)
 VILNIUS = (54.69, 25.28)

@@ -6,27 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from liaison.core.geo import haversine_km
 from liaison.names.gazetteer import Context, resolve
-from liaison.osint.documents import Document
-from liaison.osint.extract import Mention, PlaceRef, extract
+from liaison.osint.extract import extract
 from liaison.osint.places import forms
-
-
-def doc(text: str, lang: str, published: datetime | None = None) -> Document:
-    return Document("e" * 64, "x.txt", "e" * 64, "text", None, published, lang, text)
-
-
-def by_number(text: str, lang: str, published: datetime | None = None) -> dict[int, Mention]:
-    """The mentions of a text by their unit's number (the tests name units by number)."""
-    return {
-        m.unit.number: m for m in extract(doc(text, lang, published)) if m.unit.number is not None
-    }
-
-
-def near(place: PlaceRef | None, lat: float, lon: float, km: float = 25) -> bool:
-    return place is not None and haversine_km(place.lat, place.lon, lat, lon) <= km
-
+from tests.osint.helpers import by_number, doc, near
 
 # ---- places ---------------------------------------------------------------------------------------
 

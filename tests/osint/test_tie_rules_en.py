@@ -6,22 +6,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from liaison.core.geo import haversine_km
 from liaison.osint.documents import Document
-from liaison.osint.extract import Mention, PlaceRef, extract
+from liaison.osint.extract import Mention, extract
 from liaison.osint.places import lookup
+from tests.osint import helpers
+from tests.osint.helpers import near
 
 
 def doc(text: str, published: datetime | None = None) -> Document:
-    return Document("e" * 64, "x.txt", "e" * 64, "text", None, published, "en", text)
+    return helpers.doc(text, "en", published)
 
 
 def by_number(text: str, published: datetime | None = None) -> dict[int, Mention]:
-    return {m.unit.number: m for m in extract(doc(text, published)) if m.unit.number is not None}
-
-
-def near(place: PlaceRef | None, lat: float, lon: float, km: float = 25) -> bool:
-    return place is not None and haversine_km(place.lat, place.lon, lat, lon) <= km
+    return helpers.by_number(text, "en", published)
 
 
 KRAMATORSK = (48.72, 37.56)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from liaison.osint.extract import extract
 from liaison.osint.places import forms, lookup
-from tests.osint.test_tie_rules import by_number, doc, near
+from tests.osint.helpers import by_number, doc, near
 
 
 def test_uk_town_in_iv_keeps_its_stem_in_the_locative() -> None:

@@ -5,22 +5,9 @@ tests, not taken from the evaluation set."""
 from __future__ import annotations
 
 from liaison.core.geo import haversine_km
-from liaison.osint.documents import Document
-from liaison.osint.extract import Mention, PlaceRef, extract
+from liaison.osint.extract import extract
 from liaison.osint.places import lookup
-
-
-def doc(text: str, lang: str) -> Document:
-    return Document("f" * 64, "x.txt", "f" * 64, "text", None, None, lang, text)
-
-
-def by_number(text: str, lang: str) -> dict[int, Mention]:
-    return {m.unit.number: m for m in extract(doc(text, lang)) if m.unit.number is not None}
-
-
-def near(place: PlaceRef | None, lat: float, lon: float, km: float = 25) -> bool:
-    return place is not None and haversine_km(place.lat, place.lon, lat, lon) <= km
-
+from tests.osint.helpers import by_number, doc, near
 
 POZNAN = (52.41, 16.93)
 LODZ = (51.76, 19.46)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from liaison.osint.extract import extract
 from liaison.osint.places import forms
-from tests.osint.test_tie_rules import by_number, doc, near
+from tests.osint.helpers import by_number, doc, near
 
 # ---- Polish -----------------------------------------------------------------------------------------
 

@@ -4,25 +4,10 @@ evaluation set."""
 
 from __future__ import annotations
 
-from liaison.core.geo import haversine_km
-from liaison.osint.documents import Document
-from liaison.osint.extract import Mention, PlaceRef, extract
+from tests.osint.helpers import by_number, near
 
 ZAMOSC = (50.72, 23.25)
 KOMAROW = (50.63, 23.48)
-
-
-def doc(text: str, lang: str) -> Document:
-    return Document("e" * 64, "x.txt", "e" * 64, "text", None, None, lang, text)
-
-
-def by_number(text: str, lang: str) -> dict[int, Mention]:
-    """The mentions of a text by their unit's number (the tests name units by number)."""
-    return {m.unit.number: m for m in extract(doc(text, lang)) if m.unit.number is not None}
-
-
-def near(place: PlaceRef | None, lat: float, lon: float, km: float = 25) -> bool:
-    return place is not None and haversine_km(place.lat, place.lon, lat, lon) <= km
 
 
 def test_russian_and_ukrainian_names_of_polish_towns_beat_namesake_villages() -> None:
