@@ -16,6 +16,20 @@ import pytest
 ROOT = Path(__file__).parents[2]
 ECHELONS = {"battalion", "regiment", "brigade", "division", "corps", "army", "front"}
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# dev6 is written in two branches (English and Polish in one, German, Russian and Ukrainian in
+# another): until both are merged a checkout may hold only some of its languages, but always these.
+PARTIAL = {"dev6": {"en", "pl"}}
+
+
+def _langs(split: str) -> set[str]:
+    """The languages a split must have: all, or for a split still being written in parallel
+    branches, at least the ones this branch wrote (plus any other whose file exists)."""
+    langs = set(_bench().LANGS)
+    if split not in PARTIAL:
+        return langs
+    return PARTIAL[split] | {
+        lang for lang in langs if (ROOT / f"benchmarks/osint_eval/{lang}.{split}.txt").exists()
+    }
 
 
 def _bench() -> ModuleType:
@@ -54,13 +68,15 @@ def test_document_ids_are_unique_across_splits() -> None:
     assert not dup, f"document ids used twice: {dup}"
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "heldout", "heldout2"])
+@pytest.mark.parametrize(
+    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout", "heldout2"]
+)
 def test_split_parses_and_labels_are_consistent(split: str) -> None:
     bench = _bench()
     assert split in bench.SPLITS
     where = bench.places()
     docs = bench.load((split,))
-    assert {d.lang for d in docs} == set(bench.LANGS), "a language file is missing"
+    assert {d.lang for d in docs} == _langs(split), "a language file is missing"
     ids = [d.id for d in docs]
     assert len(ids) == len(set(ids)), "duplicate document ids"
     for d in docs:
@@ -82,13 +98,14 @@ def test_split_parses_and_labels_are_consistent(split: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("split", "least"), [("heldout2", 30), ("dev2", 35), ("dev3", 30), ("dev4", 40), ("dev5", 40)]
+    ("split", "least"),
+    [("heldout2", 30), ("dev2", 35), ("dev3", 30), ("dev4", 40), ("dev5", 40), ("dev6", 60)],
 )
 def test_blind_sets_are_big_enough(split: str, least: int) -> None:
     """The blind sets the issues asked for: 5–6 documents and at least `least` mentions per
     language, historical and modern, plain text and HTML, some delivered as news."""
     docs = _bench().load((split,))
-    for lang in _bench().LANGS:
+    for lang in _langs(split):
         mine = [d for d in docs if d.lang == lang]
         assert 5 <= len(mine) <= 6, lang
         assert sum(len(d.gold) for d in mine) >= least, lang
@@ -103,3 +120,11 @@ def test_dev3_mentions_mostly_have_places() -> None:
     for lang in _bench().LANGS:
         placed = [g for d in docs if d.lang == lang for g in d.gold if g.place is not None]
         assert len(placed) >= 25, lang
+
+
+def test_dev6_english_and_polish_mostly_have_places() -> None:
+    """dev6 asked for about 70 mentions per language, at least 60 of them tied to a place."""
+    docs = _bench().load(("dev6",))
+    for lang in PARTIAL["dev6"]:
+        placed = [g for d in docs if d.lang == lang for g in d.gold if g.place is not None]
+        assert len(placed) >= 60, lang
