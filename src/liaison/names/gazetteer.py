@@ -130,6 +130,15 @@ WEST |= {"NO", "DK", "RS", "GR"}
 # Shipped lists beside GeoNames: historical names and spellings, and front-line villages too
 # small for cities1000 (data/FRONTLINE.md says how that list was chosen).
 _EXTRA_FILES = ("places_extra.csv", "frontline_places.csv")
+# Other theatres the sources write about, read from cities1000 too: British garrison towns
+# (Tidworth, Bulford), the Balkans of 1941–45 and the 1990s (Jajce, Bihać), the Middle East and
+# North Africa (Tobruk 1941, Syria, Iraq) and Afghanistan (Bagram, Shindand) — whose towns under
+# 15,000 the reports name as a matter of course. Outside the region, so a place of the theatre
+# keeps its name; found only as written (never by sound), and only names of five letters or more,
+# so that the stem of an inflected word ("Buč") does not meet a village.
+FAR = {"GB", "IE", "BA", "HR", "SI", "ME", "MK", "AL", "BG", "XK"}
+FAR |= {"AF", "SY", "IQ", "LB", "IL", "JO", "LY", "EG", "TN"}
+_FAR_MIN_LETTERS = 5
 # Villages and small towns of the theatre's countries from GeoNames' postal-code lists
 # (data/VILLAGES.md): names only, population unknown (0), so a town of the same name wins
 # unless the document's other places point at the village.
@@ -158,7 +167,16 @@ def _cache_path() -> Path:
 
 def _keep_alt(a: str) -> bool:
     sc = script_of(a)
+    if _CODE.match(a):
+        # an airport code ("BRN" for Bern) or a short uncapitalised romanisation of a script
+        # without capitals ("brn"): never how a Latin text names the town, and it catches the
+        # stem of an inflected word (Polish "Brnem", of Brno)
+        return False
     return sc in ("cyrillic", "kana", "han", "latin") and 2 <= len(a) <= 60
+
+
+# GeoNames lists IATA and ICAO codes among a town's alternate names, and bare romanisations
+_CODE = re.compile(r"^(?:[A-Z]{2,4}|[a-z]{2,4})$")
 
 
 def _build() -> tuple[list[Place], dict[str, list[int]]]:
@@ -179,7 +197,12 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             cities = json.load(f)
         for c in cities.values():
             gid = int(c["geonameid"])
-            if gid in seen or (region_only and c["countrycode"] not in REGION | WEST):
+            cc = c["countrycode"]
+            if gid in seen or (region_only and cc not in REGION | WEST | FAR):
+                continue
+            # (a city of 15,000 or more is read as cities15000 has it, as before)
+            far = region_only and cc in FAR and int(c.get("population") or 0) < 15_000
+            if far and len(c["name"]) < _FAR_MIN_LETTERS:
                 continue
             seen.add(gid)
             i = len(places)
@@ -198,7 +221,7 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             add(exact_key(c["name"]), i)
             add("m" + exact_key(c["name"]), i)
             for a in c.get("alternatenames") or []:
-                if _keep_alt(a):
+                if _keep_alt(a) and not (far and len(a) < _FAR_MIN_LETTERS):
                     ks = name_keys(a)
                     if ks:
                         add(ks[0], i)

@@ -1,0 +1,47 @@
+"""Generic place rules from the classification of the blind parts' untouched misses: towns under
+15,000 people in the other theatres reports write about (British garrisons, the Balkans, the
+Middle East, Afghanistan), and no airport code or bare romanisation as a town's name. Sentences
+are written for these tests, not taken from the evaluation set."""
+
+from __future__ import annotations
+
+from liaison.names.gazetteer import resolve
+from liaison.osint.places import lookup
+from tests.osint.helpers import by_number, near
+
+JAJCE = (44.342, 17.271)
+WARMINSTER = (51.205, -2.18)
+BRNO = (49.195, 16.608)
+TIDWORTH = (51.231, -1.663)
+
+
+def test_small_towns_of_other_theatres_are_known() -> None:
+    ms = by_number("Im Mai 1943 lag die 7. SS-Division bei Jajce, die 9. bei Tuzla.", "de")
+    assert near(ms[7].place, *JAJCE)
+    ms = by_number("In 2015 the 1st Battalion, 4th Rifles was stationed at Tidworth.", "en")
+    assert near(ms[1].place, *TIDWORTH)
+    place, _c, _ok = lookup("Shindand", "en")
+    assert place is not None and place.country == "AF"
+
+
+def test_a_far_theatre_never_takes_a_name_of_the_theatre() -> None:
+    # a place of the former USSR or Poland keeps its name against a small namesake elsewhere
+    for name, cc in (("Warminster", "GB"), ("Lviv", "UA"), ("Kupiansk", "UA"), ("Orzysz", "PL")):
+        place, _c, _ok = lookup(name, "en")
+        assert place is not None and place.country == cc, name
+    ms = by_number("The 5th Brigade trained near Warminster in Wiltshire.", "en")
+    assert near(ms[5].place, *WARMINSTER)
+
+
+def test_short_villages_of_far_countries_stay_out() -> None:
+    # a name under five letters of a far country's village list would catch word stems
+    r = resolve("Buč", fuzzy=False)
+    assert all(c.country not in {"HR", "SI", "BA"} for c in r.candidates)
+
+
+def test_an_airport_code_is_not_a_name() -> None:
+    # "BRN"/"brn" are Bern's code and romanisation: the Polish stem "Brn-" of Brno must not meet them
+    assert resolve("Brn", fuzzy=False).status == "unknown"
+    ms = by_number("W 1968 roku 11 Dywizja zajęła Ołomuniec, a 4 Dywizja stanęła pod Brnem.", "pl")
+    assert near(ms[4].place, *BRNO)
+    assert near(ms[11].place, 49.594, 17.251)
