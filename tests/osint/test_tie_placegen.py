@@ -45,3 +45,16 @@ def test_an_airport_code_is_not_a_name() -> None:
     ms = by_number("W 1968 roku 11 Dywizja zajęła Ołomuniec, a 4 Dywizja stanęła pod Brnem.", "pl")
     assert near(ms[4].place, *BRNO)
     assert near(ms[11].place, 49.594, 17.251)
+
+
+SUMY = (50.917, 34.8)
+LUBNY = (50.019, 32.997)
+
+
+def test_ukrainian_plural_town_in_the_genitive() -> None:
+    # "до Сум" is Sumy (not the Polish Sztum its bare stem sounds like), "під Лубен" Lubny
+    ms = by_number("У березні ворог підійшов до Сум, і 27-ма бригада обороняла місто.", "uk")
+    assert near(ms[27].place, *SUMY)
+    ms = by_number("Під Лубен відвели 44-ту бригаду, під Черкасами стоїть 45-та бригада.", "uk")
+    assert near(ms[44].place, *LUBNY)
+    assert near(ms[45].place, 49.444, 32.06)
