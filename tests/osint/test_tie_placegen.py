@@ -58,3 +58,29 @@ def test_ukrainian_plural_town_in_the_genitive() -> None:
     ms = by_number("Під Лубен відвели 44-ту бригаду, під Черкасами стоїть 45-та бригада.", "uk")
     assert near(ms[44].place, *LUBNY)
     assert near(ms[45].place, 49.444, 32.06)
+
+
+SKALA_PODILSKA = (48.85, 26.2)
+SPASSK_DALNY = (44.6, 132.8)
+
+
+def test_a_compound_name_written_short_is_the_town_near_the_story() -> None:
+    # "Skala" alone reads Skała near Kraków; among Kamianets' places it is Skala-Podilska
+    text = "Die 1. Panzerarmee zog sich über Kamenez-Podolsk zurück; ihr III. Panzerkorps stand bei Skala."
+    assert near(by_number(text, "de")[3].place, *SKALA_PODILSKA)
+    text = "Штаб 5-й армии находился в Уссурийске, её 65-й корпус стоял у Спасска."
+    assert near(by_number(text, "ru")[65].place, *SPASSK_DALNY)
+
+
+def test_a_short_name_near_the_story_stays_itself() -> None:
+    # the reading of the written name lies among the story's places: no longer name replaces it
+    ms = by_number(
+        "In 1944 the 8th Guards Army held Magnuszew, and the 2nd Tank Army was at Skała.", "en"
+    )
+    assert not near(ms[2].place, *SKALA_PODILSKA, km=200)
+    # a far city of its own (Chełm, 60,000) named as a formation's origin is not swapped either
+    ms = by_number(
+        "Der 1. Korps wurde im Herbst 1944 bei Chełm aufgestellt; 1945 kämpfte die 2. Armee bei Bautzen.",
+        "de",
+    )
+    assert near(ms[1].place, 51.143, 23.472)
