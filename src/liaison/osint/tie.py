@@ -1554,27 +1554,17 @@ class Tier:
         if (
             " " in h.text.strip()
             or "-" in h.text
-            or best.population >= _COMPOUND_CITY
+            or best.population >= _COMPOUND_CITY  # (a city that size is named for itself)
             or _spread(best, pts) <= _COMPOUND_FAR_KM
         ):
-            return None  # (a city that size is named for itself, wherever it lies)
-        from liaison.names.gazetteer import _by_prefix
-        from liaison.names.translit import exact_key, script_of
+            return None
+        from liaison.names.gazetteer import by_first_word
         from liaison.osint.places import forms
 
         found: list[Place] = []
         for f in forms(h.text, self.lang):
-            if len(f) < 4 or not f[0].isupper():
-                continue
-            lead = re.compile(rf"{re.escape(f)}[\s-]\w", re.IGNORECASE)
-            latin = script_of(f) == "latin"
-            # (a Cyrillic form finds the town by its Cyrillic alternate name: its GeoNames name
-            # need only be compound, "Spassk-Dal'niy" for "Спасск")
-            found += [
-                p
-                for p in _by_prefix(exact_key(f))
-                if (lead.match(p.name) if latin else re.search(r"\w[\s-]\w", p.name))
-            ]
+            if len(f) >= 4 and f[0].isupper():
+                found += by_first_word(f)
         limit = min(_COMPOUND_NEAR_KM, _spread(best, pts) / 2)
         near = [p for p in found if _spread(p, pts) <= limit]
         if not near:
