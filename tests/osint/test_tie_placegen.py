@@ -84,3 +84,17 @@ def test_a_short_name_near_the_story_stays_itself() -> None:
         "de",
     )
     assert near(ms[1].place, 51.143, 23.472)
+
+
+def test_a_namesake_the_gazetteer_hid_is_taken_near_the_story() -> None:
+    # Cyrillic "Холм" is first read as the Russian Kholm; in a story on Lublin it is Chełm
+    text = (
+        "У 1944 році 3-тя гвардійська армія вийшла до Холма, а 8-ма гвардійська армія — до Любліна."
+    )
+    assert near(by_number(text, "uk")[3].place, 51.143, 23.472)
+    # "Франкфурт" on the Oder front is Frankfurt (Oder), not Frankfurt am Main (650,000)
+    text = "В 1945 году 5-я ударная армия вела бои у Кюстрина, а 1-я гвардейская танковая армия стояла у Франкфурта."
+    assert near(by_number(text, "ru")[1].place, 52.34, 14.55)
+    # the same name far from any story stays the gazetteer's reading
+    alone = by_number("В 1942 году 3-я ударная армия вышла к Холму.", "ru")[3].place
+    assert alone is not None and alone.lon > 30  # a Russian Kholm, not Chełm

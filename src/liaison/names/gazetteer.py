@@ -298,6 +298,13 @@ def by_first_word(name: str) -> list[Place]:
     return _dedupe([places[i] for i in index.get("p" + exact_key(name), [])])
 
 
+def same_name(name: str) -> list[Place]:
+    """Every place indexed under the name exactly as written (diacritics folded), before any of
+    `resolve`'s preferences (script, theatre, population) narrow them."""
+    places, index = _index()
+    return _dedupe([places[i] for i in index.get(exact_key(name), [])])
+
+
 def _skeleton(name: str) -> str | None:
     """A Cyrillic name's first letter and its consonants: the key under which the Russian
     spelling of a Ukrainian village finds it (Работино ~ Роботине, Андреевка ~ Андріївка,

@@ -452,7 +452,7 @@ _RANK_WEIGHT = {0: 1.0, 1: 0.5, 2: 0.05, 3: 0.5}
 # town beginning with the written name this near them is taken instead (Tier._compound_near)
 _COMPOUND_FAR_KM = 250.0
 _COMPOUND_NEAR_KM = 150.0
-_COMPOUND_CITY = 100_000
+_COMPOUND_CITY = 1_000_000
 
 
 def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
@@ -1550,7 +1550,9 @@ class Tier:
         """ "bei Skala" in a story about Kamianets-Podilskyi is Skala-Podilska, not Skała near
         Kraków: when every reading of a one-word name lies far from the report's other places,
         a town whose compound name begins with it ("X-Y", "X Y") and lies among them is meant —
-        sources drop the second part of such names."""
+        sources drop the second part of such names — or a namesake of the name as written
+        there that the gazetteer's choice hid ("до Холма" in a story on Lublin is Chełm, not the
+        Russian Kholm a Cyrillic spelling is first read as)."""
         if (
             " " in h.text.strip()
             or "-" in h.text
@@ -1558,13 +1560,13 @@ class Tier:
             or _spread(best, pts) <= _COMPOUND_FAR_KM
         ):
             return None
-        from liaison.names.gazetteer import by_first_word
+        from liaison.names.gazetteer import by_first_word, same_name
         from liaison.osint.places import forms
 
         found: list[Place] = []
         for f in forms(h.text, self.lang):
             if len(f) >= 4 and f[0].isupper():
-                found += by_first_word(f)
+                found += by_first_word(f) + same_name(f)
         limit = min(_COMPOUND_NEAR_KM, _spread(best, pts) / 2)
         near = [p for p in found if _spread(p, pts) <= limit]
         if not near:
