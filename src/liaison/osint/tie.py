@@ -448,6 +448,11 @@ _CAP_KM = 400.0
 # The theatre is where units are; where they go counts less, where they came from ("из Пензы",
 # a garrison far behind the front) little.
 _RANK_WEIGHT = {0: 1.0, 1: 0.5, 2: 0.05, 3: 0.5}
+# a reading this far (weighted mean, km) from a report's places is doubted; a compound-named
+# town beginning with the written name this near them is taken instead (Tier._compound_near)
+_COMPOUND_FAR_KM = 250.0
+_COMPOUND_NEAR_KM = 150.0
+_COMPOUND_CITY = 1_000_000
 
 
 def _spread(c: Place, pts: list[tuple[float, float, float]]) -> float:
@@ -1502,6 +1507,9 @@ class Tier:
                 other = self._near_reading(h, context)
                 if other is not None:
                     return PlaceRef(h.text, other.name, other.lat, other.lon, precision)
+                pts = self._weighted(h, context)
+                if pts and (longer := self._compound_near(h, h.place, pts)) is not None:
+                    return PlaceRef(h.text, longer.name, longer.lat, longer.lon, precision)
             return PlaceRef(h.text, h.place.name, h.place.lat, h.place.lon, precision)
         if not h.candidates:
             return None
@@ -1532,7 +1540,38 @@ class Tier:
             best = h.place
         else:
             best = max(h.candidates, key=lambda c: c.population)
+        if weighted and (longer := self._compound_near(h, best, weighted)) is not None:
+            best = longer
         return PlaceRef(h.text, best.name, best.lat, best.lon, precision)
+
+    def _compound_near(
+        self, h: PlaceHit, best: Place, pts: list[tuple[float, float, float]]
+    ) -> Place | None:
+        """ "bei Skala" in a story about Kamianets-Podilskyi is Skala-Podilska, not Skała near
+        Kraków: when every reading of a one-word name lies far from the report's other places,
+        a town whose compound name begins with it ("X-Y", "X Y") and lies among them is meant —
+        sources drop the second part of such names — or a namesake of the name as written
+        there that the gazetteer's choice hid ("до Холма" in a story on Lublin is Chełm, not the
+        Russian Kholm a Cyrillic spelling is first read as)."""
+        if (
+            " " in h.text.strip()
+            or "-" in h.text
+            or best.population >= _COMPOUND_CITY  # (a city that size is named for itself)
+            or _spread(best, pts) <= _COMPOUND_FAR_KM
+        ):
+            return None
+        from liaison.names.gazetteer import by_first_word, same_name
+        from liaison.osint.places import forms
+
+        found: list[Place] = []
+        for f in forms(h.text, self.lang):
+            if len(f) >= 4 and f[0].isupper():
+                found += by_first_word(f) + same_name(f)
+        limit = min(_COMPOUND_NEAR_KM, _spread(best, pts) / 2)
+        near = [p for p in found if _spread(p, pts) <= limit]
+        if not near:
+            return None
+        return min(near, key=lambda p: _spread(p, pts))
 
     def _weighted(
         self, h: PlaceHit, context: list[tuple[float, float]]
