@@ -1,8 +1,7 @@
 """Codebreaking accuracy and speed: success (≥95% of letters right) with Wilson 95% intervals.
 
 Plaintext comes from liaison.codebreak.templates: hand-written period-style phrases (orders,
-reports) never used to build the language models, which come from wordfreq word lists (and, for
-Russian, public-domain literary prose).
+reports) never used to build the language models, which come from wordfreq word lists only.
 Each trial draws a fresh message and a fresh random key. Trials run in a pool of worker processes
 (CRACK_WORKERS, default: all cores), but every solve is single-threaded and timed on its own, so the
 median and p95 are single-thread times. The anchor is the plain quadgram hill-climber (random
@@ -156,7 +155,7 @@ def run() -> str:
         f"{workers} worker processes, load average at the end {os.getloadavg()[0]:.1f}, "
         "every solve single-threaded and timed alone. Plaintext: the hand-written period-style "
         "phrases of `liaison.codebreak.templates` (never used to build the models, which come "
-        "from wordfreq word lists and, for Russian, literary prose); a fresh message and random key per trial. Success = ≥95% of "
+        "from wordfreq word lists); a fresh message and random key per trial. Success = ≥95% of "
         "letters right; Wilson 95% interval in brackets. Anchor: the plain quadgram hill-climber "
         "(random restarts, same budget) on the same ciphertexts. Vigenère/Beaufort keys 2–7 "
         "letters, columnar keys 2–10 columns (irregular unless the length divides), additives "

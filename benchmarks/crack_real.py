@@ -8,8 +8,7 @@ kicked restarts, delta scoring — `substitution.baseline` with no budget beyond
 told the true alphabet; its median time is given beside it. The plaintext is literary prose
 (benchmarks/crack_realtext/, public domain, see its README): a passage from a random place in the
 last 60 % of the file (`RECORD_FROM`; the first part was used while tuning), folded into the cell's
-alphabet. The language models come from wordfreq's word lists and, for Russian, from public-domain
-prose by other authors (`src/liaison/data/prose/`; Gogol left out): they never saw these texts.
+alphabet. The language models never saw running text (they come from wordfreq's word lists).
 The solver is told the language only (`crack(ct, lang=…)`): the alphabet is detected from the
 ciphertext, and the "alphabet" column gives how often the detected alphabet was the true one.
 
@@ -203,8 +202,7 @@ def run() -> str:
         "of each text, folded into the cell's alphabet — `pl26`/`de26`: 26 Latin letters "
         "(diacritics dropped, umlauts AE/OE/UE, ß as SS), `ru31`: Ъ merged with Ь, `ru26`: "
         "telegraph romanisation, a language code: its native alphabet. The language models come "
-        "from wordfreq's word lists, folded to each alphabet, and for Russian also from "
-        "public-domain prose by other authors (no Gogol); they never saw these texts. "
+        "from wordfreq's word lists only, folded to each alphabet; they never saw these texts. "
         "The solver is given the language and the cipher, not the alphabet: *alphabet* is the "
         "share of trials where the one it detected was the true one. Success = ≥95 % of letters "
         "right; Wilson 95 % interval in brackets. Anchor: the one-climb quadgram hill-climber "

@@ -42,8 +42,8 @@ def test_a_transliteration_takes_the_prose_words_only() -> None:
 
 
 def test_word_frequencies_mix_the_prose_in_as_a_share() -> None:
-    mixed = dict(model.word_frequencies("ru", n_words=20_000, prose=True))
-    plain = dict(model.word_frequencies("ru", n_words=20_000))
+    mixed = dict(model.word_frequencies("ru", n_words=20_000))
+    plain = dict(model.word_frequencies("ru", n_words=20_000, prose=False))
     assert sum(mixed.values()) == pytest.approx(1.0)
     # a narrative form weighs more once prose is in; a form only prose has is now known
     total = sum(plain.values())
@@ -52,7 +52,7 @@ def test_word_frequencies_mix_the_prose_in_as_a_share() -> None:
     assert only_prose and all(w in mixed for w in only_prose[:100])
 
 
-def test_running_text_reads_better_with_the_prose_quadgrams() -> None:
+def test_running_text_reads_better_with_the_prose_quadgrams(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Per letter, a sentence of ordinary narrative (written for this test) is likelier under the
     mixed quadgrams than under the word-list ones, and letter salad is not."""
     text = normalise(
@@ -68,27 +68,8 @@ def test_running_text_reads_better_with_the_prose_quadgrams() -> None:
     def per_letter(table: np.ndarray, c: np.ndarray) -> float:
         return float(np.mean([table[tuple(c[i : i + 4])] for i in range(len(c) - 3)]))
 
-    mixed = model.build("ru", prose=True)
+    mixed = model.build("ru")
+    monkeypatch.setitem(model.PROSE_QUAD_WEIGHT, "ru", 0.0)
     plain = model.build("ru")
     assert per_letter(mixed, codes) > per_letter(plain, codes) + 0.1
     assert per_letter(mixed, sc) < per_letter(mixed, codes) - 3
-
-
-def test_only_the_substitution_solver_takes_the_prose_models(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Every other solver's thresholds are calibrated on the word lists' models: those stay the
-    default, cached apart; the substitution solver asks for the mixed ones."""
-    from liaison.codebreak import substitution
-
-    assert model.has_prose("ru") and model.has_prose("ru26") and not model.has_prose("en")
-    assert not np.array_equal(model.load("ru"), model.load("ru", prose=True))
-    assert np.array_equal(model.load("en"), model.load("en", prose=True))
-    asked: list[tuple[str, bool]] = []
-    real = model.quad16
-
-    def spy(lang: str, prose: bool = False) -> np.ndarray:
-        asked.append((lang, prose))
-        return real(lang, prose)
-
-    monkeypatch.setattr(model, "quad16", spy)
-    substitution.solve("ЖЯЁЦЛЭЩЫЪЖ", "ru", budget=0.05)
-    assert ("ru", True) in asked and ("ru", False) in asked  # ranked mixed, screened on both

@@ -89,11 +89,11 @@ def _cipher_alphabet(key: np.ndarray, a: str) -> str:
     return "".join(inv[p] for p in range(len(a)))
 
 
-def _tail(lang: str, prose: bool = False) -> np.ndarray:
+def _tail(lang: str) -> np.ndarray:
     """What a cut-off last word is worth (`model.prefixes`): intercepts end where they were cut,
     and a closed word score charged the cut word as stray letters, favouring wrong keys that end
     on a short word (measured on 80 seeds: ru 80 letters 70 vs 68 solved, en 80 72 vs 71)."""
-    return model.prefixes(lang, prose)
+    return model.prefixes(lang)
 
 
 def score(pt: str, lang: str, lam: float = LAM) -> float:
@@ -120,15 +120,9 @@ def solve(
     deadline = time.monotonic() + budget
     a = alphabet(lang)
     n = len(a)
-    # Russian is searched and ranked on the models mixed with running prose (`model`), but every
-    # other screening run anneals on the word lists' quadgrams alone: prose n-grams pull phase 1
-    # towards narrative readings and away from traffic wording
-    prose = model.has_prose(lang)
-    q = model.quad16(lang, prose=prose)
-    q_alt = model.quad16(lang) if prose else q
-    qf = model.load(lang, prose=prose).ravel()
-    w = model.words(lang, prose=prose)
-    plp = _tail(lang, prose)
+    q = model.quad16(lang)
+    w = model.words(lang)
+    plp = _tail(lang)
     full = _codes(ct, a)
     head = full[:MAX_SOLVE_LETTERS]
     codes = unrepeated(head, REPEAT_MIN)
@@ -169,19 +163,12 @@ def solve(
         else:
             seed_key, seed_sc = start, -np.inf
             for m in range(SCREEN if SCREEN > 1 else 0):
-                qm = q_alt if m % 2 == 1 else q
                 fast.anneal_substitution(
-                    codes, n, qm, w.children, w.logp, UNK, plp, LAM, LAM, start, n, chunk,
+                    codes, n, q, w.children, w.logp, UNK, plp, LAM, LAM, start, n, chunk,
                     ITERS1, T1, 0, t2, WGAIN, (seed * 1_000_003 + r) * 64 + m, keys, scores,
                 )  # fmt: skip
-                sc = float(scores[0])
-                if q_alt is not q:  # screened on two tables: compare on the one that ranks
-                    pt = keys[0][codes]
-                    sc = fast.ngram_score(pt, qf, n) + LAM * fast.word_score_open(
-                        pt, w.children, w.logp, UNK, plp
-                    )
-                if sc > seed_sc:
-                    seed_key, seed_sc = keys[0].copy(), sc
+                if scores[0] > seed_sc:
+                    seed_key, seed_sc = keys[0].copy(), float(scores[0])
             fast.anneal_substitution(
                 codes, n, q, w.children, w.logp, UNK, plp, LAM, LAM_END, seed_key,
                 n if SCREEN <= 1 else 0,
