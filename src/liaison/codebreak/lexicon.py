@@ -58,7 +58,7 @@ class Lexicon:
 def _words(lang: str, n_words: int) -> tuple[list[str], np.ndarray]:
     """The commonest n_words words folded to the alphabet as the n-gram model folds them (no
     older variant endings), with their probabilities."""
-    pairs = model.word_frequencies(lang, n_words, variants=False, prose=False)
+    pairs = model.word_frequencies(lang, n_words, variants=False)
     p = np.array([f for _, f in pairs], dtype=np.float64)
     return [w for w, _ in pairs], p / p.sum()
 

@@ -1,7 +1,6 @@
-"""Language models built on first use from wordfreq's word lists (and, for Russian, running prose)
-and cached under $LIAISON_CACHE.
+"""Language models built on first use from wordfreq's word lists and cached under $LIAISON_CACHE.
 
-wordfreq's data is CC BY-SA, so nothing derived from it is committed: the tables live under
+wordfreq's data is CC BY-SA, so nothing derived is committed: the tables live under
 ${LIAISON_CACHE:-~/.cache/liaison}/lm/. Two models per language:
 
 - n-gram log-probabilities (quadgrams by default) from a frequency-weighted sample of word sequences,
@@ -9,23 +8,13 @@ ${LIAISON_CACHE:-~/.cache/liaison}/lm/. Two models per language:
 - a word model (a trie over the 100,000 commonest words with their log-frequencies), which scores a
   candidate plaintext by its best segmentation into words. Short ciphertexts have many n-gram-plausible
   decryptions (the unicity problem); the word score is what separates the real one.
-
-Word lists know which words are common, not how running text strings them together nor how often
-a narrative's forms (матушка, эх, ведь, сказал) occur. For Russian, both models are mixed with
-counts from 27 million letters of public-domain prose (`data/prose/`, built by
-`tools/make_prose_model.py`; no Gogol, whose text the real-text benchmark draws from): the
-quadgrams at PROSE_QUAD_WEIGHT, the word frequencies at PROSE_WORD_WEIGHT. On the development
-passages (60 letters, 1 s) the solver read 80 % against 72 %, and word salad outscoring the truth
-fell from 5 of 60 texts to 2.
 """
 
 from __future__ import annotations
 
-import gzip
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -51,11 +40,7 @@ VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {"ru": (("ой", "ою"), ("�
 VARIANT_WEIGHT = 0.1
 # a build tag in the cache names of the languages above, so their stale tables are rebuilt
 # while every other language keeps its cache
-LANG_TAG = {"ru": "-p1"}
-# Running prose mixed into the models (module docstring): share of the quadgram probabilities and
-# of the word frequencies taken from `data/prose/<lang>_*` (the rest is wordfreq's)
-PROSE_QUAD_WEIGHT = {"ru": 0.95}
-PROSE_WORD_WEIGHT = {"ru": 0.8}
+LANG_TAG = {"ru": "-w1"}
 
 
 def cache_dir() -> Path:
@@ -70,59 +55,13 @@ def _tag(lang: str) -> str:
     return f"{tag}-n{int(words)}" if words else tag
 
 
-def _prose_file(name: str):  # type: ignore[no-untyped-def]
-    return resources.files("liaison") / "data" / "prose" / name
-
-
-@lru_cache(maxsize=4)
-def prose_words(lang: str) -> dict[str, int]:
-    """Word forms of the language's running prose folded to `lang`'s alphabet, with their counts
-    (forms that fold alike add up); empty for a language without prose data."""
-    f = _prose_file(f"{language_of(lang)}_words.tsv.gz")
-    if language_of(lang) not in PROSE_WORD_WEIGHT or not f.is_file():
-        return {}
-    alpha = set(alphabet(lang))
-    out: dict[str, int] = {}
-    with f.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            w, c = line.rstrip("\n").split("\t")
-            up = fold(w, lang)
-            if up and len(up) <= MAX_WORD and all(ch in alpha for ch in up):
-                out[up] = out.get(up, 0) + int(c)
-    return out
-
-
-def prose_quadgrams(lang: str) -> np.ndarray | None:
-    """Quadgram counts of the language's running prose over `lang`'s alphabet (shape (A,)*4), or
-    None: no prose data, or an alphabet that does not map the prose's letters one to one (a Latin
-    transliteration writes Щ as SHCH; its models take the prose's words only)."""
-    base = language_of(lang)
-    f = _prose_file(f"{base}_quad.npz")
-    if base not in PROSE_QUAD_WEIGHT or not f.is_file():
-        return None
-    src, dst = alphabet(base), alphabet(lang)
-    to = [normalise(c, lang) for c in src]
-    if any(len(t) != 1 for t in to):
-        return None
-    lut = np.array([dst.index(t) for t in to], dtype=np.int64)
-    with f.open("rb") as raw:
-        z = np.load(raw)
-        index, count = z["index"].astype(np.int64), z["count"].astype(np.float64)
-    n, m = len(src), len(dst)
-    digits = [(index // n**k) % n for k in (3, 2, 1, 0)]
-    folded = ((lut[digits[0]] * m + lut[digits[1]]) * m + lut[digits[2]]) * m + lut[digits[3]]
-    return np.bincount(folded, weights=count, minlength=m**4).reshape((m,) * 4)
-
-
 def word_frequencies(
-    lang: str, n_words: int | None = None, variants: bool = True, prose: bool = True
+    lang: str, n_words: int | None = None, variants: bool = True
 ) -> list[tuple[str, float]]:
     """(normalised word, frequency) for the commonest words made only of the alphabet's letters
     (words that fold to the same letters, as «łas» and «las» do in 26 letters, add up); with
-    `variants`, the language's older endings beside their modern forms (VARIANTS); with `prose`,
-    mixed with the word forms of the language's running prose (PROSE_WORD_WEIGHT) as shares of
-    each list's total. n_words: the language's default (or LIAISON_LM_WORDS) unless given; the
-    lexicon takes its own."""
+    `variants`, the language's older endings beside their modern forms (VARIANTS). n_words:
+    the language's default (or LIAISON_LM_WORDS) unless given; the lexicon takes its own."""
     try:
         from wordfreq import get_frequency_dict, top_n_list
     except ImportError:  # pragma: no cover - dependency declared in pyproject
@@ -144,13 +83,6 @@ def word_frequencies(
             if not up or any(ch not in alpha for ch in up) or len(up) > MAX_WORD:
                 continue  # words with foreign letters, digits or apostrophes: false n-grams
             out[up] = out.get(up, 0.0) + ff
-    share = PROSE_WORD_WEIGHT.get(base, 0.0) if prose else 0.0
-    extra = prose_words(lang) if share else {}
-    if extra:
-        total, total_extra = sum(out.values()), sum(extra.values())
-        out = {w: (1 - share) * f / total for w, f in out.items()}
-        for w, c in extra.items():
-            out[w] = out.get(w, 0.0) + share * c / total_extra
     return [(w, f) for w, f in out.items() if f > 0]
 
 
@@ -178,12 +110,8 @@ def build(lang: str, order: int = ORDER, n_words: int | None = None) -> np.ndarr
     for k in range(order):
         idx = idx * n + codes[k : k + m]
     flat = np.bincount(idx, minlength=n**order).astype(np.float64) + 0.5
-    p = flat / flat.sum()
-    share = PROSE_QUAD_WEIGHT.get(language_of(lang), 0.0)
-    if order == 4 and share and (counts := prose_quadgrams(lang)) is not None:
-        counts = counts.ravel() + 0.5
-        p = share * counts / counts.sum() + (1 - share) * p
-    return np.log(p).astype(np.float32).reshape((n,) * order)
+    logp = np.log(flat / flat.sum()).astype(np.float32)
+    return logp.reshape((n,) * order)
 
 
 def _atomic_save(path: Path, **arrays: np.ndarray) -> None:
